@@ -8,7 +8,7 @@ request, including one with a wrong or missing token, goes to your app unchanged
 Remove it when you are done.
 
 Requires only Django (3.2 or later) and Python 3.8 or later.
-Documentation: docs/probe.md in the proxytrust package.
+Documentation: docs/probe.md in the proxytrust source repository.
 """
 
 from __future__ import annotations

@@ -33,7 +33,8 @@ TOKEN = "t" * 40
 PROBE_PATH = "/.well-known/proxytrust"
 PROBE_LOGGER = "proxytrust.probe"
 WITHOUT_PROBE = probe_test_app.APP_MIDDLEWARE
-NOT_FIRST = [probe_test_app.APP_MIDDLEWARE[0], probe_test_app.PROBE_MIDDLEWARE] + probe_test_app.APP_MIDDLEWARE[1:]
+SECURITY_MIDDLEWARE, *LATER_MIDDLEWARE = probe_test_app.APP_MIDDLEWARE
+NOT_FIRST = [SECURITY_MIDDLEWARE, probe_test_app.PROBE_MIDDLEWARE] + LATER_MIDDLEWARE
 
 
 def token_env(token):
@@ -171,7 +172,9 @@ class AnswerTests(ProbeTestCase):
         response = send(HTTP_HOST="evil.example")
         body = self.probe_json(response)
         self.assertIsNone(body["host"])
-        self.assertTrue(body["host_error"].startswith("DisallowedHost: Invalid HTTP_HOST header: 'evil.example'"))
+        self.assertTrue(
+            body["host_error"].startswith("DisallowedHost: Invalid HTTP_HOST header: 'evil.example'")
+        )
         self.assertIsNone(body["absolute_uri"])
         self.assertIn("DisallowedHost", body["absolute_uri_error"])
         self.assertEqual(body["headers"]["HTTP_HOST"], "evil.example")
@@ -241,7 +244,9 @@ class AnswerTests(ProbeTestCase):
 
     def test_all_forwarding_headers_are_echoed(self):
         forwarding = {key: "value-of-" + key for key in proxytrust_probe.FORWARDING_META_KEYS}
-        forwarding.update(HTTP_X_FORWARDED_FOR="203.0.113.7", HTTP_X_FORWARDED_SSL="on", HTTP_HOST="app.example")
+        forwarding.update(
+            HTTP_X_FORWARDED_FOR="203.0.113.7", HTTP_X_FORWARDED_SSL="on", HTTP_HOST="app.example"
+        )
         body = self.probe_json(send(**forwarding))
         self.assertEqual(body["headers"], forwarding)
 
@@ -385,6 +390,7 @@ class AsyncStackTests(ProbeTestCase):
 
 class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 64  # all client threads may connect at once
 
 
 class QuietHandler(WSGIRequestHandler):

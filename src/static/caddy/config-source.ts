@@ -1,0 +1,56 @@
+/** Reading a proxy config file safely: size cap, binary detection, errors instead of throws. */
+import { readFileSync, statSync } from "node:fs";
+
+/** A problem found while loading a config: where, and what. Loaders return these instead of throwing. */
+export interface LoadError {
+  file: string;
+  line: number;
+  message: string;
+}
+
+/** A source position for a parsed directive or value. */
+export interface Located {
+  file: string;
+  line: number;
+}
+
+/** Larger files are refused: real proxy configs are kilobytes, and the parsers must stay fast. */
+export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+
+export type SourceText = { ok: true; text: string } | { ok: false; error: LoadError };
+
+export function readConfigSource(file: string): SourceText {
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_CONFIG_BYTES) {
+      return fail(file, `file is ${size} bytes, larger than the ${MAX_CONFIG_BYTES}-byte limit for a config`);
+    }
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    return fail(file, `cannot read file: ${(err as Error).message}`);
+  }
+  return checkConfigText(file, text);
+}
+
+/** The same checks for text that is already in memory (tests, stdin). */
+export function checkConfigText(file: string, text: string): SourceText {
+  if (text.length > MAX_CONFIG_BYTES) {
+    return fail(file, `text is longer than the ${MAX_CONFIG_BYTES}-byte limit for a config`);
+  }
+  const nul = text.indexOf("\0");
+  if (nul !== -1) {
+    return fail(file, "file contains NUL bytes: not a text config", lineAt(text, nul));
+  }
+  return { ok: true, text: text.startsWith("\uFEFF") ? text.slice(1) : text };
+}
+
+function fail(file: string, message: string, line = 1): SourceText {
+  return { ok: false, error: { file, line, message } };
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}

@@ -1,0 +1,22 @@
+import type { StaticRule } from "../../rule.js";
+import {
+  caddyHeaderUpClientHost,
+  caddyHeaderUpClientIp,
+  caddyHeaderUpClientProto,
+  caddyHeaderUpHostUpstream,
+} from "./header-up.js";
+import { caddyHstsMissing } from "./hsts.js";
+import { caddyAutoHttpsRedirectsOff, caddyHttpSiteProxies } from "./https-redirect.js";
+import { caddyTrustedProxiesClientIp, caddyTrustedProxiesProto } from "./trusted-proxies.js";
+
+export const caddyRules: StaticRule[] = [
+  caddyTrustedProxiesProto,
+  caddyTrustedProxiesClientIp,
+  caddyHeaderUpClientProto,
+  caddyHeaderUpClientHost,
+  caddyHeaderUpClientIp,
+  caddyHeaderUpHostUpstream,
+  caddyHttpSiteProxies,
+  caddyAutoHttpsRedirectsOff,
+  caddyHstsMissing,
+];

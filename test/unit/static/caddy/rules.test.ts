@@ -1,0 +1,108 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadCaddyfile, parseCaddyfile } from "../../../../src/static/caddy/model.js";
+import { caddyRules } from "../../../../src/static/rules/caddy/index.js";
+import type { RuleFinding, StaticRule } from "../../../../src/static/rule.js";
+
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
+
+function rule(id: string): StaticRule {
+  const found = caddyRules.find((r) => r.meta.id === id);
+  assert.ok(found, `rule ${id} is registered`);
+  return found;
+}
+
+function run(id: string, fixture: string): RuleFinding[] {
+  const caddy = loadCaddyfile(path.join(fixtures, fixture));
+  assert.deepEqual(caddy.errors, []);
+  return rule(id).check({ caddy });
+}
+
+/** [rule, fixture, expected status, expected line] for failing fixtures; passing fixtures expect no finding. */
+const failing: [string, string, "fail" | "warn", number][] = [
+  ["caddy-trusted-proxies-proto", "trusted-everyone.Caddyfile", "fail", 5],
+  ["caddy-trusted-proxies-client-ip", "trusted-everyone.Caddyfile", "fail", 5],
+  ["caddy-trusted-proxies-proto", "trusted-private-intranet.Caddyfile", "fail", 6],
+  ["caddy-header-up-client-proto", "header-up-client.Caddyfile", "fail", 4],
+  ["caddy-header-up-client-host", "header-up-client.Caddyfile", "fail", 5],
+  ["caddy-header-up-client-ip", "header-up-client.Caddyfile", "fail", 6],
+  ["caddy-header-up-host-upstream", "header-up-client.Caddyfile", "fail", 7],
+  ["caddy-http-site-proxies", "http-site-proxies.Caddyfile", "fail", 1],
+  ["caddy-auto-https-redirects-off", "auto-https-off.Caddyfile", "fail", 2],
+  ["caddy-hsts-missing", "no-hsts.Caddyfile", "warn", 1],
+];
+
+const passing: [string, string][] = [
+  ["caddy-trusted-proxies-proto", "trusted-private-public.Caddyfile"],
+  ["caddy-trusted-proxies-client-ip", "good.Caddyfile"],
+  ["caddy-header-up-client-proto", "header-up-safe.Caddyfile"],
+  ["caddy-header-up-client-host", "header-up-safe.Caddyfile"],
+  ["caddy-header-up-client-ip", "header-up-safe.Caddyfile"],
+  ["caddy-header-up-host-upstream", "header-up-safe.Caddyfile"],
+  ["caddy-http-site-proxies", "http-site-redirects.Caddyfile"],
+  ["caddy-auto-https-redirects-off", "auto-https-off-redirect.Caddyfile"],
+  ["caddy-hsts-missing", "good.Caddyfile"],
+  ["caddy-hsts-missing", "imports.Caddyfile"],
+];
+
+for (const [id, fixture, status, line] of failing) {
+  test(`${id} flags ${fixture}`, () => {
+    const findings = run(id, fixture);
+    assert.equal(findings.length, 1, JSON.stringify(findings));
+    assert.equal(findings[0]?.status, status);
+    assert.equal(findings[0]?.location.line, line);
+    assert.equal(findings[0]?.location.file, path.join(fixtures, fixture));
+  });
+}
+
+for (const [id, fixture] of passing) {
+  test(`${id} passes ${fixture}`, () => {
+    assert.deepEqual(run(id, fixture), []);
+  });
+}
+
+test("the good fixture passes every rule", () => {
+  const caddy = loadCaddyfile(path.join(fixtures, "good.Caddyfile"));
+  assert.deepEqual(
+    caddyRules.flatMap((r) => r.check({ caddy })),
+    [],
+  );
+});
+
+test("every rule returns nothing without a Caddyfile", () => {
+  for (const r of caddyRules) assert.deepEqual(r.check({}), []);
+});
+
+test("rule ids are unique and metadata is complete", () => {
+  const ids = caddyRules.map((r) => r.meta.id);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const r of caddyRules) {
+    assert.match(r.meta.id, /^caddy-[a-z0-9-]+$/);
+    assert.ok(r.meta.fix.caddy, `${r.meta.id} has a caddy fix`);
+  }
+});
+
+test("private_ranges on a catch-all site is a warning; a global servers list counts too", () => {
+  const catchAll = parseCaddyfile(
+    ":8080 {\n\treverse_proxy app:8000 {\n\t\ttrusted_proxies private_ranges\n\t}\n}\n",
+    "x",
+  );
+  assert.deepEqual(
+    rule("caddy-trusted-proxies-proto")
+      .check({ caddy: catchAll })
+      .map((f) => f.status),
+    ["warn"],
+  );
+  const global = parseCaddyfile(
+    "{\n\tservers {\n\t\ttrusted_proxies static 0.0.0.0/0\n\t}\n}\na.com {\n\treverse_proxy app\n}\n",
+    "x",
+  );
+  assert.deepEqual(
+    rule("caddy-trusted-proxies-client-ip")
+      .check({ caddy: global })
+      .map((f) => [f.status, f.location.line]),
+    [["fail", 3]],
+  );
+});

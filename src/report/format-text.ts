@@ -1,0 +1,72 @@
+/** The human report: one line per check, and for failures the evidence and the fix. */
+import type { CheckResult, Exchange, Report, Status } from "./model.js";
+import { countByStatus } from "./model.js";
+
+const COLOURS: Record<Status, number> = { pass: 32, fail: 31, warn: 33, skip: 90, error: 35 };
+
+export interface TextOptions {
+  colour: boolean;
+  /** Show evidence for every check, not only failures and warnings. */
+  verbose?: boolean;
+}
+
+function paint(text: string, code: number, on: boolean): string {
+  return on ? `\x1b[${code}m${text}\x1b[0m` : text;
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split("\n")
+    .map((line) => `${prefix}${line}`)
+    .join("\n");
+}
+
+export function formatExchange(x: Exchange): string {
+  const lines = [`# ${x.label}`, `> ${x.request.method} ${x.request.url}`];
+  for (const [name, value] of x.request.headers) lines.push(`> ${name}: ${value}`);
+  if (x.request.body)
+    lines.push(`> (body) ${x.request.body.replace(/csrfmiddlewaretoken=[^&]+/, "csrfmiddlewaretoken=…")}`);
+  if (x.response) {
+    lines.push(`< ${x.response.status}`);
+    for (const [name, value] of x.response.headers) lines.push(`< ${name}: ${value}`);
+  }
+  if (x.error) lines.push(`! ${x.error}`);
+  if (x.belief) lines.push(`= ${x.belief}`);
+  return lines.join("\n");
+}
+
+function formatCheck(check: CheckResult, options: TextOptions): string {
+  const label = paint(check.status.toUpperCase().padEnd(5), COLOURS[check.status], options.colour);
+  const where = check.location ? `${check.location.file}:${check.location.line}  ` : "";
+  const [firstLine, ...rest] = check.summary.split("\n");
+  const lines = [`${label} ${check.id.padEnd(16)} ${where}${firstLine}`];
+  if (rest.length) lines.push(indent(rest.join("\n"), "      "));
+  const detailed = options.verbose || check.status === "fail" || check.status === "warn";
+  if (detailed && check.evidence.length) {
+    lines.push("      evidence:");
+    for (const x of check.evidence) lines.push(indent(formatExchange(x), "        "));
+  }
+  if (check.fix && (check.status === "fail" || check.status === "warn")) {
+    lines.push("      fix:");
+    lines.push(indent(check.fix, "        "));
+  }
+  return lines.join("\n");
+}
+
+export function formatText(report: Report, options: TextOptions): string {
+  const facts = [
+    report.proxy ? `proxy: ${report.proxy}` : "",
+    report.requests !== undefined ? `${report.requests} requests` : "",
+    report.durationMs !== undefined ? `${(report.durationMs / 1000).toFixed(2)} s` : "",
+  ].filter(Boolean);
+  const head = `proxytrust ${report.command} ${report.target}${facts.length ? `  (${facts.join(", ")})` : ""}`;
+  const counts = countByStatus(report);
+  const tally = (Object.keys(counts) as Status[])
+    .filter((s) => counts[s] > 0)
+    .map((s) => paint(`${counts[s]} ${s}`, COLOURS[s], options.colour))
+    .join(", ");
+  const body = report.checks.length
+    ? report.checks.map((c) => formatCheck(c, options)).join("\n")
+    : "no findings";
+  return `${head}\n\n${body}\n\n${tally || "nothing checked"}\n`;
+}

@@ -1,0 +1,75 @@
+/** One report model for every command (scan, audit, doctor): formatters only read it. */
+import type { ClauseId } from "../clauses.js";
+
+export const STATUSES = ["pass", "fail", "warn", "skip", "error"] as const;
+export type Status = (typeof STATUSES)[number];
+
+export type Severity = "high" | "medium" | "low" | "info";
+
+export type HeaderList = [name: string, value: string][];
+
+/** What was sent and what came back: exact, so a reader can replay it with curl. */
+export interface Exchange {
+  /** Short name of the probe, e.g. "https baseline" or "http + X-Forwarded-Proto: https". */
+  label: string;
+  request: { method: string; url: string; headers: HeaderList; body?: string };
+  response?: { status: number; headers: HeaderList; bodyExcerpt?: string };
+  /** Transport failure instead of a response: refused, reset, timeout, TLS error. */
+  error?: string;
+  /** What the app believed, where it can be said (from the probe middleware or inference). */
+  belief?: string;
+}
+
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column?: number;
+}
+
+export interface CheckResult {
+  /** Clause id for live checks; rule id for static findings. */
+  id: string;
+  clause: ClauseId;
+  status: Status;
+  severity: Severity;
+  title: string;
+  summary: string;
+  evidence: Exchange[];
+  fix?: string;
+  location?: SourceLocation;
+}
+
+export interface Report {
+  tool: "proxytrust";
+  version: string;
+  command: "scan" | "audit" | "doctor";
+  target: string;
+  /** Detected or declared proxy, used to pick the fix. */
+  proxy?: string;
+  checks: CheckResult[];
+  /** Requests sent, for scans. */
+  requests?: number;
+  durationMs?: number;
+}
+
+export type FailOn = "fail" | "warn";
+
+export const EXIT = {
+  ok: 0,
+  findings: 1,
+  usage: 2,
+  couldNotRun: 3,
+} as const;
+
+export function exitCodeFor(report: Report, failOn: FailOn): number {
+  const statuses = report.checks.map((c) => c.status);
+  if (statuses.includes("fail")) return EXIT.findings;
+  if (failOn === "warn" && statuses.includes("warn")) return EXIT.findings;
+  return EXIT.ok;
+}
+
+export function countByStatus(report: Report): Record<Status, number> {
+  const counts: Record<Status, number> = { pass: 0, fail: 0, warn: 0, skip: 0, error: 0 };
+  for (const c of report.checks) counts[c.status] += 1;
+  return counts;
+}

@@ -1,0 +1,68 @@
+/**
+ * Strict-Transport-Security as a browser reads it (RFC 6797 §6.1): directive names are
+ * case-insensitive, values are tokens or quoted strings, a repeated directive or a
+ * missing max-age makes the whole header invalid, unknown directives are ignored.
+ */
+
+export type HstsPolicy =
+  | { valid: true; maxAge: number; includeSubDomains: boolean; preload: boolean }
+  | { valid: false; error: string };
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function unquote(value: string): string | undefined {
+  if (!value.startsWith('"')) return TOKEN.test(value) ? value : undefined;
+  if (value.length < 2 || !value.endsWith('"')) return undefined;
+  return value.slice(1, -1).replace(/\\(.)/g, "$1");
+}
+
+/** Splits on ';' outside quoted strings. */
+function directives(header: string): string[] {
+  const parts: string[] = [];
+  let current = "";
+  let quoted = false;
+  for (let i = 0; i < header.length; i++) {
+    const ch = header[i] as string;
+    if (ch === "\\" && quoted) {
+      current += ch + (header[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    if (ch === '"') quoted = !quoted;
+    if (ch === ";" && !quoted) {
+      parts.push(current);
+      current = "";
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts.map((p) => p.trim()).filter((p) => p !== "");
+}
+
+export function parseHsts(header: string): HstsPolicy {
+  const seen = new Set<string>();
+  let maxAge: number | undefined;
+  for (const directive of directives(header)) {
+    const eq = directive.indexOf("=");
+    const name = (eq === -1 ? directive : directive.slice(0, eq)).trim().toLowerCase();
+    const rawValue = eq === -1 ? undefined : directive.slice(eq + 1).trim();
+    if (!TOKEN.test(name)) return { valid: false, error: `malformed directive '${directive}'` };
+    if (seen.has(name)) return { valid: false, error: `directive '${name}' appears twice` };
+    seen.add(name);
+    if (name === "max-age") {
+      const value = rawValue === undefined ? undefined : unquote(rawValue);
+      if (value === undefined || !/^\d+$/.test(value)) {
+        return { valid: false, error: `max-age '${rawValue ?? ""}' is not a number of seconds` };
+      }
+      maxAge = Number(value);
+    }
+  }
+  if (maxAge === undefined) return { valid: false, error: "max-age is missing" };
+  return {
+    valid: true,
+    maxAge,
+    includeSubDomains: seen.has("includesubdomains"),
+    preload: seen.has("preload"),
+  };
+}
+
+export const ONE_YEAR_SECONDS = 31_536_000;

@@ -1,0 +1,182 @@
+/**
+ * One HTTP exchange with full control of the wire: the caller writes every header
+ * (Host included, duplicates allowed), the request target may be absolute-form, SNI is
+ * independent of Host, redirects are never followed, every Set-Cookie line is kept, and
+ * bodies and header blocks are capped so a hostile server cannot exhaust memory.
+ */
+import http from "node:http";
+import https from "node:https";
+import { isIP } from "node:net";
+import { checkServerIdentity } from "node:tls";
+import type { HeaderList } from "../report/model.js";
+import { connectAddress, type ConnectMapping } from "./mapping.js";
+
+export interface WireRequest {
+  method: "GET" | "HEAD" | "POST";
+  /** Scheme, host and port to connect to (before mappings) and the default request target. */
+  url: URL;
+  /** Sent exactly as given, in order. */
+  headers: HeaderList;
+  /** Overrides the request line target, e.g. an absolute-form URL with a foreign host. */
+  requestTarget?: string;
+  /** TLS server name; defaults to the URL's host name (never an IP literal, per RFC 6066). */
+  servername?: string;
+  body?: string;
+}
+
+export interface TransportOptions {
+  mappings: readonly ConnectMapping[];
+  timeoutMs: number;
+  ca?: string | Buffer;
+  insecure: boolean;
+  /** Bytes of body kept; the rest is discarded and the connection closed. */
+  maxBodyBytes: number;
+  maxHeaderBytes: number;
+  /** Aborts every exchange still running, e.g. at the scan's overall deadline. */
+  signal?: AbortSignal;
+}
+
+export interface WireResponse {
+  status: number;
+  headers: HeaderList;
+  body: string;
+  bodyTruncated: boolean;
+}
+
+export type WireResult = { ok: true; response: WireResponse } | { ok: false; error: string };
+
+export const DEFAULT_TRANSPORT: Omit<TransportOptions, "mappings"> = {
+  timeoutMs: 10_000,
+  insecure: false,
+  maxBodyBytes: 256 * 1024,
+  maxHeaderBytes: 64 * 1024,
+};
+
+function pairs(raw: string[]): HeaderList {
+  const list: HeaderList = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) list.push([raw[i] as string, raw[i + 1] as string]);
+  return list;
+}
+
+const ERROR_TEXT: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset by peer",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  ENOTFOUND: "host name not found",
+  EAI_AGAIN: "host name lookup failed",
+  EPIPE: "connection closed while sending",
+  HPE_HEADER_OVERFLOW: "response header block too large",
+  HPE_INVALID_CONSTANT: "malformed HTTP response",
+  HPE_INVALID_STATUS: "malformed status line",
+  HPE_INVALID_HEADER_TOKEN: "malformed response header",
+  HPE_UNEXPECTED_CONTENT_LENGTH: "conflicting Content-Length headers",
+  HPE_INVALID_CONTENT_LENGTH: "invalid Content-Length",
+  HPE_LF_EXPECTED: "malformed line ending in response",
+  HPE_CR_EXPECTED: "malformed line ending in response",
+  UND_ERR_SOCKET: "socket error",
+  ERR_TLS_CERT_ALTNAME_INVALID: "TLS certificate does not match the host name",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "TLS certificate is self-signed (use --cacert or --insecure)",
+  SELF_SIGNED_CERT_IN_CHAIN: "TLS certificate chain has an untrusted root (use --cacert or --insecure)",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "TLS certificate cannot be verified (use --cacert)",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "TLS certificate issuer is unknown (use --cacert)",
+  CERT_HAS_EXPIRED: "TLS certificate has expired",
+};
+
+export function describeError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { reason?: string };
+  const known = e?.code ? ERROR_TEXT[e.code] : undefined;
+  if (known) return known;
+  if (e?.code?.startsWith("ERR_SSL") || e?.code?.startsWith("ERR_TLS") || /SSL|TLS/.test(e?.message ?? "")) {
+    return `TLS handshake failed: ${e.reason ?? e.message}`;
+  }
+  if (e?.code === "ECONNRESET" || e?.message === "socket hang up")
+    return "connection closed without a response";
+  return e?.message ? e.message : String(err);
+}
+
+/** Sends one request; never throws, never follows redirects. */
+export function send(req: WireRequest, opts: TransportOptions): Promise<WireResult> {
+  const isTls = req.url.protocol === "https:";
+  const port = req.url.port ? Number(req.url.port) : isTls ? 443 : 80;
+  const target = connectAddress(req.url.hostname, port, opts.mappings);
+  const servername = req.servername ?? req.url.hostname.replace(/^\[|\]$/g, "");
+  const headers: string[] = req.headers.flat();
+  if (req.body !== undefined) headers.push("Content-Length", String(Buffer.byteLength(req.body)));
+
+  return new Promise<WireResult>((resolve) => {
+    let settled = false;
+    const finish = (result: WireResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
+      resolve(result);
+    };
+    const baseOptions: http.RequestOptions = {
+      host: target.host,
+      port: target.port,
+      method: req.method,
+      path: req.requestTarget ?? `${req.url.pathname}${req.url.search}`,
+      headers: headers as unknown as http.OutgoingHttpHeaders,
+      setHost: false,
+      agent: false,
+      maxHeaderSize: opts.maxHeaderBytes,
+    };
+    const request = isTls
+      ? https.request({
+          ...baseOptions,
+          servername: isIP(servername) ? undefined : servername,
+          ca: opts.ca,
+          rejectUnauthorized: !opts.insecure,
+          // Certificates are checked against the URL's name, not the address we connect to.
+          checkServerIdentity: (_host, cert) => checkServerIdentity(servername, cert),
+        })
+      : http.request(baseOptions);
+
+    const timer = setTimeout(() => {
+      request.destroy();
+      finish({ ok: false, error: `no complete answer within ${opts.timeoutMs / 1000} s` });
+    }, opts.timeoutMs);
+    const onAbort = () => {
+      request.destroy();
+      finish({ ok: false, error: "scan deadline reached (--max-time)" });
+    };
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+
+    request.on("error", (err) => finish({ ok: false, error: describeError(err) }));
+    request.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      let truncated = false;
+      const done = () =>
+        finish({
+          ok: true,
+          response: {
+            status: res.statusCode ?? 0,
+            headers: pairs(res.rawHeaders),
+            body: Buffer.concat(chunks).toString("latin1"),
+            bodyTruncated: truncated,
+          },
+        });
+      res.on("data", (chunk: Buffer) => {
+        const room = opts.maxBodyBytes - kept;
+        if (room > 0) {
+          chunks.push(chunk.subarray(0, room));
+          kept += Math.min(room, chunk.length);
+        }
+        if (chunk.length > room) {
+          // Enough to judge; stop reading instead of downloading a huge body.
+          truncated = true;
+          res.destroy();
+          done();
+        }
+      });
+      res.on("end", done);
+      res.on("error", (err) => (kept > 0 ? done() : finish({ ok: false, error: describeError(err) })));
+      res.on("aborted", () => done());
+    });
+    request.end(req.body);
+  });
+}

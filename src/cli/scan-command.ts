@@ -1,0 +1,149 @@
+/** `proxytrust scan URL`: parses arguments into ScanOptions, runs the scan, prints, exits. */
+import { readFileSync } from "node:fs";
+import { Command, Option } from "commander";
+import { PROXY_KINDS, type ProxyKind } from "../clauses.js";
+import type { HeaderList } from "../report/model.js";
+import { EXIT, exitCodeFor, type FailOn } from "../report/model.js";
+import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from "../scan/options.js";
+import { runScan } from "../scan/run.js";
+import { parseConnectTo, parseResolve } from "../transport/mapping.js";
+import { printReport, UsageError, collect, parseSeconds, type OutputFormat } from "./common.js";
+
+interface ScanFlags {
+  resolve: string[];
+  connectTo: string[];
+  cacert?: string;
+  insecure: boolean;
+  timeout: number;
+  maxTime: number;
+  header: string[];
+  cookiePath?: string;
+  csrfPath?: string;
+  csrfPost?: string;
+  healthPath: string[];
+  origin?: string;
+  proxy?: ProxyKind;
+  format: OutputFormat;
+  failOn: FailOn;
+  verbose: boolean;
+}
+
+export function parseTarget(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`'${raw}' is not a URL (expected e.g. https://app.example.com/)`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new UsageError(`'${raw}' is not an http:// or https:// URL`);
+  }
+  if (url.username || url.password)
+    throw new UsageError("credentials in the URL are not supported; use --header");
+  url.hash = "";
+  return url;
+}
+
+function parseHeader(raw: string): [string, string] {
+  const colon = raw.indexOf(":");
+  const name = colon > 0 ? raw.slice(0, colon).trim() : "";
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
+    throw new UsageError(`--header '${raw}': expected 'Name: value'`);
+  return [name, raw.slice(colon + 1).trim()];
+}
+
+function parsePath(flag: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!raw.startsWith("/")) throw new UsageError(`${flag} '${raw}': expected a path starting with /`);
+  return raw;
+}
+
+function readCa(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(
+      `--cacert ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`,
+    );
+  }
+}
+
+export function scanOptionsFrom(flags: ScanFlags): ScanOptions {
+  const mappings = [...flags.resolve.map(parseResolve), ...flags.connectTo.map(parseConnectTo)];
+  const headers: HeaderList = flags.header.map(parseHeader);
+  return {
+    ...DEFAULT_SCAN_OPTIONS,
+    mappings,
+    ca: readCa(flags.cacert),
+    insecure: flags.insecure,
+    timeoutMs: flags.timeout * 1000,
+    maxTimeMs: flags.maxTime * 1000,
+    headers,
+    cookiePath: parsePath("--cookie-path", flags.cookiePath),
+    csrfPath: parsePath("--csrf-path", flags.csrfPath),
+    csrfPost: parsePath("--csrf-post", flags.csrfPost),
+    healthPaths: flags.healthPath.map((p) => parsePath("--health-path", p) as string),
+    origin: flags.origin ? parseTarget(flags.origin) : undefined,
+    proxy: flags.proxy,
+  };
+}
+
+export function scanCommand(): Command {
+  return new Command("scan")
+    .description("verify a live Django-behind-proxy deployment from the outside")
+    .argument("<url>", "the site, e.g. https://app.example.com/")
+    .option("--resolve <host:port:addr>", "connect to ADDR for HOST:PORT (as curl; repeatable)", collect, [])
+    .option(
+      "--connect-to <h1:p1:h2:p2>",
+      "connect to HOST2:PORT2 for HOST1:PORT1 (as curl; repeatable)",
+      collect,
+      [],
+    )
+    .option("--cacert <file>", "trust this CA certificate (PEM)")
+    .option("-k, --insecure", "do not verify TLS certificates", false)
+    .option("--timeout <seconds>", "per request", parseSeconds, 10)
+    .option("--max-time <seconds>", "for the whole scan", parseSeconds, 60)
+    .option(
+      "-H, --header <'Name: value'>",
+      "send with every probe, e.g. auth for staging (repeatable)",
+      collect,
+      [],
+    )
+    .option("--cookie-path <path>", "a page that sets the session cookie")
+    .option("--csrf-path <path>", "a page that issues a CSRF token (form field and cookie)")
+    .option("--csrf-post <path>", "the endpoint to POST the token to (default: the form's action)")
+    .option(
+      "--health-path <path>",
+      "a health-check path that must answer over plain HTTP (repeatable)",
+      collect,
+      [],
+    )
+    .option("--origin <url>", "the app server's own address, to check it cannot be used around the proxy")
+    .addOption(
+      new Option(
+        "--proxy <kind>",
+        "the proxy in front, for the fixes (default: from the Server header)",
+      ).choices(PROXY_KINDS),
+    )
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(
+      new Option("--fail-on <status>", "lowest status that makes the exit code 1")
+        .choices(["fail", "warn"])
+        .default("fail"),
+    )
+    .option("-v, --verbose", "show evidence for every clause", false)
+    .action(async (rawUrl: string, flags: ScanFlags) => {
+      const target = parseTarget(rawUrl);
+      const options = scanOptionsFrom(flags);
+      const { report, couldNotRun } = await runScan(target, options);
+      if (couldNotRun) {
+        process.stderr.write(`proxytrust: scan could not run: ${couldNotRun}\n`);
+        if (flags.format === "json") printReport(report, flags.format, flags.verbose);
+        process.exitCode = EXIT.couldNotRun;
+        return;
+      }
+      printReport(report, flags.format, flags.verbose);
+      process.exitCode = exitCodeFor(report, flags.failOn);
+    });
+}

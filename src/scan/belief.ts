@@ -1,0 +1,91 @@
+/**
+ * Reading what the app believed about a request's scheme from what it did. Django leaves
+ * three fingerprints that depend on request.is_secure():
+ *  - CsrfViewMiddleware demands a Referer on POSTs without Origin only when it believes HTTPS,
+ *    so a token-carrying POST without Referer is refused (403) on "https" and accepted on "http";
+ *  - SecurityMiddleware's SECURE_SSL_REDIRECT redirects only requests it believes are http;
+ *  - SecurityMiddleware sends Strict-Transport-Security only on requests it believes are https.
+ */
+import { headerValue } from "../parsers/headers.js";
+import type { Captured, Leg } from "./evidence.js";
+
+export interface Belief {
+  scheme: Leg | "unknown";
+  reason: string;
+}
+
+const UNKNOWN: Belief = { scheme: "unknown", reason: "no response revealed the scheme the app assumed" };
+
+/** Django's stock CSRF failure page explains the missing Referer only for HTTPS requests. */
+function isNoRefererRejection(captured: Captured): boolean {
+  const body = captured.response?.body ?? "";
+  return captured.response?.status === 403 && /Referer header/i.test(body) && /HTTPS/.test(body);
+}
+
+export function isRedirect(captured: Captured | undefined): boolean {
+  const status = captured?.response?.status ?? 0;
+  return (
+    status >= 300 && status < 400 && headerValue(captured?.response?.headers ?? [], "location") !== undefined
+  );
+}
+
+/** A redirect to the https version of the same request: whoever answered believed it was plain HTTP. */
+export function isUpgradeRedirect(captured: Captured | undefined): boolean {
+  if (!captured?.response || !isRedirect(captured)) return false;
+  const location = headerValue(captured.response.headers, "location") as string;
+  try {
+    const from = new URL(captured.request.url);
+    const to = new URL(location, from);
+    return to.protocol === "https:" && to.hostname === from.hostname && to.pathname === from.pathname;
+  } catch {
+    return false;
+  }
+}
+
+export function fromPost(post: Captured | undefined): Belief {
+  const response = post?.response;
+  if (!post || !response) return UNKNOWN;
+  if (isNoRefererRejection(post)) {
+    return {
+      scheme: "https",
+      reason: "Django refused a token-carrying POST for lack of a Referer, which it demands only on HTTPS",
+    };
+  }
+  if (isUpgradeRedirect(post)) {
+    return { scheme: "http", reason: `the POST was redirected to https (${response.status})` };
+  }
+  // 404 comes from URL resolution, before the CSRF check runs, so it says nothing.
+  const passedCsrf = (response.status >= 200 && response.status < 400) || response.status === 405;
+  if (passedCsrf) {
+    return {
+      scheme: "http",
+      reason: `Django accepted a token-carrying POST without Referer (${response.status}); on a request it believes is HTTPS it would have demanded one`,
+    };
+  }
+  return UNKNOWN;
+}
+
+export function fromGet(get: Captured | undefined, leg: Leg): Belief {
+  const response = get?.response;
+  if (!get || !response) return UNKNOWN;
+  if (isUpgradeRedirect(get)) {
+    return {
+      scheme: "http",
+      reason: `redirected to https (${response.status}): the answering side believed the request was plain HTTP`,
+    };
+  }
+  // On plain HTTP no sane proxy adds HSTS, so its presence means Django believed https.
+  if (leg === "http" && headerValue(response.headers, "strict-transport-security") !== undefined) {
+    return {
+      scheme: "https",
+      reason: "sent Strict-Transport-Security, which Django sends only on requests it believes are HTTPS",
+    };
+  }
+  return UNKNOWN;
+}
+
+/** The strongest reading: the CSRF fingerprint when there is one, else the GET's. */
+export function readBelief(leg: Leg, get: Captured | undefined, post: Captured | undefined): Belief {
+  const byPost = fromPost(post);
+  return byPost.scheme !== "unknown" ? byPost : fromGet(get, leg);
+}

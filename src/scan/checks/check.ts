@@ -1,0 +1,37 @@
+/** The shape of a live clause check: a pure judgement over captured evidence. */
+import type { ClauseId } from "../../clauses.js";
+import type { Severity, Status } from "../../report/model.js";
+import type { Captured, ScanEvidence } from "../evidence.js";
+
+export interface Judgement {
+  status: Status;
+  summary: string;
+  /** The exchanges that decided it, most telling first. */
+  evidence: Captured[];
+}
+
+export interface LiveCheck {
+  clause: ClauseId;
+  severity: Severity;
+  judge(evidence: ScanEvidence): Judgement;
+}
+
+export function describeOutcome(captured: Captured | undefined): string {
+  if (!captured) return "not sent";
+  if (captured.error) return captured.error;
+  const response = captured.response;
+  if (!response) return "no response";
+  const location = response.headers.find(([n]) => n.toLowerCase() === "location")?.[1];
+  return location ? `${response.status} -> ${location}` : `${response.status}`;
+}
+
+/** The captured exchanges that exist, without repeats, in the order given. */
+export function present(...items: (Captured | undefined)[]): Captured[] {
+  return items.filter((c, i): c is Captured => c !== undefined && items.indexOf(c) === i);
+}
+
+/** True when Django's CSRF middleware let a token-carrying POST through to the view. */
+export function accepted(captured: Captured | undefined): boolean {
+  const status = captured?.response?.status;
+  return status !== undefined && ((status >= 200 && status < 400) || status === 405);
+}

@@ -1,0 +1,75 @@
+import type { Captured, ForwardedHostProbe } from "../evidence.js";
+import { accepted, describeOutcome, present, type LiveCheck } from "./check.js";
+import { reflection } from "./host-header.js";
+
+type Verdict =
+  | { kind: "used"; text: string; evidence: Captured[] }
+  | { kind: "ignored"; text: string }
+  | { kind: "undecided"; text: string };
+
+function judgeProbe(probe: ForwardedHostProbe, e: Parameters<LiveCheck["judge"]>[0]): Verdict {
+  for (const captured of present(probe.get, probe.post)) {
+    const where = reflection(captured, probe.injected);
+    if (where)
+      return {
+        kind: "used",
+        text: `${probe.header}: the injected host came back in ${where}`,
+        evidence: [captured],
+      };
+  }
+  const leg = probe.header.startsWith("http ") ? "http" : "https";
+  const baseGet = e.baselines[leg].get;
+  const baseStatus = baseGet?.response?.status;
+  if (probe.get.response?.status === 400 && baseStatus !== undefined && baseStatus < 400) {
+    return {
+      kind: "used",
+      text: `${probe.header}: the answer turned into 400 (Django's DisallowedHost): the app took its host from the header; ALLOWED_HOSTS refused this one, any allowed name would pass`,
+      evidence: present(probe.get, baseGet),
+    };
+  }
+  // Django compares the Referer with get_host(): a refused own-Referer POST means the host moved.
+  const control = e.baselines.https.postSameOriginReferer;
+  if (probe.post && accepted(control)) {
+    if (accepted(probe.post))
+      return { kind: "ignored", text: `${probe.header}: the CSRF Referer check still matched the real host` };
+    return {
+      kind: "used",
+      text: `${probe.header}: a POST with the site's own Referer was refused (${describeOutcome(probe.post)}) once the header was added: Django's host came from it`,
+      evidence: present(probe.post, control),
+    };
+  }
+  return {
+    kind: "undecided",
+    text: `${probe.header}: ${describeOutcome(probe.get)}, nothing showed which host the app used`,
+  };
+}
+
+/** A client-sent X-Forwarded-Host or Forwarded host= never becomes the app's host. */
+export const forwardedHostCheck: LiveCheck = {
+  clause: "forwarded-host",
+  severity: "high",
+  judge(e) {
+    const verdicts = e.forwardedHost.map((p) => judgeProbe(p, e));
+    const used = verdicts.filter((v): v is Extract<Verdict, { kind: "used" }> => v.kind === "used");
+    if (used.length) {
+      return {
+        status: "fail",
+        summary: used.map((v) => v.text).join("\n"),
+        evidence: used.flatMap((v) => v.evidence).slice(0, 3),
+      };
+    }
+    const ignored = verdicts.filter((v) => v.kind === "ignored");
+    if (ignored.length === 0) {
+      return {
+        status: "error",
+        summary: `could not tell whether the app reads X-Forwarded-Host: no response reflected the host and no CSRF form was found to test with (--csrf-path)`,
+        evidence: present(e.forwardedHost[0]?.get),
+      };
+    }
+    return {
+      status: "pass",
+      summary: `forwarded-host claims were ignored:\n${verdicts.map((v) => v.text).join("\n")}`,
+      evidence: present(e.forwardedHost[0]?.post, e.forwardedHost[0]?.get),
+    };
+  },
+};

@@ -1,0 +1,97 @@
+import { headerValue } from "../../parsers/headers.js";
+import { setCookies } from "../../parsers/cookies.js";
+import { pageTitle } from "../../parsers/html-forms.js";
+import type { Captured, HostProbe } from "../evidence.js";
+import { describeOutcome, type LiveCheck } from "./check.js";
+
+/** Where a response repeats an injected host: a poisoned absolute URL, redirect or cookie. */
+export function reflection(captured: Captured, injected: string): string | undefined {
+  const response = captured.response;
+  if (!response) return undefined;
+  const needle = injected.toLowerCase();
+  const location = headerValue(response.headers, "location");
+  if (location?.toLowerCase().includes(needle)) return `Location: ${location}`;
+  const cookie = setCookies(response.headers).find((c) => c.domain?.toLowerCase().includes(needle));
+  if (cookie) return `Set-Cookie domain ${cookie.domain}`;
+  // Error pages (Django's DEBUG 400 page names the bad host) reject the request; that is no poisoning.
+  if (response.status < 400 && response.body.toLowerCase().includes(needle)) return "the response body";
+  return undefined;
+}
+
+/** Same status and the same page (title, cookie names or body) as the real site's answer. */
+export function looksLikeApp(captured: Captured, baseline: Captured): boolean {
+  const a = captured.response;
+  const b = baseline.response;
+  if (!a || !b || a.status !== b.status || a.status >= 400) return false;
+  const titleA = pageTitle(a.body);
+  if (titleA !== undefined && titleA === pageTitle(b.body)) return true;
+  const names = (h: Captured) => new Set(setCookies(h.response?.headers ?? []).map((c) => c.name));
+  const baseNames = names(baseline);
+  if ([...names(captured)].some((n) => baseNames.has(n))) return true;
+  return a.body === b.body;
+}
+
+function rejectedHow(captured: Captured): string {
+  if (captured.error) return `refused (${captured.error})`;
+  const server = headerValue(captured.response?.headers ?? [], "server");
+  return `answered ${describeOutcome(captured)}${server ? ` by ${server}` : ""}`;
+}
+
+function baselineFor(probe: HostProbe, e: Parameters<LiveCheck["judge"]>[0]): Captured | undefined {
+  return probe.kind === "foreign-host-http" ? e.baselines.http.get : e.baselines.https.get;
+}
+
+/** An unknown Host is rejected and never served by the app. */
+export const hostHeaderCheck: LiveCheck = {
+  clause: "host-header",
+  severity: "high",
+  judge(e) {
+    const problems: { text: string; captured: Captured }[] = [];
+    const rejected: string[] = [];
+    const undecided: string[] = [];
+    for (const probe of e.hostProbes) {
+      const reflected = reflection(probe.captured, probe.injected);
+      // A plain-HTTP redirect to https on the same name is the proxy's generic upgrade, not the app.
+      const genericUpgrade =
+        probe.kind === "foreign-host-http" && reflected?.startsWith("Location: https://");
+      if (reflected && !genericUpgrade) {
+        problems.push({
+          text: `${probe.captured.label}: the injected host came back in ${reflected}`,
+          captured: probe.captured,
+        });
+        continue;
+      }
+      if (probe.kind === "odd-port") continue; // only reflection matters: the host itself is the real one
+      const baseline = baselineFor(probe, e);
+      if (!baseline?.response) {
+        undecided.push(`${probe.captured.label}: no baseline on that scheme to compare with`);
+      } else if (looksLikeApp(probe.captured, baseline)) {
+        problems.push({
+          text: `${probe.captured.label}: served by the app (${describeOutcome(probe.captured)}, same page as the real host)`,
+          captured: probe.captured,
+        });
+      } else {
+        rejected.push(`${probe.captured.label}: ${rejectedHow(probe.captured)}`);
+      }
+    }
+    if (problems.length) {
+      return {
+        status: "fail",
+        summary: problems.map((p) => p.text).join("\n"),
+        evidence: problems.map((p) => p.captured).slice(0, 3),
+      };
+    }
+    if (rejected.length === 0) {
+      return {
+        status: "error",
+        summary: `could not judge any foreign-host answer: ${undecided.join("; ")}`,
+        evidence: [],
+      };
+    }
+    return {
+      status: "pass",
+      summary: `unknown hosts were not served by the app:\n${[...rejected, ...undecided].join("\n")}`,
+      evidence: e.hostProbes.map((p) => p.captured).slice(0, 2),
+    };
+  },
+};

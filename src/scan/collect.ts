@@ -1,0 +1,357 @@
+/**
+ * The retrieval half of a scan: sends every probe (independent ones concurrently) and
+ * records the exchanges. Nothing here decides pass or fail.
+ */
+import { getDomain } from "tldts";
+import { isIP } from "node:net";
+import { setCookies, isDeletion } from "../parsers/cookies.js";
+import { csrfForms } from "../parsers/html-forms.js";
+import { headerValue } from "../parsers/headers.js";
+import type {
+  Captured,
+  CsrfOriginProbe,
+  CsrfPair,
+  ForwardedHostProbe,
+  HealthProbe,
+  HostProbe,
+  Leg,
+  OriginEvidence,
+  RedirectChain,
+  ScanEvidence,
+  SchemeSpoof,
+} from "./evidence.js";
+import { ProbeClient, type ProbeSpec } from "./probe-client.js";
+import { claimsFor, FORWARDED_HOST_CLAIMS, FOREIGN_HOST } from "./spoof-headers.js";
+import type { ScanOptions } from "./options.js";
+
+export const DEFAULT_CSRF_PATHS = ["/admin/login/", "/accounts/login/", "/login/"];
+export const DEFAULT_HEALTH_PATHS = ["/healthz", "/health", "/health/", "/ht/"];
+const MAX_REDIRECT_HOPS = 10;
+const QUERY_MARKER = "proxytrust=1";
+
+interface Site {
+  host: string;
+  https: URL;
+  http: URL;
+  path: string;
+}
+
+export function siteOf(target: URL): Site {
+  const https = new URL(target.href);
+  const http = new URL(target.href);
+  if (target.protocol === "https:") {
+    http.protocol = "http:";
+    http.port = "";
+  } else {
+    https.protocol = "https:";
+    https.port = "";
+  }
+  return { host: target.hostname, https, http, path: `${target.pathname}${target.search}` };
+}
+
+function at(base: URL, path: string): URL {
+  return new URL(path, base.origin);
+}
+
+export async function followRedirects(
+  client: ProbeClient,
+  start: URL,
+  siteHost: string,
+  labelPrefix: string,
+): Promise<RedirectChain> {
+  const hops: Captured[] = [];
+  const seen = new Set<string>();
+  let url = start;
+  for (let i = 0; i < MAX_REDIRECT_HOPS; i++) {
+    seen.add(url.href);
+    const hop = await client.probe({ label: `${labelPrefix} hop ${i + 1}`, url });
+    hops.push(hop);
+    const response = hop.response;
+    if (!response) return { hops, outcome: "error" };
+    const location = headerValue(response.headers, "location");
+    if (response.status < 300 || response.status > 399 || location === undefined)
+      return { hops, outcome: "final" };
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      return { hops, outcome: "off-host", offHostLocation: location };
+    }
+    // Never follow a redirect off the target's host (or to a non-HTTP scheme).
+    if ((next.protocol !== "http:" && next.protocol !== "https:") || next.hostname !== siteHost) {
+      return { hops, outcome: "off-host", offHostLocation: next.href };
+    }
+    if (seen.has(next.href)) return { hops, outcome: "loop" };
+    url = next;
+  }
+  return { hops, outcome: "too-many" };
+}
+
+/** The first page that hands out a CSRF cookie and a form token, and where its form posts. */
+async function findCsrfPair(
+  client: ProbeClient,
+  site: Site,
+  options: ScanOptions,
+): Promise<{ pair?: CsrfPair; searched: Captured[]; reason?: string }> {
+  const candidates = options.csrfPath ? [options.csrfPath] : [site.path, ...DEFAULT_CSRF_PATHS];
+  const unique = [...new Set(candidates)];
+  const searched = await Promise.all(
+    unique.map((path) => client.probe({ label: `CSRF token page ${path}`, url: at(site.https, path) })),
+  );
+  for (const page of searched) {
+    const response = page.response;
+    if (!response || response.status !== 200) continue;
+    const cookies = setCookies(response.headers).filter((c) => !isDeletion(c));
+    const form = csrfForms(response.body)[0];
+    if (!form || !cookies.some((c) => /csrf/i.test(c.name))) continue;
+    const pageUrl = new URL(page.request.url);
+    const postUrl = options.csrfPost
+      ? at(site.https, options.csrfPost)
+      : form.action
+        ? new URL(form.action, pageUrl)
+        : pageUrl;
+    if (postUrl.hostname !== site.host) continue;
+    return {
+      searched,
+      pair: {
+        pagePath: `${pageUrl.pathname}${pageUrl.search}`,
+        postPath: `${postUrl.pathname}${postUrl.search}`,
+        cookieHeader: cookies.map((c) => `${c.name}=${c.value}`).join("; "),
+        formToken: form.token,
+      },
+    };
+  }
+  const where = unique.join(", ");
+  return {
+    searched,
+    reason: `no page among ${where} answered 200 with a CSRF cookie and a csrfmiddlewaretoken form field (use --csrf-path)`,
+  };
+}
+
+function siblingHost(host: string): string | undefined {
+  if (isIP(host.replace(/^\[|\]$/g, ""))) return undefined;
+  const registrable = getDomain(host) ?? host;
+  const parent = host.split(".").slice(1).join(".");
+  const base = parent.length >= registrable.length ? parent : host;
+  return `proxytrust-sibling.${base}`;
+}
+
+export async function collectEvidence(
+  target: URL,
+  options: ScanOptions,
+  client: ProbeClient,
+): Promise<ScanEvidence> {
+  const site = siteOf(target);
+  const csrf = await findCsrfPair(client, site, options);
+  const pair = csrf.pair;
+  const probe = (spec: ProbeSpec) => client.probe(spec);
+  const legUrl = (leg: Leg, path = site.path) => at(leg === "https" ? site.https : site.http, path);
+
+  const csrfPost = (leg: Leg, label: string, headers: ProbeSpec["headers"] = []) =>
+    pair
+      ? probe({
+          label,
+          url: legUrl(leg, pair.postPath),
+          cookie: pair.cookieHeader,
+          form: { csrfmiddlewaretoken: pair.formToken },
+          headers,
+        })
+      : Promise.resolve(undefined);
+
+  const baselineFor = async (leg: Leg) => {
+    const [get, postNoReferer, postSameOriginReferer] = await Promise.all([
+      probe({ label: `${leg} baseline`, url: legUrl(leg) }),
+      csrfPost(leg, `${leg} POST with token, no Referer`),
+      csrfPost(leg, `${leg} POST with token, own Referer`, [["Referer", `${site.https.origin}/`]]),
+    ]);
+    return { get, postNoReferer, postSameOriginReferer };
+  };
+
+  const schemeSpoofs = (["http", "https"] as Leg[]).flatMap((leg) =>
+    claimsFor(leg).map(async (claim): Promise<SchemeSpoof> => {
+      const header = `${claim.name}: ${claim.value}`;
+      const headers: ProbeSpec["headers"] = [[claim.name, claim.value]];
+      const [get, post] = await Promise.all([
+        probe({ label: `${leg} + ${header}`, url: legUrl(leg), headers }),
+        csrfPost(leg, `${leg} POST + ${header}`, headers),
+      ]);
+      return { leg, header, claimed: leg === "http" ? "https" : "http", get, post };
+    }),
+  );
+
+  const hostProbes: Promise<HostProbe>[] = [
+    probe({ label: `https Host: ${FOREIGN_HOST}`, url: legUrl("https"), host: FOREIGN_HOST }).then(
+      (captured) => ({
+        kind: "foreign-host" as const,
+        injected: FOREIGN_HOST,
+        captured,
+      }),
+    ),
+    probe({ label: `http Host: ${FOREIGN_HOST}`, url: legUrl("http"), host: FOREIGN_HOST }).then(
+      (captured) => ({
+        kind: "foreign-host-http" as const,
+        injected: FOREIGN_HOST,
+        captured,
+      }),
+    ),
+    probe({
+      label: `https absolute-form target on ${FOREIGN_HOST}`,
+      url: legUrl("https"),
+      requestTarget: `https://${FOREIGN_HOST}${site.path}`,
+    }).then((captured) => ({ kind: "absolute-form" as const, injected: FOREIGN_HOST, captured })),
+    probe({ label: `https Host: ${site.host}:31337`, url: legUrl("https"), host: `${site.host}:31337` }).then(
+      (captured) => ({ kind: "odd-port" as const, injected: `${site.host}:31337`, captured }),
+    ),
+  ];
+
+  const forwardedHost: Promise<ForwardedHostProbe>[] = FORWARDED_HOST_CLAIMS.flatMap((make) => {
+    const claim = make(FOREIGN_HOST);
+    const header = `${claim.name}: ${claim.value}`;
+    const headers: ProbeSpec["headers"] = [[claim.name, claim.value]];
+    return (["https", "http"] as Leg[]).map(async (leg) => {
+      const [get, post] = await Promise.all([
+        probe({ label: `${leg} + ${header}`, url: legUrl(leg), headers }),
+        leg === "https"
+          ? csrfPost(leg, `https POST with own Referer + ${header}`, [
+              ...headers,
+              ["Referer", `${site.https.origin}/`],
+            ])
+          : Promise.resolve(undefined),
+      ]);
+      return { header: `${leg} ${header}`, injected: FOREIGN_HOST, get, post };
+    });
+  });
+
+  const sibling = siblingHost(site.host);
+  const originProbes: { kind: CsrfOriginProbe["kind"]; origin?: string; referer?: string }[] = pair
+    ? [
+        { kind: "own-origin", origin: site.https.origin },
+        { kind: "foreign-origin", origin: `https://${FOREIGN_HOST}` },
+        { kind: "null-origin", origin: "null" },
+        { kind: "http-origin", origin: site.http.origin },
+        ...(sibling ? [{ kind: "sibling-origin" as const, origin: `https://${sibling}` }] : []),
+        { kind: "foreign-referer", referer: `https://${FOREIGN_HOST}/` },
+      ]
+    : [];
+  const csrfOrigins = originProbes.map(async (p) => {
+    const headers: ProbeSpec["headers"] = p.origin ? [["Origin", p.origin]] : [["Referer", p.referer ?? ""]];
+    const captured = await csrfPost("https", `CSRF POST ${p.kind} (${p.origin ?? p.referer})`, headers);
+    return { ...p, captured: captured as Captured };
+  });
+
+  const healthPaths: { path: string; named: boolean }[] = options.healthPaths.length
+    ? options.healthPaths.map((path) => ({ path, named: true }))
+    : DEFAULT_HEALTH_PATHS.map((path) => ({ path, named: false }));
+  const health = healthPaths.map(async ({ path, named }): Promise<HealthProbe> => {
+    const [https, http] = await Promise.all([
+      named ? Promise.resolve(undefined) : probe({ label: `https ${path}`, url: legUrl("https", path) }),
+      probe({ label: `http ${path}`, url: legUrl("http", path) }),
+    ]);
+    return { path, named, https, http };
+  });
+
+  const cookiePage = options.cookiePath
+    ? probe({ label: `cookie page ${options.cookiePath}`, url: legUrl("https", options.cookiePath) })
+    : Promise.resolve(undefined);
+
+  const [
+    httpsBase,
+    httpBase,
+    httpChain,
+    httpsChain,
+    spoofs,
+    hosts,
+    fwdHosts,
+    origins,
+    healthResults,
+    cookiePageResult,
+    originEvidence,
+  ] = await Promise.all([
+    baselineFor("https"),
+    baselineFor("http"),
+    followRedirects(client, withMarker(legUrl("http")), site.host, "http redirect"),
+    followRedirects(client, legUrl("https"), site.host, "https redirect"),
+    Promise.all(schemeSpoofs),
+    Promise.all(hostProbes),
+    Promise.all(forwardedHost),
+    Promise.all(csrfOrigins),
+    Promise.all(health),
+    cookiePage,
+    options.origin ? collectOrigin(client, options.origin, site, pair) : Promise.resolve(undefined),
+  ]);
+
+  const cookieSources: ScanEvidence["cookieSources"] = [
+    { leg: "https", captured: httpsBase.get },
+    ...csrf.searched.map((captured) => ({ leg: "https" as const, captured })),
+    ...(cookiePageResult ? [{ leg: "https" as const, captured: cookiePageResult }] : []),
+    { leg: "http", captured: httpBase.get },
+  ];
+
+  return {
+    siteHost: site.host,
+    httpsUrl: legUrl("https").href,
+    httpUrl: legUrl("http").href,
+    path: site.path,
+    baselines: { https: httpsBase, http: httpBase },
+    httpChain,
+    httpChainStart: withMarker(legUrl("http")).href,
+    httpsChain,
+    schemeSpoofs: spoofs,
+    hostProbes: hosts,
+    forwardedHost: fwdHosts,
+    csrf: { ...csrf, origins },
+    cookieSources,
+    health: healthResults,
+    origin: originEvidence,
+    requestCount: client.count,
+  };
+}
+
+function withMarker(url: URL): URL {
+  const marked = new URL(url.href);
+  marked.search = marked.search ? `${marked.search}&${QUERY_MARKER}` : `?${QUERY_MARKER}`;
+  return marked;
+}
+
+/** Talks to the app server directly, as anyone who can reach it could. */
+async function collectOrigin(
+  client: ProbeClient,
+  origin: URL,
+  site: Site,
+  pair: CsrfPair | undefined,
+): Promise<OriginEvidence> {
+  const url = new URL(site.path, origin.origin);
+  const direct = (label: string, headers: ProbeSpec["headers"] = []) =>
+    client.probe({ label, url, host: site.host, headers });
+  const post = (label: string, headers: ProbeSpec["headers"]) =>
+    pair
+      ? client.probe({
+          label,
+          url: new URL(pair.postPath, origin.origin),
+          host: site.host,
+          cookie: pair.cookieHeader,
+          form: { csrfmiddlewaretoken: pair.formToken },
+          headers,
+        })
+      : Promise.resolve(undefined);
+  const claims: [string, string][] = [
+    ["X-Forwarded-Proto", "https"],
+    ["X-Forwarded-Ssl", "on"],
+    ["X-Forwarded-Protocol", "ssl"],
+  ];
+  const [baseline, baselinePost, spoofs] = await Promise.all([
+    direct("origin baseline"),
+    post("origin POST with token, no Referer", []),
+    Promise.all(
+      claims.map(async ([name, value]) => {
+        const header = `${name}: ${value}`;
+        const [get, spoofPost] = await Promise.all([
+          direct(`origin + ${header}`, [[name, value]]),
+          post(`origin POST + ${header}`, [[name, value]]),
+        ]);
+        return { header, get, post: spoofPost };
+      }),
+    ),
+  ]);
+  return { url: url.href, baseline, baselinePost, spoofs };
+}

@@ -1,0 +1,110 @@
+/**
+ * What a scan captured, before any judgement. Collecting fills it; every clause check is a
+ * pure function over it (retrieval and analysis are separate, as in the HTTP Observatory).
+ */
+import type { HeaderList } from "../report/model.js";
+
+export type Leg = "http" | "https";
+
+export interface Captured {
+  label: string;
+  request: { method: string; url: string; headers: HeaderList; body?: string; requestTarget?: string };
+  response?: { status: number; headers: HeaderList; body: string; bodyTruncated: boolean };
+  error?: string;
+}
+
+/** A request carrying a client-sent scheme claim, with the baseline it is compared to. */
+export interface SchemeSpoof {
+  leg: Leg;
+  /** The header line as sent, e.g. "X-Forwarded-Proto: https". */
+  header: string;
+  claimed: Leg;
+  get: Captured;
+  /** Token-carrying POST without Referer: Django checks the Referer only on requests it believes are HTTPS. */
+  post?: Captured;
+}
+
+export interface LegBaseline {
+  get?: Captured;
+  postNoReferer?: Captured;
+  postSameOriginReferer?: Captured;
+}
+
+export type HostProbeKind =
+  "foreign-host" | "foreign-host-http" | "absolute-form" | "foreign-sni" | "odd-port";
+
+export interface HostProbe {
+  kind: HostProbeKind;
+  /** The host value the probe injected. */
+  injected: string;
+  captured: Captured;
+}
+
+export interface ForwardedHostProbe {
+  header: string;
+  injected: string;
+  get: Captured;
+  /** Token-carrying POST with the site's own Referer: Django compares it with get_host(). */
+  post?: Captured;
+}
+
+export interface CsrfPair {
+  pagePath: string;
+  postPath: string;
+  cookieHeader: string;
+  formToken: string;
+}
+
+export type CsrfOriginKind =
+  "own-origin" | "foreign-origin" | "null-origin" | "http-origin" | "sibling-origin" | "foreign-referer";
+
+export interface CsrfOriginProbe {
+  kind: CsrfOriginKind;
+  origin?: string;
+  referer?: string;
+  captured: Captured;
+}
+
+export interface HealthProbe {
+  path: string;
+  /** Named by the user (a requirement) or found at a default path (a hint). */
+  named: boolean;
+  https?: Captured;
+  http?: Captured;
+}
+
+export interface OriginEvidence {
+  url: string;
+  baseline: Captured;
+  baselinePost?: Captured;
+  spoofs: { header: string; get: Captured; post?: Captured }[];
+}
+
+export interface RedirectChain {
+  hops: Captured[];
+  outcome: "final" | "loop" | "off-host" | "too-many" | "error";
+  /** For off-host: where it pointed (never followed). */
+  offHostLocation?: string;
+}
+
+export interface ScanEvidence {
+  siteHost: string;
+  httpsUrl: string;
+  httpUrl: string;
+  path: string;
+  baselines: Record<Leg, LegBaseline>;
+  /** From plain HTTP, hop by hop, with a query marker to check it survives. */
+  httpChain: RedirectChain;
+  httpChainStart: string;
+  /** From the HTTPS baseline, to find self-redirect loops. */
+  httpsChain: RedirectChain;
+  schemeSpoofs: SchemeSpoof[];
+  hostProbes: HostProbe[];
+  forwardedHost: ForwardedHostProbe[];
+  csrf: { pair?: CsrfPair; searched: Captured[]; reason?: string; origins: CsrfOriginProbe[] };
+  /** Every response whose cookies are judged, with the leg it came over. */
+  cookieSources: { leg: Leg; captured: Captured }[];
+  health: HealthProbe[];
+  origin?: OriginEvidence;
+  requestCount: number;
+}

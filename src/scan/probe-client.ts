@@ -1,0 +1,82 @@
+/** Builds probe requests the same way every time, sends them with bounded concurrency, counts them. */
+import type { HeaderList } from "../report/model.js";
+import { send, type TransportOptions, type WireRequest } from "../transport/send.js";
+import { VERSION } from "../version.js";
+import type { Captured } from "./evidence.js";
+
+export interface ProbeSpec {
+  label: string;
+  method?: WireRequest["method"];
+  url: URL;
+  /** Replaces the Host header (default: the URL's host, with the port when not the default). */
+  host?: string;
+  headers?: HeaderList;
+  requestTarget?: string;
+  servername?: string;
+  cookie?: string;
+  form?: Record<string, string>;
+}
+
+/** Host header value for a URL as a browser would send it. */
+export function hostHeader(url: URL): string {
+  return url.host;
+}
+
+export class ProbeClient {
+  count = 0;
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(
+    private readonly transport: TransportOptions,
+    private readonly userHeaders: HeaderList,
+    private readonly concurrency: number,
+  ) {}
+
+  async probe(spec: ProbeSpec): Promise<Captured> {
+    const headers: HeaderList = [
+      ["Host", spec.host ?? hostHeader(spec.url)],
+      ["User-Agent", `proxytrust/${VERSION}`],
+      ["Accept", "text/html,*/*"],
+      ...this.userHeaders,
+      ...(spec.cookie ? ([["Cookie", spec.cookie]] as HeaderList) : []),
+      ...(spec.headers ?? []),
+    ];
+    const body = spec.form ? new URLSearchParams(spec.form).toString() : undefined;
+    if (body !== undefined) headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
+    const request: WireRequest = {
+      method: spec.method ?? (body !== undefined ? "POST" : "GET"),
+      url: spec.url,
+      headers,
+      requestTarget: spec.requestTarget,
+      servername: spec.servername,
+      body,
+    };
+    const result = await this.withSlot(() => send(request, this.transport));
+    this.count += 1;
+    const captured: Captured = {
+      label: spec.label,
+      request: {
+        method: request.method,
+        url: spec.url.href,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        ...(spec.requestTarget ? { requestTarget: spec.requestTarget } : {}),
+      },
+    };
+    if (result.ok) captured.response = result.response;
+    else captured.error = result.error;
+    return captured;
+  }
+
+  private async withSlot<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.queue.push(resolve));
+    this.running += 1;
+    try {
+      return await task();
+    } finally {
+      this.running -= 1;
+      this.queue.shift()?.();
+    }
+  }
+}

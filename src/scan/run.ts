@@ -1,0 +1,121 @@
+/** A whole scan: collect evidence, judge every clause, build the report. */
+import { setMaxListeners } from "node:events";
+import { fixFor, type ProxyKind } from "../clauses.js";
+import { clause } from "../clauses.js";
+import { headerValue } from "../parsers/headers.js";
+import type { CheckResult, Exchange, Report } from "../report/model.js";
+import { DEFAULT_TRANSPORT } from "../transport/send.js";
+import { VERSION } from "../version.js";
+import { LIVE_CHECKS } from "./checks/index.js";
+import { collectEvidence } from "./collect.js";
+import type { Captured, ScanEvidence } from "./evidence.js";
+import type { ScanOptions } from "./options.js";
+import { ProbeClient } from "./probe-client.js";
+
+const HEADERS_THAT_MATTER = new Set([
+  "location",
+  "strict-transport-security",
+  "set-cookie",
+  "server",
+  "via",
+  "content-type",
+]);
+const EXCERPT_CHARS = 200;
+
+export function toExchange(captured: Captured): Exchange {
+  const exchange: Exchange = { label: captured.label, request: { ...captured.request } };
+  if (captured.request.requestTarget)
+    exchange.request.url = `${captured.request.url} (request target ${captured.request.requestTarget})`;
+  delete (exchange.request as { requestTarget?: string }).requestTarget;
+  if (captured.response) {
+    const { status, headers, body } = captured.response;
+    exchange.response = {
+      status,
+      headers: headers.filter(([name]) => HEADERS_THAT_MATTER.has(name.toLowerCase())),
+      ...(body ? { bodyExcerpt: body.slice(0, EXCERPT_CHARS).replace(/[^\x20-\x7e\n\t]/g, "?") } : {}),
+    };
+  }
+  if (captured.error) exchange.error = captured.error;
+  return exchange;
+}
+
+const SERVER_SIGNATURES: [RegExp, ProxyKind][] = [
+  [/nginx/i, "nginx"],
+  [/caddy/i, "caddy"],
+  [/apache/i, "apache"],
+  [/cloudflare/i, "cloudflare"],
+  [/awselb/i, "alb"],
+];
+
+/** The proxy named by the Server header, when it names one (HAProxy sends none). */
+export function detectProxy(evidence: ScanEvidence): ProxyKind | undefined {
+  for (const captured of [evidence.baselines.https.get, evidence.baselines.http.get]) {
+    const server = headerValue(captured?.response?.headers ?? [], "server") ?? "";
+    const hit = SERVER_SIGNATURES.find(([re]) => re.test(server));
+    if (hit) return hit[1];
+  }
+  return undefined;
+}
+
+export function judge(evidence: ScanEvidence, proxy: ProxyKind | undefined): CheckResult[] {
+  return LIVE_CHECKS.map((check) => {
+    const judgement = check.judge(evidence);
+    const result: CheckResult = {
+      id: check.clause,
+      clause: check.clause,
+      status: judgement.status,
+      severity: check.severity,
+      title: clause(check.clause).title,
+      summary: judgement.summary,
+      evidence: judgement.evidence.map(toExchange),
+    };
+    if (judgement.status === "fail" || judgement.status === "warn") result.fix = fixFor(check.clause, proxy);
+    return result;
+  });
+}
+
+export interface ScanOutcome {
+  report: Report;
+  /** Set when nothing could be scanned: the target never answered. */
+  couldNotRun?: string;
+}
+
+export async function runScan(target: URL, options: ScanOptions): Promise<ScanOutcome> {
+  const started = performance.now();
+  const deadline = AbortSignal.timeout(options.maxTimeMs);
+  // Every in-flight probe listens for the deadline.
+  setMaxListeners(options.concurrency * 4, deadline);
+  const client = new ProbeClient(
+    {
+      ...DEFAULT_TRANSPORT,
+      mappings: options.mappings,
+      timeoutMs: options.timeoutMs,
+      ca: options.ca,
+      insecure: options.insecure,
+      signal: deadline,
+    },
+    options.headers,
+    options.concurrency,
+  );
+  const evidence = await collectEvidence(target, options, client);
+  const proxy = options.proxy ?? detectProxy(evidence);
+  const report: Report = {
+    tool: "proxytrust",
+    version: VERSION,
+    command: "scan",
+    target: target.href,
+    ...(proxy ? { proxy } : {}),
+    checks: judge(evidence, proxy),
+    requests: client.count,
+    durationMs: Math.round(performance.now() - started),
+  };
+  const https = evidence.baselines.https.get;
+  const http = evidence.baselines.http.get;
+  if (!https?.response && !http?.response) {
+    return {
+      report,
+      couldNotRun: `${target.host} did not answer: https: ${https?.error}; http: ${http?.error}`,
+    };
+  }
+  return { report };
+}

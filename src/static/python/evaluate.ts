@@ -1,0 +1,1119 @@
+/**
+ * Static evaluator for module-level Python: Django settings modules and gunicorn.conf.py.
+ * Nothing is executed. Public API (stable; src/static/gunicorn/ relies on it):
+ *
+ *   evaluatePythonModule(file: string): Promise<PythonModule>
+ *     Reads `file`, follows `from .x import *`, `from pkg.mod import *` (searched upward from
+ *     the file's directory) and split_settings include(), and returns every module-level name.
+ *   evaluatePythonSource(source: string, file: string): PythonModule
+ *     The same for text already in memory; imports are still resolved next to `file`.
+ *
+ *   PythonModule.bindings: name -> { name, values: PossibleValue[], location }
+ *     `values` holds every value the name can take (one per if/elif/else branch, deduplicated);
+ *     each is a Python value, an env value ({ kind: "env", env, default?, cast }), `unset`
+ *     (not assigned on some path) or `unknown` with a reason. See settings-model.ts.
+ *   PythonModule.diagnostics: syntax errors, unreadable files, import cycles... with file:line.
+ *   PythonModule.unresolvedImports: unconditional star imports that could not be read.
+ *
+ * Bad input never throws: it becomes a diagnostic and `unknown` values. Work is linear in the
+ * input: each statement is visited once, branches are copy-on-write and values are capped.
+ */
+import { readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { parser } from "@lezer/python";
+import type { SyntaxNode } from "@lezer/common";
+import type { SourceLocation } from "../../report/model.js";
+import type { EnvCast, PossibleValue, PythonDiagnostic, Setting } from "./settings-model.js";
+import {
+  type Alternatives,
+  type EnvSchemaEntry,
+  type Value,
+  MAX_ALTERNATIVES,
+  asData,
+  capAlternatives,
+  combine,
+  isData,
+} from "./internal.js";
+import { decodeNumber, decodeString } from "./literals.js";
+import {
+  MUTATING_METHODS,
+  binaryOp,
+  callBuiltin,
+  callMethod,
+  compare,
+  liftEnv,
+  mutate,
+  parseBool,
+  setItem,
+  subscript,
+  unaryOp,
+} from "./operations.js";
+import { type Binding, Scope } from "./scope.js";
+import { NONE, bool, str, truthy, unknown } from "./values.js";
+
+export interface PythonClass {
+  name: string;
+  location: SourceLocation;
+  /** Upper-case names assigned in the class body (class-based settings). */
+  assigns: string[];
+}
+
+export interface PythonModule {
+  file: string;
+  bindings: ReadonlyMap<string, Setting>;
+  files: string[];
+  diagnostics: PythonDiagnostic[];
+  unresolvedImports: SourceLocation[];
+  classes: PythonClass[];
+}
+
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+const MAX_FILES = 200;
+const MAX_STEPS = 2_000_000;
+const MAX_STATEMENT_NESTING = 40;
+const MAX_EXPRESSION_DEPTH = 100;
+const MAX_SYNTAX_ERRORS = 10;
+
+const BUILTINS = new Set([
+  "str",
+  "int",
+  "float",
+  "bool",
+  "list",
+  "tuple",
+  "dict",
+  "len",
+  "filter",
+  "sorted",
+  "set",
+  "frozenset",
+  "print",
+  "open",
+  "getattr",
+  "range",
+  "map",
+  "any",
+  "all",
+  "isinstance",
+]);
+
+const ENV_READER_CLASS = /^environ\.(\w+\.)?(Env|FileAwareEnv)$/;
+
+const CAST_NAMES: Record<string, EnvCast> = {
+  bool: "bool",
+  int: "int",
+  float: "int",
+  str: "str",
+  list: "list",
+  tuple: "list",
+};
+
+interface Shared {
+  files: string[];
+  diagnostics: PythonDiagnostic[];
+  unresolvedImports: SourceLocation[];
+  classes: PythonClass[];
+  /** Modules already evaluated (or being evaluated: undefined marks an import cycle). */
+  modules: Map<string, Scope | undefined>;
+  steps: number;
+}
+
+class StepBudgetExceeded extends Error {}
+
+function children(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling)
+    if (child.name !== "Comment") out.push(child);
+  return out;
+}
+
+const PUNCTUATION = new Set(["(", ")", "[", "]", "{", "}", ",", ":", ".", "AssignOp", ";"]);
+
+function isExpressionNode(node: SyntaxNode): boolean {
+  return !PUNCTUATION.has(node.name) && node.name !== "TypeDef";
+}
+
+function isSettingName(name: string): boolean {
+  return /^[A-Z][A-Z0-9_]*$/.test(name);
+}
+
+function lineStarts(source: string): number[] {
+  const starts = [0];
+  for (let i = source.indexOf("\n"); i >= 0; i = source.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** Reads a source file, or records why it cannot be read. */
+function readSource(file: string, shared: Shared, from: SourceLocation | undefined): string | undefined {
+  const fail = (message: string): undefined => {
+    shared.diagnostics.push({ ...(from ?? { file, line: 1 }), severity: "error", message });
+    return undefined;
+  };
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_FILE_BYTES)
+      return fail(`${file}: ${size} bytes, larger than the ${MAX_FILE_BYTES}-byte limit`);
+    const bytes = readFileSync(file);
+    if (bytes.subarray(0, 8192).includes(0)) return fail(`${file}: binary file, not Python source`);
+    shared.files.push(file);
+    return bytes.toString("utf8");
+  } catch (error) {
+    return fail(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
+
+function isFile(candidate: string): boolean {
+  try {
+    return statSync(candidate).isFile();
+  } catch {
+    return false;
+  }
+}
+
+class FileEvaluator {
+  private readonly starts: number[];
+  /** Inside if/try/for: a missing import there is optional, not a hole in the settings. */
+  private conditional = 0;
+  private nesting = 0;
+  private unresolvedStar: SourceLocation | undefined;
+
+  constructor(
+    private readonly shared: Shared,
+    private readonly file: string,
+    private readonly source: string,
+    private scope: Scope,
+  ) {
+    this.starts = lineStarts(source);
+  }
+
+  run(): void {
+    const tree = parser.parse(this.source);
+    this.reportSyntaxErrors(tree.topNode);
+    this.statements(children(tree.topNode));
+  }
+
+  private at(node: SyntaxNode): SourceLocation {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid]! <= node.from) low = mid;
+      else high = mid - 1;
+    }
+    return { file: this.file, line: low + 1, column: node.from - this.starts[low]! + 1 };
+  }
+
+  private text(node: SyntaxNode): string {
+    return this.source.slice(node.from, node.to);
+  }
+
+  private diagnose(node: SyntaxNode, severity: "error" | "warning", message: string): void {
+    const { file, line } = this.at(node);
+    this.shared.diagnostics.push({ file, line, severity, message });
+  }
+
+  private reportSyntaxErrors(top: SyntaxNode): void {
+    const templated = /\{%|\{\{/.test(this.source);
+    const lines = new Set<number>();
+    const cursor = top.cursor();
+    do {
+      if (!cursor.type.isError) continue;
+      const line = this.at(cursor.node).line;
+      if (lines.has(line)) continue;
+      lines.add(line);
+      if (lines.size > MAX_SYNTAX_ERRORS) break;
+      const hint = templated ? " (the file looks like an unrendered Jinja template)" : "";
+      this.diagnose(
+        cursor.node,
+        "error",
+        `Python syntax error${hint}: values on this line are not evaluated`,
+      );
+    } while (cursor.next());
+  }
+
+  private step(): void {
+    if (++this.shared.steps > MAX_STEPS) throw new StepBudgetExceeded();
+  }
+
+  private bind(name: string, values: Alternatives, node: SyntaxNode): void {
+    this.scope.set({ name, values: capAlternatives(values), location: this.at(node) });
+  }
+
+  // ---- statements ----
+
+  private statements(nodes: SyntaxNode[]): void {
+    for (const node of nodes) {
+      if (this.scope.terminated) return;
+      this.statement(node);
+    }
+  }
+
+  private body(node: SyntaxNode | undefined): void {
+    if (!node) return;
+    if (this.nesting >= MAX_STATEMENT_NESTING) {
+      this.diagnose(
+        node,
+        "error",
+        `statements nested deeper than ${MAX_STATEMENT_NESTING} levels are not evaluated`,
+      );
+      return;
+    }
+    this.nesting++;
+    try {
+      this.statements(children(node).filter((c) => c.name !== ":"));
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  /** Runs each body on its own branch of the current scope, then merges. */
+  private branches(bodies: ((scope: Scope) => void)[]): void {
+    const parent = this.scope;
+    const scopes = bodies.map((run) => {
+      const branch = parent.branch();
+      this.scope = branch;
+      this.conditional++;
+      try {
+        run(branch);
+      } finally {
+        this.conditional--;
+        this.scope = parent;
+      }
+      return branch;
+    });
+    parent.merge(scopes);
+  }
+
+  private statement(node: SyntaxNode): void {
+    this.step();
+    switch (node.name) {
+      case "StatementGroup":
+        return this.statements(children(node));
+      case "AssignStatement":
+        return this.assign(node);
+      case "UpdateStatement":
+        return this.update(node);
+      case "ExpressionStatement":
+        return this.expressionStatement(node);
+      case "IfStatement":
+        return this.ifStatement(node);
+      case "TryStatement":
+        return this.tryStatement(node);
+      case "WithStatement":
+        return this.withStatement(node);
+      case "ForStatement":
+      case "WhileStatement":
+        return this.loop(node);
+      case "ImportStatement":
+        return this.importStatement(node);
+      case "FunctionDefinition":
+        return this.functionDefinition(node);
+      case "ClassDefinition":
+        return this.classDefinition(node);
+      case "DecoratedStatement":
+        return this.statements(children(node).filter((c) => c.name !== "Decorator"));
+      case "DeleteStatement":
+        for (const target of children(node).filter((c) => c.name === "VariableName")) {
+          this.bind(this.text(target), [{ kind: "unset" }], target);
+        }
+        return;
+      case "RaiseStatement":
+        this.scope.terminated = this.conditional > 0;
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Splits `a = b = 1, 2` into [[a], [b], [1, 2]] around the `=` signs. */
+  private assignmentGroups(node: SyntaxNode): SyntaxNode[][] {
+    const groups: SyntaxNode[][] = [[]];
+    for (const child of children(node)) {
+      if (child.name === "AssignOp") groups.push([]);
+      else if (isExpressionNode(child)) groups[groups.length - 1]!.push(child);
+    }
+    return groups;
+  }
+
+  private assign(node: SyntaxNode): void {
+    const groups = this.assignmentGroups(node);
+    if (groups.length < 2) return; // a bare annotation `x: int`
+    const valueNodes = groups[groups.length - 1]!;
+    const values = this.expressionList(valueNodes, node);
+    for (const targets of groups.slice(0, -1)) this.assignTargets(targets, values, node);
+  }
+
+  /** `1, 2` without brackets is a tuple. */
+  private expressionList(nodes: SyntaxNode[], statement: SyntaxNode): Alternatives {
+    const trailingComma = this.text(statement).trimEnd().endsWith(",");
+    if (nodes.length === 1 && !trailingComma) return this.expr(nodes[0]!);
+    return combine(
+      nodes.map((n) => this.expr(n)),
+      (items) => [{ kind: "tuple", items: items.map(asData) }],
+    );
+  }
+
+  private assignTargets(targets: SyntaxNode[], values: Alternatives, statement: SyntaxNode): void {
+    if (targets.length === 1) return this.assignTarget(targets[0]!, values);
+    targets.forEach((target, index) => {
+      const items = values.map((v): Value => {
+        const data = asData(v);
+        if ((data.kind === "tuple" || data.kind === "list") && data.items.length === targets.length) {
+          return data.items[index]!;
+        }
+        return unknown(`unpacking at line ${this.at(statement).line}`);
+      });
+      this.assignTarget(target, items);
+    });
+  }
+
+  private assignTarget(target: SyntaxNode, values: Alternatives): void {
+    if (target.name === "VariableName") return this.bind(this.text(target), values, target);
+    if (target.name === "TupleExpression" || target.name === "ArrayExpression") {
+      return this.assignTargets(children(target).filter(isExpressionNode), values, target);
+    }
+    if (target.name === "MemberExpression" && children(target).some((c) => c.name === "[")) {
+      const [object, index] = children(target).filter(isExpressionNode);
+      if (!object || !index) return;
+      const keys = this.expr(index);
+      this.updatePlace(object, target, (container) =>
+        combine([[container], keys, values], ([c, k, v]) => setItem(c!, k!, v!)),
+      );
+    }
+    // Attribute assignment (obj.attr = ...) does not change module-level names.
+  }
+
+  /**
+   * Replaces the value stored at `place` (NAME, NAME[k], NAME[k][j]...) with `change(old)`.
+   * Only names are rebound; anything else (obj.attr[...]) is outside the module namespace.
+   */
+  private updatePlace(place: SyntaxNode, statement: SyntaxNode, change: (old: Value) => Alternatives): void {
+    if (place.name === "VariableName") {
+      const name = this.text(place);
+      const old = this.lookup(name, place);
+      const updated = old.flatMap((value) => (isData(value) ? change(value) : [value]));
+      this.bind(name, updated, statement);
+      return;
+    }
+    const parts = children(place).filter(isExpressionNode);
+    const [object, index] = parts;
+    if (
+      place.name !== "MemberExpression" ||
+      !children(place).some((c) => c.name === "[") ||
+      !object ||
+      !index
+    )
+      return;
+    const keys = this.expr(index);
+    this.updatePlace(object, statement, (container) =>
+      combine([[container], keys], ([c, k]) =>
+        subscript(c!, k!).flatMap((inner) => change(inner).flatMap((next) => setItem(c!, k!, next))),
+      ),
+    );
+  }
+
+  private update(node: SyntaxNode): void {
+    const [target, operand] = children(node).filter((c) => c.name !== "UpdateOp");
+    const operator = children(node).find((c) => c.name === "UpdateOp");
+    if (!target || !operand || !operator) return;
+    const op = this.text(operator).slice(0, -1);
+    const right = this.expr(operand);
+    this.updatePlace(target, node, (old) => combine([[old], right], ([a, b]) => binaryOp(op, a!, b!)));
+  }
+
+  private expressionStatement(node: SyntaxNode): void {
+    const expression = node.firstChild;
+    if (!expression) return;
+    if (expression.name === "CallExpression") {
+      const callee = expression.firstChild;
+      const property = callee?.name === "MemberExpression" ? callee.lastChild : null;
+      const object = callee?.firstChild;
+      if (property?.name === "PropertyName" && object && MUTATING_METHODS.has(this.text(property))) {
+        const args = this.argList(expression);
+        if (args) {
+          const method = this.text(property);
+          this.updatePlace(object, node, (old) =>
+            combine([[old], ...args.positional], ([t, ...a]) => mutate(t!, method, a)),
+          );
+          return;
+        }
+      }
+    }
+    this.expr(expression);
+  }
+
+  /** Decides an if/elif chain: branches that cannot run are dropped, unknown conditions keep both sides. */
+  private ifStatement(node: SyntaxNode): void {
+    const parts = children(node);
+    const bodies: (SyntaxNode | undefined)[] = [];
+    let decided = false;
+    for (let i = 0; i < parts.length && !decided; i++) {
+      const part = parts[i]!;
+      if (part.name === "if" || part.name === "elif") {
+        const condition = parts[i + 1];
+        const body = parts[i + 2];
+        if (!condition || body?.name !== "Body") break;
+        const outcome = this.decide(this.expr(condition));
+        if (outcome !== false) bodies.push(body);
+        if (outcome === true) decided = true;
+        i += 2;
+      } else if (part.name === "else") {
+        bodies.push(parts[i + 1]);
+        decided = true;
+      }
+    }
+    if (!decided) bodies.push(undefined); // no branch taken
+    if (bodies.length === 1) return this.body(bodies[0]);
+    this.branches(bodies.map((body) => () => this.body(body)));
+  }
+
+  private decide(condition: Alternatives): boolean | undefined {
+    const outcomes = new Set(condition.map((v) => truthy(asData(v))));
+    return outcomes.size === 1 ? [...outcomes][0] : undefined;
+  }
+
+  private tryStatement(node: SyntaxNode): void {
+    const parts = children(node);
+    const tryBody = parts.find((p) => p.name === "Body");
+    const handlers: SyntaxNode[] = [];
+    let elseBody: SyntaxNode | undefined;
+    let finallyBody: SyntaxNode | undefined;
+    let catchesImportError = false;
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      const nextBody = parts.slice(i + 1).find((p) => p.name === "Body");
+      if (part.name === "except" && nextBody) {
+        handlers.push(nextBody);
+        const caught = this.source.slice(part.to, nextBody.from);
+        if (!/\w/.test(caught) || /ImportError|ModuleNotFoundError|Exception/.test(caught))
+          catchesImportError = true;
+      }
+      if (part.name === "else") elseBody = nextBody;
+      if (part.name === "finally") finallyBody = nextBody;
+    }
+    const missingBefore = this.shared.diagnostics.length;
+    let tryFailedOnImport = false;
+    this.branches([
+      () => {
+        this.body(tryBody);
+        tryFailedOnImport = this.shared.diagnostics
+          .slice(missingBefore)
+          .some((d) => d.message.startsWith("optional import"));
+        this.body(elseBody);
+      },
+      ...handlers.map((handler) => () => this.body(handler)),
+    ]);
+    if (tryFailedOnImport && !catchesImportError) this.scope.terminated = this.conditional > 0;
+    this.body(finallyBody);
+  }
+
+  private withStatement(node: SyntaxNode): void {
+    const parts = children(node);
+    parts.forEach((part, i) => {
+      const target = parts[i + 1];
+      if (part.name === "as" && target?.name === "VariableName") {
+        this.bind(this.text(target), [unknown("bound by a with statement")], target);
+      }
+    });
+    this.body(parts.find((p) => p.name === "Body"));
+  }
+
+  /** A loop body may run zero or more times: both outcomes are kept, the loop variable is unknown. */
+  private loop(node: SyntaxNode): void {
+    const parts = children(node);
+    const inIndex = parts.findIndex((p) => p.name === "in");
+    for (const target of parts.slice(1, inIndex < 0 ? 1 : inIndex)) {
+      if (target.name === "VariableName") this.bind(this.text(target), [unknown("loop variable")], target);
+    }
+    const body = parts.find((p) => p.name === "Body");
+    this.branches([() => this.body(body), () => undefined]);
+  }
+
+  private functionDefinition(node: SyntaxNode): void {
+    const name = children(node).find((c) => c.name === "VariableName");
+    if (!name) return;
+    const body = this.source.slice(node.from, node.to);
+    this.bind(
+      this.text(name),
+      [{ kind: "function", name: this.text(name), readsEnv: /\b(environ|getenv)\b/.test(body) }],
+      name,
+    );
+  }
+
+  private classDefinition(node: SyntaxNode): void {
+    const name = children(node).find((c) => c.name === "VariableName");
+    const body = children(node).find((c) => c.name === "Body");
+    if (!name) return;
+    const assigns = (body ? children(body) : [])
+      .filter((c) => c.name === "AssignStatement" && c.firstChild?.name === "VariableName")
+      .map((c) => this.text(c.firstChild!))
+      .filter(isSettingName);
+    this.shared.classes.push({ name: this.text(name), location: this.at(name), assigns });
+    this.bind(this.text(name), [unknown(`class ${this.text(name)}`)], name);
+  }
+
+  // ---- imports ----
+
+  /** The file for a module path (dots counted for relative imports), or undefined. */
+  private resolveModule(dots: number, dotted: string[]): string | undefined {
+    const tryBase = (base: string) =>
+      [path.join(base, ...dotted) + ".py", path.join(base, ...dotted, "__init__.py")].find(isFile);
+    const here = path.dirname(this.file);
+    if (dots > 0) {
+      let base = here;
+      for (let i = 1; i < dots; i++) base = path.dirname(base);
+      return tryBase(base);
+    }
+    if (dotted.length === 0) return undefined;
+    // Absolute imports: the project root is some ancestor of the settings package.
+    let base = here;
+    for (let i = 0; i < 12; i++) {
+      const found = tryBase(base);
+      if (found) return found;
+      const up = path.dirname(base);
+      if (up === base) break;
+      base = up;
+    }
+    return undefined;
+  }
+
+  /** Evaluates another module in its own namespace (once), as Python's import does. */
+  private loadModule(file: string, from: SyntaxNode): Scope | undefined {
+    const resolved = path.resolve(file);
+    if (this.shared.modules.has(resolved)) {
+      const cached = this.shared.modules.get(resolved);
+      if (!cached) this.diagnose(from, "error", `import cycle: ${resolved} is already being evaluated`);
+      return cached;
+    }
+    if (this.shared.modules.size >= MAX_FILES) {
+      this.diagnose(from, "error", `more than ${MAX_FILES} modules imported; ${resolved} was not read`);
+      return undefined;
+    }
+    this.shared.modules.set(resolved, undefined);
+    const scope = evaluateInto(this.shared, resolved, new Scope(), this.at(from));
+    this.shared.modules.set(resolved, scope);
+    return scope;
+  }
+
+  private importStatement(node: SyntaxNode): void {
+    const parts = children(node);
+    if (parts[0]?.name === "import") return this.plainImport(parts.slice(1));
+    const importIndex = parts.findIndex((p) => p.name === "import");
+    const moduleParts = parts.slice(1, importIndex < 0 ? parts.length : importIndex);
+    const firstName = moduleParts.findIndex((p) => p.name === "VariableName");
+    const dots = moduleParts
+      .slice(0, firstName < 0 ? moduleParts.length : firstName)
+      .reduce((n, p) => n + this.text(p).length, 0);
+    const dotted = moduleParts.filter((p) => p.name === "VariableName").map((p) => this.text(p));
+    const imported = parts.slice(importIndex + 1);
+    const moduleName = ".".repeat(dots) + dotted.join(".");
+    const file = this.resolveModule(dots, dotted);
+    if (imported.some((p) => p.name === "*")) return this.starImport(file, moduleName, node);
+    const scope = file ? this.loadModule(file, node) : undefined;
+    imported.forEach((part, i) => {
+      if (part.name !== "VariableName" || imported[i - 1]?.name === "as") return;
+      const name = this.text(part);
+      const alias = imported[i + 1]?.name === "as" ? imported[i + 2] : undefined;
+      const local = alias ? this.text(alias) : name;
+      const found = scope?.get(name);
+      const submodule = file ? undefined : this.resolveModule(dots, [...dotted, name]);
+      const fallback: Value = submodule
+        ? unknown(`module ${moduleName}.${name}`)
+        : { kind: "ref", path: `${moduleName.replace(/^\.+/, "")}.${name}`.replace(/^\./, "") };
+      this.bind(local, found ? found.values : [fallback], part);
+    });
+  }
+
+  private plainImport(parts: SyntaxNode[]): void {
+    let dotted: string[] = [];
+    let alias: string | undefined;
+    const flush = (at: SyntaxNode) => {
+      if (dotted.length === 0) return;
+      const local = alias ?? dotted[0]!;
+      this.bind(local, [{ kind: "ref", path: alias ? dotted.join(".") : dotted[0]! }], at);
+      dotted = [];
+      alias = undefined;
+    };
+    parts.forEach((part, i) => {
+      if (part.name === "VariableName" && parts[i - 1]?.name === "as") alias = this.text(part);
+      else if (part.name === "VariableName") dotted.push(this.text(part));
+      else if (part.name === ",") flush(part);
+    });
+    if (parts.length > 0) flush(parts[parts.length - 1]!);
+  }
+
+  private starImport(file: string | undefined, moduleName: string, node: SyntaxNode): void {
+    const scope = file ? this.loadModule(file, node) : undefined;
+    if (!scope) return this.missingImport(moduleName, node);
+    for (const [name, binding] of scope.entries()) {
+      if (!name.startsWith("_")) this.scope.set({ ...binding });
+    }
+  }
+
+  private missingImport(moduleName: string, node: SyntaxNode): void {
+    if (this.conditional > 0) {
+      this.diagnose(node, "warning", `optional import ${moduleName} not found: its settings are not audited`);
+      return;
+    }
+    const location = this.at(node);
+    this.unresolvedStar ??= location;
+    this.shared.unresolvedImports.push(location);
+    this.diagnose(
+      node,
+      "warning",
+      `cannot resolve star import from ${moduleName}: any setting may come from it`,
+    );
+  }
+
+  /** split_settings include("a.py", optional("local.py")): files run in this module's namespace. */
+  private include(args: Value[], node: SyntaxNode): Alternatives {
+    for (const arg of args) {
+      const optional = arg.kind === "ref" && arg.arg !== undefined;
+      const name = arg.kind === "str" ? arg.value : optional ? arg.arg : undefined;
+      if (name === undefined) {
+        this.diagnose(node, "warning", "include() argument not known statically");
+        continue;
+      }
+      const file = path.resolve(path.dirname(this.file), name);
+      if (!isFile(file)) {
+        if (optional)
+          this.diagnose(node, "warning", `optional include ${name} not found: its settings are not audited`);
+        else this.missingImport(name, node);
+        continue;
+      }
+      evaluateInto(this.shared, file, this.scope, this.at(node));
+    }
+    return [NONE];
+  }
+
+  // ---- expressions ----
+
+  private lookup(name: string, node: SyntaxNode): Alternatives {
+    const binding: Binding | undefined = this.scope.get(name);
+    if (binding) return binding.values;
+    if (this.unresolvedStar) {
+      return [
+        unknown(
+          `${name} may come from the unresolved import at ${this.unresolvedStar.file}:${this.unresolvedStar.line}`,
+        ),
+      ];
+    }
+    if (BUILTINS.has(name)) return [{ kind: "ref", path: `builtins.${name}` }];
+    return [unknown(`${name} is not defined at ${this.file}:${this.at(node).line}`)];
+  }
+
+  private expr(node: SyntaxNode, depth = 0): Alternatives {
+    this.step();
+    if (depth > MAX_EXPRESSION_DEPTH) return [unknown("expression nested too deeply")];
+    if (node.type.isError) return [unknown(`syntax error at line ${this.at(node).line}`)];
+    const sub = (n: SyntaxNode | null | undefined) =>
+      n ? this.expr(n, depth + 1) : [unknown("missing operand")];
+    const parts = () => children(node).filter(isExpressionNode);
+    switch (node.name) {
+      case "String":
+        return [decodeString(this.text(node))];
+      case "FormatString":
+        return [unknown("f-string")];
+      case "ContinuedString":
+        return combine(parts().map(sub), (items) => binaryOpChain(items));
+      case "Number":
+        return [decodeNumber(this.text(node))];
+      case "Boolean":
+        return [bool(this.text(node) === "True")];
+      case "None":
+        return [NONE];
+      case "VariableName":
+        return this.lookup(this.text(node), node);
+      case "ParenthesizedExpression":
+        return sub(parts()[0]);
+      case "TupleExpression":
+      case "ArrayExpression":
+        return this.sequence(node, node.name === "TupleExpression" ? "tuple" : "list", depth);
+      case "DictionaryExpression":
+        return this.dictionary(node, depth);
+      case "BinaryExpression":
+        return this.binary(node, depth);
+      case "UnaryExpression": {
+        const [operator, operand] = children(node);
+        return combine([sub(operand)], ([v]) => unaryOp(this.text(operator!), v!));
+      }
+      case "ConditionalExpression": {
+        const [then, condition, otherwise] = parts().filter((p) => p.name !== "if" && p.name !== "else");
+        const outcome = this.decide(sub(condition));
+        if (outcome === true) return sub(then);
+        if (outcome === false) return sub(otherwise);
+        return capAlternatives([...sub(then), ...sub(otherwise)]);
+      }
+      case "MemberExpression":
+        return this.member(node, depth);
+      case "CallExpression":
+        return this.call(node, depth);
+      case "NamedExpression": {
+        const [target, value] = parts();
+        const values = sub(value);
+        if (target?.name === "VariableName") this.bind(this.text(target), values, target);
+        return values;
+      }
+      case "ArrayComprehensionExpression":
+        return this.comprehension(node, depth);
+      default:
+        return [unknown(`${node.name} not evaluated`)];
+    }
+  }
+
+  private sequence(node: SyntaxNode, kind: "list" | "tuple", depth: number): Alternatives {
+    const nodes = children(node).filter(isExpressionNode);
+    if (nodes.some((n) => n.name === "*")) return [unknown(`${kind} with *unpacking`)];
+    return combine(
+      nodes.map((n) => this.expr(n, depth + 1)),
+      (items) => [{ kind, items: items.map(asData) }],
+    );
+  }
+
+  private dictionary(node: SyntaxNode, depth: number): Alternatives {
+    const nodes = children(node).filter((c) => !["{", "}", ","].includes(c.name));
+    const pairs: [SyntaxNode, SyntaxNode][] = [];
+    for (let i = 0; i < nodes.length; i++) {
+      const key = nodes[i]!;
+      if (key.name === "**") return [unknown("dict with **unpacking")];
+      const value = nodes[i + 2];
+      if (nodes[i + 1]?.name !== ":" || !value) return [unknown("dict not evaluated")];
+      pairs.push([key, value]);
+      i += 2;
+    }
+    return combine(
+      pairs.flatMap(([k, v]) => [this.expr(k, depth + 1), this.expr(v, depth + 1)]),
+      (flat) => {
+        const entries = [];
+        for (let i = 0; i < flat.length; i += 2)
+          entries.push({ key: asData(flat[i]!), value: asData(flat[i + 1]!) });
+        return [{ kind: "dict", entries }];
+      },
+    );
+  }
+
+  private binary(node: SyntaxNode, depth: number): Alternatives {
+    const all = children(node);
+    const left = all[0];
+    const right = all[all.length - 1];
+    if (!left || !right || all.length < 3) return [unknown("incomplete expression")];
+    const operator = all
+      .slice(1, -1)
+      .map((c) => this.text(c))
+      .join(" ");
+    const l = this.expr(left, depth + 1);
+    const r = this.expr(right, depth + 1);
+    if (operator === "or" || operator === "and") {
+      return combine([l, r], ([a, b]) =>
+        liftEnv([a!], ([x]) => {
+          const t = truthy(asData(x!));
+          if (t === undefined) return [unknown(`${operator} of a value not known statically`)];
+          return [(operator === "or") === t ? x! : b!];
+        }),
+      );
+    }
+    if (all[1]?.name === "CompareOp" || ["in", "not in", "is", "is not"].includes(operator)) {
+      return combine([l, r], ([a, b]) => compare(operator, a!, b!));
+    }
+    return combine([l, r], ([a, b]) => binaryOp(operator, a!, b!));
+  }
+
+  private member(node: SyntaxNode, depth: number): Alternatives {
+    const [object, ...rest] = children(node).filter(isExpressionNode);
+    if (!object) return [unknown("member expression")];
+    const target = this.expr(object, depth + 1);
+    if (children(node).some((c) => c.name === "[")) {
+      if (rest.length !== 1 || rest[0]!.name === ":" || children(node).some((c) => c.name === ":")) {
+        return [unknown("slice")];
+      }
+      const index = this.expr(rest[0]!, depth + 1);
+      return combine([target, index], ([t, i]) => {
+        if (t!.kind === "ref" && t!.path === "os.environ" && i!.kind === "str") {
+          return [{ kind: "env", env: i!.value, cast: "none" }];
+        }
+        return subscript(t!, i!);
+      });
+    }
+    const property = rest[0] ? this.text(rest[0]) : "";
+    return target.map((t): Value => {
+      if (t.kind === "ref") return { kind: "ref", path: `${t.path}.${property}` };
+      if (t.kind === "env-reader" && !t.method) return { ...t, method: property };
+      return unknown(`attribute .${property} of ${t.kind}`);
+    });
+  }
+
+  /** Positional and keyword arguments; `unpacked` when *args or **kwargs hide some. */
+  private argList(
+    call: SyntaxNode,
+  ): { positional: Alternatives[]; keywords: Map<string, Alternatives>; unpacked: boolean } | undefined {
+    const list = call.lastChild;
+    if (list?.name !== "ArgList") return undefined;
+    const nodes = children(list).filter((c) => !["(", ")", ","].includes(c.name));
+    const positional: Alternatives[] = [];
+    const keywords = new Map<string, Alternatives>();
+    let unpacked = false;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      if (n.name === "*" || n.name === "**") {
+        unpacked = true;
+        i++;
+        continue;
+      }
+      if (n.name === "VariableName" && nodes[i + 1]?.name === "AssignOp" && nodes[i + 2]) {
+        keywords.set(this.text(n), this.expr(nodes[i + 2]!));
+        i += 2;
+      } else if (n.name === "for") {
+        return undefined; // generator argument: f(x for x in y)
+      } else {
+        positional.push(this.expr(n));
+      }
+    }
+    return { positional, keywords, unpacked };
+  }
+
+  private call(node: SyntaxNode, depth: number): Alternatives {
+    const callee = node.firstChild;
+    if (!callee) return [unknown("call")];
+    const calleeText = this.text(callee).slice(0, 60);
+    const args = this.argList(node);
+    if (!args) return [unknown(`call to ${calleeText}() with arguments not evaluated`)];
+    const isMethod = callee.name === "MemberExpression" && callee.lastChild?.name === "PropertyName";
+    const method = isMethod ? this.text(callee.lastChild!) : "";
+    const targets = isMethod ? this.expr(callee.firstChild!, depth + 1) : this.expr(callee, depth + 1);
+    const keywordNames = [...args.keywords.keys()];
+    const parts = [targets, ...args.positional, ...keywordNames.map((k) => args.keywords.get(k)!)];
+    return combine(parts, ([target, ...rest]) => {
+      const positional = rest.slice(0, args.positional.length);
+      const keywords = new Map(keywordNames.map((k, i) => [k, rest[args.positional.length + i]!]));
+      let fn = target!;
+      if (isMethod && (fn.kind === "ref" || fn.kind === "env-reader")) {
+        fn = fn.kind === "ref" ? { kind: "ref", path: `${fn.path}.${method}` } : { ...fn, method };
+      } else if (isMethod) {
+        return callMethod(fn, method, positional);
+      }
+      if (args.unpacked && !(fn.kind === "ref" && ENV_READER_CLASS.test(fn.path))) {
+        return [unknown(`call to ${calleeText}() with *args or **kwargs`)];
+      }
+      return this.apply(fn, positional, keywords, calleeText, node, args.unpacked);
+    });
+  }
+
+  private apply(
+    fn: Value,
+    args: Value[],
+    keywords: Map<string, Value>,
+    calleeText: string,
+    node: SyntaxNode,
+    unpacked: boolean,
+  ): Alternatives {
+    if (fn.kind === "ref") {
+      const envName = /^os\.(environ\.get|getenv|environ\.setdefault)$/.test(fn.path);
+      if (envName) return [readEnv(args[0], "none", args[1] ?? keywords.get("default") ?? NONE)];
+      if (fn.path.startsWith("builtins.")) return callBuiltin(fn.path.slice("builtins.".length), args);
+      if (ENV_READER_CLASS.test(fn.path)) return [envReader(keywords, unpacked)];
+      if (/^decouple\.(config|AutoConfig)$/.test(fn.path)) {
+        const cast = keywords.get("cast");
+        return [readEnv(args[0], castFromValue(cast) ?? "str", keywords.get("default") ?? args[1])];
+      }
+      if (/^split_settings\.tools\.include$/.test(fn.path)) return this.include(args, node);
+      if (/^split_settings\.tools\.optional$/.test(fn.path) && args[0]?.kind === "str") {
+        return [{ kind: "ref", path: "split_settings.optional", arg: args[0].value }];
+      }
+      return [unknown(`call to ${fn.path}() outside the files read`)];
+    }
+    if (fn.kind === "env-reader") {
+      const name = args[0];
+      const entry = name?.kind === "str" ? fn.schema.get(name.value) : undefined;
+      if (!entry && !fn.method && fn.partial && name?.kind === "str") {
+        return [unknown(`$${name.value}: its django-environ schema may come from **unpacking`)];
+      }
+      const cast = fn.method
+        ? CAST_NAMES[fn.method]
+        : (castFromValue(keywords.get("cast")) ?? entry?.cast ?? "str");
+      if (!cast) return [unknown(`env.${fn.method}()`)];
+      const fallback = keywords.get("default") ?? (fn.method ? args[1] : undefined) ?? entry?.default;
+      return [readEnv(name, cast, fallback)];
+    }
+    if (fn.kind === "function") return callFunction(fn.name, fn.readsEnv, args, keywords);
+    return [unknown(`call to ${calleeText}()`)];
+  }
+
+  /** `[f(x) for x in xs]` over a known or env list: f is applied to each item (or the default's). */
+  private comprehension(node: SyntaxNode, depth: number): Alternatives {
+    const parts = children(node).filter(isExpressionNode);
+    const forIndex = parts.findIndex((p) => p.name === "for");
+    const element = parts[forIndex - 1];
+    const variable = parts[forIndex + 1];
+    const iterable = parts[forIndex + 3];
+    if (
+      forIndex < 1 ||
+      !element ||
+      variable?.name !== "VariableName" ||
+      !iterable ||
+      parts.length !== forIndex + 4
+    ) {
+      return [unknown("comprehension not evaluated")];
+    }
+    const name = this.text(variable);
+    const mapItems = (items: PossibleValue[]): Alternatives => {
+      const saved = this.scope;
+      this.scope = saved.branch();
+      try {
+        return combine(
+          items.map((item) => {
+            this.bind(name, [item], variable);
+            return this.expr(element, depth + 1);
+          }),
+          (mapped) => [{ kind: "list", items: mapped.map(asData) }],
+        );
+      } finally {
+        this.scope = saved;
+      }
+    };
+    return combine([this.expr(iterable, depth + 1)], ([source]) =>
+      liftEnv([source!], ([list]) => {
+        const data = asData(list!);
+        if (data.kind !== "list" && data.kind !== "tuple")
+          return [unknown(`comprehension over ${data.kind}`)];
+        if (data.items.length > MAX_ALTERNATIVES * 4) return [unknown("comprehension over a long list")];
+        return mapItems(data.items);
+      }),
+    );
+  }
+}
+
+/** Adjacent string literals ("a" "b") concatenate. */
+function binaryOpChain(items: Value[]): Alternatives {
+  return items
+    .slice(1)
+    .reduce<Alternatives>((acc, item) => acc.flatMap((a) => binaryOp("+", a, item)), [items[0]!]);
+}
+
+function castFromValue(value: Value | undefined): EnvCast | undefined {
+  if (value?.kind !== "ref") return undefined;
+  const name = value.path.split(".").pop()!;
+  return CAST_NAMES[name] ?? (name === "Csv" ? "list" : undefined);
+}
+
+/** Converts a default written as a string to what the cast makes of it (env.bool("X", default="yes")). */
+function castDefault(cast: EnvCast, value: Value): Alternatives {
+  if (value.kind !== "str") return [value];
+  if (cast === "bool") return [parseBool(value)];
+  if (cast === "int") return callBuiltin("int", [value]);
+  if (cast === "list")
+    return [{ kind: "list", items: value.value ? value.value.split(",").map((s) => str(s)) : [] }];
+  return [value];
+}
+
+/** What get_list("a, b")-style helpers do: split on commas and strip. */
+function splitCommas(value: Value): PossibleValue {
+  if (value.kind !== "str") return unknown(`list helper applied to ${value.kind}`);
+  return { kind: "list", items: value.value.split(",").map((item) => str(item.trim())) };
+}
+
+function readEnv(name: Value | undefined, cast: EnvCast, fallback: Value | undefined): Value {
+  if (name?.kind !== "str") return unknown("environment variable whose name is not known statically");
+  if (fallback === undefined) return { kind: "env", env: name.value, cast };
+  const defaults = castDefault(cast, fallback).map(asData);
+  const first = defaults[0];
+  return first && defaults.length === 1
+    ? { kind: "env", env: name.value, cast, default: first }
+    : { kind: "env", env: name.value, cast };
+}
+
+function envReader(keywords: Map<string, Value>, partial: boolean): Value {
+  const schema = new Map<string, EnvSchemaEntry>();
+  for (const [name, spec] of keywords) {
+    const items = spec.kind === "tuple" ? spec.items : undefined;
+    const cast = castFromValue(items ? (items[0] as Value | undefined) : spec) ?? "str";
+    const fallback = items?.[1];
+    schema.set(name, fallback ? { cast, default: fallback } : { cast });
+  }
+  return { kind: "env-reader", schema, partial };
+}
+
+/**
+ * Functions defined in the settings files are not run. Two shapes are understood by name:
+ * env helpers (get_bool_from_env("X", "NO"), envbool("DEBUG", "True")) and strtobool-like
+ * converters.
+ */
+function callFunction(
+  name: string,
+  readsEnv: boolean,
+  args: Value[],
+  keywords: Map<string, Value>,
+): Alternatives {
+  const lower = name.toLowerCase();
+  const cast: EnvCast = /bool/.test(lower)
+    ? "bool"
+    : /int/.test(lower)
+      ? "int"
+      : /list|csv/.test(lower)
+        ? "list"
+        : "str";
+  if (readsEnv && args[0]?.kind === "str")
+    return [readEnv(args[0], cast, args[1] ?? keywords.get("default"))];
+  if (cast === "bool" && args.length === 1) return liftEnv(args, ([v]) => [parseBool(v!)]);
+  if (cast === "list" && args.length === 1) return liftEnv(args, ([v]) => [splitCommas(v!)]);
+  return [unknown(`call to ${name}() (functions are not run)`)];
+}
+
+/** Reads, parses and evaluates one file into `scope`. */
+function evaluateInto(shared: Shared, file: string, scope: Scope, from?: SourceLocation): Scope {
+  const source = readSource(file, shared, from);
+  if (source !== undefined) evaluateText(shared, file, source, scope);
+  return scope;
+}
+
+function evaluateText(shared: Shared, file: string, source: string, scope: Scope): void {
+  try {
+    new FileEvaluator(shared, file, source, scope).run();
+  } catch (error) {
+    if (!(error instanceof StepBudgetExceeded) && !(error instanceof RangeError)) throw error;
+    shared.diagnostics.push({
+      file,
+      line: 1,
+      severity: "error",
+      message: `evaluation stopped: input too large or too deeply nested (${error.message || "step budget"})`,
+    });
+  }
+}
+
+function newShared(): Shared {
+  return { files: [], diagnostics: [], unresolvedImports: [], classes: [], modules: new Map(), steps: 0 };
+}
+
+function toModule(shared: Shared, file: string, scope: Scope): PythonModule {
+  const bindings = new Map<string, Setting>();
+  for (const [name, binding] of scope.entries()) {
+    const values = binding.values.filter(isData);
+    if (values.length > 0) bindings.set(name, { name, values, location: binding.location });
+  }
+  return {
+    file,
+    bindings,
+    files: shared.files,
+    diagnostics: shared.diagnostics,
+    unresolvedImports: shared.unresolvedImports,
+    classes: shared.classes,
+  };
+}
+
+export function evaluatePythonSource(source: string, file: string): PythonModule {
+  const shared = newShared();
+  const resolved = path.resolve(file);
+  const scope = new Scope();
+  shared.modules.set(resolved, undefined);
+  evaluateText(shared, resolved, source, scope);
+  return toModule(shared, resolved, scope);
+}
+
+export async function evaluatePythonModule(file: string): Promise<PythonModule> {
+  const shared = newShared();
+  const resolved = path.resolve(file);
+  shared.modules.set(resolved, undefined);
+  const scope = evaluateInto(shared, resolved, new Scope());
+  return toModule(shared, resolved, scope);
+}
+
+export type { Setting as PythonBinding };

@@ -1,0 +1,103 @@
+/** Loads a Django settings module into the settings model (see settings-model.ts). */
+import type { SourceLocation } from "../../report/model.js";
+import { type PythonModule, evaluatePythonModule, evaluatePythonSource } from "./evaluate.js";
+import type { DjangoSettings, PossibleValue, PythonDiagnostic, Setting } from "./settings-model.js";
+import { bool, int, str } from "./values.js";
+
+const EMPTY_LIST: PossibleValue = { kind: "list", items: [] };
+
+/** Django's global defaults (django/conf/global_settings.py) for the settings the rules read. */
+export const DJANGO_DEFAULTS: ReadonlyMap<string, PossibleValue> = new Map<string, PossibleValue>([
+  ["DEBUG", bool(false)],
+  ["SECRET_KEY", str("")],
+  ["ALLOWED_HOSTS", EMPTY_LIST],
+  ["MIDDLEWARE", EMPTY_LIST],
+  ["SECURE_PROXY_SSL_HEADER", { kind: "none" }],
+  ["USE_X_FORWARDED_HOST", bool(false)],
+  ["USE_X_FORWARDED_PORT", bool(false)],
+  ["CSRF_TRUSTED_ORIGINS", EMPTY_LIST],
+  ["SECURE_SSL_REDIRECT", bool(false)],
+  ["SECURE_REDIRECT_EXEMPT", EMPTY_LIST],
+  ["SECURE_HSTS_SECONDS", int(0)],
+  ["SECURE_HSTS_INCLUDE_SUBDOMAINS", bool(false)],
+  ["SECURE_HSTS_PRELOAD", bool(false)],
+  ["SESSION_COOKIE_SECURE", bool(false)],
+  ["SESSION_COOKIE_HTTPONLY", bool(true)],
+  ["SESSION_COOKIE_SAMESITE", str("Lax")],
+  ["CSRF_COOKIE_SECURE", bool(false)],
+  ["CSRF_COOKIE_HTTPONLY", bool(false)],
+  ["CSRF_COOKIE_SAMESITE", str("Lax")],
+  ["CSRF_USE_SESSIONS", bool(false)],
+  ["X_FRAME_OPTIONS", str("DENY")],
+  ["SECURE_REFERRER_POLICY", str("same-origin")],
+  ["SECURE_CONTENT_TYPE_NOSNIFF", bool(true)],
+  ["SECURE_CROSS_ORIGIN_OPENER_POLICY", str("same-origin")],
+]);
+
+function isSettingName(name: string): boolean {
+  return /^[A-Z][A-Z0-9_]*$/.test(name);
+}
+
+/** Names assigned only inside settings classes (django-configurations, readthedocs) are unknown. */
+function classBasedSettings(module: PythonModule, settings: Map<string, Setting>): PythonDiagnostic[] {
+  const diagnostics: PythonDiagnostic[] = [];
+  for (const cls of module.classes) {
+    if (cls.assigns.length === 0) continue;
+    diagnostics.push({
+      ...cls.location,
+      severity: "warning",
+      message: `class-based settings (class ${cls.name}) are not supported: its ${cls.assigns.length} settings are reported as unknown`,
+    });
+    for (const name of cls.assigns) {
+      if (settings.has(name)) continue;
+      settings.set(name, {
+        name,
+        values: [
+          { kind: "unknown", reason: `set in class ${cls.name}; class-based settings are not evaluated` },
+        ],
+        location: cls.location,
+      });
+    }
+  }
+  return diagnostics;
+}
+
+export function settingsFromModule(module: PythonModule): DjangoSettings {
+  const settings = new Map<string, Setting>();
+  for (const [name, binding] of module.bindings) if (isSettingName(name)) settings.set(name, binding);
+  const diagnostics = [...module.diagnostics, ...classBasedSettings(module, settings)];
+  const unresolved = module.unresolvedImports;
+  const entryLocation: SourceLocation = { file: module.file, line: 1 };
+  const fallback = (name: string): PossibleValue => {
+    const first = unresolved[0];
+    if (first)
+      return {
+        kind: "unknown",
+        reason: `${name} may be set by the unresolved import at ${first.file}:${first.line}`,
+      };
+    return DJANGO_DEFAULTS.get(name) ?? { kind: "unset" };
+  };
+  return {
+    entry: module.file,
+    files: module.files,
+    diagnostics,
+    settings,
+    unresolvedImports: unresolved,
+    get: (name) => settings.get(name),
+    values(name) {
+      const setting = settings.get(name);
+      if (!setting) return [fallback(name)];
+      return setting.values.map((v) => (v.kind === "unset" ? fallback(name) : v));
+    },
+    locate: (name) => settings.get(name)?.location ?? entryLocation,
+  };
+}
+
+export async function loadDjangoSettings(file: string): Promise<DjangoSettings> {
+  return settingsFromModule(await evaluatePythonModule(file));
+}
+
+/** For tests and editors: settings from text in memory (imports resolve next to `file`). */
+export function djangoSettingsFromSource(source: string, file = "settings.py"): DjangoSettings {
+  return settingsFromModule(evaluatePythonSource(source, file));
+}

@@ -910,7 +910,7 @@ class FileEvaluator {
       const envName = /^os\.(environ\.get|getenv|environ\.setdefault)$/.test(fn.path);
       if (envName) return [readEnv(args[0], "none", args[1] ?? keywords.get("default") ?? NONE)];
       if (fn.path.startsWith("builtins.")) return callBuiltin(fn.path.slice("builtins.".length), args);
-      if (ENV_READER_CLASS.test(fn.path)) return [envReader(keywords, unpacked)];
+      if (ENV_READER_CLASS.test(fn.path)) return [this.envReader(node, unpacked)];
       if (/^decouple\.(config|AutoConfig)$/.test(fn.path)) {
         const cast = keywords.get("cast");
         return [readEnv(args[0], castFromValue(cast) ?? "str", keywords.get("default") ?? args[1])];
@@ -936,6 +936,23 @@ class FileEvaluator {
     }
     if (fn.kind === "function") return callFunction(fn.name, fn.readsEnv, args, keywords);
     return [unknown(`call to ${calleeText}()`)];
+  }
+
+  /** environ.Env(DEBUG=(bool, False), HOSTS=list): the schema, read from the syntax (casts are type names). */
+  private envReader(call: SyntaxNode, partial: boolean): Value {
+    const schema = new Map<string, EnvSchemaEntry>();
+    const nodes = call.lastChild ? children(call.lastChild) : [];
+    nodes.forEach((node, i) => {
+      const spec = nodes[i + 2];
+      if (node.name !== "VariableName" || nodes[i + 1]?.name !== "AssignOp" || !spec) return;
+      const [castNode, defaultNode] =
+        spec.name === "TupleExpression" ? children(spec).filter(isExpressionNode) : [spec];
+      const cast = (castNode && CAST_NAMES[this.text(castNode)]) ?? "str";
+      const defaults = defaultNode ? this.expr(defaultNode).map(asData) : [];
+      const fallback = defaults.length === 1 ? defaults[0] : undefined;
+      schema.set(this.text(node), fallback ? { cast, default: fallback } : { cast });
+    });
+    return { kind: "env-reader", schema, partial };
   }
 
   /** `[f(x) for x in xs]` over a known or env list: f is applied to each item (or the default's). */
@@ -1019,17 +1036,6 @@ function readEnv(name: Value | undefined, cast: EnvCast, fallback: Value | undef
   return first && defaults.length === 1
     ? { kind: "env", env: name.value, cast, default: first }
     : { kind: "env", env: name.value, cast };
-}
-
-function envReader(keywords: Map<string, Value>, partial: boolean): Value {
-  const schema = new Map<string, EnvSchemaEntry>();
-  for (const [name, spec] of keywords) {
-    const items = spec.kind === "tuple" ? spec.items : undefined;
-    const cast = castFromValue(items ? (items[0] as Value | undefined) : spec) ?? "str";
-    const fallback = items?.[1];
-    schema.set(name, fallback ? { cast, default: fallback } : { cast });
-  }
-  return { kind: "env-reader", schema, partial };
 }
 
 /**

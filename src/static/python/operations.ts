@@ -389,7 +389,9 @@ function strMethod(text: string, method: string, args: Value[]): PossibleValue {
   return unknown(`str.${method}() here`);
 }
 
-function dictGet(dict: Extract<PyValue, { kind: "dict" }>, key: Value): PossibleValue | undefined {
+type DictValue = Extract<PyValue, { kind: "dict" }>;
+
+function dictGet(dict: DictValue, key: Value): PossibleValue | undefined {
   for (let i = dict.entries.length - 1; i >= 0; i--) {
     const entry = dict.entries[i]!;
     const same = pyEquals(entry.key, asData(key));
@@ -422,9 +424,16 @@ export function callMethod(target: Value, method: string, args: Value[]): Altern
   });
 }
 
-function dictUpdate(base: Extract<PyValue, { kind: "dict" }>, extra: Value): PossibleValue {
+/** The dict with `key` set: an equal key is replaced in place, as Python does. */
+function withEntry(dict: DictValue, key: PossibleValue, value: PossibleValue): DictValue {
+  const index = dict.entries.findIndex((e) => pyEquals(e.key, key) === true);
+  if (index < 0) return { kind: "dict", entries: [...dict.entries, { key, value }] };
+  return { kind: "dict", entries: dict.entries.map((e, i) => (i === index ? { key: e.key, value } : e)) };
+}
+
+function dictUpdate(base: DictValue, extra: Value): PossibleValue {
   if (extra.kind !== "dict") return unknown(`dict.update() with ${extra.kind}`);
-  return { kind: "dict", entries: [...base.entries, ...extra.entries] };
+  return extra.entries.reduce((acc, e) => withEntry(acc, e.key, e.value), base);
 }
 
 function listInsert(items: PossibleValue[], at: number, item: PossibleValue): PossibleValue[] {
@@ -466,7 +475,7 @@ export function mutate(target: Value, method: string, args: Value[]): Alternativ
       if (method === "update" && a) return [dictUpdate(t!, a)];
       if (method === "setdefault" && a) {
         const present = dictGet(t!, a);
-        return [present ? t! : { kind: "dict", entries: [...t!.entries, { key: a, value: b ?? NONE }] }];
+        return [present ? t! : withEntry(t!, a, b ?? NONE)];
       }
       if (method === "clear") return [{ kind: "dict", entries: [] }];
     }
@@ -478,8 +487,7 @@ export function mutate(target: Value, method: string, args: Value[]): Alternativ
 export function setItem(container: Value, key: Value, value: Value): Alternatives {
   return liftEnv([container, key], ([c, k]) => {
     const item = asData(value);
-    if (c!.kind === "dict")
-      return [{ kind: "dict", entries: [...c!.entries, { key: asData(k!), value: item }] }];
+    if (c!.kind === "dict") return [withEntry(c!, asData(k!), item)];
     const n = numberOf(k!);
     if (c!.kind === "list" && n !== undefined) {
       const index = n < 0 ? c!.items.length + n : n;

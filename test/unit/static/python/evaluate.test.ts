@@ -1,0 +1,258 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { evaluatePythonSource } from "../../../../src/static/python/evaluate.js";
+import { djangoSettingsFromSource, loadDjangoSettings } from "../../../../src/static/python/load-settings.js";
+import { describe as describeValue, repr } from "../../../../src/static/python/values.js";
+
+function values(source: string, name: string): string[] {
+  return djangoSettingsFromSource(source).values(name).map(repr);
+}
+
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), "proxytrust-py-"));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    writeFileSync(path.join(root, name), text);
+  }
+  return root;
+}
+
+describe("literals and operators", () => {
+  it("evaluates literals, concatenation and augmented assignment", () => {
+    const src = `A = ("a", 1, 2.5, None, True)
+B = "x" "y" + 'z'
+C = ["a"]
+C += ["b"]
+D = {"k": [1], 'j': r"\\d"}
+E = -3 * 2
+F = "ab" * 2`;
+    assert.deepEqual(values(src, "A"), ["('a', 1, 2.5, None, True)"]);
+    assert.deepEqual(values(src, "B"), ["'xyz'"]);
+    assert.deepEqual(values(src, "C"), ["['a', 'b']"]);
+    assert.deepEqual(values(src, "D"), ["{'k': [1], 'j': '\\\\d'}"]);
+    assert.deepEqual(values(src, "E"), ["-6"]);
+    assert.deepEqual(values(src, "F"), ["'abab'"]);
+  });
+
+  it("applies list and dict mutations in order", () => {
+    const src = `M = ["b"]
+M.append("c")
+M.insert(0, "a")
+M.extend(["d", "e"])
+M.remove("d")
+S = {"x": {"y": 1}}
+S["x"]["y"] = 2
+S.update({"z": 3})`;
+    assert.deepEqual(values(src, "M"), ["['a', 'b', 'c', 'e']"]);
+    assert.deepEqual(values(src, "S"), ["{'x': {'y': 2}, 'z': 3}"]);
+  });
+
+  it("unpacks tuple assignments and chained targets", () => {
+    const src = `A, B = 1, 2
+C = D = "same"`;
+    assert.deepEqual(values(src, "A"), ["1"]);
+    assert.deepEqual(values(src, "B"), ["2"]);
+    assert.deepEqual(values(src, "D"), ["'same'"]);
+  });
+});
+
+describe("environment reads", () => {
+  it("keeps the env name, the default and the cast through split()", () => {
+    const s = djangoSettingsFromSource(
+      `import os\nALLOWED_HOSTS = os.getenv("DJANGO_ALLOWED_HOSTS", "*").split(",")`,
+    );
+    const [value] = s.values("ALLOWED_HOSTS");
+    assert.deepEqual(value, {
+      kind: "env",
+      env: "DJANGO_ALLOWED_HOSTS",
+      cast: "list",
+      default: { kind: "list", items: [{ kind: "str", value: "*" }] },
+    });
+    assert.equal(
+      describeValue("ALLOWED_HOSTS", value!),
+      "ALLOWED_HOSTS from $DJANGO_ALLOWED_HOSTS, default ['*']",
+    );
+  });
+
+  it("marks a boolean read without a cast as a raw string", () => {
+    assert.deepEqual(
+      djangoSettingsFromSource(`import os\nDEBUG = os.environ.get("DEBUG", False)`).values("DEBUG"),
+      [{ kind: "env", env: "DEBUG", cast: "none", default: { kind: "bool", value: false } }],
+    );
+  });
+
+  it("turns string comparisons into booleans, default included", () => {
+    const src = `import os
+A = os.environ.get("A", "True").lower() == "true"
+B = str(os.getenv("B")).lower() in ("1", "true")
+C = int(os.environ.get("C", 30 * 24 * 3600))
+D = os.environ["D"]
+E = "E" in os.environ
+F = [h.strip() for h in os.environ.get("F", "a, b").split(",")]
+G = list(filter(None, os.environ.get("G", "").split(",")))`;
+    assert.deepEqual(values(src, "A"), ["$A (default True)"]);
+    assert.deepEqual(values(src, "B"), ["$B (default False)"]);
+    assert.deepEqual(values(src, "C"), ["$C (default 2592000)"]);
+    assert.deepEqual(values(src, "D"), ["$D"]);
+    assert.deepEqual(values(src, "E"), ["$E (default False)"]);
+    assert.deepEqual(values(src, "F"), ["$F (default ['a', 'b'])"]);
+    assert.deepEqual(values(src, "G"), ["$G (default [])"]);
+    assert.equal(djangoSettingsFromSource(src).get("A")?.values[0]?.kind === "env" && "ok", "ok");
+  });
+
+  it("reads django-environ schemas and typed getters", () => {
+    const src = `import environ
+env = environ.Env(DEBUG=(bool, False), HOSTS=(list, ["*"]))
+DEBUG = env("DEBUG")
+ALLOWED_HOSTS = env("HOSTS")
+SECURE_SSL_REDIRECT = env.bool("SSL", default=True)
+SECURE_HSTS_SECONDS = env.int("HSTS", default=60)
+CSRF_TRUSTED_ORIGINS = env.list("ORIGINS", default=[])
+SECRET_KEY = env("KEY", default="x")`;
+    const s = djangoSettingsFromSource(src);
+    assert.deepEqual(s.values("DEBUG"), [
+      { kind: "env", env: "DEBUG", cast: "bool", default: { kind: "bool", value: false } },
+    ]);
+    assert.deepEqual(values(src, "ALLOWED_HOSTS"), ["$HOSTS (default ['*'])"]);
+    assert.deepEqual(values(src, "SECURE_SSL_REDIRECT"), ["$SSL (default True)"]);
+    assert.deepEqual(values(src, "SECURE_HSTS_SECONDS"), ["$HSTS (default 60)"]);
+    assert.deepEqual(values(src, "CSRF_TRUSTED_ORIGINS"), ["$ORIGINS (default [])"]);
+    assert.deepEqual(values(src, "SECRET_KEY"), ["$KEY (default 'x')"]);
+  });
+
+  it("recognises env helper functions and strtobool-style converters by name", () => {
+    const src = `import os
+def envbool(name, default):
+    return os.getenv(name, default).lower() in ("yes", "true")
+def strtobool(v):
+    return v.lower() in ("y", "yes", "true", "1")
+DEBUG = envbool("DEBUG", "True")
+SESSION_COOKIE_SECURE = bool(strtobool(os.environ.get("SECURE") or "False"))`;
+    assert.deepEqual(values(src, "DEBUG"), ["$DEBUG (default True)"]);
+    assert.deepEqual(values(src, "SESSION_COOKIE_SECURE"), ["$SECURE (default False)"]);
+  });
+});
+
+describe("control flow", () => {
+  it("keeps every branch of an if/elif/else and 'unset' when no else", () => {
+    const src = `import os
+if os.environ.get("MODE") == "prod":
+    DEBUG = False
+elif os.environ.get("MODE") == "dev":
+    DEBUG = True
+if os.getenv("PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")`;
+    const s = djangoSettingsFromSource(src);
+    assert.deepEqual(s.get("DEBUG")!.values.map(repr), ["False", "True", "<not set>"]);
+    // an unset path means Django's default
+    assert.deepEqual(s.values("SECURE_PROXY_SSL_HEADER").map(repr), [
+      "('HTTP_X_FORWARDED_PROTO', 'https')",
+      "None",
+    ]);
+  });
+
+  it("follows only the branch a known condition selects", () => {
+    const src = `DEBUG = False
+if DEBUG:
+    ALLOWED_HOSTS = ["*"]
+else:
+    ALLOWED_HOSTS = ["example.com"]`;
+    assert.deepEqual(values(src, "ALLOWED_HOSTS"), ["['example.com']"]);
+  });
+
+  it("drops branches that raise", () => {
+    const src = `import os
+SECRET_KEY = os.environ.get("KEY", "")
+if not SECRET_KEY:
+    raise Exception("set KEY")
+    SECRET_KEY = "never"`;
+    assert.deepEqual(values(src, "SECRET_KEY"), ["$KEY (default '')"]);
+  });
+
+  it("treats a missing import in try/except ImportError as optional", () => {
+    const s = djangoSettingsFromSource(
+      `DEBUG = False\ntry:\n    from .local_settings import *\nexcept ImportError:\n    pass`,
+    );
+    assert.deepEqual(s.values("DEBUG").map(repr), ["False"]);
+    assert.equal(s.unresolvedImports.length, 0);
+    assert.match(s.diagnostics[0]!.message, /optional import \.local_settings not found/);
+  });
+});
+
+describe("imports", () => {
+  it("layers from .base import * under later assignments and mutations", async () => {
+    const root = project({
+      "proj/settings/__init__.py": "",
+      "proj/settings/base.py": `DEBUG = True\nMIDDLEWARE = ["a"]\nALLOWED_HOSTS = []\n_PRIVATE = 1`,
+      "proj/settings/prod.py": `from .base import *\nDEBUG = False\nMIDDLEWARE.append("b")`,
+      "proj/settings/abs.py": `from proj.settings.base import *\nALLOWED_HOSTS = ["x"]`,
+    });
+    const prod = await loadDjangoSettings(path.join(root, "proj/settings/prod.py"));
+    assert.deepEqual(prod.values("DEBUG").map(repr), ["False"]);
+    assert.deepEqual(prod.values("MIDDLEWARE").map(repr), ["['a', 'b']"]);
+    assert.deepEqual(
+      prod.files.map((f) => path.basename(f)),
+      ["prod.py", "base.py"],
+    );
+    const abs = await loadDjangoSettings(path.join(root, "proj/settings/abs.py"));
+    assert.deepEqual(abs.values("DEBUG").map(repr), ["True"]);
+    assert.deepEqual(abs.values("ALLOWED_HOSTS").map(repr), ["['x']"]);
+  });
+
+  it("makes absent settings unknown when a star import cannot be resolved", () => {
+    const s = djangoSettingsFromSource(`from .missing import *\nDEBUG = False`);
+    assert.equal(s.unresolvedImports.length, 1);
+    assert.equal(s.values("ALLOWED_HOSTS")[0]!.kind, "unknown");
+    assert.deepEqual(s.values("DEBUG").map(repr), ["False"]);
+  });
+
+  it("reports an import cycle instead of looping", async () => {
+    const root = project({ "a.py": "from .b import *\nX = 1", "b.py": "from .a import *\nY = 2" });
+    const s = await loadDjangoSettings(path.join(root, "a.py"));
+    assert.ok(s.diagnostics.some((d) => /import cycle/.test(d.message)));
+    assert.deepEqual(s.values("Y").map(repr), ["2"]);
+  });
+
+  it("evaluates split_settings include() in the including namespace", async () => {
+    const root = project({
+      "settings.py": `from split_settings.tools import include, optional\ninclude("dist.py", optional("local.py"))`,
+      "dist.py": `DEBUG = True`,
+    });
+    const s = await loadDjangoSettings(path.join(root, "settings.py"));
+    assert.deepEqual(s.values("DEBUG").map(repr), ["True"]);
+    assert.ok(s.diagnostics.some((d) => /optional include local\.py/.test(d.message)));
+  });
+});
+
+describe("bad input", () => {
+  it("reports syntax errors with their line and still evaluates the rest", () => {
+    const s = djangoSettingsFromSource(`DEBUG = False\n{% if x %}\nALLOWED_HOSTS = ["a"]\n{% endif %}`);
+    assert.deepEqual(s.values("ALLOWED_HOSTS").map(repr), ["['a']"]);
+    const error = s.diagnostics.find((d) => d.severity === "error");
+    assert.equal(error?.line, 2);
+    assert.match(error!.message, /Jinja/);
+  });
+
+  it("says why a file cannot be read", async () => {
+    const root = project({ "bin.py": "\0\0\0" });
+    const binary = await loadDjangoSettings(path.join(root, "bin.py"));
+    assert.match(binary.diagnostics[0]!.message, /binary/);
+    const missing = await loadDjangoSettings(path.join(root, "nope.py"));
+    assert.match(missing.diagnostics[0]!.message, /ENOENT/);
+  });
+
+  it("caps values that double in size instead of running out of memory", () => {
+    const lines = ['S = "ab"', ...Array.from({ length: 60 }, () => "S = S + S")];
+    const module = evaluatePythonSource(lines.join("\n"), "big.py");
+    assert.equal(module.bindings.get("S")?.values[0]?.kind, "unknown");
+  });
+
+  it("reports class-based settings as unsupported and their values as unknown", () => {
+    const s = djangoSettingsFromSource(`class Base(Settings):\n    DEBUG = True\n    ALLOWED_HOSTS = ["*"]`);
+    assert.equal(s.values("ALLOWED_HOSTS")[0]!.kind, "unknown");
+    assert.ok(s.diagnostics.some((d) => /class-based settings \(class Base\)/.test(d.message)));
+  });
+});

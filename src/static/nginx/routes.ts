@@ -1,0 +1,244 @@
+/**
+ * Where nginx hands requests to an application server, and which request headers the
+ * application then receives. nginx's defaults matter as much as what is written: without a
+ * proxy_set_header for it, a header the client sent reaches the application unchanged (only
+ * Host is replaced, by $proxy_host); uwsgi/fastcgi/scgi pass every client header as HTTP_*
+ * and ignore proxy_set_header entirely.
+ */
+import type { NginxDirective } from "./model.js";
+import { perConfig } from "./memo.js";
+import { serverBlocks, type ServerBlock } from "./servers.js";
+import {
+  inheritedList,
+  inheritedValue,
+  unreadIncludeInScope,
+  walkBlocks,
+  walkDirectives,
+  type Scope,
+} from "./scope.js";
+
+export type UpstreamModule = "proxy" | "uwsgi" | "fastcgi" | "scgi";
+
+interface ModuleShape {
+  pass: string;
+  /** Directive that sets request headers (proxy_set_header) or CGI params (uwsgi_param). */
+  setter: string;
+  style: "header" | "param";
+  requestHeadersSwitch: string;
+}
+
+const MODULES: Record<UpstreamModule, ModuleShape> = {
+  proxy: {
+    pass: "proxy_pass",
+    setter: "proxy_set_header",
+    style: "header",
+    requestHeadersSwitch: "proxy_pass_request_headers",
+  },
+  uwsgi: {
+    pass: "uwsgi_pass",
+    setter: "uwsgi_param",
+    style: "param",
+    requestHeadersSwitch: "uwsgi_pass_request_headers",
+  },
+  fastcgi: {
+    pass: "fastcgi_pass",
+    setter: "fastcgi_param",
+    style: "param",
+    requestHeadersSwitch: "fastcgi_pass_request_headers",
+  },
+  scgi: {
+    pass: "scgi_pass",
+    setter: "scgi_param",
+    style: "param",
+    requestHeadersSwitch: "scgi_pass_request_headers",
+  },
+};
+
+const MODULE_NAMES = Object.keys(MODULES) as UpstreamModule[];
+
+export interface PassInfo {
+  module: UpstreamModule;
+  /** The pass directive; absent when inferred from an unreadable include. */
+  directive: NginxDirective | undefined;
+  /** Normalised upstream, e.g. "127.0.0.1:8001", "django", "unix:/run/app.sock". */
+  upstream: string;
+}
+
+export interface AppRoute {
+  server: ServerBlock;
+  /** Scope of the block holding the pass directive (a location, an if, a limit_except). */
+  scope: Scope;
+  /** The innermost location's arguments, e.g. "/" or "~ ^/api"; "" outside any location. */
+  location: string;
+  pass: PassInfo;
+  /**
+   * False for side backends: a location that sends a path such as /static/ to another upstream
+   * than the one the server's `location /` uses. Rules about the app skip those.
+   */
+  appBound: boolean;
+  /** An include in scope could not be read, so header settings may be incomplete. */
+  unreadInclude: NginxDirective | undefined;
+  file: string;
+  line: number;
+}
+
+export type ForwardedHeader =
+  | { source: "set"; value: string; directive: NginxDirective }
+  | { source: "removed"; directive: NginxDirective | undefined }
+  | {
+      source: "client";
+      /** A proxy_set_header for this header that has no effect because the location uses uwsgi_pass etc. */
+      ignored: NginxDirective | undefined;
+    }
+  | { source: "default"; value: string };
+
+function normaliseUpstream(target: string): string {
+  const withoutScheme = target.replace(/^[a-z0-9+]+:\/\//i, "");
+  if (withoutScheme.startsWith("unix:")) return withoutScheme.replace(/^(unix:[^:]*).*$/, "$1");
+  return withoutScheme.replace(/\/.*$/, "");
+}
+
+function passIn(block: NginxDirective[]): PassInfo | undefined {
+  for (const module of MODULE_NAMES) {
+    const directive = block.find((child) => child.name === MODULES[module].pass && child.args.length > 0);
+    if (directive) return { module, directive, upstream: normaliseUpstream(directive.args[0]!) };
+  }
+  return undefined;
+}
+
+/**
+ * A location whose pass directive lives in an include we could not read (DefectDojo's
+ * `include /run/defectdojo/uwsgi_pass;`): the include's name or the module's other settings
+ * (uwsgi_read_timeout) still say which module it is.
+ */
+function inferredPass(block: NginxDirective[]): PassInfo | undefined {
+  const unread = block.filter((child) => child.name === "include" && child.unresolved);
+  if (unread.length === 0) return undefined;
+  const module =
+    MODULE_NAMES.find((name) => unread.some((include) => include.args[0]!.includes(MODULES[name].pass))) ??
+    MODULE_NAMES.find((name) => block.some((child) => child.name.startsWith(`${name}_`)));
+  return module
+    ? { module, directive: undefined, upstream: `(unread include ${unread[0]!.args[0]})` }
+    : undefined;
+}
+
+function innermostLocation(scope: Scope): string {
+  const location = scope.path.findLast((block) => block.name === "location");
+  return location ? location.args.join(" ") : "";
+}
+
+function routesOf(server: ServerBlock): AppRoute[] {
+  const routes: AppRoute[] = [];
+  const consider = (scope: Scope, block: NginxDirective) => {
+    const pass = passIn(block.block ?? []) ?? inferredPass(block.block ?? []);
+    if (!pass) return;
+    const anchor = pass.directive ?? block;
+    routes.push({
+      server,
+      scope,
+      location: innermostLocation(scope),
+      pass,
+      appBound: true,
+      unreadInclude: unreadIncludeInScope(scope),
+      file: anchor.file,
+      line: anchor.line,
+    });
+  };
+  consider(server.scope, server.directive);
+  walkBlocks(server.directive.block ?? [], (inner) => {
+    const scope = { root: server.scope.root, path: [...server.scope.path, ...inner.path] };
+    consider(scope, inner.path[inner.path.length - 1]!);
+  });
+  const main = routes.find((route) => /^(\^~ )?\/$/.test(route.location))?.pass.upstream;
+  if (main !== undefined) for (const route of routes) route.appBound = route.pass.upstream === main;
+  return routes;
+}
+
+/** Every place in the configuration that passes requests to an upstream, server by server. */
+export const routesToApp = perConfig((config): AppRoute[] => serverBlocks(config).flatMap(routesOf));
+
+/** Whether a proxy_set_header / uwsgi_param ... line sets request header `name` (CGI params as HTTP_*). */
+function setsHeader(shape: ModuleShape, directive: NginxDirective, name: string): boolean {
+  const target = directive.args[0];
+  if (target === undefined) return false;
+  return shape.style === "header"
+    ? target.toLowerCase() === name.toLowerCase()
+    : target === `HTTP_${name.toUpperCase().replace(/-/g, "_")}`;
+}
+
+/** Every line anywhere in the configuration that sets request header `name` for an upstream. */
+export function headerAssignments(root: NginxDirective[], name: string): NginxDirective[] {
+  const found: NginxDirective[] = [];
+  walkDirectives(root, (directive) => {
+    const shape = MODULE_NAMES.map((module) => MODULES[module]).find((m) => m.setter === directive.name);
+    if (shape && setsHeader(shape, directive, name)) found.push(directive);
+  });
+  return found;
+}
+
+/** What the upstream receives as header `name` for requests through this route. */
+export function forwardedHeader(route: AppRoute, name: string): ForwardedHeader {
+  const shape = MODULES[route.pass.module];
+  const directive = inheritedList(route.scope, [shape.setter]).find((d) => setsHeader(shape, d, name));
+  if (directive) {
+    const value = directive.args[1] ?? "";
+    return value === "" ? { source: "removed", directive } : { source: "set", value, directive };
+  }
+  if (route.pass.module === "proxy" && name.toLowerCase() === "host")
+    return { source: "default", value: "$proxy_host" };
+  const requestHeaders = inheritedValue(route.scope, shape.requestHeadersSwitch);
+  if (requestHeaders?.args[0] === "off") return { source: "removed", directive: requestHeaders };
+  const ignored =
+    shape.style === "param"
+      ? inheritedList(route.scope, ["proxy_set_header"]).find(
+          (d) => d.args[0]?.toLowerCase() === name.toLowerCase(),
+        )
+      : undefined;
+  return { source: "client", ignored };
+}
+
+/** Where a route's header value was decided, for messages: the directive, or the pass line. */
+export function headerLocation(route: AppRoute, header: ForwardedHeader): { file: string; line: number } {
+  return "directive" in header && header.directive ? header.directive : route;
+}
+
+export interface ResponseHeader {
+  name: string;
+  value: string;
+  always: boolean;
+  directive: NginxDirective;
+}
+
+/** The add_header lines in effect in a scope (a block with its own add_header drops all inherited ones). */
+export function responseHeaders(scope: Scope): ResponseHeader[] {
+  return inheritedList(scope, ["add_header"]).map((directive) => ({
+    name: directive.args[0] ?? "",
+    value: directive.args[1] ?? "",
+    always: directive.args[2] === "always",
+    directive,
+  }));
+}
+
+export interface DroppedHeaders {
+  /** The block whose own add_header lines replace the inherited ones. */
+  scope: Scope;
+  block: NginxDirective;
+  /** Inherited header names (lower case) that this block no longer sends. */
+  dropped: string[];
+}
+
+/** Blocks that silently drop inherited add_header headers by declaring their own. */
+export function droppedResponseHeaders(root: NginxDirective[]): DroppedHeaders[] {
+  const found: DroppedHeaders[] = [];
+  walkBlocks(root, (scope) => {
+    const block = scope.path[scope.path.length - 1]!;
+    if (!(block.block ?? []).some((child) => child.name === "add_header")) return;
+    const parent: Scope = { root: scope.root, path: scope.path.slice(0, -1) };
+    const own = new Set(responseHeaders(scope).map((header) => header.name.toLowerCase()));
+    const dropped = responseHeaders(parent)
+      .map((header) => header.name.toLowerCase())
+      .filter((name) => !own.has(name));
+    if (dropped.length > 0) found.push({ scope, block, dropped: [...new Set(dropped)] });
+  });
+  return found;
+}

@@ -1,0 +1,86 @@
+/** The http `server` blocks of a configuration, with what their `listen` lines mean. */
+import type { NginxConfig, NginxDirective } from "./model.js";
+import { walkBlocks, type Scope } from "./scope.js";
+import { perConfig } from "./memo.js";
+
+export interface ListenSpec {
+  /** Address and port as nginx groups them for default-server selection, e.g. "*:443". */
+  key: string;
+  /** undefined for a unix socket. */
+  port: number | undefined;
+  ssl: boolean;
+  defaultServer: boolean;
+  proxyProtocol: boolean;
+  directive: NginxDirective | undefined;
+}
+
+export interface ServerBlock {
+  directive: NginxDirective;
+  scope: Scope;
+  listens: ListenSpec[];
+  names: string[];
+  tls: boolean;
+}
+
+/** Without a listen line nginx listens on *:80 (when started as root, as in production). */
+const IMPLICIT_LISTEN: ListenSpec = {
+  key: "*:80",
+  port: 80,
+  ssl: false,
+  defaultServer: false,
+  proxyProtocol: false,
+  directive: undefined,
+};
+
+export function parseListen(directive: NginxDirective): ListenSpec {
+  const [address = "", ...params] = directive.args;
+  const flags = new Set(params.map((param) => param.toLowerCase()));
+  const spec = {
+    ssl: flags.has("ssl") || flags.has("quic"),
+    defaultServer: flags.has("default_server") || flags.has("default"),
+    proxyProtocol: flags.has("proxy_protocol"),
+    directive,
+  };
+  if (address.startsWith("unix:")) return { ...spec, key: address, port: undefined };
+  // "[::]:80", "127.0.0.1:8080", "localhost:80", "8080", "127.0.0.1", "*:80"
+  const match = /^(\[[^\]]*\]|[^:]*?)(?::(\d+))?$/.exec(address);
+  const bare = /^\d+$/.test(address);
+  const host = bare ? "*" : (match?.[1] ?? address);
+  const port = bare ? Number(address) : match?.[2] !== undefined ? Number(match[2]) : 80;
+  const v6Dual = host === "[::]" && flags.has("ipv6only=off");
+  return { ...spec, key: `${host === "" || v6Dual ? "*" : host}:${port}`, port };
+}
+
+const NON_HTTP_CONTEXTS = new Set(["stream", "mail", "upstream"]);
+
+export const serverBlocks = perConfig((config: NginxConfig): ServerBlock[] => {
+  const servers: ServerBlock[] = [];
+  walkBlocks(config.root, (scope) => {
+    const directive = scope.path[scope.path.length - 1]!;
+    if (directive.name !== "server") return;
+    if (scope.path.some((block) => NON_HTTP_CONTEXTS.has(block.name))) return;
+    const children = directive.block ?? [];
+    const listenLines = children.filter((child) => child.name === "listen");
+    const listens = listenLines.length > 0 ? listenLines.map(parseListen) : [IMPLICIT_LISTEN];
+    const names = children.filter((child) => child.name === "server_name").flatMap((child) => child.args);
+    const legacySsl = children.some((child) => child.name === "ssl" && child.args[0] === "on");
+    const tls = legacySsl || listens.some((listen) => listen.ssl);
+    servers.push({ directive, scope, listens, names, tls });
+  });
+  return servers;
+});
+
+/** Per address:port, the server nginx picks when no server_name matches the request's Host. */
+export function defaultServers(servers: ServerBlock[]): Map<string, ServerBlock> {
+  const chosen = new Map<string, ServerBlock>();
+  const explicit = new Set<string>();
+  for (const server of servers) {
+    for (const listen of server.listens) {
+      if (listen.defaultServer && !explicit.has(listen.key)) {
+        chosen.set(listen.key, server);
+        explicit.add(listen.key);
+      } else if (!chosen.has(listen.key)) chosen.set(listen.key, server);
+    }
+  }
+  return chosen;
+}

@@ -1,0 +1,47 @@
+import type { StaticRule } from "../../rule.js";
+import { responseHeaders } from "../../nginx/routes.js";
+import { levelsOf } from "../../nginx/scope.js";
+import { appRoutes, describeServer, finding, HSTS_HEADER, hstsFromMoreSetHeaders } from "./shared.js";
+import type { AppRoute } from "../../nginx/routes.js";
+
+function routeSendsHsts(route: AppRoute): boolean {
+  const viaAddHeader = responseHeaders(route.scope).some(
+    (header) => header.name.toLowerCase() === HSTS_HEADER,
+  );
+  const viaMoreHeaders = levelsOf(route.scope).some((level) =>
+    level.some((d) => hstsFromMoreSetHeaders(d) !== undefined),
+  );
+  return viaAddHeader || viaMoreHeaders;
+}
+
+export const hstsMissing: StaticRule = {
+  meta: {
+    id: "nginx-hsts-missing",
+    clause: "hsts",
+    severity: "medium",
+    title: "A TLS server proxying to the app sends no HSTS header",
+    explanation:
+      "Without Strict-Transport-Security, a browser will try plain HTTP first on every new visit, and that first request can be intercepted and kept on HTTP (SSL stripping). nginx sends no HSTS of its own here; Django sends it only with SECURE_HSTS_SECONDS set and only when it knows the request is HTTPS.",
+    fix: {
+      nginx: 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;',
+      django: "SECURE_HSTS_SECONDS = 31536000\nSECURE_HSTS_INCLUDE_SUBDOMAINS = True",
+    },
+    djangoCheck: "security.W004",
+  },
+  check(input) {
+    if (!input.nginx) return [];
+    const byServer = new Map<AppRoute["server"], AppRoute[]>();
+    for (const route of appRoutes(input.nginx)) {
+      if (route.server.tls) byServer.set(route.server, [...(byServer.get(route.server) ?? []), route]);
+    }
+    return [...byServer]
+      .filter(([, routes]) => !routes.some(routeSendsHsts))
+      .map(([server]) =>
+        finding(
+          "warn",
+          `The ${describeServer(server)} terminates TLS and proxies to the app but never adds Strict-Transport-Security; unless Django sends it (SECURE_HSTS_SECONDS), browsers get no HSTS.`,
+          server.directive,
+        ),
+      );
+  },
+};

@@ -1,0 +1,31 @@
+/** Every nginx rule, in the order the report lists them. */
+import type { StaticRule } from "../../rule.js";
+import { configError } from "./config-error.js";
+import { hostFromClient } from "./host-from-client.js";
+import { hstsDropped } from "./hsts-dropped.js";
+import { hstsMissing } from "./hsts-missing.js";
+import { hstsWeak } from "./hsts-weak.js";
+import { noCatchAllServer } from "./no-catch-all-server.js";
+import { noHttpsRedirect } from "./no-https-redirect.js";
+import { proxyProtocolUntrusted } from "./proxy-protocol-untrusted.js";
+import { realIpTooBroad } from "./real-ip-too-broad.js";
+import { underscoresInHeaders } from "./underscores-in-headers.js";
+import { xffFromClient } from "./xff-from-client.js";
+import { xfhFromClient } from "./xfh-from-client.js";
+import { xfpFromClient } from "./xfp-from-client.js";
+
+export const nginxRules: StaticRule[] = [
+  xfpFromClient,
+  underscoresInHeaders,
+  noHttpsRedirect,
+  hstsMissing,
+  hstsDropped,
+  hstsWeak,
+  hostFromClient,
+  noCatchAllServer,
+  xfhFromClient,
+  realIpTooBroad,
+  xffFromClient,
+  proxyProtocolUntrusted,
+  configError,
+];

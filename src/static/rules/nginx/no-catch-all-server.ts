@@ -1,0 +1,47 @@
+import type { StaticRule } from "../../rule.js";
+import type { NginxDirective } from "../../nginx/model.js";
+import { defaultServers, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
+import { appRoutes, describeServer, finding } from "./shared.js";
+
+/** `if ($host !~ ^app\.example\.com$) { return 444; }` at server level also keeps unknown hosts out. */
+function guardsHost(server: ServerBlock): boolean {
+  return (server.directive.block ?? []).some(
+    (child: NginxDirective) =>
+      child.name === "if" &&
+      /\$(host|http_host)\b/.test(child.args.join(" ")) &&
+      (child.block ?? []).some((inner) => inner.name === "return"),
+  );
+}
+
+export const noCatchAllServer: StaticRule = {
+  meta: {
+    id: "nginx-no-catch-all-server",
+    clause: "host-header",
+    severity: "medium",
+    title: "Requests for unknown hosts reach the app",
+    explanation:
+      "nginx sends a request whose Host matches no server_name to the default server of that address and port: the one marked default_server, or else the first one listed. When that server proxies to Django, any Host reaches the app, and only ALLOWED_HOSTS stands between an attacker and poisoned password-reset links and cache entries.",
+    fix: {
+      nginx:
+        "server { listen 80 default_server; listen 443 ssl default_server; ssl_reject_handshake on; return 444; }",
+      django: "ALLOWED_HOSTS = ['app.example.com']",
+    },
+  },
+  check(input) {
+    if (!input.nginx) return [];
+    const proxying = new Set(appRoutes(input.nginx).map((route) => route.server));
+    return [...defaultServers(serverBlocks(input.nginx))]
+      .filter(([, server]) => proxying.has(server) && !guardsHost(server))
+      .map(([key, server]) => {
+        const listen = server.listens.find((l) => l.key === key)?.directive ?? server.directive;
+        const how = server.listens.some((l) => l.key === key && l.defaultServer)
+          ? "marked default_server"
+          : "the first server listed";
+        return finding(
+          "fail",
+          `On ${key} the default server is the ${describeServer(server)} (${how}), and it proxies to the app: a request with any Host reaches Django. Add a default_server for ${key} that rejects unknown hosts.`,
+          listen,
+        );
+      });
+  },
+};

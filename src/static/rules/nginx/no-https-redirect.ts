@@ -1,0 +1,53 @@
+import type { StaticRule } from "../../rule.js";
+import type { NginxDirective } from "../../nginx/model.js";
+import { serverBlocks, type ServerBlock } from "../../nginx/servers.js";
+import { walkDirectives } from "../../nginx/scope.js";
+import { appRoutes, describeServer, finding } from "./shared.js";
+
+function redirectsToHttps(directive: NginxDirective): boolean {
+  if (directive.name === "return")
+    return /^30[1278]$/.test(directive.args[0] ?? "") && /^https:/i.test(directive.args[1] ?? "");
+  if (directive.name === "rewrite") return /^https:/i.test(directive.args[1] ?? "");
+  return false;
+}
+
+/** Any return/rewrite to https:// in the server counts, conditional or not (e.g. `if ($scheme = http)`). */
+function hasHttpsRedirect(server: ServerBlock): boolean {
+  let found = false;
+  walkDirectives(server.directive.block ?? [], (directive) => {
+    if (redirectsToHttps(directive)) found = true;
+  });
+  return found;
+}
+
+export const noHttpsRedirect: StaticRule = {
+  meta: {
+    id: "nginx-no-https-redirect",
+    clause: "https-redirect",
+    severity: "medium",
+    title: "Plain HTTP on port 80 is served by the app instead of redirected",
+    explanation:
+      "A server listening for plain HTTP on port 80 proxies to the app without redirecting to HTTPS, so visitors who type the bare domain stay on HTTP. Redirecting in nginx is cheaper and safer than Django's SECURE_SSL_REDIRECT, which only works when Django can tell the scheme.",
+    fix: {
+      nginx: "server { listen 80; server_name app.example.com; return 301 https://$host$request_uri; }",
+      django: "SECURE_SSL_REDIRECT = True  # with SECURE_PROXY_SSL_HEADER set to the header nginx overwrites",
+    },
+  },
+  check(input) {
+    if (!input.nginx) return [];
+    const proxying = new Set(appRoutes(input.nginx).map((route) => route.server));
+    return serverBlocks(input.nginx)
+      .filter((server) => proxying.has(server) && !hasHttpsRedirect(server))
+      .flatMap((server) => {
+        const plain80 = server.listens.find((listen) => listen.port === 80 && !listen.ssl);
+        if (!plain80) return [];
+        return [
+          finding(
+            "fail",
+            `The ${describeServer(server)} accepts plain HTTP on port 80 and proxies it to the app without redirecting to https://.`,
+            plain80.directive ?? server.directive,
+          ),
+        ];
+      });
+  },
+};

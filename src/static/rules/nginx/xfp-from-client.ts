@@ -1,0 +1,76 @@
+import type { RuleFinding, StaticRule } from "../../rule.js";
+import { forwardedHeader, headerLocation, type AppRoute } from "../../nginx/routes.js";
+import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
+import {
+  appRoutes,
+  describeRoute,
+  finding,
+  oncePerLocation,
+  trustedProxiesInScope,
+  unreadIncludeNote,
+} from "./shared.js";
+
+/** Headers that some framework or middleware reads as "the request was HTTPS". */
+const SCHEME_COUSINS = [
+  "X-Forwarded-Ssl",
+  "X-Forwarded-Protocol",
+  "X-Forwarded-Scheme",
+  "X-Scheme",
+  "Forwarded",
+];
+
+function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  // Behind a trusted load balancer, passing its X-Forwarded-Proto on is the design; still risky if nginx is reachable directly.
+  const behindProxy = trustedProxiesInScope(route.scope).length > 0;
+  const xfp = forwardedHeader(route, "X-Forwarded-Proto");
+  if (xfp.source === "client") {
+    const ignored = xfp.ignored
+      ? ` The proxy_set_header X-Forwarded-Proto at ${xfp.ignored.file}:${xfp.ignored.line} has no effect on ${route.pass.module}_pass; use ${route.pass.module}_param HTTP_X_FORWARDED_PROTO $scheme.`
+      : "";
+    findings.push(
+      finding(
+        route.unreadInclude ? "warn" : "fail",
+        `X-Forwarded-Proto is not set in ${describeRoute(route)}, so the client's own X-Forwarded-Proto reaches the app unchanged${unreadIncludeNote(route)}.${ignored}`,
+        route,
+      ),
+    );
+  }
+  for (const name of ["X-Forwarded-Proto", ...SCHEME_COUSINS]) {
+    const header = forwardedHeader(route, name);
+    if (header.source !== "set") continue;
+    const sources = variables.clientSources(header.value);
+    if (sources.length === 0) continue;
+    findings.push(
+      finding(
+        behindProxy ? "warn" : "fail",
+        `${name} is set to "${header.value}" in ${describeRoute(route)}: its value comes from the client (${sources.join(", ")})` +
+          (behindProxy ? "; safe only if nothing but the trusted proxy in front can reach nginx." : "."),
+        headerLocation(route, header),
+      ),
+    );
+  }
+  return findings;
+}
+
+export const xfpFromClient: StaticRule = {
+  meta: {
+    id: "nginx-xfp-from-client",
+    clause: "spoofed-proto",
+    severity: "high",
+    title: "X-Forwarded-Proto can come from the client",
+    explanation:
+      "nginx forwards every request header it does not override, so unless a location sets X-Forwarded-Proto itself, a client can send X-Forwarded-Proto: https over plain HTTP. Django with SECURE_PROXY_SSL_HEADER then treats the request as secure: the HTTPS redirect is skipped and secure cookies are sent over HTTP. Passing $http_x_forwarded_proto or appending to it has the same effect.",
+    fix: {
+      nginx:
+        "proxy_set_header X-Forwarded-Proto $scheme;  # in every location that proxies to Django (uwsgi: uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;)",
+      django:
+        "SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')  # only once nginx overwrites the header",
+    },
+  },
+  check(input) {
+    if (!input.nginx) return [];
+    const variables = variableIndex(input.nginx);
+    return oncePerLocation(appRoutes(input.nginx).flatMap((route) => checkRoute(route, variables)));
+  },
+};

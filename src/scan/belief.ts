@@ -36,7 +36,10 @@ export function isUpgradeRedirect(captured: Captured | undefined): boolean {
   try {
     const from = new URL(captured.request.url);
     const to = new URL(location, from);
-    return to.protocol === "https:" && to.hostname === from.hostname && to.pathname === from.pathname;
+    // Compare with the Host the server was given: for a direct origin probe it is not the URL's host.
+    const host = headerValue(captured.request.headers, "host") ?? from.host;
+    const sameHost = to.hostname === new URL(`http://${host}`).hostname;
+    return to.protocol === "https:" && sameHost && to.pathname === from.pathname;
   } catch {
     return false;
   }

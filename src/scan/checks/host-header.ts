@@ -19,10 +19,16 @@ export function reflection(captured: Captured, injected: string): string | undef
 }
 
 /** Same status and the same page (title, cookie names or body) as the real site's answer. */
-export function looksLikeApp(captured: Captured, baseline: Captured): boolean {
+export function looksLikeApp(captured: Captured, baseline: Captured, siteHost: string): boolean {
   const a = captured.response;
   const b = baseline.response;
   if (!a || !b || a.status !== b.status || a.status >= 400) return false;
+  const location = headerValue(a.headers, "location");
+  if (location !== undefined || headerValue(b.headers, "location") !== undefined) {
+    if (location !== headerValue(b.headers, "location")) return false;
+    // An absolute https redirect to the real site sends the client back where it belongs, whoever sent it.
+    return !(location ?? "").toLowerCase().startsWith(`https://${siteHost.toLowerCase()}`);
+  }
   const titleA = pageTitle(a.body);
   if (titleA !== undefined && titleA === pageTitle(b.body)) return true;
   const names = (h: Captured) => new Set(setCookies(h.response?.headers ?? []).map((c) => c.name));
@@ -65,7 +71,7 @@ export const hostHeaderCheck: LiveCheck = {
       const baseline = baselineFor(probe, e);
       if (!baseline?.response) {
         undecided.push(`${probe.captured.label}: no baseline on that scheme to compare with`);
-      } else if (looksLikeApp(probe.captured, baseline)) {
+      } else if (looksLikeApp(probe.captured, baseline, e.siteHost)) {
         problems.push({
           text: `${probe.captured.label}: served by the app (${describeOutcome(probe.captured)}, same page as the real host)`,
           captured: probe.captured,

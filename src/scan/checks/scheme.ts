@@ -1,5 +1,5 @@
 import { readBelief } from "../belief.js";
-import { present, type LiveCheck } from "./check.js";
+import { describeOutcome, present, type LiveCheck } from "./check.js";
 
 /** HTTPS requests must be seen as https and plain HTTP as http. */
 export const schemeCheck: LiveCheck = {
@@ -18,7 +18,7 @@ export const schemeCheck: LiveCheck = {
     if (e.httpsChain.outcome === "loop" || e.httpsChain.outcome === "too-many") {
       return {
         status: "fail",
-        summary: `HTTPS requests redirect to HTTPS again in a loop (${e.httpsChain.hops.length} hops): the app believes HTTPS requests are plain HTTP`,
+        summary: `an HTTPS request is redirected back to HTTPS in a loop (${e.httpsChain.hops.map(describeOutcome).join(", then ")}): the app believes HTTPS requests are plain HTTP`,
         evidence: e.httpsChain.hops.slice(0, 3),
       };
     }

@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { csrfOriginCheck } from "../../../src/scan/checks/csrf-origin.js";
+import { forwardedHostCheck } from "../../../src/scan/checks/forwarded-host.js";
+import { hostHeaderCheck } from "../../../src/scan/checks/host-header.js";
+import { originExposureCheck } from "../../../src/scan/checks/origin-exposure.js";
+import type { CsrfOriginProbe } from "../../../src/scan/evidence.js";
+import { evidence, exchange, NO_REFERER_403, post } from "./fixtures.js";
+
+const page = (host = "app.test") =>
+  exchange(`https://${host}/`, {
+    status: 200,
+    body: `<title>Shop</title><link rel="canonical" href="https://${host}/">`,
+    headers: [["Set-Cookie", "csrftoken=a; Secure"]],
+  });
+const foreign = "proxytrust-foreign.invalid";
+
+test("host-header fails when a foreign Host gets the app's page, passes when it is refused", () => {
+  const baselines = { https: { get: page() }, http: {} };
+  const served = evidence({
+    baselines,
+    hostProbes: [
+      {
+        kind: "foreign-host",
+        injected: foreign,
+        captured: exchange("https://app.test/", { status: 200, body: "<title>Shop</title>" }),
+      },
+    ],
+  });
+  assert.equal(hostHeaderCheck.judge(served).status, "fail");
+  const reflected = evidence({
+    baselines,
+    hostProbes: [{ kind: "foreign-host", injected: foreign, captured: page(foreign) }],
+  });
+  assert.equal(hostHeaderCheck.judge(reflected).status, "fail");
+  const refused = evidence({
+    baselines,
+    hostProbes: [
+      {
+        kind: "foreign-host",
+        injected: foreign,
+        captured: exchange("https://app.test/", undefined, {}, "connection reset by peer"),
+      },
+      {
+        kind: "absolute-form",
+        injected: foreign,
+        captured: exchange("https://app.test/", {
+          status: 400,
+          body: `Invalid HTTP_HOST header: '${foreign}'`,
+        }),
+      },
+      {
+        kind: "foreign-host-http",
+        injected: foreign,
+        captured: exchange("http://app.test/", {
+          status: 301,
+          headers: [["Location", `https://${foreign}/`]],
+        }),
+      },
+    ],
+  });
+  assert.equal(hostHeaderCheck.judge(refused).status, "pass");
+});
+
+test("forwarded-host fails when the own-Referer POST breaks or the host is reflected, passes when the Referer still matches", () => {
+  const control = post("https://app.test/contact/", 200);
+  const probe = (postStatus: number, get = exchange("https://app.test/", { status: 200 })) => ({
+    header: `https X-Forwarded-Host: ${foreign}`,
+    injected: foreign,
+    get,
+    post: post("https://app.test/contact/", postStatus),
+  });
+  const judge = (p: ReturnType<typeof probe>) =>
+    forwardedHostCheck.judge(
+      evidence({
+        baselines: { https: { get: page(), postSameOriginReferer: control }, http: {} },
+        forwardedHost: [p],
+      }),
+    ).status;
+  assert.equal(judge(probe(200)), "pass");
+  assert.equal(judge(probe(403)), "fail");
+  assert.equal(judge(probe(200, page(foreign))), "fail");
+  assert.equal(judge(probe(200, exchange("https://app.test/", { status: 400 }))), "fail");
+  const noControl = forwardedHostCheck.judge(
+    evidence({
+      baselines: { https: { get: page() }, http: {} },
+      forwardedHost: [{ ...probe(200), post: undefined }],
+    }),
+  );
+  assert.equal(noControl.status, "error");
+});
+
+test("csrf-origin: own origin accepted and foreign refused passes; a refused own origin or an accepted foreign one fails", () => {
+  const pair = { pagePath: "/", postPath: "/contact/", cookieHeader: "csrftoken=a", formToken: "t" };
+  const probe = (kind: CsrfOriginProbe["kind"], status: number): CsrfOriginProbe => ({
+    kind,
+    origin: "x",
+    captured: post("https://app.test/contact/", status),
+  });
+  const judge = (...origins: CsrfOriginProbe[]) =>
+    csrfOriginCheck.judge(evidence({ csrf: { pair, searched: [], origins } })).status;
+  assert.equal(
+    judge(probe("own-origin", 200), probe("foreign-origin", 403), probe("null-origin", 403)),
+    "pass",
+  );
+  assert.equal(judge(probe("own-origin", 403), probe("foreign-origin", 403)), "fail");
+  assert.equal(judge(probe("own-origin", 200), probe("foreign-origin", 200)), "fail");
+  assert.equal(judge(probe("own-origin", 200), probe("sibling-origin", 200)), "warn");
+  assert.equal(
+    csrfOriginCheck.judge(evidence({ csrf: { searched: [], origins: [], reason: "no form" } })).status,
+    "skip",
+  );
+});
+
+test("origin-exposure: unreachable passes, a believed scheme header fails, ignored headers pass", () => {
+  const url = "http://127.0.0.9:8000/";
+  const direct = exchange(url, { status: 200 });
+  const judge = (baselinePost: ReturnType<typeof post>, spoofPost: ReturnType<typeof post>) =>
+    originExposureCheck.judge(
+      evidence({
+        origin: {
+          url,
+          baseline: direct,
+          baselinePost,
+          spoofs: [{ header: "X-Forwarded-Proto: https", get: direct, post: spoofPost }],
+        },
+      }),
+    ).status;
+  assert.equal(judge(post(url, 200), post(url, 403, NO_REFERER_403)), "fail");
+  assert.equal(judge(post(url, 200), post(url, 200)), "pass");
+  const refused = evidence({
+    origin: { url, baseline: exchange(url, undefined, {}, "connection refused"), spoofs: [] },
+  });
+  assert.equal(originExposureCheck.judge(refused).status, "pass");
+  assert.equal(originExposureCheck.judge(evidence()).status, "skip");
+});

@@ -1,0 +1,133 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { cookieFlagsCheck } from "../../../src/scan/checks/cookie-flags.js";
+import { healthExemptCheck } from "../../../src/scan/checks/health-exempt.js";
+import { hstsCheck } from "../../../src/scan/checks/hsts.js";
+import { httpsRedirectCheck } from "../../../src/scan/checks/https-redirect.js";
+import { evidence, exchange } from "./fixtures.js";
+
+const start = "http://app.test/?proxytrust=1";
+const final = exchange("https://app.test/?proxytrust=1", { status: 200 });
+
+test("https-redirect: one permanent redirect to the same path and query passes", () => {
+  const hop = exchange(start, { status: 301, headers: [["Location", "https://app.test/?proxytrust=1"]] });
+  assert.equal(
+    httpsRedirectCheck.judge(evidence({ httpChain: { hops: [hop, final], outcome: "final" } })).status,
+    "pass",
+  );
+});
+
+test("https-redirect: no redirect, a lost query, a loop and an off-host redirect fail; 302 warns", () => {
+  const judge = (
+    hops: ReturnType<typeof exchange>[],
+    outcome: "final" | "loop" | "off-host",
+    offHostLocation?: string,
+  ) => httpsRedirectCheck.judge(evidence({ httpChain: { hops, outcome, offHostLocation } })).status;
+  assert.equal(judge([exchange(start, { status: 200 })], "final"), "fail");
+  assert.equal(
+    judge([exchange(start, { status: 301, headers: [["Location", "https://app.test/"]] }), final], "final"),
+    "fail",
+  );
+  const toSelf = exchange("https://app.test/?proxytrust=1", {
+    status: 301,
+    headers: [["Location", "https://app.test/?proxytrust=1"]],
+  });
+  assert.equal(
+    judge(
+      [exchange(start, { status: 301, headers: [["Location", "https://app.test/?proxytrust=1"]] }), toSelf],
+      "loop",
+    ),
+    "fail",
+  );
+  assert.equal(
+    judge(
+      [exchange(start, { status: 301, headers: [["Location", "https://127.0.0.9:8000/?proxytrust=1"]] })],
+      "off-host",
+      "https://127.0.0.9:8000/",
+    ),
+    "fail",
+  );
+  assert.equal(
+    judge(
+      [exchange(start, { status: 302, headers: [["Location", "https://app.test/?proxytrust=1"]] }), final],
+      "final",
+    ),
+    "warn",
+  );
+  assert.equal(judge([exchange(start, undefined, {}, "connection refused")], "final"), "skip");
+});
+
+test("hsts: a year with includeSubDomains passes; missing, zero or invalid fails; short warns", () => {
+  const judge = (value?: string) =>
+    hstsCheck.judge(
+      evidence({
+        baselines: {
+          https: {
+            get: exchange("https://app.test/", {
+              status: 200,
+              headers: value ? [["Strict-Transport-Security", value]] : [],
+            }),
+          },
+          http: {},
+        },
+      }),
+    ).status;
+  assert.equal(judge("max-age=31536000; includeSubDomains"), "pass");
+  assert.equal(judge(undefined), "fail");
+  assert.equal(judge("max-age=0"), "fail");
+  assert.equal(judge("includeSubDomains"), "fail");
+  assert.equal(judge("max-age=2592000; includeSubDomains"), "warn");
+  assert.equal(judge("max-age=31536000"), "warn");
+});
+
+test("cookie-flags: judges each sensitive cookie on its own attributes", () => {
+  const judge = (leg: "http" | "https", ...lines: string[]) =>
+    cookieFlagsCheck.judge(
+      evidence({
+        cookieSources: [
+          {
+            leg,
+            captured: exchange(`${leg}://app.test/`, {
+              status: 200,
+              headers: lines.map((l) => ["Set-Cookie", l] as [string, string]),
+            }),
+          },
+        ],
+      }),
+    );
+  assert.equal(
+    judge("https", "csrftoken=a; Secure; SameSite=Lax", "sessionid=b; Secure; HttpOnly; SameSite=Lax").status,
+    "pass",
+  );
+  assert.equal(judge("https", "sessionid=b; Secure; SameSite=Lax").status, "fail");
+  assert.equal(judge("https", "csrftoken=a; SameSite=Lax").status, "fail");
+  assert.equal(judge("https", "csrftoken=a; Secure").status, "warn");
+  assert.equal(
+    judge("https", "__Host-sessionid=b; Secure; HttpOnly; SameSite=Lax; Path=/; Domain=app.test").status,
+    "fail",
+  );
+  assert.equal(judge("http", "sessionid=b; Secure; HttpOnly; SameSite=Lax").status, "fail");
+  assert.equal(judge("https", "theme=dark").status, "skip");
+  assert.equal(judge("https", "sessionid=; Max-Age=0").status, "skip");
+});
+
+test("health-exempt: a named path must answer 2xx over plain HTTP; a default one only warns", () => {
+  const probe = (named: boolean, status: number) => ({
+    path: "/healthz",
+    named,
+    https: exchange("https://app.test/healthz", { status: 200 }),
+    http: exchange("http://app.test/healthz", {
+      status,
+      headers: status === 301 ? [["Location", "https://app.test/healthz"]] : [],
+    }),
+  });
+  assert.equal(healthExemptCheck.judge(evidence({ health: [probe(true, 200)] })).status, "pass");
+  assert.equal(healthExemptCheck.judge(evidence({ health: [probe(true, 301)] })).status, "fail");
+  assert.equal(healthExemptCheck.judge(evidence({ health: [probe(false, 301)] })).status, "warn");
+  const absent = {
+    path: "/healthz",
+    named: false,
+    https: exchange("https://app.test/healthz", { status: 404 }),
+  };
+  assert.equal(healthExemptCheck.judge(evidence({ health: [absent] })).status, "skip");
+});

@@ -138,7 +138,7 @@ export class Lexer {
   /** Skips `[[...]]` / `[==[...]==]` if one starts here; false (and nothing consumed) otherwise. */
   private skipLuaLongBracket(): boolean {
     const { text } = this;
-    const open = /^\[(=*)\[/y;
+    const open = /\[(=*)\[/y;
     open.lastIndex = this.pos;
     const match = open.exec(text);
     if (!match) return false;

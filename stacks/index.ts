@@ -1,0 +1,162 @@
+import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { issueCertificates } from "./certs.js";
+import { appDesign, settingsPath, startGunicorn, writeGunicornConfig } from "./django.js";
+import { freePort, randomLoopbackAddresses } from "./ports.js";
+import { forgetTempDir, logTail, registerTempDir, type ManagedProcess } from "./processes.js";
+import { prepareProxy } from "./proxies.js";
+import { answersHttp, waitUntil } from "./readiness.js";
+import type { ProxyName, Upstream, Variant } from "./types.js";
+
+export type { ProxyName, Variant } from "./types.js";
+
+export const PROXIES: readonly ProxyName[] = ["nginx", "caddy", "haproxy", "apache"];
+export const VARIANTS: readonly Variant[] = ["healthy", "passthrough", "loop", "hostrewrite"];
+
+const SITE_HOST = "app.test";
+const HEALTH_PATH = "/healthz";
+const READY_TIMEOUT_MS = 15_000;
+// A clean environment: the machine's own python3 (pyenv) must not leak into gunicorn, nor a proxy's variables.
+const BASE_ENV = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" };
+
+export interface RunningStack {
+  proxy: ProxyName;
+  variant: Variant;
+  siteHost: string;
+  /** The loopback address the proxy listens on. */
+  address: string;
+  httpsPort: number;
+  httpPort: number;
+  /** PEM of the CA that signed the proxy's certificate. */
+  caCertPath: string;
+  /** The gunicorn app server itself; "" when it listens on a unix socket. */
+  originUrl: string;
+  healthPath: string;
+  /** Target URL, --connect-to mappings for ports 443 and 80 (curl syntax) and --cacert. */
+  scanArgs: string[];
+  /** The real files in use, for static audit. */
+  files: { settings: string; proxyConfig: string; gunicornConfig: string };
+  workDir: string;
+  /** Kills the processes and removes workDir; idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Starts Django under gunicorn behind `proxy`, configured as `variant`, on a random loopback address. */
+export async function startStack(opts: { proxy: ProxyName; variant: Variant }): Promise<RunningStack> {
+  const { proxy, variant } = opts;
+  const workDir = await mkdtemp(join(tmpdir(), `proxytrust-${proxy}-${variant}-`));
+  registerTempDir(workDir);
+  // apache's workers run as www-data and must be able to reach the gunicorn socket in here.
+  await chmod(workDir, 0o711);
+  await mkdir(join(workDir, "logs"));
+
+  const processes: ManagedProcess[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      // The proxy first, so nothing is forwarded to a dying gunicorn.
+      for (const p of [...processes].reverse()) await p.stop();
+      await rm(workDir, { recursive: true, force: true });
+      forgetTempDir(workDir);
+    })();
+    return stopping;
+  };
+
+  try {
+    // The proxy listens on the first address, gunicorn on the second, and the proxy connects from the
+    // third when it has to prove to gunicorn who it is.
+    const [address, originAddress, sourceAddress] = (await randomLoopbackAddresses(3)) as [
+      string,
+      string,
+      string,
+    ];
+    const httpsPort = await freePort(address);
+    const httpPort = await freePort(address);
+    const design = appDesign(proxy, variant);
+    const upstream: Upstream =
+      design.listen === "unix"
+        ? { kind: "unix", path: join(workDir, "gunicorn.sock") }
+        : { kind: "tcp", host: originAddress, port: await freePort(originAddress) };
+    const certs = await issueCertificates(workDir, [SITE_HOST, `www.${SITE_HOST}`]);
+    const gunicornConfig = await writeGunicornConfig({
+      workDir,
+      proxy,
+      variant,
+      design,
+      upstream,
+      proxySourceAddress: sourceAddress,
+      siteHost: SITE_HOST,
+    });
+    const env = { ...BASE_ENV, HOME: workDir };
+    const proxyServer = await prepareProxy({
+      proxy,
+      variant,
+      workDir,
+      address,
+      httpsPort,
+      httpPort,
+      sourceAddress,
+      upstream,
+      certs,
+      env,
+    });
+
+    const gunicorn = startGunicorn(gunicornConfig, workDir, env);
+    processes.push(gunicorn);
+    processes.push(proxyServer.start());
+
+    const appHeaders = { host: SITE_HOST };
+    await waitUntil(
+      "gunicorn",
+      () =>
+        upstream.kind === "unix"
+          ? answersHttp({ socketPath: upstream.path, path: HEALTH_PATH, headers: appHeaders })
+          : answersHttp({ host: upstream.host, port: upstream.port, path: HEALTH_PATH, headers: appHeaders }),
+      processes,
+      READY_TIMEOUT_MS,
+    );
+    const ca = await readFile(certs.caCertPath, "utf8");
+    await waitUntil(
+      proxy,
+      async () => {
+        await answersHttp({ host: address, port: httpPort, path: HEALTH_PATH, headers: appHeaders });
+        const tls = { host: address, port: httpsPort, path: HEALTH_PATH, headers: appHeaders };
+        await answersHttp({ ...tls, ca, servername: SITE_HOST }, true);
+      },
+      processes,
+      READY_TIMEOUT_MS,
+    );
+
+    return {
+      proxy,
+      variant,
+      siteHost: SITE_HOST,
+      address,
+      httpsPort,
+      httpPort,
+      caCertPath: certs.caCertPath,
+      originUrl: upstream.kind === "tcp" ? `http://${upstream.host}:${upstream.port}` : "",
+      healthPath: HEALTH_PATH,
+      scanArgs: [
+        `https://${SITE_HOST}/`,
+        "--connect-to",
+        `${SITE_HOST}:443:${address}:${httpsPort}`,
+        "--connect-to",
+        `${SITE_HOST}:80:${address}:${httpPort}`,
+        "--cacert",
+        certs.caCertPath,
+      ],
+      files: { settings: settingsPath(design), proxyConfig: proxyServer.configPath, gunicornConfig },
+      workDir,
+      stop,
+    };
+  } catch (error) {
+    const logs = processes.map((p) => `--- ${p.name} (${p.logPath}) ---\n${logTail(p.logPath)}`).join("\n");
+    await stop();
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot start the ${proxy} ${variant} stack: ${message}${logs ? `\n${logs}` : ""}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,117 @@
+import { spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { setTimeout as delay } from "node:timers/promises";
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly logPath: string;
+  /** Resolves with a short description ("exited with code 1") once the process is gone. */
+  readonly exited: Promise<string>;
+  /** Sends `stopSignal` to the process group, then SIGKILL after a grace period. Idempotent. */
+  stop(): Promise<void>;
+}
+
+// Everything still alive or on disk when this Node process ends, whatever way it ends.
+const liveGroups = new Set<number>();
+const tempDirs = new Set<string>();
+let exitHandlersInstalled = false;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+function cleanUpNow(): void {
+  for (const pid of liveGroups) killGroup(pid, "SIGKILL");
+  liveGroups.clear();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+function installExitHandlers(): void {
+  if (exitHandlersInstalled) return;
+  exitHandlersInstalled = true;
+  process.on("exit", cleanUpNow);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      cleanUpNow();
+      // Let the signal do what it would have done without us, unless someone else handles it.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
+}
+
+/** Removes `dir` when the process exits, unless `forgetTempDir` was called first. */
+export function registerTempDir(dir: string): void {
+  installExitHandlers();
+  tempDirs.add(dir);
+}
+
+export function forgetTempDir(dir: string): void {
+  tempDirs.delete(dir);
+}
+
+export interface SpawnOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  logPath: string;
+  stopSignal?: NodeJS.Signals;
+}
+
+/**
+ * Starts a server in its own process group (so its workers can be killed with it), with stdout and
+ * stderr appended to `logPath`. The child does not keep Node alive; the exit handler kills it.
+ */
+export function spawnManaged(
+  name: string,
+  command: string,
+  args: string[],
+  opts: SpawnOptions,
+): ManagedProcess {
+  installExitHandlers();
+  const log = openSync(opts.logPath, "a");
+  const child = spawn(command, args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdio: ["ignore", log, log],
+    detached: true,
+  });
+  closeSync(log);
+  child.unref();
+  const pid = child.pid;
+  if (pid !== undefined) liveGroups.add(pid);
+
+  const exited = new Promise<string>((resolve) => {
+    child.once("error", (error) => resolve(`failed to start: ${error.message}`));
+    child.once("exit", (code, signal) =>
+      resolve(signal ? `killed by ${signal}` : `exited with code ${code}`),
+    );
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (pid === undefined) return;
+      killGroup(pid, opts.stopSignal ?? "SIGTERM");
+      await Promise.race([exited, delay(5_000)]);
+      killGroup(pid, "SIGKILL"); // workers that outlived their master, or a master that hung
+      await exited;
+      liveGroups.delete(pid);
+    })();
+    return stopping;
+  };
+
+  return { name, logPath: opts.logPath, exited, stop };
+}
+
+/** The last `lines` lines of a log file, for error messages. */
+export function logTail(path: string, lines = 40): string {
+  try {
+    return readFileSync(path, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}

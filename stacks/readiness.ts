@@ -1,0 +1,53 @@
+import { request as httpRequest, type RequestOptions } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { setTimeout as delay } from "node:timers/promises";
+import type { ManagedProcess } from "./processes.js";
+
+/** Resolves once anything answers with an HTTP response, whatever its status. */
+export function answersHttp(
+  options: RequestOptions & { ca?: string; servername?: string },
+  tls = false,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const send = tls ? httpsRequest : httpRequest;
+    const req = send({ ...options, agent: false, timeout: 1_000 }, (res) => {
+      res.resume();
+      resolve();
+    });
+    req.on("timeout", () => req.destroy(new Error("timed out")));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/**
+ * Polls `probe` until it succeeds. Fails early when one of `watched` exits, and after `timeoutMs`,
+ * with the last probe error.
+ */
+export async function waitUntil(
+  what: string,
+  probe: () => Promise<void>,
+  watched: ManagedProcess[],
+  timeoutMs: number,
+): Promise<void> {
+  const died = Promise.race(
+    watched.map(async (p) => {
+      throw new Error(`${p.name} ${await p.exited} while waiting for ${what}`);
+    }),
+  );
+  died.catch(() => {}); // only observed through the race below
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const failure = await Promise.race([
+      probe().then(
+        () => undefined,
+        (error: Error) => error,
+      ),
+      died,
+    ]);
+    if (failure === undefined) return;
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not answer within ${timeoutMs} ms: ${failure.message}`);
+    await Promise.race([delay(50), died]);
+  }
+}

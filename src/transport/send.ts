@@ -88,11 +88,13 @@ export function describeError(err: unknown): string {
   const known = e?.code ? ERROR_TEXT[e.code] : undefined;
   if (known) return known;
   if (e?.code?.startsWith("ERR_SSL") || e?.code?.startsWith("ERR_TLS") || /SSL|TLS/.test(e?.message ?? "")) {
-    return `TLS handshake failed: ${e.reason ?? e.message}`;
+    // OpenSSL's text carries library paths and line numbers; its reason phrase is what people need.
+    const reason = e.reason ?? /routines:[^:]*:([^:]+):/.exec(e.message)?.[1] ?? e.message;
+    return `TLS handshake failed: ${reason.split("\n")[0]}`;
   }
   if (e?.code === "ECONNRESET" || e?.message === "socket hang up")
     return "connection closed without a response";
-  return e?.message ? e.message : String(err);
+  return (e?.message ? e.message : String(err)).split("\n")[0] as string;
 }
 
 /** Sends one request; never throws, never follows redirects. */

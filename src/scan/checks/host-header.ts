@@ -55,8 +55,17 @@ export const hostHeaderCheck: LiveCheck = {
     const problems: { text: string; captured: Captured }[] = [];
     const rejected: string[] = [];
     const undecided: string[] = [];
+    const notes: string[] = [];
     for (const probe of e.hostProbes) {
       const reflected = reflection(probe.captured, probe.injected);
+      if (probe.kind === "odd-port") {
+        // The host itself is the real one and passed ALLOWED_HOSTS; a reflected port matters only to caches.
+        if (reflected)
+          notes.push(
+            `${probe.captured.label}: the port came back in ${reflected} (harmless unless a cache keys on it)`,
+          );
+        continue;
+      }
       // A plain-HTTP redirect to https on the same name is the proxy's generic upgrade, not the app.
       const genericUpgrade =
         probe.kind === "foreign-host-http" && reflected?.startsWith("Location: https://");
@@ -67,7 +76,6 @@ export const hostHeaderCheck: LiveCheck = {
         });
         continue;
       }
-      if (probe.kind === "odd-port") continue; // only reflection matters: the host itself is the real one
       const baseline = baselineFor(probe, e);
       if (!baseline?.response) {
         undecided.push(`${probe.captured.label}: no baseline on that scheme to compare with`);
@@ -96,7 +104,7 @@ export const hostHeaderCheck: LiveCheck = {
     }
     return {
       status: "pass",
-      summary: `unknown hosts were not served by the app:\n${[...rejected, ...undecided].join("\n")}`,
+      summary: `unknown hosts were not served by the app:\n${[...rejected, ...undecided, ...notes].join("\n")}`,
       evidence: e.hostProbes.map((p) => p.captured).slice(0, 2),
     };
   },

@@ -267,7 +267,7 @@ class FileEvaluator {
   }
 
   /** Runs each body on its own branch of the current scope, then merges. */
-  private branches(bodies: ((scope: Scope) => void)[]): void {
+  private branches(bodies: ((scope: Scope) => void)[]): Scope[] {
     const parent = this.scope;
     const scopes = bodies.map((run) => {
       const branch = parent.branch();
@@ -282,6 +282,7 @@ class FileEvaluator {
       return branch;
     });
     parent.merge(scopes);
+    return scopes;
   }
 
   private statement(node: SyntaxNode): void {
@@ -446,6 +447,7 @@ class FileEvaluator {
   private ifStatement(node: SyntaxNode): void {
     const parts = children(node);
     const bodies: (SyntaxNode | undefined)[] = [];
+    let firstCondition: Alternatives | undefined;
     let decided = false;
     for (let i = 0; i < parts.length && !decided; i++) {
       const part = parts[i]!;
@@ -453,7 +455,9 @@ class FileEvaluator {
         const condition = parts[i + 1];
         const body = parts[i + 2];
         if (!condition || body?.name !== "Body") break;
-        const outcome = this.decide(this.expr(condition));
+        const values = this.expr(condition);
+        const outcome = this.decide(values);
+        if (part.name === "if") firstCondition = values;
         if (outcome !== false) bodies.push(body);
         if (outcome === true) decided = true;
         i += 2;
@@ -464,7 +468,21 @@ class FileEvaluator {
     }
     if (!decided) bodies.push(undefined); // no branch taken
     if (bodies.length === 1) return this.body(bodies[0]);
-    this.branches(bodies.map((body) => () => this.body(body)));
+    const scopes = this.branches(bodies.map((body) => () => this.body(body)));
+    const required = firstCondition && scopes[0]?.terminated ? raisesWhenUnset(firstCondition) : undefined;
+    if (required) this.requireEnv(required);
+  }
+
+  /** `if not SECRET_KEY: raise ...`: past this point $VAR is set, so its default no longer applies. */
+  private requireEnv(variable: string): void {
+    for (const [name, binding] of this.scope.entries()) {
+      if (!binding.values.some((v) => v.kind === "env" && v.env === variable && v.default !== undefined))
+        continue;
+      const values = binding.values.map((v): Value =>
+        v.kind === "env" && v.env === variable ? { kind: "env", env: v.env, cast: v.cast } : v,
+      );
+      this.scope.set({ name, values, location: binding.location });
+    }
   }
 
   private decide(condition: Alternatives): boolean | undefined {
@@ -804,13 +822,15 @@ class FileEvaluator {
     const l = this.expr(left, depth + 1);
     const r = this.expr(right, depth + 1);
     if (operator === "or" || operator === "and") {
-      return combine([l, r], ([a, b]) =>
-        liftEnv([a!], ([x]) => {
+      return combine([l, r], ([a, b]) => {
+        // Both sides reading the same variable are lifted together; otherwise the right side is a plain operand.
+        const sameVariable = a!.kind === "env" && b!.kind === "env" && a!.env === b!.env;
+        return liftEnv(sameVariable ? [a!, b!] : [a!], ([x, y]) => {
           const t = truthy(asData(x!));
           if (t === undefined) return [unknown(`${operator} of a value not known statically`)];
-          return [(operator === "or") === t ? x! : b!];
-        }),
-      );
+          return [(operator === "or") === t ? x! : sameVariable ? y! : b!];
+        });
+      });
     }
     if (all[1]?.name === "CompareOp" || ["in", "not in", "is", "is not"].includes(operator)) {
       return combine([l, r], ([a, b]) => compare(operator, a!, b!));
@@ -997,6 +1017,13 @@ class FileEvaluator {
       }),
     );
   }
+}
+
+/** The variable whose absence makes a condition true (the `if` that raises when it is unset). */
+function raisesWhenUnset(condition: Alternatives): string | undefined {
+  const [first] = condition;
+  if (condition.length !== 1 || first?.kind !== "env" || first.default === undefined) return undefined;
+  return truthy(first.default) === true ? first.env : undefined;
 }
 
 /** Adjacent string literals ("a" "b") concatenate. */

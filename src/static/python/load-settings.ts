@@ -65,18 +65,20 @@ function classBasedSettings(module: PythonModule, settings: Map<string, Setting>
 export function settingsFromModule(module: PythonModule): DjangoSettings {
   const settings = new Map<string, Setting>();
   for (const [name, binding] of module.bindings) if (isSettingName(name)) settings.set(name, binding);
-  const diagnostics = [...module.diagnostics, ...classBasedSettings(module, settings)];
+  const classDiagnostics = classBasedSettings(module, settings);
+  const diagnostics = [...module.diagnostics, ...classDiagnostics];
   const unresolved = module.unresolvedImports;
   const entryLocation: SourceLocation = { file: module.file, line: 1 };
-  const fallback = (name: string): PossibleValue => {
-    const first = unresolved[0];
-    if (first)
-      return {
-        kind: "unknown",
-        reason: `${name} may be set by the unresolved import at ${first.file}:${first.line}`,
-      };
-    return DJANGO_DEFAULTS.get(name) ?? { kind: "unset" };
-  };
+  // Where an absent setting may still come from; without one, Django's default applies.
+  const hiddenSource = unresolved[0]
+    ? `the unresolved import at ${unresolved[0].file}:${unresolved[0].line}`
+    : classDiagnostics[0]
+      ? `the class-based settings at ${classDiagnostics[0].file}:${classDiagnostics[0].line}`
+      : undefined;
+  const fallback = (name: string): PossibleValue =>
+    hiddenSource
+      ? { kind: "unknown", reason: `${name} may be set by ${hiddenSource}` }
+      : (DJANGO_DEFAULTS.get(name) ?? { kind: "unset" });
   return {
     entry: module.file,
     files: module.files,

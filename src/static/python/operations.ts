@@ -286,6 +286,7 @@ export function callBuiltin(name: string, args: Value[]): Alternatives {
     return [empty[name] ?? unknown(`call to ${name}()`)];
   }
   if (args.length !== 1) return [unknown(`call to ${name}() with ${args.length} arguments`)];
+  if (args[0]!.kind === "unknown") return [args[0]!];
   return liftEnv(args, ([v]) => {
     switch (name) {
       case "str":
@@ -415,6 +416,7 @@ export function subscript(container: Value, index: Value): Alternatives {
 
 /** Non-mutating method calls: str methods, dict.get, copy. */
 export function callMethod(target: Value, method: string, args: Value[]): Alternatives {
+  if (target.kind === "unknown") return [target];
   return liftEnv([target, ...args], ([t, ...rest]) => {
     if (t!.kind === "str") return [strMethod(t!.value, method, rest)];
     if (t!.kind === "dict" && method === "get")

@@ -163,13 +163,13 @@ else:
     assert.deepEqual(values(src, "ALLOWED_HOSTS"), ["['example.com']"]);
   });
 
-  it("drops branches that raise", () => {
+  it("drops branches that raise, and a raise when the variable is unset makes it required", () => {
     const src = `import os
 SECRET_KEY = os.environ.get("KEY", "")
 if not SECRET_KEY:
     raise Exception("set KEY")
     SECRET_KEY = "never"`;
-    assert.deepEqual(values(src, "SECRET_KEY"), ["$KEY (default '')"]);
+    assert.deepEqual(values(src, "SECRET_KEY"), ["$KEY"]);
   });
 
   it("treats a missing import in try/except ImportError as optional", () => {

@@ -1,0 +1,47 @@
+import type { RuleFinding } from "../../rule.js";
+import { type Candidate, candidates, finding, judgedOn, settingsRule } from "./shared.js";
+
+const MIN_LENGTH = 50;
+const MIN_UNIQUE = 5;
+
+function weakness(c: Candidate): string | undefined {
+  const { value } = c;
+  if (value.kind === "none")
+    return "no key at all: Django refuses to start, or something generates one per process";
+  if (value.kind !== "str") return undefined;
+  const key = value.value;
+  if (key.startsWith("django-insecure-")) return "the key startproject generated for development";
+  if (key.length < MIN_LENGTH || new Set(key).size < MIN_UNIQUE) {
+    return `${key.length} characters, ${new Set(key).size} distinct: shorter or simpler than Django's minimum (${MIN_LENGTH} characters, ${MIN_UNIQUE} distinct)`;
+  }
+  return undefined;
+}
+
+export const secretKey = settingsRule(
+  {
+    id: "django-secret-key",
+    clause: "hygiene",
+    severity: "high",
+    title: "SECRET_KEY is weak or committed",
+    explanation:
+      "SECRET_KEY signs sessions, password-reset tokens and signed cookies. A short, guessable or published key lets anyone forge them.",
+    fix: { django: "SECRET_KEY = os.environ['DJANGO_SECRET_KEY']  # 50+ random characters, never committed" },
+    djangoCheck: "security.W009",
+  },
+  (settings) =>
+    candidates(settings, "SECRET_KEY").flatMap((c): RuleFinding[] => {
+      const weak = weakness(c);
+      if (weak) return [finding(settings, "SECRET_KEY", "fail", `${c.label}: ${weak}${judgedOn(c)}.`)];
+      if (c.value.kind === "str" && !c.env) {
+        return [
+          finding(
+            settings,
+            "SECRET_KEY",
+            "warn",
+            "SECRET_KEY is written in the settings file: anyone with the repository can forge sessions; read it from the environment.",
+          ),
+        ];
+      }
+      return [];
+    }),
+);

@@ -1,0 +1,127 @@
+/** What every Django settings rule needs: the values to judge, with labels that say where they came from. */
+import type { StaticRule, StaticRuleMeta, RuleFinding } from "../../rule.js";
+import type { DjangoSettings, EnvValue, PossibleValue } from "../../python/settings-model.js";
+import { describe, repr, truthy } from "../../python/values.js";
+
+const UNSET: PossibleValue = { kind: "unset" };
+
+/**
+ * One value a setting can take, as a rule judges it: an env value is judged on its default
+ * (what production gets when nobody sets the variable), and `label` says so.
+ */
+export interface Candidate {
+  /** The value judged: the literal, or the env default; `unknown` when neither is known. */
+  value: PossibleValue;
+  /** "DEBUG = True" or "DEBUG from $DEBUG, default True". */
+  label: string;
+  env?: EnvValue;
+}
+
+function judged(value: PossibleValue): PossibleValue {
+  if (value.kind !== "env") return value;
+  if (value.default === undefined) return { kind: "unknown", reason: `$${value.env} has no default` };
+  return judged(value.default);
+}
+
+export function candidates(settings: DjangoSettings, name: string): Candidate[] {
+  const written = settings.get(name)?.values ?? [UNSET];
+  // values() maps one to one onto the written values, replacing `unset` with Django's default
+  return settings.values(name).map((value, i) => {
+    const notSet = written[i]?.kind === "unset" && value.kind !== "unknown";
+    return {
+      value: judged(value),
+      label: notSet ? `${name} is not set (Django's default is ${repr(value)})` : describe(name, value),
+      ...(value.kind === "env" ? { env: value } : {}),
+    };
+  });
+}
+
+/** An env value without a default is the deployer's to set: no verdict and no error. */
+export function isUndecidable(candidate: Candidate): boolean {
+  return candidate.value.kind === "unknown" && !candidate.env;
+}
+
+/** The label ends with how an env value is judged, so nobody mistakes a default for a certainty. */
+export function judgedOn(candidate: Candidate): string {
+  return candidate.env ? " (judged on the default: what runs when the variable is unset)" : "";
+}
+
+export function isTruthy(candidate: Candidate): boolean | undefined {
+  return truthy(candidate.value);
+}
+
+export function settingsRule(
+  meta: StaticRuleMeta,
+  check: (settings: DjangoSettings) => RuleFinding[],
+): StaticRule {
+  return {
+    meta,
+    check(input) {
+      if (!input.settings) return [];
+      const seen = new Set<string>();
+      return check(input.settings).filter((f) => !seen.has(f.message) && seen.add(f.message));
+    },
+  };
+}
+
+export function finding(
+  settings: DjangoSettings,
+  name: string,
+  status: RuleFinding["status"],
+  message: string,
+): RuleFinding {
+  return { status, message, location: settings.locate(name) };
+}
+
+/** A finding for values the evaluator could not resolve, for rules where that hides a real risk. */
+export function undecided(
+  settings: DjangoSettings,
+  name: string,
+  candidate: Candidate,
+  risk: string,
+): RuleFinding {
+  const reason = candidate.value.kind === "unknown" ? candidate.value.reason : "not known statically";
+  return finding(settings, name, "error", `${name} could not be read statically (${reason}); ${risk}`);
+}
+
+/** Boolean settings with the same shape of check: "X must be True (Django default D)". */
+export function booleanRule(
+  meta: StaticRuleMeta,
+  name: string,
+  expected: boolean,
+  status: RuleFinding["status"],
+  consequence: string,
+): StaticRule {
+  return settingsRule(meta, (settings) =>
+    candidates(settings, name).flatMap((c) => {
+      const value = isTruthy(c);
+      if (value === undefined || value === expected) return [];
+      return [finding(settings, name, status, `${c.label}: ${consequence}${judgedOn(c)}.`)];
+    }),
+  );
+}
+
+export function middleware(
+  settings: DjangoSettings,
+): { label: string; names: string[]; complete: boolean }[] {
+  return candidates(settings, "MIDDLEWARE").flatMap((c) => {
+    const items = c.value.kind === "list" || c.value.kind === "tuple" ? c.value.items : undefined;
+    if (!items) return [];
+    const names = items.flatMap((i) => (i.kind === "str" ? [i.value] : []));
+    return [{ label: c.label, names, complete: names.length === items.length }];
+  });
+}
+
+/** Findings for MIDDLEWARE lists (every possible one) that lack `dotted`. */
+export function missingMiddleware(
+  settings: DjangoSettings,
+  dotted: string,
+  status: RuleFinding["status"],
+  consequence: string,
+): RuleFinding[] {
+  return middleware(settings)
+    .filter((m) => m.complete && !m.names.includes(dotted))
+    .map(() =>
+      finding(settings, "MIDDLEWARE", status, `MIDDLEWARE does not include ${dotted}: ${consequence}.`),
+    );
+}

@@ -63,7 +63,8 @@ export interface SpawnOptions {
 
 /**
  * Starts a server in its own process group (so its workers can be killed with it), with stdout and
- * stderr appended to `logPath`. The child does not keep Node alive; the exit handler kills it.
+ * stderr appended to `logPath`. A running child does not keep Node alive (the exit handler kills it
+ * if the caller never stops it); a stopping one does, so that awaiting its exit works.
  */
 export function spawnManaged(
   name: string,
@@ -95,8 +96,11 @@ export function spawnManaged(
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       if (pid === undefined) return;
+      child.ref();
       killGroup(pid, opts.stopSignal ?? "SIGTERM");
-      await Promise.race([exited, delay(5_000)]);
+      const grace = new AbortController();
+      await Promise.race([exited, delay(5_000, undefined, { signal: grace.signal }).catch(() => {})]);
+      grace.abort(); // a pending grace timer would keep Node alive for nothing
       killGroup(pid, "SIGKILL"); // workers that outlived their master, or a master that hung
       await exited;
       liveGroups.delete(pid);

@@ -457,7 +457,7 @@ class FileEvaluator {
         if (!condition || body?.name !== "Body") break;
         const values = this.expr(condition);
         const outcome = this.decide(values);
-        if (part.name === "if") firstCondition = values;
+        if (part.name === "if" && outcome !== false) firstCondition = values;
         if (outcome !== false) bodies.push(body);
         if (outcome === true) decided = true;
         i += 2;
@@ -468,9 +468,17 @@ class FileEvaluator {
     }
     if (!decided) bodies.push(undefined); // no branch taken
     if (bodies.length === 1) return this.body(bodies[0]);
-    const scopes = this.branches(bodies.map((body) => () => this.body(body)));
-    const required = firstCondition && scopes[0]?.terminated ? raisesWhenUnset(firstCondition) : undefined;
-    if (required) this.requireEnv(required);
+    // `if VAR:` runs only when $VAR is set and non-empty, so its default does not apply inside
+    const setInside = firstCondition && variableOf(firstCondition, false);
+    const scopes = this.branches(
+      bodies.map((body, i) => () => {
+        if (i === 0 && setInside) this.requireEnv(setInside);
+        this.body(body);
+      }),
+    );
+    const raisesUnset =
+      firstCondition && scopes[0]?.terminated ? variableOf(firstCondition, true) : undefined;
+    if (raisesUnset) this.requireEnv(raisesUnset);
   }
 
   /** `if not SECRET_KEY: raise ...`: past this point $VAR is set, so its default no longer applies. */
@@ -1019,11 +1027,11 @@ class FileEvaluator {
   }
 }
 
-/** The variable whose absence makes a condition true (the `if` that raises when it is unset). */
-function raisesWhenUnset(condition: Alternatives): string | undefined {
+/** The variable a condition tests, when the condition is `whenUnset` exactly while the variable is unset. */
+function variableOf(condition: Alternatives, whenUnset: boolean): string | undefined {
   const [first] = condition;
   if (condition.length !== 1 || first?.kind !== "env" || first.default === undefined) return undefined;
-  return truthy(first.default) === true ? first.env : undefined;
+  return truthy(first.default) === whenUnset ? first.env : undefined;
 }
 
 /** Adjacent string literals ("a" "b") concatenate. */

@@ -172,6 +172,17 @@ if not SECRET_KEY:
     assert.deepEqual(values(src, "SECRET_KEY"), ["$KEY"]);
   });
 
+  it("drops an env default inside a branch that runs only when the variable is set", () => {
+    const src = `import os
+origins = os.getenv("ORIGINS", "")
+if origins:
+    CSRF_TRUSTED_ORIGINS = origins.split(",")`;
+    assert.deepEqual(djangoSettingsFromSource(src).get("CSRF_TRUSTED_ORIGINS")!.values.map(repr), [
+      "$ORIGINS",
+      "<not set>",
+    ]);
+  });
+
   it("treats a missing import in try/except ImportError as optional", () => {
     const s = djangoSettingsFromSource(
       `DEBUG = False\ntry:\n    from .local_settings import *\nexcept ImportError:\n    pass`,

@@ -5,6 +5,7 @@ import { PROXY_KINDS, type ProxyKind } from "../clauses.js";
 import type { HeaderList } from "../report/model.js";
 import { EXIT, exitCodeFor, type FailOn } from "../report/model.js";
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from "../scan/options.js";
+import { DEFAULT_PROBE_PATH } from "../scan/probe-answer.js";
 import { runScan } from "../scan/run.js";
 import { parseConnectTo, parseResolve } from "../transport/mapping.js";
 import { printReport, UsageError, collect, parseSeconds, type OutputFormat } from "./common.js";
@@ -23,6 +24,8 @@ interface ScanFlags {
   healthPath: string[];
   origin?: string;
   proxy?: ProxyKind;
+  probeToken?: string;
+  probePath: string;
   format: OutputFormat;
   failOn: FailOn;
   verbose: boolean;
@@ -86,6 +89,8 @@ export function scanOptionsFrom(flags: ScanFlags): ScanOptions {
     healthPaths: flags.healthPath.map((p) => parsePath("--health-path", p) as string),
     origin: flags.origin ? parseTarget(flags.origin) : undefined,
     proxy: flags.proxy,
+    probeToken: flags.probeToken,
+    probePath: parsePath("--probe-path", flags.probePath) as string,
   };
 }
 
@@ -126,6 +131,12 @@ export function scanCommand(): Command {
         "the proxy in front, for the fixes (default: from the Server header)",
       ).choices(PROXY_KINDS),
     )
+    .addOption(
+      new Option("--probe-token <token>", "the probe middleware's token (docs/probe.md)").env(
+        "PROXYTRUST_PROBE_TOKEN",
+      ),
+    )
+    .option("--probe-path <path>", "where the probe middleware answers", DEFAULT_PROBE_PATH)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .addOption(
       new Option("--fail-on <status>", "lowest status that makes the exit code 1")

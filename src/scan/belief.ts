@@ -8,6 +8,7 @@
  */
 import { headerValue } from "../parsers/headers.js";
 import type { Captured, Leg } from "./evidence.js";
+import { probeAnswer } from "./probe-answer.js";
 
 export interface Belief {
   scheme: Leg | "unknown";
@@ -87,8 +88,15 @@ export function fromGet(get: Captured | undefined, leg: Leg): Belief {
   return UNKNOWN;
 }
 
-/** The strongest reading: the CSRF fingerprint when there is one, else the GET's. */
-export function readBelief(leg: Leg, get: Captured | undefined, post: Captured | undefined): Belief {
+/** The strongest reading: Django's own word (probe middleware), else the CSRF fingerprint, else the GET's. */
+export function readBelief(
+  leg: Leg,
+  get: Captured | undefined,
+  post: Captured | undefined,
+  probe?: Captured,
+): Belief {
+  const scheme = probeAnswer(probe)?.scheme;
+  if (scheme) return { scheme, reason: `Django saw scheme=${scheme} (probe middleware)` };
   const byPost = fromPost(post);
   return byPost.scheme !== "unknown" ? byPost : fromGet(get, leg);
 }

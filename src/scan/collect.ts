@@ -20,8 +20,15 @@ import type {
   ScanEvidence,
   SchemeSpoof,
 } from "./evidence.js";
+import { PROBE_TOKEN_HEADER } from "./probe-answer.js";
 import { ProbeClient, type ProbeSpec } from "./probe-client.js";
-import { claimsFor, FORWARDED_HOST_CLAIMS, FOREIGN_HOST } from "./spoof-headers.js";
+import {
+  claimsFor,
+  CLIENT_IP_CLAIMS,
+  FORGED_CLIENT_IP,
+  FORWARDED_HOST_CLAIMS,
+  FOREIGN_HOST,
+} from "./spoof-headers.js";
 import type { ScanOptions } from "./options.js";
 
 export const DEFAULT_CSRF_PATHS = ["/admin/login/", "/accounts/login/", "/login/"];
@@ -158,24 +165,37 @@ export async function collectEvidence(
         })
       : Promise.resolve(undefined);
 
+  // Asks the probe middleware what Django saw, when the user installed it and gave its token.
+  const token = options.probeToken;
+  const askDjango = (leg: Leg, label: string, headers: ProbeSpec["headers"] = []) =>
+    token
+      ? probe({
+          label: `${label} (probe)`,
+          url: legUrl(leg, options.probePath),
+          headers: [[PROBE_TOKEN_HEADER, token], ...(headers ?? [])],
+        })
+      : Promise.resolve(undefined);
+
   const baselineFor = async (leg: Leg) => {
-    const [get, postNoReferer, postSameOriginReferer] = await Promise.all([
+    const [get, postNoReferer, postSameOriginReferer, djangoView] = await Promise.all([
       probe({ label: `${leg} baseline`, url: legUrl(leg) }),
       csrfPost(leg, `${leg} POST with token, no Referer`),
       csrfPost(leg, `${leg} POST with token, own Referer`, [["Referer", `${site.https.origin}/`]]),
+      askDjango(leg, `${leg} baseline`),
     ]);
-    return { get, postNoReferer, postSameOriginReferer };
+    return { get, postNoReferer, postSameOriginReferer, probe: djangoView };
   };
 
   const schemeSpoofs = (["http", "https"] as Leg[]).flatMap((leg) =>
     claimsFor(leg).map(async (claim): Promise<SchemeSpoof> => {
       const header = `${claim.name}: ${claim.value}`;
       const headers: ProbeSpec["headers"] = [[claim.name, claim.value]];
-      const [get, post] = await Promise.all([
+      const [get, post, djangoView] = await Promise.all([
         probe({ label: `${leg} + ${header}`, url: legUrl(leg), headers }),
         csrfPost(leg, `${leg} POST + ${header}`, headers),
+        askDjango(leg, `${leg} + ${header}`, headers),
       ]);
-      return { leg, header, claimed: leg === "http" ? "https" : "http", get, post };
+      return { leg, header, claimed: leg === "http" ? "https" : "http", get, post, probe: djangoView };
     }),
   );
 
@@ -209,7 +229,7 @@ export async function collectEvidence(
     const header = `${claim.name}: ${claim.value}`;
     const headers: ProbeSpec["headers"] = [[claim.name, claim.value]];
     return (["https", "http"] as Leg[]).map(async (leg) => {
-      const [get, post] = await Promise.all([
+      const [get, post, djangoView] = await Promise.all([
         probe({ label: `${leg} + ${header}`, url: legUrl(leg), headers }),
         leg === "https"
           ? csrfPost(leg, `https POST with own Referer + ${header}`, [
@@ -217,8 +237,9 @@ export async function collectEvidence(
               ["Referer", `${site.https.origin}/`],
             ])
           : Promise.resolve(undefined),
+        askDjango(leg, `${leg} + ${header}`, headers),
       ]);
-      return { header: `${leg} ${header}`, injected: FOREIGN_HOST, get, post };
+      return { header: `${leg} ${header}`, injected: FOREIGN_HOST, get, post, probe: djangoView };
     });
   });
 
@@ -250,6 +271,11 @@ export async function collectEvidence(
     return { path, named, https, http };
   });
 
+  const clientIp = CLIENT_IP_CLAIMS.map(async ([name, value]) => {
+    const djangoView = await askDjango("https", `https + ${name}: ${value}`, [[name, value]]);
+    return { header: `${name}: ${value}`, injected: FORGED_CLIENT_IP, probe: djangoView as Captured };
+  });
+
   const cookiePage = options.cookiePath
     ? probe({ label: `cookie page ${options.cookiePath}`, url: legUrl("https", options.cookiePath) })
     : Promise.resolve(undefined);
@@ -266,6 +292,7 @@ export async function collectEvidence(
     healthResults,
     cookiePageResult,
     originEvidence,
+    clientIpResults,
   ] = await Promise.all([
     baselineFor("https"),
     baselineFor("http"),
@@ -278,6 +305,7 @@ export async function collectEvidence(
     Promise.all(health),
     cookiePage,
     options.origin ? collectOrigin(client, options.origin, site, pair) : Promise.resolve(undefined),
+    Promise.all(clientIp),
   ]);
 
   const cookieSources: ScanEvidence["cookieSources"] = [
@@ -303,6 +331,8 @@ export async function collectEvidence(
     cookieSources,
     health: healthResults,
     origin: originEvidence,
+    clientIp: clientIpResults,
+    probeAsked: token !== undefined,
     requestCount: client.count,
   };
 }

@@ -22,12 +22,15 @@ export interface SchemeSpoof {
   get: Captured;
   /** Token-carrying POST without Referer: Django checks the Referer only on requests it believes are HTTPS. */
   post?: Captured;
+  probe?: Captured;
 }
 
 export interface LegBaseline {
   get?: Captured;
   postNoReferer?: Captured;
   postSameOriginReferer?: Captured;
+  /** The probe middleware's answer, when --probe-token was given. */
+  probe?: Captured;
 }
 
 export type HostProbeKind =
@@ -46,6 +49,14 @@ export interface ForwardedHostProbe {
   get: Captured;
   /** Token-carrying POST with the site's own Referer: Django compares it with get_host(). */
   post?: Captured;
+  probe?: Captured;
+}
+
+/** A forged client address, and what Django reported about it through the probe middleware. */
+export interface ClientIpProbe {
+  header: string;
+  injected: string;
+  probe: Captured;
 }
 
 export interface CsrfPair {
@@ -106,5 +117,9 @@ export interface ScanEvidence {
   cookieSources: { leg: Leg; captured: Captured }[];
   health: HealthProbe[];
   origin?: OriginEvidence;
+  /** Empty unless --probe-token was given. */
+  clientIp: ClientIpProbe[];
+  /** Whether the probe middleware was asked (--probe-token). */
+  probeAsked: boolean;
   requestCount: number;
 }

@@ -1,6 +1,7 @@
 import type { ProxyKind } from "../clauses.js";
 import type { HeaderList } from "../report/model.js";
 import type { ConnectMapping } from "../transport/mapping.js";
+import { DEFAULT_PROBE_PATH } from "./probe-answer.js";
 
 export interface ScanOptions {
   mappings: ConnectMapping[];
@@ -16,6 +17,9 @@ export interface ScanOptions {
   healthPaths: string[];
   origin?: URL;
   proxy?: ProxyKind;
+  /** The probe middleware's token; its answers make scheme, host and client-ip definitive. */
+  probeToken?: string;
+  probePath: string;
   concurrency: number;
 }
 
@@ -26,5 +30,6 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   maxTimeMs: 60_000,
   headers: [],
   healthPaths: [],
+  probePath: DEFAULT_PROBE_PATH,
   concurrency: 16,
 };

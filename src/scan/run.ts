@@ -10,6 +10,7 @@ import { LIVE_CHECKS } from "./checks/index.js";
 import { collectEvidence } from "./collect.js";
 import type { Captured, ScanEvidence } from "./evidence.js";
 import type { ScanOptions } from "./options.js";
+import { PROBE_TOKEN_HEADER } from "./probe-answer.js";
 import { ProbeClient } from "./probe-client.js";
 
 const HEADERS_THAT_MATTER = new Set([
@@ -23,7 +24,10 @@ const HEADERS_THAT_MATTER = new Set([
 const EXCERPT_CHARS = 200;
 
 export function toExchange(captured: Captured): Exchange {
-  const exchange: Exchange = { label: captured.label, request: { ...captured.request } };
+  const headers = captured.request.headers.map(([name, value]): [string, string] =>
+    name.toLowerCase() === PROBE_TOKEN_HEADER.toLowerCase() ? [name, "(redacted)"] : [name, value],
+  );
+  const exchange: Exchange = { label: captured.label, request: { ...captured.request, headers } };
   if (captured.request.requestTarget)
     exchange.request.url = `${captured.request.url} (request target ${captured.request.requestTarget})`;
   delete (exchange.request as { requestTarget?: string }).requestTarget;

@@ -52,3 +52,14 @@ export const FORWARDED_HOST_CLAIMS: ((host: string) => SchemeClaim)[] = [
 
 /** A name under the reserved .invalid TLD can never belong to anyone (RFC 2606). */
 export const FOREIGN_HOST = "proxytrust-foreign.invalid";
+
+/** From TEST-NET-2 (RFC 5737): only ever a header value, never an address anything is sent to. */
+export const FORGED_CLIENT_IP = "198.51.100.23";
+
+export const CLIENT_IP_CLAIMS: [string, string][] = [
+  ["X-Forwarded-For", FORGED_CLIENT_IP],
+  ["X-Real-IP", FORGED_CLIENT_IP],
+  ["Forwarded", `for=${FORGED_CLIENT_IP}`],
+  ["CF-Connecting-IP", FORGED_CLIENT_IP],
+  ["True-Client-IP", FORGED_CLIENT_IP],
+];

@@ -1,5 +1,6 @@
 import type { Captured, ForwardedHostProbe } from "../evidence.js";
 import { accepted, describeOutcome, present, type LiveCheck } from "./check.js";
+import { probeAnswer } from "../probe-answer.js";
 import { reflection } from "./host-header.js";
 
 type Verdict =
@@ -8,6 +9,14 @@ type Verdict =
   | { kind: "undecided"; text: string };
 
 function judgeProbe(probe: ForwardedHostProbe, e: Parameters<LiveCheck["judge"]>[0]): Verdict {
+  const seen = probeAnswer(probe.probe);
+  if (seen) {
+    const view = `Django saw host=${seen.host ?? seen.host_error} (probe middleware)`;
+    const took = seen.host?.includes(probe.injected) || seen.host_error?.includes(probe.injected);
+    return took
+      ? { kind: "used", text: `${probe.header}: ${view}`, evidence: present(probe.probe) }
+      : { kind: "ignored", text: `${probe.header}: ${view}` };
+  }
   for (const captured of present(probe.get, probe.post)) {
     const where = reflection(captured, probe.injected);
     if (where)

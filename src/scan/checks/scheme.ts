@@ -22,8 +22,8 @@ export const schemeCheck: LiveCheck = {
         evidence: e.httpsChain.hops.slice(0, 3),
       };
     }
-    const overHttps = readBelief("https", https.get, https.postNoReferer);
-    const overHttp = readBelief("http", http.get, http.postNoReferer);
+    const overHttps = readBelief("https", https.get, https.postNoReferer, https.probe);
+    const overHttp = readBelief("http", http.get, http.postNoReferer, http.probe);
     const httpsEvidence = present(https.postNoReferer, https.get);
     if (overHttps.scheme === "http") {
       return {

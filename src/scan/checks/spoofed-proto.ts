@@ -1,5 +1,5 @@
 import { readBelief } from "../belief.js";
-import type { Captured, Leg, SchemeSpoof } from "../evidence.js";
+import type { Captured, Leg, LegBaseline, SchemeSpoof } from "../evidence.js";
 import { describeOutcome, present, type LiveCheck } from "./check.js";
 
 type Verdict = "believed" | "ignored" | "changed" | "undecided";
@@ -15,13 +15,11 @@ function statusOf(c: Captured | undefined): number | undefined {
 }
 
 /** Differential: the same request with and without the claim, read for the scheme the app assumed. */
-function readSpoof(
-  spoof: SchemeSpoof,
-  baseGet: Captured | undefined,
-  basePost: Captured | undefined,
-): Reading {
-  const before = readBelief(spoof.leg, baseGet, basePost);
-  const after = readBelief(spoof.leg, spoof.get, spoof.post);
+function readSpoof(spoof: SchemeSpoof, base: LegBaseline): Reading {
+  const baseGet = base.get;
+  const basePost = base.postNoReferer;
+  const before = readBelief(spoof.leg, baseGet, basePost, base.probe);
+  const after = readBelief(spoof.leg, spoof.get, spoof.post, spoof.probe);
   if (after.scheme === spoof.claimed && before.scheme !== spoof.claimed) {
     return { spoof, verdict: "believed", detail: `the app believed ${spoof.claimed}: ${after.reason}` };
   }
@@ -48,10 +46,7 @@ export const spoofedProtoCheck: LiveCheck = {
   clause: "spoofed-proto",
   severity: "high",
   judge(e) {
-    const readings = e.schemeSpoofs.map((spoof) => {
-      const base = e.baselines[spoof.leg];
-      return readSpoof(spoof, base.get, base.postNoReferer);
-    });
+    const readings = e.schemeSpoofs.map((spoof) => readSpoof(spoof, e.baselines[spoof.leg]));
     const by = (v: Verdict) => readings.filter((r) => r.verdict === v);
     const line = (r: Reading) => `${legName(r.spoof.leg)} + ${r.spoof.header}: ${r.detail}`;
     const believed = by("believed");

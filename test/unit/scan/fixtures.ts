@@ -52,7 +52,25 @@ export function evidence(overrides: Partial<ScanEvidence> = {}): ScanEvidence {
     csrf: { searched: [], origins: [] },
     cookieSources: [],
     health: [],
+    clientIp: [],
+    probeAsked: false,
     requestCount: 0,
     ...overrides,
   };
+}
+
+/** The probe middleware's JSON answer (docs/probe.md), as Django would send it. */
+export function djangoView(
+  url: string,
+  view: { scheme?: string; host?: string; remote_addr?: string; headers?: Record<string, string> },
+) {
+  const body = JSON.stringify({
+    probe_version: 1,
+    scheme: view.scheme ?? "https",
+    host: view.host ?? "app.test",
+    host_error: null,
+    remote_addr: view.remote_addr ?? "127.0.0.1",
+    headers: view.headers ?? {},
+  });
+  return exchange(url, { status: 200, body, headers: [["Content-Type", "application/json"]] });
 }

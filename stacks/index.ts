@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { issueCertificates } from "./certs.js";
 import { appDesign, settingsPath, startGunicorn, writeGunicornConfig } from "./django.js";
-import { freePort, randomLoopbackAddresses } from "./ports.js";
+import { freePort, randomStackAddresses } from "./ports.js";
 import { forgetTempDir, logTail, registerTempDir, type ManagedProcess } from "./processes.js";
 import { prepareProxy } from "./proxies.js";
-import { answersHttp, waitUntil } from "./readiness.js";
+import { answersHttp, answersHttps, waitUntil } from "./readiness.js";
 import type { ProxyName, Upstream, Variant } from "./types.js";
 
 export type { ProxyName, Variant } from "./types.js";
@@ -47,7 +47,8 @@ export async function startStack(opts: { proxy: ProxyName; variant: Variant }): 
   const { proxy, variant } = opts;
   const workDir = await mkdtemp(join(tmpdir(), `proxytrust-${proxy}-${variant}-`));
   registerTempDir(workDir);
-  // apache's workers run as www-data and must be able to reach the gunicorn socket in here.
+  // nginx's and apache's workers run as www-data: nginx's need their temp dirs in here, apache's the
+  // gunicorn socket.
   await chmod(workDir, 0o711);
   await mkdir(join(workDir, "logs"));
 
@@ -64,20 +65,15 @@ export async function startStack(opts: { proxy: ProxyName; variant: Variant }): 
   };
 
   try {
-    // The proxy listens on the first address, gunicorn on the second, and the proxy connects from the
-    // third when it has to prove to gunicorn who it is.
-    const [address, originAddress, sourceAddress] = (await randomLoopbackAddresses(3)) as [
-      string,
-      string,
-      string,
-    ];
+    const addresses = await randomStackAddresses();
+    const address = addresses.proxy;
     const httpsPort = await freePort(address);
     const httpPort = await freePort(address);
     const design = appDesign(proxy, variant);
     const upstream: Upstream =
       design.listen === "unix"
         ? { kind: "unix", path: join(workDir, "gunicorn.sock") }
-        : { kind: "tcp", host: originAddress, port: await freePort(originAddress) };
+        : { kind: "tcp", host: addresses.origin, port: await freePort(addresses.origin) };
     const certs = await issueCertificates(workDir, [SITE_HOST, `www.${SITE_HOST}`]);
     const gunicornConfig = await writeGunicornConfig({
       workDir,
@@ -85,7 +81,7 @@ export async function startStack(opts: { proxy: ProxyName; variant: Variant }): 
       variant,
       design,
       upstream,
-      proxySourceAddress: sourceAddress,
+      proxySourceAddress: addresses.proxySource,
       siteHost: SITE_HOST,
     });
     const env = { ...BASE_ENV, HOME: workDir };
@@ -96,7 +92,7 @@ export async function startStack(opts: { proxy: ProxyName; variant: Variant }): 
       address,
       httpsPort,
       httpPort,
-      sourceAddress,
+      sourceAddress: addresses.proxySource,
       upstream,
       certs,
       env,
@@ -121,8 +117,8 @@ export async function startStack(opts: { proxy: ProxyName; variant: Variant }): 
       proxy,
       async () => {
         await answersHttp({ host: address, port: httpPort, path: HEALTH_PATH, headers: appHeaders });
-        const tls = { host: address, port: httpsPort, path: HEALTH_PATH, headers: appHeaders };
-        await answersHttp({ ...tls, ca, servername: SITE_HOST }, true);
+        const tls = { host: address, port: httpsPort, ca, servername: SITE_HOST };
+        await answersHttps({ ...tls, path: HEALTH_PATH, headers: appHeaders });
       },
       processes,
       READY_TIMEOUT_MS,

@@ -19,19 +19,32 @@ function randomInt(min: number, max: number): number {
   return min + Math.floor(Math.random() * (max - min + 1));
 }
 
+/** The three loopback addresses of one stack. */
+export interface StackAddresses {
+  /** Where the proxy listens. */
+  proxy: string;
+  /** Where gunicorn listens, when on TCP. */
+  origin: string;
+  /** Where the proxy connects from when gunicorn must tell it apart from other local clients. */
+  proxySource: string;
+}
+
 /**
- * Picks `count` consecutive addresses 127.X.Y.Z..Z+count-1 with random X, Y, Z (never 127.0.x.x), so
- * stacks started in parallel, even by different processes, do not share addresses. Each address is
- * bind-tested before use.
+ * Picks three consecutive addresses 127.X.Y.Z..Z+2 with random X, Y, Z (never 127.0.x.x), so stacks
+ * started in parallel, even by different processes, do not share addresses. Each is bind-tested.
  */
-export async function randomLoopbackAddresses(count: number): Promise<string[]> {
+export async function randomStackAddresses(): Promise<StackAddresses> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const prefix = `127.${randomInt(1, 254)}.${randomInt(0, 255)}`;
-    const first = randomInt(1, 254 - count);
-    const addresses = Array.from({ length: count }, (_, i) => `${prefix}.${first + i}`);
+    const first = randomInt(1, 252);
+    const [proxy, origin, proxySource] = [0, 1, 2].map((i) => `${prefix}.${first + i}`) as [
+      string,
+      string,
+      string,
+    ];
     try {
-      await Promise.all(addresses.map(freePort));
-      return addresses;
+      await Promise.all([proxy, origin, proxySource].map(freePort));
+      return { proxy, origin, proxySource };
     } catch {
       // Taken or not bindable: try another block.
     }

@@ -16,12 +16,23 @@ const liveGroups = new Set<number>();
 const tempDirs = new Set<string>();
 let exitHandlersInstalled = false;
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
+/** Sends `sig` to a process (pid > 0) or a process group (pid < 0); false when it no longer exists. */
+function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
   try {
-    process.kill(-pid, signal);
+    process.kill(pid, sig);
+    return true;
   } catch {
-    // The group is already gone.
+    return false;
   }
+}
+
+function killGroup(pid: number, sig: NodeJS.Signals): void {
+  signal(-pid, sig);
+}
+
+/** Waits (briefly) until no process of the group is left, so its sockets are closed. */
+async function groupGone(pid: number): Promise<void> {
+  for (let i = 0; i < 100 && signal(-pid, 0); i++) await delay(20);
 }
 
 function cleanUpNow(): void {
@@ -35,11 +46,11 @@ function installExitHandlers(): void {
   if (exitHandlersInstalled) return;
   exitHandlersInstalled = true;
   process.on("exit", cleanUpNow);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.once(signal, () => {
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(sig, () => {
       cleanUpNow();
       // Let the signal do what it would have done without us, unless someone else handles it.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
     });
   }
 }
@@ -97,12 +108,15 @@ export function spawnManaged(
     stopping ??= (async () => {
       if (pid === undefined) return;
       child.ref();
-      killGroup(pid, opts.stopSignal ?? "SIGTERM");
+      // Only the master: it stops its own workers. Signalling them too can deadlock a gunicorn gthread
+      // worker, whose quit handler re-enters itself when SIGINT and the master's SIGQUIT both arrive.
+      signal(pid, opts.stopSignal ?? "SIGTERM");
       const grace = new AbortController();
       await Promise.race([exited, delay(5_000, undefined, { signal: grace.signal }).catch(() => {})]);
       grace.abort(); // a pending grace timer would keep Node alive for nothing
-      killGroup(pid, "SIGKILL"); // workers that outlived their master, or a master that hung
+      killGroup(pid, "SIGKILL"); // a master that hung, or workers that outlived it
       await exited;
+      await groupGone(pid);
       liveGroups.delete(pid);
     })();
     return stopping;

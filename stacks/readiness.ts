@@ -1,15 +1,12 @@
 import { request as httpRequest, type RequestOptions } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { request as httpsRequest, type RequestOptions as HttpsRequestOptions } from "node:https";
 import { setTimeout as delay } from "node:timers/promises";
 import type { ManagedProcess } from "./processes.js";
 
-/** Resolves once anything answers with an HTTP response, whatever its status. */
-export function answersHttp(
-  options: RequestOptions & { ca?: string; servername?: string },
-  tls = false,
-): Promise<void> {
+type Send = typeof httpRequest | typeof httpsRequest;
+
+function answers(send: Send, options: HttpsRequestOptions): Promise<void> {
   return new Promise((resolve, reject) => {
-    const send = tls ? httpsRequest : httpRequest;
     const req = send({ ...options, agent: false, timeout: 1_000 }, (res) => {
       res.resume();
       resolve();
@@ -19,6 +16,10 @@ export function answersHttp(
     req.end();
   });
 }
+
+/** Resolves once the server answers with an HTTP response, whatever its status. */
+export const answersHttp = (options: RequestOptions): Promise<void> => answers(httpRequest, options);
+export const answersHttps = (options: HttpsRequestOptions): Promise<void> => answers(httpsRequest, options);
 
 /**
  * Polls `probe` until it succeeds. Fails early when one of `watched` exits, and after `timeoutMs`,

@@ -10,6 +10,7 @@ import { isBlock, type ConfigError, type NginxConfig, type NginxDirective } from
 
 /** Guards against include fan-out (a file included twice by a file included twice, ...). */
 const MAX_INCLUDE_EXPANSIONS = 10_000;
+const MAX_INCLUDE_DEPTH = 32;
 
 export interface LoadOptions {
   /** nginx's conf prefix, against which relative includes resolve; defaults to the main file's directory. */
@@ -47,22 +48,27 @@ class IncludeResolver {
     } else {
       this.files.push(file);
       result = parseNginx(read.text, file);
-      this.errors.push(...result.errors);
+      for (const error of result.errors) this.errors.push(error);
     }
     this.parsed.set(file, result);
     return result;
   }
 
+  /** Splices includes into a tree; subtrees without includes are returned as they are, not copied. */
   expand(directives: NginxDirective[], openFiles: string[]): NginxDirective[] {
-    const out: NginxDirective[] = [];
-    for (const directive of directives) {
+    let out: NginxDirective[] | undefined;
+    directives.forEach((directive, index) => {
+      let replacement: NginxDirective[] | undefined;
       if (directive.name === "include" && directive.args.length === 1 && !directive.block) {
-        out.push(...this.include(directive, openFiles));
+        replacement = this.include(directive, openFiles);
       } else if (isBlock(directive) && directive.rawBody === undefined) {
-        out.push({ ...directive, block: this.expand(directive.block, openFiles) });
-      } else out.push(directive);
-    }
-    return out;
+        const block = this.expand(directive.block, openFiles);
+        if (block !== directive.block) replacement = [{ ...directive, block }];
+      }
+      if (replacement && !out) out = directives.slice(0, index);
+      if (out) for (const kept of replacement ?? [directive]) out.push(kept);
+    });
+    return out ?? directives;
   }
 
   private include(directive: NginxDirective, openFiles: string[]): NginxDirective[] {
@@ -75,6 +81,13 @@ class IncludeResolver {
     const spliced: NginxDirective[] = [];
     let resolved = hasWildcard(pattern);
     for (const file of matches) {
+      if (openFiles.length > MAX_INCLUDE_DEPTH) {
+        this.includeError(
+          directive,
+          `includes nested more than ${MAX_INCLUDE_DEPTH} deep; "${file}" is not read`,
+        );
+        continue;
+      }
       if (openFiles.includes(file)) {
         const cycle = [...openFiles.slice(openFiles.indexOf(file)), file].join(" -> ");
         this.includeError(directive, `include cycle: ${cycle}`);
@@ -87,7 +100,7 @@ class IncludeResolver {
       const parsed = this.parse(file, directive);
       if (!parsed) continue;
       resolved = true;
-      spliced.push(...this.expand(parsed.directives, [...openFiles, file]));
+      for (const included of this.expand(parsed.directives, [...openFiles, file])) spliced.push(included);
     }
     return resolved ? spliced : [{ ...directive, unresolved: true }];
   }

@@ -14,6 +14,11 @@ export interface ParsedFile {
 
 type WordToken = Extract<Token, { kind: "word" }>;
 
+/** Real configurations nest a handful of levels; the cap keeps every later tree walk shallow. */
+export const MAX_BLOCK_DEPTH = 50;
+/** A binary or garbage file would otherwise yield an error per token. */
+const MAX_ERRORS_PER_FILE = 100;
+
 interface OpenBlock {
   directive: NginxDirective | undefined;
   children: NginxDirective[];
@@ -22,7 +27,12 @@ interface OpenBlock {
 export function parseNginx(text: string, file: string): ParsedFile {
   const lexer = new Lexer(text);
   const errors: ConfigError[] = [];
-  const syntaxError = (line: number, message: string) => errors.push({ file, line, message, kind: "syntax" });
+  let suppressed = 0;
+  const report = (error: ConfigError) => {
+    if (errors.length < MAX_ERRORS_PER_FILE) errors.push(error);
+    else suppressed++;
+  };
+  const syntaxError = (line: number, message: string) => report({ file, line, message, kind: "syntax" });
 
   const root: OpenBlock = { directive: undefined, children: [] };
   const stack: OpenBlock[] = [root];
@@ -40,7 +50,7 @@ export function parseNginx(text: string, file: string): ParsedFile {
       const [head, ...rest] = part;
       last = { name: head!.value, args: rest.map((w) => w.value), file, line: head!.line };
       if (!(isLast && opensBlock)) {
-        checkShape(last, current(), false, errors);
+        checkShape(last, current(), false, report);
         current().children.push(last);
       }
     });
@@ -68,9 +78,19 @@ export function parseNginx(text: string, file: string): ParsedFile {
         current().children.push(directive);
         continue;
       }
+      if (stack.length > MAX_BLOCK_DEPTH) {
+        // Keep reading to stay in step with the braces, but drop what is inside.
+        if (stack.length === MAX_BLOCK_DEPTH + 1)
+          syntaxError(
+            token.line,
+            `blocks nested more than ${MAX_BLOCK_DEPTH} deep; the inner ones are ignored`,
+          );
+        stack.push({ directive: undefined, children: [] });
+        continue;
+      }
       if (directive) {
         directive.block = [];
-        checkShape(directive, current(), true, errors);
+        checkShape(directive, current(), true, report);
       }
       stack.push({ directive, children: directive?.block ?? [] });
       continue;
@@ -93,19 +113,30 @@ export function parseNginx(text: string, file: string): ParsedFile {
       syntaxError(token.line, `unexpected end of file, expecting ";" or "}" after "${words[0]!.value}"`);
       finishStatement(false);
     }
-    while (stack.length > 1) {
-      const open = stack.pop()!;
-      const opener = open.directive;
+    if (stack.length > 1) {
+      const innermost = stack.findLast((open) => open.directive)?.directive;
+      const where = innermost ? `; the innermost is "${innermost.name}" from line ${innermost.line}` : "";
       syntaxError(
         token.line,
-        `unexpected end of file, expecting "}" to close "${opener?.name ?? "{"}" opened on line ${opener?.line ?? token.line}`,
+        `unexpected end of file, expecting "}": ${stack.length - 1} block(s) left open${where}`,
       );
+    }
+    while (stack.length > 1) {
+      const opener = stack.pop()!.directive;
       if (opener) current().children.push(opener);
     }
     break;
   }
   for (const error of lexer.errors) syntaxError(error.line, error.message);
   errors.sort((a, b) => a.line - b.line);
+  if (suppressed > 0) {
+    errors.push({
+      file,
+      line: errors.at(-1)!.line,
+      message: `${suppressed} more errors not listed`,
+      kind: "syntax",
+    });
+  }
   return { directives: root.children, errors };
 }
 
@@ -143,12 +174,12 @@ function checkShape(
   directive: NginxDirective,
   parent: OpenBlock,
   hasBlock: boolean,
-  errors: ConfigError[],
+  reportError: (error: ConfigError) => void,
 ): void {
   const parentName = parent.directive?.name;
   if (parentName !== undefined && (DATA_BLOCKS.has(parentName) || isLuaBlockDirective(parentName))) return;
   const report = (message: string) =>
-    errors.push({ file: directive.file, line: directive.line, message, kind: "directive" });
+    reportError({ file: directive.file, line: directive.line, message, kind: "directive" });
   const shape = directiveShape(directive.name);
   if (!shape) {
     const suggestion = likelyMisspelling(directive.name);

@@ -179,7 +179,7 @@ export function headerAssignments(root: NginxDirective[], name: string): NginxDi
 /** What the upstream receives as header `name` for requests through this route. */
 export function forwardedHeader(route: AppRoute, name: string): ForwardedHeader {
   const shape = MODULES[route.pass.module];
-  const directive = inheritedList(route.scope, [shape.setter]).find((d) => setsHeader(shape, d, name));
+  const directive = inheritedList(route.scope, shape.setter).find((d) => setsHeader(shape, d, name));
   if (directive) {
     const value = directive.args[1] ?? "";
     return value === "" ? { source: "removed", directive } : { source: "set", value, directive };
@@ -190,7 +190,7 @@ export function forwardedHeader(route: AppRoute, name: string): ForwardedHeader 
   if (requestHeaders?.args[0] === "off") return { source: "removed", directive: requestHeaders };
   const ignored =
     shape.style === "param"
-      ? inheritedList(route.scope, ["proxy_set_header"]).find(
+      ? inheritedList(route.scope, "proxy_set_header").find(
           (d) => d.args[0]?.toLowerCase() === name.toLowerCase(),
         )
       : undefined;
@@ -211,7 +211,7 @@ export interface ResponseHeader {
 
 /** The add_header lines in effect in a scope (a block with its own add_header drops all inherited ones). */
 export function responseHeaders(scope: Scope): ResponseHeader[] {
-  return inheritedList(scope, ["add_header"]).map((directive) => ({
+  return inheritedList(scope, "add_header").map((directive) => ({
     name: directive.args[0] ?? "",
     value: directive.args[1] ?? "",
     always: directive.args[2] === "always",

@@ -20,15 +20,34 @@ export function childScope(scope: Scope, block: NginxDirective): Scope {
   return { root: scope.root, path: [...scope.path, block] };
 }
 
-export function named(level: NginxDirective[], names: readonly string[]): NginxDirective[] {
-  return level.filter((directive) => names.includes(directive.name));
+const levelIndexes = new WeakMap<NginxDirective[], Map<string, NginxDirective[]>>();
+/** Below this many directives a scan is cheaper than building and keeping an index. */
+const SMALL_LEVEL = 32;
+
+/**
+ * The directives called `name` in one level, in order. An http block can hold thousands of
+ * servers and every location looks up through it, so each level is indexed by name once.
+ */
+export function named(level: NginxDirective[], name: string): NginxDirective[] {
+  if (level.length <= SMALL_LEVEL) return level.filter((directive) => directive.name === name);
+  let index = levelIndexes.get(level);
+  if (!index) {
+    index = new Map();
+    for (const directive of level) {
+      const list = index.get(directive.name);
+      if (list) list.push(directive);
+      else index.set(directive.name, [directive]);
+    }
+    levelIndexes.set(level, index);
+  }
+  return index.get(name) ?? [];
 }
 
-/** The list of directives in effect: the innermost level that defines any of `names`. */
-export function inheritedList(scope: Scope, names: readonly string[]): NginxDirective[] {
+/** The list of directives in effect: the innermost level that has any directive called `name`. */
+export function inheritedList(scope: Scope, name: string): NginxDirective[] {
   const levels = levelsOf(scope);
   for (let i = levels.length - 1; i >= 0; i--) {
-    const own = named(levels[i]!, names);
+    const own = named(levels[i]!, name);
     if (own.length > 0) return own;
   }
   return [];
@@ -36,12 +55,7 @@ export function inheritedList(scope: Scope, names: readonly string[]): NginxDire
 
 /** The innermost (and, within a level, last) directive called `name`. */
 export function inheritedValue(scope: Scope, name: string): NginxDirective | undefined {
-  const levels = levelsOf(scope);
-  for (let i = levels.length - 1; i >= 0; i--) {
-    const own = named(levels[i]!, [name]);
-    if (own.length > 0) return own[own.length - 1];
-  }
-  return undefined;
+  return inheritedList(scope, name).at(-1);
 }
 
 /** mime.types holds a `types` block only; not having read it changes nothing we judge. */
@@ -51,28 +65,39 @@ const HARMLESS_INCLUDE = /(^|\/)mime\.types$/;
 export function unreadIncludeInScope(scope: Scope): NginxDirective | undefined {
   const levels = levelsOf(scope);
   for (let i = levels.length - 1; i >= 0; i--) {
-    const include = levels[i]!.findLast(
-      (directive) =>
-        directive.name === "include" &&
-        directive.unresolved &&
-        !HARMLESS_INCLUDE.test(directive.args[0] ?? ""),
+    const include = named(levels[i]!, "include").findLast(
+      (directive) => directive.unresolved && !HARMLESS_INCLUDE.test(directive.args[0] ?? ""),
     );
     if (include) return include;
   }
   return undefined;
 }
 
-/** Visits every block directive (not Lua bodies) with its scope, depth first, in file order. */
-export function walkBlocks(root: NginxDirective[], visit: (scope: Scope) => void): void {
+const blockScopeCache = new WeakMap<NginxDirective[], Scope[]>();
+
+/**
+ * Every block directive under `root` (not Lua bodies) with its scope, depth first, in file
+ * order. Computed once per tree: every rule walks the same tree.
+ */
+export function blockScopes(root: NginxDirective[]): Scope[] {
+  const cached = blockScopeCache.get(root);
+  if (cached) return cached;
+  const scopes: Scope[] = [];
   const descend = (children: NginxDirective[], scope: Scope) => {
     for (const directive of children) {
       if (!isBlock(directive) || directive.rawBody !== undefined) continue;
       const inner = childScope(scope, directive);
-      visit(inner);
+      scopes.push(inner);
       descend(directive.block, inner);
     }
   };
   descend(root, { root, path: [] });
+  blockScopeCache.set(root, scopes);
+  return scopes;
+}
+
+export function walkBlocks(root: NginxDirective[], visit: (scope: Scope) => void): void {
+  for (const scope of blockScopes(root)) visit(scope);
 }
 
 /** Every directive with the scope that encloses it. */
@@ -82,7 +107,7 @@ export function walkDirectives(
 ): void {
   const top: Scope = { root, path: [] };
   for (const directive of root) visit(directive, top);
-  walkBlocks(root, (scope) => {
+  for (const scope of blockScopes(root)) {
     for (const directive of scope.path[scope.path.length - 1]!.block ?? []) visit(directive, scope);
-  });
+  }
 }

@@ -17,6 +17,8 @@ function isRequestVariable(name: string): boolean {
   );
 }
 
+const MAX_CHAIN = 100;
+
 const VARIABLE = /\$(?:\{(\w+)\}|(\w+))/g;
 
 export function variablesIn(value: string): string[] {
@@ -59,21 +61,24 @@ export class VariableIndex {
   }
 
   /** The client-controlled request variables an expression depends on, directly or not. */
-  clientSources(expression: string): string[] {
+  clientSources(expression: string, depth = 0): string[] {
     const found = new Set<string>();
-    for (const name of variablesIn(expression)) for (const source of this.sourcesOf(name)) found.add(source);
+    for (const name of variablesIn(expression))
+      for (const source of this.sourcesOf(name, depth)) found.add(source);
     return [...found];
   }
 
-  private sourcesOf(name: string): string[] {
+  private sourcesOf(name: string, depth: number): string[] {
     const known = this.memo.get(name);
     if (known) return known;
-    this.memo.set(name, []); // breaks cycles like `set $a $b; set $b $a;`
     const found = new Set<string>();
     if (isRequestVariable(name)) found.add(`$${name}`);
+    // Chains of set/map this long do not occur in real configs; stopping keeps the stack bounded.
+    if (depth > MAX_CHAIN) return [...found];
+    this.memo.set(name, []); // breaks cycles like `set $a $b; set $b $a;`
     for (const definition of this.definitions.get(name) ?? []) {
       for (const expression of [...definition.values, ...definition.selectors]) {
-        for (const source of this.clientSources(expression)) found.add(source);
+        for (const source of this.clientSources(expression, depth + 1)) found.add(source);
       }
     }
     const result = [...found];

@@ -1,15 +1,14 @@
 import type { StaticRule } from "../../rule.js";
-import { responseHeaders } from "../../nginx/routes.js";
-import { levelsOf } from "../../nginx/scope.js";
+import { responseHeaders, type AppRoute } from "../../nginx/routes.js";
+import { levelsOf, named } from "../../nginx/scope.js";
 import { appRoutes, describeServer, finding, HSTS_HEADER, hstsFromMoreSetHeaders } from "./shared.js";
-import type { AppRoute } from "../../nginx/routes.js";
 
 function routeSendsHsts(route: AppRoute): boolean {
   const viaAddHeader = responseHeaders(route.scope).some(
     (header) => header.name.toLowerCase() === HSTS_HEADER,
   );
   const viaMoreHeaders = levelsOf(route.scope).some((level) =>
-    level.some((d) => hstsFromMoreSetHeaders(d) !== undefined),
+    named(level, "more_set_headers").some((d) => hstsFromMoreSetHeaders(d) !== undefined),
   );
   return viaAddHeader || viaMoreHeaders;
 }
@@ -32,7 +31,10 @@ export const hstsMissing: StaticRule = {
     if (!input.nginx) return [];
     const byServer = new Map<AppRoute["server"], AppRoute[]>();
     for (const route of appRoutes(input.nginx)) {
-      if (route.server.tls) byServer.set(route.server, [...(byServer.get(route.server) ?? []), route]);
+      if (!route.server.tls) continue;
+      const routes = byServer.get(route.server);
+      if (routes) routes.push(route);
+      else byServer.set(route.server, [route]);
     }
     return [...byServer]
       .filter(([, routes]) => !routes.some(routeSendsHsts))

@@ -31,7 +31,7 @@ export function describeRoute(route: AppRoute): string {
 
 /** A set_real_ip_from in scope means nginx expects a proxy or load balancer in front of it. */
 export function trustedProxiesInScope(scope: Scope): NginxDirective[] {
-  return inheritedList(scope, ["set_real_ip_from"]);
+  return inheritedList(scope, "set_real_ip_from");
 }
 
 /** A note to add when an unread include might hold the setting we found missing. */

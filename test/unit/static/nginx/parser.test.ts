@@ -103,8 +103,15 @@ describe("nginx lexer and parser", () => {
       [[2, 'unexpected "}"']],
     );
     const eof = parse("http {\n  server {\n    listen 80;\n");
-    assert.equal(eof.errors.length, 2);
-    assert.match(eof.errors[0]!.message, /expecting "}"/);
+    assert.deepEqual(
+      eof.errors.map((e) => [e.line, e.message]),
+      [
+        [
+          4,
+          'unexpected end of file, expecting "}": 2 block(s) left open; the innermost is "server" from line 2',
+        ],
+      ],
+    );
     assert.equal(eof.directives[0]!.block![0]!.block![0]!.name, "listen");
   });
 
@@ -115,6 +122,17 @@ describe("nginx lexer and parser", () => {
       [glued.errors[0]!.line, glued.errors[0]!.message],
       [1, 'unexpected "c" after a quoted string'],
     );
+  });
+
+  it("caps deep nesting and the number of errors per file", () => {
+    const deep = parse("a {".repeat(60) + "b;" + "}".repeat(60));
+    assert.deepEqual(
+      deep.errors.map((e) => e.message),
+      ["blocks nested more than 50 deep; the inner ones are ignored"],
+    );
+    const noisy = parse("}\n".repeat(500));
+    assert.equal(noisy.errors.length, 101);
+    assert.equal(noisy.errors[100]!.message, "400 more errors not listed");
   });
 
   it("reports wrong argument counts and likely misspellings but not map entries", () => {

@@ -92,7 +92,8 @@ export class Lexer {
         }
         depth--;
       } else if (ch === '"' || ch === "'") {
-        this.skipLuaShortString(ch);
+        this.pos++;
+        this.skipQuoted(ch, true);
         continue;
       } else if (ch === "-" && text[this.pos + 1] === "-") {
         this.pos += 2;
@@ -115,10 +116,12 @@ export class Lexer {
     this.pos = end === -1 ? this.text.length : end;
   }
 
-  /** A Lua short string ends at its quote or, unterminated, at the end of the line. */
-  private skipLuaShortString(quote: string): void {
+  /**
+   * Moves past the rest of a quoted run (a backslash escapes any character, newlines included);
+   * true when the closing quote was found. Lua short strings also end, unterminated, at a newline.
+   */
+  private skipQuoted(quote: string, endsAtNewline: boolean): boolean {
     const { text } = this;
-    this.pos++;
     while (this.pos < text.length) {
       const ch = text[this.pos]!;
       if (ch === "\\") {
@@ -128,11 +131,15 @@ export class Lexer {
       }
       if (ch === quote) {
         this.pos++;
-        return;
+        return true;
       }
-      if (ch === "\n") return;
+      if (ch === "\n") {
+        if (endsAtNewline) return false;
+        this.line++;
+      }
       this.pos++;
     }
+    return false;
   }
 
   /** Skips `[[...]]` / `[==[...]==]` if one starts here; false (and nothing consumed) otherwise. */
@@ -155,30 +162,18 @@ export class Lexer {
   }
 
   private readQuoted(quote: string): Token {
-    const { text } = this;
     const line = this.line;
     const start = ++this.pos;
-    while (this.pos < text.length) {
-      const ch = text[this.pos]!;
-      if (ch === "\\") {
-        if (text[this.pos + 1] === "\n") this.line++;
-        this.pos += 2;
-        continue;
-      }
-      if (ch === "\n") this.line++;
-      if (ch === quote) {
-        const value = unescape(text.slice(start, this.pos));
-        this.pos++;
-        this.expectSeparator();
-        return { kind: "word", value, line, quoted: true };
-      }
-      this.pos++;
+    if (this.skipQuoted(quote, false)) {
+      const value = unescape(this.text.slice(start, this.pos - 1));
+      this.expectSeparator();
+      return { kind: "word", value, line, quoted: true };
     }
     this.errors.push({
       line,
       message: `unexpected end of file in a ${quote === '"' ? "double" : "single"}-quoted string`,
     });
-    return { kind: "word", value: unescape(text.slice(start)), line, quoted: true };
+    return { kind: "word", value: unescape(this.text.slice(start)), line, quoted: true };
   }
 
   /** nginx requires a separator after a closing quote; we report it and carry on as if one were there. */

@@ -29,9 +29,13 @@ import {
   type EnvSchemaEntry,
   type Value,
   MAX_ALTERNATIVES,
+  WorkBudgetExceeded,
+  addWork,
   asData,
   capAlternatives,
+  charge,
   combine,
+  startWork,
   isData,
 } from "./internal.js";
 import { decodeNumber, decodeString } from "./literals.js";
@@ -69,7 +73,9 @@ export interface PythonModule {
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const MAX_FILES = 200;
-const MAX_STEPS = 2_000_000;
+/** Work allowed: a fixed allowance plus so much per character read, so the total is linear in the input. */
+const BASE_WORK = 200_000;
+const WORK_PER_CHARACTER = 50;
 const MAX_STATEMENT_NESTING = 40;
 const MAX_EXPRESSION_DEPTH = 100;
 const MAX_SYNTAX_ERRORS = 10;
@@ -115,10 +121,7 @@ interface Shared {
   classes: PythonClass[];
   /** Modules already evaluated (or being evaluated: undefined marks an import cycle). */
   modules: Map<string, Scope | undefined>;
-  steps: number;
 }
-
-class StepBudgetExceeded extends Error {}
 
 function children(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
@@ -232,7 +235,7 @@ class FileEvaluator {
   }
 
   private step(): void {
-    if (++this.shared.steps > MAX_STEPS) throw new StepBudgetExceeded();
+    charge(1);
   }
 
   private bind(name: string, values: Alternatives, node: SyntaxNode): void {
@@ -1107,10 +1110,11 @@ function evaluateInto(shared: Shared, file: string, scope: Scope, from?: SourceL
 }
 
 function evaluateText(shared: Shared, file: string, source: string, scope: Scope): void {
+  addWork(source.length * WORK_PER_CHARACTER);
   try {
     new FileEvaluator(shared, file, source, scope).run();
   } catch (error) {
-    if (!(error instanceof StepBudgetExceeded) && !(error instanceof RangeError)) throw error;
+    if (!(error instanceof WorkBudgetExceeded) && !(error instanceof RangeError)) throw error;
     shared.diagnostics.push({
       file,
       line: 1,
@@ -1121,7 +1125,8 @@ function evaluateText(shared: Shared, file: string, source: string, scope: Scope
 }
 
 function newShared(): Shared {
-  return { files: [], diagnostics: [], unresolvedImports: [], classes: [], modules: new Map(), steps: 0 };
+  startWork(BASE_WORK);
+  return { files: [], diagnostics: [], unresolvedImports: [], classes: [], modules: new Map() };
 }
 
 function toModule(shared: Shared, file: string, scope: Scope): PythonModule {

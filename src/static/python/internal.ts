@@ -41,6 +41,28 @@ export type Value = PossibleValue | RefValue | EnvReaderValue | FunctionValue;
 export type Alternatives = Value[];
 
 export const MAX_ALTERNATIVES = 16;
+
+/**
+ * Work left for the evaluation in progress (it is synchronous, so one counter suffices).
+ * Copying and comparing values is charged by size: a settings file that keeps growing a
+ * list in every branch stops with a diagnostic instead of taking quadratic time.
+ */
+let workLeft = Number.POSITIVE_INFINITY;
+
+export class WorkBudgetExceeded extends Error {}
+
+export function startWork(units: number): void {
+  workLeft = units;
+}
+
+export function addWork(units: number): void {
+  workLeft += units;
+}
+
+export function charge(units: number): void {
+  workLeft -= units;
+  if (workLeft < 0) throw new WorkBudgetExceeded("work budget for the input size exhausted");
+}
 export const MAX_STRING = 100_000;
 export const MAX_ITEMS = 10_000;
 
@@ -87,6 +109,7 @@ export function combine(parts: Alternatives[], fn: (args: Value[]) => Alternativ
   for (const row of rows) {
     for (const result of fn(row)) {
       const key = JSON.stringify(result);
+      charge(1 + (key.length >> 4));
       if (!seen.has(key)) {
         seen.add(key);
         out.push(result);

@@ -6,7 +6,16 @@
  * with default ['*'] and cast list.
  */
 import type { EnvCast, EnvValue, PossibleValue, PyValue } from "./settings-model.js";
-import { type Alternatives, type Value, MAX_ITEMS, MAX_STRING, asData, isData, isEnv } from "./internal.js";
+import {
+  type Alternatives,
+  type Value,
+  MAX_ITEMS,
+  MAX_STRING,
+  asData,
+  charge,
+  isData,
+  isEnv,
+} from "./internal.js";
 import { NONE, bool, int, itemsOf, pyEquals, str, truthy, unknown } from "./values.js";
 
 const SAMPLES: Record<EnvCast, PyValue> = {
@@ -56,6 +65,7 @@ export function liftEnv(args: Value[], op: (args: Value[]) => Alternatives): Alt
 }
 
 function tooLarge(value: PyValue): PossibleValue {
+  charge(value.kind === "str" ? value.value.length >> 4 : (itemsOf(value)?.length ?? 0));
   if (value.kind === "str" && value.value.length > MAX_STRING) return unknown("string too large to follow");
   const items = itemsOf(value);
   if (items && items.length > MAX_ITEMS) return unknown("list too large to follow");

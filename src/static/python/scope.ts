@@ -1,6 +1,6 @@
 /** Module namespaces with copy-on-write branches, so if/else costs only what the branches assign. */
 import type { SourceLocation } from "../../report/model.js";
-import { type Value, capAlternatives } from "./internal.js";
+import { type Value, capAlternatives, charge } from "./internal.js";
 import type { PossibleValue } from "./settings-model.js";
 
 export interface Binding {
@@ -48,6 +48,7 @@ export class Scope {
         if (own) location = own.location;
         for (const v of (own ?? before)?.values ?? [UNSET]) {
           const key = JSON.stringify(v);
+          charge(1 + (key.length >> 4));
           if (!seen.has(key)) {
             seen.add(key);
             values.push(v);

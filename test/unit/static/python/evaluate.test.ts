@@ -255,6 +255,13 @@ describe("bad input", () => {
     assert.match(missing.diagnostics[0]!.message, /ENOENT/);
   });
 
+  it("refuses a file over the size limit with a clear error", async () => {
+    const root = project({ "huge.py": `X = "${"a".repeat(6 * 1024 * 1024)}"` });
+    const s = await loadDjangoSettings(path.join(root, "huge.py"));
+    assert.match(s.diagnostics[0]!.message, /larger than the \d+-byte limit/);
+    assert.equal(s.get("X"), undefined);
+  });
+
   it("caps values that double in size instead of running out of memory", () => {
     const lines = ['S = "ab"', ...Array.from({ length: 60 }, () => "S = S + S")];
     const module = evaluatePythonSource(lines.join("\n"), "big.py");

@@ -6,6 +6,7 @@ import { spawnManaged, type ManagedProcess } from "./processes.js";
 import type { ProxyName, Upstream, Variant } from "./types.js";
 
 export const DJANGO_DIR = fileURLToPath(new URL("./django", import.meta.url));
+const PROBE_DIR = fileURLToPath(new URL("../python", import.meta.url));
 const GUNICORN = "/usr/bin/gunicorn"; // runs /usr/bin/python3, which has Django 4.2
 
 /** How gunicorn and Django are deployed for one stack. */
@@ -74,6 +75,8 @@ export interface GunicornFiles {
   upstream: Upstream;
   proxySourceAddress: string;
   siteHost: string;
+  /** Turns the proxytrust probe middleware on for this app (it answers only with this token). */
+  probeToken: string;
 }
 
 /** Writes the stack's gunicorn.conf.py and returns its path. */
@@ -83,6 +86,7 @@ export async function writeGunicornConfig(opts: GunicornFiles): Promise<string> 
     `DJANGO_SETTINGS_MODULE=shop.settings.${opts.design.settings}`,
     `DJANGO_SECRET_KEY=${randomBytes(32).toString("hex")}`,
     `SHOP_DATA_DIR=${opts.workDir}`,
+    `PROXYTRUST_PROBE_TOKEN=${opts.probeToken}`,
   ];
   if (opts.variant === "hostrewrite" && upstream.kind === "tcp") {
     env.push(`DJANGO_ALLOWED_HOSTS=${opts.siteHost},${upstream.host}`);
@@ -93,6 +97,8 @@ export async function writeGunicornConfig(opts: GunicornFiles): Promise<string> 
     "# One worker: sessions live in a per-process cache.",
     "workers = 1",
     'worker_class = "gthread"',
+    "# The probe middleware ships in the package's python/ folder.",
+    `pythonpath = ${python(PROBE_DIR)}`,
     "threads = 8",
     ...forwardedAllowIps(opts.design, upstream, opts.proxySourceAddress),
     "raw_env = [",

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,6 +36,8 @@ export interface RunningStack {
   healthPath: string;
   /** Target URL, --connect-to mappings for ports 443 and 80 (curl syntax) and --cacert. */
   scanArgs: string[];
+  /** The token the app's proxytrust probe middleware answers to (for --probe-token). */
+  probeToken: string;
   /** The real files in use, for static audit. */
   files: { settings: string; proxyConfig: string; gunicornConfig: string };
   workDir: string;
@@ -74,6 +77,7 @@ export async function startStack(opts: { proxy: ProxyName; variant: Variant }): 
       design.listen === "unix"
         ? { kind: "unix", path: join(workDir, "gunicorn.sock") }
         : { kind: "tcp", host: addresses.origin, port: await freePort(addresses.origin) };
+    const probeToken = randomBytes(24).toString("hex");
     const certs = await issueCertificates(workDir, [SITE_HOST, `www.${SITE_HOST}`]);
     const gunicornConfig = await writeGunicornConfig({
       workDir,
@@ -83,6 +87,7 @@ export async function startStack(opts: { proxy: ProxyName; variant: Variant }): 
       upstream,
       proxySourceAddress: addresses.proxySource,
       siteHost: SITE_HOST,
+      probeToken,
     });
     const env = { ...BASE_ENV, HOME: workDir };
     const proxyServer = await prepareProxy({
@@ -132,6 +137,7 @@ export async function startStack(opts: { proxy: ProxyName; variant: Variant }): 
       httpsPort,
       httpPort,
       caCertPath: certs.caCertPath,
+      probeToken,
       originUrl: upstream.kind === "tcp" ? `http://${upstream.host}:${upstream.port}` : "",
       healthPath: HEALTH_PATH,
       scanArgs: [

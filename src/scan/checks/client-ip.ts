@@ -2,6 +2,8 @@ import { probeAnswer } from "../probe-answer.js";
 import type { ClientIpProbe } from "../evidence.js";
 import { present, type LiveCheck } from "./check.js";
 
+const COMMONLY_TRUSTED = new Set(["HTTP_X_REAL_IP", "HTTP_X_FORWARDED_FOR"]);
+
 type Finding = { level: "fail" | "warn"; text: string; probe: ClientIpProbe };
 
 /** Where a forged address ended up in what Django saw. */
@@ -27,8 +29,9 @@ function findings(p: ClientIpProbe): Finding[] | undefined {
         probe: p,
       });
     } else {
+      // Apps read X-Real-IP and X-Forwarded-For as the client address; CDN headers only when told to.
       found.push({
-        level: "fail",
+        level: COMMONLY_TRUSTED.has(key) ? "fail" : "warn",
         text: `${p.header}: ${key.replace(/^HTTP_/, "")} reached Django as '${value}', holding the client's forged address`,
         probe: p,
       });

@@ -19,6 +19,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Off unless PROXYTRUST_PROBE_TOKEN is set; answers only requests carrying that token.
+    "proxytrust_probe.ProxytrustProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -16,6 +16,8 @@ export interface LexError {
 }
 
 const WHITESPACE = new Set([" ", "\t", "\r", "\n"]);
+/** Characters that neither end a word nor need a closer look (escapes, `${`). */
+const PLAIN_WORD_RUN = /[^ \t\r\n;{\\$]+/y;
 
 /** nginx turns these escapes into characters; every other backslash stays as written. */
 function unescape(raw: string): string {
@@ -188,18 +190,15 @@ export class Lexer {
     const line = this.line;
     const start = this.pos;
     while (this.pos < text.length) {
-      const ch = text[this.pos]!;
+      PLAIN_WORD_RUN.lastIndex = this.pos;
+      if (PLAIN_WORD_RUN.test(text)) this.pos = PLAIN_WORD_RUN.lastIndex;
+      const ch = text[this.pos];
       if (ch === "\\") {
         if (text[this.pos + 1] === "\n") this.line++;
         this.pos += 2;
-        continue;
-      }
-      if (ch === "$" && text[this.pos + 1] === "{") {
-        this.pos += 2;
-        continue;
-      }
-      if (WHITESPACE.has(ch) || ch === ";" || ch === "{") break;
-      this.pos++;
+      } else if (ch === "$") {
+        this.pos += text[this.pos + 1] === "{" ? 2 : 1;
+      } else break;
     }
     return {
       kind: "word",

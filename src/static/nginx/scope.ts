@@ -43,14 +43,19 @@ export function named(level: NginxDirective[], name: string): NginxDirective[] {
   return index.get(name) ?? [];
 }
 
+const inheritedCache = new WeakMap<Scope, Map<string, NginxDirective[]>>();
+
 /** The list of directives in effect: the innermost level that has any directive called `name`. */
 export function inheritedList(scope: Scope, name: string): NginxDirective[] {
+  let perName = inheritedCache.get(scope);
+  if (!perName) inheritedCache.set(scope, (perName = new Map()));
+  const cached = perName.get(name);
+  if (cached) return cached;
+  let found: NginxDirective[] = [];
   const levels = levelsOf(scope);
-  for (let i = levels.length - 1; i >= 0; i--) {
-    const own = named(levels[i]!, name);
-    if (own.length > 0) return own;
-  }
-  return [];
+  for (let i = levels.length - 1; i >= 0 && found.length === 0; i--) found = named(levels[i]!, name);
+  perName.set(name, found);
+  return found;
 }
 
 /** The innermost (and, within a level, last) directive called `name`. */

@@ -50,7 +50,8 @@ export function lexCaddyfile(
       i++;
       continue;
     }
-    if (ch === " " || ch === "\t" || ch === "\r" || ch === "\f" || ch === "\v") {
+    // Any Unicode space separates tokens, as in Caddy; the word loop below must agree or it would stall.
+    if (/\s/.test(ch)) {
       i++;
       continue;
     }

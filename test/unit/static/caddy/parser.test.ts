@@ -183,3 +183,11 @@ test("deep nesting is reported instead of exhausting the stack", () => {
   const config = parseCaddyfile(text, FILE);
   assert.ok(config.errors.some((e) => /nested deeper/.test(e.message)));
 });
+
+test("any Unicode space separates tokens (a punctuation space once stalled the lexer)", () => {
+  const config = parseCaddyfile("a.com\u2008b.com\u00a0{\n\tlog\n}\n", FILE);
+  assert.deepEqual(
+    config.sites[0]?.addresses.map((a) => a.host),
+    ["a.com", "b.com"],
+  );
+});

@@ -1,0 +1,203 @@
+/** What the rules ask of a parsed HAProxy config: inheritance, binds, backends, conditions. */
+import { classifyHost, hostOfAddress } from "../gunicorn/addresses.js";
+import type { HaproxyCondition, HaproxyConfig, HaproxyDirective, HaproxySection } from "./model.js";
+
+export function isProxySection(section: HaproxySection): boolean {
+  return section.kind === "frontend" || section.kind === "backend" || section.kind === "listen";
+}
+
+/**
+ * The defaults section a section inherits from: the one named by `from`, else (for proxies) the last one
+ * before it. A defaults section without `from` starts afresh: HAProxy resets the defaults there.
+ */
+export function defaultsOf(config: HaproxyConfig, section: HaproxySection): HaproxySection | undefined {
+  const index = config.sections.indexOf(section);
+  const before = config.sections.slice(0, index).filter((s) => s.kind === "defaults");
+  if (section.from !== undefined) return before.findLast((s) => s.name === section.from);
+  return section.kind === "defaults" ? undefined : before.at(-1);
+}
+
+/** Last directive with this keyword (and first argument, when given) in the section, else in its defaults. */
+function inherited(
+  config: HaproxyConfig,
+  section: HaproxySection,
+  matches: (d: HaproxyDirective) => boolean,
+): HaproxyDirective | undefined {
+  const own = section.directives.findLast(matches);
+  if (own) return own;
+  const defaults = defaultsOf(config, section);
+  return defaults ? inherited(config, defaults, matches) : undefined;
+}
+
+/** `mode` in the section or its defaults; HAProxy's own default is tcp. */
+export function modeOf(config: HaproxyConfig, section: HaproxySection): string {
+  return inherited(config, section, (d) => d.keyword === "mode")?.args[0] ?? "tcp";
+}
+
+/** The `option <name>` in effect (its directive), or undefined when absent or cancelled by `no option <name>`. */
+export function optionOf(
+  config: HaproxyConfig,
+  section: HaproxySection,
+  name: string,
+): HaproxyDirective | undefined {
+  const found = inherited(
+    config,
+    section,
+    (d) =>
+      (d.keyword === "option" && d.args[0] === name) ||
+      (d.keyword === "no" && d.args[0] === "option" && d.args[1] === name),
+  );
+  return found?.keyword === "option" ? found : undefined;
+}
+
+export interface Bind {
+  directive: HaproxyDirective;
+  address: string;
+  ssl: boolean;
+  acceptProxy: boolean;
+}
+
+export function bindsOf(section: HaproxySection): Bind[] {
+  return section.directives
+    .filter((d) => d.keyword === "bind")
+    .flatMap((directive) =>
+      (directive.args[0] ?? "").split(",").map((address) => ({
+        directive,
+        address,
+        ssl: directive.args.includes("ssl"),
+        acceptProxy: directive.args.includes("accept-proxy"),
+      })),
+    );
+}
+
+/** Backends a frontend can send requests to: default_backend and use_backend with literal names; a listen is its own. */
+export function backendsOf(config: HaproxyConfig, section: HaproxySection): HaproxySection[] {
+  if (section.kind === "listen") return [section];
+  const names = section.directives
+    .filter((d) => d.keyword === "default_backend" || d.keyword === "use_backend")
+    .map((d) => d.args[0] ?? "");
+  const defaults = defaultsOf(config, section);
+  const inheritedDefault = defaults?.directives.findLast((d) => d.keyword === "default_backend")?.args[0];
+  if (inheritedDefault && !section.directives.some((d) => d.keyword === "default_backend"))
+    names.push(inheritedDefault);
+  return config.sections.filter(
+    (s) => (s.kind === "backend" || s.kind === "listen") && s.name !== undefined && names.includes(s.name),
+  );
+}
+
+/** HTTP frontends (and listens) that send traffic to at least one server: the ones that proxy to the app. */
+export function httpEntryPoints(config: HaproxyConfig): HaproxySection[] {
+  return config.sections.filter(
+    (s) =>
+      (s.kind === "frontend" || s.kind === "listen") &&
+      bindsOf(s).length > 0 &&
+      modeOf(config, s) === "http" &&
+      backendsOf(config, s).some((b) =>
+        b.directives.some((d) => d.keyword === "server" || d.keyword === "server-template"),
+      ),
+  );
+}
+
+/** Rules ask about ACLs once per directive; parsed configs are not mutated after loading. */
+const aclCache = new WeakMap<HaproxySection, Map<string, string[][]>>();
+
+/** ACL criteria by name, as written on `acl <name> <criterion> ...` lines (several lines OR together). */
+function aclCriteria(section: HaproxySection): Map<string, string[][]> {
+  const cached = aclCache.get(section);
+  if (cached) return cached;
+  const acls = new Map<string, string[][]>();
+  aclCache.set(section, acls);
+  for (const d of section.directives.filter((d) => d.keyword === "acl")) {
+    const [name, ...rest] = d.args;
+    if (name) acls.set(name, [...(acls.get(name) ?? []), rest]);
+  }
+  return acls;
+}
+
+/** True when any term of the condition tests something `matches` recognises, directly or through a named ACL. */
+export function conditionTests(
+  section: HaproxySection,
+  condition: HaproxyCondition | undefined,
+  matches: (criterion: string[]) => boolean,
+): boolean {
+  if (!condition) return false;
+  const acls = aclCriteria(section);
+  return condition.alternatives.flat().some((term) => {
+    if (term.anonymous) return matches(term.anonymous);
+    return (acls.get(term.acl ?? "") ?? []).some(matches);
+  });
+}
+
+/** Whether a rule applies to TLS requests, plain ones, both, or depends on something else. */
+export type TrafficScope = "all" | "tls" | "plain" | "other";
+
+function isSslTest(criterion: string[]): boolean {
+  return criterion.length === 1 && criterion[0] === "ssl_fc";
+}
+
+/** Recognises `if { ssl_fc }`, `unless { ssl_fc }`, `if !{ ssl_fc }` (and named ACLs defined as ssl_fc). */
+export function trafficScope(section: HaproxySection, condition: HaproxyCondition | undefined): TrafficScope {
+  if (!condition) return "all";
+  const [only, ...more] = condition.alternatives;
+  const term = only?.length === 1 ? only[0] : undefined;
+  if (!term || more.length > 0) return "other";
+  const acls = aclCriteria(section);
+  const tests = term.anonymous ? [term.anonymous] : (acls.get(term.acl ?? "") ?? []);
+  if (tests.length !== 1 || !tests.every(isSslTest)) return "other";
+  return term.negated !== (condition.polarity === "unless") ? "plain" : "tls";
+}
+
+/** True when the condition mentions ssl_fc anywhere (e.g. `unless { ssl_fc } || { path /healthz }`). */
+export function mentionsSsl(section: HaproxySection, condition: HaproxyCondition | undefined): boolean {
+  return conditionTests(section, condition, (c) => c.includes("ssl_fc"));
+}
+
+/** `redirect scheme https` / `http-request redirect scheme|prefix|location https...` that reaches plain requests. */
+export function redirectsPlainToHttps(section: HaproxySection): HaproxyDirective | undefined {
+  return section.directives.find((d) => {
+    const args =
+      d.keyword === "http-request" && d.args[0] === "redirect"
+        ? d.args.slice(1)
+        : d.keyword === "redirect"
+          ? d.args
+          : undefined;
+    if (!args) return false;
+    const [how, target = ""] = args;
+    const toHttps = how === "scheme" ? target === "https" : /^https:\/\//i.test(target);
+    const scope = trafficScope(section, d.condition);
+    return (
+      toHttps &&
+      (scope === "all" || scope === "plain" || (scope === "other" && mentionsSsl(section, d.condition)))
+    );
+  });
+}
+
+/** `http-request set-header|add-header|del-header <name>` lines, for a header name compared case-insensitively. */
+export function headerActions(
+  sections: HaproxySection[],
+  prefix: "http-request" | "http-response",
+  names: string[],
+): HeaderAction[] {
+  const wanted = names.map((n) => n.toLowerCase());
+  return sections.flatMap((section) =>
+    section.directives
+      .filter(
+        (d) => d.keyword === prefix || (prefix === "http-response" && d.keyword === "http-after-response"),
+      )
+      .filter((d) => ["set-header", "add-header", "del-header"].includes(d.args[0] ?? ""))
+      .filter((d) => wanted.includes((d.args[1] ?? "").toLowerCase()))
+      .map((directive) => ({ section, directive, action: directive.args[0] as HeaderAction["action"] })),
+  );
+}
+
+export interface HeaderAction {
+  section: HaproxySection;
+  directive: HaproxyDirective;
+  action: "set-header" | "add-header" | "del-header";
+}
+
+export function isLoopbackOrSocket(address: string): boolean {
+  if (/^(unix|abns|fd)@/.test(address)) return true;
+  const kind = classifyHost(hostOfAddress(address.replace(/^ipv[46]@/, "")));
+  return kind === "loopback" || kind === "unix";
+}

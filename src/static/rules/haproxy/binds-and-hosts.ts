@@ -1,0 +1,88 @@
+/** Checks on bind lines and on Host rewriting, which apply to every proxy section. */
+import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
+import type { HaproxySection } from "../../haproxy/model.js";
+import { bindsOf, conditionTests, isLoopbackOrSocket, isProxySection } from "../../haproxy/queries.js";
+import { classifyHost, hostOfAddress } from "../../gunicorn/addresses.js";
+
+/** `tcp-request connection reject|silent-drop ... { src ... }`: only listed peers may speak the PROXY protocol. */
+function restrictsSources(section: HaproxySection): boolean {
+  return section.directives.some(
+    (d) =>
+      d.keyword === "tcp-request" &&
+      d.args[0] === "connection" &&
+      ["reject", "silent-drop"].includes(d.args[1] ?? "") &&
+      conditionTests(section, d.condition, (criterion) => criterion[0] === "src"),
+  );
+}
+
+export const haproxyAcceptProxyOpen: StaticRule = {
+  meta: {
+    id: "haproxy-accept-proxy-open",
+    clause: "client-ip",
+    severity: "high",
+    title: "accept-proxy bind takes PROXY headers from anyone",
+    explanation:
+      "With accept-proxy, the first bytes of a connection tell HAProxy the client's address. If anyone can connect, anyone can claim any address: X-Forwarded-For, logs and src ACLs all believe it.",
+    fix: {
+      haproxy: "tcp-request connection reject unless { src 10.0.0.0/8 }  # the load balancer's addresses",
+    },
+  },
+  check(input: AuditInput): RuleFinding[] {
+    const config = input.haproxy;
+    if (!config) return [];
+    return config.sections.filter(isProxySection).flatMap((section) =>
+      bindsOf(section)
+        .filter((b) => b.acceptProxy && !isLoopbackOrSocket(b.address) && !restrictsSources(section))
+        .map((b) => ({
+          status: "fail" as const,
+          message: `bind ${b.address} accept-proxy in ${section.kind} ${section.name ?? ""} accepts the PROXY protocol from any peer`,
+          location: { file: b.directive.file, line: b.directive.line },
+        })),
+    );
+  },
+};
+
+function serverHosts(section: HaproxySection): string[] {
+  return section.directives.filter((d) => d.keyword === "server").map((d) => hostOfAddress(d.args[1] ?? ""));
+}
+
+export const haproxyHostSetToBackend: StaticRule = {
+  meta: {
+    id: "haproxy-host-set-to-backend",
+    clause: "csrf-origin",
+    severity: "high",
+    title: "Host is rewritten to the backend's address",
+    explanation:
+      "Django compares the Origin of a POST with the Host it receives. Rewriting Host to the backend's address makes every real POST fail the CSRF check, forces ALLOWED_HOSTS to list an internal name, and puts that name in absolute URLs.",
+    fix: {
+      haproxy: "Remove `http-request set-header Host ...`: HAProxy passes the client's Host unchanged.",
+    },
+  },
+  check(input: AuditInput): RuleFinding[] {
+    const config = input.haproxy;
+    if (!config) return [];
+    const servers = config.sections.flatMap(serverHosts);
+    return config.sections.filter(isProxySection).flatMap((section) =>
+      section.directives
+        .filter(
+          (d) =>
+            d.keyword === "http-request" && d.args[0] === "set-header" && d.args[1]?.toLowerCase() === "host",
+        )
+        .filter((d) => {
+          const value = d.args[2] ?? "";
+          if (value.includes("%[")) return false;
+          const host = hostOfAddress(value);
+          return (
+            servers.includes(host) ||
+            ["loopback", "private", "unix"].includes(classifyHost(host)) ||
+            /:\d+$/.test(value)
+          );
+        })
+        .map((d) => ({
+          status: "fail" as const,
+          message: `http-request set-header Host ${d.args[2] ?? ""} sends the backend's address instead of the site's host`,
+          location: { file: d.file, line: d.line },
+        })),
+    );
+  },
+};

@@ -1,0 +1,27 @@
+import type { StaticRule } from "../../rule.js";
+import { haproxyAcceptProxyOpen, haproxyHostSetToBackend } from "./binds-and-hosts.js";
+import {
+  haproxyHstsMissing,
+  haproxyNoHostCheck,
+  haproxyNoHttpsRedirect,
+  haproxySchemeNotSet,
+} from "./entry-points.js";
+import {
+  haproxyClientForwardedHost,
+  haproxyClientProto,
+  haproxyClientRealIp,
+  haproxyForwardforKeepsClient,
+} from "./forwarded-headers.js";
+
+export const haproxyRules: StaticRule[] = [
+  haproxyClientProto,
+  haproxyClientForwardedHost,
+  haproxyClientRealIp,
+  haproxyForwardforKeepsClient,
+  haproxySchemeNotSet,
+  haproxyNoHttpsRedirect,
+  haproxyNoHostCheck,
+  haproxyAcceptProxyOpen,
+  haproxyHostSetToBackend,
+  haproxyHstsMissing,
+];

@@ -1,0 +1,248 @@
+/**
+ * The gunicorn settings that decide who may set the request scheme: bind, forwarded_allow_ips,
+ * secure_scheme_headers and certfile. Read from a gunicorn.conf.py (through the shared Python evaluator)
+ * or from a command line (systemd ExecStart, Procfile, Dockerfile CMD), each value with its file and line.
+ */
+import type { LoadError, Located } from "../caddy/config-source.js";
+import { evaluatePythonModule, evaluatePythonSource, type PythonModule } from "../python/evaluate.js";
+import type { PossibleValue } from "../python/settings-model.js";
+
+export type { LoadError, Located } from "../caddy/config-source.js";
+
+/** One value a setting may take: known (maybe as the default of an environment variable), or unknown. */
+export type GunicornValue<T> =
+  | { kind: "known"; value: T; /** Set when the value is an env variable's default. */ fromEnv?: string }
+  | { kind: "unknown"; reason: string };
+
+export interface GunicornSetting<T> extends Located {
+  /** Every value the setting may take (one per branch of the config file). */
+  values: GunicornValue<T>[];
+}
+
+export interface GunicornConfig {
+  file: string;
+  source: "python" | "command-line";
+  bind?: GunicornSetting<string[]>;
+  forwardedAllowIps?: GunicornSetting<string[]>;
+  secureSchemeHeaders?: GunicornSetting<Record<string, string>>;
+  certfile?: GunicornSetting<string>;
+  /** `-c FILE` on a command line: the config file gunicorn also reads. */
+  configFile?: string;
+  errors: LoadError[];
+}
+
+/** gunicorn's defaults (20.1+), used by the rules when a setting is absent. */
+export const GUNICORN_DEFAULTS = {
+  bind: ["127.0.0.1:8000"],
+  /** Unless $FORWARDED_ALLOW_IPS is set in gunicorn's environment. */
+  forwardedAllowIps: ["127.0.0.1"],
+  secureSchemeHeaders: {
+    "X-FORWARDED-PROTOCOL": "ssl",
+    "X-FORWARDED-PROTO": "https",
+    "X-FORWARDED-SSL": "on",
+  },
+} as const;
+
+export async function loadGunicornConfig(file: string): Promise<GunicornConfig> {
+  try {
+    return fromPythonModule(await evaluatePythonModule(file));
+  } catch (err) {
+    return {
+      file,
+      source: "python",
+      errors: [{ file, line: 1, message: `cannot evaluate: ${(err as Error).message}` }],
+    };
+  }
+}
+
+export function gunicornConfigFromSource(source: string, file: string): GunicornConfig {
+  return fromPythonModule(evaluatePythonSource(source, file));
+}
+
+function fromPythonModule(module: PythonModule): GunicornConfig {
+  const config: GunicornConfig = {
+    file: module.file,
+    source: "python",
+    errors: module.diagnostics
+      .filter((d) => d.severity === "error")
+      .map((d) => ({ file: d.file, line: d.line, message: d.message })),
+  };
+  const read = <T>(name: string, convert: (value: PossibleValue) => T | undefined | "none") => {
+    const binding = module.bindings.get(name);
+    if (!binding) return undefined;
+    const values = binding.values.flatMap((v) => toGunicornValues(v, convert));
+    if (values.length === 0) return undefined;
+    return { file: binding.location.file, line: binding.location.line, values };
+  };
+  const bind = read("bind", toStringList);
+  const forwarded = read("forwarded_allow_ips", toStringList);
+  const headers = read("secure_scheme_headers", toStringDict);
+  const certfile = read("certfile", (v) =>
+    v.kind === "str" ? v.value : v.kind === "none" ? "none" : undefined,
+  );
+  if (bind) config.bind = bind;
+  if (forwarded) config.forwardedAllowIps = forwarded;
+  if (headers) config.secureSchemeHeaders = headers;
+  if (certfile) config.certfile = certfile;
+  return config;
+}
+
+/**
+ * Python values to gunicorn values. `convert` returns "none" for a value that means "not set" (None), which
+ * is dropped like an unassigned branch; undefined for a value of the wrong shape, which becomes unknown.
+ */
+function toGunicornValues<T>(
+  value: PossibleValue,
+  convert: (value: PossibleValue) => T | undefined | "none",
+): GunicornValue<T>[] {
+  if (value.kind === "unset") return [];
+  if (value.kind === "unknown") return [{ kind: "unknown", reason: value.reason }];
+  if (value.kind === "env") {
+    const fallback = value.default ? toGunicornValues(value.default, convert) : [];
+    const fromEnv = fallback.map((v) => (v.kind === "known" ? { ...v, fromEnv: value.env } : v));
+    return [...fromEnv, { kind: "unknown", reason: `whatever $${value.env} holds` }];
+  }
+  const converted = convert(value);
+  if (converted === "none") return [];
+  return converted === undefined
+    ? [{ kind: "unknown", reason: `unexpected ${value.kind} value` }]
+    : [{ kind: "known", value: converted }];
+}
+
+/** gunicorn accepts a string (comma separated for forwarded_allow_ips) or a list of strings. */
+function toStringList(value: PossibleValue): string[] | undefined | "none" {
+  if (value.kind === "none") return "none";
+  if (value.kind === "str") return splitList(value.value);
+  if (value.kind !== "list" && value.kind !== "tuple") return undefined;
+  const items = value.items.map((item) => (item.kind === "str" ? item.value : undefined));
+  return items.every((i) => i !== undefined) ? items.flatMap(splitList) : undefined;
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+function toStringDict(value: PossibleValue): Record<string, string> | undefined {
+  if (value.kind !== "dict") return undefined;
+  const result: Record<string, string> = {};
+  for (const { key, value: item } of value.entries) {
+    if (key.kind !== "str" || item.kind !== "str") return undefined;
+    result[key.value.toUpperCase()] = item.value;
+  }
+  return result;
+}
+
+/** Where a command line was found, e.g. a unit file's ExecStart line. */
+export function parseGunicornCommandLine(commandLine: string, where: Located): GunicornConfig {
+  const config: GunicornConfig = { file: where.file, source: "command-line", errors: [] };
+  const words = shellWords(commandLine);
+  if (words === undefined) {
+    config.errors.push({ ...where, message: "unterminated quote in the command line" });
+    return config;
+  }
+  const commandAt = words.findIndex((w) => /(^|[=/:\s])gunicorn$/.test(w));
+  const env = new Map<string, string>();
+  for (const word of words.slice(0, Math.max(commandAt, 0))) {
+    const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
+    if (assignment?.[1] && assignment[2] !== undefined) env.set(assignment[1], assignment[2]);
+  }
+  const fromEnv = env.get("FORWARDED_ALLOW_IPS");
+  if (fromEnv !== undefined) {
+    config.forwardedAllowIps = {
+      ...where,
+      values: [{ kind: "known", value: splitList(fromEnv), fromEnv: "FORWARDED_ALLOW_IPS" }],
+    };
+  }
+  // GUNICORN_CMD_ARGS is read first and overridden by the real arguments, as gunicorn does.
+  const extra = env.get("GUNICORN_CMD_ARGS");
+  const args = [...(extra ? (shellWords(extra) ?? []) : []), ...words.slice(commandAt + 1)];
+  applyFlags(config, args, where);
+  return config;
+}
+
+function known<T>(where: Located, value: T): GunicornSetting<T> {
+  return { ...where, values: [{ kind: "known", value }] };
+}
+
+function applyFlags(config: GunicornConfig, args: string[], where: Located): void {
+  const binds: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const inline = /^(--[a-z-]+)=(.*)$/s.exec(arg) ?? /^(-[bc])(.+)$/s.exec(arg);
+    const flag = inline?.[1] ?? arg;
+    const takeValue = (): string | undefined => {
+      if (inline) return inline[2];
+      i++;
+      const value = args[i];
+      if (value === undefined) config.errors.push({ ...where, message: `${flag} needs a value` });
+      return value;
+    };
+    if (flag === "-b" || flag === "--bind") {
+      const value = takeValue();
+      if (value !== undefined) binds.push(value);
+    } else if (flag === "--forwarded-allow-ips") {
+      const value = takeValue();
+      if (value !== undefined) config.forwardedAllowIps = known(where, splitList(value));
+    } else if (flag === "--certfile") {
+      const value = takeValue();
+      if (value !== undefined) config.certfile = known(where, value);
+    } else if (flag === "-c" || flag === "--config") {
+      const value = takeValue();
+      if (value !== undefined) config.configFile = value;
+    }
+  }
+  if (binds.length > 0) config.bind = known(where, binds);
+}
+
+/** POSIX-shell-like word splitting: single and double quotes, backslash escapes; undefined on an open quote. */
+function shellWords(text: string): string[] | undefined {
+  const words: string[] = [];
+  let current = "";
+  let inWord = false;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === "\\" && quote === '"' && i + 1 < text.length) current += text[++i];
+      else current += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      inWord = true;
+    } else if (ch === "\\" && i + 1 < text.length) {
+      if (text[i + 1] !== "\n") current += text[i + 1];
+      inWord = inWord || text[i + 1] !== "\n";
+      i++;
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(current);
+      current = "";
+      inWord = false;
+    } else {
+      current += ch;
+      inWord = true;
+    }
+  }
+  if (quote) return undefined;
+  if (inWord) words.push(current);
+  return words;
+}
+
+/** A command line overrides the config file it points at, setting by setting, as gunicorn does. */
+export function overrideWithCommandLine(
+  fileConfig: GunicornConfig,
+  commandLine: GunicornConfig,
+): GunicornConfig {
+  const merged: GunicornConfig = { ...fileConfig, errors: [...fileConfig.errors, ...commandLine.errors] };
+  if (commandLine.bind) merged.bind = commandLine.bind;
+  // $FORWARDED_ALLOW_IPS only changes the default: a value in the file still wins over it.
+  const onlyEnvDefault = commandLine.forwardedAllowIps?.values.every((v) => v.kind === "known" && v.fromEnv);
+  if (commandLine.forwardedAllowIps && !(onlyEnvDefault && fileConfig.forwardedAllowIps)) {
+    merged.forwardedAllowIps = commandLine.forwardedAllowIps;
+  }
+  if (commandLine.secureSchemeHeaders) merged.secureSchemeHeaders = commandLine.secureSchemeHeaders;
+  if (commandLine.certfile) merged.certfile = commandLine.certfile;
+  return merged;
+}

@@ -5,7 +5,9 @@ import { EXIT } from "../report/model.js";
 import { MappingSyntaxError } from "../transport/mapping.js";
 import { VERSION } from "../version.js";
 import { UsageError } from "./common.js";
+import { auditCommand } from "./audit-command.js";
 import { explainCommand } from "./explain-command.js";
+import { probeCommand } from "./probe-command.js";
 import { scanCommand } from "./scan-command.js";
 
 function program(): Command {
@@ -19,7 +21,7 @@ function program(): Command {
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput(output);
-  for (const sub of [scanCommand(), explainCommand()])
+  for (const sub of [scanCommand(), auditCommand(), explainCommand(), probeCommand()])
     root.addCommand(sub.exitOverride().configureOutput(output));
   return root;
 }

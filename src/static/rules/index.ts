@@ -1,0 +1,15 @@
+import type { StaticRule } from "../rule.js";
+import { caddyRules } from "./caddy/index.js";
+import { djangoRules } from "./django/index.js";
+import { gunicornRules } from "./gunicorn/index.js";
+import { haproxyRules } from "./haproxy/index.js";
+import { nginxRules } from "./nginx/index.js";
+
+/** Every static rule; each returns nothing when the input it reads was not given. */
+export const ALL_RULES: readonly StaticRule[] = [
+  ...djangoRules,
+  ...nginxRules,
+  ...caddyRules,
+  ...haproxyRules,
+  ...gunicornRules,
+];

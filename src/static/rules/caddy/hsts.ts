@@ -2,6 +2,7 @@
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
 import { walkDirectives, type CaddyDirective, type CaddySite } from "../../caddy/model.js";
 import { isMatcherToken, reverseProxies } from "../../caddy/queries.js";
+import { djangoSendsHsts } from "./django-side.js";
 
 const HSTS = "strict-transport-security";
 
@@ -30,7 +31,7 @@ export const caddyHstsMissing: StaticRule = {
     },
   },
   check(input: AuditInput): RuleFinding[] {
-    if (!input.caddy) return [];
+    if (!input.caddy || djangoSendsHsts(input)) return [];
     return input.caddy.sites
       .filter((site) => site.addresses.some((a) => a.scheme === "https"))
       .filter((site) => reverseProxies(site).length > 0 && !sendsHsts(site))

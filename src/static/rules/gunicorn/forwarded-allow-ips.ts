@@ -7,6 +7,7 @@ import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
 import type { CaddyConfig } from "../../caddy/model.js";
 import { reverseProxies, upstreamsOf } from "../../caddy/queries.js";
 import type { HaproxyConfig } from "../../haproxy/model.js";
+import { djangoReadsSchemeHeader } from "../caddy/django-side.js";
 import { classifyHost, hostOfAddress } from "../../gunicorn/addresses.js";
 import { GUNICORN_DEFAULTS, type GunicornConfig, type GunicornSetting } from "../../gunicorn/model.js";
 
@@ -71,14 +72,6 @@ function proxyUpstreamHosts(caddy: CaddyConfig | undefined, haproxy: HaproxyConf
   return [...fromCaddy, ...fromHaproxy].map(hostOfAddress).filter((h) => h !== "");
 }
 
-/** SECURE_PROXY_SSL_HEADER set on every path: Django then reads the header itself and ignores wsgi.url_scheme. */
-function djangoReadsHeaderItself(input: AuditInput): boolean {
-  const values = input.settings?.values("SECURE_PROXY_SSL_HEADER");
-  return (
-    values !== undefined && values.length > 0 && values.every((v) => v.kind === "tuple" || v.kind === "list")
-  );
-}
-
 export const gunicornForwardedAllowIpsMissesProxy: StaticRule = {
   meta: {
     id: "gunicorn-forwarded-allow-ips-misses-proxy",
@@ -95,7 +88,7 @@ export const gunicornForwardedAllowIpsMissesProxy: StaticRule = {
   },
   check(input: AuditInput): RuleFinding[] {
     const config = input.gunicorn;
-    if (!config || djangoReadsHeaderItself(input)) return [];
+    if (!config || djangoReadsSchemeHeader(input)) return [];
     const trusted = knownValues(config.forwardedAllowIps, [...GUNICORN_DEFAULTS.forwardedAllowIps]);
     if (trusted.some((list) => list.includes("*") || !list.every((ip) => classifyHost(ip) === "loopback")))
       return [];

@@ -9,6 +9,7 @@ import {
   httpEntryPoints,
   redirectsPlainToHttps,
 } from "../../haproxy/queries.js";
+import { djangoSendsHsts } from "../caddy/django-side.js";
 
 /** A rule that looks at each HTTP frontend that proxies, with its backends. */
 function entryPointRule(
@@ -17,6 +18,7 @@ function entryPointRule(
     config: HaproxyConfig,
     entry: HaproxySection,
     backends: HaproxySection[],
+    input: AuditInput,
   ) => Omit<RuleFinding, "location"> | undefined,
 ): StaticRule {
   return {
@@ -25,7 +27,7 @@ function entryPointRule(
       const config = input.haproxy;
       if (!config) return [];
       return httpEntryPoints(config).flatMap((entry) => {
-        const verdict = judge(config, entry, backendsOf(config, entry));
+        const verdict = judge(config, entry, backendsOf(config, entry), input);
         return verdict ? [{ ...verdict, location: { file: entry.file, line: entry.line } }] : [];
       });
     },
@@ -135,8 +137,8 @@ export const haproxyHstsMissing = entryPointRule(
         'http-response set-header Strict-Transport-Security "max-age=31536000; includeSubDomains" if { ssl_fc }',
     },
   },
-  (_config, entry, backends) => {
-    if (!bindsOf(entry).some((b) => b.ssl)) return undefined;
+  (_config, entry, backends, input) => {
+    if (!bindsOf(entry).some((b) => b.ssl) || djangoSendsHsts(input)) return undefined;
     const sent = headerActions([entry, ...backends], "http-response", ["Strict-Transport-Security"]).some(
       (a) => a.action !== "del-header",
     );

@@ -106,3 +106,21 @@ test("private_ranges on a catch-all site is a warning; a global servers list cou
     [["fail", 3]],
   );
 });
+
+test("HSTS rules stay quiet when Django sends HSTS and knows the scheme", async () => {
+  const { djangoSettingsFromSource } = await import("../../../../src/static/python/load-settings.js");
+  const { haproxyRules } = await import("../../../../src/static/rules/haproxy/index.js");
+  const { loadHaproxyConfig } = await import("../../../../src/static/haproxy/model.js");
+  const caddy = loadCaddyfile(path.join(fixtures, "no-hsts.Caddyfile"));
+  const haproxy = loadHaproxyConfig(path.join(fixtures, "..", "..", "haproxy", "fixtures", "no-xfp.cfg"));
+  const haproxyHsts = haproxyRules.find((r) => r.meta.id === "haproxy-hsts-missing");
+  assert.ok(haproxyHsts);
+  const sends = djangoSettingsFromSource(
+    "SECURE_HSTS_SECONDS = 31536000\nSECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n",
+  );
+  assert.deepEqual(rule("caddy-hsts-missing").check({ caddy, settings: sends }), []);
+  assert.deepEqual(haproxyHsts.check({ haproxy, settings: sends }), []);
+  const schemeUnknown = djangoSettingsFromSource("SECURE_HSTS_SECONDS = 31536000\n");
+  assert.equal(rule("caddy-hsts-missing").check({ caddy, settings: schemeUnknown }).length, 1);
+  assert.equal(haproxyHsts.check({ haproxy, settings: schemeUnknown }).length, 1);
+});

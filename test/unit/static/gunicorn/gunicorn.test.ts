@@ -190,3 +190,16 @@ test("corpus: netbox binds loopback with default trust; babybuddy binds every in
     ],
   );
 });
+
+test("gunicorn-forwarded-allow-ips-misses-proxy is quiet when Django reads X-Forwarded-Proto itself", async () => {
+  const { djangoSettingsFromSource } = await import("../../../../src/static/python/load-settings.js");
+  const gunicorn = await fixture("container.conf.py");
+  const settings = djangoSettingsFromSource(
+    "SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n",
+  );
+  assert.deepEqual(check("gunicorn-forwarded-allow-ips-misses-proxy", { gunicorn, settings }), []);
+  const maybe = djangoSettingsFromSource(
+    "import os\nif os.environ.get('BEHIND_PROXY'):\n    SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n",
+  );
+  assert.equal(check("gunicorn-forwarded-allow-ips-misses-proxy", { gunicorn, settings: maybe }).length, 1);
+});

@@ -1,4 +1,6 @@
 /** A whole audit: load every file given, run every rule over what loaded, build the report. */
+import { constants } from "node:fs";
+import { access, stat } from "node:fs/promises";
 import { relative } from "node:path";
 import type { FixTarget } from "../clauses.js";
 import type { CheckResult, Report, SourceLocation } from "../report/model.js";
@@ -9,6 +11,7 @@ import { loadHaproxyConfig } from "./haproxy/model.js";
 import { loadNginxConfig } from "./nginx/loader.js";
 import { loadDjangoSettings } from "./python/load-settings.js";
 import type { AuditInput, StaticRule } from "./rule.js";
+import { configErrors } from "./rules/config-errors.js";
 import { ALL_RULES } from "./rules/index.js";
 
 export interface AuditFiles {
@@ -19,43 +22,42 @@ export interface AuditFiles {
   gunicorn?: string;
 }
 
-interface LoadProblem extends SourceLocation {
-  message: string;
-}
-
 export interface AuditOutcome {
   report: Report;
   /** Set when no file could be read at all. */
   couldNotRun?: string;
 }
 
-async function loadAll(
-  files: AuditFiles,
-): Promise<{ input: AuditInput; problems: LoadProblem[]; loaded: number }> {
+/** Why a file cannot be opened at all, or undefined when it can be read. */
+async function unreadable(file: string): Promise<string | undefined> {
+  try {
+    if (!(await stat(file)).isFile()) return "not a regular file";
+    await access(file, constants.R_OK);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === "ENOENT"
+      ? "no such file"
+      : code === "EACCES"
+        ? "permission denied"
+        : (err as Error).message;
+  }
+}
+
+/** Loads what was given; reading problems inside files stay in each config for the config-error rule. */
+async function loadAll(files: AuditFiles): Promise<{ input: AuditInput; crashes: CheckResult[] }> {
   const input: AuditInput = {};
-  const problems: LoadProblem[] = [];
-  let loaded = 0;
-  const attempt = async <
-    T extends { errors?: LoadProblem[]; diagnostics?: (LoadProblem & { severity: string })[] },
-  >(
+  const crashes: CheckResult[] = [];
+  const attempt = async <T>(
     file: string | undefined,
     load: (f: string) => T | Promise<T>,
     store: (value: T) => void,
   ) => {
     if (!file) return;
     try {
-      const value = await load(file);
-      const errors = [
-        ...(value.errors ?? []),
-        ...(value.diagnostics ?? []).filter((d) => d.severity === "error"),
-      ];
-      problems.push(...errors.map((e) => ({ file: e.file, line: e.line, message: e.message })));
-      // A file that produced nothing but an I/O error was not read.
-      const unreadable = errors.length > 0 && errors.every((e) => e.file === file && e.line === 0);
-      if (!unreadable) loaded += 1;
-      store(value);
+      store(await load(file));
     } catch (err) {
-      problems.push({ file, line: 0, message: (err as Error).message.split("\n")[0] ?? String(err) });
+      crashes.push(problem(file, `could not be loaded: ${(err as Error).message.split("\n")[0]}`));
     }
   };
   await Promise.all([
@@ -65,7 +67,20 @@ async function loadAll(
     attempt(files.haproxy, loadHaproxyConfig, (v) => (input.haproxy = v)),
     attempt(files.gunicorn, loadGunicornConfig, (v) => (input.gunicorn = v)),
   ]);
-  return { input, problems, loaded };
+  return { input, crashes };
+}
+
+function problem(file: string, message: string): CheckResult {
+  return {
+    id: configErrors.meta.id,
+    clause: configErrors.meta.clause,
+    status: "error",
+    severity: configErrors.meta.severity,
+    title: configErrors.meta.title,
+    summary: message,
+    evidence: [],
+    location: display({ file, line: 1 }),
+  };
 }
 
 function fixText(fix: Partial<Record<FixTarget, string>>): string {
@@ -108,30 +123,24 @@ export async function runAudit(
   files: AuditFiles,
   rules: readonly StaticRule[] = ALL_RULES,
 ): Promise<AuditOutcome> {
-  const { input, problems, loaded } = await loadAll(files);
-  const unreadable: CheckResult[] = problems.map((p) => ({
-    id: "config-error",
-    clause: "hygiene",
-    status: "error",
-    severity: "high",
-    title: "File could not be read or parsed",
-    summary: p.message,
-    evidence: [],
-    location: display(p),
-  }));
+  const given = Object.values(files).filter((f): f is string => Boolean(f));
+  const reasons = await Promise.all(given.map(unreadable));
+  // An unreadable file is one problem, not a set of findings about defaults it never set.
+  const readable = Object.fromEntries(
+    Object.entries(files).filter(([, f]) => f && reasons[given.indexOf(f)] === undefined),
+  ) as AuditFiles;
+  const { input, crashes } = await loadAll(readable);
+  crashes.push(...given.flatMap((f, i) => (reasons[i] ? [problem(f, `cannot be read: ${reasons[i]}`)] : [])));
   const findings = applyRules(input, rules).sort((a, b) => ORDER[a.status] - ORDER[b.status]);
-  const given = Object.values(files).filter(Boolean) as string[];
   const report: Report = {
     tool: "proxytrust",
     version: VERSION,
     command: "audit",
     target: given.map((f) => display({ file: f, line: 0 }).file).join(", "),
-    checks: [...unreadable, ...findings],
+    checks: [...crashes, ...findings],
   };
-  return loaded === 0
-    ? {
-        report,
-        couldNotRun: `nothing could be read: ${problems.map((p) => `${p.file}: ${p.message}`).join("; ")}`,
-      }
-    : { report };
+  if (reasons.every((r) => r !== undefined)) {
+    return { report, couldNotRun: given.map((f, i) => `${f}: ${reasons[i]}`).join("; ") };
+  }
+  return { report };
 }

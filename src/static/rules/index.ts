@@ -1,5 +1,6 @@
 import type { StaticRule } from "../rule.js";
 import { caddyRules } from "./caddy/index.js";
+import { configErrors } from "./config-errors.js";
 import { djangoRules } from "./django/index.js";
 import { gunicornRules } from "./gunicorn/index.js";
 import { haproxyRules } from "./haproxy/index.js";
@@ -7,6 +8,7 @@ import { nginxRules } from "./nginx/index.js";
 
 /** Every static rule; each returns nothing when the input it reads was not given. */
 export const ALL_RULES: readonly StaticRule[] = [
+  configErrors,
   ...djangoRules,
   ...nginxRules,
   ...caddyRules,

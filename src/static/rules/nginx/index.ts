@@ -1,6 +1,5 @@
 /** Every nginx rule, in the order the report lists them. */
 import type { StaticRule } from "../../rule.js";
-import { configError } from "./config-error.js";
 import { hostFromClient } from "./host-from-client.js";
 import { hstsDropped } from "./hsts-dropped.js";
 import { hstsMissing } from "./hsts-missing.js";
@@ -27,5 +26,4 @@ export const nginxRules: StaticRule[] = [
   realIpTooBroad,
   xffFromClient,
   proxyProtocolUntrusted,
-  configError,
 ];

@@ -2,7 +2,11 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { CLAUSES } from "../../../../src/clauses.js";
 import { loadNginxText } from "../../../../src/static/nginx/loader.js";
-import { nginxRules } from "../../../../src/static/rules/nginx/index.js";
+import { configErrors } from "../../../../src/static/rules/config-errors.js";
+import { nginxRules as nginxOwnRules } from "../../../../src/static/rules/nginx/index.js";
+
+/** The nginx rules plus the reading problems every audit reports. */
+const nginxRules = [...nginxOwnRules, configErrors];
 
 function check(ruleId: string, text: string) {
   const rule = nginxRules.find((r) => r.meta.id === ruleId);
@@ -191,7 +195,7 @@ const cases: Case[] = [
     }`,
   },
   {
-    rule: "nginx-config-error",
+    rule: "config-error",
     failing: "http {\n server {\n  listen 80\n }\n}",
     expect: [["error", 3, /syntax error: "listen" directive is not terminated by ";"/]],
     passing: "http { server { listen 80; } }",
@@ -216,7 +220,7 @@ describe("nginx rules", () => {
 
   it("every rule has metadata for a known clause and a fix", () => {
     const ids = new Set<string>();
-    for (const { meta } of nginxRules) {
+    for (const { meta } of nginxOwnRules) {
       assert.ok(CLAUSES.has(meta.clause), meta.id);
       assert.match(meta.id, /^nginx-[a-z-]+$/);
       assert.ok(!ids.has(meta.id), `duplicate ${meta.id}`);

@@ -1,0 +1,44 @@
+import type { SourceLocation } from "../../report/model.js";
+import type { AuditInput, RuleFinding, StaticRule } from "../rule.js";
+
+interface LoadProblem extends SourceLocation {
+  message: string;
+  kind?: string;
+}
+
+/** Every reading problem of every file the audit loaded, from whichever parser met it. */
+function problems(input: AuditInput): LoadProblem[] {
+  return [
+    ...(input.settings?.diagnostics.filter((d) => d.severity === "error") ?? []),
+    ...(input.nginx?.errors ?? []),
+    ...(input.caddy?.errors ?? []),
+    ...(input.haproxy?.errors ?? []),
+    ...(input.gunicorn?.errors ?? []),
+  ];
+}
+
+/** A part of a file that could not be read means the audit judged less than the whole. */
+export const configErrors: StaticRule = {
+  meta: {
+    id: "config-error",
+    clause: "hygiene",
+    severity: "info",
+    title: "Part of a configuration file could not be read",
+    explanation:
+      "A syntax error, an unreadable include or a value the audit cannot evaluate means it judged less than the whole configuration; the findings say nothing about the part it could not read.",
+    fix: {
+      nginx:
+        "Run nginx -t on the deployed configuration, or audit the output of nginx -T, which holds every included file.",
+      caddy: "Run caddy validate (or caddy adapt) on the Caddyfile.",
+      haproxy: "Run haproxy -c -f haproxy.cfg.",
+      django: "Run python manage.py check; make sure the settings module is the one deployed.",
+    },
+  },
+  check(input): RuleFinding[] {
+    return problems(input).map((p) => ({
+      status: "error",
+      message: p.kind ? `${p.kind} error: ${p.message}` : p.message,
+      location: { file: p.file, line: p.line },
+    }));
+  },
+};

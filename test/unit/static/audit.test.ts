@@ -1,0 +1,64 @@
+/**
+ * The audit runner over real files: every corpus file is audited as what it is, without a
+ * crash, a hang or a rule that could not run; unreadable input gets one finding, not noise.
+ */
+import assert from "node:assert/strict";
+import { readdirSync, statSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { runAudit, type AuditFiles } from "../../../src/static/audit.js";
+
+const CORPUS = resolve(fileURLToPath(new URL("../../../", import.meta.url)), "..", "shared", "corpus");
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+/** What kind of file the audit should read it as, by name, as a user would pass it. */
+function asAuditFiles(file: string): AuditFiles | undefined {
+  const name = basename(file);
+  if (/gunicorn.*\.py$/.test(name)) return { gunicorn: file };
+  if (name.endsWith(".py") || name.endsWith(".py.example")) return { settings: file };
+  if (/\.conf(\.template)?$/.test(name) && !name.includes("apache")) return { nginx: file };
+  return undefined;
+}
+
+test("every settings module, nginx config and gunicorn file in the corpus is audited without a crash", async () => {
+  const files = walk(CORPUS)
+    .map((f) => [f, asAuditFiles(f)] as const)
+    .filter((pair): pair is readonly [string, AuditFiles] => pair[1] !== undefined);
+  assert.ok(files.length > 100, `only ${files.length} corpus files`);
+  for (const [file, given] of files) {
+    const { report, couldNotRun } = await runAudit(given);
+    assert.equal(couldNotRun, undefined, file);
+    const crashed = report.checks.filter((c) => c.summary.startsWith("the rule could not run"));
+    assert.deepEqual(crashed, [], file);
+  }
+});
+
+test("an unreadable file is one config-error and, alone, means the audit could not run", async () => {
+  const { report, couldNotRun } = await runAudit({ settings: "/nonexistent/settings.py" });
+  assert.match(couldNotRun ?? "", /no such file/);
+  assert.deepEqual(
+    report.checks.map((c) => [c.id, c.status]),
+    [["config-error", "error"]],
+  );
+});
+
+test("a broken file next to a good one: its error is located, the good one is still audited", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "proxytrust-audit-"));
+  const broken = join(dir, "nginx.conf");
+  writeFileSync(broken, "http {\n  server {\n    listen 80\n  }\n}\n");
+  const settings = join(dir, "settings.py");
+  writeFileSync(settings, "ALLOWED_HOSTS = ['*']\nDEBUG = False\n");
+  const { report, couldNotRun } = await runAudit({ nginx: broken, settings });
+  assert.equal(couldNotRun, undefined);
+  const error = report.checks.find((c) => c.id === "config-error");
+  assert.equal(error?.location?.line, 3);
+  assert.ok(report.checks.some((c) => c.id === "django-allowed-hosts-wildcard" && c.status === "fail"));
+});

@@ -1,6 +1,7 @@
 import type { StaticRule } from "../rule.js";
 import { caddyRules } from "./caddy/index.js";
 import { configErrors } from "./config-errors.js";
+import { contractRules } from "./contract/index.js";
 import { djangoRules } from "./django/index.js";
 import { gunicornRules } from "./gunicorn/index.js";
 import { haproxyRules } from "./haproxy/index.js";
@@ -14,4 +15,5 @@ export const ALL_RULES: readonly StaticRule[] = [
   ...caddyRules,
   ...haproxyRules,
   ...gunicornRules,
+  ...contractRules,
 ];

@@ -1,0 +1,196 @@
+/**
+ * The app's half of the contract, read from Django settings and gunicorn's config: which request
+ * headers decide the scheme, which hosts and origins are accepted, which paths skip the HTTPS redirect.
+ * Values from the environment are judged on their defaults (see ../django/shared.ts).
+ */
+import type { SourceLocation } from "../../../report/model.js";
+import { GUNICORN_DEFAULTS, type GunicornConfig } from "../../gunicorn/model.js";
+import type { DjangoSettings } from "../../python/settings-model.js";
+import { repr } from "../../python/values.js";
+import { candidates, isTruthy, judgedOn, type Candidate } from "../django/shared.js";
+
+export interface SchemeHeader {
+  /** As the proxy names it, e.g. "X-Forwarded-Proto". */
+  name: string;
+  /** The value that means https, e.g. "https" or "on". */
+  secureValue: string;
+}
+
+/** How the app learns whether a request came over HTTPS, on one branch of the settings. */
+export type SchemeReader =
+  | {
+      kind: "headers";
+      headers: SchemeHeader[];
+      /** "SECURE_PROXY_SSL_HEADER = (...)" or "gunicorn's secure_scheme_headers for forwarded_allow_ips ...". */
+      who: string;
+      /** The Django reader also sees the underscore spelling merged in by gunicorn before 22. */
+      django: boolean;
+      suffix: string;
+      at: SourceLocation;
+    }
+  | {
+      kind: "nobody";
+      who: string;
+      /** False when gunicorn's config was not given: its default trusts 127.0.0.1. */
+      certain: boolean;
+      suffix: string;
+      at: SourceLocation;
+    }
+  | { kind: "unknown"; who: string; at: SourceLocation };
+
+/** "HTTP_X_FORWARDED_PROTO" -> "X-Forwarded-Proto". */
+export function headerFromMeta(meta: string): string | undefined {
+  if (!/^HTTP_[A-Z0-9_]+$/.test(meta)) return undefined;
+  return meta
+    .slice(5)
+    .toLowerCase()
+    .split("_")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("-");
+}
+
+function titleCase(header: string): string {
+  return headerFromMeta(`HTTP_${header.toUpperCase().replace(/-/g, "_")}`) ?? header;
+}
+
+function gunicornReader(
+  settings: DjangoSettings,
+  gunicorn: GunicornConfig | undefined,
+  suffix: string,
+): SchemeReader[] {
+  const noHeader =
+    "SECURE_PROXY_SSL_HEADER is not set, so Django takes the scheme from gunicorn's wsgi.url_scheme";
+  if (!gunicorn) {
+    return [
+      {
+        kind: "nobody",
+        who: `${noHeader} (gunicorn's config was not given)`,
+        certain: false,
+        suffix,
+        at: settings.locate("SECURE_PROXY_SSL_HEADER"),
+      },
+    ];
+  }
+  const allowed = gunicorn.forwardedAllowIps;
+  const allowedValues = allowed?.values ?? [
+    { kind: "known" as const, value: [...GUNICORN_DEFAULTS.forwardedAllowIps] },
+  ];
+  const headerValues = gunicorn.secureSchemeHeaders?.values ?? [
+    { kind: "known" as const, value: { ...GUNICORN_DEFAULTS.secureSchemeHeaders } },
+  ];
+  const at = allowed ? { file: allowed.file, line: allowed.line } : { file: gunicorn.file, line: 1 };
+  return allowedValues.flatMap((ips): SchemeReader[] => {
+    if (ips.kind === "unknown")
+      return [{ kind: "unknown", who: `gunicorn's forwarded_allow_ips (${ips.reason})`, at }];
+    const env = ips.fromEnv ? ` (from $${ips.fromEnv}, judged on the default)` : "";
+    if (ips.value.length === 0) {
+      return [
+        {
+          kind: "nobody",
+          who: `${noHeader}, and gunicorn trusts no proxy (forwarded_allow_ips is empty${env})`,
+          certain: true,
+          suffix,
+          at,
+        },
+      ];
+    }
+    return headerValues.flatMap((headers): SchemeReader[] =>
+      headers.kind === "unknown"
+        ? [{ kind: "unknown", who: `gunicorn's secure_scheme_headers (${headers.reason})`, at }]
+        : [
+            {
+              kind: "headers",
+              headers: Object.entries(headers.value).map(([name, secureValue]) => ({
+                name: titleCase(name),
+                secureValue,
+              })),
+              who: `gunicorn, which sets the scheme from ${Object.keys(headers.value).map(titleCase).join(" / ")} for peers in forwarded_allow_ips ${ips.value.join(",")}${env} (${noHeader})`,
+              django: false,
+              suffix,
+              at,
+            },
+          ],
+    );
+  });
+}
+
+/** Every way the scheme may be decided, one per branch of SECURE_PROXY_SSL_HEADER. */
+export function schemeReaders(
+  settings: DjangoSettings,
+  gunicorn: GunicornConfig | undefined,
+): SchemeReader[] {
+  const at = settings.locate("SECURE_PROXY_SSL_HEADER");
+  return candidates(settings, "SECURE_PROXY_SSL_HEADER").flatMap((c): SchemeReader[] => {
+    const value = c.value;
+    if (value.kind === "none") return gunicornReader(settings, gunicorn, judgedOn(c));
+    const [meta, secure] = value.kind === "tuple" || value.kind === "list" ? value.items : [];
+    const header = meta?.kind === "str" ? headerFromMeta(meta.value) : undefined;
+    if (header && secure?.kind === "str") {
+      return [
+        {
+          kind: "headers",
+          headers: [{ name: header, secureValue: secure.value }],
+          who: c.label,
+          django: true,
+          suffix: judgedOn(c),
+          at,
+        },
+      ];
+    }
+    // Malformed values are django-proxy-ssl-header-shape's business; unknown ones cannot be judged.
+    return value.kind === "unknown" ? [{ kind: "unknown", who: c.label, at }] : [];
+  });
+}
+
+/** Branches where SECURE_SSL_REDIRECT is on, with their labels. */
+export function redirectingBranches(settings: DjangoSettings): Candidate[] {
+  return candidates(settings, "SECURE_SSL_REDIRECT").filter((c) => isTruthy(c) === true);
+}
+
+export function stringItems(c: Candidate): string[] | undefined {
+  const items = c.value.kind === "list" || c.value.kind === "tuple" ? c.value.items : undefined;
+  if (!items) return undefined;
+  const strings = items.flatMap((item) => (item.kind === "str" ? [item.value] : []));
+  return strings.length === items.length ? strings : undefined;
+}
+
+/** Django's validate_host: '*', '.domain' (the domain and its subdomains) or the exact host, port removed. */
+export function hostAllowed(allowed: string[], host: string): boolean {
+  const bare = host.toLowerCase().replace(/:\d+$/, "").replace(/\.$/, "");
+  return allowed.some((entry) => {
+    const pattern = entry.toLowerCase();
+    if (pattern === "*") return true;
+    if (pattern.startsWith(".")) return bare.endsWith(pattern) || bare === pattern.slice(1);
+    return bare === pattern;
+  });
+}
+
+/** Whether a proxy's host name, maybe a wildcard ("*.example.com", nginx's ".example.com"), is fully covered. */
+export function proxyNameAllowed(allowed: string[], name: string): boolean {
+  if (!/^\*?\./.test(name)) return hostAllowed(allowed, name);
+  const suffix = name.replace(/^\*/, "").toLowerCase();
+  return allowed.some(
+    (entry) => entry === "*" || (entry.startsWith(".") && suffix.endsWith(entry.toLowerCase())),
+  );
+}
+
+/**
+ * Django's SecurityMiddleware skips the redirect when any pattern matches the path without its leading
+ * slash (re.search). Undefined when a pattern is not a regular expression JavaScript reads the same way.
+ */
+export function exemptFromRedirect(patterns: string[], path: string): boolean | undefined {
+  const subject = path.replace(/^\//, "");
+  let unknown = false;
+  for (const pattern of patterns) {
+    try {
+      if (new RegExp(pattern).test(subject)) return true;
+    } catch {
+      unknown = true;
+    }
+  }
+  return unknown ? undefined : false;
+}
+
+export function reprList(items: string[]): string {
+  return repr({ kind: "list", items: items.map((value) => ({ kind: "str", value })) });
+}

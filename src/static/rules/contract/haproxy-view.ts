@@ -1,0 +1,164 @@
+/**
+ * The contract's view of an HAProxy configuration: one route per HTTP frontend and backend it sends to.
+ * HAProxy forwards request headers as sent; http-request set-header / del-header in the frontend and then
+ * the backend decide what the app receives, for TLS and plain requests separately.
+ */
+import type { HaproxyCondition, HaproxyConfig, HaproxySection } from "../../haproxy/model.js";
+import {
+  backendsOf,
+  bindsOf,
+  headerActions,
+  httpEntryPoints,
+  redirectsPlainToHttps,
+  trafficScope,
+} from "../../haproxy/queries.js";
+import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
+
+const REJECTING = new Set(["deny", "reject", "tarpit", "silent-drop", "return", "redirect"]);
+/** Words in an ACL criterion that are flags or match methods, not values. */
+const CRITERION_FLAGS = /^(-[a-z]+|str|beg|end|sub|dom|reg|found|len)$/;
+
+function locate(d: { file: string; line: number }) {
+  return { file: d.file, line: d.line };
+}
+
+/** Every criterion a condition tests, with named ACLs replaced by their definitions. */
+function criteria(section: HaproxySection, condition: HaproxyCondition | undefined): string[][] {
+  if (!condition) return [];
+  const acls = section.directives.filter((d) => d.keyword === "acl");
+  return condition.alternatives.flat().flatMap((term) => {
+    if (term.anonymous) return [term.anonymous];
+    return acls.filter((acl) => acl.args[0] === term.acl).map((acl) => acl.args.slice(1));
+  });
+}
+
+function valuesOf(criterion: string[]): string[] {
+  return criterion.slice(1).filter((word) => !CRITERION_FLAGS.test(word));
+}
+
+function testsHost(criterion: string[]): boolean {
+  return /^(req\.)?hdr(_[a-z]+)?\((host|:authority)\b/i.test(criterion[0] ?? "");
+}
+
+/** The host names a frontend admits, and whether it sends unknown hosts to the app too. */
+function hostFilter(entry: HaproxySection): { hosts: string[]; catchAll: boolean } {
+  const rules = entry.directives.filter(
+    (d) =>
+      (d.keyword === "http-request" && REJECTING.has(d.args[0] ?? "")) ||
+      (d.keyword === "use_backend" && d.condition !== undefined),
+  );
+  const hostTests = rules.flatMap((d) => criteria(entry, d.condition).filter(testsHost));
+  const hosts = [...new Set(hostTests.flatMap(valuesOf))];
+  const rejects = rules.some(
+    (d) => d.keyword === "http-request" && criteria(entry, d.condition).some(testsHost),
+  );
+  const routesByHost = rules.some(
+    (d) => d.keyword === "use_backend" && criteria(entry, d.condition).some(testsHost),
+  );
+  const fallback = entry.kind === "listen" || entry.directives.some((d) => d.keyword === "default_backend");
+  return { hosts, catchAll: !(rejects || (routesByHost && !fallback)) };
+}
+
+/** Plain requests that get past the HTTPS redirect: "all" without one, else the paths its condition exempts. */
+function plainPaths(entry: HaproxySection): "all" | string[] {
+  const redirect = redirectsPlainToHttps(entry);
+  if (!redirect) return "all";
+  return criteria(entry, redirect.condition)
+    .filter((c) => /^path(_beg)?$/.test(c[0] ?? ""))
+    .flatMap(valuesOf);
+}
+
+function schemeOf(value: string, traffic: Traffic): "https" | "http" | undefined {
+  if (value === "https" || value === "http") return value;
+  if (/%\[ssl_fc,iif\(https,http\)\]/.test(value)) return traffic === "tls" ? "https" : "http";
+  return undefined;
+}
+
+function headerFate(
+  entry: HaproxySection,
+  backend: HaproxySection,
+  name: string,
+  traffic: Traffic,
+): HeaderFate {
+  const sections = backend === entry ? [entry] : [entry, backend];
+  let fate: HeaderFate = {
+    kind: "client",
+    how: "passed through (HAProxy forwards request headers as the client sent them)",
+    at: locate(entry),
+  };
+  for (const { section, directive, action } of headerActions(sections, "http-request", [name])) {
+    const scope = trafficScope(section, directive.condition);
+    const at = locate(directive);
+    if (scope === "other") {
+      if (fate.kind === "client")
+        fate = { ...fate, how: `left in place when the condition of line ${directive.line} is false` };
+      continue;
+    }
+    if (scope !== "all" && scope !== traffic) continue;
+    const value = directive.args[2] ?? "";
+    if (action === "del-header") fate = { kind: "removed", at };
+    else if (action === "add-header" && fate.kind === "client") {
+      // Without a client copy, the added value is the only one.
+      const fallback = schemeOf(value, traffic);
+      fate = {
+        kind: "client",
+        how: "kept first: add-header appends after the client's copy",
+        ...(fallback ? { fallbackScheme: fallback } : {}),
+        at,
+      };
+    } else if (action === "set-header" || fate.kind === "removed") {
+      const scheme = schemeOf(value, traffic);
+      fate = /%\[(req\.)?hdr\(/i.test(value)
+        ? { kind: "client", how: `copied from a request header (${value})`, at }
+        : { kind: "proxy", value, ...(scheme ? { scheme } : {}), at };
+    }
+  }
+  return fate;
+}
+
+function hostRewrite(entry: HaproxySection, backend: HaproxySection): AppRoute["hostRewrite"] {
+  const set = headerActions(backend === entry ? [entry] : [entry, backend], "http-request", ["Host"])
+    .filter((a) => a.action === "set-header" && !/%\[(req\.)?hdr\(host\)/i.test(a.directive.args[2] ?? ""))
+    .at(-1);
+  if (!set) return undefined;
+  const value = set.directive.args[2] ?? "";
+  return { value, ...(value.includes("%[") ? {} : { host: value }), at: locate(set.directive) };
+}
+
+export function haproxyView(config: HaproxyConfig): ProxyView {
+  const routes: AppRoute[] = [];
+  const plainRedirects: { file: string; line: number }[] = [];
+  for (const entry of httpEntryPoints(config)) {
+    const binds = bindsOf(entry);
+    const redirect = redirectsPlainToHttps(entry);
+    if (redirect && binds.some((b) => !b.ssl)) plainRedirects.push(locate(redirect));
+    const paths = plainPaths(entry);
+    const traffic: Traffic[] = [
+      ...(binds.some((b) => b.ssl) ? ["tls" as const] : []),
+      ...(binds.some((b) => !b.ssl) && paths.length > 0 ? ["plain" as const] : []),
+    ];
+    const { hosts, catchAll } = hostFilter(entry);
+    for (const backend of backendsOf(config, entry)) {
+      if (!backend.directives.some((d) => d.keyword === "server" || d.keyword === "server-template"))
+        continue;
+      const rewrite = hostRewrite(entry, backend);
+      routes.push({
+        proxy: "haproxy",
+        label: `${entry.kind} ${entry.name ?? ""} to backend ${backend.name ?? ""}`,
+        at: locate(entry),
+        traffic,
+        plainPaths: paths,
+        hosts,
+        catchAll,
+        header: (name, kind) => headerFate(entry, backend, name, kind),
+        ...(rewrite ? { hostRewrite: rewrite } : {}),
+        sendsHsts: headerActions([entry, backend], "http-response", ["Strict-Transport-Security"]).some(
+          (a) =>
+            a.action !== "del-header" &&
+            ["all", "tls"].includes(trafficScope(a.section, a.directive.condition)),
+        ),
+      });
+    }
+  }
+  return { proxy: "haproxy", routes, plainRedirects };
+}

@@ -1,0 +1,39 @@
+/** Django sends HSTS only on requests it believes are HTTPS; if it never learns that, only the proxy can. */
+import type { RuleFinding } from "../../rule.js";
+import { candidates, isTruthy, judgedOn } from "../django/shared.js";
+import { schemeReaders } from "./app-side.js";
+import { allRoutes, contractRule, finding, routesLosingScheme } from "./shared.js";
+
+export const hstsNeverSent = contractRule(
+  {
+    id: "contract-hsts-never-sent",
+    clause: "hsts",
+    severity: "medium",
+    title: "SECURE_HSTS_SECONDS is set but HSTS is never sent",
+    explanation:
+      "SecurityMiddleware adds Strict-Transport-Security only when request.is_secure(). Behind a proxy that does not tell Django about HTTPS, that is never, and the proxy does not add the header either: browsers never learn to avoid plain HTTP.",
+    fix: {
+      django: "SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')",
+      nginx: 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;',
+      caddy: 'header Strict-Transport-Security "max-age=31536000; includeSubDomains"',
+      haproxy:
+        'http-response set-header Strict-Transport-Security "max-age=31536000; includeSubDomains" if { ssl_fc }',
+    },
+  },
+  (input) => {
+    const routes = allRoutes(input).filter((route) => !route.sendsHsts);
+    return candidates(input.settings, "SECURE_HSTS_SECONDS")
+      .filter((c) => isTruthy(c) === true)
+      .flatMap((hsts) =>
+        schemeReaders(input.settings, input.gunicorn).flatMap((reader): RuleFinding[] =>
+          routesLosingScheme(reader, routes).map(({ route, why }) =>
+            finding(
+              reader.kind === "nobody" && !reader.certain ? "warn" : "fail",
+              `${hsts.label}, but HTTPS requests through ${route.label} look like plain HTTP to Django (${why}) and the proxy adds no Strict-Transport-Security: HSTS is never sent${judgedOn(hsts)}.`,
+              route.at,
+            ),
+          ),
+        ),
+      );
+  },
+);

@@ -1,0 +1,161 @@
+/** The contract's view of an nginx configuration, from the nginx parser's route and header helpers. */
+import type { NginxConfig, NginxDirective } from "../../nginx/model.js";
+import {
+  forwardedHeader,
+  headerLocation,
+  responseHeaders,
+  type AppRoute as NginxRoute,
+} from "../../nginx/routes.js";
+import { inheritedValue } from "../../nginx/scope.js";
+import { defaultServers, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
+import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
+import { appRoutes, describeRoute } from "../nginx/shared.js";
+import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
+
+const REDIRECT_CODES = new Set(["301", "302", "303", "307", "308"]);
+
+function children(directive: NginxDirective): NginxDirective[] {
+  return directive.block ?? [];
+}
+
+/** A `return` directly in the server block ends every request before any location runs. */
+function serverReturns(server: ServerBlock): NginxDirective | undefined {
+  return children(server.directive).find((child) => child.name === "return");
+}
+
+function redirectsToHttps(directive: NginxDirective | undefined): boolean {
+  if (directive?.name !== "return") return false;
+  const [code = "", target = ""] = directive.args;
+  return REDIRECT_CODES.has(code) && /^https:\/\//i.test(target);
+}
+
+/** `if ($host != app.example.com) { return 444; }` at server level keeps unknown hosts out. */
+function guardsHost(server: ServerBlock): boolean {
+  return children(server.directive).some(
+    (child) =>
+      child.name === "if" &&
+      /\$(host|http_host)\b/.test(child.args.join(" ")) &&
+      children(child).some((inner) => inner.name === "return"),
+  );
+}
+
+function trafficOf(server: ServerBlock): Traffic[] {
+  const legacySsl = children(server.directive).some(isLegacySsl);
+  const kinds: Traffic[] = [];
+  if (legacySsl || server.listens.some((listen) => listen.ssl)) kinds.push("tls");
+  if (!legacySsl && server.listens.some((listen) => !listen.ssl)) kinds.push("plain");
+  return kinds;
+}
+
+function isLegacySsl(directive: NginxDirective): boolean {
+  return directive.name === "ssl" && directive.args[0] === "on";
+}
+
+function pathsOf(location: string): "all" | string[] {
+  const [modifier = "", path] = location.split(/\s+/);
+  if (location === "" || /^(\^~ )?\/$/.test(location)) return "all";
+  if (modifier === "=" || modifier === "^~") return path ? [path] : [];
+  return modifier.startsWith("/") ? [modifier] : [];
+}
+
+/** nginx drops client header names with underscores unless told otherwise. */
+function passesUnderscores(route: NginxRoute): boolean {
+  return (
+    inheritedValue(route.server.scope, "underscores_in_headers")?.args[0] === "on" ||
+    inheritedValue(route.server.scope, "ignore_invalid_headers")?.args[0] === "off"
+  );
+}
+
+function headerFate(route: NginxRoute, variables: VariableIndex, name: string, traffic: Traffic): HeaderFate {
+  const at = { file: route.file, line: route.line };
+  if (name.includes("_")) {
+    return passesUnderscores(route)
+      ? { kind: "client", how: "passed through (underscores_in_headers on)", at }
+      : { kind: "removed", at };
+  }
+  const header = forwardedHeader(route, name);
+  const where = headerLocation(route, header);
+  const located = { file: where.file, line: where.line };
+  switch (header.source) {
+    case "removed":
+      return { kind: "removed", at: located };
+    case "client":
+      return {
+        kind: "client",
+        how: "passed through (nginx forwards the request headers it does not set)",
+        at: located,
+      };
+    case "default":
+      return { kind: "proxy", value: header.value, at: located };
+    case "set": {
+      const sources = variables.clientSources(header.value);
+      if (sources.length > 0)
+        return { kind: "client", how: `copied from ${sources.join(", ")}`, at: located };
+      const scheme =
+        header.value === "$scheme"
+          ? traffic === "tls"
+            ? "https"
+            : "http"
+          : header.value === "https" || header.value === "http"
+            ? header.value
+            : undefined;
+      return { kind: "proxy", value: header.value, ...(scheme ? { scheme } : {}), at: located };
+    }
+  }
+}
+
+function hostRewrite(route: NginxRoute): AppRoute["hostRewrite"] {
+  const host = forwardedHeader(route, "Host");
+  const where = headerLocation(route, host);
+  const at = { file: where.file, line: where.line };
+  if (host.source === "default")
+    return { value: `${host.value} (${route.pass.upstream})`, host: route.pass.upstream, at };
+  if (host.source === "set" && !/\$(host|http_host|server_name)\b/.test(host.value))
+    return { value: host.value, ...(host.value.includes("$") ? {} : { host: host.value }), at };
+  return undefined;
+}
+
+function toRoute(route: NginxRoute, variables: VariableIndex, catchAll: boolean): AppRoute {
+  const rewrite = hostRewrite(route);
+  return {
+    proxy: "nginx",
+    label: describeRoute(route),
+    at: { file: route.file, line: route.line },
+    traffic: trafficOf(route.server),
+    plainPaths: pathsOf(route.location),
+    hosts: route.server.names.filter((name) => name !== "_" && name !== "" && !name.startsWith("~")),
+    catchAll,
+    header: (name, traffic) => headerFate(route, variables, name, traffic),
+    ...(rewrite ? { hostRewrite: rewrite } : {}),
+    sendsHsts: responseHeaders(route.scope).some((h) => h.name.toLowerCase() === "strict-transport-security"),
+  };
+}
+
+/** Plain-HTTP servers that answer with a redirect to https (in the server block or in `location /`). */
+function plainRedirects(servers: ServerBlock[]): NginxDirective[] {
+  return servers
+    .filter((server) => trafficOf(server).includes("plain"))
+    .flatMap((server) => {
+      const atServer = serverReturns(server);
+      if (atServer) return redirectsToHttps(atServer) ? [atServer] : [];
+      const root = children(server.directive).find(
+        (child) => child.name === "location" && /^(\^~ )?\/$/.test(child.args.join(" ")),
+      );
+      const inRoot = root && children(root).find((child) => child.name === "return");
+      return inRoot && redirectsToHttps(inRoot) ? [inRoot] : [];
+    });
+}
+
+export function nginxView(config: NginxConfig): ProxyView {
+  const variables = variableIndex(config);
+  const servers = serverBlocks(config);
+  const defaults = new Set(defaultServers(servers).values());
+  const routes = appRoutes(config)
+    .filter((route) => !serverReturns(route.server))
+    .map((route) => toRoute(route, variables, defaults.has(route.server) && !guardsHost(route.server)));
+  return {
+    proxy: "nginx",
+    routes,
+    plainRedirects: plainRedirects(servers).map((d) => ({ file: d.file, line: d.line })),
+  };
+}

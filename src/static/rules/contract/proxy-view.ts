@@ -1,0 +1,86 @@
+/**
+ * One shape for every proxy, so each contract rule is written once: the routes by which requests
+ * reach the app, what the app receives as a header on each, and where plain HTTP is redirected.
+ * nginx-view.ts, caddy-view.ts and haproxy-view.ts build it with each parser's own query helpers.
+ */
+import type { ProxyKind } from "../../../clauses.js";
+import type { SourceLocation } from "../../../report/model.js";
+import type { AuditInput } from "../../rule.js";
+import { caddyView } from "./caddy-view.js";
+import { haproxyView } from "./haproxy-view.js";
+import { nginxView } from "./nginx-view.js";
+
+export type Traffic = "tls" | "plain";
+
+/** What the app receives as one request header, for one kind of traffic. */
+export type HeaderFate = { at: SourceLocation } & (
+  | {
+      kind: "proxy";
+      /** The value written, as in the config ("$scheme", "https", "{host}"). */
+      value: string;
+      /** "https" / "http" when the value is a scheme the proxy knows for this traffic. */
+      scheme?: "https" | "http";
+    }
+  | { kind: "removed" }
+  | {
+      kind: "client";
+      /** How the client's copy gets through, for messages: "passed through", "appended after"... */
+      how: string;
+      /** Set when the client's copy gets through only for some peers (e.g. Caddy's trusted_proxies). */
+      onlyWhen?: string;
+      /** The scheme the proxy writes itself when the client sent no copy. */
+      fallbackScheme?: "https" | "http";
+    }
+);
+
+export interface AppRoute {
+  proxy: ProxyKind;
+  /** "location / of the server on 127.0.0.1:443 (app.test)", for messages. */
+  label: string;
+  at: SourceLocation;
+  traffic: Traffic[];
+  /**
+   * The paths plain-HTTP requests reach the app on: "all", or the few a proxy lets through past its
+   * HTTPS redirect (health checks, ACME).
+   */
+  plainPaths: "all" | string[];
+  /** Host names this route answers for, as the proxy spells them ("app.test", "*.example.com"). */
+  hosts: string[];
+  /** Requests whose Host matches no name land here (a default server, a host-less site or frontend). */
+  catchAll: boolean;
+  header(name: string, traffic: Traffic): HeaderFate;
+  /** Set when the proxy sends another Host than the client's (nginx's $proxy_host, header_up Host ...). */
+  hostRewrite?: {
+    value: string;
+    /** The host Django then sees, when it is a literal (an upstream address or name). */
+    host?: string;
+    at: SourceLocation;
+  };
+  /** The proxy itself adds Strict-Transport-Security to responses of this route. */
+  sendsHsts: boolean;
+}
+
+export interface ProxyView {
+  proxy: ProxyKind;
+  routes: AppRoute[];
+  /** Plain-HTTP listeners that redirect requests to https before any reach the app. */
+  plainRedirects: SourceLocation[];
+}
+
+/** The views of every proxy config given. */
+export function proxyViews(input: AuditInput): ProxyView[] {
+  const views: ProxyView[] = [];
+  if (input.nginx) views.push(nginxView(input.nginx));
+  if (input.caddy) views.push(caddyView(input.caddy));
+  if (input.haproxy) views.push(haproxyView(input.haproxy));
+  return views;
+}
+
+export function trafficLabel(traffic: Traffic): string {
+  return traffic === "tls" ? "HTTPS" : "plain HTTP";
+}
+
+/** The header name as it reaches WSGI with underscores, e.g. X_Forwarded_Proto: some proxies pass it as a separate header. */
+export function underscoreSpelling(header: string): string {
+  return header.replace(/-/g, "_");
+}

@@ -1,0 +1,132 @@
+/** What every contract rule shares: it needs settings and a proxy, and asks how the scheme crosses over. */
+import type { SourceLocation } from "../../../report/model.js";
+import type { GunicornConfig } from "../../gunicorn/model.js";
+import type { DjangoSettings } from "../../python/settings-model.js";
+import type { RuleFinding, StaticRule, StaticRuleMeta } from "../../rule.js";
+import type { SchemeReader } from "./app-side.js";
+import {
+  proxyViews,
+  trafficLabel,
+  underscoreSpelling,
+  type AppRoute,
+  type HeaderFate,
+  type ProxyView,
+  type Traffic,
+} from "./proxy-view.js";
+
+export interface ContractInput {
+  settings: DjangoSettings;
+  views: ProxyView[];
+  gunicorn?: GunicornConfig;
+}
+
+/** A rule over both sides: nothing unless the settings and at least one proxy config were read. */
+export function contractRule(
+  meta: StaticRuleMeta,
+  check: (input: ContractInput) => RuleFinding[],
+): StaticRule {
+  return {
+    meta,
+    check(input) {
+      const views = proxyViews(input);
+      if (!input.settings || views.length === 0) return [];
+      const seen = new Set<string>();
+      const findings = check({
+        settings: input.settings,
+        views,
+        ...(input.gunicorn ? { gunicorn: input.gunicorn } : {}),
+      });
+      return findings.filter((f) => !seen.has(f.message) && seen.add(f.message));
+    },
+  };
+}
+
+export function finding(status: RuleFinding["status"], message: string, at: SourceLocation): RuleFinding {
+  return { status, message, location: { file: at.file, line: at.line } };
+}
+
+export function allRoutes(input: ContractInput): AppRoute[] {
+  return input.views.flatMap((view) => view.routes);
+}
+
+export function where(at: SourceLocation): string {
+  return `${at.file}:${at.line}`;
+}
+
+export interface ClientCopy {
+  route: AppRoute;
+  traffic: Traffic;
+  header: string;
+  fate: Extract<HeaderFate, { kind: "client" }>;
+  /** The copy arrives under the underscore spelling, which only gunicorn before 22 merges in. */
+  underscore: boolean;
+}
+
+/**
+ * Where a client's copy of `header` reaches the app. The underscore spelling is asked about only when
+ * the header itself is safe: WSGI servers that merge it put it next to the proxy's value.
+ */
+export function clientCopies(routes: AppRoute[], header: string, withUnderscore: boolean): ClientCopy[] {
+  return routes.flatMap((route) =>
+    route.traffic.flatMap((traffic): ClientCopy[] => {
+      const fate = route.header(header, traffic);
+      if (fate.kind === "client") return [{ route, traffic, header, fate, underscore: false }];
+      const spelled = underscoreSpelling(header);
+      const merged = withUnderscore && spelled !== header ? route.header(spelled, traffic) : undefined;
+      return merged?.kind === "client"
+        ? [{ route, traffic, header: spelled, fate: merged, underscore: true }]
+        : [];
+    }),
+  );
+}
+
+/** A client copy on plain HTTP claims https; on HTTPS it can only claim http, and an onlyWhen copy depends on the peer. */
+export function copyStatus(copy: ClientCopy): RuleFinding["status"] {
+  return copy.traffic === "plain" && !copy.fate.onlyWhen && !copy.underscore ? "fail" : "warn";
+}
+
+export function describeCopy(copy: ClientCopy): string {
+  const when = copy.fate.onlyWhen ? ` when ${copy.fate.onlyWhen}` : "";
+  const merge = copy.underscore
+    ? ` (gunicorn before 22 merges ${copy.header} into ${copy.header.replace(/_/g, "-")}, the client's copy first)`
+    : "";
+  return `${copy.header} is ${copy.fate.how}${when} on ${trafficLabel(copy.traffic)} through ${copy.route.label}${merge}`;
+}
+
+/** A value the proxy writes says https when it is the scheme, the literal, or an expression we cannot evaluate;
+ * a client's copy only when the proxy writes its own in its absence (the client can still spoof, another rule's concern). */
+function carriesHttps(fate: HeaderFate, secureValue: string): boolean {
+  if (fate.kind === "client") return fate.fallbackScheme === secureValue;
+  if (fate.kind !== "proxy") return false;
+  if (fate.scheme) return fate.scheme === secureValue;
+  return /[${%]/.test(fate.value) || fate.value === secureValue;
+}
+
+/** Why a reader does not learn "https" from the proxy on an HTTPS route; undefined when it does (or cannot be told). */
+export function schemeLost(reader: SchemeReader, route: AppRoute): string | undefined {
+  if (reader.kind === "unknown") return undefined;
+  if (reader.kind === "nobody") return "no header carries the scheme";
+  const fates = reader.headers.map((header) => ({ header, fate: route.header(header.name, "tls") }));
+  if (fates.some(({ header, fate }) => carriesHttps(fate, header.secureValue))) return undefined;
+  return fates
+    .map(({ header, fate }) => {
+      if (fate.kind === "removed") return `${header.name} is removed (${where(fate.at)})`;
+      if (fate.kind === "client")
+        return `${header.name} is only the client's (${fate.how}, ${where(fate.at)})`;
+      return `${header.name} is set to "${fate.value}", not "${header.secureValue}" (${where(fate.at)})`;
+    })
+    .join("; ");
+}
+
+/** HTTPS routes on which the reader never learns the request was https. */
+export function routesLosingScheme(
+  reader: SchemeReader,
+  routes: AppRoute[],
+): { route: AppRoute; why: string }[] {
+  return routes
+    .filter((route) => route.traffic.includes("tls"))
+    .flatMap((route) => {
+      const why = schemeLost(reader, route);
+      return why ? [{ route, why }] : [];
+    });
+}

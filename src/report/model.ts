@@ -37,6 +37,28 @@ export interface CheckResult {
   evidence: Exchange[];
   fix?: string;
   location?: SourceLocation;
+  /** The target this result is about, set when one report covers several targets (fleet scans, merge). */
+  target?: string;
+  /** Set by a config file suppression; an active one keeps the result out of the exit code. */
+  suppression?: Suppression;
+}
+
+export interface Suppression {
+  reason: string;
+  /** ISO date (YYYY-MM-DD) after which the suppression no longer applies. */
+  expires?: string;
+  /** True once `expires` has passed: the result counts again and the stale suppression is reported. */
+  expired: boolean;
+}
+
+/** One target of a report that covers several. */
+export interface TargetSummary {
+  target: string;
+  command: Report["command"];
+  proxy?: string;
+  requests?: number;
+  durationMs?: number;
+  couldNotRun?: string;
 }
 
 export interface Report {
@@ -50,6 +72,10 @@ export interface Report {
   /** Requests sent, for scans. */
   requests?: number;
   durationMs?: number;
+  /** Why nothing could be scanned: the target never answered. */
+  couldNotRun?: string;
+  /** Set when the report covers several targets; each check then names its `target`. */
+  targets?: TargetSummary[];
 }
 
 export type FailOn = "fail" | "warn";
@@ -61,8 +87,12 @@ export const EXIT = {
   couldNotRun: 3,
 } as const;
 
+export function isSuppressed(check: CheckResult): boolean {
+  return check.suppression !== undefined && !check.suppression.expired;
+}
+
 export function exitCodeFor(report: Report, failOn: FailOn): number {
-  const statuses = report.checks.map((c) => c.status);
+  const statuses = report.checks.filter((c) => !isSuppressed(c)).map((c) => c.status);
   if (statuses.includes("fail")) return EXIT.findings;
   if (failOn === "warn" && statuses.includes("warn")) return EXIT.findings;
   return EXIT.ok;

@@ -1,6 +1,7 @@
 import type { ProxyKind } from "../clauses.js";
 import type { HeaderList } from "../report/model.js";
 import type { ConnectMapping } from "../transport/mapping.js";
+import type { ProxyProtocolListener } from "./collect-links.js";
 import { DEFAULT_PROBE_PATH } from "./probe-answer.js";
 
 export interface ScanOptions {
@@ -21,7 +22,14 @@ export interface ScanOptions {
   probeToken?: string;
   probePath: string;
   concurrency: number;
+  /** A listener on the target's host that expects PROXY protocol headers (--proxy-protocol-port). */
+  proxyProtocolListener?: ProxyProtocolListener;
+  /** Admits every request; scans of many targets share one to bound the load on each host. */
+  requestGate?: RequestGate;
 }
+
+/** Runs `send` when the host of `url` may take another request. */
+export type RequestGate = <T>(url: URL, send: () => Promise<T>) => Promise<T>;
 
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   mappings: [],

@@ -3,6 +3,7 @@ import type { HeaderList } from "../report/model.js";
 import { send, type TransportOptions, type WireRequest } from "../transport/send.js";
 import { VERSION } from "../version.js";
 import type { Captured } from "./evidence.js";
+import type { RequestGate } from "./options.js";
 
 export interface ProbeSpec {
   label: string;
@@ -15,6 +16,10 @@ export interface ProbeSpec {
   servername?: string;
   cookie?: string;
   form?: Record<string, string>;
+  /** Written on the connection before the request: a PROXY protocol header. */
+  preface?: Buffer;
+  /** Transport settings for this probe alone, e.g. a client certificate. */
+  transport?: Partial<TransportOptions>;
 }
 
 /** Host header value for a URL as a browser would send it. */
@@ -31,6 +36,7 @@ export class ProbeClient {
     private readonly transport: TransportOptions,
     private readonly userHeaders: HeaderList,
     private readonly concurrency: number,
+    private readonly gate?: RequestGate,
   ) {}
 
   async probe(spec: ProbeSpec): Promise<Captured> {
@@ -51,8 +57,10 @@ export class ProbeClient {
       requestTarget: spec.requestTarget,
       servername: spec.servername,
       body,
+      preface: spec.preface,
     };
-    const result = await this.withSlot(() => send(request, this.transport));
+    const sendNow = () => send(request, { ...this.transport, ...spec.transport });
+    const result = await this.withSlot(() => (this.gate ? this.gate(request.url, sendNow) : sendNow()));
     this.count += 1;
     const captured: Captured = {
       label: spec.label,

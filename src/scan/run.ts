@@ -62,10 +62,11 @@ export function detectProxy(evidence: ScanEvidence): ProxyKind | undefined {
 }
 
 export function judge(evidence: ScanEvidence, proxy: ProxyKind | undefined): CheckResult[] {
-  return LIVE_CHECKS.map((check) => {
+  const applicable = LIVE_CHECKS.filter((check) => check.appliesTo?.(evidence) ?? true);
+  return applicable.map((check) => {
     const judgement = check.judge(evidence);
     const result: CheckResult = {
-      id: check.clause,
+      id: check.id ?? check.clause,
       clause: check.clause,
       status: judgement.status,
       severity: check.severity,
@@ -100,6 +101,7 @@ export async function runScan(target: URL, options: ScanOptions): Promise<ScanOu
     },
     options.headers,
     options.concurrency,
+    options.requestGate,
   );
   const evidence = await collectEvidence(target, options, client);
   const proxy = options.proxy ?? detectProxy(evidence);

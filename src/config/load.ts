@@ -1,0 +1,85 @@
+/** Finds, reads and validates proxytrust.config.json; every problem is one line naming the key path. */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type { z } from "zod";
+import { CONFIG_FILE_NAME, configSchema, type ProxytrustConfig } from "./schema.js";
+
+/** A config file that cannot be used; the message is one line, prefixed with the file. */
+export class ConfigError extends Error {}
+
+export interface LoadedConfig {
+  config: ProxytrustConfig;
+  file: string;
+  /** Relative paths in the file (cacert) are relative to this directory. */
+  dir: string;
+}
+
+/** The nearest proxytrust.config.json in `startDir` or a directory above it. */
+export function findConfigFile(startDir: string): string | undefined {
+  for (let dir = resolve(startDir); ; dir = dirname(dir)) {
+    const candidate = join(dir, CONFIG_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** `targets[2].url`, from zod's path segments. */
+export function keyPath(path: readonly PropertyKey[]): string {
+  let text = "";
+  for (const segment of path) {
+    if (typeof segment === "number") text += `[${segment}]`;
+    else text += text ? `.${String(segment)}` : String(segment);
+  }
+  return text || "(top level)";
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const [first] = issues;
+  if (!first) return "invalid";
+  const more =
+    issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
+  return `${keyPath(first.path)}: ${first.message}${more}`;
+}
+
+/** JSON.parse's message, on one line, with a line and column where it names a character position. */
+function describeJsonError(text: string, err: Error): string {
+  const reason = err.message
+    .replace(/ in JSON at position \d+.*$/s, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  const position = /at position (\d+)/.exec(err.message);
+  if (!position) return `not valid JSON: ${reason}`;
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return `not valid JSON at line ${line}, column ${column}: ${reason}`;
+}
+
+export function parseConfig(text: string, file: string): ProxytrustConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${file}: ${describeJsonError(text, err as Error)}`);
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(`${file}: ${describeIssues(result.error.issues)}`);
+  return result.data;
+}
+
+export function loadConfig(file: string): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(`${file}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
+  }
+  return { config: parseConfig(text, file), file, dir: dirname(resolve(file)) };
+}
+
+/** `--config FILE` when given, else the nearest proxytrust.config.json, else none. */
+export function resolveConfig(explicitFile: string | undefined, cwd: string): LoadedConfig | undefined {
+  const file = explicitFile ?? findConfigFile(cwd);
+  return file === undefined ? undefined : loadConfig(file);
+}

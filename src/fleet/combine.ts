@@ -1,0 +1,59 @@
+/**
+ * Reports of many targets joined into one report, so every output format works over a fleet: each
+ * check names its target, and `targets` lists what was scanned. Combined reports combine again.
+ */
+import { VERSION } from "../version.js";
+import type { CheckResult, Report, TargetSummary } from "../report/model.js";
+
+function summaryOf(report: Report): TargetSummary {
+  return {
+    target: report.target,
+    command: report.command,
+    ...(report.proxy !== undefined ? { proxy: report.proxy } : {}),
+    ...(report.requests !== undefined ? { requests: report.requests } : {}),
+    ...(report.durationMs !== undefined ? { durationMs: report.durationMs } : {}),
+    ...(report.couldNotRun !== undefined ? { couldNotRun: report.couldNotRun } : {}),
+  };
+}
+
+/** The report's checks with their target named, and what it covered. */
+export function targetParts(report: Report): { targets: TargetSummary[]; checks: CheckResult[] } {
+  if (report.targets) return { targets: report.targets, checks: report.checks };
+  return {
+    targets: [summaryOf(report)],
+    checks: report.checks.map((check) => ({ ...check, target: check.target ?? report.target })),
+  };
+}
+
+/** One report over all `parts`; `durationMs` is the wall time when known (a fleet scan), else the sum. */
+export function combineReports(parts: readonly Report[], durationMs?: number): Report {
+  const targets: TargetSummary[] = [];
+  const checks: CheckResult[] = [];
+  for (const part of parts) {
+    const split = targetParts(part);
+    targets.push(...split.targets);
+    checks.push(...split.checks);
+  }
+  const sum = (values: (number | undefined)[]) => values.reduce<number>((total, v) => total + (v ?? 0), 0);
+  const requests = targets.some((t) => t.requests !== undefined)
+    ? sum(targets.map((t) => t.requests))
+    : undefined;
+  const unreachable = targets.filter((t) => t.couldNotRun !== undefined).length;
+  return {
+    tool: "proxytrust",
+    version: VERSION,
+    // A merge of scans and audits keeps the first input's command; each target records its own.
+    command: parts[0]?.command ?? "scan",
+    target: `${targets.length} target${targets.length === 1 ? "" : "s"}${unreachable ? ` (${unreachable} could not be scanned)` : ""}`,
+    checks,
+    ...(requests !== undefined ? { requests } : {}),
+    durationMs: durationMs ?? sum(targets.map((t) => t.durationMs)),
+    targets,
+  };
+}
+
+/** True when the report covers targets and none of them could be scanned. */
+export function nothingScanned(report: Report): boolean {
+  const targets = report.targets ?? [summaryOf(report)];
+  return targets.length > 0 && targets.every((t) => t.couldNotRun !== undefined);
+}

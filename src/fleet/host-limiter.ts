@@ -1,0 +1,70 @@
+/**
+ * Per-host politeness for scans of many targets: every request to a host, from whichever scan,
+ * passes through that host's one limiter, which admits at most `perHost` at a time and starts
+ * them at least `delayMs` apart.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { RequestGate } from "../scan/options.js";
+
+export interface PolitenessLimits {
+  /** Requests in flight to one host at most. */
+  perHost: number;
+  /** Milliseconds between the starts of two requests to one host. */
+  delayMs: number;
+}
+
+class HostLimiter {
+  running = 0;
+  /** Earliest time the next request may start (performance.now() clock). */
+  nextStart = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limits: PolitenessLimits) {}
+
+  get idle(): boolean {
+    return this.running === 0 && this.waiting.length === 0 && performance.now() >= this.nextStart;
+  }
+
+  async run<T>(send: () => Promise<T>): Promise<T> {
+    // A finishing request hands its slot straight to the first waiter, so newcomers cannot overtake.
+    if (this.running >= this.limits.perHost) await new Promise<void>((admit) => this.waiting.push(admit));
+    else this.running += 1;
+    try {
+      const now = performance.now();
+      const start = Math.max(now, this.nextStart);
+      this.nextStart = start + this.limits.delayMs;
+      if (start > now) await sleep(start - now);
+      return await send();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running -= 1;
+    }
+  }
+}
+
+/** One limiter per host name, created on first use and dropped when idle so memory stays flat. */
+export class HostLimiterPool {
+  private readonly limiters = new Map<string, HostLimiter>();
+
+  constructor(private readonly limits: PolitenessLimits) {}
+
+  /** Number of hosts with a limiter right now (for tests and the benchmark). */
+  get size(): number {
+    return this.limiters.size;
+  }
+
+  readonly gate: RequestGate = async (url, send) => {
+    const host = url.hostname.toLowerCase();
+    let limiter = this.limiters.get(host);
+    if (!limiter) {
+      limiter = new HostLimiter(this.limits);
+      this.limiters.set(host, limiter);
+    }
+    try {
+      return await limiter.run(send);
+    } finally {
+      if (limiter.idle) this.limiters.delete(host);
+    }
+  };
+}

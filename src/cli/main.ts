@@ -7,6 +7,7 @@ import { VERSION } from "../version.js";
 import { UsageError } from "./common.js";
 import { auditCommand } from "./audit-command.js";
 import { explainCommand } from "./explain-command.js";
+import { initCommand } from "./init-command.js";
 import { probeCommand } from "./probe-command.js";
 import { scanCommand } from "./scan-command.js";
 
@@ -21,7 +22,7 @@ function program(): Command {
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput(output);
-  for (const sub of [scanCommand(), auditCommand(), explainCommand(), probeCommand()])
+  for (const sub of [scanCommand(), auditCommand(), explainCommand(), probeCommand(), initCommand()])
     root.addCommand(sub.exitOverride().configureOutput(output));
   return root;
 }

@@ -12,7 +12,7 @@ export interface CsrfForm {
 function attributes(tag: string): Map<string, string> {
   const attrs = new Map<string, string>();
   const re = /([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
-  for (const m of tag.replace(/^<\s*\w+/, "").matchAll(re)) {
+  for (const m of tag.replace(/^<\/?\s*\w+/, "").matchAll(re)) {
     const name = (m[1] as string).toLowerCase();
     if (!attrs.has(name)) attrs.set(name, decodeEntities(m[2] ?? m[3] ?? m[4] ?? ""));
   }
@@ -28,19 +28,31 @@ function decodeEntities(value: string): string {
     .replace(/&gt;/g, ">");
 }
 
-/** POST forms carrying Django's csrfmiddlewaretoken field, in page order. */
+/** Tag attributes longer than this are not Django's forms; the bound keeps the scan linear. */
+const TAG = /<(\/?)(form|input|title)\b([^<>]{0,2000})>/gi;
+
+/** POST forms carrying Django's csrfmiddlewaretoken field, in page order: one linear pass over the tags. */
 export function csrfForms(html: string): CsrfForm[] {
   const forms: CsrfForm[] = [];
-  for (const m of html.matchAll(/<form\b[^>]*>([\s\S]*?)<\/form\s*>/gi)) {
-    const formTag = /^<form\b[^>]*>/i.exec(m[0])?.[0] ?? "";
-    const formAttrs = attributes(formTag);
-    if ((formAttrs.get("method") ?? "get").toLowerCase() !== "post") continue;
-    for (const input of (m[1] ?? "").matchAll(/<input\b[^>]*>/gi)) {
-      const attrs = attributes(input[0]);
-      if (attrs.get("name") === "csrfmiddlewaretoken" && attrs.get("value")) {
-        const action = formAttrs.get("action");
-        forms.push({ token: attrs.get("value") as string, action: action === "" ? undefined : action });
-        break;
+  let open: { post: boolean; action?: string; found: boolean } | undefined;
+  for (const [tag, closing, name] of html.matchAll(TAG)) {
+    const kind = (name as string).toLowerCase();
+    if (kind === "form") {
+      const attrs = attributes(tag);
+      const action = attrs.get("action");
+      open = closing
+        ? undefined
+        : {
+            post: (attrs.get("method") ?? "get").toLowerCase() === "post",
+            action: action === "" ? undefined : action,
+            found: false,
+          };
+    } else if (kind === "input" && open?.post && !open.found) {
+      const attrs = attributes(tag);
+      const token = attrs.get("value");
+      if (attrs.get("name") === "csrfmiddlewaretoken" && token) {
+        open.found = true;
+        forms.push({ token, action: open.action });
       }
     }
   }
@@ -49,5 +61,9 @@ export function csrfForms(html: string): CsrfForm[] {
 
 /** The <title> text, to tell the app's page from a proxy's default page. */
 export function pageTitle(html: string): string | undefined {
-  return /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1]?.trim();
+  const start = /<title\b[^<>]{0,2000}>/i.exec(html);
+  if (!start) return undefined;
+  const from = start.index + start[0].length;
+  const end = html.slice(from).search(/<\/title\s*>/i);
+  return end === -1 ? undefined : html.slice(from, from + end).trim();
 }

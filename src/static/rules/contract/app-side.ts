@@ -137,8 +137,9 @@ export function schemeReaders(
         },
       ];
     }
-    // Malformed values are django-proxy-ssl-header-shape's business; unknown ones cannot be judged.
-    return value.kind === "unknown" ? [{ kind: "unknown", who: c.label, at }] : [];
+    // Malformed values are django-proxy-ssl-header-shape's business; an env variable without a default is
+    // the deployer's to set (no verdict), anything else unknown cannot be judged.
+    return value.kind === "unknown" && !c.env ? [{ kind: "unknown", who: c.label, at }] : [];
   });
 }
 

@@ -108,7 +108,7 @@ function headerFate(
       };
     } else if (action === "set-header" || fate.kind === "removed") {
       const scheme = schemeOf(value, traffic);
-      fate = /%\[(req\.)?hdr\(/i.test(value)
+      fate = /%\[(req\.)?hdr\((?!host\))/i.test(value)
         ? { kind: "client", how: `copied from a request header (${value})`, at }
         : { kind: "proxy", value, ...(scheme ? { scheme } : {}), at };
     }

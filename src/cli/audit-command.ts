@@ -1,14 +1,17 @@
 /** `proxytrust audit`: Django settings and proxy configs, read statically, checked against each other. */
 import { Command, Option } from "commander";
-import { EXIT, exitCodeFor, type FailOn } from "../report/model.js";
+import { EXIT, exitCodeFor } from "../report/model.js";
 import { runAudit, type AuditFiles } from "../static/audit.js";
-import { printReport, UsageError, type OutputFormat } from "./common.js";
+import {
+  checkOutputOptions,
+  formatOption,
+  outputOption,
+  printReport,
+  UsageError,
+  type OutputFlags,
+} from "./common.js";
 
-interface AuditFlags extends AuditFiles {
-  format: OutputFormat;
-  failOn: FailOn;
-  verbose: boolean;
-}
+interface AuditFlags extends AuditFiles, OutputFlags {}
 
 export function auditCommand(): Command {
   return new Command("audit")
@@ -20,7 +23,9 @@ export function auditCommand(): Command {
     .option("--caddy <file>", "the Caddyfile")
     .option("--haproxy <file>", "haproxy.cfg")
     .option("--gunicorn <file>", "gunicorn.conf.py")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(formatOption())
+    .addOption(outputOption())
+    .hook("preAction", checkOutputOptions)
     .addOption(
       new Option("--fail-on <status>", "lowest status that makes the exit code 1")
         .choices(["fail", "warn"])
@@ -46,7 +51,7 @@ export function auditCommand(): Command {
         process.exitCode = EXIT.couldNotRun;
         return;
       }
-      printReport(report, flags.format, flags.verbose);
+      printReport(report, flags);
       process.exitCode = exitCodeFor(report, flags.failOn);
     });
 }

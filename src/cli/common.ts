@@ -1,9 +1,24 @@
-import { InvalidArgumentError } from "commander";
+import { existsSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { formatHtml } from "../report/format-html.js";
 import { formatJson } from "../report/format-json.js";
+import { formatJunit } from "../report/format-junit.js";
+import { formatSarif } from "../report/format-sarif.js";
 import { formatText } from "../report/format-text.js";
-import type { Report } from "../report/model.js";
+import type { FailOn, Report, SourceLocation } from "../report/model.js";
 
-export type OutputFormat = "text" | "json";
+export const OUTPUT_FORMATS = ["text", "json", "sarif", "junit", "html"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** The file name ending each format gets when several are written at once (`--output BASE`). */
+export const FORMAT_EXTENSIONS: Record<OutputFormat, string> = {
+  text: ".txt",
+  json: ".json",
+  sarif: ".sarif",
+  junit: ".junit.xml",
+  html: ".html",
+};
 
 /** A mistake in the command line: one line on stderr, exit 2. */
 export class UsageError extends Error {}
@@ -19,7 +34,119 @@ export function parseSeconds(raw: string): number {
   return n;
 }
 
-export function printReport(report: Report, format: OutputFormat, verbose: boolean): void {
-  const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-  process.stdout.write(format === "json" ? formatJson(report) : formatText(report, { colour, verbose }));
+export function parseFormats(raw: string): OutputFormat[] {
+  const names = raw.split(",").map((name) => name.trim());
+  for (const name of names)
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(name))
+      throw new InvalidArgumentError(`'${name}' is not one of ${OUTPUT_FORMATS.join(", ")}`);
+  if (new Set(names).size !== names.length) throw new InvalidArgumentError("a format is named twice");
+  return names as OutputFormat[];
+}
+
+/** `FILE[:LINE]`, an existing file: where SARIF shows live findings. */
+export function parseSarifLocation(raw: string): SourceLocation {
+  const match = /^(.*?)(?::(\d+))?$/.exec(raw)!;
+  const file = match[1]!;
+  if (!file || !existsSync(file) || !statSync(file).isFile())
+    throw new InvalidArgumentError(
+      `'${file}' is not a file (expected FILE or FILE:LINE, e.g. deploy/nginx.conf:12)`,
+    );
+  return { file, line: match[2] ? Number(match[2]) : 1 };
+}
+
+export function formatOption(): Option {
+  return new Option(
+    "--format <formats>",
+    `${OUTPUT_FORMATS.join(", ")}; several, comma-separated, need --output`,
+  )
+    .argParser(parseFormats)
+    .default(["text"], "text");
+}
+
+export function outputOption(): Option {
+  return new Option(
+    "--output <file>",
+    "write the report to FILE instead of stdout; with several formats FILE is a base name (FILE.txt, FILE.sarif, ...)",
+  );
+}
+
+export function sarifLocationOption(): Option {
+  return new Option(
+    "--sarif-location <file[:line]>",
+    "a file in the repository on which SARIF shows live findings (default: a path named after the URL)",
+  ).argParser(parseSarifLocation);
+}
+
+export interface OutputFlags {
+  format: OutputFormat[];
+  output?: string;
+  sarifLocation?: SourceLocation;
+  failOn: FailOn;
+  verbose: boolean;
+}
+
+/** A preAction hook: output mistakes are reported before anything is scanned or read. */
+export function checkOutputOptions(command: Command): void {
+  const { format, output } = command.opts<OutputFlags>();
+  if (format.length > 1 && output === undefined)
+    throw new UsageError(`--format ${format.join(",")}: several formats need --output BASE`);
+  if (output !== undefined) {
+    const dir = dirname(resolve(output));
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new UsageError(`--output ${output}: no such directory ${dir}`);
+  }
+}
+
+/** Where each format goes: stdout (undefined) for a single format without --output. */
+export function outputFiles(
+  flags: Pick<OutputFlags, "format" | "output">,
+): [OutputFormat, string | undefined][] {
+  if (flags.output === undefined) return flags.format.map((f) => [f, undefined]);
+  if (flags.format.length === 1) return [[flags.format[0]!, flags.output]];
+  return flags.format.map((f) => [f, `${flags.output}${FORMAT_EXTENSIONS[f]}`]);
+}
+
+function render(
+  report: Report,
+  format: OutputFormat,
+  flags: OutputFlags,
+  toTerminal: boolean,
+  couldNotRun?: string,
+): string {
+  switch (format) {
+    case "text":
+      return formatText(report, { colour: toTerminal && !process.env.NO_COLOR, verbose: flags.verbose });
+    case "json":
+      return formatJson(report);
+    case "sarif":
+      return formatSarif(report, { cwd: process.cwd(), liveLocation: flags.sarifLocation, couldNotRun });
+    case "junit":
+      return formatJunit(report, { failOn: flags.failOn });
+    case "html":
+      return formatHtml(report);
+  }
+}
+
+/**
+ * Writes the report in every format asked for. When the run could not finish, the text report is
+ * left out (stderr already says why) and the machine-readable ones are still written for CI.
+ */
+export function printReport(report: Report, flags: OutputFlags, couldNotRun?: string): void {
+  const written: string[] = [];
+  for (const [format, file] of outputFiles(flags)) {
+    if (couldNotRun && format === "text") continue;
+    if (file === undefined) {
+      process.stdout.write(render(report, format, flags, Boolean(process.stdout.isTTY), couldNotRun));
+      continue;
+    }
+    try {
+      writeFileSync(file, render(report, format, flags, false, couldNotRun));
+    } catch (err) {
+      throw new UsageError(
+        `--output ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
+    }
+    written.push(file);
+  }
+  if (written.length) process.stderr.write(`proxytrust: wrote ${written.join(", ")}\n`);
 }

@@ -3,14 +3,24 @@ import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { PROXY_KINDS, type ProxyKind } from "../clauses.js";
 import type { HeaderList } from "../report/model.js";
-import { EXIT, exitCodeFor, type FailOn } from "../report/model.js";
+import { EXIT, exitCodeFor } from "../report/model.js";
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from "../scan/options.js";
 import { DEFAULT_PROBE_PATH } from "../scan/probe-answer.js";
 import { runScan } from "../scan/run.js";
 import { parseConnectTo, parseResolve } from "../transport/mapping.js";
-import { printReport, UsageError, collect, parseSeconds, type OutputFormat } from "./common.js";
+import {
+  checkOutputOptions,
+  collect,
+  formatOption,
+  outputOption,
+  parseSeconds,
+  printReport,
+  sarifLocationOption,
+  UsageError,
+  type OutputFlags,
+} from "./common.js";
 
-interface ScanFlags {
+interface ScanFlags extends OutputFlags {
   resolve: string[];
   connectTo: string[];
   cacert?: string;
@@ -26,9 +36,6 @@ interface ScanFlags {
   proxy?: ProxyKind;
   probeToken?: string;
   probePath: string;
-  format: OutputFormat;
-  failOn: FailOn;
-  verbose: boolean;
 }
 
 export function parseTarget(raw: string): URL {
@@ -137,7 +144,10 @@ export function scanCommand(): Command {
       ),
     )
     .option("--probe-path <path>", "where the probe middleware answers", DEFAULT_PROBE_PATH)
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(formatOption())
+    .addOption(outputOption())
+    .addOption(sarifLocationOption())
+    .hook("preAction", checkOutputOptions)
     .addOption(
       new Option("--fail-on <status>", "lowest status that makes the exit code 1")
         .choices(["fail", "warn"])
@@ -150,11 +160,11 @@ export function scanCommand(): Command {
       const { report, couldNotRun } = await runScan(target, options);
       if (couldNotRun) {
         process.stderr.write(`proxytrust: scan could not run: ${couldNotRun}\n`);
-        if (flags.format === "json") printReport(report, flags.format, flags.verbose);
+        printReport(report, flags, couldNotRun);
         process.exitCode = EXIT.couldNotRun;
         return;
       }
-      printReport(report, flags.format, flags.verbose);
+      printReport(report, flags);
       process.exitCode = exitCodeFor(report, flags.failOn);
     });
 }

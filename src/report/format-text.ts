@@ -21,15 +21,27 @@ function indent(text: string, prefix: string): string {
     .join("\n");
 }
 
-export function formatExchange(x: Exchange): string {
-  const lines = [`# ${x.label}`, `> ${x.request.method} ${x.request.url}`];
-  for (const [name, value] of x.request.headers) lines.push(`> ${name}: ${value}`);
+/** The request as sent: request line, headers, and the body with the CSRF token elided. */
+export function requestLines(x: Exchange): string[] {
+  const lines = [`${x.request.method} ${x.request.url}`];
+  for (const [name, value] of x.request.headers) lines.push(`${name}: ${value}`);
   if (x.request.body)
-    lines.push(`> (body) ${x.request.body.replace(/csrfmiddlewaretoken=[^&]+/, "csrfmiddlewaretoken=…")}`);
-  if (x.response) {
-    lines.push(`< ${x.response.status}`);
-    for (const [name, value] of x.response.headers) lines.push(`< ${name}: ${value}`);
-  }
+    lines.push(`(body) ${x.request.body.replace(/csrfmiddlewaretoken=[^&]+/, "csrfmiddlewaretoken=…")}`);
+  return lines;
+}
+
+/** The status and the headers that matter; empty when no response came. */
+export function responseLines(x: Exchange): string[] {
+  if (!x.response) return [];
+  return [`${x.response.status}`, ...x.response.headers.map(([name, value]) => `${name}: ${value}`)];
+}
+
+export function formatExchange(x: Exchange): string {
+  const lines = [
+    `# ${x.label}`,
+    ...requestLines(x).map((line) => `> ${line}`),
+    ...responseLines(x).map((line) => `< ${line}`),
+  ];
   if (x.error) lines.push(`! ${x.error}`);
   if (x.belief) lines.push(`= ${x.belief}`);
   return lines.join("\n");

@@ -1,0 +1,184 @@
+/**
+ * SARIF 2.1.0 for GitHub code scanning and other SARIF viewers (docs/reports.md).
+ *
+ * GitHub rejects a whole upload when any result lacks a physical location, or when an artifact
+ * URI is absolute with a scheme other than file:; live findings are therefore placed on the file
+ * the user names (--sarif-location), else on a relative path derived from the scanned URL.
+ */
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { clause, fixFor, PROXY_KINDS, type ProxyKind } from "../clauses.js";
+import { formatExchange } from "./format-text.js";
+import type { CheckResult, Report, Severity, SourceLocation } from "./model.js";
+import { repoPath } from "./source-root.js";
+
+export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/** GitHub's scale: over 9 critical, 7 to 8.9 high, 4 to 6.9 medium, below 4 low. */
+export const SECURITY_SEVERITY: Record<Severity, string> = {
+  high: "8.0",
+  medium: "5.0",
+  low: "3.0",
+  info: "1.0",
+};
+
+const DEFAULT_LEVEL: Record<Severity, "error" | "warning" | "note"> = {
+  high: "error",
+  medium: "warning",
+  low: "note",
+  info: "note",
+};
+
+/** GitHub shows at most this many characters of a rule description. */
+const DESCRIPTION_LIMIT = 1024;
+
+export interface SarifOptions {
+  /** Directory that relative report paths are relative to (the audit's working directory). */
+  cwd: string;
+  /** Where live findings are shown (--sarif-location FILE[:LINE]). */
+  liveLocation?: SourceLocation;
+  /** Why the run could not finish: recorded as an unsuccessful invocation. */
+  couldNotRun?: string;
+}
+
+type Json = Record<string, unknown>;
+
+function truncate(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+}
+
+function proxyOf(report: Report): ProxyKind | undefined {
+  return PROXY_KINDS.find((kind) => kind === report.proxy);
+}
+
+/** A code block fenced with more backticks than the text contains in a row. */
+function markdownBlock(text: string): string {
+  const longestRun = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longestRun + 1);
+  return `${fence}\n${text}\n${fence}`;
+}
+
+function ruleFor(check: CheckResult, report: Report): Json {
+  const { contract, why } = clause(check.clause);
+  const fix = check.fix ?? fixFor(check.clause, proxyOf(report));
+  const tags = ["security", "proxytrust", check.clause, report.command === "scan" ? "live" : "static"];
+  return {
+    id: check.id,
+    shortDescription: { text: truncate(check.title, DESCRIPTION_LIMIT) },
+    fullDescription: { text: truncate(`${contract} ${why}`, DESCRIPTION_LIMIT) },
+    help: {
+      text: `${contract}\n\nWhy: ${why}\n\nFix:\n${fix}`,
+      markdown: `${contract}\n\n**Why:** ${why}\n\n**Fix**\n\n${markdownBlock(fix)}`,
+    },
+    defaultConfiguration: { level: DEFAULT_LEVEL[check.severity] },
+    properties: {
+      "security-severity": SECURITY_SEVERITY[check.severity],
+      precision: report.command === "scan" ? "high" : "medium",
+      tags: [...new Set(tags)],
+    },
+  };
+}
+
+function encodePath(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
+}
+
+function fileLocation(location: SourceLocation, cwd: string): Json {
+  const below = repoPath(location.file, cwd);
+  const artifactLocation = below
+    ? { uri: encodePath(below.path), uriBaseId: "%SRCROOT%" }
+    : { uri: pathToFileURL(resolve(cwd, location.file)).href };
+  const region: Json = { startLine: Math.max(1, location.line) };
+  if (location.column !== undefined) region.startColumn = Math.max(1, location.column);
+  return { physicalLocation: { artifactLocation, region } };
+}
+
+/** A relative path standing for the scanned URL, e.g. app.example.com_8443/admin/login. */
+export function urlArtifactPath(target: string): string {
+  const url = new URL(target);
+  const host = url.port ? `${url.hostname}_${url.port}` : url.hostname;
+  return [host, ...url.pathname.split("/").filter(Boolean)].map(encodeURIComponent).join("/");
+}
+
+function liveLocation(report: Report, options: SarifOptions): Json {
+  if (options.liveLocation) return fileLocation(options.liveLocation, options.cwd);
+  return {
+    physicalLocation: {
+      artifactLocation: {
+        uri: urlArtifactPath(report.target),
+        description: { text: `the scanned site ${report.target} (no file in the repository)` },
+      },
+      region: { startLine: 1 },
+    },
+  };
+}
+
+function resultFor(check: CheckResult, ruleIndex: number, report: Report, options: SarifOptions): Json {
+  const live = check.location === undefined;
+  return {
+    ruleId: check.id,
+    ruleIndex,
+    level: check.status === "fail" ? "error" : "warning",
+    message: { text: live ? `${report.target}: ${check.summary}` : check.summary },
+    locations: [live ? liveLocation(report, options) : fileLocation(check.location!, options.cwd)],
+    properties: {
+      status: check.status,
+      clause: check.clause,
+      ...(live ? { target: report.target } : {}),
+      ...(check.evidence.length ? { evidence: check.evidence.map(formatExchange) } : {}),
+    },
+  };
+}
+
+/**
+ * Results for fail and warn only; a check that could not decide (error) is a tool execution
+ * notification, not a finding about the code, so it never opens an alert but is not lost.
+ */
+export function buildSarif(report: Report, options: SarifOptions): Json {
+  const ruleIndex = new Map<string, number>();
+  const rules: Json[] = [];
+  for (const check of report.checks) {
+    if (ruleIndex.has(check.id)) continue;
+    ruleIndex.set(check.id, rules.length);
+    rules.push(ruleFor(check, report));
+  }
+  const results = report.checks
+    .filter((c) => c.status === "fail" || c.status === "warn")
+    .map((c) => resultFor(c, ruleIndex.get(c.id)!, report, options));
+  const notifications: Json[] = [
+    ...(options.couldNotRun ? [{ level: "error", message: { text: options.couldNotRun } }] : []),
+    ...report.checks
+      .filter((c) => c.status === "error")
+      .map((c) => ({
+        level: "error",
+        message: { text: `${c.id}: ${c.summary}` },
+        associatedRule: { id: c.id, index: ruleIndex.get(c.id)! },
+        ...(c.location ? { locations: [fileLocation(c.location, options.cwd)] } : {}),
+      })),
+  ];
+  const category = report.command === "scan" ? urlArtifactPath(report.target) : "audit";
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: { name: "proxytrust", semanticVersion: report.version, rules },
+        },
+        // One category per command and target, so a scan upload never replaces an audit upload.
+        automationDetails: { id: `proxytrust/${report.command}/${category}/` },
+        invocations: [
+          {
+            executionSuccessful: options.couldNotRun === undefined,
+            ...(notifications.length ? { toolExecutionNotifications: notifications } : {}),
+          },
+        ],
+        results,
+      },
+    ],
+  };
+}
+
+export function formatSarif(report: Report, options: SarifOptions): string {
+  return `${JSON.stringify(buildSarif(report, options), null, 2)}\n`;
+}

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { issueCertificates } from "./certs.js";
+import { issueCertificates, type Certificates } from "./certs.js";
 import { appDesign, settingsPath, startGunicorn, writeGunicornConfig } from "./django.js";
 import { freePort, randomStackAddresses } from "./ports.js";
 import { forgetTempDir, logTail, registerTempDir, type ManagedProcess } from "./processes.js";
@@ -38,6 +38,10 @@ export interface RunningStack {
   scanArgs: string[];
   /** The token the app's proxytrust probe middleware answers to (for --probe-token). */
   probeToken: string;
+  /** The address the proxy connects to gunicorn from; custom templates also use it for their load balancer. */
+  sourceAddress: string;
+  /** The extra ports and prepared values of a custom proxy template, by {{NAME}}. */
+  templateValues: Record<string, string>;
   /** The real files in use, for static audit. */
   files: { settings: string; proxyConfig: string; gunicornConfig: string };
   workDir: string;
@@ -45,8 +49,24 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
+/** A proxy configuration of its own instead of the variant's (stacks/links.ts). */
+export interface CustomProxy {
+  /** Under templates/, e.g. "links/nginx-proxy-protocol.conf". */
+  template: string;
+  /** More free ports on the proxy's address, each filling the {{NAME}} it is named for. */
+  ports?: readonly string[];
+  /** Writes more files the template names (client certificates, say) and returns their {{NAME}} values. */
+  prepare?: (workDir: string, certs: Certificates) => Promise<Record<string, string>>;
+}
+
+export interface StackOptions {
+  proxy: ProxyName;
+  variant: Variant;
+  custom?: CustomProxy;
+}
+
 /** Starts Django under gunicorn behind `proxy`, configured as `variant`, on a random loopback address. */
-export async function startStack(opts: { proxy: ProxyName; variant: Variant }): Promise<RunningStack> {
+export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const { proxy, variant } = opts;
   const workDir = await mkdtemp(join(tmpdir(), `proxytrust-${proxy}-${variant}-`));
   registerTempDir(workDir);
@@ -90,6 +110,9 @@ export async function startStack(opts: { proxy: ProxyName; variant: Variant }): 
       probeToken,
     });
     const env = { ...BASE_ENV, HOME: workDir };
+    const templateValues: Record<string, string> = {};
+    for (const name of opts.custom?.ports ?? []) templateValues[name] = String(await freePort(address));
+    Object.assign(templateValues, await opts.custom?.prepare?.(workDir, certs));
     const proxyServer = await prepareProxy({
       proxy,
       variant,
@@ -101,6 +124,8 @@ export async function startStack(opts: { proxy: ProxyName; variant: Variant }): 
       upstream,
       certs,
       env,
+      template: opts.custom?.template,
+      extraValues: templateValues,
     });
 
     const gunicorn = startGunicorn(gunicornConfig, workDir, env);
@@ -138,6 +163,8 @@ export async function startStack(opts: { proxy: ProxyName; variant: Variant }): 
       httpPort,
       caCertPath: certs.caCertPath,
       probeToken,
+      sourceAddress: addresses.proxySource,
+      templateValues,
       originUrl: upstream.kind === "tcp" ? `http://${upstream.host}:${upstream.port}` : "",
       healthPath: HEALTH_PATH,
       scanArgs: [

@@ -82,6 +82,10 @@ export interface ProxyOptions {
   upstream: Upstream;
   certs: Certificates;
   env: NodeJS.ProcessEnv;
+  /** A template under templates/ used instead of the variant's own, e.g. "links/nginx-mtls.conf". */
+  template?: string;
+  /** More {{NAME}} values for that template. */
+  extraValues?: Record<string, string>;
 }
 
 export interface PreparedProxy {
@@ -113,8 +117,9 @@ export async function prepareProxy(opts: ProxyOptions): Promise<PreparedProxy> {
       ? { UPSTREAM_ADDRESS: `${opts.upstream.host}:${opts.upstream.port}` }
       : { UPSTREAM_SOCKET: opts.upstream.path }),
     ...(await kind.prepare?.(opts.workDir, opts.certs)),
+    ...opts.extraValues,
   };
-  const template = await readFile(join(TEMPLATES_DIR, kind.template(opts.variant)), "utf8");
+  const template = await readFile(join(TEMPLATES_DIR, opts.template ?? kind.template(opts.variant)), "utf8");
   const configPath = join(opts.workDir, kind.configName);
   await writeFile(configPath, fillTemplate(template, values));
 

@@ -30,6 +30,7 @@ import {
   FOREIGN_HOST,
 } from "./spoof-headers.js";
 import type { ScanOptions } from "./options.js";
+import { collectProxyProtocol } from "./collect-links.js";
 
 export const DEFAULT_CSRF_PATHS = ["/admin/login/", "/accounts/login/", "/login/"];
 export const DEFAULT_HEALTH_PATHS = ["/healthz", "/health", "/health/", "/ht/"];
@@ -293,6 +294,7 @@ export async function collectEvidence(
     cookiePageResult,
     originEvidence,
     clientIpResults,
+    proxyProtocol,
   ] = await Promise.all([
     baselineFor("https"),
     baselineFor("http"),
@@ -306,6 +308,9 @@ export async function collectEvidence(
     cookiePage,
     options.origin ? collectOrigin(client, options.origin, site, pair) : Promise.resolve(undefined),
     Promise.all(clientIp),
+    options.proxyProtocolListener
+      ? collectProxyProtocol(client, site, options.proxyProtocolListener, options)
+      : Promise.resolve(undefined),
   ]);
 
   const cookieSources: ScanEvidence["cookieSources"] = [
@@ -333,6 +338,7 @@ export async function collectEvidence(
     origin: originEvidence,
     clientIp: clientIpResults,
     probeAsked: token !== undefined,
+    ...(proxyProtocol ? { proxyProtocol } : {}),
     requestCount: client.count,
   };
 }

@@ -3,6 +3,7 @@
  * pure function over it (retrieval and analysis are separate, as in the HTTP Observatory).
  */
 import type { HeaderList } from "../report/model.js";
+import type { ProxyProtocolEvidence } from "./link-evidence.js";
 
 export type Leg = "http" | "https";
 
@@ -121,5 +122,7 @@ export interface ScanEvidence {
   clientIp: ClientIpProbe[];
   /** Whether the probe middleware was asked (--probe-token). */
   probeAsked: boolean;
+  /** Only with --proxy-protocol-port. */
+  proxyProtocol?: ProxyProtocolEvidence;
   requestCount: number;
 }

@@ -6,8 +6,8 @@
  */
 import http from "node:http";
 import https from "node:https";
-import { isIP } from "node:net";
-import { checkServerIdentity } from "node:tls";
+import { connect as connectTcp, isIP } from "node:net";
+import { checkServerIdentity, connect as connectTls, type ConnectionOptions } from "node:tls";
 import type { HeaderList } from "../report/model.js";
 import { connectAddress, type ConnectMapping } from "./mapping.js";
 
@@ -22,6 +22,8 @@ export interface WireRequest {
   /** TLS server name; defaults to the URL's host name (never an IP literal, per RFC 6066). */
   servername?: string;
   body?: string;
+  /** Bytes written on the connection before anything else, TLS included: a PROXY protocol header. */
+  preface?: Buffer;
 }
 
 export interface TransportOptions {
@@ -29,6 +31,8 @@ export interface TransportOptions {
   timeoutMs: number;
   ca?: string | Buffer;
   insecure: boolean;
+  /** PEM certificate and key presented when a TLS server asks for a client certificate. */
+  clientCertificate?: { cert: string | Buffer; key: string | Buffer };
   /** Bytes of body kept; the rest is discarded and the connection closed. */
   maxBodyBytes: number;
   maxHeaderBytes: number;
@@ -125,16 +129,29 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
       agent: false,
       maxHeaderSize: opts.maxHeaderBytes,
     };
-    const request = isTls
-      ? https.request({
-          ...baseOptions,
-          servername: isIP(servername) ? undefined : servername,
-          ca: opts.ca,
-          rejectUnauthorized: !opts.insecure,
-          // Certificates are checked against the URL's name, not the address we connect to.
-          checkServerIdentity: (_host, cert) => checkServerIdentity(servername, cert),
-        })
-      : http.request(baseOptions);
+    const tls: ConnectionOptions = {
+      servername: isIP(servername) ? undefined : servername,
+      ca: opts.ca,
+      rejectUnauthorized: !opts.insecure,
+      // Certificates are checked against the URL's name, not the address we connect to.
+      checkServerIdentity: (_host, cert) => checkServerIdentity(servername, cert),
+      ...opts.clientCertificate,
+    };
+    const preface = req.preface;
+    if (preface) {
+      // No agent: the request runs on a connection of our own that starts with the preface.
+      baseOptions.agent = undefined;
+      baseOptions.createConnection = () => {
+        const socket = connectTcp({ host: target.host, port: target.port });
+        socket.write(preface);
+        if (!isTls) return socket;
+        const secure = connectTls({ ...tls, socket, ALPNProtocols: ["http/1.1"] });
+        socket.once("error", (err) => secure.destroy(err));
+        secure.once("close", () => socket.destroy());
+        return secure;
+      };
+    }
+    const request = isTls ? https.request({ ...baseOptions, ...tls }) : http.request(baseOptions);
 
     const timer = setTimeout(() => {
       request.destroy();

@@ -11,7 +11,11 @@ export interface Judgement {
 }
 
 export interface LiveCheck {
+  /** The result's id when a clause has more than one check (default: the clause id). */
+  id?: string;
   clause: ClauseId;
+  /** Checks of optional scan features are left out of the report unless their evidence was collected. */
+  appliesTo?(evidence: ScanEvidence): boolean;
   severity: Severity;
   judge(evidence: ScanEvidence): Judgement;
 }

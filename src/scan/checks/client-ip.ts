@@ -4,13 +4,13 @@ import { present, type LiveCheck } from "./check.js";
 
 const COMMONLY_TRUSTED = new Set(["HTTP_X_REAL_IP", "HTTP_X_FORWARDED_FOR"]);
 
-type Finding = { level: "fail" | "warn"; text: string; probe: ClientIpProbe };
+export type ForgedAddressFinding = { level: "fail" | "warn"; text: string; probe: ClientIpProbe };
 
-/** Where a forged address ended up in what Django saw. */
-function findings(p: ClientIpProbe): Finding[] | undefined {
+/** Where a forged address ended up in what Django saw; undefined when the probe did not answer. */
+export function forgedAddressFindings(p: ClientIpProbe): ForgedAddressFinding[] | undefined {
   const seen = probeAnswer(p.probe);
   if (!seen) return undefined;
-  const found: Finding[] = [];
+  const found: ForgedAddressFinding[] = [];
   if (seen.remote_addr === p.injected) {
     found.push({
       level: "fail",
@@ -53,7 +53,7 @@ export const clientIpCheck: LiveCheck = {
         evidence: [],
       };
     }
-    const read = e.clientIp.map((p) => ({ p, found: findings(p) }));
+    const read = e.clientIp.map((p) => ({ p, found: forgedAddressFindings(p) }));
     const unanswered = read.filter((r) => r.found === undefined);
     if (unanswered.length === read.length) {
       return {

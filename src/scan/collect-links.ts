@@ -1,0 +1,78 @@
+/**
+ * Retrieval for the links between proxy and app: what a PROXY protocol listener and the site's
+ * ordinary listeners do with PROXY headers from this scanner. Nothing here decides pass or fail.
+ */
+import { isIPv4 } from "node:net";
+import { connectAddress } from "../transport/mapping.js";
+import { relayedTcpHeader, writeProxyHeader, describeProxyHeader } from "../transport/proxy-protocol.js";
+import type { Leg } from "./evidence.js";
+import type { ProxyProtocolEvidence, ProxyProtocolProbe } from "./link-evidence.js";
+import type { ScanOptions } from "./options.js";
+import { PROBE_TOKEN_HEADER } from "./probe-answer.js";
+import type { ProbeClient, ProbeSpec } from "./probe-client.js";
+import { FORGED_CLIENT_IP } from "./spoof-headers.js";
+
+/** A PROXY protocol listener: its port on the target's host and the protocol spoken after the header. */
+export interface ProxyProtocolListener {
+  scheme: Leg;
+  port: number;
+}
+
+const FORGED_SOURCE_PORT = 40_123;
+const VERSIONS = [1, 2] as const;
+
+/** The PROXY header a load balancer would send for a client at FORGED_CLIENT_IP connecting to `url`. */
+function forgedHeader(version: 1 | 2, url: URL, options: ScanOptions): Buffer {
+  const port = Number(url.port) || (url.protocol === "https:" ? 443 : 80);
+  const connected = connectAddress(url.hostname, port, options.mappings);
+  // The destination is informational for receivers; a documentation address stands in for a name.
+  const destination = isIPv4(connected.host) ? connected.host : "192.0.2.1";
+  return writeProxyHeader(
+    relayedTcpHeader(
+      version,
+      { address: FORGED_CLIENT_IP, port: FORGED_SOURCE_PORT },
+      { address: destination, port: connected.port },
+    ),
+  );
+}
+
+export async function collectProxyProtocol(
+  client: ProbeClient,
+  siteUrls: Record<Leg, URL>,
+  listener: ProxyProtocolListener,
+  options: ScanOptions,
+): Promise<ProxyProtocolEvidence> {
+  const listenerUrl = new URL(siteUrls[listener.scheme].href);
+  listenerUrl.port = String(listener.port);
+  const token = options.probeToken;
+  const ask = (url: URL): Pick<ProbeSpec, "url" | "headers"> =>
+    token ? { url: new URL(options.probePath, url.origin), headers: [[PROBE_TOKEN_HEADER, token]] } : { url };
+  // The Host stays the site's, as a load balancer passing the connection through would leave it.
+  const host = siteUrls.https.hostname;
+
+  const withHeader = (kind: ProxyProtocolProbe["kind"], version: 1 | 2, url: URL) => {
+    const preface = forgedHeader(version, url, options);
+    return client
+      .probe({ label: `${url.origin} after ${describeProxyHeader(preface)}`, host, preface, ...ask(url) })
+      .then((captured): ProxyProtocolProbe => ({ kind, version, listener: url.origin, captured }));
+  };
+  const probes = await Promise.all([
+    client
+      .probe({ label: `${listenerUrl.origin} without a PROXY header`, url: listenerUrl, host })
+      .then((captured): ProxyProtocolProbe => ({
+        kind: "no-header",
+        listener: listenerUrl.origin,
+        captured,
+      })),
+    ...VERSIONS.map((version) => withHeader("forged-header", version, listenerUrl)),
+    ...(["https", "http"] as const).flatMap((leg) =>
+      VERSIONS.map((version) => withHeader("header-on-ordinary-listener", version, siteUrls[leg])),
+    ),
+  ]);
+  return {
+    listener: listenerUrl.origin,
+    injected: FORGED_CLIENT_IP,
+    probes,
+    probeAsked: token !== undefined,
+  };
+}

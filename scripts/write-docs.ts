@@ -1,13 +1,26 @@
-/** Writes docs/clauses.md from the clause catalogue, so the doc never drifts from the code. */
+/** Writes docs/clauses.md and docs/rules.md from the catalogues in the code, so the docs never drift. */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CLAUSES } from "../src/clauses.js";
+import { ALL_RULES } from "../src/static/rules/index.js";
+
+const GENERATED = "Generated from the code by `npm run docs`; do not edit by hand.";
+
+function fixList(fix: Record<string, string | undefined>): string[] {
+  return Object.entries(fix).flatMap(([target, text]) => [
+    `- ${target}:`,
+    "",
+    "  ```",
+    ...(text ?? "").split("\n").map((l) => `  ${l}`),
+    "  ```",
+  ]);
+}
 
 export function clauseDocs(): string {
   const parts = [
     "# The trust contract",
     "",
-    "Generated from `src/clauses.ts` by `npm run docs`; do not edit by hand. Each clause id is stable public API.",
+    `${GENERATED} Each clause id is stable public API.`,
     "",
     "| id | clause |",
     "|---|---|",
@@ -25,12 +38,41 @@ export function clauseDocs(): string {
       "**Fix.**",
       "",
     );
-    for (const [target, fix] of Object.entries(c.fix))
-      parts.push(`- ${target}:`, "", "  ```", ...fix.split("\n").map((l) => `  ${l}`), "  ```");
+    parts.push(...fixList(c.fix));
+  }
+  return `${parts.join("\n")}\n`;
+}
+
+export function ruleDocs(): string {
+  const rules = [...ALL_RULES].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
+  const parts = [
+    "# Static rules (`proxytrust audit`)",
+    "",
+    `${GENERATED} Rule ids are stable public API; \`proxytrust explain RULE\` prints the same text.`,
+    "",
+    "| rule | clause | severity | Django check | title |",
+    "|---|---|---|---|---|",
+    ...rules.map(
+      ({ meta }) =>
+        `| \`${meta.id}\` | \`${meta.clause}\` | ${meta.severity} | ${meta.djangoCheck ?? ""} | ${meta.title} |`,
+    ),
+  ];
+  for (const { meta } of rules) {
+    parts.push(
+      "",
+      `## \`${meta.id}\``,
+      "",
+      `${meta.title} (clause \`${meta.clause}\`, ${meta.severity})`,
+      "",
+      meta.explanation,
+      "",
+    );
+    parts.push(...fixList(meta.fix));
   }
   return `${parts.join("\n")}\n`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   writeFileSync(new URL("../docs/clauses.md", import.meta.url), clauseDocs());
+  writeFileSync(new URL("../docs/rules.md", import.meta.url), ruleDocs());
 }

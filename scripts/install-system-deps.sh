@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the demo and the end-to-end tests need, when missing:
-# nginx, caddy, haproxy, apache2, gunicorn, curl, openssl and Django 4.2 (bookworm-backports).
+# nginx, caddy, haproxy, apache2, gunicorn, curl, openssl, chromium (renders the HTML report in its test)
+# and Django 4.2 (bookworm-backports).
 # The backports source is derived from the machine's own Debian source entry (same mirror, other suite).
 set -euo pipefail
 
@@ -13,6 +14,7 @@ command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || need_pkgs+=(ap
 command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
 command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 [ -x /usr/bin/ip ] || need_pkgs+=(iproute2)
+[ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
 
 django_version() {
   /usr/bin/python3 -c 'import django; print(django.get_version())' 2>/dev/null || true
@@ -24,7 +26,7 @@ if [ ${#need_pkgs[@]} -eq 0 ] && django_ok; then
 fi
 
 say_what_to_install() {
-  echo "proxytrust: cannot install system packages here; install: nginx caddy haproxy apache2 gunicorn curl openssl iproute2 and python3-django 4.2 (bookworm-backports), then retry." >&2
+  echo "proxytrust: cannot install system packages here; install: nginx caddy haproxy apache2 gunicorn curl openssl iproute2 chromium and python3-django 4.2 (bookworm-backports), then retry." >&2
   exit 1
 }
 

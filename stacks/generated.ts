@@ -36,6 +36,7 @@ const APACHE_MODULES = [
   "proxy_http",
   "socache_shmcb",
   "ssl",
+  "remoteip",
 ];
 
 interface ServerKind {

@@ -20,13 +20,6 @@ function globalOptions(request: InitRequest): string[] {
   const servers = [
     "# 421 when the Host header names another site than the TLS handshake did.",
     "strict_sni_host on",
-    ...(request.behind
-      ? [
-          ...comment("#", tierNotes(request)),
-          "# Caddy keeps X-Forwarded-* from these peers only (and replaces them for everyone else).",
-          `trusted_proxies static ${TIERS[request.behind].ranges.join(" ")}`,
-        ]
-      : []),
   ];
   return block("", [
     "# Redirects are written below, so that the health check stays on plain HTTP.",
@@ -35,6 +28,22 @@ function globalOptions(request: InitRequest): string[] {
     ...(httpsPort !== 443 ? [`https_port ${httpsPort}`] : []),
     ...block("servers", servers),
   ]);
+}
+
+/**
+ * The reverse_proxy form, which Caddy 2.5 to 2.6 (Debian bookworm's) reads; from 2.7 the global
+ * `servers { trusted_proxies static ... }` replaces it.
+ */
+function trustedProxies(request: InitRequest): string[] {
+  if (!request.behind) return [];
+  return [
+    ...comment("#", tierNotes(request)),
+    "# Caddy keeps X-Forwarded-For from these peers only, and replaces it for everyone else.",
+    `trusted_proxies ${TIERS[request.behind].ranges.join(" ")}`,
+    "# Scheme and host stay Caddy's own, whoever the peer is: the tier forwards HTTPS as HTTPS.",
+    "header_up X-Forwarded-Proto {scheme}",
+    "header_up X-Forwarded-Host {host}",
+  ];
 }
 
 function siteAddresses(request: InitRequest, scheme: "https" | "http"): string {
@@ -55,6 +64,7 @@ export function caddyfile(request: InitRequest): string {
     "",
     ...block("(django)", [
       ...block(`reverse_proxy ${upstreamAddress(request.upstream)}`, [
+        ...trustedProxies(request),
         "# Caddy sets X-Forwarded-For, -Proto and -Host itself; these other claims must not reach Django.",
         "header_up X-Real-IP {remote_host}",
         ...STRIPPED_HEADERS.map((name) => `header_up -${name}`),

@@ -39,14 +39,21 @@ async function createTestCa(): Promise<TestCa> {
   return ca;
 }
 
-/** Writes ca.pem, server.pem and server.key into `dir`; the server certificate names `hosts`. */
-export async function issueCertificates(dir: string, hosts: readonly string[]): Promise<Certificates> {
+/**
+ * Writes ca.pem, server.pem and server.key into `dir`; the server certificate names `hosts`. For
+ * "client", a certificate to present to a server demanding one (client.pem, client.key).
+ */
+export async function issueCertificates(
+  dir: string,
+  hosts: readonly string[],
+  usage: "server" | "client" = "server",
+): Promise<Certificates> {
   testCa ??= createTestCa();
   const ca = await testCa;
   const certs = {
     caCertPath: join(dir, "ca.pem"),
-    certPath: join(dir, "server.pem"),
-    keyPath: join(dir, "server.key"),
+    certPath: join(dir, `${usage}.pem`),
+    keyPath: join(dir, `${usage}.key`),
   };
   await copyFile(ca.certPath, certs.caCertPath);
   // prettier-ignore
@@ -57,7 +64,7 @@ export async function issueCertificates(dir: string, hosts: readonly string[]): 
     "-addext", `subjectAltName=${hosts.map((host) => `DNS:${host}`).join(",")}`,
     "-addext", "basicConstraints=critical,CA:FALSE",
     "-addext", "keyUsage=critical,digitalSignature",
-    "-addext", "extendedKeyUsage=serverAuth",
+    "-addext", `extendedKeyUsage=${usage === "server" ? "serverAuth" : "clientAuth"}`,
   ]);
   return certs;
 }

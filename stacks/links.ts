@@ -2,6 +2,7 @@
  * Stacks for the links between a load balancer, the proxy and the app: a PROXY protocol listener
  * (believing only the load balancer, or anyone) and mutual TLS between proxy and origin.
  */
+import { issueCertificates } from "./certs.js";
 import { startStack, type RunningStack } from "./index.js";
 
 export type ProxyProtocolTrust = "load-balancer" | "anyone";
@@ -32,5 +33,43 @@ export async function startProxyProtocolStack(
     ...stack,
     proxyProtocolPort: Number(stack.templateValues.PROXY_PROTOCOL_PORT),
     loadBalancerAddress: stack.sourceAddress,
+  };
+}
+
+export interface MtlsStack extends RunningStack {
+  /** The origin server's own address, https, asking for a client certificate. */
+  originHttpsUrl: string;
+  /** The certificate the proxy presents to the origin, signed by the stack's CA. */
+  proxyClientCert: string;
+  proxyClientKey: string;
+}
+
+/**
+ * nginx in front of an nginx origin over mutual TLS. "on" demands a certificate from the stack's CA;
+ * "optional" (the mistake) lets clients without one through.
+ */
+export async function startMtlsStack(verifyClient: "on" | "optional"): Promise<MtlsStack> {
+  const stack = await startStack({
+    proxy: "nginx",
+    variant: "healthy",
+    custom: {
+      template: "links/nginx-mtls.conf",
+      ports: ["ORIGIN_PORT"],
+      prepare: async (workDir, certs) => {
+        const client = await issueCertificates(workDir, ["proxy.app.test"], "client");
+        return {
+          PROXY_CLIENT_CERT: client.certPath,
+          PROXY_CLIENT_KEY: client.keyPath,
+          CA_CERT: certs.caCertPath,
+          VERIFY_CLIENT: verifyClient,
+        };
+      },
+    },
+  });
+  return {
+    ...stack,
+    originHttpsUrl: `https://${stack.siteHost}:${stack.templateValues.ORIGIN_PORT}/`,
+    proxyClientCert: stack.templateValues.PROXY_CLIENT_CERT!,
+    proxyClientKey: stack.templateValues.PROXY_CLIENT_KEY!,
   };
 }

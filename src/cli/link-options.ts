@@ -1,10 +1,14 @@
 /** The scan options about the links between proxy and app: PROXY protocol, mutual TLS, origins. */
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { ScanOptions } from "../scan/options.js";
 import { UsageError } from "./common.js";
 
 export interface LinkFlags {
   proxyProtocolPort?: string;
+  clientCert?: string;
+  clientKey?: string;
+  origin?: string;
 }
 
 /** `[http:|https:]PORT`: without a scheme, the listener speaks the target's. */
@@ -19,11 +23,37 @@ export function parseProxyProtocolPort(raw: string, target: URL): ScanOptions["p
   return { scheme, port };
 }
 
+function readPem(flag: string, file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`${flag} ${file}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
+  }
+}
+
+/** --client-cert and --client-key go together, and with an https --origin to present them to. */
+export function parseClientCertificate(flags: LinkFlags): ScanOptions["clientCertificate"] {
+  const { clientCert, clientKey } = flags;
+  if (clientCert === undefined && clientKey === undefined) return undefined;
+  if (clientCert === undefined || clientKey === undefined)
+    throw new UsageError("--client-cert and --client-key go together");
+  if (!flags.origin?.startsWith("https://"))
+    throw new UsageError("--client-cert needs an https:// --origin to present it to");
+  return { cert: readPem("--client-cert", clientCert), key: readPem("--client-key", clientKey) };
+}
+
 export function addLinkOptions(command: Command): Command {
-  return command.option(
-    "--proxy-protocol-port <[scheme:]port>",
-    "a listener on the target's host that expects PROXY protocol headers (default scheme: the target's)",
-  );
+  return command
+    .option(
+      "--proxy-protocol-port <[scheme:]port>",
+      "a listener on the target's host that expects PROXY protocol headers (default scheme: the target's)",
+    )
+    .option(
+      "--client-cert <file>",
+      "the proxy's client certificate (PEM), to check the https --origin demands it",
+    )
+    .option("--client-key <file>", "the key of --client-cert (PEM)");
 }
 
 export function linkOptionsFrom(flags: LinkFlags, target: URL): Partial<ScanOptions> {
@@ -31,5 +61,6 @@ export function linkOptionsFrom(flags: LinkFlags, target: URL): Partial<ScanOpti
     ...(flags.proxyProtocolPort
       ? { proxyProtocolListener: parseProxyProtocolPort(flags.proxyProtocolPort, target) }
       : {}),
+    clientCertificate: parseClientCertificate(flags),
   };
 }

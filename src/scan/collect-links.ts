@@ -6,7 +6,8 @@ import { isIPv4 } from "node:net";
 import { connectAddress } from "../transport/mapping.js";
 import { relayedTcpHeader, writeProxyHeader, describeProxyHeader } from "../transport/proxy-protocol.js";
 import type { Leg } from "./evidence.js";
-import type { ProxyProtocolEvidence, ProxyProtocolProbe } from "./link-evidence.js";
+import { throwawayClientCertificate, type PemPair } from "../transport/throwaway-certificate.js";
+import type { MtlsEvidence, ProxyProtocolEvidence, ProxyProtocolProbe } from "./link-evidence.js";
 import type { ScanOptions } from "./options.js";
 import { PROBE_TOKEN_HEADER } from "./probe-answer.js";
 import type { ProbeClient, ProbeSpec } from "./probe-client.js";
@@ -75,4 +76,22 @@ export async function collectProxyProtocol(
     probes,
     probeAsked: token !== undefined,
   };
+}
+
+/** The app's origin over TLS, as a stranger without a certificate, as the proxy, and with another CA's certificate. */
+export async function collectMtls(
+  client: ProbeClient,
+  origin: URL,
+  site: { host: string; path: string },
+  proxyCertificate: PemPair,
+): Promise<MtlsEvidence> {
+  const url = new URL(site.path, origin.origin);
+  const as = (label: string, clientCertificate?: PemPair) =>
+    client.probe({ label: `origin ${label}`, url, host: site.host, transport: { clientCertificate } });
+  const [withoutCertificate, withProxyCertificate, withForeignCertificate] = await Promise.all([
+    as("without a client certificate"),
+    as("with the proxy's client certificate", proxyCertificate),
+    as("with a self-signed client certificate", throwawayClientCertificate("proxytrust foreign client")),
+  ]);
+  return { origin: origin.origin, withoutCertificate, withProxyCertificate, withForeignCertificate };
 }

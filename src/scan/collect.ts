@@ -30,7 +30,7 @@ import {
   FOREIGN_HOST,
 } from "./spoof-headers.js";
 import type { ScanOptions } from "./options.js";
-import { collectProxyProtocol } from "./collect-links.js";
+import { collectMtls, collectProxyProtocol } from "./collect-links.js";
 
 export const DEFAULT_CSRF_PATHS = ["/admin/login/", "/accounts/login/", "/login/"];
 export const DEFAULT_HEALTH_PATHS = ["/healthz", "/health", "/health/", "/ht/"];
@@ -295,6 +295,7 @@ export async function collectEvidence(
     originEvidence,
     clientIpResults,
     proxyProtocol,
+    mtls,
   ] = await Promise.all([
     baselineFor("https"),
     baselineFor("http"),
@@ -310,6 +311,9 @@ export async function collectEvidence(
     Promise.all(clientIp),
     options.proxyProtocolListener
       ? collectProxyProtocol(client, site, options.proxyProtocolListener, options)
+      : Promise.resolve(undefined),
+    options.origin?.protocol === "https:" && options.clientCertificate
+      ? collectMtls(client, options.origin, site, options.clientCertificate)
       : Promise.resolve(undefined),
   ]);
 
@@ -339,6 +343,7 @@ export async function collectEvidence(
     clientIp: clientIpResults,
     probeAsked: token !== undefined,
     ...(proxyProtocol ? { proxyProtocol } : {}),
+    ...(mtls ? { mtls } : {}),
     requestCount: client.count,
   };
 }

@@ -3,7 +3,7 @@
  * pure function over it (retrieval and analysis are separate, as in the HTTP Observatory).
  */
 import type { HeaderList } from "../report/model.js";
-import type { ProxyProtocolEvidence } from "./link-evidence.js";
+import type { MtlsEvidence, ProxyProtocolEvidence } from "./link-evidence.js";
 
 export type Leg = "http" | "https";
 
@@ -124,5 +124,7 @@ export interface ScanEvidence {
   probeAsked: boolean;
   /** Only with --proxy-protocol-port. */
   proxyProtocol?: ProxyProtocolEvidence;
+  /** Only with --client-cert and an https --origin. */
+  mtls?: MtlsEvidence;
   requestCount: number;
 }

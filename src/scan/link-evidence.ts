@@ -30,3 +30,11 @@ export interface ProxyProtocolEvidence {
   /** Whether forged-header probes asked the probe middleware (--probe-token). */
   probeAsked: boolean;
 }
+
+/** The origin asked for mutual TLS with three clients: none, the proxy's, and one from another CA. */
+export interface MtlsEvidence {
+  origin: string;
+  withoutCertificate: Captured;
+  withProxyCertificate: Captured;
+  withForeignCertificate: Captured;
+}

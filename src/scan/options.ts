@@ -1,6 +1,7 @@
 import type { ProxyKind } from "../clauses.js";
 import type { HeaderList } from "../report/model.js";
 import type { ConnectMapping } from "../transport/mapping.js";
+import type { PemPair } from "../transport/throwaway-certificate.js";
 import type { ProxyProtocolListener } from "./collect-links.js";
 import { DEFAULT_PROBE_PATH } from "./probe-answer.js";
 
@@ -24,6 +25,8 @@ export interface ScanOptions {
   concurrency: number;
   /** A listener on the target's host that expects PROXY protocol headers (--proxy-protocol-port). */
   proxyProtocolListener?: ProxyProtocolListener;
+  /** The proxy's own client certificate, to check an https --origin demands mutual TLS (--client-cert). */
+  clientCertificate?: PemPair;
   /** Admits every request; scans of many targets share one to bound the load on each host. */
   requestGate?: RequestGate;
 }

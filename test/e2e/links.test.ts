@@ -9,7 +9,12 @@ import { request } from "node:https";
 import { connect as connectTcp } from "node:net";
 import { connect as connectTls } from "node:tls";
 import { after, before, describe, test } from "node:test";
-import { startProxyProtocolStack, type ProxyProtocolStack } from "../../stacks/links.js";
+import {
+  startMtlsStack,
+  startProxyProtocolStack,
+  type MtlsStack,
+  type ProxyProtocolStack,
+} from "../../stacks/links.js";
 import { DEFAULT_PROBE_PATH, PROBE_TOKEN_HEADER } from "../../src/scan/probe-answer.js";
 import { relayedTcpHeader, writeProxyHeader } from "../../src/transport/proxy-protocol.js";
 import { runCli, type JsonCheck } from "./run-cli.js";
@@ -136,4 +141,76 @@ test("--proxy-protocol-port that is not a port is a usage error", async () => {
   const result = await runCli(["scan", "https://app.test/", "--proxy-protocol-port", "ftp:21"]);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /--proxy-protocol-port 'ftp:21': expected a port/);
+});
+
+describe("mutual TLS between nginx and an nginx origin", () => {
+  let strict: MtlsStack;
+  let optional: MtlsStack;
+  before(async () => {
+    [strict, optional] = await Promise.all([startMtlsStack("on"), startMtlsStack("optional")]);
+  });
+  after(() => Promise.all([strict?.stop(), optional?.stop()]));
+
+  async function scanOrigin(stack: MtlsStack): Promise<JsonCheck | undefined> {
+    const origin = new URL(stack.originHttpsUrl);
+    const result = await runCli([
+      "scan",
+      ...stack.scanArgs,
+      "--connect-to",
+      `${origin.hostname}:${origin.port}:${stack.address}:${origin.port}`,
+      "--origin",
+      origin.href,
+      "--client-cert",
+      stack.proxyClientCert,
+      "--client-key",
+      stack.proxyClientKey,
+      "--format",
+      "json",
+    ]);
+    assert.ok(result.stdout, result.stderr);
+    const report = JSON.parse(result.stdout) as { checks: JsonCheck[] };
+    return report.checks.find((c) => c.id === "origin-exposure-mtls");
+  }
+
+  test("ssl_verify_client on: only the proxy's certificate opens the origin", async () => {
+    const check = await scanOrigin(strict);
+    assert.equal(check?.status, "pass", check?.summary);
+    assert.match(
+      check!.summary,
+      /answers the proxy's client certificate \(200\) and refuses a client without a certificate \(400\)/,
+    );
+    assert.match(
+      check!.summary,
+      /self-signed certificate \(another CA\) \((400|TLS handshake failed[^)]*)\)/,
+    );
+  });
+
+  test("ssl_verify_client optional: a client without a certificate is served", async () => {
+    const check = await scanOrigin(optional);
+    assert.equal(check?.status, "fail", check?.summary);
+    assert.match(check!.summary, /served a client without a certificate \(200\)/);
+    assert.doesNotMatch(
+      check!.summary,
+      /self-signed/,
+      "a certificate from another CA still fails verification",
+    );
+  });
+
+  test("--client-cert without --client-key, or without an https origin, is a usage error", async () => {
+    const lone = await runCli(["scan", "https://app.test/", "--client-cert", strict.proxyClientCert]);
+    assert.equal(lone.code, 2);
+    assert.match(lone.stderr, /--client-cert and --client-key go together/);
+    const plain = await runCli([
+      "scan",
+      "https://app.test/",
+      "--origin",
+      "http://127.0.0.1:8000/",
+      "--client-cert",
+      strict.proxyClientCert,
+      "--client-key",
+      strict.proxyClientKey,
+    ]);
+    assert.equal(plain.code, 2);
+    assert.match(plain.stderr, /needs an https:\/\/ --origin/);
+  });
 });

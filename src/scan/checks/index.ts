@@ -8,6 +8,7 @@ import { hostHeaderCheck } from "./host-header.js";
 import { hstsCheck } from "./hsts.js";
 import { httpsRedirectCheck } from "./https-redirect.js";
 import { originExposureCheck } from "./origin-exposure.js";
+import { originMtlsCheck } from "./origin-mtls.js";
 import { proxyProtocolCheck } from "./proxy-protocol.js";
 import { schemeCheck } from "./scheme.js";
 import { spoofedProtoCheck } from "./spoofed-proto.js";
@@ -24,6 +25,7 @@ export const LIVE_CHECKS: LiveCheck[] = [
   csrfOriginCheck,
   healthExemptCheck,
   originExposureCheck,
+  originMtlsCheck,
   clientIpCheck,
   proxyProtocolCheck,
 ];

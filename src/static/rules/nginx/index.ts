@@ -1,5 +1,6 @@
 /** Every nginx rule, in the order the report lists them. */
 import type { StaticRule } from "../../rule.js";
+import { clientCertOptional } from "./client-cert-optional.js";
 import { hostFromClient } from "./host-from-client.js";
 import { hstsDropped } from "./hsts-dropped.js";
 import { hstsMissing } from "./hsts-missing.js";
@@ -26,4 +27,5 @@ export const nginxRules: StaticRule[] = [
   realIpTooBroad,
   xffFromClient,
   proxyProtocolUntrusted,
+  clientCertOptional,
 ];

@@ -6,6 +6,7 @@ import { MappingSyntaxError } from "../transport/mapping.js";
 import { VERSION } from "../version.js";
 import { UsageError } from "./common.js";
 import { auditCommand } from "./audit-command.js";
+import { doctorCommand } from "./doctor-command.js";
 import { explainCommand } from "./explain-command.js";
 import { initCommand } from "./init-command.js";
 import { probeCommand } from "./probe-command.js";
@@ -22,7 +23,14 @@ function program(): Command {
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput(output);
-  for (const sub of [scanCommand(), auditCommand(), explainCommand(), probeCommand(), initCommand()])
+  for (const sub of [
+    scanCommand(),
+    auditCommand(),
+    explainCommand(),
+    probeCommand(),
+    initCommand(),
+    doctorCommand(),
+  ])
     root.addCommand(sub.exitOverride().configureOutput(output));
   return root;
 }

@@ -1,0 +1,77 @@
+/** `proxytrust doctor URL [files]`: scan and audit together, explained as symptom -> cause -> fix. */
+import { Command } from "commander";
+import { runDoctor } from "../doctor/run.js";
+import { EXIT, exitCodeFor } from "../report/model.js";
+import type { AuditFiles } from "../static/audit.js";
+import { auditCommand } from "./audit-command.js";
+import { checkOutputOptions, printReport, type OutputFlags } from "./common.js";
+import { parseTarget, scanCommand, scanOptionsFrom } from "./scan-command.js";
+
+type DoctorFlags = Parameters<typeof scanOptionsFrom>[0] & AuditFiles & OutputFlags;
+
+/** The scan's options that mean the same for one doctor run (not the fleet ones). */
+const SCAN_OPTIONS = new Set([
+  "--resolve",
+  "--connect-to",
+  "--cacert",
+  "--insecure",
+  "--timeout",
+  "--max-time",
+  "--header",
+  "--cookie-path",
+  "--csrf-path",
+  "--csrf-post",
+  "--health-path",
+  "--origin",
+  "--proxy",
+  "--probe-token",
+  "--probe-path",
+  "--format",
+  "--output",
+  "--sarif-location",
+  "--fail-on",
+  "--verbose",
+]);
+
+/** The audit's file options, borrowed so both commands spell them the same. */
+const AUDIT_FILE_OPTIONS = new Set([
+  "--settings",
+  "--nginx",
+  "--caddy",
+  "--haproxy",
+  "--gunicorn",
+  "--traefik",
+]);
+
+export function doctorCommand(): Command {
+  const doctor = new Command("doctor")
+    .description(
+      "explain why a live deployment misbehaves: symptom, cause (live and in the files given), fix",
+    )
+    .argument("<url>", "the site, e.g. https://app.example.com/");
+  for (const option of scanCommand().options)
+    if (option.long && SCAN_OPTIONS.has(option.long)) doctor.addOption(option);
+  for (const option of auditCommand().options)
+    if (option.long && AUDIT_FILE_OPTIONS.has(option.long)) doctor.addOption(option);
+  return doctor.hook("preAction", checkOutputOptions).action(async (rawUrl: string, flags: DoctorFlags) => {
+    const target = parseTarget(rawUrl);
+    const files: AuditFiles = {
+      settings: flags.settings,
+      nginx: flags.nginx,
+      caddy: flags.caddy,
+      haproxy: flags.haproxy,
+      gunicorn: flags.gunicorn,
+    };
+    const { report, couldNotRun, auditProblem } = await runDoctor(target, scanOptionsFrom(flags), files);
+    if (auditProblem)
+      process.stderr.write(`proxytrust: the files were not read (${auditProblem}); live evidence only\n`);
+    if (couldNotRun) {
+      process.stderr.write(`proxytrust: doctor could not run: ${couldNotRun}\n`);
+      printReport(report, flags, couldNotRun);
+      process.exitCode = EXIT.couldNotRun;
+      return;
+    }
+    printReport(report, flags);
+    process.exitCode = exitCodeFor(report, flags.failOn);
+  });
+}

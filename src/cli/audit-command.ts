@@ -10,11 +10,12 @@ import {
   UsageError,
   type OutputFlags,
 } from "./common.js";
+import { addPythonOptions, pythonRequest, type PythonFlags } from "./python-options.js";
 
-interface AuditFlags extends AuditFiles, OutputFlags {}
+interface AuditFlags extends AuditFiles, OutputFlags, PythonFlags {}
 
 export function auditCommand(): Command {
-  return new Command("audit")
+  const command = new Command("audit")
     .description(
       "read Django settings and nginx / Caddy / HAProxy / gunicorn configs, and check that they agree",
     )
@@ -33,19 +34,20 @@ export function auditCommand(): Command {
     )
     .option("-v, --verbose", "show details for every finding", false)
     .action(async (flags: AuditFlags) => {
+      const python = pythonRequest(flags);
       const files: AuditFiles = {
-        settings: flags.settings,
+        settings: python ? undefined : flags.settings,
         nginx: flags.nginx,
         caddy: flags.caddy,
         haproxy: flags.haproxy,
         gunicorn: flags.gunicorn,
       };
-      if (!Object.values(files).some(Boolean)) {
+      if (!python && !Object.values(files).some(Boolean)) {
         throw new UsageError(
           "audit needs at least one of --settings, --nginx, --caddy, --haproxy, --gunicorn",
         );
       }
-      const { report, couldNotRun } = await runAudit(files);
+      const { report, couldNotRun } = await runAudit(files, undefined, python);
       if (couldNotRun) {
         process.stderr.write(`proxytrust: audit could not run: ${couldNotRun}\n`);
         process.exitCode = EXIT.couldNotRun;
@@ -54,4 +56,5 @@ export function auditCommand(): Command {
       printReport(report, flags);
       process.exitCode = exitCodeFor(report, flags.failOn);
     });
+  return addPythonOptions(command);
 }

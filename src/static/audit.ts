@@ -10,6 +10,12 @@ import { loadGunicornConfig } from "./gunicorn/model.js";
 import { loadHaproxyConfig } from "./haproxy/model.js";
 import { loadNginxConfig } from "./nginx/loader.js";
 import { loadDjangoSettings } from "./python/load-settings.js";
+import {
+  importDjangoSettings,
+  RuntimeSettingsError,
+  type PythonSettingsRequest,
+} from "./python/runtime-settings.js";
+import type { DjangoSettings } from "./python/settings-model.js";
 import type { AuditInput, StaticRule } from "./rule.js";
 import { configErrors } from "./rules/config-errors.js";
 import { ALL_RULES } from "./rules/index.js";
@@ -119,10 +125,34 @@ export function applyRules(input: AuditInput, rules: readonly StaticRule[]): Che
 
 const ORDER = { fail: 0, error: 1, warn: 2, skip: 3, pass: 4 } as const;
 
+/** audit --python: the settings from the project's interpreter, or why they could not be read. */
+async function importSettings(
+  python: PythonSettingsRequest,
+): Promise<{ settings?: DjangoSettings; couldNotRun?: string }> {
+  try {
+    return { settings: await importDjangoSettings(python) };
+  } catch (err) {
+    if (err instanceof RuntimeSettingsError) return { couldNotRun: err.message };
+    throw err;
+  }
+}
+
+function auditReport(targets: string[], checks: CheckResult[]): Report {
+  return { tool: "proxytrust", version: VERSION, command: "audit", target: targets.join(", "), checks };
+}
+
 export async function runAudit(
   files: AuditFiles,
   rules: readonly StaticRule[] = ALL_RULES,
+  /** Read the settings by importing them with Python instead of from `files.settings`. */
+  python?: PythonSettingsRequest,
 ): Promise<AuditOutcome> {
+  const imported = python ? await importSettings(python) : {};
+  const pythonTarget = python
+    ? `${python.module} (imported by ${python.python}: --python runs the project's code)`
+    : undefined;
+  if (imported.couldNotRun)
+    return { report: auditReport([pythonTarget!], []), couldNotRun: imported.couldNotRun };
   const given = Object.values(files).filter((f): f is string => Boolean(f));
   const reasons = await Promise.all(given.map(unreadable));
   // An unreadable file is one problem, not a set of findings about defaults it never set.
@@ -130,16 +160,12 @@ export async function runAudit(
     Object.entries(files).filter(([, f]) => f && reasons[given.indexOf(f)] === undefined),
   ) as AuditFiles;
   const { input, crashes } = await loadAll(readable);
+  if (imported.settings) input.settings = imported.settings;
   crashes.push(...given.flatMap((f, i) => (reasons[i] ? [problem(f, `cannot be read: ${reasons[i]}`)] : [])));
   const findings = applyRules(input, rules).sort((a, b) => ORDER[a.status] - ORDER[b.status]);
-  const report: Report = {
-    tool: "proxytrust",
-    version: VERSION,
-    command: "audit",
-    target: given.map((f) => display({ file: f, line: 0 }).file).join(", "),
-    checks: [...crashes, ...findings],
-  };
-  if (reasons.every((r) => r !== undefined)) {
+  const targets = given.map((f) => display({ file: f, line: 0 }).file);
+  const report = auditReport(pythonTarget ? [pythonTarget, ...targets] : targets, [...crashes, ...findings]);
+  if (given.length > 0 && !imported.settings && reasons.every((r) => r !== undefined)) {
     return { report, couldNotRun: given.map((f, i) => `${f}: ${reasons[i]}`).join("; ") };
   }
   return { report };

@@ -39,6 +39,16 @@ export interface EnvValue {
 export interface UnknownValue {
   kind: "unknown";
   reason: string;
+  /** A secret read at runtime (audit --python) and withheld: only its shape is known. */
+  secret?: SecretShape;
+}
+
+/** What the audit may know about a withheld SECRET_KEY: enough to judge its strength, not its text. */
+export interface SecretShape {
+  length: number;
+  distinct: number;
+  /** Starts with "django-insecure-", the prefix of the keys startproject generates. */
+  developmentPrefix: boolean;
 }
 
 /** Not assigned on this path (e.g. only set inside an `if`): Django's default applies. */

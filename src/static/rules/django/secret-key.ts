@@ -1,18 +1,30 @@
+import type { PossibleValue, SecretShape } from "../../python/settings-model.js";
 import type { RuleFinding } from "../../rule.js";
 import { type Candidate, candidates, finding, judgedOn, settingsRule } from "./shared.js";
 
 const MIN_LENGTH = 50;
 const MIN_UNIQUE = 5;
 
-function weakness(c: Candidate): string | undefined {
-  const { value } = c;
-  if (value.kind === "none")
-    return "no key at all: Django refuses to start, or something generates one per process";
+/** The key's shape: from its text, or from the length and counts audit --python reports instead of it. */
+function shapeOf(value: PossibleValue): SecretShape | undefined {
+  if (value.kind === "unknown") return value.secret;
   if (value.kind !== "str") return undefined;
   const key = value.value;
-  if (key.startsWith("django-insecure-")) return "the key startproject generated for development";
-  if (key.length < MIN_LENGTH || new Set(key).size < MIN_UNIQUE) {
-    return `${key.length} characters, ${new Set(key).size} distinct: shorter or simpler than Django's minimum (${MIN_LENGTH} characters, ${MIN_UNIQUE} distinct)`;
+  return {
+    length: key.length,
+    distinct: new Set(key).size,
+    developmentPrefix: key.startsWith("django-insecure-"),
+  };
+}
+
+function weakness(c: Candidate): string | undefined {
+  if (c.value.kind === "none")
+    return "no key at all: Django refuses to start, or something generates one per process";
+  const shape = shapeOf(c.value);
+  if (!shape) return undefined;
+  if (shape.developmentPrefix) return "the key startproject generated for development";
+  if (shape.length < MIN_LENGTH || shape.distinct < MIN_UNIQUE) {
+    return `${shape.length} characters, ${shape.distinct} distinct: shorter or simpler than Django's minimum (${MIN_LENGTH} characters, ${MIN_UNIQUE} distinct)`;
   }
   return undefined;
 }

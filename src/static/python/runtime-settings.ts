@@ -93,9 +93,9 @@ export function decodeValue(encoded: unknown): PossibleValue {
   return { kind: "unknown", reason: `an unexpected value in the settings dump: ${JSON.stringify(encoded)}` };
 }
 
-function decodeRedacted(name: string, redacted: NonNullable<DumpedSetting["redacted"]>): PossibleValue {
+function decodeRedacted(redacted: NonNullable<DumpedSetting["redacted"]>): PossibleValue {
   if ("none" in redacted) return { kind: "none" };
-  const reason = `${name} was read by --python and withheld from the report`;
+  const reason = "read by --python; its value is withheld from the report";
   return "length" in redacted ? { kind: "unknown", reason, secret: redacted } : { kind: "unknown", reason };
 }
 
@@ -106,7 +106,7 @@ export function settingsFromDump(dump: SettingsDump): DjangoSettings {
   // Only what the module sets counts as written, so a rule can still say "not set (Django's default …)".
   const settings = new Map<string, Setting>();
   for (const [name, dumped] of Object.entries(dump.settings)) {
-    const value = dumped.redacted ? decodeRedacted(name, dumped.redacted) : decodeValue(dumped.value ?? null);
+    const value = dumped.redacted ? decodeRedacted(dumped.redacted) : decodeValue(dumped.value ?? null);
     runtimeValues.set(name, value);
     if (dumped.overridden)
       settings.set(name, { name, values: [value], location: { file: dump.file, line: dumped.line ?? 1 } });

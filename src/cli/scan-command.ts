@@ -19,8 +19,15 @@ import {
   UsageError,
   type OutputFlags,
 } from "./common.js";
+import {
+  addFleetOptions,
+  checkSingleTarget,
+  loadScanConfig,
+  runFleetScan,
+  type FleetFlags,
+} from "./fleet-scan.js";
 
-interface ScanFlags extends OutputFlags {
+interface ScanFlags extends OutputFlags, FleetFlags {
   resolve: string[];
   connectTo: string[];
   cacert?: string;
@@ -102,9 +109,9 @@ export function scanOptionsFrom(flags: ScanFlags): ScanOptions {
 }
 
 export function scanCommand(): Command {
-  return new Command("scan")
+  return addFleetOptions(new Command("scan"))
     .description("verify a live Django-behind-proxy deployment from the outside")
-    .argument("<url>", "the site, e.g. https://app.example.com/")
+    .argument("[url]", "the site, e.g. https://app.example.com/ (or --targets, or the config file's targets)")
     .option("--resolve <host:port:addr>", "connect to ADDR for HOST:PORT (as curl; repeatable)", collect, [])
     .option(
       "--connect-to <h1:p1:h2:p2>",
@@ -154,10 +161,17 @@ export function scanCommand(): Command {
         .default("fail"),
     )
     .option("-v, --verbose", "show evidence for every clause", false)
-    .action(async (rawUrl: string, flags: ScanFlags) => {
+    .action(async (rawUrl: string | undefined, _flags: ScanFlags, command: Command) => {
+      const config = loadScanConfig(command);
+      if (rawUrl === undefined) return runFleetScan(command, config, parseTarget, scanOptionsFrom);
+      if (command.opts<ScanFlags>().targets !== undefined)
+        throw new UsageError("give one URL or --targets FILE, not both");
+      checkSingleTarget(command);
       const target = parseTarget(rawUrl);
-      const options = scanOptionsFrom(flags);
-      const { report, couldNotRun } = await runScan(target, options);
+      const flags = config.flagsFor(command.opts<ScanFlags>(), target);
+      const scanned = await runScan(target, scanOptionsFrom(flags));
+      const report = config.finish(scanned.report);
+      const couldNotRun = scanned.couldNotRun;
       if (couldNotRun) {
         process.stderr.write(`proxytrust: scan could not run: ${couldNotRun}\n`);
         printReport(report, flags, couldNotRun);

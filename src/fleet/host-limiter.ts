@@ -14,15 +14,33 @@ export interface PolitenessLimits {
 }
 
 class HostLimiter {
-  running = 0;
-  /** Earliest time the next request may start (performance.now() clock). */
-  nextStart = 0;
+  private running = 0;
   private readonly waiting: (() => void)[] = [];
+  /** When the latest request started (performance.now() clock), once it has. */
+  private lastStartedAt = -Infinity;
+  /** Resolves when the request admitted last has started: the next one measures its delay from that. */
+  private lastStart: Promise<void> = Promise.resolve();
 
   constructor(private readonly limits: PolitenessLimits) {}
 
   get idle(): boolean {
-    return this.running === 0 && this.waiting.length === 0 && performance.now() >= this.nextStart;
+    return (
+      this.running === 0 &&
+      this.waiting.length === 0 &&
+      performance.now() >= this.lastStartedAt + this.limits.delayMs
+    );
+  }
+
+  /** Waits until `delayMs` after the previous request really started (a late timer must not shorten the gap). */
+  private async spaced(): Promise<void> {
+    const previous = this.lastStart;
+    let started!: () => void;
+    this.lastStart = new Promise<void>((resolve) => (started = resolve));
+    await previous;
+    const wait = this.lastStartedAt + this.limits.delayMs - performance.now();
+    if (wait > 0) await sleep(wait);
+    this.lastStartedAt = performance.now();
+    started();
   }
 
   async run<T>(send: () => Promise<T>): Promise<T> {
@@ -30,10 +48,7 @@ class HostLimiter {
     if (this.running >= this.limits.perHost) await new Promise<void>((admit) => this.waiting.push(admit));
     else this.running += 1;
     try {
-      const now = performance.now();
-      const start = Math.max(now, this.nextStart);
-      this.nextStart = start + this.limits.delayMs;
-      if (start > now) await sleep(start - now);
+      if (this.limits.delayMs > 0) await this.spaced();
       return await send();
     } finally {
       const next = this.waiting.shift();

@@ -41,6 +41,11 @@ export class FleetProgress {
     }
   }
 
+  /** A line of its own (e.g. a target that could not be scanned), above the progress line on a terminal. */
+  note(text: string): void {
+    this.sink.write(this.sink.isTTY ? `\r\x1b[K${text}\n` : `${text}\n`);
+  }
+
   finish(): void {
     this.sink.write(
       this.sink.isTTY ? `\r\x1b[Kproxytrust: ${this.line()}\n` : `proxytrust: ${this.line()}\n`,

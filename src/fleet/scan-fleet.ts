@@ -3,7 +3,7 @@
  * each report handed on as soon as its target is done, and one combined report at the end.
  */
 import type { Report } from "../report/model.js";
-import type { ScanOptions } from "../scan/options.js";
+import type { RequestGate, ScanOptions } from "../scan/options.js";
 import { runScan } from "../scan/run.js";
 import { combineReports } from "./combine.js";
 import { HostLimiterPool, type PolitenessLimits } from "./host-limiter.js";
@@ -21,6 +21,8 @@ export interface FleetOptions {
   finish?: (report: Report) => Report;
   /** Called with each finished report, in completion order (e.g. to write a JSONL line). */
   onReport?: (report: Report) => void;
+  /** Admits every request of every scan (default: a per-host limiter pool with `politeness`). */
+  gate?: RequestGate;
   /** Keep the evidence of passing and skipped checks in the summary too (it costs memory per target). */
   keepAllEvidence?: boolean;
 }
@@ -48,13 +50,13 @@ export async function scanFleet(
   options: FleetOptions,
 ): Promise<FleetOutcome> {
   const started = performance.now();
-  const pool = new HostLimiterPool(options.politeness);
+  const gate = options.gate ?? new HostLimiterPool(options.politeness).gate;
   const kept: Report[] = new Array(targets.length);
   let next = 0;
   let couldNotRun = 0;
 
   const scanOne = async (target: FleetTarget): Promise<Report> => {
-    const outcome = await runScan(target.url, { ...target.options, requestGate: pool.gate });
+    const outcome = await runScan(target.url, { ...target.options, requestGate: gate });
     const report = outcome.couldNotRun
       ? { ...outcome.report, couldNotRun: outcome.couldNotRun }
       : outcome.report;

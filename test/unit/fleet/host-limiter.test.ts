@@ -49,14 +49,15 @@ test("host names are compared case-insensitively", async () => {
 });
 
 test("requests to one host start at least delayMs apart", async () => {
-  const pool = new HostLimiterPool({ perHost: 4, delayMs: 15 });
+  const pool = new HostLimiterPool({ perHost: 4, delayMs: 20 });
   const { send, starts } = recorder();
   const url = new URL("https://slow.test/");
   await Promise.all(Array.from({ length: 5 }, () => pool.gate(url, send(url))));
   const times = starts.map(([, t]) => t);
-  // Timers may fire late, never early (1 ms slack for clock rounding).
+  // Timers fire late under load, never more than a millisecond early (2 ms slack for rounding); a
+  // late start pushes the next one back instead of shortening the gap.
   for (let i = 1; i < times.length; i++)
-    assert.ok(times[i]! - times[i - 1]! >= 14, `gap ${times[i]! - times[i - 1]!}`);
+    assert.ok(times[i]! - times[i - 1]! > 18, `gap ${times[i]! - times[i - 1]!}`);
 });
 
 test("a failing request frees its slot", async () => {

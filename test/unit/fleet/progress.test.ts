@@ -57,3 +57,12 @@ test("elsewhere (CI) plain lines at most once per interval, and always a last li
     "proxytrust: 3/3 targets scanned, 0 with failures, 1 could not be scanned\n",
   ]);
 });
+
+test("notes get a line of their own, clearing the progress line on a terminal", () => {
+  const tty = sink(true);
+  new FleetProgress(2, tty).note("proxytrust: https://a.test/ could not be scanned: refused");
+  assert.deepEqual(tty.written, ["\r\x1b[Kproxytrust: https://a.test/ could not be scanned: refused\n"]);
+  const plain = sink(false);
+  new FleetProgress(2, plain).note("x");
+  assert.deepEqual(plain.written, ["x\n"]);
+});

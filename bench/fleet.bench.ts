@@ -1,0 +1,175 @@
+/**
+ * Fleet scans on loopback: VHOSTS virtual hosts (t1.fleet.test, ...) on one real nginx in front of one
+ * real Django under gunicorn, scanned 100 and 500 at a time with the default fleet settings. Prints
+ * targets per second and peak resident memory (sampled) for each size; the goal is >= 50 targets/s
+ * with memory that does not grow with the number of targets.
+ */
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { scanFleet, type FleetTarget } from "../src/fleet/scan-fleet.js";
+import { JsonlWriter } from "../src/fleet/jsonl.js";
+import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from "../src/scan/options.js";
+import { issueCertificates } from "../stacks/certs.js";
+import { startGunicorn, writeGunicornConfig, type AppDesign } from "../stacks/django.js";
+import { freePort, randomStackAddresses } from "../stacks/ports.js";
+import { registerTempDir, type ManagedProcess } from "../stacks/processes.js";
+import { prepareProxy } from "../stacks/proxies.js";
+import { answersHttp, answersHttps, waitUntil } from "../stacks/readiness.js";
+
+const VHOSTS = 500;
+// `node --import tsx bench/fleet.bench.ts 50` scans other sizes (at most VHOSTS), e.g. for profiling.
+const SIZES = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [100, 500];
+const FLEET = { concurrency: 8, politeness: { perHost: 2, delayMs: 0 } };
+const DESIGN: AppDesign = { settings: "fleet", listen: "tcp", schemeTrust: "proxy-source-address" };
+const hostName = (i: number) => `t${i}.fleet.test`;
+
+/** The healthy nginx stack's two server blocks, once per name. */
+function serverBlocks(address: string, httpPort: number, httpsPort: number): string {
+  const blocks: string[] = [];
+  for (let i = 1; i <= VHOSTS; i++) {
+    const name = hostName(i);
+    blocks.push(`    server {
+        listen ${address}:${httpPort};
+        server_name ${name};
+        location = /healthz { proxy_pass http://shop; }
+        location / { return 301 https://${name}$request_uri; }
+    }
+    server {
+        listen ${address}:${httpsPort} ssl;
+        server_name ${name};
+        add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;
+        location / { proxy_pass http://shop; }
+    }`);
+  }
+  return blocks.join("\n");
+}
+
+async function startFleetStack() {
+  const workDir = await mkdtemp(join(tmpdir(), "proxytrust-fleet-bench-"));
+  registerTempDir(workDir);
+  await chmod(workDir, 0o711); // nginx's workers (www-data) keep their temp files in here
+  await mkdir(join(workDir, "logs"));
+  const addresses = await randomStackAddresses();
+  const [httpsPort, httpPort, upstreamPort] = await Promise.all([
+    freePort(addresses.proxy),
+    freePort(addresses.proxy),
+    freePort(addresses.origin),
+  ]);
+  const upstream = { kind: "tcp" as const, host: addresses.origin, port: upstreamPort };
+  const certs = await issueCertificates(workDir, ["fleet.test", "*.fleet.test"]);
+  const env = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8", HOME: workDir };
+  const gunicornConfig = await writeGunicornConfig({
+    workDir,
+    proxy: "nginx",
+    variant: "healthy",
+    design: DESIGN,
+    upstream,
+    proxySourceAddress: addresses.proxySource,
+    siteHost: hostName(1),
+    probeToken: randomBytes(24).toString("hex"),
+  });
+  const nginx = await prepareProxy({
+    proxy: "nginx",
+    variant: "healthy",
+    workDir,
+    address: addresses.proxy,
+    httpsPort,
+    httpPort,
+    sourceAddress: addresses.proxySource,
+    upstream,
+    certs,
+    env,
+    template: "fleet/nginx.conf",
+    extraValues: { FLEET_SERVERS: serverBlocks(addresses.proxy, httpPort, httpsPort) },
+  });
+  const processes: ManagedProcess[] = [startGunicorn(gunicornConfig, workDir, env), nginx.start()];
+  const stop = async () => {
+    for (const p of [...processes].reverse()) await p.stop();
+    await rm(workDir, { recursive: true, force: true });
+  };
+  try {
+    const ca = await readFile(certs.caCertPath, "utf8");
+    const headers = { host: hostName(1) };
+    await waitUntil(
+      "nginx and gunicorn",
+      async () => {
+        await answersHttp({ host: addresses.proxy, port: httpPort, path: "/healthz", headers });
+        await answersHttps({
+          host: addresses.proxy,
+          port: httpsPort,
+          ca,
+          servername: hostName(1),
+          path: "/",
+          headers,
+        });
+      },
+      processes,
+      15_000,
+    );
+    const options: ScanOptions = {
+      ...DEFAULT_SCAN_OPTIONS,
+      // Every name under fleet.test is this one nginx, as DNS would have it.
+      mappings: [
+        { fromHost: "", fromPort: "443", toHost: addresses.proxy, toPort: String(httpsPort) },
+        { fromHost: "", fromPort: "80", toHost: addresses.proxy, toPort: String(httpPort) },
+      ],
+      ca,
+      healthPaths: ["/healthz"],
+      origin: new URL(`http://${upstream.host}:${upstream.port}`),
+    };
+    return { options, workDir, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Highest resident set size seen while `run` runs, sampled every 20 ms. */
+async function peakRss<T>(run: () => Promise<T>): Promise<{ result: T; peak: number }> {
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  try {
+    const result = await run();
+    return { result, peak: Math.max(peak, process.memoryUsage().rss) };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+const stack = await startFleetStack();
+try {
+  const targetsOf = (count: number): FleetTarget[] =>
+    Array.from({ length: count }, (_, i) => ({
+      url: new URL(`https://${hostName(i + 1)}/`),
+      options: stack.options,
+    }));
+  await scanFleet(targetsOf(8), FLEET); // warm-up: gunicorn threads, Django's first requests
+  for (const size of SIZES) {
+    const jsonl = new JsonlWriter(join(stack.workDir, `fleet-${size}.jsonl`));
+    const started = performance.now();
+    const { result, peak } = await peakRss(() =>
+      scanFleet(targetsOf(size), { ...FLEET, onReport: (report) => jsonl.write(report) }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    jsonl.close();
+    const { summary } = result;
+    const notPassing = summary.checks.filter((c) => c.status === "error" || c.status === "fail");
+    const undecided = notPassing.filter((c) => c.status === "error").length;
+    const failing = notPassing.length - undecided;
+    console.log(
+      `fleet scan of ${size} targets (${VHOSTS} virtual hosts on one nginx + one Django, concurrency ` +
+        `${FLEET.concurrency}, ${FLEET.politeness.perHost} per host): ${(size / seconds).toFixed(1)} targets/s, ` +
+        `${((summary.requests ?? 0) / seconds).toFixed(0)} requests/s, ${seconds.toFixed(1)} s, ` +
+        `peak RSS ${mib(peak)}; ${result.couldNotRun} unreachable, ${failing} failing and ${undecided} undecided results`,
+    );
+    // Every target is the healthy stack: anything else is worth a look (a machine too loaded, say).
+    for (const check of notPassing.slice(0, 3))
+      console.log(`  ${check.status} ${check.target} ${check.id}: ${check.summary.split("\n")[0]}`);
+  }
+} finally {
+  await stack.stop();
+}

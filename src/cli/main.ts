@@ -9,6 +9,7 @@ import { auditCommand } from "./audit-command.js";
 import { doctorCommand } from "./doctor-command.js";
 import { explainCommand } from "./explain-command.js";
 import { initCommand } from "./init-command.js";
+import { mergeCommand } from "./merge-command.js";
 import { probeCommand } from "./probe-command.js";
 import { scanCommand } from "./scan-command.js";
 
@@ -30,6 +31,7 @@ function program(): Command {
     probeCommand(),
     initCommand(),
     doctorCommand(),
+    mergeCommand(),
   ])
     root.addCommand(sub.exitOverride().configureOutput(output));
   return root;

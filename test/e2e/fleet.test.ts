@@ -134,6 +134,26 @@ describe("scan --targets", () => {
       );
   });
 
+  test("merge: the fleet's JSONL and a single scan's JSON joined into one report, in any format", async () => {
+    const single = await runCli(["scan", HEALTHY, ...mappings(), "--format", "json"]);
+    assert.equal(single.code, 0, single.stderr);
+    const singleFile = file("single.json", single.stdout);
+    const fleetFile = join(dir, "fleet.jsonl");
+    const merged = await runCli(["merge", fleetFile, singleFile, "--format", "json"]);
+    assert.equal(merged.code, 1, merged.stderr);
+    const report = JSON.parse(merged.stdout) as JsonReport;
+    assert.equal(report.targets!.length, jsonLines(fleetFile).length + 1);
+    assert.equal(report.targets!.at(-1)!.target, HEALTHY);
+    assert.ok(report.checks.some((c) => c.target === PASSTHROUGH && c.status === "fail"));
+    const junit = await runCli(["merge", fleetFile, "--format", "junit"]);
+    assert.equal(junit.code, 1, junit.stderr);
+    assert.match(junit.stdout, /^<\?xml/);
+    assert.match(junit.stdout, /www\.app\.test/);
+    const bad = await runCli(["merge", fleetFile, file("not-a-report.json", '{"a": 1}')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /not-a-report\.json: not a proxytrust JSON report\n$/);
+  });
+
   test("exit 3 only when no target could be scanned", async () => {
     const targets = file("down.txt", `${DOWN}\nhttps://down.app.test/other/\n`);
     const result = await runCli(["scan", "--targets", targets, ...mappings(), "--format", "json"]);

@@ -23,6 +23,10 @@ export function auditCommand(): Command {
     .option("--nginx <file>", "the main nginx config (or an `nginx -T` dump)")
     .option("--caddy <file>", "the Caddyfile")
     .option("--haproxy <file>", "haproxy.cfg")
+    .option(
+      "--traefik <file>",
+      "Traefik's static configuration (traefik.yml/.toml; its file provider is read too)",
+    )
     .option("--gunicorn <file>", "gunicorn.conf.py")
     .addOption(formatOption())
     .addOption(outputOption())
@@ -40,11 +44,12 @@ export function auditCommand(): Command {
         nginx: flags.nginx,
         caddy: flags.caddy,
         haproxy: flags.haproxy,
+        traefik: flags.traefik,
         gunicorn: flags.gunicorn,
       };
       if (!python && !Object.values(files).some(Boolean)) {
         throw new UsageError(
-          "audit needs at least one of --settings, --nginx, --caddy, --haproxy, --gunicorn",
+          "audit needs at least one of --settings, --nginx, --caddy, --haproxy, --traefik, --gunicorn",
         );
       }
       const { report, couldNotRun } = await runAudit(files, undefined, python);

@@ -60,6 +60,7 @@ export function doctorCommand(): Command {
       nginx: flags.nginx,
       caddy: flags.caddy,
       haproxy: flags.haproxy,
+      traefik: flags.traefik,
       gunicorn: flags.gunicorn,
     };
     const { report, couldNotRun, auditProblem } = await runDoctor(target, scanOptionsFrom(flags), files);

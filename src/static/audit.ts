@@ -8,6 +8,7 @@ import { VERSION } from "../version.js";
 import { loadCaddyfile } from "./caddy/model.js";
 import { loadGunicornConfig } from "./gunicorn/model.js";
 import { loadHaproxyConfig } from "./haproxy/model.js";
+import { loadTraefikConfig } from "./traefik/model.js";
 import { loadNginxConfig } from "./nginx/loader.js";
 import { loadDjangoSettings } from "./python/load-settings.js";
 import {
@@ -25,6 +26,8 @@ export interface AuditFiles {
   nginx?: string;
   caddy?: string;
   haproxy?: string;
+  /** Traefik's static configuration (the dynamic file it names is read too) or a dynamic file. */
+  traefik?: string;
   gunicorn?: string;
 }
 
@@ -71,6 +74,7 @@ async function loadAll(files: AuditFiles): Promise<{ input: AuditInput; crashes:
     attempt(files.nginx, loadNginxConfig, (v) => (input.nginx = v)),
     attempt(files.caddy, loadCaddyfile, (v) => (input.caddy = v)),
     attempt(files.haproxy, loadHaproxyConfig, (v) => (input.haproxy = v)),
+    attempt(files.traefik, loadTraefikConfig, (v) => (input.traefik = v)),
     attempt(files.gunicorn, loadGunicornConfig, (v) => (input.gunicorn = v)),
   ]);
   return { input, crashes };

@@ -13,6 +13,7 @@ function problems(input: AuditInput): LoadProblem[] {
     ...(input.nginx?.errors ?? []),
     ...(input.caddy?.errors ?? []),
     ...(input.haproxy?.errors ?? []),
+    ...(input.traefik?.errors ?? []),
     ...(input.gunicorn?.errors ?? []),
   ];
 }

@@ -5,6 +5,7 @@ import { contractRules } from "./contract/index.js";
 import { djangoRules } from "./django/index.js";
 import { gunicornRules } from "./gunicorn/index.js";
 import { haproxyRules } from "./haproxy/index.js";
+import { traefikRules } from "./traefik/index.js";
 import { nginxRules } from "./nginx/index.js";
 
 /** Every static rule; each returns nothing when the input it reads was not given. */
@@ -14,6 +15,7 @@ export const ALL_RULES: readonly StaticRule[] = [
   ...nginxRules,
   ...caddyRules,
   ...haproxyRules,
+  ...traefikRules,
   ...gunicornRules,
   ...contractRules,
 ];

@@ -1,0 +1,261 @@
+/**
+ * Traefik (v2/v3) configuration, read from its YAML or TOML files: the static configuration (entry
+ * points, providers) and the file provider's dynamic configuration (routers, middlewares, services,
+ * TLS options). Option names as documented at doc.traefik.io. Only what the rules need is modelled.
+ */
+import { existsSync } from "node:fs";
+import { basename, dirname, extname, isAbsolute, join } from "node:path";
+import { parse as parseToml } from "smol-toml";
+import { LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
+import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
+
+export interface TraefikEntryPoint extends Located {
+  name: string;
+  address: string;
+  /** forwardedHeaders.insecure: every peer's X-Forwarded-* is kept. */
+  forwardedInsecure: boolean;
+  /** forwardedHeaders.trustedIPs: the peers whose X-Forwarded-* is kept. */
+  trustedIPs: string[];
+  /** http.redirections.entryPoint: everything on this entry point is redirected. */
+  redirectsTo?: string;
+  /** http.tls set on the entry point: every router on it is TLS. */
+  tls: boolean;
+}
+
+export interface TraefikRouter extends Located {
+  name: string;
+  rule: string;
+  /** Names in Host(`...`) matchers of the rule. */
+  hosts: string[];
+  /** True when the rule matches one exact path (a health check), not a prefix. */
+  pathMatched: boolean;
+  entryPoints: string[];
+  middlewares: string[];
+  service: string;
+  tls: boolean;
+}
+
+export interface TraefikMiddleware extends Located {
+  name: string;
+  /** The middleware type, e.g. headers, redirectScheme. */
+  kind: string;
+  options: Record<string, unknown>;
+}
+
+export interface TraefikService extends Located {
+  name: string;
+  urls: string[];
+  passHostHeader: boolean;
+}
+
+export interface TraefikConfig {
+  files: string[];
+  errors: LoadError[];
+  entryPoints: TraefikEntryPoint[];
+  routers: TraefikRouter[];
+  middlewares: TraefikMiddleware[];
+  services: TraefikService[];
+  sniStrict: boolean;
+}
+
+type Tree = Record<string, unknown>;
+
+const isTree = (value: unknown): value is Tree =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const tree = (value: unknown): Tree => (isTree(value) ? value : {});
+const strings = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === "string")
+    : typeof value === "string"
+      ? value.split(",")
+      : [];
+
+interface ParsedFile {
+  file: string;
+  data: Tree;
+  /** The line of a key path, or of the nearest enclosing one found. */
+  lineOf(path: string[]): number;
+}
+
+function parseYaml(file: string, text: string): ParsedFile | LoadError {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  const problem = doc.errors[0];
+  if (problem)
+    return {
+      file,
+      line: problem.linePos?.[0]?.line ?? 1,
+      message: problem.message.split("\n")[0] ?? "invalid YAML",
+    };
+  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  return {
+    file,
+    data: tree(data),
+    // The line of the key itself, so a finding points at "web:" rather than the map under it.
+    lineOf(path) {
+      for (let depth = path.length; depth > 0; depth--) {
+        const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
+        if (!isMap(parent)) continue;
+        const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path[depth - 1]);
+        const range = isNode(pair?.key) ? pair.key.range : undefined;
+        if (range) return lineCounter.linePos(range[0]).line;
+      }
+      return 1;
+    },
+  };
+}
+
+function parseTomlFile(file: string, text: string): ParsedFile | LoadError {
+  let data: unknown;
+  try {
+    data = parseToml(text);
+  } catch (err) {
+    const line = (err as { line?: number }).line ?? 1;
+    return { file, line, message: (err as Error).message.split("\n")[0] ?? "invalid TOML" };
+  }
+  const lines = text.split("\n");
+  return {
+    file,
+    data: tree(data),
+    // TOML carries no positions here: the line naming the deepest key found wins.
+    lineOf(path) {
+      for (let depth = path.length; depth > 0; depth--) {
+        const key = path[depth - 1] as string;
+        const index = lines.findIndex((line) =>
+          new RegExp(`(^|[.\\["\\s])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(["\\].\\s=]|$)`).test(line),
+        );
+        if (index >= 0) return index + 1;
+      }
+      return 1;
+    },
+  };
+}
+
+function parseFile(file: string): ParsedFile | LoadError {
+  const source = readConfigSource(file);
+  if (!source.ok) return source.error;
+  return extname(file).toLowerCase() === ".toml"
+    ? parseTomlFile(file, source.text)
+    : parseYaml(file, source.text);
+}
+
+function entryPoints(parsed: ParsedFile): TraefikEntryPoint[] {
+  return Object.entries(tree(parsed.data.entryPoints)).map(([name, raw]) => {
+    const ep = tree(raw);
+    const forwarded = tree(ep.forwardedHeaders);
+    const http = tree(ep.http);
+    const redirection = tree(tree(http.redirections).entryPoint);
+    return {
+      name,
+      address: typeof ep.address === "string" ? ep.address : "",
+      forwardedInsecure: forwarded.insecure === true,
+      trustedIPs: strings(forwarded.trustedIPs),
+      ...(typeof redirection.to === "string" ? { redirectsTo: redirection.to } : {}),
+      tls: http.tls !== undefined,
+      file: parsed.file,
+      line: parsed.lineOf(["entryPoints", name]),
+    };
+  });
+}
+
+const HOST_MATCHER = /\bHost(?:SNI)?\(([^)]*)\)/g;
+
+function hostsOf(rule: string): string[] {
+  return [...rule.matchAll(HOST_MATCHER)].flatMap((m) =>
+    [...(m[1] ?? "").matchAll(/[`"']([^`"']+)[`"']/g)].map((h) => h[1] as string),
+  );
+}
+
+function dynamicParts(
+  parsed: ParsedFile,
+): Pick<TraefikConfig, "routers" | "middlewares" | "services" | "sniStrict"> {
+  const http = tree(parsed.data.http);
+  const routers = Object.entries(tree(http.routers)).map(([name, raw]): TraefikRouter => {
+    const router = tree(raw);
+    const rule = typeof router.rule === "string" ? router.rule : "";
+    return {
+      name,
+      rule,
+      hosts: hostsOf(rule),
+      pathMatched: /\bPath\(/.test(rule),
+      entryPoints: strings(router.entryPoints),
+      middlewares: strings(router.middlewares).map((m) => m.replace(/@.*$/, "")),
+      service: typeof router.service === "string" ? router.service : "",
+      tls: router.tls !== undefined,
+      file: parsed.file,
+      line: parsed.lineOf(["http", "routers", name]),
+    };
+  });
+  const middlewares = Object.entries(tree(http.middlewares)).flatMap(([name, raw]): TraefikMiddleware[] =>
+    Object.entries(tree(raw)).map(([kind, options]) => ({
+      name,
+      kind,
+      options: tree(options),
+      file: parsed.file,
+      line: parsed.lineOf(["http", "middlewares", name]),
+    })),
+  );
+  const services = Object.entries(tree(http.services)).map(([name, raw]): TraefikService => {
+    const lb = tree(tree(raw).loadBalancer);
+    const servers = Array.isArray(lb.servers) ? lb.servers.map(tree) : [];
+    return {
+      name,
+      urls: servers.map((s) => (typeof s.url === "string" ? s.url : "")).filter(Boolean),
+      passHostHeader: lb.passHostHeader !== false,
+      file: parsed.file,
+      line: parsed.lineOf(["http", "services", name]),
+    };
+  });
+  const sniStrict = tree(tree(tree(parsed.data.tls).options).default).sniStrict === true;
+  return { routers, middlewares, services, sniStrict };
+}
+
+/** The file provider's file: as configured, else the file of that name beside the static one. */
+function dynamicFiles(staticFile: string, parsed: ParsedFile): string[] {
+  const provider = tree(tree(parsed.data.providers).file);
+  const named = typeof provider.filename === "string" ? provider.filename : undefined;
+  if (!named) return [];
+  const candidates = [
+    isAbsolute(named) ? named : join(dirname(staticFile), named),
+    join(dirname(staticFile), basename(named)),
+  ];
+  const found = candidates.find((c) => c !== staticFile && existsSync(c));
+  return found ? [found] : [];
+}
+
+/** Reads the static file and the dynamic file it names (a dynamic file alone is read as such too). */
+export function loadTraefikConfig(file: string): TraefikConfig {
+  const config: TraefikConfig = {
+    files: [],
+    errors: [],
+    entryPoints: [],
+    routers: [],
+    middlewares: [],
+    services: [],
+    sniStrict: false,
+  };
+  const first = parseFile(file);
+  if (!("data" in first)) return { ...config, errors: [first] };
+  const parsed = [first];
+  for (const dynamic of dynamicFiles(file, first)) {
+    const next = parseFile(dynamic);
+    if ("data" in next) parsed.push(next);
+    else config.errors.push(next);
+  }
+  for (const part of parsed) {
+    config.files.push(part.file);
+    config.entryPoints.push(...entryPoints(part));
+    const dynamic = dynamicParts(part);
+    config.routers.push(...dynamic.routers);
+    config.middlewares.push(...dynamic.middlewares);
+    config.services.push(...dynamic.services);
+    config.sniStrict ||= dynamic.sniStrict;
+  }
+  return config;
+}
+
+declare module "../rule.js" {
+  interface AuditInput {
+    traefik?: TraefikConfig;
+  }
+}

@@ -1,0 +1,220 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { parse as parseYaml } from "yaml";
+import { generateFiles, writeFiles } from "../../../../src/init/generate.js";
+import { buildInitRequest } from "../../../../src/init/request.js";
+import { applyRules } from "../../../../src/static/audit.js";
+import { traefikRules } from "../../../../src/static/rules/traefik/index.js";
+import { loadTraefikConfig } from "../../../../src/static/traefik/model.js";
+
+/**
+ * Option paths as documented at doc.traefik.io (v2.x/v3.x): static entryPoints and providers.file,
+ * dynamic routers, the redirectScheme and headers middlewares, loadBalancer services, tls. "*" is a name.
+ */
+const DOCUMENTED = [
+  "entryPoints.*.address",
+  "entryPoints.*.forwardedHeaders.trustedIPs",
+  "entryPoints.*.forwardedHeaders.insecure",
+  "providers.file.filename",
+  "http.routers.*.rule",
+  "http.routers.*.entryPoints",
+  "http.routers.*.middlewares",
+  "http.routers.*.service",
+  "http.routers.*.priority",
+  "http.routers.*.tls",
+  "http.middlewares.*.redirectScheme.scheme",
+  "http.middlewares.*.redirectScheme.permanent",
+  "http.middlewares.*.headers.stsSeconds",
+  "http.middlewares.*.headers.stsIncludeSubdomains",
+  "http.middlewares.*.headers.stsPreload",
+  "http.middlewares.*.headers.customRequestHeaders.*",
+  "http.services.*.loadBalancer.passHostHeader",
+  "http.services.*.loadBalancer.servers.url",
+  "tls.certificates.certFile",
+  "tls.certificates.keyFile",
+  "tls.options.*.sniStrict",
+  "tls.options.*.minVersion",
+];
+
+/** Every leaf's key path, list items folded into their parent. */
+function leafPaths(value: unknown, prefix: string[] = []): string[][] {
+  if (Array.isArray(value)) {
+    const objects = value.filter((v) => typeof v === "object" && v !== null);
+    return objects.length ? objects.flatMap((v) => leafPaths(v, prefix)) : [prefix];
+  }
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value);
+    return entries.length ? entries.flatMap(([k, v]) => leafPaths(v, [...prefix, k])) : [prefix];
+  }
+  return [prefix];
+}
+
+function documented(path: string[]): boolean {
+  return DOCUMENTED.some((pattern) => {
+    const parts = pattern.split(".");
+    return parts.length === path.length && parts.every((p, i) => p === "*" || p === path[i]);
+  });
+}
+
+describe("generated Traefik configuration", () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "proxytrust-traefik-"));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  for (const behind of [undefined, "alb", "cloudflare"] as const) {
+    const label = behind ? ` behind ${behind}` : "";
+    const files = generateFiles(
+      buildInitRequest({
+        proxy: "traefik",
+        domains: ["app.example.com"],
+        healthPath: "/healthz",
+        upstream: "127.0.0.1:8000",
+        behind,
+      }),
+    );
+
+    test(`uses only documented options${label}`, () => {
+      for (const file of files.filter((f) => f.role.startsWith("proxy"))) {
+        const unknown = leafPaths(parseYaml(file.contents)).filter((p) => !documented(p));
+        assert.deepEqual(unknown, [], `${file.path}: ${unknown.map((p) => p.join(".")).join(", ")}`);
+      }
+    });
+
+    test(`reads back as meant, and the audit finds nothing${label}`, async () => {
+      const written = await writeFiles(join(dir, behind ?? "alone"), files, false);
+      const config = loadTraefikConfig(written[0]!);
+      assert.deepEqual(config.errors, []);
+      assert.equal(config.files.length, 2, "the dynamic file named by providers.file is read too");
+      const routers = Object.fromEntries(config.routers.map((r) => [r.name, r]));
+      assert.deepEqual(routers["django"]?.hosts, ["app.example.com"]);
+      assert.equal(routers["django"]?.tls, true);
+      assert.ok(routers["django-health"]?.pathMatched);
+      assert.ok(config.sniStrict);
+      const trusted = config.entryPoints.flatMap((ep) => ep.trustedIPs);
+      if (behind === "alb") assert.deepEqual([...new Set(trusted)], ["10.0.0.0/16"]);
+      else if (!behind) assert.deepEqual(trusted, []);
+      assert.deepEqual(applyRules({ traefik: config }, traefikRules), []);
+    });
+  }
+});
+
+describe("Traefik rules", () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "proxytrust-traefik-rules-"));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  async function audit(name: string, text: string) {
+    const file = join(dir, name);
+    await writeFile(file, text);
+    return applyRules({ traefik: loadTraefikConfig(file) }, traefikRules).map((c) => [
+      c.id,
+      c.status,
+      c.location?.line,
+    ]);
+  }
+
+  test("forwardedHeaders.insecure and a catch-all trustedIPs keep clients' headers", async () => {
+    const found = await audit(
+      "trust.yml",
+      'entryPoints:\n  web:\n    address: ":80"\n    forwardedHeaders:\n      insecure: true\n  websecure:\n    address: ":443"\n    forwardedHeaders:\n      trustedIPs: ["0.0.0.0/0"]\n',
+    );
+    assert.deepEqual(found, [
+      ["traefik-forwarded-headers-trusted", "fail", 2],
+      ["traefik-forwarded-headers-trusted", "fail", 6],
+    ]);
+  });
+
+  test("a narrow trustedIPs is fine", async () => {
+    const found = await audit(
+      "narrow.yml",
+      'entryPoints:\n  websecure:\n    address: ":443"\n    forwardedHeaders:\n      trustedIPs: ["10.0.0.0/16"]\n',
+    );
+    assert.deepEqual(found, []);
+  });
+
+  test("TOML: the same reading, the line found by name", async () => {
+    const found = await audit(
+      "trust.toml",
+      '[entryPoints.web]\naddress = ":80"\n[entryPoints.web.forwardedHeaders]\ninsecure = true\n',
+    );
+    assert.deepEqual(found, [["traefik-forwarded-headers-trusted", "fail", 1]]);
+  });
+
+  test("a catch-all router on plain HTTP, without Host, to a service that rewrites Host", async () => {
+    const found = await audit(
+      "routers.yml",
+      [
+        "entryPoints:",
+        "  web:",
+        '    address: ":80"',
+        "http:",
+        "  routers:",
+        "    app:",
+        '      rule: "PathPrefix(`/`)"',
+        "      service: app",
+        "  services:",
+        "    app:",
+        "      loadBalancer:",
+        "        passHostHeader: false",
+        "        servers:",
+        '          - url: "http://10.0.0.5:8000"',
+        "",
+      ].join("\n"),
+    );
+    assert.deepEqual(found, [
+      ["traefik-plain-http-served", "fail", 6],
+      ["traefik-router-without-host", "fail", 6],
+      ["traefik-host-not-passed", "fail", 10],
+    ]);
+  });
+
+  test("an entry-point redirection and a health-check Path router serve no plain HTTP", async () => {
+    const found = await audit(
+      "redirect.yml",
+      [
+        "entryPoints:",
+        "  web:",
+        '    address: ":80"',
+        "    http:",
+        "      redirections:",
+        "        entryPoint: { to: websecure, scheme: https }",
+        "http:",
+        "  routers:",
+        "    app:",
+        '      rule: "Host(`a.test`)"',
+        "      service: app",
+        "  services:",
+        "    app:",
+        "      loadBalancer:",
+        "        servers:",
+        '          - url: "http://127.0.0.1:8000"',
+        "",
+      ].join("\n"),
+    );
+    assert.deepEqual(found, []);
+  });
+
+  test("a TLS router without an HSTS headers middleware is warned about", async () => {
+    const found = await audit(
+      "hsts.yml",
+      'http:\n  routers:\n    app:\n      rule: "Host(`a.test`)"\n      tls: {}\n      service: app\n',
+    );
+    assert.deepEqual(found, [["traefik-hsts-missing", "warn", 3]]);
+  });
+
+  test("a syntax error is a reading problem with its line, not a crash", async () => {
+    const file = join(dir, "broken.yml");
+    await writeFile(file, "entryPoints: [\n");
+    const config = loadTraefikConfig(file);
+    assert.equal(config.errors.length, 1);
+    assert.equal(config.errors[0]?.line, 2);
+    assert.equal((await readFile(file, "utf8")).length > 0, true);
+  });
+});

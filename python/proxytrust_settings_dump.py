@@ -27,7 +27,8 @@ import traceback
 
 SENSITIVE_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|KEY|CREDENTIAL|DSN")
 NEVER_READ = frozenset({"DATABASES", "CACHES"})
-# The prefix startproject gives development keys; public text, so saying whether the key starts with it leaks nothing.
+# The prefix of the keys startproject generates: public text, so saying whether a key starts with it
+# leaks nothing about the key.
 DEVELOPMENT_KEY_PREFIX = "django-insecure-"
 ENV_LINE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
 DOUBLE_QUOTED_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$"}
@@ -135,12 +136,13 @@ def one_line(text: str) -> str:
 
 def failure(exc: BaseException, project_dir: str) -> str:
     """'ExcType: message (at shop/settings/base.py:8)': the last frame in the project, if any."""
+    this_script = os.path.abspath(__file__)
+    frames = [(os.path.normpath(f.filename), f.lineno) for f in traceback.extract_tb(exc.__traceback__)]
     inside = [
-        (os.path.normpath(f.filename), f.lineno)
-        for f in traceback.extract_tb(exc.__traceback__)
-        if os.path.isabs(f.filename)
+        (path, line)
+        for path, line in frames
+        if os.path.isabs(path) and path.startswith(project_dir + os.sep) and path != this_script
     ]
-    inside = [(path, line) for path, line in inside if path.startswith(project_dir + os.sep)]
     where = " (at %s:%d)" % (os.path.relpath(inside[-1][0], project_dir), inside[-1][1]) if inside else ""
     return one_line("%s: %s%s" % (type(exc).__name__, exc, where))
 
@@ -151,7 +153,10 @@ def read_settings(module_name: str, names: list, project_dir: str) -> dict:
         from django.conf import settings
         from django.core.exceptions import ImproperlyConfigured
     except ImportError as exc:
-        raise DumpError("this interpreter cannot import Django (%s)" % failure(exc, project_dir))
+        raise DumpError(
+            "%s cannot import Django (%s): pass the project's interpreter to --python"
+            % (sys.executable, failure(exc, project_dir))
+        )
     try:
         module = sys.modules[settings.SETTINGS_MODULE]
     except (Exception, SystemExit) as exc:

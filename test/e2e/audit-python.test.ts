@@ -202,6 +202,14 @@ describe("audit --python on a project that cannot be imported: one line, exit 3"
     );
   });
 
+  test("an interpreter without Django", async () => {
+    // -S leaves out site-packages, where Debian's Django lives
+    const bare = join(work, "python-without-django");
+    writeFileSync(bare, `#!/bin/sh\nexec ${PYTHON} -S "$@"\n`, { mode: 0o755 });
+    const result = await runCli(["audit", "--python", bare, "--settings-module", "shop.settings.healthy"]);
+    assertOneLine(result, /cannot import Django \(ModuleNotFoundError: No module named 'django'\)/);
+  });
+
   test("an interpreter that does not exist", async () => {
     const result = await runCli(["audit", "--python", join(work, "no-python"), "--settings-module", "x.y"]);
     assertOneLine(result, /cannot run the Python interpreter '.*no-python': not found/);

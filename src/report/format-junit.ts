@@ -39,7 +39,7 @@ function isFailure(check: CheckResult, failOn: FailOn): boolean {
 function testcase(check: CheckResult, report: Report, options: JunitOptions): string {
   // Audit findings are grouped by the file they are in; scan clauses by the scanned URL.
   const head = `<testcase${attributes({
-    classname: check.location?.file ?? report.target,
+    classname: check.location?.file ?? check.target ?? report.target,
     name: check.location ? `${check.id} (line ${check.location.line})` : check.id,
   })}`;
   const message = firstLine(check.summary);

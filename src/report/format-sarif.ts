@@ -100,13 +100,13 @@ export function urlArtifactPath(target: string): string {
   return [host, ...url.pathname.split("/").filter(Boolean)].map(encodeURIComponent).join("/");
 }
 
-function liveLocation(report: Report, options: SarifOptions): Json {
+function liveLocation(target: string, options: SarifOptions): Json {
   if (options.liveLocation) return fileLocation(options.liveLocation, options.cwd);
   return {
     physicalLocation: {
       artifactLocation: {
-        uri: urlArtifactPath(report.target),
-        description: { text: `the scanned site ${report.target} (no file in the repository)` },
+        uri: urlArtifactPath(target),
+        description: { text: `the scanned site ${target} (no file in the repository)` },
       },
       region: { startLine: 1 },
     },
@@ -115,16 +115,18 @@ function liveLocation(report: Report, options: SarifOptions): Json {
 
 function resultFor(check: CheckResult, ruleIndex: number, report: Report, options: SarifOptions): Json {
   const live = check.location === undefined;
+  // A report over several targets (fleet scans, merge) names each check's own.
+  const target = check.target ?? report.target;
   return {
     ruleId: check.id,
     ruleIndex,
     level: check.status === "fail" ? "error" : "warning",
-    message: { text: live ? `${report.target}: ${check.summary}` : check.summary },
-    locations: [live ? liveLocation(report, options) : fileLocation(check.location!, options.cwd)],
+    message: { text: live ? `${target}: ${check.summary}` : check.summary },
+    locations: [live ? liveLocation(target, options) : fileLocation(check.location!, options.cwd)],
     properties: {
       status: check.status,
       clause: check.clause,
-      ...(live ? { target: report.target } : {}),
+      ...(live ? { target } : {}),
       ...(check.evidence.length ? { evidence: check.evidence.map(formatExchange) } : {}),
     },
   };
@@ -156,7 +158,11 @@ export function buildSarif(report: Report, options: SarifOptions): Json {
         ...(c.location ? { locations: [fileLocation(c.location, options.cwd)] } : {}),
       })),
   ];
-  const category = report.command === "scan" ? urlArtifactPath(report.target) : "audit";
+  const category = report.targets
+    ? "targets"
+    : report.command === "scan"
+      ? urlArtifactPath(report.target)
+      : "audit";
   return {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",

@@ -49,7 +49,11 @@ export function formatExchange(x: Exchange): string {
 
 function formatCheck(check: CheckResult, options: TextOptions): string {
   const label = paint(check.status.toUpperCase().padEnd(5), COLOURS[check.status], options.colour);
-  const where = check.location ? `${check.location.file}:${check.location.line}  ` : "";
+  const where = check.location
+    ? `${check.location.file}:${check.location.line}  `
+    : check.target
+      ? `${check.target}  `
+      : "";
   const [firstLine, ...rest] = check.summary.split("\n");
   const lines = [`${label} ${check.id.padEnd(16)} ${where}${firstLine}`];
   if (rest.length) lines.push(indent(rest.join("\n"), "      "));

@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { combineReports } from "../../../src/fleet/combine.js";
 import { parseReports, ReportFileError } from "../../../src/fleet/read-reports.js";
+import { formatJunit } from "../../../src/report/format-junit.js";
+import { formatSarif } from "../../../src/report/format-sarif.js";
+import { formatText } from "../../../src/report/format-text.js";
 import type { Report } from "../../../src/report/model.js";
 
 const report = (target: string, status: "pass" | "fail"): Report => ({
@@ -41,4 +44,30 @@ test("merging shards' JSONL gives the same report as one run over all targets, i
   assert.deepEqual(combineReports([...shard1, ...shard2]), combineReports(reports));
   const mergedOnce = JSON.parse(JSON.stringify(combineReports(shard1))) as Report;
   assert.deepEqual(combineReports([mergedOnce, ...shard2]), combineReports(reports));
+});
+
+test("every output format names each check's own target in a combined report", () => {
+  const combined = combineReports([
+    report("https://a.test:8443/x", "fail"),
+    report("https://b.test/", "fail"),
+  ]);
+  const sarif = JSON.parse(formatSarif(combined, { cwd: "/repo" })) as {
+    runs: {
+      automationDetails: { id: string };
+      results: { message: { text: string }; locations: unknown[] }[];
+    }[];
+  };
+  const [run] = sarif.runs;
+  assert.deepEqual(
+    run!.results.map((r) => r.message.text),
+    ["https://a.test:8443/x: s", "https://b.test/: s"],
+  );
+  assert.match(JSON.stringify(run!.results[0]!.locations), /"uri":"a\.test_8443\/x"/);
+  assert.equal(run!.automationDetails.id, "proxytrust/scan/targets/");
+  const junit = formatJunit(combined, { failOn: "fail" });
+  assert.match(junit, /<testcase classname="https:\/\/a\.test:8443\/x" name="hsts">/);
+  assert.match(junit, /<testcase classname="https:\/\/b\.test\/" name="hsts">/);
+  const text = formatText(combined, { colour: false });
+  assert.match(text, /^FAIL {2}hsts {13}https:\/\/a\.test:8443\/x {2}s$/m);
+  assert.match(text, /^FAIL {2}hsts {13}https:\/\/b\.test\/ {2}s$/m);
 });

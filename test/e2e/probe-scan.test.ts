@@ -23,7 +23,7 @@ describe("scan with the probe middleware", () => {
   });
   after(() => Promise.all([healthy.stop(), passthrough.stop()]));
 
-  test("healthy: scheme and forwarded-host pass on Django's own word; the token never appears in the output", async () => {
+  test("healthy: scheme, forwarded-host and client-ip pass on Django's own word; the token never appears in the output", async () => {
     const result = await runCli([
       "scan",
       ...healthy.scanArgs,
@@ -37,6 +37,7 @@ describe("scan with the probe middleware", () => {
     assert.match(seen.get("scheme")!.summary, /Django saw scheme=https \(probe middleware\)/);
     assert.equal(seen.get("forwarded-host")?.status, "pass");
     assert.match(seen.get("forwarded-host")!.summary, /Django saw host=app\.test/);
+    assert.equal(seen.get("client-ip")?.status, "pass", seen.get("client-ip")?.summary);
     assert.ok(!result.stdout.includes(healthy.probeToken));
   });
 

@@ -38,7 +38,7 @@ function judgeProbe(probe: ForwardedHostProbe, e: Parameters<LiveCheck["judge"]>
   }
   // Django compares the Referer with get_host(): a refused own-Referer POST means the host moved.
   const control = e.baselines.https.postSameOriginReferer;
-  if (probe.post && accepted(control)) {
+  if (probe.post?.response && accepted(control)) {
     if (accepted(probe.post))
       return { kind: "ignored", text: `${probe.header}: the CSRF Referer check still matched the real host` };
     return {

@@ -19,6 +19,14 @@ export const healthExemptCheck: LiveCheck = {
         evidence: [],
       };
     }
+    const unanswered = relevant.filter((p) => !p.http?.response);
+    if (unanswered.length) {
+      return {
+        status: "error",
+        summary: `plain HTTP gave no answer for ${unanswered.map((p) => `${p.path} (${describeOutcome(p.http)})`).join(", ")}`,
+        evidence: unanswered.flatMap((p) => (p.http ? [p.http] : [])).slice(0, 2),
+      };
+    }
     const bad = relevant.filter((p) => {
       const status = p.http?.response?.status ?? 0;
       return status < 200 || status >= 300;

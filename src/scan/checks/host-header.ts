@@ -2,7 +2,7 @@ import { headerValue } from "../../parsers/headers.js";
 import { setCookies } from "../../parsers/cookies.js";
 import { pageTitle } from "../../parsers/html-forms.js";
 import type { Captured, HostProbe } from "../evidence.js";
-import { describeOutcome, type LiveCheck } from "./check.js";
+import { describeOutcome, timedOut, type LiveCheck } from "./check.js";
 
 /** Where a response repeats an injected host: a poisoned absolute URL, redirect or cookie. */
 export function reflection(captured: Captured, injected: string): string | undefined {
@@ -77,7 +77,9 @@ export const hostHeaderCheck: LiveCheck = {
         continue;
       }
       const baseline = baselineFor(probe, e);
-      if (!baseline?.response) {
+      if (timedOut(probe.captured)) {
+        undecided.push(`${probe.captured.label}: ${probe.captured.error}`);
+      } else if (!baseline?.response) {
         undecided.push(`${probe.captured.label}: no baseline on that scheme to compare with`);
       } else if (looksLikeApp(probe.captured, baseline, e.siteHost)) {
         problems.push({

@@ -118,19 +118,49 @@ test("origin-exposure: unreachable passes, a believed scheme header fails, ignor
   const judge = (baselinePost: ReturnType<typeof post>, spoofPost: ReturnType<typeof post>) =>
     originExposureCheck.judge(
       evidence({
-        origin: {
-          url,
-          baseline: direct,
-          baselinePost,
-          spoofs: [{ header: "X-Forwarded-Proto: https", get: direct, post: spoofPost }],
-        },
+        originServers: [
+          {
+            url,
+            candidate: false,
+            baseline: direct,
+            baselinePost,
+            spoofs: [{ header: "X-Forwarded-Proto: https", get: direct, post: spoofPost }],
+          },
+        ],
       }),
     ).status;
   assert.equal(judge(post(url, 200), post(url, 403, NO_REFERER_403)), "fail");
   assert.equal(judge(post(url, 200), post(url, 200)), "pass");
   const refused = evidence({
-    origin: { url, baseline: exchange(url, undefined, {}, "connection refused"), spoofs: [] },
+    originServers: [
+      { url, candidate: false, baseline: exchange(url, undefined, {}, "connection refused"), spoofs: [] },
+    ],
   });
   assert.equal(originExposureCheck.judge(refused).status, "pass");
   assert.equal(originExposureCheck.judge(evidence()).status, "skip");
+});
+
+test("a probe that timed out under load decides nothing: never a pass for host-header, never a fail for forwarded-host", () => {
+  const timeout = exchange("https://app.test/", undefined, {}, "no complete answer within 10 s");
+  const baselines = {
+    https: { get: page(), postSameOriginReferer: post("https://app.test/contact/", 200) },
+    http: {},
+  };
+  const hostOnlyTimeout = evidence({
+    baselines,
+    hostProbes: [{ kind: "foreign-host", injected: foreign, captured: timeout }],
+  });
+  assert.equal(hostHeaderCheck.judge(hostOnlyTimeout).status, "error");
+  const slowPost = {
+    header: `https X-Forwarded-Host: ${foreign}`,
+    injected: foreign,
+    get: exchange("https://app.test/", { status: 200 }),
+    post: exchange(
+      "https://app.test/contact/",
+      undefined,
+      { method: "POST" },
+      "no complete answer within 10 s",
+    ),
+  };
+  assert.equal(forwardedHostCheck.judge(evidence({ baselines, forwardedHost: [slowPost] })).status, "error");
 });

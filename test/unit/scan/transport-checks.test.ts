@@ -131,3 +131,12 @@ test("health-exempt: a named path must answer 2xx over plain HTTP; a default one
   };
   assert.equal(healthExemptCheck.judge(evidence({ health: [absent] })).status, "skip");
 });
+
+test("health-exempt: no answer over plain HTTP is an error, not a verdict", () => {
+  const probe = {
+    path: "/healthz",
+    named: true,
+    http: exchange("http://app.test/healthz", undefined, {}, "no complete answer within 10 s"),
+  };
+  assert.equal(healthExemptCheck.judge(evidence({ health: [probe] })).status, "error");
+});

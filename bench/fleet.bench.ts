@@ -117,7 +117,7 @@ async function startFleetStack() {
       ],
       ca,
       healthPaths: ["/healthz"],
-      origin: new URL(`http://${upstream.host}:${upstream.port}`),
+      origins: [new URL(`http://${upstream.host}:${upstream.port}`)],
     };
     return { options, workDir, stop };
   } catch (error) {

@@ -77,6 +77,8 @@ export interface GunicornFiles {
   siteHost: string;
   /** Turns the proxytrust probe middleware on for this app (it answers only with this token). */
   probeToken: string;
+  /** gunicorn terminates TLS itself with this certificate (certfile/keyfile): no proxy in front. */
+  tls?: { certPath: string; keyPath: string };
 }
 
 /** Writes the stack's gunicorn.conf.py and returns its path. */
@@ -91,8 +93,12 @@ export async function writeGunicornConfig(opts: GunicornFiles): Promise<string> 
   if (opts.variant === "hostrewrite" && upstream.kind === "tcp") {
     env.push(`DJANGO_ALLOWED_HOSTS=${opts.siteHost},${upstream.host}`);
   }
+  const { tls } = opts;
   const lines = [
-    `# gunicorn for the shop behind ${opts.proxy} ("${opts.variant}" stack).`,
+    tls
+      ? "# gunicorn for the shop, terminating TLS itself: no proxy in front."
+      : `# gunicorn for the shop behind ${opts.proxy} ("${opts.variant}" stack).`,
+    ...(tls ? [`certfile = ${python(tls.certPath)}`, `keyfile = ${python(tls.keyPath)}`] : []),
     `bind = ${python(upstream.kind === "unix" ? `unix:${upstream.path}` : `${upstream.host}:${upstream.port}`)}`,
     "# One worker: sessions live in a per-process cache.",
     "workers = 1",

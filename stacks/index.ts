@@ -19,7 +19,7 @@ const SITE_HOST = "app.test";
 const HEALTH_PATH = "/healthz";
 const READY_TIMEOUT_MS = 15_000;
 // A clean environment: the machine's own python3 (pyenv) must not leak into gunicorn, nor a proxy's variables.
-const BASE_ENV = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" };
+export const BASE_ENV = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" };
 
 export interface RunningStack {
   proxy: ProxyName;

@@ -1,6 +1,8 @@
 /** The scan options about the links between proxy and app: PROXY protocol, mutual TLS, origins. */
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import type { Command } from "commander";
+import { ORIGIN_CANDIDATE_PORTS } from "../scan/collect.js";
 import type { ScanOptions } from "../scan/options.js";
 import { UsageError } from "./common.js";
 
@@ -8,7 +10,8 @@ export interface LinkFlags {
   proxyProtocolPort?: string;
   clientCert?: string;
   clientKey?: string;
-  origin?: string;
+  origin: string | string[];
+  originCandidates?: string;
 }
 
 /** `[http:|https:]PORT`: without a scheme, the listener speaks the target's. */
@@ -32,13 +35,24 @@ function readPem(flag: string, file: string): string {
   }
 }
 
+/** A host name or address alone: the candidate ports are ours to try. */
+export function parseOriginCandidates(raw: string): string {
+  const bare = raw.replace(/^\[(.*)\]$/, "$1");
+  if (isIP(bare)) return bare;
+  if (!/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(raw))
+    throw new UsageError(
+      `--origin-candidates '${raw}': expected a host name or address, without scheme or port`,
+    );
+  return raw;
+}
+
 /** --client-cert and --client-key go together, and with an https --origin to present them to. */
 export function parseClientCertificate(flags: LinkFlags): ScanOptions["clientCertificate"] {
   const { clientCert, clientKey } = flags;
   if (clientCert === undefined && clientKey === undefined) return undefined;
   if (clientCert === undefined || clientKey === undefined)
     throw new UsageError("--client-cert and --client-key go together");
-  if (!flags.origin?.startsWith("https://"))
+  if (![flags.origin].flat().some((origin) => origin.startsWith("https://")))
     throw new UsageError("--client-cert needs an https:// --origin to present it to");
   return { cert: readPem("--client-cert", clientCert), key: readPem("--client-key", clientKey) };
 }
@@ -53,7 +67,11 @@ export function addLinkOptions(command: Command): Command {
       "--client-cert <file>",
       "the proxy's client certificate (PEM), to check the https --origin demands it",
     )
-    .option("--client-key <file>", "the key of --client-cert (PEM)");
+    .option("--client-key <file>", "the key of --client-cert (PEM)")
+    .option(
+      "--origin-candidates <host>",
+      `try the app server's usual ports on HOST (${ORIGIN_CANDIDATE_PORTS.join(", ")}), for origin-exposure`,
+    );
 }
 
 export function linkOptionsFrom(flags: LinkFlags, target: URL): Partial<ScanOptions> {
@@ -62,5 +80,8 @@ export function linkOptionsFrom(flags: LinkFlags, target: URL): Partial<ScanOpti
       ? { proxyProtocolListener: parseProxyProtocolPort(flags.proxyProtocolPort, target) }
       : {}),
     clientCertificate: parseClientCertificate(flags),
+    ...(flags.originCandidates
+      ? { originCandidatesHost: parseOriginCandidates(flags.originCandidates) }
+      : {}),
   };
 }

@@ -19,6 +19,7 @@ import {
   UsageError,
   type OutputFlags,
 } from "./common.js";
+import { addLinkOptions, linkOptionsFrom, type LinkFlags } from "./link-options.js";
 import {
   addFleetOptions,
   checkSingleTarget,
@@ -27,7 +28,7 @@ import {
   type FleetFlags,
 } from "./fleet-scan.js";
 
-interface ScanFlags extends OutputFlags, FleetFlags {
+interface ScanFlags extends LinkFlags, OutputFlags, FleetFlags {
   resolve: string[];
   connectTo: string[];
   cacert?: string;
@@ -39,7 +40,8 @@ interface ScanFlags extends OutputFlags, FleetFlags {
   csrfPath?: string;
   csrfPost?: string;
   healthPath: string[];
-  origin?: string;
+  /** A list from the command line; one string from the config file. */
+  origin: string | string[];
   proxy?: ProxyKind;
   probeToken?: string;
   probePath: string;
@@ -101,7 +103,7 @@ export function scanOptionsFrom(flags: ScanFlags): ScanOptions {
     csrfPath: parsePath("--csrf-path", flags.csrfPath),
     csrfPost: parsePath("--csrf-post", flags.csrfPost),
     healthPaths: flags.healthPath.map((p) => parsePath("--health-path", p) as string),
-    origin: flags.origin ? parseTarget(flags.origin) : undefined,
+    origins: [flags.origin].flat().map(parseTarget),
     proxy: flags.proxy,
     probeToken: flags.probeToken,
     probePath: parsePath("--probe-path", flags.probePath) as string,
@@ -109,7 +111,7 @@ export function scanOptionsFrom(flags: ScanFlags): ScanOptions {
 }
 
 export function scanCommand(): Command {
-  return addFleetOptions(new Command("scan"))
+  return addFleetOptions(addLinkOptions(new Command("scan")))
     .description("verify a live Django-behind-proxy deployment from the outside")
     .argument("[url]", "the site, e.g. https://app.example.com/ (or --targets, or the config file's targets)")
     .option("--resolve <host:port:addr>", "connect to ADDR for HOST:PORT (as curl; repeatable)", collect, [])
@@ -138,7 +140,12 @@ export function scanCommand(): Command {
       collect,
       [],
     )
-    .option("--origin <url>", "the app server's own address, to check it cannot be used around the proxy")
+    .option(
+      "--origin <url>",
+      "the app server's own address, to check it cannot be used around the proxy (repeatable)",
+      collect,
+      [],
+    )
     .addOption(
       new Option(
         "--proxy <kind>",
@@ -163,13 +170,17 @@ export function scanCommand(): Command {
     .option("-v, --verbose", "show evidence for every clause", false)
     .action(async (rawUrl: string | undefined, _flags: ScanFlags, command: Command) => {
       const config = loadScanConfig(command);
-      if (rawUrl === undefined) return runFleetScan(command, config, parseTarget, scanOptionsFrom);
+      const optionsFor = (flags: ScanFlags, url: URL) => ({
+        ...scanOptionsFrom(flags),
+        ...linkOptionsFrom(flags, url),
+      });
+      if (rawUrl === undefined) return runFleetScan(command, config, parseTarget, optionsFor);
       if (command.opts<ScanFlags>().targets !== undefined)
         throw new UsageError("give one URL or --targets FILE, not both");
       checkSingleTarget(command);
       const target = parseTarget(rawUrl);
       const flags = config.flagsFor(command.opts<ScanFlags>(), target);
-      const scanned = await runScan(target, scanOptionsFrom(flags));
+      const scanned = await runScan(target, optionsFor(flags, target));
       const report = config.finish(scanned.report);
       const couldNotRun = scanned.couldNotRun;
       if (couldNotRun) {

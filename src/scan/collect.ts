@@ -277,6 +277,9 @@ export async function collectEvidence(
     return { header: `${name}: ${value}`, injected: FORGED_CLIENT_IP, probe: djangoView as Captured };
   });
 
+  // --client-cert is the proxy's certificate for its https origin: the first one named.
+  const mtlsOrigin = options.origins.find((origin) => origin.protocol === "https:");
+
   const cookiePage = options.cookiePath
     ? probe({ label: `cookie page ${options.cookiePath}`, url: legUrl("https", options.cookiePath) })
     : Promise.resolve(undefined);
@@ -292,7 +295,7 @@ export async function collectEvidence(
     origins,
     healthResults,
     cookiePageResult,
-    originEvidence,
+    originServers,
     clientIpResults,
     proxyProtocol,
     mtls,
@@ -307,13 +310,13 @@ export async function collectEvidence(
     Promise.all(csrfOrigins),
     Promise.all(health),
     cookiePage,
-    options.origin ? collectOrigin(client, options.origin, site, pair) : Promise.resolve(undefined),
+    collectOrigins(client, options, site, pair),
     Promise.all(clientIp),
     options.proxyProtocolListener
       ? collectProxyProtocol(client, site, options.proxyProtocolListener, options)
       : Promise.resolve(undefined),
-    options.origin?.protocol === "https:" && options.clientCertificate
-      ? collectMtls(client, options.origin, site, options.clientCertificate)
+    mtlsOrigin && options.clientCertificate
+      ? collectMtls(client, mtlsOrigin, site, options.clientCertificate)
       : Promise.resolve(undefined),
   ]);
 
@@ -339,7 +342,7 @@ export async function collectEvidence(
     csrf: { ...csrf, origins },
     cookieSources,
     health: healthResults,
-    origin: originEvidence,
+    originServers,
     clientIp: clientIpResults,
     probeAsked: token !== undefined,
     ...(proxyProtocol ? { proxyProtocol } : {}),
@@ -354,22 +357,69 @@ function withMarker(url: URL): URL {
   return marked;
 }
 
+/** Where app servers listen by default or by habit: gunicorn and runserver, uWSGI's socket, Flask, TLS. */
+export const ORIGIN_CANDIDATE_PORTS = [8000, 8080, 8001, 5000, 3031, 8443];
+
+/** Every --origin, then every candidate port on the scheme it answered. */
+function collectOrigins(
+  client: ProbeClient,
+  options: ScanOptions,
+  site: Site,
+  pair: CsrfPair | undefined,
+): Promise<OriginEvidence[]> {
+  const host = options.originCandidatesHost;
+  const candidates = host
+    ? ORIGIN_CANDIDATE_PORTS.map(async (port) => {
+        const { url, baseline } = await findCandidate(client, host, port, site);
+        return baseline.response
+          ? collectOrigin(client, url, site, pair, baseline)
+          : { url: url.href, candidate: true, baseline, spoofs: [] };
+      })
+    : [];
+  return Promise.all([
+    ...options.origins.map((url) => collectOrigin(client, url, site, pair)),
+    ...candidates,
+  ]);
+}
+
+/** A candidate port asked on both schemes, since nothing tells which one the app server speaks. */
+async function findCandidate(client: ProbeClient, host: string, port: number, site: Site) {
+  const authority = `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+  const tried = await Promise.all(
+    ["http", "https"].map(async (scheme) => {
+      const url = new URL(`${scheme}://${authority}${site.path}`);
+      return { url, baseline: await originProbe(client, url, site, `candidate ${url.origin}`) };
+    }),
+  );
+  return tried.find((t) => t.baseline.response) ?? tried[0]!;
+}
+
+/** A request to the app server as the proxy would send it: the site's Host, and its name for TLS to an address. */
+function originProbe(
+  client: ProbeClient,
+  url: URL,
+  site: Site,
+  label: string,
+  extra: Pick<ProbeSpec, "headers" | "cookie" | "form"> = {},
+): Promise<Captured> {
+  const servername = isIP(url.hostname.replace(/^\[|\]$/g, "")) ? site.host : undefined;
+  return client.probe({ label, url, host: site.host, servername, ...extra });
+}
+
 /** Talks to the app server directly, as anyone who can reach it could. */
 async function collectOrigin(
   client: ProbeClient,
   origin: URL,
   site: Site,
   pair: CsrfPair | undefined,
+  candidateBaseline?: Captured,
 ): Promise<OriginEvidence> {
   const url = new URL(site.path, origin.origin);
   const direct = (label: string, headers: ProbeSpec["headers"] = []) =>
-    client.probe({ label, url, host: site.host, headers });
+    originProbe(client, url, site, label, { headers });
   const post = (label: string, headers: ProbeSpec["headers"]) =>
     pair
-      ? client.probe({
-          label,
-          url: new URL(pair.postPath, origin.origin),
-          host: site.host,
+      ? originProbe(client, new URL(pair.postPath, origin.origin), site, label, {
           cookie: pair.cookieHeader,
           form: { csrfmiddlewaretoken: pair.formToken },
           headers,
@@ -381,18 +431,18 @@ async function collectOrigin(
     ["X-Forwarded-Protocol", "ssl"],
   ];
   const [baseline, baselinePost, spoofs] = await Promise.all([
-    direct("origin baseline"),
-    post("origin POST with token, no Referer", []),
+    candidateBaseline ?? direct(`origin ${origin.origin} baseline`),
+    post(`origin ${origin.origin} POST with token, no Referer`, []),
     Promise.all(
       claims.map(async ([name, value]) => {
         const header = `${name}: ${value}`;
         const [get, spoofPost] = await Promise.all([
-          direct(`origin + ${header}`, [[name, value]]),
-          post(`origin POST + ${header}`, [[name, value]]),
+          direct(`origin ${origin.origin} + ${header}`, [[name, value]]),
+          post(`origin ${origin.origin} POST + ${header}`, [[name, value]]),
         ]);
         return { header, get, post: spoofPost };
       }),
     ),
   ]);
-  return { url: url.href, baseline, baselinePost, spoofs };
+  return { url: url.href, candidate: candidateBaseline !== undefined, baseline, baselinePost, spoofs };
 }

@@ -3,6 +3,7 @@
  * pure function over it (retrieval and analysis are separate, as in the HTTP Observatory).
  */
 import type { HeaderList } from "../report/model.js";
+import type { WireResponse } from "../transport/send.js";
 import type { MtlsEvidence, ProxyProtocolEvidence } from "./link-evidence.js";
 
 export type Leg = "http" | "https";
@@ -10,7 +11,7 @@ export type Leg = "http" | "https";
 export interface Captured {
   label: string;
   request: { method: string; url: string; headers: HeaderList; body?: string; requestTarget?: string };
-  response?: { status: number; headers: HeaderList; body: string; bodyTruncated: boolean };
+  response?: WireResponse;
   error?: string;
 }
 
@@ -87,6 +88,8 @@ export interface HealthProbe {
 
 export interface OriginEvidence {
   url: string;
+  /** One of the app server's usual ports tried on --origin-candidates, not an address the user named. */
+  candidate: boolean;
   baseline: Captured;
   baselinePost?: Captured;
   spoofs: { header: string; get: Captured; post?: Captured }[];
@@ -117,7 +120,8 @@ export interface ScanEvidence {
   /** Every response whose cookies are judged, with the leg it came over. */
   cookieSources: { leg: Leg; captured: Captured }[];
   health: HealthProbe[];
-  origin?: OriginEvidence;
+  /** Every --origin, then every --origin-candidates port; empty without either. */
+  originServers: OriginEvidence[];
   /** Empty unless --probe-token was given. */
   clientIp: ClientIpProbe[];
   /** Whether the probe middleware was asked (--probe-token). */

@@ -17,7 +17,10 @@ export interface ScanOptions {
   csrfPath?: string;
   csrfPost?: string;
   healthPaths: string[];
-  origin?: URL;
+  /** The app server's own addresses (--origin, repeatable), for origin-exposure. */
+  origins: URL[];
+  /** A host whose usual app-server ports are tried (--origin-candidates). */
+  originCandidatesHost?: string;
   proxy?: ProxyKind;
   /** The probe middleware's token; its answers make scheme, host and client-ip definitive. */
   probeToken?: string;
@@ -41,6 +44,7 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   maxTimeMs: 60_000,
   headers: [],
   healthPaths: [],
+  origins: [],
   probePath: DEFAULT_PROBE_PATH,
   concurrency: 16,
 };

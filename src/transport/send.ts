@@ -7,7 +7,7 @@
 import http from "node:http";
 import https from "node:https";
 import { connect as connectTcp, isIP } from "node:net";
-import { checkServerIdentity, connect as connectTls, type ConnectionOptions } from "node:tls";
+import { checkServerIdentity, connect as connectTls, type ConnectionOptions, type TLSSocket } from "node:tls";
 import type { HeaderList } from "../report/model.js";
 import { connectAddress, type ConnectMapping } from "./mapping.js";
 
@@ -45,6 +45,8 @@ export interface WireResponse {
   headers: HeaderList;
   body: string;
   bodyTruncated: boolean;
+  /** SHA-256 fingerprint of the certificate the server presented (https only). */
+  tlsCertificateSha256?: string;
 }
 
 export type WireResult = { ok: true; response: WireResponse } | { ok: false; error: string };
@@ -166,6 +168,8 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
 
     request.on("error", (err) => finish({ ok: false, error: describeError(err) }));
     request.on("response", (res) => {
+      // Read now: the socket is gone once the body has ended.
+      const fingerprint = isTls ? (res.socket as TLSSocket).getPeerCertificate().fingerprint256 : undefined;
       const chunks: Buffer[] = [];
       let kept = 0;
       let truncated = false;
@@ -177,6 +181,7 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
             headers: pairs(res.rawHeaders),
             body: Buffer.concat(chunks).toString("latin1"),
             bodyTruncated: truncated,
+            ...(fingerprint ? { tlsCertificateSha256: fingerprint } : {}),
           },
         });
       res.on("data", (chunk: Buffer) => {

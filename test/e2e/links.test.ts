@@ -151,7 +151,7 @@ describe("mutual TLS between nginx and an nginx origin", () => {
   });
   after(() => Promise.all([strict?.stop(), optional?.stop()]));
 
-  async function scanOrigin(stack: MtlsStack): Promise<JsonCheck | undefined> {
+  async function scanOrigin(stack: MtlsStack, id = "origin-exposure-mtls"): Promise<JsonCheck | undefined> {
     const origin = new URL(stack.originHttpsUrl);
     const result = await runCli([
       "scan",
@@ -169,8 +169,19 @@ describe("mutual TLS between nginx and an nginx origin", () => {
     ]);
     assert.ok(result.stdout, result.stderr);
     const report = JSON.parse(result.stdout) as { checks: JsonCheck[] };
-    return report.checks.find((c) => c.id === "origin-exposure-mtls");
+    return report.checks.find((c) => c.id === id);
   }
+
+  test("origin-exposure counts an origin that refuses clients without a certificate as closed to strangers", async () => {
+    const check = await scanOrigin(strict, "origin-exposure");
+    assert.equal(check?.status, "pass", check?.summary);
+    assert.match(
+      check!.summary,
+      /refuses clients without a TLS client certificate \(400\): strangers cannot reach it/,
+    );
+    const open = await scanOrigin(optional, "origin-exposure");
+    assert.doesNotMatch(open!.summary, /refuses clients without/);
+  });
 
   test("ssl_verify_client on: only the proxy's certificate opens the origin", async () => {
     const check = await scanOrigin(strict);

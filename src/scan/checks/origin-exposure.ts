@@ -1,44 +1,103 @@
 import { readBelief } from "../belief.js";
-import { present, type LiveCheck } from "./check.js";
+import type { Captured, OriginEvidence } from "../evidence.js";
+import { present, type Judgement, type LiveCheck } from "./check.js";
+
+/** Nothing listens, or nothing answers: a stranger cannot use this address either. */
+const UNREACHABLE =
+  /^connection refused$|^no complete answer within|^host unreachable$|^network unreachable$/;
+
+/**
+ * An origin behind mutual TLS refuses a client without a certificate: TLS 1.3 servers with a
+ * "certificate required" alert, nginx with its 400 page (its internal 496) after the handshake.
+ */
+function demandsClientCertificate(baseline: Captured): boolean {
+  if (baseline.error) return /certificate required/i.test(baseline.error);
+  const response = baseline.response!;
+  return (
+    response.status === 496 ||
+    (response.status === 400 && /No required SSL certificate was sent/i.test(response.body))
+  );
+}
+
+function judgeOrigin(origin: OriginEvidence): Judgement {
+  const { baseline, url } = origin;
+  if (demandsClientCertificate(baseline)) {
+    return {
+      status: "pass",
+      summary: `the app server at ${url} refuses clients without a TLS client certificate (${baseline.error ?? baseline.response!.status}): strangers cannot reach it (--client-cert checks that the proxy's certificate opens it)`,
+      evidence: [baseline],
+    };
+  }
+  if (!baseline.response) {
+    if (UNREACHABLE.test(baseline.error ?? ""))
+      return {
+        status: "pass",
+        summary: `the app server at ${url} cannot be reached directly: ${baseline.error}`,
+        evidence: [baseline],
+      };
+    return {
+      status: "warn",
+      summary: `something at ${url} accepts connections but gave no HTTP answer (${baseline.error}): an app server speaking another protocol (uWSGI's socket) or TLS this scan cannot check is still reachable around the proxy`,
+      evidence: [baseline],
+    };
+  }
+  const before = readBelief("http", baseline, origin.baselinePost);
+  const believed = origin.spoofs.filter(
+    (s) => readBelief("http", s.get, s.post).scheme === "https" && before.scheme !== "https",
+  );
+  if (believed.length) {
+    const first = believed[0]!;
+    return {
+      status: "fail",
+      summary: `the app server at ${url} answers anyone and believes their scheme headers: ${believed.map((s) => s.header).join(", ")} made a direct plain-HTTP request count as https (${readBelief("http", first.get, first.post).reason}). gunicorn trusts X-Forwarded-Proto from forwarded_allow_ips (127.0.0.1 by default), Django from SECURE_PROXY_SSL_HEADER regardless of the sender.`,
+      evidence: present(first.post, first.get, origin.baselinePost, baseline),
+    };
+  }
+  if (before.scheme === "http") {
+    return {
+      status: "pass",
+      summary: `the app server at ${url} is reachable directly, but ignored ${origin.spoofs.map((s) => s.header).join(", ")} from this client (${before.reason})`,
+      evidence: present(origin.spoofs[0]?.post, origin.spoofs[0]?.get),
+    };
+  }
+  return {
+    status: "warn",
+    summary: `the app server at ${url} is reachable around the proxy (${baseline.response.status}); could not tell whether it trusts forwarding headers (${before.reason})`,
+    evidence: [baseline],
+  };
+}
+
+const RANK = { fail: 4, warn: 3, error: 2, pass: 1, skip: 0 } as const;
 
 /** The app server cannot be reached around the proxy, or ignores forwarding headers from strangers. */
 export const originExposureCheck: LiveCheck = {
   clause: "origin-exposure",
   severity: "high",
   judge(e) {
-    const origin = e.origin;
-    if (!origin)
-      return { status: "skip", summary: "no --origin given (the app server's own address)", evidence: [] };
-    if (!origin.baseline.response) {
+    if (!e.originServers.length)
       return {
-        status: "pass",
-        summary: `the app server at ${origin.url} cannot be reached directly: ${origin.baseline.error}`,
-        evidence: [origin.baseline],
+        status: "skip",
+        summary: "no --origin or --origin-candidates given (the app server's own address)",
+        evidence: [],
       };
-    }
-    const before = readBelief("http", origin.baseline, origin.baselinePost);
-    const believed = origin.spoofs.filter(
-      (s) => readBelief("http", s.get, s.post).scheme === "https" && before.scheme !== "https",
+    // A closed candidate port is the expected case: one line for all of them, not one each.
+    const closed = e.originServers.filter(
+      (o) => o.candidate && !o.baseline.response && UNREACHABLE.test(o.baseline.error ?? ""),
     );
-    if (believed.length) {
-      const first = believed[0]!;
-      return {
-        status: "fail",
-        summary: `the app server at ${origin.url} answers anyone and believes their scheme headers: ${believed.map((s) => s.header).join(", ")} made a direct plain-HTTP request count as https (${readBelief("http", first.get, first.post).reason}). gunicorn trusts X-Forwarded-Proto from forwarded_allow_ips (127.0.0.1 by default), Django from SECURE_PROXY_SSL_HEADER regardless of the sender.`,
-        evidence: present(first.post, first.get, origin.baselinePost, origin.baseline),
-      };
-    }
-    if (before.scheme === "http") {
-      return {
-        status: "pass",
-        summary: `the app server at ${origin.url} is reachable directly, but ignored ${origin.spoofs.map((s) => s.header).join(", ")} from this client (${before.reason})`,
-        evidence: present(origin.spoofs[0]?.post, origin.spoofs[0]?.get),
-      };
-    }
+    const judged = e.originServers.filter((o) => !closed.includes(o)).map(judgeOrigin);
+    const lines = judged.map((j) => j.summary);
+    if (closed.length)
+      lines.push(
+        `not reachable on the usual app-server ports: ${closed.map((o) => `${new URL(o.url).port} (${o.baseline.error})`).join(", ")}`,
+      );
+    const worst = judged.reduce<Judgement["status"]>(
+      (status, j) => (RANK[j.status] > RANK[status] ? j.status : status),
+      "pass",
+    );
     return {
-      status: "warn",
-      summary: `the app server at ${origin.url} is reachable around the proxy (${origin.baseline.response.status}); could not tell whether it trusts forwarding headers (${before.reason})`,
-      evidence: [origin.baseline],
+      status: worst,
+      summary: lines.join("\n"),
+      evidence: judged.filter((j) => j.status === worst).flatMap((j) => j.evidence),
     };
   },
 };

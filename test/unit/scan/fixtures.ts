@@ -52,6 +52,7 @@ export function evidence(overrides: Partial<ScanEvidence> = {}): ScanEvidence {
     csrf: { searched: [], origins: [] },
     cookieSources: [],
     health: [],
+    originServers: [],
     clientIp: [],
     probeAsked: false,
     requestCount: 0,

@@ -101,6 +101,19 @@ export function booleanRule(
   );
 }
 
+/** Every value SECURE_HSTS_SECONDS can take, with None read as 0 (no header); unknown values are left out. */
+export function hstsSeconds(settings: DjangoSettings): { seconds: number; label: string; suffix: string }[] {
+  return candidates(settings, "SECURE_HSTS_SECONDS").flatMap((c) => {
+    const seconds =
+      c.value.kind === "int" || c.value.kind === "float"
+        ? c.value.value
+        : c.value.kind === "none"
+          ? 0
+          : undefined;
+    return seconds === undefined ? [] : [{ seconds, label: c.label, suffix: judgedOn(c) }];
+  });
+}
+
 export function middleware(
   settings: DjangoSettings,
 ): { label: string; names: string[]; complete: boolean }[] {

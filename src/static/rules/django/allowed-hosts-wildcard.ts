@@ -1,0 +1,57 @@
+import { parse } from "tldts";
+import type { RuleFinding } from "../../rule.js";
+import { hostEntries } from "./allowed-hosts-entries.js";
+import { candidates, finding, isUndecidable, judgedOn, settingsRule, undecided } from "./shared.js";
+
+const NAME = "ALLOWED_HOSTS";
+
+function publicSuffixWildcard(entry: string): boolean {
+  if (!entry.startsWith(".")) return false;
+  const host = entry.slice(1);
+  const parsed = parse(host, { allowPrivateDomains: true });
+  return parsed.publicSuffix === host.toLowerCase();
+}
+
+export const allowedHostsWildcard = settingsRule(
+  {
+    id: "django-allowed-hosts-wildcard",
+    clause: "host-header",
+    severity: "high",
+    title: "ALLOWED_HOSTS accepts any host",
+    explanation:
+      "'*' (or a '.suffix' shared with strangers, like .herokuapp.com) makes Django accept any Host header, so password-reset links and absolute URLs can be pointed at an attacker's domain (host header poisoning) whenever the proxy forwards unknown hosts.",
+    fix: {
+      django: "ALLOWED_HOSTS = ['app.example.com']",
+      nginx:
+        "server { listen 443 ssl default_server; ssl_reject_handshake on; }  # and name the app's server_name",
+    },
+  },
+  (settings) =>
+    candidates(settings, NAME).flatMap((c): RuleFinding[] => {
+      if (isUndecidable(c)) return [undecided(settings, NAME, c, "if it contains '*', any Host is accepted")];
+      if (c.value.kind === "str" && c.value.value === "*") {
+        return [
+          finding(
+            settings,
+            NAME,
+            "fail",
+            `${c.label}: a string '*' is iterated as ['*'], so any host is accepted${judgedOn(c)}.`,
+          ),
+        ];
+      }
+      const entries = hostEntries(c);
+      if (entries.includes("*")) {
+        return [finding(settings, NAME, "fail", `${c.label}: '*' accepts any Host header${judgedOn(c)}.`)];
+      }
+      return entries
+        .filter(publicSuffixWildcard)
+        .map((e) =>
+          finding(
+            settings,
+            NAME,
+            "fail",
+            `${c.label}: '${e}' matches every site under the public suffix ${e.slice(1)}${judgedOn(c)}.`,
+          ),
+        );
+    }),
+);

@@ -96,6 +96,27 @@ describe("gunicorn terminating TLS itself (certfile/keyfile), no proxy", () => {
     );
   });
 
+  test("audit of the files gunicorn runs: SECURE_PROXY_SSL_HEADER next to certfile is warned, unset it is not", async () => {
+    const ruleStatus = async (settings: string) => {
+      const result = await runCli([
+        "audit",
+        "--settings",
+        settings,
+        "--gunicorn",
+        app.files.gunicornConfig,
+        "--format",
+        "json",
+      ]);
+      const report = JSON.parse(result.stdout) as { checks: JsonCheck[] };
+      return report.checks.find((c) => c.id === "contract-proxy-ssl-header-with-gunicorn-tls");
+    };
+    // The app's own settings leave the header unset (healthy_wsgi_scheme.py); healthy.py, its base, sets it.
+    assert.equal(await ruleStatus(app.files.settings), undefined, "only findings are listed");
+    const withHeader = await ruleStatus(app.files.settings.replace(/healthy_wsgi_scheme\.py$/, "healthy.py"));
+    assert.equal(withHeader?.status, "warn", withHeader?.summary);
+    assert.match(withHeader!.summary, /gunicorn terminates TLS itself \(certfile, \S+gunicorn\.conf\.py:2\)/);
+  });
+
   test("scan without an https origin claims nothing about who terminates TLS", async () => {
     const checks = await scanChecks(siteArgs());
     assert.doesNotMatch(checks.get("scheme")!.summary, /terminates TLS/);

@@ -5,6 +5,7 @@ import { csrfOriginVsProxy } from "./csrf-origin.js";
 import { forwardedHostFromClient, forwardedPortFromClient } from "./forwarded-host-from-client.js";
 import { healthExemptVsProxy } from "./health-exempt.js";
 import { hstsNeverSent } from "./hsts-never-sent.js";
+import { proxySslHeaderWithGunicornTls } from "./proxy-ssl-header-with-gunicorn-tls.js";
 import { plainHttpUnredirected } from "./plain-http-unredirected.js";
 import { redirectToRewrittenHost } from "./redirect-to-rewritten-host.js";
 import { schemeHeaderFromClient } from "./scheme-header-from-client.js";
@@ -23,4 +24,5 @@ export const contractRules: StaticRule[] = [
   forwardedPortFromClient,
   csrfOriginVsProxy,
   healthExemptVsProxy,
+  proxySslHeaderWithGunicornTls,
 ];

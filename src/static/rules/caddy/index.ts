@@ -1,4 +1,5 @@
 import type { StaticRule } from "../../rule.js";
+import { caddyAutoHttpsRedirectsOff } from "./auto-https-redirects-off.js";
 import {
   caddyHeaderUpClientHost,
   caddyHeaderUpClientIp,
@@ -6,7 +7,7 @@ import {
   caddyHeaderUpHostUpstream,
 } from "./header-up.js";
 import { caddyHstsMissing } from "./hsts.js";
-import { caddyAutoHttpsRedirectsOff, caddyHttpSiteProxies } from "./https-redirect.js";
+import { caddyHttpSiteProxies } from "./http-site-proxies.js";
 import { caddyTrustedProxiesClientIp, caddyTrustedProxiesProto } from "./trusted-proxies.js";
 
 export const caddyRules: StaticRule[] = [

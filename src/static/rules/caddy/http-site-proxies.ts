@@ -1,0 +1,23 @@
+import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
+import { reverseProxies } from "../../caddy/queries.js";
+import { httpsRedirectMeta, redirectsToHttps, servesPlainHttp } from "./plain-http.js";
+
+export const caddyHttpSiteProxies: StaticRule = {
+  meta: {
+    ...httpsRedirectMeta,
+    id: "caddy-http-site-proxies",
+    title: "An http:// site proxies to the app without redirecting",
+    explanation:
+      "A site block with an http:// (or :80) address takes that host's plain-HTTP traffic away from Caddy's automatic redirect. If it proxies to Django and never redirects, users stay on HTTP.",
+  },
+  check(input: AuditInput): RuleFinding[] {
+    if (!input.caddy) return [];
+    return input.caddy.sites
+      .filter((site) => servesPlainHttp(site) && reverseProxies(site).length > 0 && !redirectsToHttps(site))
+      .map((site) => ({
+        status: "fail",
+        message: `site ${site.addresses.map((a) => a.raw).join(", ")} serves plain HTTP and proxies to the app without a redir to https`,
+        location: { file: site.file, line: site.line },
+      }));
+  },
+};

@@ -26,6 +26,8 @@ export interface GunicornConfig {
   forwardedAllowIps?: GunicornSetting<string[]>;
   secureSchemeHeaders?: GunicornSetting<Record<string, string>>;
   certfile?: GunicornSetting<string>;
+  /** proxy_protocol: gunicorn reads a PROXY protocol header before each connection's request. */
+  proxyProtocol?: GunicornSetting<boolean>;
   /** `-c FILE` on a command line: the config file gunicorn also reads. */
   configFile?: string;
   errors: LoadError[];
@@ -84,6 +86,8 @@ function fromPythonModule(module: PythonModule): GunicornConfig {
   if (forwarded) config.forwardedAllowIps = forwarded;
   if (headers) config.secureSchemeHeaders = headers;
   if (certfile) config.certfile = certfile;
+  const proxyProtocol = read("proxy_protocol", (v) => (v.kind === "bool" ? v.value : undefined));
+  if (proxyProtocol) config.proxyProtocol = proxyProtocol;
   return config;
 }
 

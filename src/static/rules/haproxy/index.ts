@@ -12,6 +12,7 @@ import {
   haproxyClientRealIp,
   haproxyForwardforKeepsClient,
 } from "./forwarded-headers.js";
+import { haproxySendProxyUnexpected } from "./send-proxy.js";
 
 export const haproxyRules: StaticRule[] = [
   haproxyClientProto,
@@ -24,4 +25,5 @@ export const haproxyRules: StaticRule[] = [
   haproxyAcceptProxyOpen,
   haproxyHostSetToBackend,
   haproxyHstsMissing,
+  haproxySendProxyUnexpected,
 ];

@@ -7,6 +7,7 @@ import { hstsMissing } from "./hsts-missing.js";
 import { hstsWeak } from "./hsts-weak.js";
 import { noCatchAllServer } from "./no-catch-all-server.js";
 import { noHttpsRedirect } from "./no-https-redirect.js";
+import { originCertificateUnverified } from "./origin-certificate-unverified.js";
 import { proxyProtocolUntrusted } from "./proxy-protocol-untrusted.js";
 import { realIpTooBroad } from "./real-ip-too-broad.js";
 import { underscoresInHeaders } from "./underscores-in-headers.js";
@@ -28,4 +29,5 @@ export const nginxRules: StaticRule[] = [
   xffFromClient,
   proxyProtocolUntrusted,
   clientCertOptional,
+  originCertificateUnverified,
 ];

@@ -1,7 +1,6 @@
 /**
- * gunicorn rewrites wsgi.url_scheme from X-Forwarded-Proto, X-Forwarded-Protocol and X-Forwarded-Ssl
- * (secure_scheme_headers) when the peer is in forwarded_allow_ips, and always for unix-socket peers.
- * Django uses that scheme whenever SECURE_PROXY_SSL_HEADER is unset.
+ * Django takes the scheme from gunicorn's wsgi.url_scheme whenever SECURE_PROXY_SSL_HEADER is unset, and
+ * gunicorn sets it from the proxy's headers only for peers in forwarded_allow_ips.
  */
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
 import type { CaddyConfig } from "../../caddy/model.js";
@@ -9,59 +8,8 @@ import { reverseProxies, upstreamsOf } from "../../caddy/queries.js";
 import type { HaproxyConfig } from "../../haproxy/model.js";
 import { djangoReadsSchemeHeader } from "../caddy/django-side.js";
 import { classifyHost, hostOfAddress } from "../../gunicorn/addresses.js";
-import { GUNICORN_DEFAULTS, type GunicornConfig, type GunicornSetting } from "../../gunicorn/model.js";
-
-/** Known values of a setting, or the default when the config leaves it out. */
-function knownValues<T>(setting: GunicornSetting<T> | undefined, fallback: T): T[] {
-  if (!setting) return [fallback];
-  return setting.values.flatMap((v) => (v.kind === "known" ? [v.value] : []));
-}
-
-function where(config: GunicornConfig, setting: GunicornSetting<unknown> | undefined) {
-  return { file: setting?.file ?? config.file, line: setting?.line ?? 1 };
-}
-
-const isLocalOnly = (address: string) => ["loopback", "unix"].includes(classifyHost(hostOfAddress(address)));
-
-export function bindAddresses(config: GunicornConfig): string[] {
-  return knownValues(config.bind, [...GUNICORN_DEFAULTS.bind]).flat();
-}
-
-export const gunicornForwardedAllowIpsWildcard: StaticRule = {
-  meta: {
-    id: "gunicorn-forwarded-allow-ips-wildcard",
-    clause: "spoofed-proto",
-    severity: "high",
-    title: "gunicorn takes scheme headers from any peer",
-    explanation:
-      "forwarded_allow_ips = '*' makes gunicorn believe X-Forwarded-Proto, X-Forwarded-Protocol and X-Forwarded-Ssl from whoever connects. Anyone who reaches gunicorn without the proxy (or through a proxy that passes these headers on) can make a plain-HTTP request look like https to Django.",
-    fix: {
-      gunicorn:
-        "forwarded_allow_ips = '127.0.0.1'  # or the proxy's own address; never '*' on a reachable bind",
-    },
-  },
-  check(input: AuditInput): RuleFinding[] {
-    const config = input.gunicorn;
-    if (!config?.forwardedAllowIps) return [];
-    const wildcard = config.forwardedAllowIps.values.find((v) => v.kind === "known" && v.value.includes("*"));
-    if (!wildcard) return [];
-    const envNote =
-      wildcard.kind === "known" && wildcard.fromEnv
-        ? ` (the default when $${wildcard.fromEnv} is unset)`
-        : "";
-    const binds = bindAddresses(config);
-    const localOnly = binds.every(isLocalOnly);
-    return [
-      {
-        status: localOnly ? "warn" : "fail",
-        message: localOnly
-          ? `forwarded_allow_ips '*'${envNote}: gunicorn only listens on ${binds.join(", ")}, so only local processes can set the scheme, but any proxy there that passes X-Forwarded-Ssl or X-Forwarded-Protocol through lets clients do it`
-          : `forwarded_allow_ips '*'${envNote} while gunicorn listens on ${binds.join(", ")}: any peer can set wsgi.url_scheme with X-Forwarded-Proto`,
-        location: where(config, config.forwardedAllowIps),
-      },
-    ];
-  },
-};
+import { GUNICORN_DEFAULTS } from "../../gunicorn/model.js";
+import { bindAddresses, isLocalOnly, knownValues, where } from "./shared.js";
 
 /** Hosts the proxies in the audit dial to reach the app; a non-local one means the proxy is on another host. */
 function proxyUpstreamHosts(caddy: CaddyConfig | undefined, haproxy: HaproxyConfig | undefined): string[] {

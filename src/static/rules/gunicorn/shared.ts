@@ -1,0 +1,21 @@
+/** What the gunicorn rules share: the values a setting can take, where it is written, where gunicorn listens. */
+import { classifyHost, hostOfAddress } from "../../gunicorn/addresses.js";
+import { GUNICORN_DEFAULTS, type GunicornConfig, type GunicornSetting } from "../../gunicorn/model.js";
+
+/** Known values of a setting, or the default when the config leaves it out. */
+export function knownValues<T>(setting: GunicornSetting<T> | undefined, fallback: T): T[] {
+  if (!setting) return [fallback];
+  return setting.values.flatMap((v) => (v.kind === "known" ? [v.value] : []));
+}
+
+/** The setting's line, or the top of the config when the setting is left at its default. */
+export function where(config: GunicornConfig, setting: GunicornSetting<unknown> | undefined) {
+  return { file: setting?.file ?? config.file, line: setting?.line ?? 1 };
+}
+
+export const isLocalOnly = (address: string) =>
+  ["loopback", "unix"].includes(classifyHost(hostOfAddress(address)));
+
+export function bindAddresses(config: GunicornConfig): string[] {
+  return knownValues(config.bind, [...GUNICORN_DEFAULTS.bind]).flat();
+}

@@ -16,7 +16,7 @@ try {
     mappings,
     ca: readFileSync(stack.caCertPath, "utf8"),
     healthPaths: [stack.healthPath],
-    origin: new URL(stack.originUrl),
+    origins: [new URL(stack.originUrl)],
   };
   const target = new URL(stack.scanArgs[0] as string);
   await runScan(target, options); // warm-up: gunicorn workers, TLS session setup

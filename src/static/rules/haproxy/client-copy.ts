@@ -1,7 +1,8 @@
 /**
  * HAProxy passes request headers through untouched. `add-header` appends a second copy after the
  * client's, and gunicorn joins duplicates with a comma while Django reads the leftmost value: only
- * `set-header` or `del-header` on every request path removes what the client sent.
+ * `set-header` or `del-header` on every request path removes what the client sent. Whether the client's
+ * copy survives, and the rule shape for headers that must not let it.
  */
 import type { ClauseId } from "../../../clauses.js";
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
@@ -11,7 +12,6 @@ import {
   bindsOf,
   headerActions,
   httpEntryPoints,
-  optionOf,
   redirectsPlainToHttps,
   trafficScope,
 } from "../../haproxy/queries.js";
@@ -22,7 +22,7 @@ interface Survival {
 }
 
 /** Replays the frontend's then the backend's header actions; returns how the client's copy survives, if it does. */
-function clientCopySurvives(
+export function clientCopySurvives(
   entry: HaproxySection,
   backend: HaproxySection,
   names: string[],
@@ -67,7 +67,7 @@ function describe(spec: HeaderRuleSpec, culprit: HaproxyDirective | undefined): 
   return `http-request ${culprit.args[0]} ${spec.header} only applies to some requests; the others keep the client's value: ${spec.harm}`;
 }
 
-function forwardedHeaderRule(spec: HeaderRuleSpec): StaticRule {
+export function forwardedHeaderRule(spec: HeaderRuleSpec): StaticRule {
   return {
     meta: {
       id: spec.id,
@@ -98,67 +98,3 @@ function forwardedHeaderRule(spec: HeaderRuleSpec): StaticRule {
     },
   };
 }
-
-export const haproxyClientProto = forwardedHeaderRule({
-  id: "haproxy-client-x-forwarded-proto",
-  clause: "spoofed-proto",
-  header: "X-Forwarded-Proto",
-  title: "Client X-Forwarded-Proto reaches the app",
-  harm: "a plain-HTTP request can claim https (gunicorn trusts it from 127.0.0.1 by default, and so does SECURE_PROXY_SSL_HEADER)",
-  fix: "http-request set-header X-Forwarded-Proto https if { ssl_fc }\nhttp-request set-header X-Forwarded-Proto http if !{ ssl_fc }",
-  reportUntouched: true,
-});
-
-export const haproxyClientForwardedHost = forwardedHeaderRule({
-  id: "haproxy-client-x-forwarded-host",
-  clause: "forwarded-host",
-  header: "X-Forwarded-Host",
-  title: "Client X-Forwarded-Host reaches the app",
-  harm: "with USE_X_FORWARDED_HOST the client picks request.get_host()",
-  fix: "http-request set-header X-Forwarded-Host %[req.hdr(host)]",
-  reportUntouched: false,
-});
-
-export const haproxyClientRealIp = forwardedHeaderRule({
-  id: "haproxy-client-x-real-ip",
-  clause: "client-ip",
-  header: "X-Real-IP",
-  title: "Client X-Real-IP reaches the app",
-  harm: "the client chooses the address the app logs and rate-limits by",
-  fix: "http-request set-header X-Real-IP %[src]",
-  reportUntouched: false,
-});
-
-export const haproxyForwardforKeepsClient: StaticRule = {
-  meta: {
-    id: "haproxy-forwardfor-keeps-client",
-    clause: "client-ip",
-    severity: "medium",
-    title: "option forwardfor keeps the client's X-Forwarded-For first",
-    explanation:
-      "`option forwardfor` appends the peer address as a new X-Forwarded-For header after any the client sent, so the leftmost entry (what most Django code reads) is the client's choice. With `if-none` HAProxy adds nothing at all when the client sent one.",
-    fix: { haproxy: "http-request del-header X-Forwarded-For\noption forwardfor" },
-  },
-  check(input: AuditInput): RuleFinding[] {
-    const config = input.haproxy;
-    if (!config) return [];
-    return httpEntryPoints(config).flatMap((entry): RuleFinding[] => {
-      const option = optionOf(config, entry, "forwardfor");
-      if (!option) return [];
-      const stillThere = backendsOf(config, entry).some((b) =>
-        clientCopySurvives(entry, b, ["X-Forwarded-For"]),
-      );
-      if (!stillThere) return [];
-      const ifNone = option.args.includes("if-none");
-      return [
-        {
-          status: ifNone ? "fail" : "warn",
-          message: ifNone
-            ? `option forwardfor if-none keeps a client-sent X-Forwarded-For as it is (frontend ${entry.name ?? ""})`
-            : `option forwardfor appends after the client's X-Forwarded-For; nothing deletes it first (frontend ${entry.name ?? ""})`,
-          location: { file: option.file, line: option.line },
-        },
-      ];
-    });
-  },
-};

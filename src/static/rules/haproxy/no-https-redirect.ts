@@ -1,0 +1,25 @@
+import { bindsOf, redirectsPlainToHttps } from "../../haproxy/queries.js";
+import { entryLabel, entryPointRule } from "./entry-point-rule.js";
+
+export const haproxyNoHttpsRedirect = entryPointRule(
+  {
+    id: "haproxy-no-https-redirect",
+    clause: "https-redirect",
+    severity: "high",
+    title: "Plain-HTTP frontend proxies without redirecting to HTTPS",
+    explanation:
+      "The frontend binds a port without ssl and sends requests straight to the app. Unless Django redirects (SECURE_SSL_REDIRECT, which needs X-Forwarded-Proto to avoid a loop), users stay on plain HTTP.",
+    fix: { haproxy: "http-request redirect scheme https code 301 unless { ssl_fc }" },
+  },
+  (config, entry) => {
+    const plain = bindsOf(entry).filter((b) => !b.ssl);
+    if (plain.length === 0 || redirectsPlainToHttps(entry)) return undefined;
+    const tlsSomewhere = config.sections.some((s) => bindsOf(s).some((b) => b.ssl));
+    return {
+      status: tlsSomewhere ? "fail" : "warn",
+      message: tlsSomewhere
+        ? `${entryLabel(entry)} serves plain HTTP on ${plain.map((b) => b.address).join(", ")} without redirecting to https`
+        : `${entryLabel(entry)} serves plain HTTP on ${plain.map((b) => b.address).join(", ")} without redirecting; fine only if TLS ends in front of HAProxy and redirects there`,
+    };
+  },
+);

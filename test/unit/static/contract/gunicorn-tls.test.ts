@@ -10,7 +10,11 @@ test("failing: SECURE_PROXY_SSL_HEADER set and gunicorn has certfile", () => {
   const found = single(ID, { settings: SETTINGS, gunicorn: GUNICORN_TLS }, "warn");
   assert.match(found.message, /SECURE_PROXY_SSL_HEADER = \('HTTP_X_FORWARDED_PROTO', 'https'\)/);
   assert.match(found.message, /gunicorn terminates TLS itself \(certfile, \/virtual\/gunicorn\.conf\.py:2\)/);
-  assert.equal(found.location.line, 4, "points at the setting in settings.py (after the fixture's import line)");
+  assert.equal(
+    found.location.line,
+    4,
+    "points at the setting in settings.py (after the fixture's import line)",
+  );
 });
 
 test("passing: the header unset with gunicorn's TLS, or set with TLS at the proxy", () => {

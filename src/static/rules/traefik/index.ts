@@ -1,11 +1,9 @@
 import type { StaticRule } from "../../rule.js";
 import { traefikForwardedHeadersTrusted } from "./forwarded-headers.js";
-import {
-  traefikHostNotPassed,
-  traefikHstsMissing,
-  traefikPlainHttpServed,
-  traefikRouterWithoutHost,
-} from "./routers.js";
+import { traefikHostNotPassed } from "./host-not-passed.js";
+import { traefikHstsMissing } from "./hsts-missing.js";
+import { traefikPlainHttpServed } from "./plain-http-served.js";
+import { traefikRouterWithoutHost } from "./router-without-host.js";
 
 export const traefikRules: StaticRule[] = [
   traefikForwardedHeadersTrusted,

@@ -1,14 +1,13 @@
 import type { StaticRule } from "../../rule.js";
 import { caddyAutoHttpsRedirectsOff } from "./auto-https-redirects-off.js";
-import {
-  caddyHeaderUpClientHost,
-  caddyHeaderUpClientIp,
-  caddyHeaderUpClientProto,
-  caddyHeaderUpHostUpstream,
-} from "./header-up.js";
-import { caddyHstsMissing } from "./hsts.js";
+import { caddyHeaderUpClientHost } from "./header-up-client-host.js";
+import { caddyHeaderUpClientIp } from "./header-up-client-ip.js";
+import { caddyHeaderUpClientProto } from "./header-up-client-proto.js";
+import { caddyHeaderUpHostUpstream } from "./header-up-host-upstream.js";
+import { caddyHstsMissing } from "./hsts-missing.js";
 import { caddyHttpSiteProxies } from "./http-site-proxies.js";
-import { caddyTrustedProxiesClientIp, caddyTrustedProxiesProto } from "./trusted-proxies.js";
+import { caddyTrustedProxiesClientIp } from "./trusted-proxies-client-ip.js";
+import { caddyTrustedProxiesProto } from "./trusted-proxies-proto.js";
 
 export const caddyRules: StaticRule[] = [
   caddyTrustedProxiesProto,

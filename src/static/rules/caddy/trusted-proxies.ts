@@ -1,7 +1,7 @@
 /**
  * trusted_proxies makes Caddy keep the client's X-Forwarded-For/-Proto/-Host when the peer is in the list
  * (Caddy >= 2.5; otherwise Caddy overwrites them). A list that covers the clients themselves hands them
- * control of the scheme and the client address Django sees.
+ * control of the scheme and the client address Django sees. The rule shape both trusted_proxies rules share.
  */
 import type { ClauseId } from "../../../clauses.js";
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
@@ -70,12 +70,11 @@ function findBroadTrust(config: CaddyConfig, consequence: string): RuleFinding[]
   return findings;
 }
 
-function trustedProxiesRule(
+export function trustedProxiesRule(
   id: string,
   clause: ClauseId,
   title: string,
   consequence: string,
-  fix: string,
 ): StaticRule {
   return {
     meta: {
@@ -85,26 +84,12 @@ function trustedProxiesRule(
       title,
       explanation:
         "Caddy's reverse_proxy writes X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host itself and drops what the client sent, unless the peer is listed in trusted_proxies: then the client's values are kept. A list as wide as 0.0.0.0/0, or private_ranges when clients sit on the same private network, lets clients set these headers.",
-      fix: { caddy: fix },
+      fix: {
+        caddy: "Remove trusted_proxies, or list only the CDN or load balancer ranges in front of Caddy.",
+      },
     },
     check(input: AuditInput): RuleFinding[] {
       return input.caddy ? findBroadTrust(input.caddy, consequence) : [];
     },
   };
 }
-
-export const caddyTrustedProxiesProto = trustedProxiesRule(
-  "caddy-trusted-proxies-proto",
-  "spoofed-proto",
-  "trusted_proxies lets clients set X-Forwarded-Proto",
-  "Caddy keeps their X-Forwarded-Proto, so a plain-HTTP request can claim to be https",
-  "Remove trusted_proxies, or list only the CDN or load balancer ranges in front of Caddy.",
-);
-
-export const caddyTrustedProxiesClientIp = trustedProxiesRule(
-  "caddy-trusted-proxies-client-ip",
-  "client-ip",
-  "trusted_proxies lets clients set X-Forwarded-For",
-  "Caddy keeps their X-Forwarded-For, so they choose the client address Django sees",
-  "Remove trusted_proxies, or list only the CDN or load balancer ranges in front of Caddy.",
-);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the demo and the end-to-end tests need, when missing:
-# nginx, caddy, haproxy, apache2, gunicorn, curl, openssl, chromium (renders the HTML report in its test)
-# and Django 4.2 (bookworm-backports).
+# nginx, caddy, haproxy, apache2, gunicorn, curl, openssl and Django 4.2 (bookworm-backports);
+# with --with-browser also chromium, which only the HTML report's test needs.
 # The backports source is derived from the machine's own Debian source entry (same mirror, other suite).
 set -euo pipefail
 
@@ -13,8 +13,9 @@ command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || need_pkgs+=(ap
 [ -x /usr/bin/gunicorn ] || need_pkgs+=(gunicorn)
 command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
 command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
-[ -x /usr/bin/ip ] || need_pkgs+=(iproute2)
-[ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
+if [ "${1:-}" = "--with-browser" ]; then
+  [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
+fi
 
 django_version() {
   /usr/bin/python3 -c 'import django; print(django.get_version())' 2>/dev/null || true
@@ -26,7 +27,7 @@ if [ ${#need_pkgs[@]} -eq 0 ] && django_ok; then
 fi
 
 say_what_to_install() {
-  echo "proxytrust: cannot install system packages here; install: nginx caddy haproxy apache2 gunicorn curl openssl iproute2 chromium and python3-django 4.2 (bookworm-backports), then retry." >&2
+  echo "proxytrust: cannot install system packages here; install: ${need_pkgs[*]:-} python3-django (4.2, from bookworm-backports), then retry." >&2
   exit 1
 }
 
@@ -54,12 +55,12 @@ if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null
+apt-get update -qq >/dev/null 2>&1 || say_what_to_install
 if [ ${#need_pkgs[@]} -gt 0 ]; then
-  apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+  apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null 2>&1 || say_what_to_install
 fi
 if ! django_ok; then
-  apt-get install -y -qq --no-install-recommends -t bookworm-backports python3-django >/dev/null
+  apt-get install -y -qq --no-install-recommends -t bookworm-backports python3-django >/dev/null 2>&1 || say_what_to_install
 fi
 # The packaged services must not hold the ports or run as daemons: tests start their own.
 for svc in nginx apache2 haproxy caddy; do

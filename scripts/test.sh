@@ -3,7 +3,7 @@
 # end-to-end tests against real Django behind real nginx, Caddy, HAProxy and Apache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-system-deps.sh
+bash scripts/install-system-deps.sh --with-browser
 bash scripts/ensure-node-deps.sh
 
 echo "== typecheck and lint"

@@ -5,7 +5,8 @@ import { relative } from "node:path";
 import type { FixTarget } from "../clauses.js";
 import type { CheckResult, Report, SourceLocation } from "../report/model.js";
 import { VERSION } from "../version.js";
-import { loadCaddyfile } from "./caddy/model.js";
+import { adaptDisagreements } from "./caddy/adapt.js";
+import { loadCaddyfile, type CaddyConfig } from "./caddy/model.js";
 import { loadGunicornConfig } from "./gunicorn/model.js";
 import { loadHaproxyConfig } from "./haproxy/model.js";
 import { loadTraefikConfig } from "./traefik/model.js";
@@ -53,6 +54,13 @@ async function unreadable(file: string): Promise<string | undefined> {
   }
 }
 
+/** The Caddyfile as this parser reads it, with what the real `caddy adapt` disagrees with, when installed. */
+function loadCheckedCaddyfile(file: string): CaddyConfig {
+  const config = loadCaddyfile(file);
+  config.errors.push(...adaptDisagreements(config));
+  return config;
+}
+
 /** Loads what was given; reading problems inside files stay in each config for the config-error rule. */
 async function loadAll(files: AuditFiles): Promise<{ input: AuditInput; crashes: CheckResult[] }> {
   const input: AuditInput = {};
@@ -72,7 +80,7 @@ async function loadAll(files: AuditFiles): Promise<{ input: AuditInput; crashes:
   await Promise.all([
     attempt(files.settings, loadDjangoSettings, (v) => (input.settings = v)),
     attempt(files.nginx, loadNginxConfig, (v) => (input.nginx = v)),
-    attempt(files.caddy, loadCaddyfile, (v) => (input.caddy = v)),
+    attempt(files.caddy, loadCheckedCaddyfile, (v) => (input.caddy = v)),
     attempt(files.haproxy, loadHaproxyConfig, (v) => (input.haproxy = v)),
     attempt(files.traefik, loadTraefikConfig, (v) => (input.traefik = v)),
     attempt(files.gunicorn, loadGunicornConfig, (v) => (input.gunicorn = v)),

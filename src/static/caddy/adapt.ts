@@ -4,7 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import type { CaddyConfig } from "./model.js";
+import type { CaddyConfig, LoadError } from "./model.js";
 import { reverseProxies, upstreamDial, upstreamsOf } from "./queries.js";
 
 export type AdaptResult = { ok: true; json: unknown } | { ok: false; error: string };
@@ -71,4 +71,26 @@ export function summarizeCaddyConfig(config: CaddyConfig): ProxySummary {
       for (const u of upstreamsOf(proxy)) upstreams.add(upstreamDial(u));
   }
   return { hosts: [...hosts].sort(), upstreams: [...upstreams].sort() };
+}
+
+/**
+ * Where the real Caddy (when installed) refuses the file or reads it differently from this parser:
+ * reported as reading problems, so a finding never rests on a Caddyfile Caddy would not run.
+ */
+export function adaptDisagreements(config: CaddyConfig, binary = findCaddyBinary()): LoadError[] {
+  if (!binary || config.errors.length > 0) return [];
+  const where = { file: config.file, line: 1 };
+  const adapted = adaptCaddyfile(config.file, binary);
+  if (!adapted.ok)
+    return [{ ...where, message: `caddy adapt refuses this file: ${adapted.error.split("\n")[0]}` }];
+  const theirs = summarizeAdaptedJson(adapted.json);
+  const ours = summarizeCaddyConfig(config);
+  const differ = (a: string[], b: string[]) => a.join(" ") !== b.join(" ");
+  if (!differ(theirs.hosts, ours.hosts) && !differ(theirs.upstreams, ours.upstreams)) return [];
+  return [
+    {
+      ...where,
+      message: `caddy adapt reads this file differently (caddy: hosts ${theirs.hosts.join(", ") || "none"}, upstreams ${theirs.upstreams.join(", ") || "none"}; proxytrust: hosts ${ours.hosts.join(", ") || "none"}, upstreams ${ours.upstreams.join(", ") || "none"}): findings may be incomplete`,
+    },
+  ];
 }

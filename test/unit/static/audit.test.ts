@@ -62,3 +62,18 @@ test("a broken file next to a good one: its error is located, the good one is st
   assert.equal(error?.location?.line, 3);
   assert.ok(report.checks.some((c) => c.id === "django-allowed-hosts-wildcard" && c.status === "fail"));
 });
+
+test("a Caddyfile that the real caddy refuses is reported, not silently judged (caddy is installed here)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "proxytrust-audit-"));
+  const caddyfile = join(dir, "Caddyfile");
+  writeFileSync(caddyfile, "app.example.com {\n  reverse_prox 127.0.0.1:8000\n}\n");
+  const { report } = await runAudit({ caddy: caddyfile });
+  const error = report.checks.find((c) => c.id === "config-error");
+  assert.match(error?.summary ?? "", /caddy adapt refuses this file: .*reverse_prox/);
+  writeFileSync(caddyfile, "app.example.com {\n  reverse_proxy 127.0.0.1:8000\n}\n");
+  const agreed = await runAudit({ caddy: caddyfile });
+  assert.equal(
+    agreed.report.checks.find((c) => c.id === "config-error"),
+    undefined,
+  );
+});

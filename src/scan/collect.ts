@@ -179,7 +179,7 @@ export async function collectEvidence(
 
   const baselineFor = async (leg: Leg) => {
     const [get, postNoReferer, postSameOriginReferer, djangoView] = await Promise.all([
-      probe({ label: `${leg} baseline`, url: legUrl(leg) }),
+      probe({ label: `${leg} baseline`, url: legUrl(leg), recordCertificate: true }),
       csrfPost(leg, `${leg} POST with token, no Referer`),
       csrfPost(leg, `${leg} POST with token, own Referer`, [["Referer", `${site.https.origin}/`]]),
       askDjango(leg, `${leg} baseline`),
@@ -388,7 +388,12 @@ async function findCandidate(client: ProbeClient, host: string, port: number, si
   const tried = await Promise.all(
     ["http", "https"].map(async (scheme) => {
       const url = new URL(`${scheme}://${authority}${site.path}`);
-      return { url, baseline: await originProbe(client, url, site, `candidate ${url.origin}`) };
+      return {
+        url,
+        baseline: await originProbe(client, url, site, `candidate ${url.origin}`, {
+          recordCertificate: true,
+        }),
+      };
     }),
   );
   return tried.find((t) => t.baseline.response) ?? tried[0]!;
@@ -400,7 +405,7 @@ function originProbe(
   url: URL,
   site: Site,
   label: string,
-  extra: Pick<ProbeSpec, "headers" | "cookie" | "form"> = {},
+  extra: Pick<ProbeSpec, "headers" | "cookie" | "form" | "recordCertificate"> = {},
 ): Promise<Captured> {
   const servername = isIP(url.hostname.replace(/^\[|\]$/g, "")) ? site.host : undefined;
   return client.probe({ label, url, host: site.host, servername, ...extra });
@@ -431,7 +436,8 @@ async function collectOrigin(
     ["X-Forwarded-Protocol", "ssl"],
   ];
   const [baseline, baselinePost, spoofs] = await Promise.all([
-    candidateBaseline ?? direct(`origin ${origin.origin} baseline`),
+    candidateBaseline ??
+      originProbe(client, url, site, `origin ${origin.origin} baseline`, { recordCertificate: true }),
     post(`origin ${origin.origin} POST with token, no Referer`, []),
     Promise.all(
       claims.map(async ([name, value]) => {

@@ -18,6 +18,8 @@ export interface ProbeSpec {
   form?: Record<string, string>;
   /** Written on the connection before the request: a PROXY protocol header. */
   preface?: Buffer;
+  /** Keep the server certificate's fingerprint (costly: only where a check compares certificates). */
+  recordCertificate?: boolean;
   /** Transport settings for this probe alone, e.g. a client certificate. */
   transport?: Partial<TransportOptions>;
 }
@@ -58,8 +60,11 @@ export class ProbeClient {
       servername: spec.servername,
       body,
       preface: spec.preface,
+      recordCertificate: spec.recordCertificate,
     };
-    const sendNow = () => send(request, { ...this.transport, ...spec.transport });
+    // The same options object for every ordinary probe, so the transport can reuse its TLS context.
+    const transport = spec.transport ? { ...this.transport, ...spec.transport } : this.transport;
+    const sendNow = () => send(request, transport);
     const result = await this.withSlot(() => (this.gate ? this.gate(request.url, sendNow) : sendNow()));
     this.count += 1;
     const captured: Captured = {

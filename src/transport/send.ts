@@ -7,7 +7,14 @@
 import http from "node:http";
 import https from "node:https";
 import { connect as connectTcp, isIP } from "node:net";
-import { checkServerIdentity, connect as connectTls, type ConnectionOptions, type TLSSocket } from "node:tls";
+import {
+  checkServerIdentity,
+  connect as connectTls,
+  createSecureContext,
+  type ConnectionOptions,
+  type SecureContext,
+  type TLSSocket,
+} from "node:tls";
 import type { HeaderList } from "../report/model.js";
 import { connectAddress, type ConnectMapping } from "./mapping.js";
 
@@ -24,6 +31,8 @@ export interface WireRequest {
   body?: string;
   /** Bytes written on the connection before anything else, TLS included: a PROXY protocol header. */
   preface?: Buffer;
+  /** Keep the server certificate's fingerprint (parsing it costs as much as the rest of the exchange). */
+  recordCertificate?: boolean;
 }
 
 export interface TransportOptions {
@@ -103,6 +112,27 @@ export function describeError(err: unknown): string {
   return (e?.message ? e.message : String(err)).split("\n")[0] as string;
 }
 
+interface TlsReuse {
+  context: SecureContext;
+  /** Never keeps connections alive; it only remembers TLS sessions so later probes resume them. */
+  agent: https.Agent;
+}
+
+const tlsReuse = new WeakMap<TransportOptions, TlsReuse>();
+
+/** One TLS context and session cache per set of options, shared by a scan's probes: building them is costly. */
+function reuseFor(opts: TransportOptions): TlsReuse {
+  let reuse = tlsReuse.get(opts);
+  if (!reuse) {
+    reuse = {
+      context: createSecureContext({ ca: opts.ca, ...opts.clientCertificate }),
+      agent: new https.Agent({ keepAlive: false, maxCachedSessions: 256 }),
+    };
+    tlsReuse.set(opts, reuse);
+  }
+  return reuse;
+}
+
 /** Sends one request; never throws, never follows redirects. */
 export function send(req: WireRequest, opts: TransportOptions): Promise<WireResult> {
   const isTls = req.url.protocol === "https:";
@@ -131,13 +161,13 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
       agent: false,
       maxHeaderSize: opts.maxHeaderBytes,
     };
+    const reuse = isTls ? reuseFor(opts) : undefined;
     const tls: ConnectionOptions = {
       servername: isIP(servername) ? undefined : servername,
-      ca: opts.ca,
+      secureContext: reuse?.context,
       rejectUnauthorized: !opts.insecure,
       // Certificates are checked against the URL's name, not the address we connect to.
       checkServerIdentity: (_host, cert) => checkServerIdentity(servername, cert),
-      ...opts.clientCertificate,
     };
     const preface = req.preface;
     if (preface) {
@@ -153,7 +183,9 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
         return secure;
       };
     }
-    const request = isTls ? https.request({ ...baseOptions, ...tls }) : http.request(baseOptions);
+    const request = isTls
+      ? https.request({ ...baseOptions, ...tls, agent: preface ? undefined : reuse?.agent })
+      : http.request(baseOptions);
 
     const timer = setTimeout(() => {
       request.destroy();
@@ -169,7 +201,10 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
     request.on("error", (err) => finish({ ok: false, error: describeError(err) }));
     request.on("response", (res) => {
       // Read now: the socket is gone once the body has ended.
-      const fingerprint = isTls ? (res.socket as TLSSocket).getPeerCertificate().fingerprint256 : undefined;
+      const fingerprint =
+        isTls && req.recordCertificate
+          ? (res.socket as TLSSocket).getPeerCertificate().fingerprint256
+          : undefined;
       const chunks: Buffer[] = [];
       let kept = 0;
       let truncated = false;

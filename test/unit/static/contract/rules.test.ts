@@ -230,6 +230,26 @@ describe("contract-forwarded-host-from-client (forwarded-host)", () => {
   });
 });
 
+describe("contract-forwarded-port-from-client (forwarded-host)", () => {
+  const id = "contract-forwarded-port-from-client";
+  const trusting = settingsWith("USE_X_FORWARDED_PORT = True");
+
+  it("fails when USE_X_FORWARDED_PORT meets a proxy that lets the client's X-Forwarded-Port through", () => {
+    const findings = run(id, { settings: trusting, nginx: NGINX });
+    assert.ok(findings.length > 0 && findings.every((f) => f.status === "fail"));
+    assert.deepEqual(run(id, { settings: SETTINGS, nginx: NGINX }), []);
+  });
+
+  it("passes when the proxy overwrites X-Forwarded-Port on every route", () => {
+    const overwriting = NGINX.replace(
+      /proxy_set_header Host \$host;/g,
+      "proxy_set_header Host $host;\n      proxy_set_header X-Forwarded-Port $server_port;",
+    );
+    assert.notEqual(overwriting, NGINX);
+    assert.deepEqual(run(id, { settings: trusting, nginx: overwriting }), []);
+  });
+});
+
 describe("contract-allowed-hosts (host-header)", () => {
   const id = "contract-allowed-hosts";
   const catchAll = CADDY.replace("https://app.example.com {", ":443 {");

@@ -8,7 +8,7 @@ import { haproxyHostSetToBackend } from "./host-set-to-backend.js";
 import { haproxyHstsMissing } from "./hsts-missing.js";
 import { haproxyNoHostCheck } from "./no-host-check.js";
 import { haproxyNoHttpsRedirect } from "./no-https-redirect.js";
-import { haproxySendProxyUnexpected } from "./send-proxy.js";
+import { haproxySendProxyUnexpected } from "./send-proxy-unexpected.js";
 import { haproxySchemeNotSet } from "./x-forwarded-proto-not-set.js";
 
 export const haproxyRules: StaticRule[] = [

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { gunicornConfigFromSource } from "../../../../src/static/gunicorn/model.js";
 import { parseHaproxyConfig } from "../../../../src/static/haproxy/model.js";
-import { haproxySendProxyUnexpected } from "../../../../src/static/rules/haproxy/send-proxy.js";
+import { haproxySendProxyUnexpected } from "../../../../src/static/rules/haproxy/send-proxy-unexpected.js";
 
 const haproxy = (server: string) =>
   parseHaproxyConfig(

@@ -19,6 +19,11 @@ const MIDDLEWARE = `MIDDLEWARE = [
 
 const CASES: { id: string; failing: string; passing: string }[] = [
   {
+    id: "django-ssl-redirect",
+    failing: `${MIDDLEWARE}SECURE_SSL_REDIRECT = False\n`,
+    passing: `${MIDDLEWARE}SECURE_SSL_REDIRECT = True\n`,
+  },
+  {
     id: "django-session-cookie-httponly",
     failing: "SESSION_COOKIE_HTTPONLY = False\n",
     passing: "SESSION_COOKIE_HTTPONLY = True\n",

@@ -5,16 +5,16 @@
  * with memory that does not grow with the number of targets.
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { scanFleet, type FleetTarget } from "../src/fleet/scan-fleet.js";
 import { JsonlWriter } from "../src/fleet/jsonl.js";
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from "../src/scan/options.js";
 import { issueCertificates } from "../stacks/certs.js";
 import { startGunicorn, writeGunicornConfig, type AppDesign } from "../stacks/django.js";
+import { BASE_ENV } from "../stacks/index.js";
 import { freePort, randomStackAddresses } from "../stacks/ports.js";
-import { registerTempDir, type ManagedProcess } from "../stacks/processes.js";
+import { runStack } from "../stacks/processes.js";
 import { prepareProxy } from "../stacks/proxies.js";
 import { answersHttp, answersHttps, waitUntil } from "../stacks/readiness.js";
 
@@ -46,50 +46,42 @@ function serverBlocks(address: string, httpPort: number, httpsPort: number): str
   return blocks.join("\n");
 }
 
-async function startFleetStack() {
-  const workDir = await mkdtemp(join(tmpdir(), "proxytrust-fleet-bench-"));
-  registerTempDir(workDir);
-  await chmod(workDir, 0o711); // nginx's workers (www-data) keep their temp files in here
-  await mkdir(join(workDir, "logs"));
-  const addresses = await randomStackAddresses();
-  const [httpsPort, httpPort, upstreamPort] = await Promise.all([
-    freePort(addresses.proxy),
-    freePort(addresses.proxy),
-    freePort(addresses.origin),
-  ]);
-  const upstream = { kind: "tcp" as const, host: addresses.origin, port: upstreamPort };
-  const certs = await issueCertificates(workDir, ["fleet.test", "*.fleet.test"]);
-  const env = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8", HOME: workDir };
-  const gunicornConfig = await writeGunicornConfig({
-    workDir,
-    proxy: "nginx",
-    variant: "healthy",
-    design: DESIGN,
-    upstream,
-    proxySourceAddress: addresses.proxySource,
-    siteHost: hostName(1),
-    probeToken: randomBytes(24).toString("hex"),
-  });
-  const nginx = await prepareProxy({
-    proxy: "nginx",
-    variant: "healthy",
-    workDir,
-    address: addresses.proxy,
-    httpsPort,
-    httpPort,
-    sourceAddress: addresses.proxySource,
-    upstream,
-    certs,
-    env,
-    template: "fleet/nginx.conf",
-    extraValues: { FLEET_SERVERS: serverBlocks(addresses.proxy, httpPort, httpsPort) },
-  });
-  const processes: ManagedProcess[] = [startGunicorn(gunicornConfig, workDir, env), nginx.start()];
-  const stop = async () => {
-    for (const p of [...processes].reverse()) await p.stop();
-    await rm(workDir, { recursive: true, force: true });
-  };
-  try {
+function startFleetStack() {
+  return runStack("fleet-bench", "cannot start the fleet stack", async ({ workDir, processes, stop }) => {
+    const addresses = await randomStackAddresses();
+    const [httpsPort, httpPort, upstreamPort] = await Promise.all([
+      freePort(addresses.proxy),
+      freePort(addresses.proxy),
+      freePort(addresses.origin),
+    ]);
+    const upstream = { kind: "tcp" as const, host: addresses.origin, port: upstreamPort };
+    const certs = await issueCertificates(workDir, ["fleet.test", "*.fleet.test"]);
+    const env = { ...BASE_ENV, HOME: workDir };
+    const gunicornConfig = await writeGunicornConfig({
+      workDir,
+      proxy: "nginx",
+      variant: "healthy",
+      design: DESIGN,
+      upstream,
+      proxySourceAddress: addresses.proxySource,
+      siteHost: hostName(1),
+      probeToken: randomBytes(24).toString("hex"),
+    });
+    const nginx = await prepareProxy({
+      proxy: "nginx",
+      variant: "healthy",
+      workDir,
+      address: addresses.proxy,
+      httpsPort,
+      httpPort,
+      sourceAddress: addresses.proxySource,
+      upstream,
+      certs,
+      env,
+      template: "fleet/nginx.conf",
+      extraValues: { FLEET_SERVERS: serverBlocks(addresses.proxy, httpPort, httpsPort) },
+    });
+    processes.push(startGunicorn(gunicornConfig, workDir, env), nginx.start());
     const ca = await readFile(certs.caCertPath, "utf8");
     const headers = { host: hostName(1) };
     await waitUntil(
@@ -120,10 +112,7 @@ async function startFleetStack() {
       origins: [new URL(`http://${upstream.host}:${upstream.port}`)],
     };
     return { options, workDir, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  });
 }
 
 /** Highest resident set size seen while `run` runs, sampled every 20 ms. */

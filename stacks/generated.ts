@@ -6,8 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -15,8 +14,9 @@ import { generateFiles, type GeneratedFile } from "../src/init/generate.js";
 import { resolveProxyAddress, type InitRequest, type OuterTier } from "../src/init/model.js";
 import { issueCertificates } from "./certs.js";
 import { DJANGO_DIR, startGunicorn } from "./django.js";
+import { BASE_ENV, scanArgs } from "./index.js";
 import { freePort, randomStackAddresses } from "./ports.js";
-import { forgetTempDir, logTail, registerTempDir, spawnManaged, type ManagedProcess } from "./processes.js";
+import { runStack, spawnManaged } from "./processes.js";
 import { answersHttp, answersHttps, waitUntil } from "./readiness.js";
 import type { ProxyName } from "./types.js";
 
@@ -25,7 +25,6 @@ const PROBE_DIR = fileURLToPath(new URL("../python", import.meta.url));
 const SITE_HOST = "app.test";
 const HEALTH_PATH = "/healthz";
 const READY_TIMEOUT_MS = 15_000;
-const BASE_ENV = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" };
 const APACHE_MODULES = [
   "mpm_event",
   "authz_core",
@@ -169,23 +168,9 @@ export async function startGeneratedStack(opts: {
 }): Promise<GeneratedStack> {
   const { proxy } = opts;
   const server = SERVERS[proxy];
-  const workDir = await mkdtemp(join(tmpdir(), `proxytrust-init-${proxy}-`));
-  registerTempDir(workDir);
-  await chmod(workDir, 0o711);
-  await mkdir(join(workDir, "logs"));
-  await mkdir(join(workDir, "run"));
-  const processes: ManagedProcess[] = [];
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      for (const p of [...processes].reverse()) await p.stop();
-      await rm(workDir, { recursive: true, force: true });
-      forgetTempDir(workDir);
-    })();
-    return stopping;
-  };
-
-  try {
+  const failure = `cannot run the generated ${proxy} stack`;
+  return runStack(`init-${proxy}`, failure, async ({ workDir, processes, stop }) => {
+    await mkdir(join(workDir, "run"));
     const addresses = await randomStackAddresses();
     const upstream = { host: addresses.origin, port: await freePort(addresses.origin) };
     const certs = await issueCertificates(workDir, [SITE_HOST, `www.${SITE_HOST}`]);
@@ -275,26 +260,11 @@ export async function startGeneratedStack(opts: {
     return {
       proxy,
       request,
-      scanArgs: [
-        `https://${SITE_HOST}/`,
-        "--connect-to",
-        `${SITE_HOST}:443:${address}:${httpsPort}`,
-        "--connect-to",
-        `${SITE_HOST}:80:${address}:${httpPort}`,
-        "--cacert",
-        certs.caCertPath,
-      ],
+      scanArgs: scanArgs(address, httpsPort, httpPort, certs.caCertPath),
       probeToken,
       healthPath: HEALTH_PATH,
       files: { proxy: proxyPath, settings, gunicorn },
       stop,
     };
-  } catch (error) {
-    const logs = processes.map((p) => `--- ${p.name} (${p.logPath}) ---\n${logTail(p.logPath)}`).join("\n");
-    await stop();
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`cannot run the generated ${proxy} stack: ${message}${logs ? `\n${logs}` : ""}`, {
-      cause: error,
-    });
-  }
+  });
 }

@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { issueCertificates, type Certificates } from "./certs.js";
 import { appDesign, settingsPath, startGunicorn, writeGunicornConfig } from "./django.js";
 import { freePort, randomStackAddresses } from "./ports.js";
-import { forgetTempDir, logTail, registerTempDir, type ManagedProcess } from "./processes.js";
+import { runStack } from "./processes.js";
 import { prepareProxy } from "./proxies.js";
 import { answersHttp, answersHttps, waitUntil } from "./readiness.js";
 import type { ProxyName, Upstream, Variant } from "./types.js";
@@ -65,29 +64,24 @@ export interface StackOptions {
   custom?: CustomProxy;
 }
 
+/** The scanner's target URL, --connect-to mappings for ports 443 and 80, and --cacert for a stack. */
+export function scanArgs(address: string, httpsPort: number, httpPort: number, caCertPath: string): string[] {
+  return [
+    `https://${SITE_HOST}/`,
+    "--connect-to",
+    `${SITE_HOST}:443:${address}:${httpsPort}`,
+    "--connect-to",
+    `${SITE_HOST}:80:${address}:${httpPort}`,
+    "--cacert",
+    caCertPath,
+  ];
+}
+
 /** Starts Django under gunicorn behind `proxy`, configured as `variant`, on a random loopback address. */
 export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const { proxy, variant } = opts;
-  const workDir = await mkdtemp(join(tmpdir(), `proxytrust-${proxy}-${variant}-`));
-  registerTempDir(workDir);
-  // nginx's and apache's workers run as www-data: nginx's need their temp dirs in here, apache's the
-  // gunicorn socket.
-  await chmod(workDir, 0o711);
-  await mkdir(join(workDir, "logs"));
-
-  const processes: ManagedProcess[] = [];
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      // The proxy first, so nothing is forwarded to a dying gunicorn.
-      for (const p of [...processes].reverse()) await p.stop();
-      await rm(workDir, { recursive: true, force: true });
-      forgetTempDir(workDir);
-    })();
-    return stopping;
-  };
-
-  try {
+  const failure = `cannot start the ${proxy} ${variant} stack`;
+  return runStack(`${proxy}-${variant}`, failure, async ({ workDir, processes, stop }) => {
     const addresses = await randomStackAddresses();
     const address = addresses.proxy;
     const httpsPort = await freePort(address);
@@ -167,25 +161,10 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       templateValues,
       originUrl: upstream.kind === "tcp" ? `http://${upstream.host}:${upstream.port}` : "",
       healthPath: HEALTH_PATH,
-      scanArgs: [
-        `https://${SITE_HOST}/`,
-        "--connect-to",
-        `${SITE_HOST}:443:${address}:${httpsPort}`,
-        "--connect-to",
-        `${SITE_HOST}:80:${address}:${httpPort}`,
-        "--cacert",
-        certs.caCertPath,
-      ],
+      scanArgs: scanArgs(address, httpsPort, httpPort, certs.caCertPath),
       files: { settings: settingsPath(design), proxyConfig: proxyServer.configPath, gunicornConfig },
       workDir,
       stop,
     };
-  } catch (error) {
-    const logs = processes.map((p) => `--- ${p.name} (${p.logPath}) ---\n${logTail(p.logPath)}`).join("\n");
-    await stop();
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`cannot start the ${proxy} ${variant} stack: ${message}${logs ? `\n${logs}` : ""}`, {
-      cause: error,
-    });
-  }
+  });
 }

@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 
 export interface ManagedProcess {
@@ -131,5 +134,52 @@ export function logTail(path: string, lines = 40): string {
     return readFileSync(path, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
   } catch {
     return "(no log)";
+  }
+}
+
+/** A stack's work directory and the servers started in it. */
+export interface StackRun {
+  readonly workDir: string;
+  /** The servers, in the order they were started. */
+  readonly processes: ManagedProcess[];
+  /** Stops the servers, the last started first, and removes workDir; idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Calls `start` with a fresh work directory (proxytrust-`name`-*, with logs/ inside). When `start`
+ * fails, stops what it started and throws "`failure`: why" followed by the tail of each server's log.
+ */
+export async function runStack<T>(
+  name: string,
+  failure: string,
+  start: (run: StackRun) => Promise<T>,
+): Promise<T> {
+  const workDir = await mkdtemp(join(tmpdir(), `proxytrust-${name}-`));
+  registerTempDir(workDir);
+  // nginx's and apache's workers run as www-data: nginx's need their temp dirs in here, apache's the
+  // gunicorn socket.
+  await chmod(workDir, 0o711);
+  await mkdir(join(workDir, "logs"));
+
+  const processes: ManagedProcess[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      // The proxy first, so nothing is forwarded to a dying gunicorn.
+      for (const p of [...processes].reverse()) await p.stop();
+      await rm(workDir, { recursive: true, force: true });
+      forgetTempDir(workDir);
+    })();
+    return stopping;
+  };
+
+  try {
+    return await start({ workDir, processes, stop });
+  } catch (error) {
+    const logs = processes.map((p) => `--- ${p.name} (${p.logPath}) ---\n${logTail(p.logPath)}`).join("\n");
+    await stop();
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${failure}: ${message}${logs ? `\n${logs}` : ""}`, { cause: error });
   }
 }

@@ -1,15 +1,7 @@
 /** `proxytrust audit`: Django settings and proxy configs, read statically, checked against each other. */
-import { Command, Option } from "commander";
-import { EXIT, exitCodeFor } from "../report/model.js";
+import { Command } from "commander";
 import { runAudit, type AuditFiles } from "../static/audit.js";
-import {
-  checkOutputOptions,
-  formatOption,
-  outputOption,
-  printReport,
-  UsageError,
-  type OutputFlags,
-} from "./common.js";
+import { addReportOptions, finishReport, UsageError, type OutputFlags } from "./common.js";
 import { addPythonOptions, pythonRequest, type PythonFlags } from "./python-options.js";
 
 interface AuditFlags extends AuditFiles, OutputFlags, PythonFlags {}
@@ -27,17 +19,9 @@ export function auditCommand(): Command {
       "--traefik <file>",
       "Traefik's static configuration (traefik.yml/.toml; its file provider is read too)",
     )
-    .option("--gunicorn <file>", "gunicorn.conf.py")
-    .addOption(formatOption())
-    .addOption(outputOption())
-    .hook("preAction", checkOutputOptions)
-    .addOption(
-      new Option("--fail-on <status>", "lowest status that makes the exit code 1")
-        .choices(["fail", "warn"])
-        .default("fail"),
-    )
-    .option("-v, --verbose", "show details for every finding", false)
-    .action(async (flags: AuditFlags) => {
+    .option("--gunicorn <file>", "gunicorn.conf.py");
+  addReportOptions(command, "show details for every finding", { sarifLocation: false }).action(
+    async (flags: AuditFlags) => {
       const python = pythonRequest(flags);
       const files: AuditFiles = {
         settings: python ? undefined : flags.settings,
@@ -53,13 +37,9 @@ export function auditCommand(): Command {
         );
       }
       const { report, couldNotRun } = await runAudit(files, undefined, python);
-      if (couldNotRun) {
-        process.stderr.write(`proxytrust: audit could not run: ${couldNotRun}\n`);
-        process.exitCode = EXIT.couldNotRun;
-        return;
-      }
-      printReport(report, flags);
-      process.exitCode = exitCodeFor(report, flags.failOn);
-    });
+      // An audit that could not run has no results: there is no report to keep.
+      finishReport("audit", report, flags, couldNotRun, { writeReport: false });
+    },
+  );
   return addPythonOptions(command);
 }

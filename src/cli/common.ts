@@ -6,7 +6,7 @@ import { formatJson } from "../report/format-json.js";
 import { formatJunit } from "../report/format-junit.js";
 import { formatSarif } from "../report/format-sarif.js";
 import { formatText } from "../report/format-text.js";
-import type { FailOn, Report, SourceLocation } from "../report/model.js";
+import { EXIT, exitCodeFor, type FailOn, type Report, type SourceLocation } from "../report/model.js";
 
 export const OUTPUT_FORMATS = ["text", "json", "sarif", "junit", "html"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -54,7 +54,7 @@ export function parseSarifLocation(raw: string): SourceLocation {
   return { file, line: match[2] ? Number(match[2]) : 1 };
 }
 
-export function formatOption(): Option {
+function formatOption(): Option {
   return new Option(
     "--format <formats>",
     `${OUTPUT_FORMATS.join(", ")}; several, comma-separated, need --output`,
@@ -63,18 +63,39 @@ export function formatOption(): Option {
     .default(["text"], "text");
 }
 
-export function outputOption(): Option {
+function outputOption(): Option {
   return new Option(
     "--output <file>",
     "write the report to FILE instead of stdout; with several formats FILE is a base name (FILE.txt, FILE.sarif, ...)",
   );
 }
 
-export function sarifLocationOption(): Option {
+function sarifLocationOption(): Option {
   return new Option(
     "--sarif-location <file[:line]>",
     "a file in the repository on which SARIF shows live findings (default: a path named after the URL)",
   ).argParser(parseSarifLocation);
+}
+
+/**
+ * The report options every reporting command shares, in one order: --format, --output (both checked
+ * before the action runs), --sarif-location where SARIF can show live results, --fail-on, --verbose.
+ */
+export function addReportOptions(
+  command: Command,
+  verboseHelp: string,
+  { sarifLocation }: { sarifLocation: boolean },
+): Command {
+  command.addOption(formatOption()).addOption(outputOption());
+  if (sarifLocation) command.addOption(sarifLocationOption());
+  return command
+    .hook("preAction", checkOutputOptions)
+    .addOption(
+      new Option("--fail-on <status>", "lowest status that makes the exit code 1")
+        .choices(["fail", "warn"])
+        .default("fail"),
+    )
+    .option("-v, --verbose", verboseHelp, false);
 }
 
 export interface OutputFlags {
@@ -149,4 +170,26 @@ export function printReport(report: Report, flags: OutputFlags, couldNotRun?: st
     written.push(file);
   }
   if (written.length) process.stderr.write(`proxytrust: wrote ${written.join(", ")}\n`);
+}
+
+/**
+ * Ends a reporting command: when it could not run, one line on stderr and exit 3, with the
+ * machine-readable formats still written unless `writeReport` is false; else the report and the
+ * exit code --fail-on gives it.
+ */
+export function finishReport(
+  command: string,
+  report: Report,
+  flags: OutputFlags,
+  couldNotRun?: string,
+  { writeReport }: { writeReport: boolean } = { writeReport: true },
+): void {
+  if (couldNotRun) {
+    process.stderr.write(`proxytrust: ${command} could not run: ${couldNotRun}\n`);
+    if (writeReport) printReport(report, flags, couldNotRun);
+    process.exitCode = EXIT.couldNotRun;
+    return;
+  }
+  printReport(report, flags);
+  process.exitCode = exitCodeFor(report, flags.failOn);
 }

@@ -1,10 +1,9 @@
 /** `proxytrust doctor URL [files]`: scan and audit together, explained as symptom -> cause -> fix. */
 import { Command } from "commander";
 import { runDoctor } from "../doctor/run.js";
-import { EXIT, exitCodeFor } from "../report/model.js";
 import type { AuditFiles } from "../static/audit.js";
 import { auditCommand } from "./audit-command.js";
-import { checkOutputOptions, printReport, type OutputFlags } from "./common.js";
+import { checkOutputOptions, finishReport, type OutputFlags } from "./common.js";
 import { parseTarget, scanCommand, scanOptionsFrom } from "./scan-command.js";
 
 type DoctorFlags = Parameters<typeof scanOptionsFrom>[0] & AuditFiles & OutputFlags;
@@ -66,13 +65,6 @@ export function doctorCommand(): Command {
     const { report, couldNotRun, auditProblem } = await runDoctor(target, scanOptionsFrom(flags), files);
     if (auditProblem)
       process.stderr.write(`proxytrust: the files were not read (${auditProblem}); live evidence only\n`);
-    if (couldNotRun) {
-      process.stderr.write(`proxytrust: doctor could not run: ${couldNotRun}\n`);
-      printReport(report, flags, couldNotRun);
-      process.exitCode = EXIT.couldNotRun;
-      return;
-    }
-    printReport(report, flags);
-    process.exitCode = exitCodeFor(report, flags.failOn);
+    finishReport("doctor", report, flags, couldNotRun);
   });
 }

@@ -14,10 +14,10 @@ import { FleetProgress } from "../fleet/progress.js";
 import { scanFleet, type FleetTarget } from "../fleet/scan-fleet.js";
 import { inShard, parseShard, ShardSyntaxError, type Shard } from "../fleet/shard.js";
 import { parseTargetsFile } from "../fleet/targets-file.js";
-import { EXIT, exitCodeFor, type Report } from "../report/model.js";
+import type { Report } from "../report/model.js";
 import type { ScanOptions } from "../scan/options.js";
 import { MappingSyntaxError } from "../transport/mapping.js";
-import { printReport, UsageError, type OutputFlags } from "./common.js";
+import { finishReport, UsageError, type OutputFlags } from "./common.js";
 
 /** The scan flags read here; the config file sets others by their commander names (SETTING_FLAGS). */
 export interface ConfigurableFlags extends OutputFlags {
@@ -265,12 +265,5 @@ export async function runFleetScan<F extends Flags>(
   progress.finish();
 
   const { summary } = outcome;
-  if (nothingScanned(summary)) {
-    process.stderr.write("proxytrust: scan could not run: no target could be scanned\n");
-    printReport(summary, flags, "no target could be scanned");
-    process.exitCode = EXIT.couldNotRun;
-    return;
-  }
-  printReport(summary, flags);
-  process.exitCode = exitCodeFor(summary, flags.failOn);
+  finishReport("scan", summary, flags, nothingScanned(summary) ? "no target could be scanned" : undefined);
 }

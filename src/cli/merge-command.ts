@@ -1,18 +1,10 @@
 /** `proxytrust merge FILE...`: JSON and JSONL outputs joined into one report, in any output format. */
 import { readFileSync } from "node:fs";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { combineReports, nothingScanned } from "../fleet/combine.js";
 import { parseReports, ReportFileError } from "../fleet/read-reports.js";
-import { EXIT, exitCodeFor, type Report } from "../report/model.js";
-import {
-  checkOutputOptions,
-  formatOption,
-  outputOption,
-  printReport,
-  sarifLocationOption,
-  UsageError,
-  type OutputFlags,
-} from "./common.js";
+import type { Report } from "../report/model.js";
+import { addReportOptions, finishReport, UsageError, type OutputFlags } from "./common.js";
 
 function readReports(file: string): Report[] {
   let text: string;
@@ -31,28 +23,14 @@ function readReports(file: string): Report[] {
 }
 
 export function mergeCommand(): Command {
-  return new Command("merge")
+  const merge = new Command("merge")
     .description("join JSON reports and --jsonl files (of scans, audits, shards) into one report")
-    .argument("<files...>", "files written with --format json or --jsonl")
-    .addOption(formatOption())
-    .addOption(outputOption())
-    .addOption(sarifLocationOption())
-    .hook("preAction", checkOutputOptions)
-    .addOption(
-      new Option("--fail-on <status>", "lowest status that makes the exit code 1")
-        .choices(["fail", "warn"])
-        .default("fail"),
-    )
-    .option("-v, --verbose", "show evidence for every result", false)
-    .action((files: string[], flags: OutputFlags) => {
+    .argument("<files...>", "files written with --format json or --jsonl");
+  return addReportOptions(merge, "show evidence for every result", { sarifLocation: true }).action(
+    (files: string[], flags: OutputFlags) => {
       const merged = combineReports(files.flatMap(readReports));
-      if (nothingScanned(merged)) {
-        process.stderr.write("proxytrust: merge: none of the targets could be scanned\n");
-        printReport(merged, flags, "none of the targets could be scanned");
-        process.exitCode = EXIT.couldNotRun;
-        return;
-      }
-      printReport(merged, flags);
-      process.exitCode = exitCodeFor(merged, flags.failOn);
-    });
+      const couldNotRun = nothingScanned(merged) ? "none of the targets could be scanned" : undefined;
+      finishReport("merge", merged, flags, couldNotRun);
+    },
+  );
 }

@@ -3,19 +3,15 @@ import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { PROXY_KINDS, type ProxyKind } from "../clauses.js";
 import type { HeaderList } from "../report/model.js";
-import { EXIT, exitCodeFor } from "../report/model.js";
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from "../scan/options.js";
 import { DEFAULT_PROBE_PATH } from "../scan/probe-answer.js";
 import { runScan } from "../scan/run.js";
 import { parseConnectTo, parseResolve } from "../transport/mapping.js";
 import {
-  checkOutputOptions,
+  addReportOptions,
   collect,
-  formatOption,
-  outputOption,
+  finishReport,
   parseSeconds,
-  printReport,
-  sarifLocationOption,
   UsageError,
   type OutputFlags,
 } from "./common.js";
@@ -111,7 +107,7 @@ export function scanOptionsFrom(flags: ScanFlags): ScanOptions {
 }
 
 export function scanCommand(): Command {
-  return addFleetOptions(addLinkOptions(new Command("scan")))
+  const scan = addFleetOptions(addLinkOptions(new Command("scan")))
     .description("verify a live Django-behind-proxy deployment from the outside")
     .argument("[url]", "the site, e.g. https://app.example.com/ (or --targets, or the config file's targets)")
     .option("--resolve <host:port:addr>", "connect to ADDR for HOST:PORT (as curl; repeatable)", collect, [])
@@ -157,18 +153,9 @@ export function scanCommand(): Command {
         "PROXYTRUST_PROBE_TOKEN",
       ),
     )
-    .option("--probe-path <path>", "where the probe middleware answers", DEFAULT_PROBE_PATH)
-    .addOption(formatOption())
-    .addOption(outputOption())
-    .addOption(sarifLocationOption())
-    .hook("preAction", checkOutputOptions)
-    .addOption(
-      new Option("--fail-on <status>", "lowest status that makes the exit code 1")
-        .choices(["fail", "warn"])
-        .default("fail"),
-    )
-    .option("-v, --verbose", "show evidence for every clause", false)
-    .action(async (rawUrl: string | undefined, _flags: ScanFlags, command: Command) => {
+    .option("--probe-path <path>", "where the probe middleware answers", DEFAULT_PROBE_PATH);
+  return addReportOptions(scan, "show evidence for every clause", { sarifLocation: true }).action(
+    async (rawUrl: string | undefined, _flags: ScanFlags, command: Command) => {
       const config = loadScanConfig(command);
       const optionsFor = (flags: ScanFlags, url: URL) => ({
         ...scanOptionsFrom(flags),
@@ -182,14 +169,7 @@ export function scanCommand(): Command {
       const flags = config.flagsFor(command.opts<ScanFlags>(), target);
       const scanned = await runScan(target, optionsFor(flags, target));
       const report = config.finish(scanned.report);
-      const couldNotRun = scanned.couldNotRun;
-      if (couldNotRun) {
-        process.stderr.write(`proxytrust: scan could not run: ${couldNotRun}\n`);
-        printReport(report, flags, couldNotRun);
-        process.exitCode = EXIT.couldNotRun;
-        return;
-      }
-      printReport(report, flags);
-      process.exitCode = exitCodeFor(report, flags.failOn);
-    });
+      finishReport("scan", report, flags, scanned.couldNotRun);
+    },
+  );
 }

@@ -85,6 +85,11 @@ export function backendsOf(config: HaproxyConfig, section: HaproxySection): Hapr
   );
 }
 
+/** The sections whose rules a request from `entry` to `backend` passes: the frontend's, then the backend's. */
+export function requestSections(entry: HaproxySection, backend: HaproxySection): HaproxySection[] {
+  return backend === entry ? [entry] : [entry, backend];
+}
+
 /** HTTP frontends (and listens) that send traffic to at least one server: the ones that proxy to the app. */
 export function httpEntryPoints(config: HaproxyConfig): HaproxySection[] {
   return config.sections.filter(
@@ -114,18 +119,67 @@ function aclCriteria(section: HaproxySection): Map<string, string[][]> {
   return acls;
 }
 
+/** Every criterion a condition tests, with named ACLs replaced by their definitions. */
+export function conditionCriteria(
+  section: HaproxySection,
+  condition: HaproxyCondition | undefined,
+): string[][] {
+  if (!condition) return [];
+  const acls = aclCriteria(section);
+  return condition.alternatives
+    .flat()
+    .flatMap((term) => (term.anonymous ? [term.anonymous] : (acls.get(term.acl ?? "") ?? [])));
+}
+
 /** True when any term of the condition tests something `matches` recognises, directly or through a named ACL. */
 export function conditionTests(
   section: HaproxySection,
   condition: HaproxyCondition | undefined,
   matches: (criterion: string[]) => boolean,
 ): boolean {
-  if (!condition) return false;
-  const acls = aclCriteria(section);
-  return condition.alternatives.flat().some((term) => {
-    if (term.anonymous) return matches(term.anonymous);
-    return (acls.get(term.acl ?? "") ?? []).some(matches);
-  });
+  return conditionCriteria(section, condition).some(matches);
+}
+
+const REJECTING_ACTIONS = new Set(["deny", "reject", "tarpit", "silent-drop", "return", "redirect"]);
+
+/** A criterion whose fetch is the Host header (or the authority in HTTP/2). */
+function testsHost(criterion: string[]): boolean {
+  return /^(req\.)?hdr(_[a-z]+)?\((host|:authority)\b/i.test(criterion[0] ?? "");
+}
+
+export interface HostFilter {
+  /** The Host tests of the rejecting http-request rules and the use_backend lines, in file order. */
+  hostTests: string[][];
+  /** An http-request rule rejects (or redirects) requests by Host. */
+  rejects: boolean;
+  /** A use_backend line chooses its backend by Host. */
+  routesByHost: boolean;
+  /** Requests for any host reach the app: nothing rejects by Host, and a default backend (or a listen) takes what host routing leaves. */
+  catchAll: boolean;
+}
+
+/** How a frontend (or listen) filters requests by Host. */
+export function hostFilter(entry: HaproxySection): HostFilter {
+  const rules = entry.directives
+    .filter(
+      (d) =>
+        (d.keyword === "http-request" && REJECTING_ACTIONS.has(d.args[0] ?? "")) ||
+        d.keyword === "use_backend",
+    )
+    .map((directive) => ({
+      directive,
+      hostTests: conditionCriteria(entry, directive.condition).filter(testsHost),
+    }));
+  const testing = rules.filter((rule) => rule.hostTests.length > 0);
+  const rejects = testing.some((rule) => rule.directive.keyword === "http-request");
+  const routesByHost = testing.some((rule) => rule.directive.keyword === "use_backend");
+  const fallback = entry.kind === "listen" || entry.directives.some((d) => d.keyword === "default_backend");
+  return {
+    hostTests: testing.flatMap((rule) => rule.hostTests),
+    rejects,
+    routesByHost,
+    catchAll: !(rejects || (routesByHost && !fallback)),
+  };
 }
 
 /** Whether a rule applies to TLS requests, plain ones, both, or depends on something else. */

@@ -3,18 +3,20 @@
  * HAProxy forwards request headers as sent; http-request set-header / del-header in the frontend and then
  * the backend decide what the app receives, for TLS and plain requests separately.
  */
-import type { HaproxyCondition, HaproxyConfig, HaproxySection } from "../../haproxy/model.js";
+import type { HaproxyConfig, HaproxySection } from "../../haproxy/model.js";
 import {
   backendsOf,
   bindsOf,
+  conditionCriteria,
   headerActions,
+  hostFilter,
   httpEntryPoints,
   redirectsPlainToHttps,
+  requestSections,
   trafficScope,
 } from "../../haproxy/queries.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
 
-const REJECTING = new Set(["deny", "reject", "tarpit", "silent-drop", "return", "redirect"]);
 /** Words in an ACL criterion that are flags or match methods, not values. */
 const CRITERION_FLAGS = /^(-[a-z]+|str|beg|end|sub|dom|reg|found|len)$/;
 
@@ -22,48 +24,15 @@ function locate(d: { file: string; line: number }) {
   return { file: d.file, line: d.line };
 }
 
-/** Every criterion a condition tests, with named ACLs replaced by their definitions. */
-function criteria(section: HaproxySection, condition: HaproxyCondition | undefined): string[][] {
-  if (!condition) return [];
-  const acls = section.directives.filter((d) => d.keyword === "acl");
-  return condition.alternatives.flat().flatMap((term) => {
-    if (term.anonymous) return [term.anonymous];
-    return acls.filter((acl) => acl.args[0] === term.acl).map((acl) => acl.args.slice(1));
-  });
-}
-
 function valuesOf(criterion: string[]): string[] {
   return criterion.slice(1).filter((word) => !CRITERION_FLAGS.test(word));
-}
-
-function testsHost(criterion: string[]): boolean {
-  return /^(req\.)?hdr(_[a-z]+)?\((host|:authority)\b/i.test(criterion[0] ?? "");
-}
-
-/** The host names a frontend admits, and whether it sends unknown hosts to the app too. */
-function hostFilter(entry: HaproxySection): { hosts: string[]; catchAll: boolean } {
-  const rules = entry.directives.filter(
-    (d) =>
-      (d.keyword === "http-request" && REJECTING.has(d.args[0] ?? "")) ||
-      (d.keyword === "use_backend" && d.condition !== undefined),
-  );
-  const hostTests = rules.flatMap((d) => criteria(entry, d.condition).filter(testsHost));
-  const hosts = [...new Set(hostTests.flatMap(valuesOf))];
-  const rejects = rules.some(
-    (d) => d.keyword === "http-request" && criteria(entry, d.condition).some(testsHost),
-  );
-  const routesByHost = rules.some(
-    (d) => d.keyword === "use_backend" && criteria(entry, d.condition).some(testsHost),
-  );
-  const fallback = entry.kind === "listen" || entry.directives.some((d) => d.keyword === "default_backend");
-  return { hosts, catchAll: !(rejects || (routesByHost && !fallback)) };
 }
 
 /** Plain requests that get past the HTTPS redirect: "all" without one, else the paths its condition exempts. */
 function plainPaths(entry: HaproxySection): "all" | string[] {
   const redirect = redirectsPlainToHttps(entry);
   if (!redirect) return "all";
-  return criteria(entry, redirect.condition)
+  return conditionCriteria(entry, redirect.condition)
     .filter((c) => /^path(_beg)?$/.test(c[0] ?? ""))
     .flatMap(valuesOf);
 }
@@ -80,13 +49,16 @@ function headerFate(
   name: string,
   traffic: Traffic,
 ): HeaderFate {
-  const sections = backend === entry ? [entry] : [entry, backend];
   let fate: HeaderFate = {
     kind: "client",
     how: "passed through (HAProxy forwards request headers as the client sent them)",
     at: locate(entry),
   };
-  for (const { section, directive, action } of headerActions(sections, "http-request", [name])) {
+  for (const { section, directive, action } of headerActions(
+    requestSections(entry, backend),
+    "http-request",
+    [name],
+  )) {
     const scope = trafficScope(section, directive.condition);
     const at = locate(directive);
     if (scope === "other") {
@@ -117,7 +89,7 @@ function headerFate(
 }
 
 function hostRewrite(entry: HaproxySection, backend: HaproxySection): AppRoute["hostRewrite"] {
-  const set = headerActions(backend === entry ? [entry] : [entry, backend], "http-request", ["Host"])
+  const set = headerActions(requestSections(entry, backend), "http-request", ["Host"])
     .filter((a) => a.action === "set-header" && !/%\[(req\.)?hdr\(host\)/i.test(a.directive.args[2] ?? ""))
     .at(-1);
   if (!set) return undefined;
@@ -137,7 +109,8 @@ export function haproxyView(config: HaproxyConfig): ProxyView {
       ...(binds.some((b) => b.ssl) ? ["tls" as const] : []),
       ...(binds.some((b) => !b.ssl) && paths.length > 0 ? ["plain" as const] : []),
     ];
-    const { hosts, catchAll } = hostFilter(entry);
+    const { hostTests, catchAll } = hostFilter(entry);
+    const hosts = [...new Set(hostTests.flatMap(valuesOf))];
     for (const backend of backendsOf(config, entry)) {
       if (!backend.directives.some((d) => d.keyword === "server" || d.keyword === "server-template"))
         continue;

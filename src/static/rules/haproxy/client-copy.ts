@@ -13,6 +13,7 @@ import {
   headerActions,
   httpEntryPoints,
   redirectsPlainToHttps,
+  requestSections,
   trafficScope,
 } from "../../haproxy/queries.js";
 
@@ -27,10 +28,13 @@ export function clientCopySurvives(
   backend: HaproxySection,
   names: string[],
 ): Survival | undefined {
-  const sections = backend === entry ? [entry] : [entry, backend];
   const removed = { tls: false, plain: false };
   let culprit: HaproxyDirective | undefined;
-  for (const { section, directive, action } of headerActions(sections, "http-request", names)) {
+  for (const { section, directive, action } of headerActions(
+    requestSections(entry, backend),
+    "http-request",
+    names,
+  )) {
     const scope = trafficScope(section, directive.condition);
     if (action === "add-header") {
       culprit ??= directive;

@@ -1,12 +1,5 @@
-import { conditionTests } from "../../haproxy/queries.js";
+import { hostFilter } from "../../haproxy/queries.js";
 import { entryLabel, entryPointRule } from "./entry-point-rule.js";
-
-/** Criteria that look at the Host header (or the authority in HTTP/2). */
-function testsHost(criterion: string[]): boolean {
-  return criterion.some((word) => /^(req\.)?hdr(_[a-z]+)?\((host|:authority)\b/i.test(word));
-}
-
-const REJECTING_ACTIONS = ["deny", "reject", "tarpit", "silent-drop", "return", "redirect"];
 
 export const haproxyNoHostCheck = entryPointRule(
   {
@@ -21,18 +14,8 @@ export const haproxyNoHostCheck = entryPointRule(
     },
   },
   (_config, entry) => {
-    const rejects = entry.directives.some(
-      (d) =>
-        d.keyword === "http-request" &&
-        REJECTING_ACTIONS.includes(d.args[0] ?? "") &&
-        conditionTests(entry, d.condition, testsHost),
-    );
-    const routesByHost = entry.directives.some(
-      (d) => d.keyword === "use_backend" && conditionTests(entry, d.condition, testsHost),
-    );
-    const hasFallback =
-      entry.directives.some((d) => d.keyword === "default_backend") || entry.kind === "listen";
-    if (rejects || (routesByHost && !hasFallback)) return undefined;
+    const { routesByHost, catchAll } = hostFilter(entry);
+    if (!catchAll) return undefined;
     return {
       status: "warn",
       message: routesByHost

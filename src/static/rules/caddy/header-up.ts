@@ -4,9 +4,10 @@
  * The header_up lines the rules read, and the rule shape for a client value copied into a forwarding header.
  */
 import type { ClauseId } from "../../../clauses.js";
-import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
+import type { RuleFinding, StaticRule } from "../../rule.js";
 import type { CaddyConfig, CaddyDirective } from "../../caddy/model.js";
 import { reverseProxies, subdirectives } from "../../caddy/queries.js";
+import { caddyRule } from "./caddy-rule.js";
 
 interface HeaderUp {
   directive: CaddyDirective;
@@ -43,20 +44,12 @@ export function clientValueRule(
   title: string,
   harm: string,
 ): StaticRule {
-  return {
-    meta: {
-      id,
-      clause,
-      severity: "high",
-      title,
-      explanation: `reverse_proxy overwrites the forwarding headers with what it knows about the connection; a header_up that copies a request header back into them hands the choice to the client. ${harm}`,
-      fix: {
-        caddy: `Delete the header_up line for ${fields.map(titleCase).join(" / ")}: Caddy already sets the right value.`,
-      },
-    },
-    check(input: AuditInput): RuleFinding[] {
-      if (!input.caddy) return [];
-      return headerUps(input.caddy).flatMap(({ directive, field, value }): RuleFinding[] => {
+  return caddyRule(
+    { id, clause, title },
+    `reverse_proxy overwrites the forwarding headers with what it knows about the connection; a header_up that copies a request header back into them hands the choice to the client. ${harm}`,
+    `Delete the header_up line for ${fields.map(titleCase).join(" / ")}: Caddy already sets the right value.`,
+    (config) =>
+      headerUps(config).flatMap(({ directive, field, value }): RuleFinding[] => {
         const source = value === undefined ? undefined : clientHeaderIn(value);
         if (!fields.includes(field) || source === undefined) return [];
         return [
@@ -66,9 +59,8 @@ export function clientValueRule(
             location: { file: directive.file, line: directive.line },
           },
         ];
-      });
-    },
-  };
+      }),
+  );
 }
 
 function titleCase(field: string): string {

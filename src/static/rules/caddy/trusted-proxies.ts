@@ -4,10 +4,11 @@
  * control of the scheme and the client address Django sees. The rule shape both trusted_proxies rules share.
  */
 import type { ClauseId } from "../../../clauses.js";
-import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
+import type { RuleFinding, StaticRule } from "../../rule.js";
 import type { CaddyConfig, CaddyDirective } from "../../caddy/model.js";
 import { reverseProxies, subdirectives } from "../../caddy/queries.js";
 import { classifyHost, isInternalName, trustBreadth } from "../../gunicorn/addresses.js";
+import { caddyRule } from "./caddy-rule.js";
 
 interface TrustList {
   directive: CaddyDirective;
@@ -76,20 +77,10 @@ export function trustedProxiesRule(
   title: string,
   consequence: string,
 ): StaticRule {
-  return {
-    meta: {
-      id,
-      clause,
-      severity: "high",
-      title,
-      explanation:
-        "Caddy's reverse_proxy writes X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host itself and drops what the client sent, unless the peer is listed in trusted_proxies: then the client's values are kept. A list as wide as 0.0.0.0/0, or private_ranges when clients sit on the same private network, lets clients set these headers.",
-      fix: {
-        caddy: "Remove trusted_proxies, or list only the CDN or load balancer ranges in front of Caddy.",
-      },
-    },
-    check(input: AuditInput): RuleFinding[] {
-      return input.caddy ? findBroadTrust(input.caddy, consequence) : [];
-    },
-  };
+  return caddyRule(
+    { id, clause, title },
+    "Caddy's reverse_proxy writes X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host itself and drops what the client sent, unless the peer is listed in trusted_proxies: then the client's values are kept. A list as wide as 0.0.0.0/0, or private_ranges when clients sit on the same private network, lets clients set these headers.",
+    "Remove trusted_proxies, or list only the CDN or load balancer ranges in front of Caddy.",
+    (config) => findBroadTrust(config, consequence),
+  );
 }

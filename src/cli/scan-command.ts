@@ -107,7 +107,7 @@ export function scanOptionsFrom(flags: ScanFlags): ScanOptions {
 }
 
 export function scanCommand(): Command {
-  const scan = addFleetOptions(addLinkOptions(new Command("scan")))
+  const single = new Command("scan")
     .description("verify a live Django-behind-proxy deployment from the outside")
     .argument("[url]", "the site, e.g. https://app.example.com/ (or --targets, or the config file's targets)")
     .option("--resolve <host:port:addr>", "connect to ADDR for HOST:PORT (as curl; repeatable)", collect, [])
@@ -154,6 +154,8 @@ export function scanCommand(): Command {
       ),
     )
     .option("--probe-path <path>", "where the probe middleware answers", DEFAULT_PROBE_PATH);
+  // The single-site options first in --help, then the stronger links, fleets and report options.
+  const scan = addFleetOptions(addLinkOptions(single));
   return addReportOptions(scan, "show evidence for every clause", { sarifLocation: true }).action(
     async (rawUrl: string | undefined, _flags: ScanFlags, command: Command) => {
       const config = loadScanConfig(command);

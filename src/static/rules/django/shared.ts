@@ -30,7 +30,7 @@ export function candidates(settings: DjangoSettings, name: string): Candidate[] 
     const notSet = written[i]?.kind === "unset" && value.kind !== "unknown";
     return {
       value: judged(value),
-      label: notSet ? `${name} is not set (Django's default is ${repr(value)})` : describe(name, value),
+      label: notSet ? `${name} (not set; Django's default is ${repr(value)})` : describe(name, value),
       ...(value.kind === "env" ? { env: value } : {}),
     };
   });

@@ -101,7 +101,7 @@ describe("settings from a dump", () => {
   it("says a setting the module leaves alone is Django's default, not something it wrote", () => {
     const checks = applyRules({ settings: settingsFromDump(PRODUCTION_DUMP) }, ALL_RULES);
     const hsts = checks.find((c) => c.id === "django-hsts-missing");
-    assert.match(hsts?.summary ?? "", /SECURE_HSTS_SECONDS is not set \(Django's default is 0\)/);
+    assert.match(hsts?.summary ?? "", /SECURE_HSTS_SECONDS \(not set; Django's default is 0\)/);
     const settings = settingsFromDump(PRODUCTION_DUMP);
     assert.equal(settings.get("SECURE_HSTS_SECONDS"), undefined);
     assert.deepEqual(settings.values("SECURE_HSTS_SECONDS"), [{ kind: "int", value: 0 }]);

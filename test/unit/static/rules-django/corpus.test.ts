@@ -73,7 +73,10 @@ describe("corpus settings", { skip }, () => {
     );
     has(findings, /^warn django-hsts-short: .*default 2592000: 30 days/);
     has(findings, /^warn django-hsts-subdomains: SECURE_HSTS_INCLUDE_SUBDOMAINS = False/);
-    has(findings, /^fail django-session-cookie-secure: SESSION_COOKIE_SECURE is not set/);
+    has(
+      findings,
+      /^fail django-session-cookie-secure: SESSION_COOKIE_SECURE \(not set; Django's default is False\)/,
+    );
     lacks(findings, /django-ssl-redirect/); // defaults to True from the environment
     lacks(findings, /django-debug|django-proxy-ssl-header-shape/);
   });

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startDirectApp, type DirectApp } from "../../stacks/direct.js";
+import { freePort } from "../../stacks/ports.js";
 import { startStack, type RunningStack } from "../../stacks/index.js";
 import { runCli, type JsonCheck } from "./run-cli.js";
 
@@ -66,19 +67,24 @@ describe("--origin-candidates on a healthy nginx stack's address, gunicorn left 
 
 describe("gunicorn terminating TLS itself (certfile/keyfile), no proxy", () => {
   let app: DirectApp;
+  let closedPort = 0;
   before(async () => {
     app = await startDirectApp({
       tls: true,
       settings: "healthy_wsgi_scheme",
       schemeTrust: "nobody",
     });
+    closedPort = await freePort(app.address);
   });
   after(() => app?.stop());
 
+  // Plain HTTP goes to a closed loopback port: nothing serves it, and no name is ever looked up.
   const siteArgs = () => [
     `https://${app.siteHost}/`,
     "--connect-to",
     `${app.siteHost}:443:${app.address}:${app.port}`,
+    "--connect-to",
+    `${app.siteHost}:80:${app.address}:${closedPort}`,
     "--cacert",
     app.caCertPath,
   ];

@@ -5,7 +5,7 @@
  * written to the temp directory for a person to look at.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -14,7 +14,16 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { startStack, type RunningStack } from "../../stacks/index.js";
 import { runCli } from "./run-cli.js";
 
-const CHROMIUM = "/usr/bin/chromium";
+/**
+ * Chromium, in a network namespace of its own (unshare -n: loopback only, and down): the page is a
+ * file, and the browser's own background traffic (secure-DNS probes and the like) reaches nothing.
+ */
+function isolatedChromium(): string {
+  const wrapper = join(mkdtempSync(join(tmpdir(), "proxytrust-chromium-bin-")), "chromium");
+  writeFileSync(wrapper, '#!/bin/sh\nexec unshare --net -- /usr/bin/chromium "$@"\n', { mode: 0o755 });
+  return wrapper;
+}
+
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -57,7 +66,7 @@ before(async () => {
   const pageUrl = pathToFileURL(`${out}.html`).href;
   // Playwright refuses --user-data-dir in args; a persistent context on a fresh directory is the same.
   context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "proxytrust-chromium-")), {
-    executablePath: CHROMIUM,
+    executablePath: isolatedChromium(),
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1100, height: 900 },

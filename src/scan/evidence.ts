@@ -13,6 +13,8 @@ export interface Captured {
   request: { method: string; url: string; headers: HeaderList; body?: string; requestTarget?: string };
   response?: WireResponse;
   error?: string;
+  /** The error is silence (timeout or deadline), not a refusal: it proves nothing either way. */
+  noAnswer?: true;
 }
 
 /** A request carrying a client-sent scheme claim, with the baseline it is compared to. */

@@ -78,7 +78,10 @@ export class ProbeClient {
       },
     };
     if (result.ok) captured.response = result.response;
-    else captured.error = result.error;
+    else {
+      captured.error = result.error;
+      if (result.noAnswer) captured.noAnswer = true;
+    }
     return captured;
   }
 

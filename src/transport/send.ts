@@ -58,7 +58,8 @@ export interface WireResponse {
   tlsCertificateSha256?: string;
 }
 
-export type WireResult = { ok: true; response: WireResponse } | { ok: false; error: string };
+/** `noAnswer`: nothing came back in time (per-request timeout or the scan's deadline), as opposed to a refusal. */
+export type WireResult = { ok: true; response: WireResponse } | { ok: false; error: string; noAnswer?: true };
 
 export const DEFAULT_TRANSPORT: Omit<TransportOptions, "mappings"> = {
   timeoutMs: 10_000,
@@ -189,11 +190,11 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
 
     const timer = setTimeout(() => {
       request.destroy();
-      finish({ ok: false, error: `no complete answer within ${opts.timeoutMs / 1000} s` });
+      finish({ ok: false, error: `no complete answer within ${opts.timeoutMs / 1000} s`, noAnswer: true });
     }, opts.timeoutMs);
     const onAbort = () => {
       request.destroy();
-      finish({ ok: false, error: "scan deadline reached (--max-time)" });
+      finish({ ok: false, error: "scan deadline reached (--max-time)", noAnswer: true });
     };
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener("abort", onAbort, { once: true });

@@ -40,12 +40,7 @@ export function accepted(captured: Captured | undefined): boolean {
   return status !== undefined && ((status >= 200 && status < 400) || status === 405);
 }
 
-/**
- * No answer in time (the transport's per-request timeout or the scan's deadline): an overloaded
- * or silent server, which proves neither a refusal nor an acceptance.
- */
+/** No answer in time: an overloaded or silent server, which proves neither a refusal nor an acceptance. */
 export function timedOut(captured: Captured | undefined): boolean {
-  return (
-    !captured?.response && /^no complete answer within |^scan deadline reached/.test(captured?.error ?? "")
-  );
+  return captured?.noAnswer === true;
 }

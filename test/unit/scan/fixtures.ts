@@ -75,3 +75,8 @@ export function djangoView(
   });
   return exchange(url, { status: 200, body, headers: [["Content-Type", "application/json"]] });
 }
+
+/** What the transport records when a server stays silent past the timeout. */
+export function silent(url: string, method = "GET"): Captured {
+  return { ...exchange(url, undefined, { method }, "no complete answer within 10 s"), noAnswer: true };
+}

@@ -27,10 +27,15 @@ export function toExchange(captured: Captured): Exchange {
   const headers = captured.request.headers.map(([name, value]): [string, string] =>
     name.toLowerCase() === PROBE_TOKEN_HEADER.toLowerCase() ? [name, "(redacted)"] : [name, value],
   );
-  const exchange: Exchange = { label: captured.label, request: { ...captured.request, headers } };
-  if (captured.request.requestTarget)
-    exchange.request.url = `${captured.request.url} (request target ${captured.request.requestTarget})`;
-  delete (exchange.request as { requestTarget?: string }).requestTarget;
+  const { method, url, body, requestTarget } = captured.request;
+  const shownUrl = requestTarget ? `${url} (request target ${requestTarget})` : url;
+  const request: Exchange["request"] = {
+    method,
+    url: shownUrl,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  };
+  const exchange: Exchange = { label: captured.label, request };
   if (captured.response) {
     const { status, headers, body } = captured.response;
     exchange.response = {

@@ -3,18 +3,16 @@
  * below were written by reading each file and deciding what is wrong with it.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
+import { CORPUS as corpus, corpusMissing } from "../../../corpus.js";
 import { loadDjangoSettings } from "../../../../src/static/python/load-settings.js";
 import type { DjangoSettings } from "../../../../src/static/python/settings-model.js";
 import { repr } from "../../../../src/static/python/values.js";
 import { djangoRules } from "../../../../src/static/rules/django/index.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
-const corpus = path.resolve(repoRoot, "..", "shared", "corpus");
-const skip = existsSync(corpus) ? false : "corpus not present";
+const skip = corpusMissing;
 
 function pythonFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const CLI = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 const NO_NAME_LOOKUPS = fileURLToPath(new URL("./no-name-lookups.ts", import.meta.url));
@@ -30,11 +30,33 @@ function assertNoLookups(logDir: string, args: string[]): void {
 }
 
 export function runCli(args: string[], timeoutMs = 60_000): Promise<CliResult> {
+  return runGuarded(
+    process.execPath,
+    ["--import", "tsx", "--import", NO_NAME_LOOKUPS, CLI],
+    args,
+    {},
+    timeoutMs,
+  );
+}
+
+/** Runs an installed `proxytrust` executable (a shim that starts node) under the same guard. */
+export function runInstalledCli(executable: string, args: string[], timeoutMs = 60_000): Promise<CliResult> {
+  const guard = `--import ${import.meta.resolve("tsx")} --import ${pathToFileURL(NO_NAME_LOOKUPS).href}`;
+  return runGuarded(executable, [], args, { NODE_OPTIONS: guard }, timeoutMs);
+}
+
+function runGuarded(
+  command: string,
+  commandPrefix: string[],
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<CliResult> {
   const logDir = mkdtempSync(join(tmpdir(), "proxytrust-lookups-"));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--import", NO_NAME_LOOKUPS, CLI, ...args], {
+    const child = spawn(command, [...commandPrefix, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, PROXYTRUST_TEST_LOOKUPS: join(logDir, "lookups") },
+      env: { ...process.env, ...env, PROXYTRUST_TEST_LOOKUPS: join(logDir, "lookups") },
     });
     let stdout = "";
     let stderr = "";

@@ -59,24 +59,18 @@ function evaluate(expression: string, context: Context, fns: Functions): string 
   let at = 0;
   const next = () => tokens[at++];
   const peek = () => tokens[at];
-  function or(): string | boolean {
-    let left = and();
-    while (peek() === "||") {
+  type Value = string | boolean;
+  /** operand (operator operand)*, folded left to right with `pick`. */
+  function chain(operator: string, operand: () => Value, pick: (left: Value, right: Value) => Value): Value {
+    let left = operand();
+    while (peek() === operator) {
       next();
-      const right = and();
-      left = truthy(left) ? left : right;
+      left = pick(left, operand());
     }
     return left;
   }
-  function and(): string | boolean {
-    let left = equality();
-    while (peek() === "&&") {
-      next();
-      const right = equality();
-      left = truthy(left) ? right : left;
-    }
-    return left;
-  }
+  const or = (): Value => chain("||", and, (left, right) => (truthy(left) ? left : right));
+  const and = (): Value => chain("&&", equality, (left, right) => (truthy(left) ? right : left));
   function equality(): string | boolean {
     const left = unary();
     const op = peek();

@@ -1,11 +1,21 @@
 /**
  * scripts/install-system-deps.sh on this machine, where every package is installed (npm test runs
  * it first): it must do nothing, need no root, and leave alone a running process named nginx that
- * it did not start (a developer's own web server).
+ * it did not start (a developer's own web server). Its install path runs in a user and mount
+ * namespace where one package looks missing, apt-get only records how it was called, and
+ * /usr/sbin and /etc/apt are overlays, so the machine itself is never changed.
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -55,4 +65,59 @@ test("with every package present it needs no root", () => {
   const result = runInstaller(...asNobody);
   assert.equal(result.status, 0, result.stderr);
   assert.equal(result.stdout + result.stderr, "");
+});
+
+/**
+ * Runs the installer where uWSGI's Python plugin looks missing (an empty folder mounted over the
+ * plugins) and apt-get, first on PATH, records its arguments and what policy-rc.d answers then.
+ * `policyBefore` is the machine's policy-rc.d in the sandbox, or undefined for none.
+ */
+function installInSandbox(name: string, policyBefore: string | undefined) {
+  const sandbox = join(dir, name);
+  for (const sub of ["bin", "empty", "sbin-upper", "sbin-work", "apt-upper", "apt-work"]) {
+    mkdirSync(join(sandbox, sub), { recursive: true });
+  }
+  const log = join(sandbox, "apt-get.log");
+  writeFileSync(
+    join(sandbox, "bin", "apt-get"),
+    `#!/bin/sh\n/usr/sbin/policy-rc.d nginx start >/dev/null 2>&1; echo "$* | policy-rc.d: $?" >> ${log}\n`,
+  );
+  chmodSync(join(sandbox, "bin", "apt-get"), 0o755);
+  const policy = "/usr/sbin/policy-rc.d";
+  let setPolicy = `rm -f ${policy}`;
+  if (policyBefore !== undefined) {
+    writeFileSync(join(sandbox, "policy-before"), policyBefore, { mode: 0o755 });
+    setPolicy = `cp -p ${sandbox}/policy-before ${policy}`;
+  }
+  const script = `set -e
+mount -t overlay overlay -o lowerdir=/usr/sbin,upperdir=${sandbox}/sbin-upper,workdir=${sandbox}/sbin-work /usr/sbin
+mount -t overlay overlay -o lowerdir=/etc/apt,upperdir=${sandbox}/apt-upper,workdir=${sandbox}/apt-work /etc/apt
+mount --bind ${sandbox}/empty /usr/lib/uwsgi/plugins
+${setPolicy}
+PATH=${sandbox}/bin:$PATH bash ${SCRIPT}
+if [ -e ${policy} ]; then cat ${policy}; else echo "(no policy-rc.d)"; fi`;
+  const result = spawnSync("unshare", ["--user", "--map-root-user", "--mount", "bash", "-c", script], {
+    encoding: "utf8",
+  });
+  assert.equal(result.status, 0, result.stderr);
+  return { apt: readFileSync(log, "utf8").trim().split("\n"), policyAfter: result.stdout };
+}
+
+const MACHINE_POLICY = "#!/bin/sh\n# the policy this machine had\nexit 0\n";
+
+test("a missing package is installed with service starts forbidden; the machine's policy-rc.d comes back", () => {
+  const { apt, policyAfter } = installInSandbox("with-policy", MACHINE_POLICY);
+  assert.deepEqual(apt, [
+    "update -qq | policy-rc.d: 101",
+    "install -y -qq --no-install-recommends uwsgi-plugin-python3 | policy-rc.d: 101",
+  ]);
+  assert.equal(policyAfter, MACHINE_POLICY);
+  assert.equal(bystander.exitCode, null);
+});
+
+test("without a policy-rc.d of the machine's, the installer's own is gone afterwards", () => {
+  const { apt, policyAfter } = installInSandbox("without-policy", undefined);
+  assert.match(apt[1]!, /uwsgi-plugin-python3 \| policy-rc.d: 101$/);
+  assert.equal(policyAfter, "(no policy-rc.d)\n");
+  assert.equal(bystander.exitCode, null);
 });

@@ -1,7 +1,8 @@
 /** `proxytrust audit`: Django settings and proxy configs, read statically, checked against each other. */
-import { Command } from "commander";
+import { Command } from "./commander.js";
 import { runAudit, type AuditFiles } from "../static/audit.js";
-import { addReportOptions, finishReport, UsageError, type OutputFlags } from "./common.js";
+import { addReportOptions, finishReport, type OutputFlags } from "./common.js";
+import { UsageError } from "./usage-error.js";
 import { addPythonOptions, pythonRequest, type PythonFlags } from "./python-options.js";
 
 interface AuditFlags extends AuditFiles, OutputFlags, PythonFlags {}

@@ -1,12 +1,13 @@
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "./commander.js";
 import { formatHtml } from "../report/format-html.js";
 import { formatJson } from "../report/format-json.js";
 import { formatJunit } from "../report/format-junit.js";
 import { formatSarif } from "../report/format-sarif.js";
 import { formatText } from "../report/format-text.js";
 import { EXIT, exitCodeFor, type FailOn, type Report, type SourceLocation } from "../report/model.js";
+import { UsageError } from "./usage-error.js";
 
 export const OUTPUT_FORMATS = ["text", "json", "sarif", "junit", "html"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -19,9 +20,6 @@ export const FORMAT_EXTENSIONS: Record<OutputFormat, string> = {
   junit: ".junit.xml",
   html: ".html",
 };
-
-/** A mistake in the command line: one line on stderr, exit 2. */
-export class UsageError extends Error {}
 
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { InvalidArgumentError, Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "./commander.js";
 import { ConfigError, resolveConfig, type LoadedConfig } from "../config/load.js";
 import type { ScanSettings, TargetEntry } from "../config/schema.js";
 import { applySuppressions, describeSuppression, expiredSuppressions, isoToday } from "../config/suppress.js";
@@ -17,7 +17,8 @@ import { parseTargetsFile } from "../fleet/targets-file.js";
 import type { Report } from "../report/model.js";
 import type { ScanOptions } from "../scan/options.js";
 import { MappingSyntaxError } from "../transport/mapping.js";
-import { finishReport, UsageError, type OutputFlags } from "./common.js";
+import { finishReport, type OutputFlags } from "./common.js";
+import { UsageError } from "./usage-error.js";
 
 /** The scan flags read here; the config file sets others by their commander names (SETTING_FLAGS). */
 export interface ConfigurableFlags extends OutputFlags {

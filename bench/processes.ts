@@ -4,14 +4,14 @@
  * ratio means the same on a fast or a loaded machine.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
 export const BUILT_CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
-const PEAK_RSS_REPORTER = fileURLToPath(new URL("./peak-rss-reporter.mjs", import.meta.url));
+const USAGE_REPORTER = fileURLToPath(new URL("./usage-reporter.mjs", import.meta.url));
 
 export interface ProcessRun {
   ms: number;
@@ -28,20 +28,29 @@ export function runProcess(args: string[]): ProcessRun {
   return { ms, status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
-/** One process with its peak resident memory, which a preloaded reporter writes as it exits. */
-export function runProcessWithPeakRss(args: string[]): ProcessRun & { peakRssMb: number } {
+/** One process with its peak resident memory and CPU time, which a preloaded reporter writes as it exits. */
+export function runMeasuredProcess(args: string[]): ProcessRun & { peakRssMb: number; cpuMs: number } {
   const dir = mkdtempSync(join(tmpdir(), "proxytrust-bench-"));
-  const rssFile = join(dir, "peak-rss");
+  const usageFile = join(dir, "usage.json");
   try {
     const started = performance.now();
-    const child = spawnSync(process.execPath, ["--import", PEAK_RSS_REPORTER, ...args], {
-      env: { ...process.env, PROXYTRUST_BENCH_RSS_FILE: rssFile },
+    const child = spawnSync(process.execPath, ["--import", USAGE_REPORTER, ...args], {
+      env: { ...process.env, PROXYTRUST_BENCH_USAGE_FILE: usageFile },
       encoding: "utf8",
-      maxBuffer: 1 << 28,
+      maxBuffer: 1 << 30,
     });
     const ms = performance.now() - started;
-    const peakRssMb = child.status === null ? NaN : Number(readFileSync(rssFile, "utf8")) / 1024;
-    return { ms, peakRssMb, status: child.status, stdout: child.stdout, stderr: child.stderr };
+    const usage = existsSync(usageFile)
+      ? (JSON.parse(readFileSync(usageFile, "utf8")) as { maxRssKb: number; cpuMs: number })
+      : { maxRssKb: NaN, cpuMs: NaN };
+    return {
+      ms,
+      peakRssMb: usage.maxRssKb / 1024,
+      cpuMs: usage.cpuMs,
+      status: child.status,
+      stdout: child.stdout,
+      stderr: child.stderr,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -152,7 +152,7 @@ export function scanCommand(): Command {
   const scan = addFleetOptions(addLinkOptions(single));
   return addReportOptions(scan, "show evidence for every clause", { sarifLocation: true }).action(
     async (rawUrl: string | undefined, _flags: ScanFlags, command: Command) => {
-      const config = loadScanConfig(command);
+      const config = await loadScanConfig(command);
       const optionsFor = (flags: ScanFlags, url: URL) => ({
         ...scanOptionsFrom(flags),
         ...linkOptionsFrom(flags, url),

@@ -6,8 +6,6 @@ import { z } from "zod";
 import { CLAUSE_IDS, PROXY_KINDS } from "../clauses.js";
 import { MappingSyntaxError, parseConnectTo, parseResolve } from "../transport/mapping.js";
 
-export const CONFIG_FILE_NAME = "proxytrust.config.json";
-
 function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { ConfigError, findConfigFile, keyPath, loadConfig, parseConfig } from "../../../src/config/load.js";
+import { findConfigFile } from "../../../src/config/find.js";
+import { ConfigError, keyPath, loadConfig, parseConfig } from "../../../src/config/load.js";
 
 const FILE = "proxytrust.config.json";
 

@@ -5,6 +5,7 @@ import { EXIT } from "../report/model.js";
 import { MappingSyntaxError } from "../transport/mapping.js";
 import { VERSION } from "../version.js";
 import { UsageError } from "./common.js";
+import { installLastResort, reportInternalError } from "./last-resort.js";
 import { auditCommand } from "./audit-command.js";
 import { doctorCommand } from "./doctor-command.js";
 import { explainCommand } from "./explain-command.js";
@@ -21,6 +22,7 @@ function program(): Command {
   const root = new Command("proxytrust")
     .description('prove that a Django app and the reverse proxy in front of it agree on what "secure" means')
     .version(VERSION)
+    .option("--debug", "print the stack trace of an internal error (please report those)")
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput(output);
@@ -49,9 +51,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`proxytrust: ${err.message}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`proxytrust: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    reportInternalError(err);
     return EXIT.couldNotRun;
   }
 }
 
+installLastResort();
 process.exitCode = await main(process.argv.slice(2));

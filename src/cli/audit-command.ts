@@ -37,9 +37,9 @@ export function auditCommand(): Command {
           "audit needs at least one of --settings, --nginx, --caddy, --haproxy, --traefik, --gunicorn",
         );
       }
-      const { report, couldNotRun } = await runAudit(files, undefined, python);
+      const { report, couldNotRun, decided } = await runAudit(files, undefined, python);
       // An audit that could not run has no results: there is no report to keep.
-      finishReport("audit", report, flags, couldNotRun, { writeReport: false });
+      finishReport("audit", report, flags, couldNotRun, { writeReport: false, decided });
     },
   );
   return addPythonOptions(command);

@@ -6,7 +6,14 @@ import { formatJson } from "../report/format-json.js";
 import { formatJunit } from "../report/format-junit.js";
 import { formatSarif } from "../report/format-sarif.js";
 import { formatText } from "../report/format-text.js";
-import { EXIT, exitCodeFor, type FailOn, type Report, type SourceLocation } from "../report/model.js";
+import {
+  decidedNothing,
+  EXIT,
+  exitCodeFor,
+  type FailOn,
+  type Report,
+  type SourceLocation,
+} from "../report/model.js";
 import { UsageError } from "./usage-error.js";
 
 export const OUTPUT_FORMATS = ["text", "json", "sarif", "junit", "html"] as const;
@@ -90,7 +97,7 @@ export function addReportOptions(
     .hook("preAction", checkOutputOptions)
     .addOption(
       new Option("--fail-on <status>", "lowest status that makes the exit code 1")
-        .choices(["fail", "warn"])
+        .choices(["fail", "warn", "error"])
         .default("fail"),
     )
     .option("-v, --verbose", verboseHelp, false);
@@ -180,7 +187,14 @@ export function finishReport(
   report: Report,
   flags: OutputFlags,
   couldNotRun?: string,
-  { writeReport }: { writeReport: boolean } = { writeReport: true },
+  {
+    writeReport = true,
+    decided = !decidedNothing(report),
+  }: {
+    writeReport?: boolean;
+    /** Whether anything was judged; by default, whether any result is other than error or skip. */
+    decided?: boolean;
+  } = {},
 ): void {
   if (couldNotRun) {
     process.stderr.write(`proxytrust: ${command} could not run: ${couldNotRun}\n`);
@@ -189,5 +203,11 @@ export function finishReport(
     return;
   }
   printReport(report, flags);
+  if (!decided) {
+    // Every result is error or skip: a 0 here would be a pass that nothing earned.
+    process.stderr.write(`proxytrust: ${command} decided nothing: every result is error or skip\n`);
+    process.exitCode = EXIT.couldNotRun;
+    return;
+  }
   process.exitCode = exitCodeFor(report, flags.failOn);
 }

@@ -5,6 +5,7 @@ import { EXIT } from "../report/model.js";
 import { MappingSyntaxError } from "../transport/mapping.js";
 import { VERSION } from "../version.js";
 import { UsageError } from "./usage-error.js";
+import { installLastResort, reportInternalError } from "./last-resort.js";
 
 /**
  * Each command's module (and everything it imports) loads only when that command runs, so
@@ -40,6 +41,7 @@ async function program(argv: string[]): Promise<Command> {
   const root = new Command("proxytrust")
     .description('prove that a Django app and the reverse proxy in front of it agree on what "secure" means')
     .version(VERSION)
+    .option("--debug", "print the stack trace of an internal error (please report those)")
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput(output);
@@ -60,9 +62,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`proxytrust: ${err.message}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`proxytrust: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    reportInternalError(err);
     return EXIT.couldNotRun;
   }
 }
 
+installLastResort();
 process.exitCode = await main(process.argv.slice(2));

@@ -72,7 +72,7 @@ export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   targets: z.array(z.union([httpUrl, targetEntry])).optional(),
   defaults: scanSettings.optional(),
-  failOn: z.enum(["fail", "warn"]).optional(),
+  failOn: z.enum(["fail", "warn", "error"]).optional(),
   suppressions: z.array(suppression).optional(),
   concurrency: z.int().min(1).max(256).optional().meta({ description: "targets scanned at once" }),
   perHost: z.int().min(1).max(64).optional().meta({ description: "requests in flight per host" }),

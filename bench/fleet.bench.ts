@@ -1,8 +1,8 @@
 /**
  * Fleet scans on loopback: VHOSTS virtual hosts (t1.fleet.test, ...) on one real nginx in front of one
  * real Django under gunicorn, scanned 100 and 500 at a time with the default fleet settings. Prints
- * targets per second and peak resident memory (sampled) for each size; the goal is >= 50 targets/s
- * with memory that does not grow with the number of targets.
+ * targets per second, requests per target, the scanner's own CPU per target and peak resident memory
+ * (sampled) for each size, each beside its goal; memory must not grow with the number of targets.
  */
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -17,6 +17,7 @@ import { freePort, randomStackAddresses } from "../stacks/ports.js";
 import { runStack } from "../stacks/processes.js";
 import { prepareProxy } from "../stacks/proxies.js";
 import { answersHttp, answersHttps, waitUntil } from "../stacks/readiness.js";
+import { verdict } from "./processes.js";
 
 const VHOSTS = 500;
 // `node --import tsx bench/fleet.bench.ts 50` scans other sizes (at most VHOSTS), e.g. for profiling.
@@ -24,6 +25,7 @@ const SIZES = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [100
 const FLEET = { concurrency: 8, politeness: { perHost: 2, delayMs: 0 } };
 const DESIGN: AppDesign = { settings: "fleet", listen: "tcp", schemeTrust: "proxy-source-address" };
 const hostName = (i: number) => `t${i}.fleet.test`;
+const GOAL = { targetsPerSecond: 25, requestsPerTarget: 50, cpuMsPerTarget: 20, memoryGrowth: 1.25 };
 
 /** The healthy nginx stack's two server blocks, once per name. */
 function serverBlocks(address: string, httpPort: number, httpsPort: number): string {
@@ -137,27 +139,66 @@ try {
       options: stack.options,
     }));
   await scanFleet(targetsOf(8), FLEET); // warm-up: gunicorn threads, Django's first requests
+  const peaks: number[] = [];
   for (const size of SIZES) {
     const jsonl = new JsonlWriter(join(stack.workDir, `fleet-${size}.jsonl`));
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const { result, peak } = await peakRss(() =>
       scanFleet(targetsOf(size), { ...FLEET, onReport: (report) => jsonl.write(report) }),
     );
+    const cpu = process.cpuUsage(cpuBefore);
     const seconds = (performance.now() - started) / 1000;
     jsonl.close();
+    peaks.push(peak);
     const { summary } = result;
     const notPassing = summary.checks.filter((c) => c.status === "error" || c.status === "fail");
     const undecided = notPassing.filter((c) => c.status === "error").length;
     const failing = notPassing.length - undecided;
+    const label = `fleet scan of ${size} targets`;
     console.log(
-      `fleet scan of ${size} targets (${VHOSTS} virtual hosts on one nginx + one Django, concurrency ` +
-        `${FLEET.concurrency}, ${FLEET.politeness.perHost} per host): ${(size / seconds).toFixed(1)} targets/s, ` +
-        `${((summary.requests ?? 0) / seconds).toFixed(0)} requests/s, ${seconds.toFixed(1)} s, ` +
-        `peak RSS ${mib(peak)}; ${result.couldNotRun} unreachable, ${failing} failing and ${undecided} undecided results`,
+      `${label} (${VHOSTS} virtual hosts on one nginx + one Django, concurrency ` +
+        `${FLEET.concurrency}, ${FLEET.politeness.perHost} per host): ${seconds.toFixed(1)} s, ` +
+        `${((summary.requests ?? 0) / seconds).toFixed(0)} requests/s, peak RSS ${mib(peak)}; ` +
+        `${result.couldNotRun} unreachable, ${failing} failing and ${undecided} undecided results`,
+    );
+    const perSecond = size / seconds;
+    const requests = (summary.requests ?? 0) / size;
+    const cpuMs = (cpu.user + cpu.system) / 1000 / size;
+    console.log(
+      verdict(
+        `  ${label}: ${perSecond.toFixed(1)} targets/s`,
+        `>= ${GOAL.targetsPerSecond}`,
+        perSecond >= GOAL.targetsPerSecond,
+      ),
+    );
+    console.log(
+      verdict(
+        `  ${label}: ${requests.toFixed(0)} requests per target`,
+        `<= ${GOAL.requestsPerTarget}`,
+        requests <= GOAL.requestsPerTarget,
+      ),
+    );
+    console.log(
+      verdict(
+        `  ${label}: scanner CPU ${cpuMs.toFixed(1)} ms per target`,
+        `<= ${GOAL.cpuMsPerTarget} ms`,
+        cpuMs <= GOAL.cpuMsPerTarget,
+      ),
     );
     // Every target is the healthy stack: anything else is worth a look (a machine too loaded, say).
     for (const check of notPassing.slice(0, 3))
       console.log(`  ${check.status} ${check.target} ${check.id}: ${check.summary.split("\n")[0]}`);
+  }
+  if (peaks.length > 1) {
+    const growth = (peaks.at(-1) as number) / (peaks[0] as number);
+    console.log(
+      verdict(
+        `fleet peak RSS ${SIZES.at(-1)} targets / ${SIZES[0]} targets: x${growth.toFixed(2)}`,
+        `<= x${GOAL.memoryGrowth}`,
+        growth <= GOAL.memoryGrowth,
+      ),
+    );
   }
 } finally {
   await stack.stop();

@@ -1,11 +1,19 @@
-/** Full scans of a healthy nginx + gunicorn + Django stack on loopback: requests sent and wall time. */
+/**
+ * Full scans of a healthy nginx + gunicorn + Django stack on loopback: requests sent and wall time
+ * in-process, then whole processes of the built CLI beside `node -e 0`, with every clause decided.
+ * Mozilla's HTTP Observatory is not run beside it: it scans hosts on their standard ports through
+ * DNS, and the stacks live on random loopback addresses and ports that only --connect-to reaches.
+ */
+import { readFileSync } from "node:fs";
 import { parseConnectTo } from "../src/transport/mapping.js";
 import { DEFAULT_SCAN_OPTIONS } from "../src/scan/options.js";
 import { runScan } from "../src/scan/run.js";
-import { readFileSync } from "node:fs";
 import { startStack } from "../stacks/index.js";
+import { BUILT_CLI, median, runProcess, verdict } from "./processes.js";
 
 const RUNS = 10;
+/** A whole-process scan may cost this many `node -e 0` starts; printed so a regression shows on any machine. */
+const GOAL_RATIO = 3;
 const stack = await startStack({ proxy: "nginx", variant: "healthy" });
 try {
   const mappings = stack.scanArgs.flatMap((arg, i, all) =>
@@ -31,11 +39,41 @@ try {
     undecided = report.checks.filter((c) => c.status === "error").length;
   }
   times.sort((a, b) => a - b);
-  const median = times[Math.floor(RUNS / 2)] as number;
   console.log(
-    `scan (nginx healthy stack, loopback): ${requests} requests per scan, wall median ${median.toFixed(0)} ms, ` +
+    `scan (nginx healthy stack, loopback): ${requests} requests per scan, wall median ${median(times).toFixed(0)} ms, ` +
       `min ${(times[0] as number).toFixed(0)} ms, max ${(times[RUNS - 1] as number).toFixed(0)} ms over ${RUNS} scans; ` +
       `undecided clauses: ${undecided}`,
+  );
+
+  const cli = [
+    BUILT_CLI,
+    "scan",
+    ...stack.scanArgs,
+    "--health-path",
+    stack.healthPath,
+    "--origin",
+    stack.originUrl,
+    "--format",
+    "json",
+  ];
+  const cliTimes: number[] = [];
+  const baseTimes: number[] = [];
+  let cliUndecided = 0;
+  for (let i = 0; i < RUNS; i++) {
+    baseTimes.push(runProcess(["-e", "0"]).ms);
+    const run = runProcess(cli);
+    if (run.status !== 0) throw new Error(`scan exited with ${run.status}: ${run.stderr.trim()}`);
+    cliTimes.push(run.ms);
+    const report = JSON.parse(run.stdout) as { checks: { status: string }[] };
+    cliUndecided = Math.max(cliUndecided, report.checks.filter((c) => c.status === "error").length);
+  }
+  const ratio = median(cliTimes) / median(baseTimes);
+  console.log(
+    verdict(
+      `scan whole process (built CLI): ${median(cliTimes).toFixed(0)} ms, ${ratio.toFixed(2)}x node -e 0 (${median(baseTimes).toFixed(0)} ms), median of ${RUNS}; undecided clauses: ${cliUndecided}`,
+      `<= ${GOAL_RATIO}x node -e 0, no clause undecided`,
+      ratio <= GOAL_RATIO && cliUndecided === 0,
+    ),
   );
 } finally {
   await stack.stop();

@@ -1,7 +1,8 @@
 /** `proxytrust audit`: Django settings and proxy configs, read statically, checked against each other. */
-import { Command } from "commander";
+import { Command } from "./commander.js";
 import { runAudit, type AuditFiles } from "../static/audit.js";
-import { addReportOptions, finishReport, UsageError, type OutputFlags } from "./common.js";
+import { addReportOptions, finishReport, type OutputFlags } from "./common.js";
+import { UsageError } from "./usage-error.js";
 import { addPythonOptions, pythonRequest, type PythonFlags } from "./python-options.js";
 
 interface AuditFlags extends AuditFiles, OutputFlags, PythonFlags {}
@@ -36,9 +37,9 @@ export function auditCommand(): Command {
           "audit needs at least one of --settings, --nginx, --caddy, --haproxy, --traefik, --gunicorn",
         );
       }
-      const { report, couldNotRun } = await runAudit(files, undefined, python);
+      const { report, couldNotRun, decided } = await runAudit(files, undefined, python);
       // An audit that could not run has no results: there is no report to keep.
-      finishReport("audit", report, flags, couldNotRun, { writeReport: false });
+      finishReport("audit", report, flags, couldNotRun, { writeReport: false, decided });
     },
   );
   return addPythonOptions(command);

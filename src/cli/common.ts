@@ -1,12 +1,20 @@
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "./commander.js";
 import { formatHtml } from "../report/format-html.js";
 import { formatJson } from "../report/format-json.js";
 import { formatJunit } from "../report/format-junit.js";
 import { formatSarif } from "../report/format-sarif.js";
 import { formatText } from "../report/format-text.js";
-import { EXIT, exitCodeFor, type FailOn, type Report, type SourceLocation } from "../report/model.js";
+import {
+  decidedNothing,
+  EXIT,
+  exitCodeFor,
+  type FailOn,
+  type Report,
+  type SourceLocation,
+} from "../report/model.js";
+import { UsageError } from "./usage-error.js";
 
 export const OUTPUT_FORMATS = ["text", "json", "sarif", "junit", "html"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -19,9 +27,6 @@ export const FORMAT_EXTENSIONS: Record<OutputFormat, string> = {
   junit: ".junit.xml",
   html: ".html",
 };
-
-/** A mistake in the command line: one line on stderr, exit 2. */
-export class UsageError extends Error {}
 
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -92,7 +97,7 @@ export function addReportOptions(
     .hook("preAction", checkOutputOptions)
     .addOption(
       new Option("--fail-on <status>", "lowest status that makes the exit code 1")
-        .choices(["fail", "warn"])
+        .choices(["fail", "warn", "error"])
         .default("fail"),
     )
     .option("-v, --verbose", verboseHelp, false);
@@ -182,7 +187,14 @@ export function finishReport(
   report: Report,
   flags: OutputFlags,
   couldNotRun?: string,
-  { writeReport }: { writeReport: boolean } = { writeReport: true },
+  {
+    writeReport = true,
+    decided = !decidedNothing(report),
+  }: {
+    writeReport?: boolean;
+    /** Whether anything was judged; by default, whether any result is other than error or skip. */
+    decided?: boolean;
+  } = {},
 ): void {
   if (couldNotRun) {
     process.stderr.write(`proxytrust: ${command} could not run: ${couldNotRun}\n`);
@@ -191,5 +203,11 @@ export function finishReport(
     return;
   }
   printReport(report, flags);
+  if (!decided) {
+    // Every result is error or skip: a 0 here would be a pass that nothing earned.
+    process.stderr.write(`proxytrust: ${command} decided nothing: every result is error or skip\n`);
+    process.exitCode = EXIT.couldNotRun;
+    return;
+  }
   process.exitCode = exitCodeFor(report, flags.failOn);
 }

@@ -1,5 +1,5 @@
 /** `proxytrust doctor URL [files]`: scan and audit together, explained as symptom -> cause -> fix. */
-import { Command } from "commander";
+import { Command } from "./commander.js";
 import { runDoctor } from "../doctor/run.js";
 import type { AuditFiles } from "../static/audit.js";
 import { auditCommand } from "./audit-command.js";

@@ -4,8 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { InvalidArgumentError, Option, type Command } from "commander";
-import { ConfigError, resolveConfig, type LoadedConfig } from "../config/load.js";
+import { InvalidArgumentError, Option, type Command } from "./commander.js";
+import { findConfigFile } from "../config/find.js";
+import type { LoadedConfig } from "../config/load.js";
 import type { ScanSettings, TargetEntry } from "../config/schema.js";
 import { applySuppressions, describeSuppression, expiredSuppressions, isoToday } from "../config/suppress.js";
 import { nothingScanned } from "../fleet/combine.js";
@@ -17,7 +18,8 @@ import { parseTargetsFile } from "../fleet/targets-file.js";
 import type { Report } from "../report/model.js";
 import type { ScanOptions } from "../scan/options.js";
 import { MappingSyntaxError } from "../transport/mapping.js";
-import { finishReport, UsageError, type OutputFlags } from "./common.js";
+import { finishReport, type OutputFlags } from "./common.js";
+import { UsageError } from "./usage-error.js";
 
 /** The scan flags read here; the config file sets others by their commander names (SETTING_FLAGS). */
 export interface ConfigurableFlags extends OutputFlags {
@@ -112,19 +114,25 @@ function targetEntries(loaded: LoadedConfig | undefined): TargetEntry[] {
   return (loaded?.config.targets ?? []).map((entry) => (typeof entry === "string" ? { url: entry } : entry));
 }
 
-/**
- * Reads the config file and fills every option the command line left at its default, so the
- * command line always wins. Expired suppressions are reported once here.
- */
-export function loadScanConfig(command: Command): ScanConfig {
-  const flags = command.opts<Flags>();
-  let loaded: LoadedConfig | undefined;
+/** The config file, validated; its module (and the schema validator) loads only when there is a file. */
+async function readConfigFile(file: string): Promise<LoadedConfig> {
+  const { ConfigError, loadConfig } = await import("../config/load.js");
   try {
-    loaded = resolveConfig(flags.config, process.cwd());
+    return loadConfig(file);
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/**
+ * Reads the config file and fills every option the command line left at its default, so the
+ * command line always wins. Expired suppressions are reported once here.
+ */
+export async function loadScanConfig(command: Command): Promise<ScanConfig> {
+  const flags = command.opts<Flags>();
+  const file = flags.config ?? findConfigFile(process.cwd());
+  const loaded = file === undefined ? undefined : await readConfigFile(file);
   if (loaded) {
     const { config, dir } = loaded;
     const fromFile: Record<string, unknown> = {

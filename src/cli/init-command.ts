@@ -1,10 +1,11 @@
 /** `proxytrust init`: writes a proxy config, the Django settings and the gunicorn options that agree. */
-import { Command, Option } from "commander";
+import { Command, Option } from "./commander.js";
 import { generateFiles, writeFiles } from "../init/generate.js";
 import { INIT_PROXIES, InitInputError, OUTER_TIERS } from "../init/model.js";
 import { buildInitRequest, type InitAnswers } from "../init/request.js";
 import { EXIT } from "../report/model.js";
-import { collect, UsageError } from "./common.js";
+import { collect } from "./common.js";
+import { UsageError } from "./usage-error.js";
 
 interface InitFlags extends Omit<InitAnswers, "domains"> {
   domain: string[];

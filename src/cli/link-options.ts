@@ -1,10 +1,10 @@
 /** The scan options about the links between proxy and app: PROXY protocol, mutual TLS, origins. */
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
-import type { Command } from "commander";
+import type { Command } from "./commander.js";
 import { ORIGIN_CANDIDATE_PORTS } from "../scan/collect.js";
 import type { ScanOptions } from "../scan/options.js";
-import { UsageError } from "./common.js";
+import { UsageError } from "./usage-error.js";
 
 export interface LinkFlags {
   proxyProtocolPort?: string;

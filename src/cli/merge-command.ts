@@ -1,10 +1,11 @@
 /** `proxytrust merge FILE...`: JSON and JSONL outputs joined into one report, in any output format. */
 import { readFileSync } from "node:fs";
-import { Command } from "commander";
+import { Command } from "./commander.js";
 import { combineReports, nothingScanned } from "../fleet/combine.js";
 import { parseReports, ReportFileError } from "../fleet/read-reports.js";
 import type { Report } from "../report/model.js";
-import { addReportOptions, finishReport, UsageError, type OutputFlags } from "./common.js";
+import { addReportOptions, finishReport, type OutputFlags } from "./common.js";
+import { UsageError } from "./usage-error.js";
 
 function readReports(file: string): Report[] {
   let text: string;

@@ -1,6 +1,6 @@
 /** `proxytrust probe print`: writes the Django probe middleware shipped in the package to stdout. */
 import { readFileSync } from "node:fs";
-import { Command } from "commander";
+import { Command } from "./commander.js";
 
 /** python/ sits beside src/ and dist/ at the package root. */
 const PROBE_FILE = new URL("../../python/proxytrust_probe.py", import.meta.url);

@@ -1,13 +1,14 @@
 /** audit --python and its companions: which settings module to import, how, and with which interpreter. */
 import { existsSync, statSync } from "node:fs";
-import { type Command, Option } from "commander";
+import { type Command, Option } from "./commander.js";
 import {
   DEFAULT_PYTHON_TIMEOUT_MS,
   moduleOfSettingsFile,
   RuntimeSettingsError,
   type PythonSettingsRequest,
 } from "../static/python/runtime-settings.js";
-import { parseSeconds, UsageError } from "./common.js";
+import { parseSeconds } from "./common.js";
+import { UsageError } from "./usage-error.js";
 
 export interface PythonFlags {
   python?: string | true;

@@ -1,20 +1,14 @@
 /** `proxytrust scan URL`: parses arguments into ScanOptions, runs the scan, prints, exits. */
 import { readFileSync } from "node:fs";
-import { Command, Option } from "commander";
+import { Command, Option } from "./commander.js";
 import { PROXY_KINDS, type ProxyKind } from "../clauses.js";
 import type { HeaderList } from "../report/model.js";
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from "../scan/options.js";
 import { DEFAULT_PROBE_PATH } from "../scan/probe-answer.js";
 import { runScan } from "../scan/run.js";
 import { parseConnectTo, parseResolve } from "../transport/mapping.js";
-import {
-  addReportOptions,
-  collect,
-  finishReport,
-  parseSeconds,
-  UsageError,
-  type OutputFlags,
-} from "./common.js";
+import { addReportOptions, collect, finishReport, parseSeconds, type OutputFlags } from "./common.js";
+import { UsageError } from "./usage-error.js";
 import { addLinkOptions, linkOptionsFrom, type LinkFlags } from "./link-options.js";
 import {
   addFleetOptions,
@@ -158,7 +152,7 @@ export function scanCommand(): Command {
   const scan = addFleetOptions(addLinkOptions(single));
   return addReportOptions(scan, "show evidence for every clause", { sarifLocation: true }).action(
     async (rawUrl: string | undefined, _flags: ScanFlags, command: Command) => {
-      const config = loadScanConfig(command);
+      const config = await loadScanConfig(command);
       const optionsFor = (flags: ScanFlags, url: URL) => ({
         ...scanOptionsFrom(flags),
         ...linkOptionsFrom(flags, url),

@@ -1,8 +1,8 @@
 /** Finds, reads and validates proxytrust.config.json; every problem is one line naming the key path. */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { z } from "zod";
-import { CONFIG_FILE_NAME, configSchema, type ProxytrustConfig } from "./schema.js";
+import { configSchema, type ProxytrustConfig } from "./schema.js";
 
 /** A config file that cannot be used; the message is one line, prefixed with the file. */
 export class ConfigError extends Error {}
@@ -12,15 +12,6 @@ export interface LoadedConfig {
   file: string;
   /** Relative paths in the file (cacert) are relative to this directory. */
   dir: string;
-}
-
-/** The nearest proxytrust.config.json in `startDir` or a directory above it. */
-export function findConfigFile(startDir: string): string | undefined {
-  for (let dir = resolve(startDir); ; dir = dirname(dir)) {
-    const candidate = join(dir, CONFIG_FILE_NAME);
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) return undefined;
-  }
 }
 
 /** `targets[2].url`, from zod's path segments. */
@@ -76,10 +67,4 @@ export function loadConfig(file: string): LoadedConfig {
     throw new ConfigError(`${file}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
   }
   return { config: parseConfig(text, file), file, dir: dirname(resolve(file)) };
-}
-
-/** `--config FILE` when given, else the nearest proxytrust.config.json, else none. */
-export function resolveConfig(explicitFile: string | undefined, cwd: string): LoadedConfig | undefined {
-  const file = explicitFile ?? findConfigFile(cwd);
-  return file === undefined ? undefined : loadConfig(file);
 }

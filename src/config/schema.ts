@@ -6,8 +6,6 @@ import { z } from "zod";
 import { CLAUSE_IDS, PROXY_KINDS } from "../clauses.js";
 import { MappingSyntaxError, parseConnectTo, parseResolve } from "../transport/mapping.js";
 
-export const CONFIG_FILE_NAME = "proxytrust.config.json";
-
 function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
@@ -74,7 +72,7 @@ export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   targets: z.array(z.union([httpUrl, targetEntry])).optional(),
   defaults: scanSettings.optional(),
-  failOn: z.enum(["fail", "warn"]).optional(),
+  failOn: z.enum(["fail", "warn", "error"]).optional(),
   suppressions: z.array(suppression).optional(),
   concurrency: z.int().min(1).max(256).optional().meta({ description: "targets scanned at once" }),
   perHost: z.int().min(1).max(64).optional().meta({ description: "requests in flight per host" }),

@@ -5,8 +5,7 @@
  */
 import { formatExchange } from "./format-text.js";
 import { escapeMarkup } from "./markup.js";
-import type { CheckResult, FailOn, Report } from "./model.js";
-import { countByStatus } from "./model.js";
+import { countByStatus, isFailing, type CheckResult, type FailOn, type Report } from "./model.js";
 
 export interface JunitOptions {
   failOn: FailOn;
@@ -32,8 +31,9 @@ function firstLine(text: string): string {
   return text.split("\n", 1)[0] ?? "";
 }
 
+/** A JUnit failure; errors stay JUnit errors whatever --fail-on says. */
 function isFailure(check: CheckResult, failOn: FailOn): boolean {
-  return check.status === "fail" || (check.status === "warn" && failOn === "warn");
+  return check.status !== "error" && isFailing(check.status, failOn);
 }
 
 function testcase(check: CheckResult, report: Report, options: JunitOptions): string {

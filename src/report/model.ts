@@ -78,7 +78,23 @@ export interface Report {
   targets?: TargetSummary[];
 }
 
-export type FailOn = "fail" | "warn";
+/** The lowest status that makes the exit code 1: `warn` adds warnings to failures, `error` adds errors too. */
+export type FailOn = "fail" | "warn" | "error";
+
+const FAILING: Record<FailOn, readonly Status[]> = {
+  fail: ["fail"],
+  warn: ["fail", "warn"],
+  error: ["fail", "warn", "error"],
+};
+
+export function isFailing(status: Status, failOn: FailOn): boolean {
+  return FAILING[failOn].includes(status);
+}
+
+/** True when no result was decided: every one is error or skip (or there is none), so a 0 would lie. */
+export function decidedNothing(report: Report): boolean {
+  return report.checks.every((c) => c.status === "error" || c.status === "skip");
+}
 
 export const EXIT = {
   ok: 0,
@@ -92,10 +108,8 @@ export function isSuppressed(check: CheckResult): boolean {
 }
 
 export function exitCodeFor(report: Report, failOn: FailOn): number {
-  const statuses = report.checks.filter((c) => !isSuppressed(c)).map((c) => c.status);
-  if (statuses.includes("fail")) return EXIT.findings;
-  if (failOn === "warn" && statuses.includes("warn")) return EXIT.findings;
-  return EXIT.ok;
+  const failing = report.checks.some((c) => !isSuppressed(c) && isFailing(c.status, failOn));
+  return failing ? EXIT.findings : EXIT.ok;
 }
 
 export function countByStatus(report: Report): Record<Status, number> {

@@ -150,13 +150,14 @@ export async function collectEvidence(
   client: ProbeClient,
 ): Promise<ScanEvidence> {
   const site = siteOf(target);
-  const csrf = await findCsrfPair(client, site, options);
-  const pair = csrf.pair;
+  // Not awaited here: probes that need no CSRF token start at once, so one stalled leg cannot hold the other.
+  const csrfSearch = findCsrfPair(client, site, options);
   const probe = (spec: ProbeSpec) => client.probe(spec);
   const legUrl = (leg: Leg, path = site.path) => at(leg === "https" ? site.https : site.http, path);
 
-  const csrfPost = (leg: Leg, label: string, headers: ProbeSpec["headers"] = []) =>
-    pair
+  const csrfPost = async (leg: Leg, label: string, headers: ProbeSpec["headers"] = []) => {
+    const { pair } = await csrfSearch;
+    return pair
       ? probe({
           label,
           url: legUrl(leg, pair.postPath),
@@ -164,7 +165,8 @@ export async function collectEvidence(
           form: { csrfmiddlewaretoken: pair.formToken },
           headers,
         })
-      : Promise.resolve(undefined);
+      : undefined;
+  };
 
   // Asks the probe middleware what Django saw, when the user installed it and gave its token.
   const token = options.probeToken;
@@ -186,6 +188,9 @@ export async function collectEvidence(
     ]);
     return { get, postNoReferer, postSameOriginReferer, probe: djangoView };
   };
+  // First in the queue, one per leg: whatever else stalls, each leg's baseline gets a connection.
+  const httpsBaseline = baselineFor("https");
+  const httpBaseline = baselineFor("http");
 
   const schemeSpoofs = (["http", "https"] as Leg[]).flatMap((leg) =>
     claimsFor(leg).map(async (claim): Promise<SchemeSpoof> => {
@@ -245,21 +250,30 @@ export async function collectEvidence(
   });
 
   const sibling = siblingHost(site.host);
-  const originProbes: { kind: CsrfOriginProbe["kind"]; origin?: string; referer?: string }[] = pair
-    ? [
-        { kind: "own-origin", origin: site.https.origin },
-        { kind: "foreign-origin", origin: `https://${FOREIGN_HOST}` },
-        { kind: "null-origin", origin: "null" },
-        { kind: "http-origin", origin: site.http.origin },
-        ...(sibling ? [{ kind: "sibling-origin" as const, origin: `https://${sibling}` }] : []),
-        { kind: "foreign-referer", referer: `https://${FOREIGN_HOST}/` },
-      ]
-    : [];
-  const csrfOrigins = originProbes.map(async (p) => {
-    const headers: ProbeSpec["headers"] = p.origin ? [["Origin", p.origin]] : [["Referer", p.referer ?? ""]];
-    const captured = await csrfPost("https", `CSRF POST ${p.kind} (${p.origin ?? p.referer})`, headers);
-    return { ...p, captured: captured as Captured };
-  });
+  const originProbesFor = (
+    pair: CsrfPair | undefined,
+  ): { kind: CsrfOriginProbe["kind"]; origin?: string; referer?: string }[] =>
+    pair
+      ? [
+          { kind: "own-origin", origin: site.https.origin },
+          { kind: "foreign-origin", origin: `https://${FOREIGN_HOST}` },
+          { kind: "null-origin", origin: "null" },
+          { kind: "http-origin", origin: site.http.origin },
+          ...(sibling ? [{ kind: "sibling-origin" as const, origin: `https://${sibling}` }] : []),
+          { kind: "foreign-referer", referer: `https://${FOREIGN_HOST}/` },
+        ]
+      : [];
+  const csrfOrigins = csrfSearch.then(({ pair }) =>
+    Promise.all(
+      originProbesFor(pair).map(async (p) => {
+        const headers: ProbeSpec["headers"] = p.origin
+          ? [["Origin", p.origin]]
+          : [["Referer", p.referer ?? ""]];
+        const captured = await csrfPost("https", `CSRF POST ${p.kind} (${p.origin ?? p.referer})`, headers);
+        return { ...p, captured: captured as Captured };
+      }),
+    ),
+  );
 
   const healthPaths: { path: string; named: boolean }[] = options.healthPaths.length
     ? options.healthPaths.map((path) => ({ path, named: true }))
@@ -300,17 +314,17 @@ export async function collectEvidence(
     proxyProtocol,
     mtls,
   ] = await Promise.all([
-    baselineFor("https"),
-    baselineFor("http"),
+    httpsBaseline,
+    httpBaseline,
     followRedirects(client, withMarker(legUrl("http")), site.host, "http redirect"),
     followRedirects(client, legUrl("https"), site.host, "https redirect"),
     Promise.all(schemeSpoofs),
     Promise.all(hostProbes),
     Promise.all(forwardedHost),
-    Promise.all(csrfOrigins),
+    csrfOrigins,
     Promise.all(health),
     cookiePage,
-    collectOrigins(client, options, site, pair),
+    csrfSearch.then(({ pair }) => collectOrigins(client, options, site, pair)),
     Promise.all(clientIp),
     options.proxyProtocolListener
       ? collectProxyProtocol(client, site, options.proxyProtocolListener, options)
@@ -320,6 +334,7 @@ export async function collectEvidence(
       : Promise.resolve(undefined),
   ]);
 
+  const csrf = await csrfSearch;
   const cookieSources: ScanEvidence["cookieSources"] = [
     { leg: "https", captured: httpsBase.get },
     ...csrf.searched.map((captured) => ({ leg: "https" as const, captured })),

@@ -3,7 +3,7 @@ import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { relative } from "node:path";
 import type { FixTarget } from "../clauses.js";
-import type { CheckResult, Report, SourceLocation } from "../report/model.js";
+import { decidedNothing, type CheckResult, type Report, type SourceLocation } from "../report/model.js";
 import { VERSION } from "../version.js";
 import { adaptDisagreements } from "./caddy/adapt.js";
 import { loadCaddyfile, type CaddyConfig } from "./caddy/model.js";
@@ -19,7 +19,7 @@ import {
 } from "./python/runtime-settings.js";
 import type { DjangoSettings } from "./python/settings-model.js";
 import type { AuditInput, StaticRule } from "./rule.js";
-import { configErrors } from "./rules/config-errors.js";
+import { configErrors, problemsPerConfig } from "./rules/config-errors.js";
 import { ALL_RULES } from "./rules/index.js";
 
 export interface AuditFiles {
@@ -36,6 +36,8 @@ export interface AuditOutcome {
   report: Report;
   /** Set when no file could be read at all. */
   couldNotRun?: string;
+  /** False when nothing was judged: no file was read without a problem and no rule reached a verdict. */
+  decided: boolean;
 }
 
 /** Why a file cannot be opened at all, or undefined when it can be read. */
@@ -164,7 +166,11 @@ export async function runAudit(
     ? `${python.module} (imported by ${python.python}: --python runs the project's code)`
     : undefined;
   if (imported.couldNotRun)
-    return { report: auditReport([pythonTarget!], []), couldNotRun: imported.couldNotRun };
+    return {
+      report: auditReport([pythonTarget!], []),
+      couldNotRun: imported.couldNotRun,
+      decided: false,
+    };
   const given = Object.values(files).filter((f): f is string => Boolean(f));
   const reasons = await Promise.all(given.map(unreadable));
   // An unreadable file is one problem, not a set of findings about defaults it never set.
@@ -178,7 +184,13 @@ export async function runAudit(
   const targets = given.map((f) => display({ file: f, line: 0 }).file);
   const report = auditReport(pythonTarget ? [pythonTarget, ...targets] : targets, [...crashes, ...findings]);
   if (given.length > 0 && !imported.settings && reasons.every((r) => r !== undefined)) {
-    return { report, couldNotRun: given.map((f, i) => `${f}: ${reasons[i]}`).join("; ") };
+    return {
+      report,
+      couldNotRun: given.map((f, i) => `${f}: ${reasons[i]}`).join("; "),
+      decided: false,
+    };
   }
-  return { report };
+  // A file read without a problem is judged even when no rule has anything to say about it.
+  const readCleanly = problemsPerConfig(input).some((list) => list.length === 0);
+  return { report, decided: readCleanly || !decidedNothing(report) };
 }

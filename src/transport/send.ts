@@ -176,6 +176,8 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
       baseOptions.agent = undefined;
       baseOptions.createConnection = () => {
         const socket = connectTcp({ host: target.host, port: target.port });
+        // The request reports this socket's failures once it adopts it; until then they must not crash us.
+        socket.on("error", () => undefined);
         socket.write(preface);
         if (!isTls) return socket;
         const secure = connectTls({ ...tls, socket, ALPNProtocols: ["http/1.1"] });
@@ -187,19 +189,21 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
     const request = isTls
       ? https.request({ ...baseOptions, ...tls, agent: preface ? undefined : reuse?.agent })
       : http.request(baseOptions);
+    // First, before anything can destroy the request: every failure is a result, never a throw.
+    request.on("error", (err) => finish({ ok: false, error: describeError(err) }));
 
-    const timer = setTimeout(() => {
+    const giveUp = (error: string) => {
+      finish({ ok: false, error, noAnswer: true });
       request.destroy();
-      finish({ ok: false, error: `no complete answer within ${opts.timeoutMs / 1000} s`, noAnswer: true });
-    }, opts.timeoutMs);
-    const onAbort = () => {
-      request.destroy();
-      finish({ ok: false, error: "scan deadline reached (--max-time)", noAnswer: true });
     };
+    const timer = setTimeout(
+      () => giveUp(`no complete answer within ${opts.timeoutMs / 1000} s`),
+      opts.timeoutMs,
+    );
+    const onAbort = () => giveUp("scan deadline reached (--max-time)");
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener("abort", onAbort, { once: true });
 
-    request.on("error", (err) => finish({ ok: false, error: describeError(err) }));
     request.on("response", (res) => {
       // Read now: the socket is gone once the body has ended.
       const fingerprint =

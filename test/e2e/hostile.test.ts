@@ -42,6 +42,12 @@ const BEHAVIOURS: Record<string, Behaviour> = {
       );
       socket.on("close", () => clearInterval(timer));
     }),
+  "body one byte a second": (socket) =>
+    socket.once("data", () => {
+      socket.write("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100\r\n\r\n");
+      const timer = setInterval(() => (socket.writable ? socket.write("a") : clearInterval(timer)), 1000);
+      socket.on("close", () => clearInterval(timer));
+    }),
   "conflicting Content-Length": replyWith(
     "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello",
   ),
@@ -108,6 +114,20 @@ async function startPair(behaviour: Behaviour, certs: Certificates): Promise<Pai
   );
   tls.on("tlsClientError", () => undefined);
   return { plain, tls, plainPort: await listen(plain), tlsPort: await listen(tls) };
+}
+
+/** Plain HTTP answers at once; the TLS port reads the ClientHello and never sends a ServerHello. */
+async function startStalledHandshake(): Promise<Pair> {
+  const plain = createServer(guard(replyWith("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")));
+  const tls = createServer(guard((socket) => socket.resume()));
+  return { plain, tls, plainPort: await listen(plain), tlsPort: await listen(tls) };
+}
+
+/** How long the command line takes to start and exit doing nothing, on this machine, now. */
+async function startupMs(): Promise<number> {
+  const started = Date.now();
+  await runCli(["--version"]);
+  return Date.now() - started;
 }
 
 function targetArgs(pair: Pair, certs: Certificates): string[] {
@@ -178,6 +198,45 @@ describe("hostile servers", () => {
       for (const check of report.checks) {
         for (const x of check.evidence as { response?: { bodyExcerpt?: string } }[]) {
           assert.ok((x.response?.bodyExcerpt?.length ?? 0) <= 200, "bodies are never echoed whole");
+        }
+      }
+    });
+  }
+
+  // --max-time far below --timeout: only the whole-scan deadline can end these runs in time.
+  for (const name of [
+    "accepts and never answers",
+    "headers one byte a second",
+    "body one byte a second",
+    "reset mid-body",
+    "TLS handshake stalls",
+  ]) {
+    test(`${name}: --max-time 3 with --timeout 30 ends within 3 s + 1 s, decided clauses reported`, async () => {
+      const pair = name === "TLS handshake stalls" ? await startStalledHandshake() : pairs.get(name)!;
+      try {
+        const startupBefore = await startupMs();
+        const started = Date.now();
+        const args = ["scan", ...targetArgs(pair, certs), "--format", "json", "--timeout", "30"];
+        const result = await runCli([...args, "--max-time", "3"], 30_000);
+        const took = Date.now() - started;
+        // Start-up (loading TypeScript under a busy test machine) is not part of the deadline.
+        const startup = (startupBefore + (await startupMs())) / 2;
+        const elapsed = took - startup;
+        assert.ok(elapsed < 4_000, `took ${elapsed} ms beyond start-up (${startup} ms)`);
+        assert.ok(result.code === 1 || result.code === 3, `exit ${result.code}: ${result.stderr}`);
+        assert.doesNotMatch(result.stderr, /at .*\.(ts|js):\d+|Unhandled/, "no stack trace");
+        if (result.stdout) {
+          const report = JSON.parse(result.stdout) as { checks: JsonCheck[] };
+          assert.ok(report.checks.length > 0);
+          for (const check of report.checks)
+            if (check.status === "pass")
+              assert.ok(check.evidence.length > 0, `${check.id} passed on nothing`);
+          if (result.code === 1) assert.ok(report.checks.some((c) => c.status === "fail"));
+        } else assert.equal(result.code, 3);
+      } finally {
+        if (name === "TLS handshake stalls") {
+          pair.plain.close();
+          pair.tls.close();
         }
       }
     });

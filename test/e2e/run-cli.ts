@@ -29,6 +29,11 @@ function assertNoLookups(logDir: string, args: string[]): void {
   }
 }
 
+/** Fails the test when the last-resort handler fired: every failure must be handled where it happens. */
+function assertNoInternalError(stderr: string, args: string[]): void {
+  if (/internal error/.test(stderr)) throw new Error(`${args.join(" ")}: ${stderr.trim()}`);
+}
+
 export function runCli(args: string[], timeoutMs = 60_000): Promise<CliResult> {
   return runGuarded(
     process.execPath,
@@ -67,6 +72,7 @@ function runGuarded(
       clearTimeout(timer);
       try {
         assertNoLookups(logDir, args);
+        assertNoInternalError(stderr, args);
         resolve({ code, stdout, stderr });
       } catch (err) {
         reject(err as Error);

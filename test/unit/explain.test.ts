@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { explainText } from "../../src/cli/explain-command.js";
-import { UsageError } from "../../src/cli/common.js";
+import { UsageError } from "../../src/cli/usage-error.js";
 
-test("explain prints a clause's contract and every proxy's fix", () => {
-  const text = explainText("spoofed-proto");
+test("explain prints a clause's contract and every proxy's fix", async () => {
+  const text = await explainText("spoofed-proto");
   assert.match(text, /^spoofed-proto: /);
   assert.match(text, /nginx:\n +proxy_set_header X-Forwarded-Proto \$scheme;/);
   assert.match(text, /haproxy:/);
 });
 
-test("explain prints a rule's clause, Django check id and fix; unknown ids are a usage error", () => {
-  const text = explainText("django-session-cookie-secure");
+test("explain prints a rule's clause, Django check id and fix; unknown ids are a usage error", async () => {
+  const text = await explainText("django-session-cookie-secure");
   assert.match(text, /Clause cookie-flags, severity high; Django's check security\.W012/);
-  assert.throws(() => explainText("no-such-thing"), UsageError);
+  await assert.rejects(explainText("no-such-thing"), UsageError);
 });

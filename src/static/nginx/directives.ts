@@ -133,8 +133,15 @@ function withinOneEdit(a: string, b: string): boolean {
   return edits + (a.length - i) + (b.length - j) <= 1;
 }
 
+const misspellings = new Map<string, string | undefined>();
+/** Distinct unknown names are few in real configs; the cap bounds what garbage input can make us keep. */
+const MAX_REMEMBERED_MISSPELLINGS = 10_000;
+
 /** The known directive an unknown name is one typo away from, if any. */
 export function likelyMisspelling(name: string): string | undefined {
   if (directiveShape(name) || name.length < 4) return undefined;
-  return Object.keys(SHAPES).find((known) => known.length >= 4 && withinOneEdit(name, known));
+  if (misspellings.has(name)) return misspellings.get(name);
+  const known = Object.keys(SHAPES).find((known) => known.length >= 4 && withinOneEdit(name, known));
+  if (misspellings.size < MAX_REMEMBERED_MISSPELLINGS) misspellings.set(name, known);
+  return known;
 }

@@ -5,10 +5,7 @@
  * One pass over the text, no backtracking: linear time.
  */
 
-export type Token =
-  | { kind: "word"; value: string; line: number; quoted: boolean }
-  | { kind: ";" | "{" | "}"; line: number }
-  | { kind: "eof"; line: number };
+export type TokenKind = "word" | ";" | "{" | "}" | "eof";
 
 export interface LexError {
   line: number;
@@ -18,6 +15,10 @@ export interface LexError {
 const WHITESPACE = new Set([" ", "\t", "\r", "\n"]);
 /** Characters that neither end a word nor need a closer look (escapes, `${`). */
 const PLAIN_WORD_RUN = /[^ \t\r\n;{\\$]+/y;
+const WHITESPACE_RUN = /[ \t\r\n]+/y;
+/** Longer words (paths, regexes) rarely repeat; the count bounds the table on generated input. */
+const MAX_SHARED_WORD = 48;
+const MAX_SHARED_WORDS = 50_000;
 
 /** nginx turns these escapes into characters; every other backslash stays as written. */
 function unescape(raw: string): string {
@@ -44,34 +45,60 @@ function unescape(raw: string): string {
   return out;
 }
 
+/**
+ * Reads one token per next() call. A token's line, and a word's value and quoting, are left in
+ * fields rather than in an object per token: big configurations hold millions of words.
+ */
 export class Lexer {
   private pos = 0;
   private line = 1;
   readonly errors: LexError[] = [];
+  /** The line the last token started on. */
+  tokenLine = 1;
+  /** The last word's value, unescaped (meaningful after next() returned "word"). */
+  value = "";
+  /** Whether the last word was quoted. */
+  quoted = false;
+
+  /**
+   * One copy of each short word: directive names and values such as `$host` repeat thousands of
+   * times in a big configuration, and each would otherwise be its own string in the tree.
+   */
+  private readonly words = new Map<string, string>();
 
   constructor(private readonly text: string) {}
 
-  next(): Token {
+  private keep(word: string): string {
+    if (word.length > MAX_SHARED_WORD) return word;
+    const known = this.words.get(word);
+    if (known !== undefined) return known;
+    if (this.words.size < MAX_SHARED_WORDS) this.words.set(word, word);
+    return word;
+  }
+
+  next(): TokenKind {
     const { text } = this;
     while (this.pos < text.length) {
       const ch = text[this.pos]!;
       if (WHITESPACE.has(ch)) {
-        if (ch === "\n") this.line++;
-        this.pos++;
+        this.skipWhitespace();
         continue;
       }
       if (ch === "#") {
         this.skipToLineEnd();
         continue;
       }
+      this.tokenLine = this.line;
       if (ch === ";" || ch === "{" || ch === "}") {
         this.pos++;
-        return { kind: ch, line: this.line };
+        return ch;
       }
-      if (ch === '"' || ch === "'") return this.readQuoted(ch);
-      return this.readWord();
+      if (ch === '"' || ch === "'") this.readQuoted(ch);
+      else this.readWord();
+      return "word";
     }
-    return { kind: "eof", line: this.line };
+    this.tokenLine = this.line;
+    return "eof";
   }
 
   /**
@@ -111,6 +138,14 @@ export class Lexer {
       message: `unexpected end of file in Lua block opened on line ${startLine}`,
     });
     return undefined;
+  }
+
+  /** Moves past a run of whitespace, counting its newlines. */
+  private skipWhitespace(): void {
+    WHITESPACE_RUN.lastIndex = this.pos;
+    WHITESPACE_RUN.test(this.text);
+    this.countLines(this.pos, WHITESPACE_RUN.lastIndex);
+    this.pos = WHITESPACE_RUN.lastIndex;
   }
 
   private skipToLineEnd(): void {
@@ -163,19 +198,20 @@ export class Lexer {
     for (let i = from; i < to; i++) if (this.text.charCodeAt(i) === 10) this.line++;
   }
 
-  private readQuoted(quote: string): Token {
+  private readQuoted(quote: string): void {
     const line = this.line;
     const start = ++this.pos;
+    this.quoted = true;
     if (this.skipQuoted(quote, false)) {
-      const value = unescape(this.text.slice(start, this.pos - 1));
+      this.value = this.keep(unescape(this.text.slice(start, this.pos - 1)));
       this.expectSeparator();
-      return { kind: "word", value, line, quoted: true };
+      return;
     }
     this.errors.push({
       line,
       message: `unexpected end of file in a ${quote === '"' ? "double" : "single"}-quoted string`,
     });
-    return { kind: "word", value: unescape(this.text.slice(start)), line, quoted: true };
+    this.value = unescape(this.text.slice(start));
   }
 
   /** nginx requires a separator after a closing quote; we report it and carry on as if one were there. */
@@ -185,9 +221,8 @@ export class Lexer {
     this.errors.push({ line: this.line, message: `unexpected "${ch}" after a quoted string` });
   }
 
-  private readWord(): Token {
+  private readWord(): void {
     const { text } = this;
-    const line = this.line;
     const start = this.pos;
     while (this.pos < text.length) {
       PLAIN_WORD_RUN.lastIndex = this.pos;
@@ -200,11 +235,7 @@ export class Lexer {
         this.pos += text[this.pos + 1] === "{" ? 2 : 1;
       } else break;
     }
-    return {
-      kind: "word",
-      value: unescape(text.slice(start, Math.min(this.pos, text.length))),
-      line,
-      quoted: false,
-    };
+    this.value = this.keep(unescape(text.slice(start, Math.min(this.pos, text.length))));
+    this.quoted = false;
   }
 }

@@ -30,8 +30,11 @@ export interface NginxConfig {
   errors: ConfigError[];
 }
 
-/** The limit the loader applies to each file: bigger files are refused, not read. */
-export const MAX_FILE_BYTES = 50 * 1024 * 1024;
+/**
+ * The limit the loader applies to each file: more is refused, never read. An `nginx -T` dump of a host
+ * with 100,000 server blocks is about 80 MB.
+ */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 export function isBlock(
   directive: NginxDirective,

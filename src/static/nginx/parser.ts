@@ -3,7 +3,7 @@
  * parser recovers the way a reader would: a missing `;` before `}` or before the next directive
  * closes the statement, a stray `}` is dropped, and end of file closes every open block.
  */
-import { Lexer, type Token } from "./lexer.js";
+import { Lexer } from "./lexer.js";
 import { DATA_BLOCKS, directiveShape, isLuaBlockDirective, likelyMisspelling } from "./directives.js";
 import type { ConfigError, NginxDirective } from "./model.js";
 
@@ -12,7 +12,12 @@ export interface ParsedFile {
   errors: ConfigError[];
 }
 
-type WordToken = Extract<Token, { kind: "word" }>;
+/** The words of the statement being read, in arrays reused from statement to statement. */
+interface PendingWords {
+  values: string[];
+  lines: number[];
+  quoted: boolean[];
+}
 
 /** Real configurations nest a handful of levels; the cap keeps every later tree walk shallow. */
 export const MAX_BLOCK_DEPTH = 50;
@@ -36,41 +41,51 @@ export function parseNginx(text: string, file: string): ParsedFile {
 
   const root: OpenBlock = { directive: undefined, children: [] };
   const stack: OpenBlock[] = [root];
-  let words: WordToken[] = [];
+  const words: PendingWords = { values: [], lines: [], quoted: [] };
 
   const current = () => stack[stack.length - 1]!;
 
   /** Turns the pending words into directives; more than one when a `;` was plainly forgotten. */
   const finishStatement = (opensBlock: boolean): NginxDirective | undefined => {
-    const parts = splitForgottenSemicolons(words, syntaxError);
-    words = [];
+    const starts = statementStarts(words, syntaxError);
     let last: NginxDirective | undefined;
-    parts.forEach((part, index) => {
-      const isLast = index === parts.length - 1;
-      const [head, ...rest] = part;
-      last = { name: head!.value, args: rest.map((w) => w.value), file, line: head!.line };
+    starts.forEach((start, index) => {
+      const isLast = index === starts.length - 1;
+      const end = isLast ? words.values.length : starts[index + 1]!;
+      last = {
+        name: words.values[start]!,
+        args: words.values.slice(start + 1, end),
+        file,
+        line: words.lines[start]!,
+      };
       if (!(isLast && opensBlock)) {
         checkShape(last, current(), false, report);
         current().children.push(last);
       }
     });
+    words.values.length = 0;
+    words.lines.length = 0;
+    words.quoted.length = 0;
     return last;
   };
 
   for (;;) {
-    const token = lexer.next();
-    if (token.kind === "word") {
-      words.push(token);
+    const kind = lexer.next();
+    const line = lexer.tokenLine;
+    if (kind === "word") {
+      words.values.push(lexer.value);
+      words.lines.push(line);
+      words.quoted.push(lexer.quoted);
       continue;
     }
-    if (token.kind === ";") {
-      if (words.length === 0) syntaxError(token.line, 'unexpected ";"');
+    if (kind === ";") {
+      if (words.values.length === 0) syntaxError(line, 'unexpected ";"');
       else finishStatement(false);
       continue;
     }
-    if (token.kind === "{") {
-      const directive = words.length === 0 ? undefined : finishStatement(true);
-      if (!directive) syntaxError(token.line, 'unexpected "{"');
+    if (kind === "{") {
+      const directive = words.values.length === 0 ? undefined : finishStatement(true);
+      if (!directive) syntaxError(line, 'unexpected "{"');
       if (directive && isLuaBlockDirective(directive.name)) {
         const body = lexer.readLuaBody();
         directive.block = [];
@@ -81,10 +96,7 @@ export function parseNginx(text: string, file: string): ParsedFile {
       if (stack.length > MAX_BLOCK_DEPTH) {
         // Keep reading to stay in step with the braces, but drop what is inside.
         if (stack.length === MAX_BLOCK_DEPTH + 1)
-          syntaxError(
-            token.line,
-            `blocks nested more than ${MAX_BLOCK_DEPTH} deep; the inner ones are ignored`,
-          );
+          syntaxError(line, `blocks nested more than ${MAX_BLOCK_DEPTH} deep; the inner ones are ignored`);
         stack.push({ directive: undefined, children: [] });
         continue;
       }
@@ -95,13 +107,13 @@ export function parseNginx(text: string, file: string): ParsedFile {
       stack.push({ directive, children: directive?.block ?? [] });
       continue;
     }
-    if (token.kind === "}") {
-      if (words.length > 0) {
-        syntaxError(words[0]!.line, `"${words[0]!.value}" directive is not terminated by ";"`);
+    if (kind === "}") {
+      if (words.values.length > 0) {
+        syntaxError(words.lines[0]!, `"${words.values[0]!}" directive is not terminated by ";"`);
         finishStatement(false);
       }
       if (stack.length === 1) {
-        syntaxError(token.line, 'unexpected "}"');
+        syntaxError(line, 'unexpected "}"');
         continue;
       }
       const closed = stack.pop()!;
@@ -109,15 +121,15 @@ export function parseNginx(text: string, file: string): ParsedFile {
       continue;
     }
     // end of file
-    if (words.length > 0) {
-      syntaxError(token.line, `unexpected end of file, expecting ";" or "}" after "${words[0]!.value}"`);
+    if (words.values.length > 0) {
+      syntaxError(line, `unexpected end of file, expecting ";" or "}" after "${words.values[0]!}"`);
       finishStatement(false);
     }
     if (stack.length > 1) {
       const innermost = stack.findLast((open) => open.directive)?.directive;
       const where = innermost ? `; the innermost is "${innermost.name}" from line ${innermost.line}` : "";
       syntaxError(
-        token.line,
+        line,
         `unexpected end of file, expecting "}": ${stack.length - 1} block(s) left open${where}`,
       );
     }
@@ -142,32 +154,28 @@ export function parseNginx(text: string, file: string): ParsedFile {
 
 /**
  * `proxy_pass http://a` + newline + `proxy_set_header Host $host;` reads as one statement with
- * too many arguments; when a known directive starts a later line of it, split there.
+ * too many arguments; when a known directive starts a later line of it, split there. Returns the
+ * index of each statement's first word: [0] unless a `;` was forgotten.
  */
-function splitForgottenSemicolons(
-  words: WordToken[],
+function statementStarts(
+  words: PendingWords,
   syntaxError: (line: number, message: string) => void,
-): WordToken[][] {
-  const parts: WordToken[][] = [];
+): number[] {
+  const { values, lines, quoted } = words;
+  const starts = [0];
   let start = 0;
-  for (let i = 1; i < words.length; i++) {
-    const head = words[start]!;
-    const candidate = words[i]!;
-    const shape = directiveShape(head.value);
-    const tooMany = shape !== undefined && i - start > shape.max;
-    if (
-      tooMany &&
-      !candidate.quoted &&
-      candidate.line > words[i - 1]!.line &&
-      directiveShape(candidate.value)
-    ) {
-      syntaxError(head.line, `"${head.value}" directive is not terminated by ";"`);
-      parts.push(words.slice(start, i));
+  let shape = directiveShape(values[0]!);
+  for (let i = 1; i < values.length; i++) {
+    if (shape === undefined || i - start <= shape.max) continue;
+    const candidate = values[i]!;
+    if (!quoted[i] && lines[i]! > lines[i - 1]! && directiveShape(candidate)) {
+      syntaxError(lines[start]!, `"${values[start]!}" directive is not terminated by ";"`);
+      starts.push(i);
       start = i;
+      shape = directiveShape(candidate);
     }
   }
-  parts.push(words.slice(start));
-  return parts;
+  return starts;
 }
 
 function checkShape(

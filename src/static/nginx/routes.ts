@@ -157,29 +157,56 @@ function routesOf(server: ServerBlock): AppRoute[] {
 /** Every place in the configuration that passes requests to an upstream, server by server. */
 export const routesToApp = perConfig((config): AppRoute[] => serverBlocks(config).flatMap(routesOf));
 
-/** Whether a proxy_set_header / uwsgi_param ... line sets request header `name` (CGI params as HTTP_*). */
-function setsHeader(shape: ModuleShape, directive: NginxDirective, name: string): boolean {
-  const target = directive.args[0];
-  if (target === undefined) return false;
-  return shape.style === "header"
-    ? target.toLowerCase() === name.toLowerCase()
-    : target === `HTTP_${name.toUpperCase().replace(/-/g, "_")}`;
+/** The key a setter line files a header under: its name in lower case, or the CGI param as written. */
+function setterKey(shape: ModuleShape, target: string): string {
+  return shape.style === "header" ? target.toLowerCase() : target;
 }
+
+/** The key looking up request header `name` (CGI params as HTTP_*). */
+function headerKey(shape: ModuleShape, name: string): string {
+  return shape.style === "header" ? name.toLowerCase() : `HTTP_${name.toUpperCase().replace(/-/g, "_")}`;
+}
+
+const SHAPE_BY_SETTER = new Map(MODULE_NAMES.map((module) => [MODULES[module].setter, MODULES[module]]));
 
 /** Every line anywhere in the configuration that sets request header `name` for an upstream. */
 export function headerAssignments(root: NginxDirective[], name: string): NginxDirective[] {
   const found: NginxDirective[] = [];
   walkDirectives(root, (directive) => {
-    const shape = MODULE_NAMES.map((module) => MODULES[module]).find((m) => m.setter === directive.name);
-    if (shape && setsHeader(shape, directive, name)) found.push(directive);
+    const shape = SHAPE_BY_SETTER.get(directive.name);
+    const target = directive.args[0];
+    if (shape && target !== undefined && setterKey(shape, target) === headerKey(shape, name))
+      found.push(directive);
   });
   return found;
+}
+
+const settersByHeader = new WeakMap<NginxDirective[], Map<string, NginxDirective>>();
+
+/**
+ * The first line of a setter list (proxy_set_header ... in effect) that sets each header. Rules ask
+ * a route about many headers, so each list is keyed once instead of searched per question.
+ */
+function setterIndex(shape: ModuleShape, setters: NginxDirective[]): Map<string, NginxDirective> {
+  let index = settersByHeader.get(setters);
+  if (!index) {
+    index = new Map();
+    for (const directive of setters) {
+      const target = directive.args[0];
+      if (target === undefined) continue;
+      const key = setterKey(shape, target);
+      if (!index.has(key)) index.set(key, directive);
+    }
+    settersByHeader.set(setters, index);
+  }
+  return index;
 }
 
 /** What the upstream receives as header `name` for requests through this route. */
 export function forwardedHeader(route: AppRoute, name: string): ForwardedHeader {
   const shape = MODULES[route.pass.module];
-  const directive = inheritedList(route.scope, shape.setter).find((d) => setsHeader(shape, d, name));
+  const setters = inheritedList(route.scope, shape.setter);
+  const directive = setterIndex(shape, setters).get(headerKey(shape, name));
   if (directive) {
     const value = directive.args[1] ?? "";
     return value === "" ? { source: "removed", directive } : { source: "set", value, directive };

@@ -2,8 +2,9 @@
  * Where configuration text comes from: files on disk, or the sections of an `nginx -T` dump.
  * Both answer the same two questions, so include resolution does not care which it reads.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { FileTooLargeError, readAtMost } from "../read-bounded.js";
 import { MAX_FILE_BYTES } from "./model.js";
 
 export type ReadResult = { text: string } | { error: string; line: number };
@@ -74,14 +75,9 @@ export const diskSource: ConfigSource = {
     try {
       const stats = statSync(file);
       if (stats.isDirectory()) return { error: "is a directory", line: 1 };
-      if (stats.size > MAX_FILE_BYTES) {
-        return {
-          error: `file is ${stats.size} bytes, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit`,
-          line: 1,
-        };
-      }
-      return decodeConfigBytes(readFileSync(file));
+      return decodeConfigBytes(readAtMost(file, MAX_FILE_BYTES));
     } catch (error) {
+      if (error instanceof FileTooLargeError) return { error: error.message, line: 1 };
       return { error: describeIoError(error), line: 1 };
     }
   },

@@ -6,16 +6,20 @@ interface LoadProblem extends SourceLocation {
   kind?: string;
 }
 
-/** Every reading problem of every file the audit loaded, from whichever parser met it. */
-function problems(input: AuditInput): LoadProblem[] {
+/** The reading problems of each config the audit loaded (one list per loaded config), from whichever parser met them. */
+export function problemsPerConfig(input: AuditInput): LoadProblem[][] {
   return [
-    ...(input.settings?.diagnostics.filter((d) => d.severity === "error") ?? []),
-    ...(input.nginx?.errors ?? []),
-    ...(input.caddy?.errors ?? []),
-    ...(input.haproxy?.errors ?? []),
-    ...(input.traefik?.errors ?? []),
-    ...(input.gunicorn?.errors ?? []),
-  ];
+    input.settings?.diagnostics.filter((d) => d.severity === "error"),
+    input.nginx?.errors,
+    input.caddy?.errors,
+    input.haproxy?.errors,
+    input.traefik?.errors,
+    input.gunicorn?.errors,
+  ].filter((list): list is LoadProblem[] => list !== undefined);
+}
+
+function problems(input: AuditInput): LoadProblem[] {
+  return problemsPerConfig(input).flat();
 }
 
 /** A part of a file that could not be read means the audit judged less than the whole. */

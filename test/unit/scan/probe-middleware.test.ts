@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { readBelief } from "../../../src/scan/belief.js";
 import { clientIpCheck } from "../../../src/scan/checks/client-ip.js";
 import { forwardedHostCheck } from "../../../src/scan/checks/forwarded-host.js";
+import { probeAnswer } from "../../../src/scan/probe-answer.js";
 import { FORGED_CLIENT_IP } from "../../../src/scan/spoof-headers.js";
 import { djangoView, evidence, exchange } from "./fixtures.js";
 
@@ -55,4 +56,32 @@ test("client-ip: a forged address in REMOTE_ADDR or X-Real-IP fails, an appended
     clientIp: [{ header: "X-Real-IP", injected: FORGED_CLIENT_IP, probe: exchange(PROBE, { status: 404 }) }],
   });
   assert.equal(clientIpCheck.judge(silent).status, "error");
+});
+
+test("a probe answer counts only in the documented shape; other fields are dropped", () => {
+  const answer = (body: unknown, status = 200) =>
+    probeAnswer(exchange(PROBE, { status, body: typeof body === "string" ? body : JSON.stringify(body) }));
+  const valid = {
+    probe_version: 1,
+    scheme: "https",
+    host: "app.test",
+    host_error: null,
+    remote_addr: "203.0.113.7",
+    headers: { HTTP_X_FORWARDED_PROTO: "https" },
+  };
+  assert.deepEqual(answer({ ...valid, extra: true }), valid);
+  assert.deepEqual(answer({ ...valid, scheme: null, host: null }), { ...valid, scheme: null, host: null });
+  for (const broken of [
+    { ...valid, probe_version: "1" },
+    { ...valid, scheme: "ftp" },
+    { ...valid, host: 7 },
+    { ...valid, remote_addr: undefined },
+    { ...valid, headers: { A: 1 } },
+    { ...valid, headers: ["a"] },
+    [valid],
+    null,
+  ])
+    assert.equal(answer(broken), undefined, JSON.stringify(broken));
+  assert.equal(answer("not json"), undefined);
+  assert.equal(answer(valid, 404), undefined);
 });

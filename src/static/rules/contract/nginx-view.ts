@@ -6,6 +6,7 @@ import {
   responseHeaders,
   type AppRoute as NginxRoute,
 } from "../../nginx/routes.js";
+import { perConfig } from "../../nginx/memo.js";
 import { inheritedValue } from "../../nginx/scope.js";
 import { defaultServers, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
 import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
@@ -146,7 +147,8 @@ function plainRedirects(servers: ServerBlock[]): NginxDirective[] {
     });
 }
 
-export function nginxView(config: NginxConfig): ProxyView {
+/** Built once per configuration: every contract rule asks for the same view. */
+export const nginxView = perConfig((config: NginxConfig): ProxyView => {
   const variables = variableIndex(config);
   const servers = serverBlocks(config);
   const defaults = new Set(defaultServers(servers).values());
@@ -158,4 +160,4 @@ export function nginxView(config: NginxConfig): ProxyView {
     routes,
     plainRedirects: plainRedirects(servers).map((d) => ({ file: d.file, line: d.line })),
   };
-}
+});

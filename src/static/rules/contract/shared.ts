@@ -28,8 +28,9 @@ export function contractRule(
   return {
     meta,
     check(input) {
+      if (!input.settings) return [];
       const views = proxyViews(input);
-      if (!input.settings || views.length === 0) return [];
+      if (views.length === 0) return [];
       const seen = new Set<string>();
       const findings = check({
         settings: input.settings,

@@ -99,7 +99,7 @@ describe("nginx config loader", () => {
     const main = write("big/nginx.conf", "include huge.conf;\nuser a;\n");
     const config = await loadNginxConfig(main);
     assert.equal(config.errors.length, 1);
-    assert.match(config.errors[0]!.message, /over the 50 MB limit/);
+    assert.match(config.errors[0]!.message, /over the 256 MB limit for one config file/);
     assert.equal(config.errors[0]!.line, 1);
     assert.deepEqual(names(config.root), ["include huge.conf", "user a"]);
   });

@@ -1,0 +1,79 @@
+/**
+ * Whole-process measurements of the built CLI: wall time (median of several runs) and peak resident
+ * memory, reported beside a baseline process run the same number of times in the same loop so the
+ * ratio means the same on a fast or a loaded machine.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+
+export const BUILT_CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+const USAGE_REPORTER = fileURLToPath(new URL("./usage-reporter.mjs", import.meta.url));
+
+export interface ProcessRun {
+  ms: number;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** One process, timed from spawn to exit. */
+export function runProcess(args: string[]): ProcessRun {
+  const started = performance.now();
+  const child = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 28 });
+  const ms = performance.now() - started;
+  return { ms, status: child.status, stdout: child.stdout, stderr: child.stderr };
+}
+
+/** One process with its peak resident memory and CPU time, which a preloaded reporter writes as it exits. */
+export function runMeasuredProcess(args: string[]): ProcessRun & { peakRssMb: number; cpuMs: number } {
+  const dir = mkdtempSync(join(tmpdir(), "proxytrust-bench-"));
+  const usageFile = join(dir, "usage.json");
+  try {
+    const started = performance.now();
+    const child = spawnSync(process.execPath, ["--import", USAGE_REPORTER, ...args], {
+      env: { ...process.env, PROXYTRUST_BENCH_USAGE_FILE: usageFile },
+      encoding: "utf8",
+      maxBuffer: 1 << 30,
+    });
+    const ms = performance.now() - started;
+    const usage = existsSync(usageFile)
+      ? (JSON.parse(readFileSync(usageFile, "utf8")) as { maxRssKb: number; cpuMs: number })
+      : { maxRssKb: NaN, cpuMs: NaN };
+    return {
+      ms,
+      peakRssMb: usage.maxRssKb / 1024,
+      cpuMs: usage.cpuMs,
+      status: child.status,
+      stdout: child.stdout,
+      stderr: child.stderr,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** Median wall time of each process, the runs interleaved so load changes hit all of them alike. */
+export function medianTimes(commands: Record<string, string[]>, runs: number): Record<string, number> {
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let i = 0; i < runs; i++)
+    for (const [name, args] of Object.entries(commands)) {
+      const run = runProcess(args);
+      if (run.status !== 0) throw new Error(`${name} exited with ${run.status}`);
+      times[name]!.push(run.ms);
+    }
+  return Object.fromEntries(Object.entries(times).map(([name, ms]) => [name, median(ms)]));
+}
+
+/** `figure (goal): ok|MISSED`, the one line format every benchmark figure uses. */
+export function verdict(figure: string, goal: string, met: boolean): string {
+  return `${figure} (goal ${goal}): ${met ? "ok" : "MISSED"}`;
+}

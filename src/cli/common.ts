@@ -6,6 +6,7 @@ import { formatJson } from "../report/format-json.js";
 import { formatJunit } from "../report/format-junit.js";
 import { formatSarif } from "../report/format-sarif.js";
 import { formatText } from "../report/format-text.js";
+import type { Interruption } from "./interrupt.js";
 import {
   decidedNothing,
   EXIT,
@@ -192,12 +193,25 @@ export function finishReport(
   {
     writeReport = true,
     decided = !decidedNothing(report),
+    interruption,
   }: {
     writeReport?: boolean;
     /** Whether anything was judged; by default, whether any result is other than error or skip. */
     decided?: boolean;
+    /** A stop signal received during the run: the report is written, marked incomplete. */
+    interruption?: Interruption;
   } = {},
 ): void {
+  const stopped = interruption?.received();
+  if (stopped) {
+    const incomplete = `interrupted by ${stopped}`;
+    printReport({ ...report, incomplete }, flags);
+    process.stderr.write(
+      `proxytrust: ${command} ${incomplete}; the report holds what was decided until then\n`,
+    );
+    process.exitCode = interruption!.exitCode();
+    return;
+  }
   if (couldNotRun) {
     process.stderr.write(`proxytrust: ${command} could not run: ${couldNotRun}\n`);
     if (writeReport) printReport(report, flags, couldNotRun);

@@ -18,6 +18,7 @@ import type { Report } from "../report/model.js";
 import type { ScanOptions } from "../scan/options.js";
 import { MappingSyntaxError } from "../transport/mapping.js";
 import { finishReport, UsageError, type OutputFlags } from "./common.js";
+import type { Interruption } from "./interrupt.js";
 
 /** The scan flags read here; the config file sets others by their commander names (SETTING_FLAGS). */
 export interface ConfigurableFlags extends OutputFlags {
@@ -216,6 +217,7 @@ export async function runFleetScan<F extends Flags>(
   config: ScanConfig,
   parseTarget: (raw: string) => URL,
   optionsFor: (flags: F, url: URL) => ScanOptions,
+  interruption: Interruption,
 ): Promise<void> {
   const flags = command.opts<F>();
   const all = fleetUrls(flags, config, parseTarget);
@@ -252,6 +254,7 @@ export async function runFleetScan<F extends Flags>(
       politeness: { perHost: flags.perHost, delayMs: flags.perHostDelay },
       finish: config.finish,
       keepAllEvidence: flags.verbose,
+      stop: interruption.signal,
       onReport: (report) => {
         jsonl?.write(report);
         if (report.couldNotRun !== undefined)
@@ -265,5 +268,7 @@ export async function runFleetScan<F extends Flags>(
   progress.finish();
 
   const { summary } = outcome;
-  finishReport("scan", summary, flags, nothingScanned(summary) ? "no target could be scanned" : undefined);
+  finishReport("scan", summary, flags, nothingScanned(summary) ? "no target could be scanned" : undefined, {
+    interruption,
+  });
 }

@@ -15,6 +15,7 @@ import {
   UsageError,
   type OutputFlags,
 } from "./common.js";
+import { onInterrupt } from "./interrupt.js";
 import { addLinkOptions, linkOptionsFrom, type LinkFlags } from "./link-options.js";
 import {
   addFleetOptions,
@@ -159,11 +160,13 @@ export function scanCommand(): Command {
   return addReportOptions(scan, "show evidence for every clause", { sarifLocation: true }).action(
     async (rawUrl: string | undefined, _flags: ScanFlags, command: Command) => {
       const config = loadScanConfig(command);
+      const interruption = onInterrupt();
       const optionsFor = (flags: ScanFlags, url: URL) => ({
         ...scanOptionsFrom(flags),
         ...linkOptionsFrom(flags, url),
+        stop: interruption.signal,
       });
-      if (rawUrl === undefined) return runFleetScan(command, config, parseTarget, optionsFor);
+      if (rawUrl === undefined) return runFleetScan(command, config, parseTarget, optionsFor, interruption);
       if (command.opts<ScanFlags>().targets !== undefined)
         throw new UsageError("give one URL or --targets FILE, not both");
       checkSingleTarget(command);
@@ -171,7 +174,7 @@ export function scanCommand(): Command {
       const flags = config.flagsFor(command.opts<ScanFlags>(), target);
       const scanned = await runScan(target, optionsFor(flags, target));
       const report = config.finish(scanned.report);
-      finishReport("scan", report, flags, scanned.couldNotRun);
+      finishReport("scan", report, flags, scanned.couldNotRun, { interruption });
     },
   );
 }

@@ -15,6 +15,8 @@ import {
   type Report,
   type SourceLocation,
 } from "../report/model.js";
+import { quoted } from "../report/quote.js";
+import { describeFileError } from "../file-error.js";
 
 export const OUTPUT_FORMATS = ["text", "json", "sarif", "junit", "html"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -38,7 +40,7 @@ export function collect(value: string, previous: string[]): string[] {
 export function parseSeconds(raw: string): number {
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0 || n > 3600)
-    throw new InvalidArgumentError("expected a number of seconds between 0 and 3600");
+    throw new InvalidArgumentError("expected a number of seconds greater than 0 and at most 3600");
   return n;
 }
 
@@ -46,7 +48,7 @@ export function parseFormats(raw: string): OutputFormat[] {
   const names = raw.split(",").map((name) => name.trim());
   for (const name of names)
     if (!(OUTPUT_FORMATS as readonly string[]).includes(name))
-      throw new InvalidArgumentError(`'${name}' is not one of ${OUTPUT_FORMATS.join(", ")}`);
+      throw new InvalidArgumentError(`${quoted(name)} is not one of ${OUTPUT_FORMATS.join(", ")}`);
   if (new Set(names).size !== names.length) throw new InvalidArgumentError("a format is named twice");
   return names as OutputFormat[];
 }
@@ -172,7 +174,7 @@ export function printReport(report: Report, flags: OutputFlags, couldNotRun?: st
       writeFileSync(file, render(report, format, flags, false, couldNotRun));
     } catch (err) {
       throw new UsageError(
-        `--output ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        `--output ${file}: cannot write it (${describeFileError(err, { writing: true })})`,
       );
     }
     written.push(file);

@@ -19,6 +19,7 @@ import type { ScanOptions } from "../scan/options.js";
 import { MappingSyntaxError } from "../transport/mapping.js";
 import { finishReport, UsageError, type OutputFlags } from "./common.js";
 import type { Interruption } from "./interrupt.js";
+import { describeFileError } from "../file-error.js";
 
 /** The scan flags read here; the config file sets others by their commander names (SETTING_FLAGS). */
 export interface ConfigurableFlags extends OutputFlags {
@@ -182,10 +183,7 @@ function fleetUrls(flags: Flags, config: ScanConfig, parseTarget: (raw: string) 
     try {
       text = readFileSync(flags.targets, "utf8");
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new UsageError(
-        `--targets ${flags.targets}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`,
-      );
+      throw new UsageError(`--targets ${flags.targets}: ${describeFileError(err)}`);
     }
     urls = parseTargetsFile(text).map(({ line, text: raw }) => located(`${flags.targets}:${line}`, raw));
   } else {
@@ -242,7 +240,7 @@ export async function runFleetScan<F extends Flags>(
       jsonl = new JsonlWriter(flags.jsonl);
     } catch (err) {
       throw new UsageError(
-        `--jsonl ${flags.jsonl}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        `--jsonl ${flags.jsonl}: cannot write it (${describeFileError(err, { writing: true })})`,
       );
     }
   }

@@ -13,11 +13,12 @@ import { initCommand } from "./init-command.js";
 import { mergeCommand } from "./merge-command.js";
 import { probeCommand } from "./probe-command.js";
 import { scanCommand } from "./scan-command.js";
+import { printable } from "../report/quote.js";
 
 function program(): Command {
   const output = {
     outputError: (text: string, write: (s: string) => void) =>
-      write(`proxytrust: ${text.replace(/^error: /, "").trim()}\n`),
+      write(`proxytrust: ${printable(text.replace(/^error: /, "").trim())}\n`),
   };
   const root = new Command("proxytrust")
     .description('prove that a Django app and the reverse proxy in front of it agree on what "secure" means')
@@ -48,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof UsageError || err instanceof MappingSyntaxError) {
-      process.stderr.write(`proxytrust: ${err.message}\n`);
+      process.stderr.write(`proxytrust: ${printable(err.message)}\n`);
       return EXIT.usage;
     }
     reportInternalError(err);

@@ -5,14 +5,14 @@ import { combineReports, nothingScanned } from "../fleet/combine.js";
 import { parseReports, ReportFileError } from "../fleet/read-reports.js";
 import type { Report } from "../report/model.js";
 import { addReportOptions, finishReport, UsageError, type OutputFlags } from "./common.js";
+import { describeFileError } from "../file-error.js";
 
 function readReports(file: string): Report[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    throw new UsageError(`${file}: ${describeFileError(err)}`);
   }
   try {
     return parseReports(text, file);

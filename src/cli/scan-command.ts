@@ -24,6 +24,8 @@ import {
   runFleetScan,
   type FleetFlags,
 } from "./fleet-scan.js";
+import { hasControl, quoted } from "../report/quote.js";
+import { describeFileError } from "../file-error.js";
 
 interface ScanFlags extends LinkFlags, OutputFlags, FleetFlags {
   resolve: string[];
@@ -45,14 +47,19 @@ interface ScanFlags extends LinkFlags, OutputFlags, FleetFlags {
 }
 
 export function parseTarget(raw: string): URL {
+  // The URL parser would encode spaces and drop line breaks: what was typed is not what would be sent.
+  if (/\s/.test(raw) || hasControl(raw))
+    throw new UsageError(
+      `${quoted(raw)} contains a space, line break or control character (percent-encode it, e.g. %20)`,
+    );
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`'${raw}' is not a URL (expected e.g. https://app.example.com/)`);
+    throw new UsageError(`${quoted(raw)} is not a URL (expected e.g. https://app.example.com/)`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UsageError(`'${raw}' is not an http:// or https:// URL`);
+    throw new UsageError(`${quoted(raw)} is not an http:// or https:// URL`);
   }
   if (url.username || url.password)
     throw new UsageError("credentials in the URL are not supported; use --header");
@@ -64,13 +71,13 @@ function parseHeader(raw: string): [string, string] {
   const colon = raw.indexOf(":");
   const name = colon > 0 ? raw.slice(0, colon).trim() : "";
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
-    throw new UsageError(`--header '${raw}': expected 'Name: value'`);
+    throw new UsageError(`--header ${quoted(raw)}: expected 'Name: value'`);
   return [name, raw.slice(colon + 1).trim()];
 }
 
 function parsePath(flag: string, raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  if (!raw.startsWith("/")) throw new UsageError(`${flag} '${raw}': expected a path starting with /`);
+  if (!raw.startsWith("/")) throw new UsageError(`${flag} ${quoted(raw)}: expected a path starting with /`);
   return raw;
 }
 
@@ -79,9 +86,7 @@ function readCa(file: string | undefined): string | undefined {
   try {
     return readFileSync(file, "utf8");
   } catch (err) {
-    throw new UsageError(
-      `--cacert ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`,
-    );
+    throw new UsageError(`--cacert ${file}: ${describeFileError(err)}`);
   }
 }
 

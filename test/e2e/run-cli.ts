@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 
 const CLI = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 const NO_NAME_LOOKUPS = fileURLToPath(new URL("./no-name-lookups.ts", import.meta.url));
+// Resolved here, so the command also starts from a working directory outside the project.
+const TSX = import.meta.resolve("tsx");
 
 export interface CliResult {
   code: number | null;
@@ -54,16 +56,20 @@ export function runCli(
   {
     measureMemory = false,
     onStart,
+    cwd,
   }: {
     measureMemory?: boolean;
+    /** The working directory (default: this one). */
+    cwd?: string;
     /** Called with the running command, e.g. to signal it. */
     onStart?: (child: ChildProcess) => void;
   } = {},
 ): Promise<CliResult> {
   const logDir = mkdtempSync(join(tmpdir(), "proxytrust-lookups-"));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--import", NO_NAME_LOOKUPS, CLI, ...args], {
+    const child = spawn(process.execPath, ["--import", TSX, "--import", NO_NAME_LOOKUPS, CLI, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
+      cwd,
       env: { ...process.env, PROXYTRUST_TEST_LOOKUPS: join(logDir, "lookups") },
     });
     onStart?.(child);

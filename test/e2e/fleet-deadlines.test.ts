@@ -24,6 +24,7 @@ const trickle = (socket: Socket, bytes: string) => {
   socket.on("close", () => clearInterval(timer));
 };
 
+/** The first three never complete an answer; the last one resets mid-body. */
 const BEHAVIOURS: Behaviour[] = [
   () => undefined,
   (socket) => socket.once("data", () => trickle(socket, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")),
@@ -67,7 +68,7 @@ const PEAK_RSS_LIMIT_KB = 512 * 1024;
 describe("a fleet with misbehaving targets", () => {
   const servers: Server[] = [];
   const urls: string[] = [];
-  const hostile = new Set<string>();
+  const silent = new Set<string>();
   const dir = mkdtempSync(join(tmpdir(), "proxytrust-fleet-deadlines-"));
 
   before(async () => {
@@ -79,7 +80,8 @@ describe("a fleet with misbehaving targets", () => {
       );
       servers.push(server);
       urls.push(url);
-      if (bad) hostile.add(url);
+      // A reset can be read as a refusal (host-header), so only the servers that never answer count here.
+      if (bad && (i / 4) % BEHAVIOURS.length !== BEHAVIOURS.length - 1) silent.add(url);
     }
   });
   after(() => servers.forEach((server) => server.close()));
@@ -113,7 +115,7 @@ describe("a fleet with misbehaving targets", () => {
     assert.equal(lines.length, 200);
     const reports = lines.map((line) => JSON.parse(line) as { target: string; checks: JsonCheck[] });
     assert.deepEqual(reports.map((r) => r.target).sort(), [...urls].sort());
-    for (const report of reports.filter((r) => hostile.has(r.target)))
+    for (const report of reports.filter((r) => silent.has(r.target)))
       for (const check of report.checks)
         assert.notEqual(check.status, "pass", `${report.target} ${check.id}: ${check.summary}`);
 

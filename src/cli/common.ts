@@ -6,6 +6,7 @@ import { formatJson } from "../report/format-json.js";
 import { formatJunit } from "../report/format-junit.js";
 import { formatSarif } from "../report/format-sarif.js";
 import { formatText } from "../report/format-text.js";
+import type { Interruption } from "./interrupt.js";
 import {
   decidedNothing,
   EXIT,
@@ -15,6 +16,8 @@ import {
   type SourceLocation,
 } from "../report/model.js";
 import { UsageError } from "./usage-error.js";
+import { quoted } from "../report/quote.js";
+import { describeFileError } from "../file-error.js";
 
 export const OUTPUT_FORMATS = ["text", "json", "sarif", "junit", "html"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -35,7 +38,7 @@ export function collect(value: string, previous: string[]): string[] {
 export function parseSeconds(raw: string): number {
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0 || n > 3600)
-    throw new InvalidArgumentError("expected a number of seconds between 0 and 3600");
+    throw new InvalidArgumentError("expected a number of seconds greater than 0 and at most 3600");
   return n;
 }
 
@@ -43,7 +46,7 @@ export function parseFormats(raw: string): OutputFormat[] {
   const names = raw.split(",").map((name) => name.trim());
   for (const name of names)
     if (!(OUTPUT_FORMATS as readonly string[]).includes(name))
-      throw new InvalidArgumentError(`'${name}' is not one of ${OUTPUT_FORMATS.join(", ")}`);
+      throw new InvalidArgumentError(`${quoted(name)} is not one of ${OUTPUT_FORMATS.join(", ")}`);
   if (new Set(names).size !== names.length) throw new InvalidArgumentError("a format is named twice");
   return names as OutputFormat[];
 }
@@ -169,7 +172,7 @@ export function printReport(report: Report, flags: OutputFlags, couldNotRun?: st
       writeFileSync(file, render(report, format, flags, false, couldNotRun));
     } catch (err) {
       throw new UsageError(
-        `--output ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        `--output ${file}: cannot write it (${describeFileError(err, { writing: true })})`,
       );
     }
     written.push(file);
@@ -190,12 +193,25 @@ export function finishReport(
   {
     writeReport = true,
     decided = !decidedNothing(report),
+    interruption,
   }: {
     writeReport?: boolean;
     /** Whether anything was judged; by default, whether any result is other than error or skip. */
     decided?: boolean;
+    /** A stop signal received during the run: the report is written, marked incomplete. */
+    interruption?: Interruption;
   } = {},
 ): void {
+  const stopped = interruption?.received();
+  if (stopped) {
+    const incomplete = `interrupted by ${stopped}`;
+    printReport({ ...report, incomplete }, flags);
+    process.stderr.write(
+      `proxytrust: ${command} ${incomplete}; the report holds what was decided until then\n`,
+    );
+    process.exitCode = interruption!.exitCode();
+    return;
+  }
   if (couldNotRun) {
     process.stderr.write(`proxytrust: ${command} could not run: ${couldNotRun}\n`);
     if (writeReport) printReport(report, flags, couldNotRun);

@@ -4,6 +4,7 @@ import { runDoctor } from "../doctor/run.js";
 import type { AuditFiles } from "../static/audit.js";
 import { auditCommand } from "./audit-command.js";
 import { checkOutputOptions, finishReport, type OutputFlags } from "./common.js";
+import { onInterrupt } from "./interrupt.js";
 import { parseTarget, scanCommand, scanOptionsFrom } from "./scan-command.js";
 
 type DoctorFlags = Parameters<typeof scanOptionsFrom>[0] & AuditFiles & OutputFlags;
@@ -62,9 +63,11 @@ export function doctorCommand(): Command {
       traefik: flags.traefik,
       gunicorn: flags.gunicorn,
     };
-    const { report, couldNotRun, auditProblem } = await runDoctor(target, scanOptionsFrom(flags), files);
+    const interruption = onInterrupt();
+    const options = { ...scanOptionsFrom(flags), stop: interruption.signal };
+    const { report, couldNotRun, auditProblem } = await runDoctor(target, options, files);
     if (auditProblem)
       process.stderr.write(`proxytrust: the files were not read (${auditProblem}); live evidence only\n`);
-    finishReport("doctor", report, flags, couldNotRun);
+    finishReport("doctor", report, flags, couldNotRun, { interruption });
   });
 }

@@ -20,6 +20,8 @@ import type { ScanOptions } from "../scan/options.js";
 import { MappingSyntaxError } from "../transport/mapping.js";
 import { finishReport, type OutputFlags } from "./common.js";
 import { UsageError } from "./usage-error.js";
+import type { Interruption } from "./interrupt.js";
+import { describeFileError } from "../file-error.js";
 
 /** The scan flags read here; the config file sets others by their commander names (SETTING_FLAGS). */
 export interface ConfigurableFlags extends OutputFlags {
@@ -189,10 +191,7 @@ function fleetUrls(flags: Flags, config: ScanConfig, parseTarget: (raw: string) 
     try {
       text = readFileSync(flags.targets, "utf8");
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new UsageError(
-        `--targets ${flags.targets}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`,
-      );
+      throw new UsageError(`--targets ${flags.targets}: ${describeFileError(err)}`);
     }
     urls = parseTargetsFile(text).map(({ line, text: raw }) => located(`${flags.targets}:${line}`, raw));
   } else {
@@ -224,6 +223,7 @@ export async function runFleetScan<F extends Flags>(
   config: ScanConfig,
   parseTarget: (raw: string) => URL,
   optionsFor: (flags: F, url: URL) => ScanOptions,
+  interruption: Interruption,
 ): Promise<void> {
   const flags = command.opts<F>();
   const all = fleetUrls(flags, config, parseTarget);
@@ -248,7 +248,7 @@ export async function runFleetScan<F extends Flags>(
       jsonl = new JsonlWriter(flags.jsonl);
     } catch (err) {
       throw new UsageError(
-        `--jsonl ${flags.jsonl}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        `--jsonl ${flags.jsonl}: cannot write it (${describeFileError(err, { writing: true })})`,
       );
     }
   }
@@ -260,6 +260,7 @@ export async function runFleetScan<F extends Flags>(
       politeness: { perHost: flags.perHost, delayMs: flags.perHostDelay },
       finish: config.finish,
       keepAllEvidence: flags.verbose,
+      stop: interruption.signal,
       onReport: (report) => {
         jsonl?.write(report);
         if (report.couldNotRun !== undefined)
@@ -273,5 +274,7 @@ export async function runFleetScan<F extends Flags>(
   progress.finish();
 
   const { summary } = outcome;
-  finishReport("scan", summary, flags, nothingScanned(summary) ? "no target could be scanned" : undefined);
+  finishReport("scan", summary, flags, nothingScanned(summary) ? "no target could be scanned" : undefined, {
+    interruption,
+  });
 }

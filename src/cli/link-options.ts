@@ -5,6 +5,8 @@ import type { Command } from "./commander.js";
 import { ORIGIN_CANDIDATE_PORTS } from "../scan/collect.js";
 import type { ScanOptions } from "../scan/options.js";
 import { UsageError } from "./usage-error.js";
+import { quoted } from "../report/quote.js";
+import { describeFileError } from "../file-error.js";
 
 export interface LinkFlags {
   proxyProtocolPort?: string;
@@ -20,7 +22,7 @@ export function parseProxyProtocolPort(raw: string, target: URL): ScanOptions["p
   const port = Number(match?.[2]);
   if (!match || port < 1 || port > 65535)
     throw new UsageError(
-      `--proxy-protocol-port '${raw}': expected a port, optionally as http:PORT or https:PORT`,
+      `--proxy-protocol-port ${quoted(raw)}: expected a port, optionally as http:PORT or https:PORT`,
     );
   const scheme = (match[1] ?? target.protocol.slice(0, -1)) as "http" | "https";
   return { scheme, port };
@@ -30,8 +32,7 @@ function readPem(flag: string, file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${flag} ${file}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    throw new UsageError(`${flag} ${file}: ${describeFileError(err)}`);
   }
 }
 
@@ -41,7 +42,7 @@ export function parseOriginCandidates(raw: string): string {
   if (isIP(bare)) return bare;
   if (!/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(raw))
     throw new UsageError(
-      `--origin-candidates '${raw}': expected a host name or address, without scheme or port`,
+      `--origin-candidates ${quoted(raw)}: expected a host name or address, without scheme or port`,
     );
   return raw;
 }

@@ -6,6 +6,7 @@ import { MappingSyntaxError } from "../transport/mapping.js";
 import { VERSION } from "../version.js";
 import { UsageError } from "./usage-error.js";
 import { installLastResort, reportInternalError } from "./last-resort.js";
+import { printable } from "../report/quote.js";
 
 /**
  * Each command's module (and everything it imports) loads only when that command runs, so
@@ -36,7 +37,7 @@ function commandsFor(argv: string[]): string[] {
 async function program(argv: string[]): Promise<Command> {
   const output = {
     outputError: (text: string, write: (s: string) => void) =>
-      write(`proxytrust: ${text.replace(/^error: /, "").trim()}\n`),
+      write(`proxytrust: ${printable(text.replace(/^error: /, "").trim())}\n`),
   };
   const root = new Command("proxytrust")
     .description('prove that a Django app and the reverse proxy in front of it agree on what "secure" means')
@@ -59,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof UsageError || err instanceof MappingSyntaxError) {
-      process.stderr.write(`proxytrust: ${err.message}\n`);
+      process.stderr.write(`proxytrust: ${printable(err.message)}\n`);
       return EXIT.usage;
     }
     reportInternalError(err);

@@ -6,14 +6,14 @@ import { parseReports, ReportFileError } from "../fleet/read-reports.js";
 import type { Report } from "../report/model.js";
 import { addReportOptions, finishReport, type OutputFlags } from "./common.js";
 import { UsageError } from "./usage-error.js";
+import { describeFileError } from "../file-error.js";
 
 function readReports(file: string): Report[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    throw new UsageError(`${file}: ${describeFileError(err)}`);
   }
   try {
     return parseReports(text, file);

@@ -9,6 +9,7 @@ import { runScan } from "../scan/run.js";
 import { parseConnectTo, parseResolve } from "../transport/mapping.js";
 import { addReportOptions, collect, finishReport, parseSeconds, type OutputFlags } from "./common.js";
 import { UsageError } from "./usage-error.js";
+import { onInterrupt } from "./interrupt.js";
 import { addLinkOptions, linkOptionsFrom, type LinkFlags } from "./link-options.js";
 import {
   addFleetOptions,
@@ -17,6 +18,8 @@ import {
   runFleetScan,
   type FleetFlags,
 } from "./fleet-scan.js";
+import { hasControl, quoted } from "../report/quote.js";
+import { describeFileError } from "../file-error.js";
 
 interface ScanFlags extends LinkFlags, OutputFlags, FleetFlags {
   resolve: string[];
@@ -38,14 +41,19 @@ interface ScanFlags extends LinkFlags, OutputFlags, FleetFlags {
 }
 
 export function parseTarget(raw: string): URL {
+  // The URL parser would encode spaces and drop line breaks: what was typed is not what would be sent.
+  if (/\s/.test(raw) || hasControl(raw))
+    throw new UsageError(
+      `${quoted(raw)} contains a space, line break or control character (percent-encode it, e.g. %20)`,
+    );
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`'${raw}' is not a URL (expected e.g. https://app.example.com/)`);
+    throw new UsageError(`${quoted(raw)} is not a URL (expected e.g. https://app.example.com/)`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UsageError(`'${raw}' is not an http:// or https:// URL`);
+    throw new UsageError(`${quoted(raw)} is not an http:// or https:// URL`);
   }
   if (url.username || url.password)
     throw new UsageError("credentials in the URL are not supported; use --header");
@@ -57,13 +65,13 @@ function parseHeader(raw: string): [string, string] {
   const colon = raw.indexOf(":");
   const name = colon > 0 ? raw.slice(0, colon).trim() : "";
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
-    throw new UsageError(`--header '${raw}': expected 'Name: value'`);
+    throw new UsageError(`--header ${quoted(raw)}: expected 'Name: value'`);
   return [name, raw.slice(colon + 1).trim()];
 }
 
 function parsePath(flag: string, raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  if (!raw.startsWith("/")) throw new UsageError(`${flag} '${raw}': expected a path starting with /`);
+  if (!raw.startsWith("/")) throw new UsageError(`${flag} ${quoted(raw)}: expected a path starting with /`);
   return raw;
 }
 
@@ -72,9 +80,7 @@ function readCa(file: string | undefined): string | undefined {
   try {
     return readFileSync(file, "utf8");
   } catch (err) {
-    throw new UsageError(
-      `--cacert ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`,
-    );
+    throw new UsageError(`--cacert ${file}: ${describeFileError(err)}`);
   }
 }
 
@@ -153,11 +159,13 @@ export function scanCommand(): Command {
   return addReportOptions(scan, "show evidence for every clause", { sarifLocation: true }).action(
     async (rawUrl: string | undefined, _flags: ScanFlags, command: Command) => {
       const config = await loadScanConfig(command);
+      const interruption = onInterrupt();
       const optionsFor = (flags: ScanFlags, url: URL) => ({
         ...scanOptionsFrom(flags),
         ...linkOptionsFrom(flags, url),
+        stop: interruption.signal,
       });
-      if (rawUrl === undefined) return runFleetScan(command, config, parseTarget, optionsFor);
+      if (rawUrl === undefined) return runFleetScan(command, config, parseTarget, optionsFor, interruption);
       if (command.opts<ScanFlags>().targets !== undefined)
         throw new UsageError("give one URL or --targets FILE, not both");
       checkSingleTarget(command);
@@ -165,7 +173,7 @@ export function scanCommand(): Command {
       const flags = config.flagsFor(command.opts<ScanFlags>(), target);
       const scanned = await runScan(target, optionsFor(flags, target));
       const report = config.finish(scanned.report);
-      finishReport("scan", report, flags, scanned.couldNotRun);
+      finishReport("scan", report, flags, scanned.couldNotRun, { interruption });
     },
   );
 }

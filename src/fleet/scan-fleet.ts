@@ -25,6 +25,8 @@ export interface FleetOptions {
   gate?: RequestGate;
   /** Keep the evidence of passing and skipped checks in the summary too (it costs memory per target). */
   keepAllEvidence?: boolean;
+  /** Once aborted, no further target is started; those running end with what they decided. */
+  stop?: AbortSignal;
 }
 
 export interface FleetOutcome {
@@ -64,7 +66,7 @@ export async function scanFleet(
   };
 
   const worker = async (): Promise<void> => {
-    while (next < targets.length) {
+    while (next < targets.length && !options.stop?.aborted) {
       const index = next++;
       const report = await scanOne(targets[index] as FleetTarget);
       if (report.couldNotRun !== undefined) couldNotRun += 1;
@@ -77,7 +79,11 @@ export async function scanFleet(
   await Promise.all(Array.from({ length: workers }, worker));
 
   return {
-    summary: combineReports(kept, Math.round(performance.now() - started)),
+    // Targets never started (the run was stopped) leave holes; the summary covers those scanned.
+    summary: combineReports(
+      kept.filter((report) => report !== undefined),
+      Math.round(performance.now() - started),
+    ),
     scanned: targets.length - couldNotRun,
     couldNotRun,
   };

@@ -3,6 +3,7 @@
  * URL, never on its position, so adding targets to the list does not move the others.
  */
 import { createHash } from "node:crypto";
+import { quoted } from "../report/quote.js";
 
 export interface Shard {
   /** 1-based. */
@@ -17,7 +18,7 @@ export function parseShard(raw: string): Shard {
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (!match || count < 1 || index < 1 || index > count)
-    throw new ShardSyntaxError(`--shard '${raw}': expected I/N with 1 <= I <= N, e.g. 2/4`);
+    throw new ShardSyntaxError(`--shard ${quoted(raw)}: expected I/N with 1 <= I <= N, e.g. 2/4`);
   return { index, count };
 }
 

@@ -74,6 +74,7 @@ export function formatText(report: Report, options: TextOptions): string {
     report.proxy ? `proxy: ${report.proxy}` : "",
     report.requests !== undefined ? `${report.requests} requests` : "",
     report.durationMs !== undefined ? `${(report.durationMs / 1000).toFixed(2)} s` : "",
+    report.incomplete ? `incomplete: ${report.incomplete}` : "",
   ].filter(Boolean);
   const head = `proxytrust ${report.command} ${report.target}${facts.length ? `  (${facts.join(", ")})` : ""}`;
   const counts = countByStatus(report);

@@ -74,6 +74,8 @@ export interface Report {
   durationMs?: number;
   /** Why nothing could be scanned: the target never answered. */
   couldNotRun?: string;
+  /** Why the run stopped before it was done (e.g. "interrupted by SIGINT"): the results are partial. */
+  incomplete?: string;
   /** Set when the report covers several targets; each check then names its `target`. */
   targets?: TargetSummary[];
 }

@@ -30,6 +30,8 @@ export interface ScanOptions {
   proxyProtocolListener?: ProxyProtocolListener;
   /** The proxy's own client certificate, to check an https --origin demands mutual TLS (--client-cert). */
   clientCertificate?: PemPair;
+  /** Aborted to stop the scan early (e.g. on SIGINT); probes still running then are reported as errors. */
+  stop?: AbortSignal;
   /** Admits every request; scans of many targets share one to bound the load on each host. */
   requestGate?: RequestGate;
 }

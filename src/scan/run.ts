@@ -92,7 +92,8 @@ export interface ScanOutcome {
 
 export async function runScan(target: URL, options: ScanOptions): Promise<ScanOutcome> {
   const started = performance.now();
-  const deadline = AbortSignal.timeout(options.maxTimeMs);
+  const timeout = AbortSignal.timeout(options.maxTimeMs);
+  const deadline = options.stop ? AbortSignal.any([timeout, options.stop]) : timeout;
   // Every in-flight probe listens for the deadline.
   setMaxListeners(options.concurrency * 4, deadline);
   const client = new ProbeClient(

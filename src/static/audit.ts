@@ -21,6 +21,7 @@ import type { DjangoSettings } from "./python/settings-model.js";
 import type { AuditInput, StaticRule } from "./rule.js";
 import { configErrors, problemsPerConfig } from "./rules/config-errors.js";
 import { ALL_RULES } from "./rules/index.js";
+import { describeFileError } from "../file-error.js";
 
 export interface AuditFiles {
   settings?: string;
@@ -47,12 +48,7 @@ async function unreadable(file: string): Promise<string | undefined> {
     await access(file, constants.R_OK);
     return undefined;
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code === "ENOENT"
-      ? "no such file"
-      : code === "EACCES"
-        ? "permission denied"
-        : (err as Error).message;
+    return describeFileError(err);
   }
 }
 

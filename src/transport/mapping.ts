@@ -2,6 +2,7 @@
  * curl's --resolve and --connect-to, so users can point a scan at a staging box or a
  * loopback stack while Host and SNI stay those of the real site.
  */
+import { quoted } from "../report/quote.js";
 
 export interface ConnectMapping {
   /** Empty string matches any host / any port, as in curl. */
@@ -38,7 +39,7 @@ function unbracket(host: string): string {
 
 function checkPort(port: string, spec: string, flag: string): void {
   if (port !== "" && !/^\d{1,5}$/.test(port)) {
-    throw new MappingSyntaxError(`${flag} '${spec}': '${port}' is not a port number`);
+    throw new MappingSyntaxError(`${flag} ${quoted(spec)}: ${quoted(port)} is not a port number`);
   }
 }
 
@@ -46,7 +47,7 @@ function checkPort(port: string, spec: string, flag: string): void {
 export function parseResolve(spec: string): ConnectMapping {
   const fields = splitFields(spec);
   if (fields.length !== 3 || !fields[0] || !fields[1] || !fields[2]) {
-    throw new MappingSyntaxError(`--resolve '${spec}': expected HOST:PORT:ADDRESS`);
+    throw new MappingSyntaxError(`--resolve ${quoted(spec)}: expected HOST:PORT:ADDRESS`);
   }
   const [host, port, address] = fields as [string, string, string];
   checkPort(port, spec, "--resolve");
@@ -57,7 +58,7 @@ export function parseResolve(spec: string): ConnectMapping {
 export function parseConnectTo(spec: string): ConnectMapping {
   const fields = splitFields(spec);
   if (fields.length !== 4) {
-    throw new MappingSyntaxError(`--connect-to '${spec}': expected HOST1:PORT1:HOST2:PORT2`);
+    throw new MappingSyntaxError(`--connect-to ${quoted(spec)}: expected HOST1:PORT1:HOST2:PORT2`);
   }
   const [fromHost, fromPort, toHost, toPort] = fields as [string, string, string, string];
   checkPort(fromPort, spec, "--connect-to");

@@ -200,7 +200,12 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
       () => giveUp(`no complete answer within ${opts.timeoutMs / 1000} s`),
       opts.timeoutMs,
     );
-    const onAbort = () => giveUp("scan deadline reached (--max-time)");
+    // A deadline aborts with a TimeoutError; anything else (an interruption) says why itself.
+    const onAbort = () => {
+      const reason: unknown = opts.signal?.reason;
+      const why = reason instanceof Error && reason.name !== "TimeoutError" ? reason.message : undefined;
+      giveUp(why ?? "scan deadline reached (--max-time)");
+    };
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener("abort", onAbort, { once: true });
 

@@ -1,6 +1,9 @@
 /** Bad input on the command line: one clear line, a documented exit code, never a stack trace. */
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { runCli } from "./run-cli.js";
 
@@ -32,6 +35,56 @@ describe("bad input", () => {
     ]) {
       const result = await runCli(args);
       assert.equal(result.code, 2, args.join(" "));
+      assertOneLine(result.stderr);
+    }
+  });
+
+  test("URLs with spaces or line breaks are refused, never sent: exit 2, the URL escaped", async () => {
+    for (const url of ["http://127.0.0.1:1/a b", "http://127.0.0.1:1/a\nc", "http://127.0.0.1:1/\tx"]) {
+      const result = await runCli(["scan", url, "--max-time", "2"]);
+      assert.equal(result.code, 2, url);
+      assertOneLine(result.stderr);
+      assert.match(result.stderr, /contains a space, line break or control character/);
+    }
+  });
+
+  test("a binary targets file: one line, its bytes escaped and cut short, never echoed raw", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "proxytrust-bad-input-"));
+    const targets = join(dir, "targets.txt");
+    // A compiled program given by mistake, with a terminal escape sequence in it.
+    writeFileSync(
+      targets,
+      Buffer.concat([
+        Buffer.from("https://app.test/\n"),
+        readFileSync("/bin/ls").subarray(0, 4096),
+        Buffer.from("\x1b[2J"),
+      ]),
+    );
+    const result = await runCli(["scan", "--targets", targets]);
+    assert.equal(result.code, 2);
+    assertOneLine(result.stderr);
+    // eslint-disable-next-line no-control-regex -- looking for raw control bytes is the point
+    assert.doesNotMatch(result.stderr, /[\x00-\x08\x0b-\x1f\x7f]/, "no raw control bytes");
+    assert.match(result.stderr, /targets\.txt:2: '.*…'/);
+    assert.ok(result.stderr.length < 300, result.stderr);
+  });
+
+  test("--max-time 0 and --output /proc/x say what is wrong in words", async () => {
+    const zero = await runCli(["scan", "http://127.0.0.1:1/", "--max-time", "0"]);
+    assert.equal(zero.code, 2);
+    assert.match(zero.stderr, /greater than 0 and at most 3600/);
+    const proc = await runCli(["audit", "--gunicorn", "/dev/null", "--output", "/proc/proxytrust-report"]);
+    assertOneLine(proc.stderr);
+    assert.doesNotMatch(proc.stderr, /ENOENT|\bE[A-Z]+\b/);
+  });
+
+  test("nonexistent, directory, /dev/null and symlink-loop inputs: exit 3, one line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "proxytrust-bad-input-"));
+    symlinkSync(join(dir, "loop-b"), join(dir, "loop-a"));
+    symlinkSync(join(dir, "loop-a"), join(dir, "loop-b"));
+    for (const file of [join(dir, "missing.conf"), dir, "/dev/null", join(dir, "loop-a")]) {
+      const result = await runCli(["audit", "--nginx", file]);
+      assert.equal(result.code, 3, `${file}: ${result.stderr}`);
       assertOneLine(result.stderr);
     }
   });

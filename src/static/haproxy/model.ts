@@ -4,6 +4,7 @@
  * backslash is an error in HAProxy), `#` starts a comment outside quotes, and quotes may sit inside a word.
  */
 import { checkConfigText, readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
+import { quoted } from "../../report/quote.js";
 
 export type { LoadError, Located } from "../caddy/config-source.js";
 
@@ -112,7 +113,7 @@ function parseInto(config: HaproxyConfig, text: string, file: string, options: H
     if (!section) {
       config.errors.push({
         ...where,
-        message: `'${first.text}' appears before any section (global, defaults, frontend...)`,
+        message: `${quoted(first.text)} appears before any section (global, defaults, frontend...)`,
       });
       continue;
     }

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { FileTooLargeError, readAtMost } from "../read-bounded.js";
 import { MAX_FILE_BYTES } from "./model.js";
+import { describeFileError } from "../../file-error.js";
 
 export type ReadResult = { text: string } | { error: string; line: number };
 
@@ -62,14 +63,6 @@ export function decodeConfigBytes(bytes: Buffer): ReadResult {
   }
 }
 
-function describeIoError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "file not found";
-  if (code === "EACCES") return "permission denied";
-  if (code === "EISDIR") return "is a directory";
-  return error instanceof Error ? error.message : String(error);
-}
-
 export const diskSource: ConfigSource = {
   read(file) {
     try {
@@ -78,7 +71,7 @@ export const diskSource: ConfigSource = {
       return decodeConfigBytes(readAtMost(file, MAX_FILE_BYTES));
     } catch (error) {
       if (error instanceof FileTooLargeError) return { error: error.message, line: 1 };
-      return { error: describeIoError(error), line: 1 };
+      return { error: describeFileError(error), line: 1 };
     }
   },
   expand(pattern) {

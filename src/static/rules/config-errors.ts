@@ -1,5 +1,6 @@
 import type { SourceLocation } from "../../report/model.js";
 import type { AuditInput, RuleFinding, StaticRule } from "../rule.js";
+import { printable } from "../../report/quote.js";
 
 interface LoadProblem extends SourceLocation {
   message: string;
@@ -42,7 +43,8 @@ export const configErrors: StaticRule = {
   check(input): RuleFinding[] {
     return problems(input).map((p) => ({
       status: "error",
-      message: p.kind ? `${p.kind} error: ${p.message}` : p.message,
+      // Escaped here, whatever each parser did: raw bytes from a file never reach the terminal.
+      message: printable(p.kind ? `${p.kind} error: ${p.message}` : p.message),
       location: { file: p.file, line: p.line },
     }));
   },

@@ -52,7 +52,7 @@ describe("nginx config loader", () => {
     const config = await loadNginxConfig(main);
     assert.equal(config.errors.length, 1);
     assert.deepEqual([config.errors[0]!.line, config.errors[0]!.kind], [2, "io"]);
-    assert.match(config.errors[0]!.message, /cannot include "nope\.conf".*file not found/);
+    assert.match(config.errors[0]!.message, /cannot include "nope\.conf".*no such file/);
     assert.equal(config.root[1]!.unresolved, true);
     assert.equal(config.root[2]!.name, "http");
   });
@@ -106,7 +106,7 @@ describe("nginx config loader", () => {
 
   it("reports a main file that is missing or a directory instead of throwing", async () => {
     const missing = await loadNginxConfig(path.join(dir, "does-not-exist.conf"));
-    assert.match(missing.errors[0]!.message, /file not found/);
+    assert.match(missing.errors[0]!.message, /no such file/);
     const directory = await loadNginxConfig(dir);
     assert.match(directory.errors[0]!.message, /is a directory/);
   });

@@ -72,7 +72,13 @@ const cases: Case[] = [
   {
     rule: "nginx-no-https-redirect",
     failing: `server {\n listen 80;\n ${SAFE_LOCATION} }\nserver { listen 8080; ${SAFE_LOCATION} }`,
-    expect: [["fail", 2, /accepts plain HTTP on port 80 and proxies it to the app/]],
+    expect: [
+      [
+        "warn",
+        2,
+        /accepts plain HTTP on port 80 and proxies it to the app without redirecting to https:\/\/\. Users stay on plain HTTP unless Django redirects/,
+      ],
+    ],
     passing: `server { listen 80; if ($scheme = http) { return 301 https://$host$request_uri; } ${SAFE_LOCATION} }
       server { listen 80; location / { proxy_pass http://app; } location /x { rewrite ^ https://example.com/ permanent; } }`,
   },

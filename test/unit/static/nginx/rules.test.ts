@@ -112,10 +112,12 @@ const cases: Case[] = [
   },
   {
     rule: "nginx-hsts-weak",
-    failing: `add_header Strict-Transport-Security "max-age=60";\nmore_set_headers 'Strict-Transport-Security: includeSubDomains';`,
+    failing: `add_header Strict-Transport-Security "max-age=60";\nmore_set_headers 'Strict-Transport-Security: includeSubDomains';\nadd_header Strict-Transport-Security "max-age=16000000; includeSubDomains" always;\nadd_header Strict-Transport-Security "max-age=31536000" always;`,
     expect: [
-      ["warn", 1, /max-age=60 is under a year \(31536000\); it lacks includeSubDomains/],
-      ["warn", 2, /it has no max-age/],
+      ["fail", 1, /max-age=60 is below six months \(15768000 s\); no includeSubDomains/],
+      ["fail", 2, /browsers ignore it \(max-age is missing\)/],
+      ["warn", 3, /max-age=16000000 is below a year \(31536000 s\)\.$/],
+      ["warn", 4, /"max-age=31536000": no includeSubDomains/],
     ],
     passing: `add_header Strict-Transport-Security "max-age=63072000; includeSubDomains; preload" always;`,
   },

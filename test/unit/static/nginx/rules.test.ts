@@ -34,13 +34,34 @@ const cases: Case[] = [
   {
     rule: "nginx-xfp-from-client",
     failing: `server {
-      listen 443 ssl;
+      listen 80; listen 443 ssl;
       location / { proxy_set_header Host $host; proxy_pass http://app; }
       location /api { proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto; proxy_pass http://app; }
     }`,
     expect: [
       ["fail", 3, /X-Forwarded-Proto is not set in location \/ .*client's own X-Forwarded-Proto/],
       ["fail", 4, /X-Forwarded-Proto is set to "\$http_x_forwarded_proto".*\$http_x_forwarded_proto/],
+    ],
+    passing: `server { listen 443 ssl; ${SAFE_LOCATION} }`,
+  },
+  {
+    rule: "nginx-xfp-from-client",
+    failing: `server {
+      listen 443 ssl;
+      location / { proxy_set_header Host $host; proxy_pass http://app; }
+      location /api { proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto; proxy_pass http://app; }
+    }`,
+    expect: [
+      [
+        "warn",
+        3,
+        /client's own X-Forwarded-Proto reaches the app unchanged; the server only listens for HTTPS/,
+      ],
+      [
+        "warn",
+        4,
+        /comes from the client \(\$http_x_forwarded_proto\); the server only listens for HTTPS, where a client can only claim http/,
+      ],
     ],
     passing: `server { listen 443 ssl; ${SAFE_LOCATION} }`,
   },

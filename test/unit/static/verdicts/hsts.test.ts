@@ -24,11 +24,11 @@ function nginx(value: string): string {
   return `events {}
 http {
     server {
-        listen 443 ssl http2;
         server_name shop.example.org;
+        listen 443 ssl http2;
+        add_header Strict-Transport-Security "${value}" always;
         ssl_certificate /etc/ssl/shop.pem;
         ssl_certificate_key /etc/ssl/shop.key;
-        add_header Strict-Transport-Security "${value}" always;
         location / {
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-Proto $scheme;

@@ -384,6 +384,7 @@ export async function collectEvidence(
     forwardedHost: fwdHosts,
     csrf: { ...csrf, origins },
     cookieSources,
+    ...(options.cookiePath ? { cookiePath: options.cookiePath } : {}),
     health: healthResults,
     originServers,
     clientIp: clientIpResults,

@@ -135,6 +135,8 @@ export interface ScanEvidence {
   };
   /** Every response whose cookies are judged, with the leg it came over. */
   cookieSources: { leg: Leg; captured: Captured }[];
+  /** The page named with --cookie-path, when one was. */
+  cookiePath?: string;
   health: HealthProbe[];
   /** Every --origin, then every --origin-candidates port; empty without either. */
   originServers: OriginEvidence[];

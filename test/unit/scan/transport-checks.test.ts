@@ -86,6 +86,20 @@ test("hsts: a year with includeSubDomains passes; missing, zero, invalid or unde
   assert.equal(judge("max-age=63072000; includeSubDomains; preload"), "pass");
 });
 
+test("cookie-flags without a sensitive cookie skips, and asks for --cookie-path only when it was not given", () => {
+  const page = exchange("https://app.test/account/", {
+    status: 200,
+    headers: [["Set-Cookie", "theme=dark"]],
+  });
+  const cookieSources = [{ leg: "https" as const, captured: page }];
+  const unnamed = cookieFlagsCheck.judge(evidence({ cookieSources }));
+  assert.equal(unnamed.status, "skip");
+  assert.match(unnamed.summary, /; name one with --cookie-path$/);
+  const named = cookieFlagsCheck.judge(evidence({ cookieSources, cookiePath: "/account/" }));
+  assert.equal(named.status, "skip");
+  assert.doesNotMatch(named.summary, /--cookie-path/);
+});
+
 test("cookie-flags: judges each sensitive cookie on its own attributes", () => {
   const judge = (leg: "http" | "https", ...lines: string[]) =>
     cookieFlagsCheck.judge(

@@ -1,5 +1,6 @@
 import type { StaticRule } from "../../rule.js";
 import type { NginxDirective } from "../../nginx/model.js";
+import { forwardedHeader } from "../../nginx/routes.js";
 import { defaultServers, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
 import { candidates } from "../django/shared.js";
@@ -45,8 +46,17 @@ export const noCatchAllServer: StaticRule = {
   },
   check(input) {
     if (!input.nginx) return [];
-    const proxying = new Set(appRoutes(input.nginx).map((route) => route.server));
+    const routes = appRoutes(input.nginx);
+    const proxying = new Set(routes.map((route) => route.server));
     const allowed = strictAllowedHosts(input.settings);
+    // ALLOWED_HOSTS can refuse an unknown Host only when the server passes the client's Host on.
+    const passesClientHost = (server: ServerBlock) =>
+      routes
+        .filter((route) => route.server === server)
+        .every((route) => {
+          const host = forwardedHeader(route, "Host");
+          return host.source === "set" && /^\$(host|http_host)$/.test(host.value);
+        });
     return [...defaultServers(serverBlocks(input.nginx))]
       .filter(([, server]) => proxying.has(server) && !guardsHost(server))
       .map(([key, server]) => {
@@ -55,7 +65,7 @@ export const noCatchAllServer: StaticRule = {
           ? "marked default_server"
           : "the first server listed";
         const reaches = `On ${key} the default server is the ${describeServer(server)} (${how}), and it proxies to the app: a request with any Host reaches Django.`;
-        return allowed
+        return allowed && passesClientHost(server)
           ? finding(
               "warn",
               `${reaches} ${allowed} refuses them with 400 before anything else runs; a default_server for ${key} that rejects unknown hosts keeps them off the app.`,

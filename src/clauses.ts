@@ -109,7 +109,7 @@ const clauseList: Clause[] = [
     id: "hsts",
     title: "HSTS is sent on HTTPS",
     contract:
-      "Strict-Transport-Security is sent on every HTTPS response, first hop included, with max-age of at least a year and includeSubDomains.",
+      "Strict-Transport-Security is sent on every HTTPS response, first hop included, with max-age of at least a year and includeSubDomains (under six months, 15768000 s, fails; under a year or without includeSubDomains warns).",
     why: "Without HSTS the first plain-HTTP request of every visit can be intercepted and downgraded (SSL stripping).",
     fix: {
       django:

@@ -90,3 +90,19 @@ export async function startDirectApp(opts: DirectAppOptions): Promise<DirectApp>
     stop,
   };
 }
+
+/**
+ * Scan arguments for a gunicorn that terminates TLS itself: the site's https:// URL pinned to it, and
+ * plain HTTP pinned to a closed loopback port, so nothing serves it and no name is ever looked up.
+ */
+export function directTlsSiteArgs(app: DirectApp, closedHttpPort: number): string[] {
+  return [
+    `https://${app.siteHost}/`,
+    "--connect-to",
+    `${app.siteHost}:443:${app.address}:${app.port}`,
+    "--connect-to",
+    `${app.siteHost}:80:${app.address}:${closedHttpPort}`,
+    "--cacert",
+    app.caCertPath,
+  ];
+}

@@ -66,3 +66,45 @@ export function parseHsts(header: string): HstsPolicy {
 }
 
 export const ONE_YEAR_SECONDS = 31_536_000;
+
+/** Below this max-age (six months) HSTS is a failure, where Mozilla's Observatory fails it too. */
+export const SIX_MONTHS_SECONDS = 15_768_000;
+
+export interface HstsStrength {
+  status: "pass" | "warn" | "fail";
+  /** What is wrong, worst first: "max-age=300 is below six months (15768000 s)". */
+  problems: string[];
+}
+
+/** How well a valid policy protects: fail under six months, warn under a year or without includeSubDomains. */
+export function hstsStrength(policy: { maxAge: number; includeSubDomains: boolean }): HstsStrength {
+  const problems: string[] = [];
+  let status: HstsStrength["status"] = "pass";
+  if (policy.maxAge === 0) {
+    problems.push("max-age=0 tells browsers to forget HSTS");
+    status = "fail";
+  } else if (policy.maxAge < SIX_MONTHS_SECONDS) {
+    problems.push(`max-age=${policy.maxAge} is below six months (${SIX_MONTHS_SECONDS} s)`);
+    status = "fail";
+  } else if (policy.maxAge < ONE_YEAR_SECONDS) {
+    problems.push(`max-age=${policy.maxAge} is below a year (${ONE_YEAR_SECONDS} s)`);
+    status = "warn";
+  }
+  if (!policy.includeSubDomains) {
+    problems.push("no includeSubDomains, so sibling hosts can still be downgraded");
+    if (status === "pass") status = "warn";
+  }
+  return { status, problems };
+}
+
+/** The verdict on a configured HSTS value as browsers read it, or undefined when it protects well. */
+export function hstsValueWeakness(
+  value: string,
+): { status: "warn" | "fail"; problems: string[] } | undefined {
+  // A value built from proxy variables ($var, %[...], {placeholder}) cannot be read statically.
+  if (/[$%{]/.test(value)) return undefined;
+  const policy = parseHsts(value);
+  if (!policy.valid) return { status: "fail", problems: [`browsers ignore it (${policy.error})`] };
+  const strength = hstsStrength(policy);
+  return strength.status === "pass" ? undefined : { status: strength.status, problems: strength.problems };
+}

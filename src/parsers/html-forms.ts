@@ -3,11 +3,14 @@
  * tag attributes, not a DOM. Input is capped by the transport, so regexes stay cheap.
  */
 
-export interface CsrfForm {
-  /** Resolved against the page URL; undefined means "post to the page itself". */
+/** A form that posts; `action` resolved against the page URL, undefined meaning "post to the page itself". */
+export interface PostForm {
   action?: string;
-  token: string;
+  /** Django's csrfmiddlewaretoken value, when the form carries one. */
+  token?: string;
 }
+
+export type CsrfForm = PostForm & { token: string };
 
 function attributes(tag: string): Map<string, string> {
   const attrs = new Map<string, string>();
@@ -31,32 +34,30 @@ function decodeEntities(value: string): string {
 /** Tag attributes longer than this are not Django's forms; the bound keeps the scan linear. */
 const TAG = /<(\/?)(form|input|title)\b([^<>]{0,2000})>/gi;
 
-/** POST forms carrying Django's csrfmiddlewaretoken field, in page order: one linear pass over the tags. */
-export function csrfForms(html: string): CsrfForm[] {
-  const forms: CsrfForm[] = [];
-  let open: { post: boolean; action?: string; found: boolean } | undefined;
+/** Every POST form, in page order, with its csrfmiddlewaretoken when it has one: one linear pass over the tags. */
+export function postForms(html: string): PostForm[] {
+  const forms: PostForm[] = [];
+  let open: PostForm | undefined;
   for (const [tag, closing, name] of html.matchAll(TAG)) {
     const kind = (name as string).toLowerCase();
     if (kind === "form") {
       const attrs = attributes(tag);
       const action = attrs.get("action");
-      open = closing
-        ? undefined
-        : {
-            post: (attrs.get("method") ?? "get").toLowerCase() === "post",
-            action: action === "" ? undefined : action,
-            found: false,
-          };
-    } else if (kind === "input" && open?.post && !open.found) {
+      const post = !closing && (attrs.get("method") ?? "get").toLowerCase() === "post";
+      open = post ? { ...(action ? { action } : {}) } : undefined;
+      if (open) forms.push(open);
+    } else if (kind === "input" && open && open.token === undefined) {
       const attrs = attributes(tag);
       const token = attrs.get("value");
-      if (attrs.get("name") === "csrfmiddlewaretoken" && token) {
-        open.found = true;
-        forms.push({ token, action: open.action });
-      }
+      if (attrs.get("name") === "csrfmiddlewaretoken" && token) open.token = token;
     }
   }
   return forms;
+}
+
+/** POST forms carrying Django's csrfmiddlewaretoken field, in page order. */
+export function csrfForms(html: string): CsrfForm[] {
+  return postForms(html).filter((form): form is CsrfForm => form.token !== undefined);
 }
 
 /** The <title> text, to tell the app's page from a proxy's default page. */

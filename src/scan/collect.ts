@@ -5,7 +5,7 @@
 import { getDomain } from "tldts";
 import { isIP } from "node:net";
 import { setCookies, isDeletion } from "../parsers/cookies.js";
-import { csrfForms } from "../parsers/html-forms.js";
+import { csrfForms, postForms } from "../parsers/html-forms.js";
 import { headerValue } from "../parsers/headers.js";
 import type {
   Captured,
@@ -19,6 +19,7 @@ import type {
   RedirectChain,
   ScanEvidence,
   SchemeSpoof,
+  TokenlessPost,
 } from "./evidence.js";
 import { PROBE_TOKEN_HEADER } from "./probe-answer.js";
 import { ProbeClient, type ProbeSpec } from "./probe-client.js";
@@ -95,23 +96,41 @@ export async function followRedirects(
   return { hops, outcome: "too-many" };
 }
 
-/** The first page that hands out a CSRF cookie and a form token, and where its form posts. */
-async function findCsrfPair(
-  client: ProbeClient,
+function hasCsrfCookie(response: NonNullable<Captured["response"]>): boolean {
+  return setCookies(response.headers).some((c) => !isDeletion(c) && /csrf/i.test(c.name));
+}
+
+/**
+ * Where to send a POST without any token: without a token pair, the endpoint the user named; else (and
+ * besides a pair) the first form on a page that set no CSRF cookie, which Django's middleware would have.
+ */
+function tokenlessTarget(
+  searched: Captured[],
   site: Site,
   options: ScanOptions,
-): Promise<{ pair?: CsrfPair; searched: Captured[]; reason?: string }> {
-  const candidates = options.csrfPath ? [options.csrfPath] : [site.path, ...DEFAULT_CSRF_PATHS];
-  const unique = [...new Set(candidates)];
-  const searched = await Promise.all(
-    unique.map((path) => client.probe({ label: `CSRF token page ${path}`, url: at(site.https, path) })),
-  );
+  pair: CsrfPair | undefined,
+): { source: string; url: URL } | undefined {
+  if (options.csrfPost && !pair) return { source: options.csrfPost, url: at(site.https, options.csrfPost) };
+  for (const page of searched) {
+    if (page.response?.status !== 200 || hasCsrfCookie(page.response)) continue;
+    const form = postForms(page.response.body)[0];
+    if (!form) continue;
+    const pageUrl = new URL(page.request.url);
+    const url = form.action ? new URL(form.action, pageUrl) : pageUrl;
+    const lacking = form.token === undefined ? "no csrfmiddlewaretoken" : "no CSRF cookie with it";
+    if (url.hostname === site.host && url.protocol === "https:" && url.pathname !== pair?.postPath)
+      return { source: `${url.pathname} (the form on ${pageUrl.pathname}, ${lacking})`, url };
+  }
+  return undefined;
+}
+
+/** The first page that hands out a CSRF cookie and a form token, and where its form posts. */
+function csrfPairIn(searched: Captured[], site: Site, options: ScanOptions): CsrfPair | undefined {
   for (const page of searched) {
     const response = page.response;
-    if (!response || response.status !== 200) continue;
-    const cookies = setCookies(response.headers).filter((c) => !isDeletion(c));
+    if (!response || response.status !== 200 || !hasCsrfCookie(response)) continue;
     const form = csrfForms(response.body)[0];
-    if (!form || !cookies.some((c) => /csrf/i.test(c.name))) continue;
+    if (!form) continue;
     const pageUrl = new URL(page.request.url);
     const postUrl = options.csrfPost
       ? at(site.https, options.csrfPost)
@@ -119,21 +138,45 @@ async function findCsrfPair(
         ? new URL(form.action, pageUrl)
         : pageUrl;
     if (postUrl.hostname !== site.host) continue;
+    const cookies = setCookies(response.headers).filter((c) => !isDeletion(c));
     return {
-      searched,
-      pair: {
-        pagePath: `${pageUrl.pathname}${pageUrl.search}`,
-        postPath: `${postUrl.pathname}${postUrl.search}`,
-        cookieHeader: cookies.map((c) => `${c.name}=${c.value}`).join("; "),
-        formToken: form.token,
-      },
+      pagePath: `${pageUrl.pathname}${pageUrl.search}`,
+      postPath: `${postUrl.pathname}${postUrl.search}`,
+      cookieHeader: cookies.map((c) => `${c.name}=${c.value}`).join("; "),
+      formToken: form.token,
     };
   }
-  const where = unique.join(", ");
-  return {
-    searched,
-    reason: `no page among ${where} answered 200 with a CSRF cookie and a csrfmiddlewaretoken form field (use --csrf-path)`,
+  return undefined;
+}
+
+/** The token pair, the pages searched for it, and a POST without any token where one can be aimed. */
+async function findCsrfPair(
+  client: ProbeClient,
+  site: Site,
+  options: ScanOptions,
+): Promise<ScanEvidence["csrf"]> {
+  const candidates = options.csrfPath ? [options.csrfPath] : [site.path, ...DEFAULT_CSRF_PATHS];
+  const unique = [...new Set(candidates)];
+  const searched = await Promise.all(
+    unique.map((path) => client.probe({ label: `CSRF token page ${path}`, url: at(site.https, path) })),
+  );
+  const pair = csrfPairIn(searched, site, options);
+  const target = tokenlessTarget(searched, site, options, pair);
+  const tokenless: TokenlessPost | undefined = target && {
+    source: target.source,
+    captured: await client.probe({
+      label: `POST without any CSRF token from a foreign Origin (${target.source})`,
+      url: target.url,
+      form: { proxytrust: "1" },
+      headers: [["Origin", `https://${FOREIGN_HOST}`]],
+    }),
   };
+  const found = pair
+    ? { pair }
+    : {
+        reason: `no page among ${unique.join(", ")} answered 200 with a CSRF cookie and a csrfmiddlewaretoken form field${options.csrfPath ? "" : " (use --csrf-path)"}`,
+      };
+  return { searched, origins: [], ...found, ...(tokenless ? { tokenless } : {}) };
 }
 
 function siblingHost(host: string): string | undefined {
@@ -356,6 +399,7 @@ export async function collectEvidence(
     forwardedHost: fwdHosts,
     csrf: { ...csrf, origins },
     cookieSources,
+    ...(options.cookiePath ? { cookiePath: options.cookiePath } : {}),
     health: healthResults,
     originServers,
     clientIp: clientIpResults,

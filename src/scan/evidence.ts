@@ -73,6 +73,13 @@ export interface CsrfPair {
 export type CsrfOriginKind =
   "own-origin" | "foreign-origin" | "null-origin" | "http-origin" | "sibling-origin" | "foreign-referer";
 
+/** A POST target found without any CSRF token, and the foreign-Origin POST sent to it. */
+export interface TokenlessPost {
+  /** The path the user named with --csrf-post, else where a form posts and why it is tokenless. */
+  source: string;
+  captured: Captured;
+}
+
 export interface CsrfOriginProbe {
   kind: CsrfOriginKind;
   origin?: string;
@@ -118,9 +125,18 @@ export interface ScanEvidence {
   schemeSpoofs: SchemeSpoof[];
   hostProbes: HostProbe[];
   forwardedHost: ForwardedHostProbe[];
-  csrf: { pair?: CsrfPair; searched: Captured[]; reason?: string; origins: CsrfOriginProbe[] };
+  csrf: {
+    pair?: CsrfPair;
+    searched: Captured[];
+    reason?: string;
+    origins: CsrfOriginProbe[];
+    /** Without a token pair: a tokenless POST from a foreign Origin to a named endpoint or a form without a token. */
+    tokenless?: TokenlessPost;
+  };
   /** Every response whose cookies are judged, with the leg it came over. */
   cookieSources: { leg: Leg; captured: Captured }[];
+  /** The page named with --cookie-path, when one was. */
+  cookiePath?: string;
   health: HealthProbe[];
   /** Every --origin, then every --origin-candidates port; empty without either. */
   originServers: OriginEvidence[];

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { startDirectApp, type DirectApp } from "../../stacks/direct.js";
+import { directTlsSiteArgs, startDirectApp, type DirectApp } from "../../stacks/direct.js";
 import { freePort } from "../../stacks/ports.js";
 import { startStack, type RunningStack } from "../../stacks/index.js";
 import { runCli, type JsonCheck } from "./run-cli.js";
@@ -78,16 +78,7 @@ describe("gunicorn terminating TLS itself (certfile/keyfile), no proxy", () => {
   });
   after(() => app?.stop());
 
-  // Plain HTTP goes to a closed loopback port: nothing serves it, and no name is ever looked up.
-  const siteArgs = () => [
-    `https://${app.siteHost}/`,
-    "--connect-to",
-    `${app.siteHost}:443:${app.address}:${app.port}`,
-    "--connect-to",
-    `${app.siteHost}:80:${app.address}:${closedPort}`,
-    "--cacert",
-    app.caCertPath,
-  ];
+  const siteArgs = () => directTlsSiteArgs(app, closedPort);
 
   test("scan: the https origin presents the site's certificate and answers as gunicorn", async () => {
     const checks = await scanChecks([...siteArgs(), "--origin", app.url]);

@@ -61,7 +61,7 @@ export const cookieFlagsCheck: LiveCheck = {
       const pages = e.cookieSources.map((s) => s.captured.request.url).join(", ");
       return {
         status: "skip",
-        summary: `no session or CSRF cookie was set on the pages probed (${pages}); name one with --cookie-path`,
+        summary: `no session or CSRF cookie was set on the pages probed (${pages})${e.cookiePath ? "" : "; name one with --cookie-path"}`,
         evidence: [],
       };
     }

@@ -1,5 +1,5 @@
-import type { CsrfOriginProbe } from "../evidence.js";
-import { accepted, describeOutcome, present, type LiveCheck } from "./check.js";
+import type { CsrfOriginProbe, ScanEvidence } from "../evidence.js";
+import { accepted, describeOutcome, present, type Judgement, type LiveCheck } from "./check.js";
 
 const WHAT: Record<CsrfOriginProbe["kind"], string> = {
   "own-origin": "the site's own Origin",
@@ -14,17 +14,44 @@ function describe(p: CsrfOriginProbe): string {
   return `${WHAT[p.kind]} (${p.origin ?? p.referer}): ${describeOutcome(p.captured)}`;
 }
 
+/** A POST without any token, from a foreign Origin, answered 2xx: that endpoint has no CSRF protection. */
+function tokenlessAccepted(csrf: ScanEvidence["csrf"]): Judgement | undefined {
+  const post = csrf.tokenless;
+  const status = post?.captured.response?.status;
+  if (!post || status === undefined || status < 200 || status >= 300) return undefined;
+  return {
+    status: "fail",
+    summary: `no CSRF protection: a POST to ${post.source} from a foreign Origin, without any CSRF token or cookie, was accepted (${status}): any site can make a logged-in user's browser submit it`,
+    evidence: [post.captured],
+  };
+}
+
+/**
+ * Without a token pair and without an accepted tokenless POST, nothing decides the clause. A redirect
+ * proves nothing (APPEND_SLASH and proxy rules redirect before Django's CSRF check runs), nor does a
+ * refusal without a token to compare with.
+ */
+function undecided(csrf: ScanEvidence["csrf"]): Judgement {
+  const reason = csrf.reason ?? "no CSRF token pair";
+  const post = csrf.tokenless;
+  const answer = post?.captured.response
+    ? `was answered ${post.captured.response.status}, which proves no acceptance`
+    : `got no answer (${post?.captured.error})`;
+  return {
+    status: "skip",
+    summary: post ? `${reason}; a tokenless POST from a foreign Origin to ${post.source} ${answer}` : reason,
+    evidence: present(post?.captured, csrf.searched[0]),
+  };
+}
+
 /** With a real token pair: own origin accepted, foreign origins refused. */
 export const csrfOriginCheck: LiveCheck = {
   clause: "csrf-origin",
   severity: "high",
   judge(e) {
-    if (!e.csrf.pair)
-      return {
-        status: "skip",
-        summary: e.csrf.reason ?? "no CSRF token pair",
-        evidence: e.csrf.searched.slice(0, 1),
-      };
+    const unprotected = tokenlessAccepted(e.csrf);
+    if (unprotected) return unprotected;
+    if (!e.csrf.pair) return undecided(e.csrf);
     const own = e.csrf.origins.find((p) => p.kind === "own-origin");
     if (!own?.captured.response) {
       return {

@@ -1,5 +1,5 @@
 import { headerValues } from "../../parsers/headers.js";
-import { ONE_YEAR_SECONDS, parseHsts } from "../../parsers/hsts.js";
+import { hstsStrength, ONE_YEAR_SECONDS, parseHsts } from "../../parsers/hsts.js";
 import type { Captured } from "../evidence.js";
 import type { Judgement, LiveCheck } from "./check.js";
 
@@ -18,13 +18,6 @@ function judgeResponse(captured: Captured): Judgement {
       evidence: [captured],
     };
   }
-  if (policy.maxAge === 0) {
-    return {
-      status: "fail",
-      summary: `max-age=0 on ${where} tells browsers to forget HSTS${extra}`,
-      evidence: [captured],
-    };
-  }
   const preloadGaps = [
     policy.maxAge < ONE_YEAR_SECONDS ? "max-age below a year" : "",
     policy.includeSubDomains ? "" : "no includeSubDomains",
@@ -32,21 +25,13 @@ function judgeResponse(captured: Captured): Judgement {
   ].filter(Boolean);
   const preload = preloadGaps.length ? `not preload-ready: ${preloadGaps.join(", ")}` : "preload-ready";
   const shape = `max-age=${policy.maxAge}${policy.includeSubDomains ? "; includeSubDomains" : ""}${policy.preload ? "; preload" : ""}`;
-  if (policy.maxAge < ONE_YEAR_SECONDS) {
-    return {
-      status: "warn",
-      summary: `${shape} on ${where}: max-age is below a year (${ONE_YEAR_SECONDS}); ${preload}${extra}`,
-      evidence: [captured],
-    };
-  }
-  if (!policy.includeSubDomains) {
-    return {
-      status: "warn",
-      summary: `${shape} on ${where}: no includeSubDomains, so sibling hosts can still be downgraded; ${preload}${extra}`,
-      evidence: [captured],
-    };
-  }
-  return { status: "pass", summary: `${shape} on ${where}; ${preload}${extra}`, evidence: [captured] };
+  const strength = hstsStrength(policy);
+  const problems = strength.problems.length > 0 ? `: ${strength.problems.join("; ")}` : "";
+  return {
+    status: strength.status,
+    summary: `${shape} on ${where}${problems}; ${preload}${extra}`,
+    evidence: [captured],
+  };
 }
 
 const ORDER = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 } as const;

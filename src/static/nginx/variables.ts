@@ -25,6 +25,60 @@ export function variablesIn(value: string): string[] {
   return [...value.matchAll(VARIABLE)].map((match) => (match[1] ?? match[2]!).toLowerCase());
 }
 
+/** One branch of a `map` or `geo`: the value it gives and when. */
+export interface Branch {
+  value: string;
+  /** The entry's key as written: "default", "" (the input is empty), a value, a CIDR. */
+  key: string;
+}
+
+/** A variable defined by one `map` or `geo`: its input, and every branch. */
+export interface Switch {
+  /** The expression that picks the branch: a map's input, a geo's address ($remote_addr by default). */
+  selector: string;
+  kind: "map" | "geo";
+  branches: Branch[];
+  directive: NginxDirective;
+}
+
+/** Block entries of a map or geo that are settings, not branches. */
+const SWITCH_SETTINGS = new Set([
+  "hostnames",
+  "volatile",
+  "include",
+  "proxy",
+  "proxy_recursive",
+  "ranges",
+  "delete",
+]);
+
+function switchOf(directive: NginxDirective): Switch | undefined {
+  if (!directive.block) return undefined;
+  const kind = directive.name === "map" ? "map" : directive.name === "geo" ? "geo" : undefined;
+  if (!kind) return undefined;
+  const [first, second] = directive.args;
+  if (kind === "map" && (directive.args.length !== 2 || !first || !second)) return undefined;
+  const selector = kind === "geo" && directive.args.length === 1 ? "$remote_addr" : first;
+  if (!selector || directive.args.length > 2) return undefined;
+  const branches = directive.block
+    .filter((entry) => !SWITCH_SETTINGS.has(entry.name) && entry.args.length > 0)
+    .map((entry) => ({ key: entry.name, value: entry.args[0]! }));
+  return { selector, kind, branches, directive };
+}
+
+/** Where a map or geo copies the client's value, and what the other branches give. */
+export interface ClientBranches {
+  sources: string[];
+  /** When a copying branch is taken: "$http_x_forwarded_proto is not empty", "$realip_remote_addr is in 10.0.0.0/8". */
+  when: string;
+  /** True when the client's own request picks the branch (a map over its header); false when the peer's address does. */
+  pickedByClient: boolean;
+  /** The value nginx writes itself when the client sends nothing (pickedByClient) or the peer is another. */
+  fallback?: string;
+  /** For messages: "copied from $http_x_forwarded_proto when … (map at file:line), else $scheme". */
+  description: string;
+}
+
 interface Definition {
   /** Expressions the variable's value is built from. */
   values: string[];
@@ -34,18 +88,18 @@ interface Definition {
 
 export class VariableIndex {
   private readonly definitions = new Map<string, Definition[]>();
+  private readonly switches = new Map<string, Switch[]>();
   private readonly memo = new Map<string, string[]>();
 
   constructor(root: NginxDirective[]) {
     walkDirectives(root, (directive, scope) => {
-      if (directive.name === "map" && directive.block && directive.args.length === 2) {
-        const values = directive.block
-          .filter((entry) => entry.args.length > 0)
-          .map((entry) => entry.args[0]!);
-        this.define(directive.args[1]!, {
-          values,
-          selectors: distinct(values) > 1 ? [directive.args[0]!] : [],
-        });
+      const defined = switchOf(directive);
+      if (defined) {
+        const values = defined.branches.map((branch) => branch.value);
+        const variable = directive.args[directive.args.length - 1]!;
+        this.define(variable, { values, selectors: distinct(values) > 1 ? [defined.selector] : [] });
+        const name = variable.replace(/^\$/, "").toLowerCase();
+        this.switches.set(name, [...(this.switches.get(name) ?? []), defined]);
       } else if (directive.name === "set" && directive.args.length === 2) {
         const conditions = scope.path
           .filter((block) => block.name === "if")
@@ -58,6 +112,59 @@ export class VariableIndex {
   private define(variable: string, definition: Definition): void {
     const name = variable.replace(/^\$/, "").toLowerCase();
     this.definitions.set(name, [...(this.definitions.get(name) ?? []), definition]);
+  }
+
+  /** The map or geo an expression is, when it is exactly one variable defined once by one. */
+  switchOf(expression: string): Switch | undefined {
+    const match = /^\$(?:\{(\w+)\}|(\w+))$/.exec(expression.trim());
+    const name = (match?.[1] ?? match?.[2])?.toLowerCase();
+    if (!name || (this.definitions.get(name)?.length ?? 0) !== 1) return undefined;
+    return this.switches.get(name)?.[0];
+  }
+
+  /**
+   * For an expression that is a map or geo whose branches differ in origin: which branches copy the
+   * client's value and when, and the value of the others. Undefined for anything else.
+   */
+  clientBranches(expression: string): ClientBranches | undefined {
+    const sw = this.switchOf(expression);
+    if (!sw) return undefined;
+    const copying = sw.branches.filter((b) => this.clientSources(b.value).length > 0);
+    const own = sw.branches.filter((b) => !copying.includes(b));
+    if (copying.length === 0 || own.length === 0) return undefined;
+    const sources = [...new Set(copying.flatMap((b) => this.clientSources(b.value)))];
+    const when = copying.map((b) => this.condition(sw, b)).join(" or ");
+    const pickedByClient = this.clientSources(sw.selector).length > 0;
+    // Without the header, a map over it takes its "" branch, else its default; other peers the default.
+    const fallback =
+      (pickedByClient ? own.find((b) => b.key === "") : undefined) ?? own.find((b) => b.key === "default");
+    const where = `${sw.kind} at ${sw.directive.file}:${sw.directive.line}`;
+    return {
+      sources,
+      when,
+      pickedByClient,
+      ...(fallback ? { fallback: fallback.value } : {}),
+      description: `copied from ${sources.join(", ")} when ${when} (${where})${fallback ? `, else ${fallback.value}` : ""}`,
+    };
+  }
+
+  /** "$http_x_forwarded_proto is empty", "$realip_remote_addr is in 10.0.0.0/8", for one branch. */
+  private condition(sw: Switch, branch: Branch): string {
+    const others = sw.branches.filter((b) => b.key !== "default").map((b) => b.key);
+    if (branch.key === "default") {
+      return others.length === 1 && others[0] === ""
+        ? `${sw.selector} is not empty`
+        : `${sw.selector} matches none of ${others.map((k) => `"${k}"`).join(", ")}`;
+    }
+    if (branch.key === "") return `${sw.selector} is empty`;
+    // A map over a geo's output: name the addresses, which are what decides.
+    const inner = this.switchOf(sw.selector);
+    if (sw.kind === "map" && inner?.kind === "geo") {
+      const ranges = inner.branches.filter((b) => b.value === branch.key).map((b) => b.key);
+      if (ranges.length > 0 && !ranges.includes("default"))
+        return `${inner.selector} is in ${ranges.join(", ")}`;
+    }
+    return sw.kind === "geo" ? `${sw.selector} is in ${branch.key}` : `${sw.selector} is "${branch.key}"`;
   }
 
   /** The client-controlled request variables an expression depends on, directly or not. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { cookieRole, isDeletion, setCookies } from "../../../src/parsers/cookies.js";
-import { csrfForms, pageTitle } from "../../../src/parsers/html-forms.js";
+import { csrfForms, pageTitle, postForms } from "../../../src/parsers/html-forms.js";
 
 test("each Set-Cookie line is parsed on its own, expires commas included", () => {
   const cookies = setCookies([
@@ -33,4 +33,12 @@ test("finds the CSRF field of POST forms only, with the form's action", () => {
     </form>`;
   assert.deepEqual(csrfForms(html), [{ token: "tok&en", action: "/admin/login/?next=/admin/" }]);
   assert.equal(pageTitle(html), "Log in | Admin");
+});
+
+test("postForms: every POST form with its token when it has one, GET forms left out", () => {
+  const html = `<form action="/search/"><input name="q"></form>
+    <form method="post" action="/newsletter/"><input type="email" name="email"><button>Join</button></form>
+    <form method="POST"><input type="hidden" name="csrfmiddlewaretoken" value="abc"><input name="message"></form>`;
+  assert.deepEqual(postForms(html), [{ action: "/newsletter/" }, { token: "abc" }]);
+  assert.deepEqual(csrfForms(html), [{ token: "abc" }]);
 });

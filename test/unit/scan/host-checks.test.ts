@@ -112,6 +112,34 @@ test("csrf-origin: own origin accepted and foreign refused passes; a refused own
   );
 });
 
+test("csrf-origin without a token pair: a tokenless foreign-Origin POST answered 2xx fails; a refusal, a redirect or silence decides nothing", () => {
+  const judge = (captured?: ReturnType<typeof post>) =>
+    csrfOriginCheck.judge(
+      evidence({
+        csrf: {
+          searched: [],
+          origins: [],
+          reason: "no page among / answered 200 with a CSRF cookie and a csrfmiddlewaretoken form field",
+          ...(captured ? { tokenless: { source: "/contact/", captured } } : {}),
+        },
+      }),
+    );
+  const acceptedPost = judge(post("https://app.test/contact/", 200, "<p>Thanks!</p>"));
+  assert.equal(acceptedPost.status, "fail");
+  assert.match(
+    acceptedPost.summary,
+    /^no CSRF protection: a POST to \/contact\/ from a foreign Origin, without any CSRF token or cookie, was accepted \(200\)/,
+  );
+  assert.equal(judge(post("https://app.test/contact/", 201)).status, "fail");
+  assert.equal(judge(post("https://app.test/contact/", 403, NO_REFERER_403)).status, "skip");
+  assert.equal(judge(post("https://app.test/contact", 301)).status, "skip");
+  assert.equal(
+    judge(exchange("https://app.test/contact/", undefined, { method: "POST" }, "connection reset")).status,
+    "skip",
+  );
+  assert.equal(judge().status, "skip");
+});
+
 test("origin-exposure: unreachable passes, a believed scheme header fails, ignored headers pass", () => {
   const url = "http://127.0.0.9:8000/";
   const direct = exchange(url, { status: 200 });

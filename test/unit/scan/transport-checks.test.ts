@@ -57,7 +57,7 @@ test("https-redirect: no redirect, a lost query, a loop and an off-host redirect
   assert.equal(judge([exchange(start, undefined, {}, "connection refused")], "final"), "skip");
 });
 
-test("hsts: a year with includeSubDomains passes; missing, zero or invalid fails; short warns", () => {
+test("hsts: a year with includeSubDomains passes; missing, zero, invalid or under six months fails; under a year or without includeSubDomains warns", () => {
   const judge = (value?: string) =>
     hstsCheck.judge(
       evidence({
@@ -76,8 +76,28 @@ test("hsts: a year with includeSubDomains passes; missing, zero or invalid fails
   assert.equal(judge(undefined), "fail");
   assert.equal(judge("max-age=0"), "fail");
   assert.equal(judge("includeSubDomains"), "fail");
-  assert.equal(judge("max-age=2592000; includeSubDomains"), "warn");
+  assert.equal(judge("max-age=300; includeSubDomains"), "fail");
+  assert.equal(judge("max-age=3600; includeSubDomains; preload"), "fail");
+  assert.equal(judge("max-age=2592000; includeSubDomains"), "fail");
+  assert.equal(judge("max-age=15767999; includeSubDomains"), "fail");
+  assert.equal(judge("max-age=15768000; includeSubDomains"), "warn");
+  assert.equal(judge("max-age=31535999; includeSubDomains"), "warn");
   assert.equal(judge("max-age=31536000"), "warn");
+  assert.equal(judge("max-age=63072000; includeSubDomains; preload"), "pass");
+});
+
+test("cookie-flags without a sensitive cookie skips, and asks for --cookie-path only when it was not given", () => {
+  const page = exchange("https://app.test/account/", {
+    status: 200,
+    headers: [["Set-Cookie", "theme=dark"]],
+  });
+  const cookieSources = [{ leg: "https" as const, captured: page }];
+  const unnamed = cookieFlagsCheck.judge(evidence({ cookieSources }));
+  assert.equal(unnamed.status, "skip");
+  assert.match(unnamed.summary, /; name one with --cookie-path$/);
+  const named = cookieFlagsCheck.judge(evidence({ cookieSources, cookiePath: "/account/" }));
+  assert.equal(named.status, "skip");
+  assert.doesNotMatch(named.summary, /--cookie-path/);
 });
 
 test("cookie-flags: judges each sensitive cookie on its own attributes", () => {

@@ -1,6 +1,7 @@
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
 import type { CaddyConfig } from "../../caddy/model.js";
 import { reverseProxies } from "../../caddy/queries.js";
+import { unredirectedVerdict } from "../unredirected-plain-http.js";
 import { httpsRedirectMeta, redirectsToHttps, servesPlainHttp } from "./plain-http.js";
 
 /** Hosts whose plain-HTTP traffic a site block explicitly redirects ("" for a catch-all). */
@@ -19,7 +20,7 @@ export const caddyAutoHttpsRedirectsOff: StaticRule = {
     id: "caddy-auto-https-redirects-off",
     title: "auto_https turns off the HTTP-to-HTTPS redirect",
     explanation:
-      "`auto_https off` and `auto_https disable_redirects` stop Caddy from redirecting plain HTTP. Without a manual http:// site that redirects, plain-HTTP requests get no redirect.",
+      "`auto_https off` and `auto_https disable_redirects` stop Caddy from redirecting plain HTTP. Without a manual http:// site that redirects, plain-HTTP requests get no redirect from Caddy: a failure when the settings show Django does not redirect either, a warning otherwise.",
   },
   check(input: AuditInput): RuleFinding[] {
     const config = input.caddy;
@@ -37,8 +38,10 @@ export const caddyAutoHttpsRedirectsOff: StaticRule = {
     if (unredirected.length === 0) return [];
     return [
       {
-        status: "fail",
-        message: `auto_https ${setting.args[0]} and no http:// site redirects ${unredirected.join(", ")} to https`,
+        ...unredirectedVerdict(
+          `auto_https ${setting.args[0]} and no http:// site redirects ${unredirected.join(", ")} to https`,
+          input.settings,
+        ),
         location: { file: setting.file, line: setting.line },
       },
     ];

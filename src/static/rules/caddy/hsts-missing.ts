@@ -1,21 +1,8 @@
 /** Caddy sends no Strict-Transport-Security by itself; a `header` directive has to add it. */
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
-import { walkDirectives, type CaddyDirective, type CaddySite } from "../../caddy/model.js";
-import { isMatcherToken, reverseProxies } from "../../caddy/queries.js";
+import { reverseProxies } from "../../caddy/queries.js";
 import { djangoSendsHsts } from "./django-side.js";
-
-const HSTS = "strict-transport-security";
-
-/** `header [matcher] [+]Strict-Transport-Security value`, or the same field inside a `header { }` block. */
-function setsHsts(header: CaddyDirective): boolean {
-  const args = isMatcherToken(header.args[0]) ? header.args.slice(1) : header.args;
-  const fields = [args[0], ...(header.block ?? []).map((d) => d.name)];
-  return fields.some((f) => f !== undefined && f.replace(/^[+>]/, "").toLowerCase() === HSTS);
-}
-
-function sendsHsts(site: CaddySite): boolean {
-  return [...walkDirectives(site.directives)].some((d) => d.name === "header" && setsHsts(d));
-}
+import { hstsFields } from "./hsts-header.js";
 
 export const caddyHstsMissing: StaticRule = {
   meta: {
@@ -34,7 +21,7 @@ export const caddyHstsMissing: StaticRule = {
     if (!input.caddy || djangoSendsHsts(input)) return [];
     return input.caddy.sites
       .filter((site) => site.addresses.some((a) => a.scheme === "https"))
-      .filter((site) => reverseProxies(site).length > 0 && !sendsHsts(site))
+      .filter((site) => reverseProxies(site).length > 0 && hstsFields(site).length === 0)
       .map((site) => ({
         status: "warn",
         message: `site ${site.addresses.map((a) => a.raw).join(", ")} proxies over HTTPS and sets no Strict-Transport-Security header (fine only if Django sends it)`,

@@ -5,6 +5,7 @@ import { caddyHeaderUpClientIp } from "./header-up-client-ip.js";
 import { caddyHeaderUpClientProto } from "./header-up-client-proto.js";
 import { caddyHeaderUpHostUpstream } from "./header-up-host-upstream.js";
 import { caddyHstsMissing } from "./hsts-missing.js";
+import { caddyHstsWeak } from "./hsts-weak.js";
 import { caddyHttpSiteProxies } from "./http-site-proxies.js";
 import { caddyTrustedProxiesClientIp } from "./trusted-proxies-client-ip.js";
 import { caddyTrustedProxiesProto } from "./trusted-proxies-proto.js";
@@ -19,4 +20,5 @@ export const caddyRules: StaticRule[] = [
   caddyHttpSiteProxies,
   caddyAutoHttpsRedirectsOff,
   caddyHstsMissing,
+  caddyHstsWeak,
 ];

@@ -23,7 +23,7 @@ export type SchemeReader =
       headers: SchemeHeader[];
       /** "SECURE_PROXY_SSL_HEADER = (...)" or "gunicorn's secure_scheme_headers for forwarded_allow_ips ...". */
       who: string;
-      /** The Django reader also sees the underscore spelling merged in by gunicorn before 22. */
+      /** The Django reader also sees the underscore spelling merged in by gunicorn before 22 and uvicorn. */
       django: boolean;
       suffix: string;
       at: SourceLocation;

@@ -28,7 +28,7 @@ function forwardedRule(
         .flatMap((c) =>
           copies.map((copy) =>
             finding(
-              copy.underscore || copy.fate.onlyWhen ? "warn" : "fail",
+              copy.fate.onlyWhen ? "warn" : "fail",
               `${c.label}, and ${describeCopy(copy)}: ${harm}${judgedOn(c)}.`,
               copy.fate.at,
             ),

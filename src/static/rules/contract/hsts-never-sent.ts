@@ -1,6 +1,6 @@
 /** Django sends HSTS only on requests it believes are HTTPS; if it never learns that, only the proxy can. */
 import type { RuleFinding } from "../../rule.js";
-import { candidates, isTruthy, judgedOn } from "../django/shared.js";
+import { candidates, hstsSeconds, isTruthy, judgedOn } from "../django/shared.js";
 import { schemeReaders } from "./app-side.js";
 import { allRoutes, contractRule, finding, routesLosingScheme } from "./shared.js";
 
@@ -9,9 +9,9 @@ export const hstsNeverSent = contractRule(
     id: "contract-hsts-never-sent",
     clause: "hsts",
     severity: "medium",
-    title: "SECURE_HSTS_SECONDS is set but HSTS is never sent",
+    title: "HSTS is never sent on HTTPS",
     explanation:
-      "SecurityMiddleware adds Strict-Transport-Security only when request.is_secure(). Behind a proxy that does not tell Django about HTTPS, that is never, and the proxy does not add the header either: browsers never learn to avoid plain HTTP.",
+      "SecurityMiddleware adds Strict-Transport-Security only when SECURE_HSTS_SECONDS is set and request.is_secure(). Behind a proxy that does not tell Django about HTTPS, that is never; with SECURE_HSTS_SECONDS = 0, never either. When the proxy does not add the header itself, browsers never learn to avoid plain HTTP.",
     fix: {
       django: "SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')",
       nginx: 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;',
@@ -22,18 +22,32 @@ export const hstsNeverSent = contractRule(
   },
   (input) => {
     const routes = allRoutes(input).filter((route) => !route.sendsHsts);
-    return candidates(input.settings, "SECURE_HSTS_SECONDS")
-      .filter((c) => isTruthy(c) === true)
-      .flatMap((hsts) =>
-        schemeReaders(input.settings, input.gunicorn).flatMap((reader): RuleFinding[] =>
-          routesLosingScheme(reader, routes).map(({ route, why }) =>
-            finding(
-              reader.kind === "nobody" && !reader.certain ? "warn" : "fail",
-              `${hsts.label}, but HTTPS requests through ${route.label} look like plain HTTP to Django (${why}) and the proxy adds no Strict-Transport-Security: HSTS is never sent${judgedOn(hsts)}.`,
-              route.at,
-            ),
+    const tlsRoutes = routes.filter((route) => route.traffic.includes("tls"));
+    const off = hstsSeconds(input.settings)
+      .filter((h) => h.seconds <= 0)
+      .flatMap((h) =>
+        tlsRoutes.map((route) =>
+          finding(
+            "fail",
+            `${h.label}, and the proxy adds no Strict-Transport-Security on HTTPS through ${route.label}: HSTS is never sent${h.suffix}.`,
+            route.at,
           ),
         ),
       );
+    return off.concat(
+      candidates(input.settings, "SECURE_HSTS_SECONDS")
+        .filter((c) => isTruthy(c) === true)
+        .flatMap((hsts) =>
+          schemeReaders(input.settings, input.gunicorn).flatMap((reader): RuleFinding[] =>
+            routesLosingScheme(reader, routes).map(({ route, why }) =>
+              finding(
+                reader.kind === "nobody" && !reader.certain ? "warn" : "fail",
+                `${hsts.label}, but HTTPS requests through ${route.label} look like plain HTTP to Django (${why}) and the proxy adds no Strict-Transport-Security: HSTS is never sent${judgedOn(hsts)}.`,
+                route.at,
+              ),
+            ),
+          ),
+        ),
+    );
   },
 );

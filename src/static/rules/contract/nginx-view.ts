@@ -67,6 +67,34 @@ function passesUnderscores(route: NginxRoute): boolean {
   );
 }
 
+/** The scheme a value written by nginx itself names on this traffic ($scheme, or the literal), if any. */
+function schemeOf(value: string, traffic: Traffic): "https" | "http" | undefined {
+  if (value === "$scheme") return traffic === "tls" ? "https" : "http";
+  return value === "https" || value === "http" ? value : undefined;
+}
+
+/**
+ * A header set from a `map` or `geo` whose branches differ: the client's copy only on the branches that
+ * copy it, and nginx's own value on the others (see VariableIndex.clientBranches).
+ */
+function branchedFate(
+  variables: VariableIndex,
+  value: string,
+  traffic: Traffic,
+  at: HeaderFate["at"],
+): HeaderFate | undefined {
+  const branched = variables.clientBranches(value);
+  if (!branched) return undefined;
+  const fallbackScheme = branched.fallback ? schemeOf(branched.fallback, traffic) : undefined;
+  return {
+    kind: "client",
+    how: branched.description,
+    ...(branched.pickedByClient ? {} : { onlyWhen: branched.when }),
+    ...(fallbackScheme ? { fallbackScheme } : {}),
+    at,
+  };
+}
+
 function headerFate(route: NginxRoute, variables: VariableIndex, name: string, traffic: Traffic): HeaderFate {
   const at = { file: route.file, line: route.line };
   if (name.includes("_")) {
@@ -89,17 +117,12 @@ function headerFate(route: NginxRoute, variables: VariableIndex, name: string, t
     case "default":
       return { kind: "proxy", value: header.value, at: located };
     case "set": {
+      const branched = branchedFate(variables, header.value, traffic, located);
+      if (branched) return branched;
       const sources = variables.clientSources(header.value);
       if (sources.length > 0)
         return { kind: "client", how: `copied from ${sources.join(", ")}`, at: located };
-      const scheme =
-        header.value === "$scheme"
-          ? traffic === "tls"
-            ? "https"
-            : "http"
-          : header.value === "https" || header.value === "http"
-            ? header.value
-            : undefined;
+      const scheme = schemeOf(header.value, traffic);
       return { kind: "proxy", value: header.value, ...(scheme ? { scheme } : {}), at: located };
     }
   }

@@ -59,7 +59,7 @@ export interface ClientCopy {
   traffic: Traffic;
   header: string;
   fate: Extract<HeaderFate, { kind: "client" }>;
-  /** The copy arrives under the underscore spelling, which only gunicorn before 22 merges in. */
+  /** The copy arrives under the underscore spelling, which gunicorn before 22 and uvicorn merge in. */
   underscore: boolean;
 }
 
@@ -81,15 +81,19 @@ export function clientCopies(routes: AppRoute[], header: string, withUnderscore:
   );
 }
 
-/** A client copy on plain HTTP claims https; on HTTPS it can only claim http, and an onlyWhen copy depends on the peer. */
+/**
+ * A client copy on plain HTTP claims https, under the underscore spelling too (gunicorn before 22 and
+ * uvicorn put it ahead of the proxy's value, and Django reads the first); on HTTPS it can only claim
+ * http, and an onlyWhen copy depends on the peer.
+ */
 export function copyStatus(copy: ClientCopy): RuleFinding["status"] {
-  return copy.traffic === "plain" && !copy.fate.onlyWhen && !copy.underscore ? "fail" : "warn";
+  return copy.traffic === "plain" && !copy.fate.onlyWhen ? "fail" : "warn";
 }
 
 export function describeCopy(copy: ClientCopy): string {
   const when = copy.fate.onlyWhen ? ` when ${copy.fate.onlyWhen}` : "";
   const merge = copy.underscore
-    ? ` (gunicorn before 22 merges ${copy.header} into ${copy.header.replace(/_/g, "-")}, the client's copy first)`
+    ? ` (gunicorn before 22 and uvicorn merge ${copy.header} into ${copy.header.replace(/_/g, "-")}, the client's copy first)`
     : "";
   return `${copy.header} is ${copy.fate.how}${when} on ${trafficLabel(copy.traffic)} through ${copy.route.label}${merge}`;
 }

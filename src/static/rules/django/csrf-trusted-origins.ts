@@ -1,20 +1,24 @@
 import { parse } from "tldts";
 import type { RuleFinding } from "../../rule.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
-import { candidates, finding, isTruthy, judgedOn, settingsRule } from "./shared.js";
+import { candidates, finding, hstsSeconds, isTruthy, judgedOn, settingsRule } from "./shared.js";
 
 const NAME = "CSRF_TRUSTED_ORIGINS";
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
 
-/** Any path that says the site is served over HTTPS. */
-function servedOverHttps(settings: DjangoSettings): boolean {
+/**
+ * How the site is served, as the settings say: "https-only" when Django redirects plain HTTP or sends
+ * HSTS (a plain-HTTP origin then is never the site's own), "https" when only its cookies are Secure.
+ */
+function servedOverHttps(settings: DjangoSettings): "https-only" | "https" | undefined {
   const on = (name: string) => candidates(settings, name).some((c) => isTruthy(c) === true);
-  return on("SECURE_SSL_REDIRECT") || on("SESSION_COOKIE_SECURE") || on("CSRF_COOKIE_SECURE");
+  if (on("SECURE_SSL_REDIRECT") || hstsSeconds(settings).some((h) => h.seconds > 0)) return "https-only";
+  return on("SESSION_COOKIE_SECURE") || on("CSRF_COOKIE_SECURE") ? "https" : undefined;
 }
 
 function originProblem(
   origin: string,
-  https: boolean,
+  https: ReturnType<typeof servedOverHttps>,
 ): { status: "fail" | "warn"; problem: string } | undefined {
   const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)(.*)$/i.exec(origin);
   if (!match) {
@@ -43,6 +47,12 @@ function originProblem(
     }
   }
   if (scheme.toLowerCase() === "http" && https && !LOOPBACK.test(host)) {
+    if (https === "https-only") {
+      return {
+        status: "fail",
+        problem: `'${origin}' trusts a plain-HTTP origin on an HTTPS-only site (SECURE_SSL_REDIRECT or HSTS): the site never serves it, and a network attacker who answers for it can post with the user's cookies`,
+      };
+    }
     return {
       status: "warn",
       problem: `'${origin}' trusts a plain-HTTP origin on an HTTPS site: a network attacker can post from it`,
@@ -58,7 +68,7 @@ export const csrfTrustedOrigins = settingsRule(
     severity: "medium",
     title: "CSRF_TRUSTED_ORIGINS entries are malformed or too broad",
     explanation:
-      "Django compares each entry with the browser's Origin header (scheme://host[:port]). Entries without a scheme are refused since Django 4.0, entries with a path never match (real users see 'CSRF verification failed'), and wildcards over a public suffix or plain-HTTP origins trust sites you do not control.",
+      "Django compares each entry with the browser's Origin header (scheme://host[:port]). Entries without a scheme are refused since Django 4.0, entries with a path never match (real users see 'CSRF verification failed'), and wildcards over a public suffix or plain-HTTP origins trust sites you do not control: an http:// origin on a site that redirects to HTTPS or sends HSTS is a failure (origins are exact, schemes included, and the site never serves that one), on a site that only marks its cookies Secure a warning.",
     fix: { django: "CSRF_TRUSTED_ORIGINS = ['https://app.example.com']" },
     djangoCheck: "4_0.E001",
   },

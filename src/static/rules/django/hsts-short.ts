@@ -1,29 +1,29 @@
-import { ONE_YEAR_SECONDS } from "../../../parsers/hsts.js";
+import { hstsStrength } from "../../../parsers/hsts.js";
 import { finding, hstsSeconds, settingsRule } from "./shared.js";
-
-function duration(seconds: number): string {
-  return seconds >= 86400 ? `${Math.round(seconds / 86400)} days` : `${seconds} seconds`;
-}
 
 export const hstsShort = settingsRule(
   {
     id: "django-hsts-short",
     clause: "hsts",
-    severity: "low",
+    severity: "medium",
     title: "HSTS max-age is shorter than a year",
     explanation:
-      "A max-age under a year lets the browser forget the HTTPS-only rule between visits, and is below what HSTS preload lists require.",
+      "A max-age under six months (15768000 s, where Mozilla's Observatory fails too) lets the browser forget the HTTPS-only rule between visits: a failure. Under a year it is below what HSTS preload lists require: a warning.",
     fix: { django: "SECURE_HSTS_SECONDS = 31536000" },
   },
   (settings) =>
-    hstsSeconds(settings)
-      .filter((h) => h.seconds > 0 && h.seconds < ONE_YEAR_SECONDS)
-      .map((h) =>
+    hstsSeconds(settings).flatMap((h) => {
+      // 0 sends no header at all: django-hsts-missing's concern; subdomains are django-hsts-subdomains'.
+      if (h.seconds <= 0) return [];
+      const strength = hstsStrength({ maxAge: h.seconds, includeSubDomains: true });
+      if (strength.status === "pass") return [];
+      return [
         finding(
           settings,
           "SECURE_HSTS_SECONDS",
-          "warn",
-          `${h.label}: ${duration(h.seconds)}, less than a year (${ONE_YEAR_SECONDS})${h.suffix}.`,
+          strength.status,
+          `${h.label}: ${strength.problems.join("; ")}${h.suffix}.`,
         ),
-      ),
+      ];
+    }),
 );

@@ -6,6 +6,7 @@ import { haproxyClientRealIp } from "./client-x-real-ip.js";
 import { haproxyForwardforKeepsClient } from "./forwardfor-keeps-client.js";
 import { haproxyHostSetToBackend } from "./host-set-to-backend.js";
 import { haproxyHstsMissing } from "./hsts-missing.js";
+import { haproxyHstsWeak } from "./hsts-weak.js";
 import { haproxyNoHostCheck } from "./no-host-check.js";
 import { haproxyNoHttpsRedirect } from "./no-https-redirect.js";
 import { haproxySendProxyUnexpected } from "./send-proxy-unexpected.js";
@@ -22,5 +23,6 @@ export const haproxyRules: StaticRule[] = [
   haproxyAcceptProxyOpen,
   haproxyHostSetToBackend,
   haproxyHstsMissing,
+  haproxyHstsWeak,
   haproxySendProxyUnexpected,
 ];

@@ -1,6 +1,9 @@
 import type { StaticRule } from "../../rule.js";
 import type { NginxDirective } from "../../nginx/model.js";
+import { forwardedHeader } from "../../nginx/routes.js";
 import { defaultServers, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
+import type { DjangoSettings } from "../../python/settings-model.js";
+import { candidates } from "../django/shared.js";
 import { appRoutes, describeServer, finding } from "./shared.js";
 
 /** `if ($host !~ ^app\.example\.com$) { return 444; }` at server level also keeps unknown hosts out. */
@@ -13,6 +16,20 @@ function guardsHost(server: ServerBlock): boolean {
   );
 }
 
+/**
+ * ALLOWED_HOSTS when Django refuses every unknown Host on every branch (a list of names, no '*'), or
+ * undefined: then Django answers 400 before SECURE_SSL_REDIRECT or any view runs.
+ */
+function strictAllowedHosts(settings: DjangoSettings | undefined): string | undefined {
+  if (!settings) return undefined;
+  const branches = candidates(settings, "ALLOWED_HOSTS");
+  const strict = branches.every((c) => {
+    const items = c.value.kind === "list" || c.value.kind === "tuple" ? c.value.items : undefined;
+    return items !== undefined && items.length > 0 && items.every((i) => i.kind === "str" && i.value !== "*");
+  });
+  return strict && branches.length > 0 ? branches.map((c) => c.label).join(" / ") : undefined;
+}
+
 export const noCatchAllServer: StaticRule = {
   meta: {
     id: "nginx-no-catch-all-server",
@@ -20,7 +37,7 @@ export const noCatchAllServer: StaticRule = {
     severity: "medium",
     title: "Requests for unknown hosts reach the app",
     explanation:
-      "nginx sends a request whose Host matches no server_name to the default server of that address and port: the one marked default_server, or else the first one listed. When that server proxies to Django, any Host reaches the app, and only ALLOWED_HOSTS stands between an attacker and poisoned password-reset links and cache entries.",
+      "nginx sends a request whose Host matches no server_name to the default server of that address and port: the one marked default_server, or else the first one listed. When that server proxies to Django, any Host reaches the app, and only ALLOWED_HOSTS stands between an attacker and poisoned password-reset links and cache entries: a failure, or a warning when the settings show ALLOWED_HOSTS names every host (Django then answers 400 before its HTTPS redirect or any view).",
     fix: {
       nginx:
         "server { listen 80 default_server; listen 443 ssl default_server; ssl_reject_handshake on; return 444; }",
@@ -29,7 +46,17 @@ export const noCatchAllServer: StaticRule = {
   },
   check(input) {
     if (!input.nginx) return [];
-    const proxying = new Set(appRoutes(input.nginx).map((route) => route.server));
+    const routes = appRoutes(input.nginx);
+    const proxying = new Set(routes.map((route) => route.server));
+    const allowed = strictAllowedHosts(input.settings);
+    // ALLOWED_HOSTS can refuse an unknown Host only when the server passes the client's Host on.
+    const passesClientHost = (server: ServerBlock) =>
+      routes
+        .filter((route) => route.server === server)
+        .every((route) => {
+          const host = forwardedHeader(route, "Host");
+          return host.source === "set" && /^\$(host|http_host)$/.test(host.value);
+        });
     return [...defaultServers(serverBlocks(input.nginx))]
       .filter(([, server]) => proxying.has(server) && !guardsHost(server))
       .map(([key, server]) => {
@@ -37,11 +64,14 @@ export const noCatchAllServer: StaticRule = {
         const how = server.listens.some((l) => l.key === key && l.defaultServer)
           ? "marked default_server"
           : "the first server listed";
-        return finding(
-          "fail",
-          `On ${key} the default server is the ${describeServer(server)} (${how}), and it proxies to the app: a request with any Host reaches Django. Add a default_server for ${key} that rejects unknown hosts.`,
-          listen,
-        );
+        const reaches = `On ${key} the default server is the ${describeServer(server)} (${how}), and it proxies to the app: a request with any Host reaches Django.`;
+        return allowed && passesClientHost(server)
+          ? finding(
+              "warn",
+              `${reaches} ${allowed} refuses them with 400 before anything else runs; a default_server for ${key} that rejects unknown hosts keeps them off the app.`,
+              listen,
+            )
+          : finding("fail", `${reaches} Add a default_server for ${key} that rejects unknown hosts.`, listen);
       });
   },
 };

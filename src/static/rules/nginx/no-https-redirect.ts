@@ -2,6 +2,7 @@ import type { StaticRule } from "../../rule.js";
 import type { NginxDirective } from "../../nginx/model.js";
 import { serverBlocks, type ServerBlock } from "../../nginx/servers.js";
 import { walkDirectives } from "../../nginx/scope.js";
+import { unredirectedVerdict } from "../unredirected-plain-http.js";
 import { appRoutes, describeServer, finding } from "./shared.js";
 
 function redirectsToHttps(directive: NginxDirective): boolean {
@@ -27,7 +28,7 @@ export const noHttpsRedirect: StaticRule = {
     severity: "medium",
     title: "Plain HTTP on port 80 is served by the app instead of redirected",
     explanation:
-      "A server listening for plain HTTP on port 80 proxies to the app without redirecting to HTTPS, so visitors who type the bare domain stay on HTTP. Redirecting in nginx is cheaper and safer than Django's SECURE_SSL_REDIRECT, which only works when Django can tell the scheme.",
+      "A server listening for plain HTTP on port 80 proxies to the app without redirecting to HTTPS. When Django redirects (SECURE_SSL_REDIRECT), that costs a round trip to the app (a warning); when nothing downstream redirects, visitors who type the bare domain stay on HTTP (a failure). Without the settings the audit cannot tell, and warns.",
     fix: {
       nginx: "server { listen 80; server_name app.example.com; return 301 https://$host$request_uri; }",
       django: "SECURE_SSL_REDIRECT = True  # with SECURE_PROXY_SSL_HEADER set to the header nginx overwrites",
@@ -41,13 +42,11 @@ export const noHttpsRedirect: StaticRule = {
       .flatMap((server) => {
         const plain80 = server.listens.find((listen) => listen.port === 80 && !listen.ssl);
         if (!plain80) return [];
-        return [
-          finding(
-            "fail",
-            `The ${describeServer(server)} accepts plain HTTP on port 80 and proxies it to the app without redirecting to https://.`,
-            plain80.directive ?? server.directive,
-          ),
-        ];
+        const verdict = unredirectedVerdict(
+          `The ${describeServer(server)} accepts plain HTTP on port 80 and proxies it to the app without redirecting to https://`,
+          input.settings,
+        );
+        return [finding(verdict.status, verdict.message, plain80.directive ?? server.directive)];
       });
   },
 };

@@ -23,6 +23,9 @@ function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
   const findings: RuleFinding[] = [];
   // Behind a trusted load balancer, passing its X-Forwarded-Proto on is the design; still risky if nginx is reachable directly.
   const behindProxy = trustedProxiesInScope(route.scope).length > 0;
+  // Over HTTPS a client's copy can only claim http: a nuisance to itself, not a spoof.
+  const tlsOnly = route.server.listens.length > 0 && route.server.listens.every((listen) => listen.ssl);
+  const tlsOnlyNote = "; the server only listens for HTTPS, where a client can only claim http";
   const xfp = forwardedHeader(route, "X-Forwarded-Proto");
   if (xfp.source === "client") {
     const ignored = xfp.ignored
@@ -30,8 +33,8 @@ function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
       : "";
     findings.push(
       finding(
-        route.unreadInclude ? "warn" : "fail",
-        `X-Forwarded-Proto is not set in ${describeRoute(route)}, so the client's own X-Forwarded-Proto reaches the app unchanged${unreadIncludeNote(route)}.${ignored}`,
+        route.unreadInclude || tlsOnly ? "warn" : "fail",
+        `X-Forwarded-Proto is not set in ${describeRoute(route)}, so the client's own X-Forwarded-Proto reaches the app unchanged${unreadIncludeNote(route)}${tlsOnly ? tlsOnlyNote : ""}.${ignored}`,
         route,
       ),
     );
@@ -41,11 +44,23 @@ function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
     if (header.source !== "set") continue;
     const sources = variables.clientSources(header.value);
     if (sources.length === 0) continue;
+    const branched = variables.clientBranches(header.value);
+    const peerOnly = branched !== undefined && !branched.pickedByClient;
+    const status = behindProxy || peerOnly || tlsOnly ? "warn" : "fail";
+    const origin = branched
+      ? `it is ${branched.description}`
+      : `its value comes from the client (${sources.join(", ")})`;
+    const caveat = peerOnly
+      ? "; only those peers can choose it, so trust them to overwrite it."
+      : tlsOnly
+        ? `${tlsOnlyNote}.`
+        : behindProxy
+          ? "; safe only if nothing but the trusted proxy in front can reach nginx."
+          : ".";
     findings.push(
       finding(
-        behindProxy ? "warn" : "fail",
-        `${name} is set to "${header.value}" in ${describeRoute(route)}: its value comes from the client (${sources.join(", ")})` +
-          (behindProxy ? "; safe only if nothing but the trusted proxy in front can reach nginx." : "."),
+        status,
+        `${name} is set to "${header.value}" in ${describeRoute(route)}: ${origin}${caveat}`,
         headerLocation(route, header),
       ),
     );

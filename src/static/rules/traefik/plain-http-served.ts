@@ -1,4 +1,5 @@
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
+import { unredirectedVerdict } from "../unredirected-plain-http.js";
 import type { TraefikConfig, TraefikRouter } from "../../traefik/model.js";
 
 function middlewareKinds(config: TraefikConfig, router: TraefikRouter): string[] {
@@ -24,7 +25,7 @@ export const traefikPlainHttpServed: StaticRule = {
     severity: "high",
     title: "A Traefik router serves the app over plain HTTP",
     explanation:
-      "A router on an entry point without TLS and without a redirectScheme middleware (or an entry-point redirection) hands plain-HTTP requests to the app: users stay on HTTP. Only a health-check path should do that.",
+      "A router on an entry point without TLS and without a redirectScheme middleware (or an entry-point redirection) hands plain-HTTP requests to the app: users stay on HTTP unless Django redirects (a failure when the settings show it does not, a warning otherwise). Only a health-check path should reach the app on plain HTTP.",
     fix: {
       traefik:
         "entryPoints.web.http.redirections.entryPoint: { to: websecure, scheme: https, permanent: true }, or a redirectScheme middleware on the web router; keep a Path(`/healthz`) router with a higher priority for the health check",
@@ -36,8 +37,10 @@ export const traefikPlainHttpServed: StaticRule = {
     return config.routers
       .filter((router) => !router.pathMatched && servesPlainHttp(config, router))
       .map((router) => ({
-        status: "fail",
-        message: `router ${router.name} (${router.rule || "no rule"}) serves plain HTTP to ${router.service || "its service"} without redirecting to HTTPS`,
+        ...unredirectedVerdict(
+          `router ${router.name} (${router.rule || "no rule"}) serves plain HTTP to ${router.service || "its service"} without redirecting to HTTPS`,
+          input.settings,
+        ),
         location: { file: router.file, line: router.line },
       }));
   },

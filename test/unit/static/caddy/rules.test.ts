@@ -29,8 +29,8 @@ const failing: [string, string, "fail" | "warn", number][] = [
   ["caddy-header-up-client-host", "header-up-client.Caddyfile", "fail", 5],
   ["caddy-header-up-client-ip", "header-up-client.Caddyfile", "fail", 6],
   ["caddy-header-up-host-upstream", "header-up-client.Caddyfile", "fail", 7],
-  ["caddy-http-site-proxies", "http-site-proxies.Caddyfile", "fail", 1],
-  ["caddy-auto-https-redirects-off", "auto-https-off.Caddyfile", "fail", 2],
+  ["caddy-http-site-proxies", "http-site-proxies.Caddyfile", "warn", 1],
+  ["caddy-auto-https-redirects-off", "auto-https-off.Caddyfile", "warn", 2],
   ["caddy-hsts-missing", "no-hsts.Caddyfile", "warn", 1],
 ];
 

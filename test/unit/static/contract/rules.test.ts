@@ -79,14 +79,20 @@ describe("contract-scheme-header-from-client (spoofed-proto)", () => {
     assert.ok(statuses(id, { settings: SETTINGS, haproxy }).includes("fail"));
   });
 
-  it("warns about X_Forwarded_Proto, which HAProxy passes and gunicorn before 22 merges", () => {
+  it("fails X_Forwarded_Proto on plain HTTP, which HAProxy passes and gunicorn before 22 and uvicorn merge ahead of the proxy's value", () => {
     const haproxy = HAPROXY.replace("http-request del-header X_Forwarded_Proto\n", "");
+    assert.notEqual(haproxy, HAPROXY);
     const findings = run(id, { settings: SETTINGS, haproxy });
-    assert.ok(findings.length > 0);
-    for (const f of findings) {
-      assert.equal(f.status, "warn");
-      assert.match(f.message, /X_Forwarded_Proto/);
-    }
+    assert.deepEqual(
+      findings.map((f) => f.status),
+      ["warn", "fail"],
+    );
+    assert.match(
+      findings[1]!.message,
+      /X_Forwarded_Proto is passed through .* on plain HTTP .*gunicorn before 22 and uvicorn merge X_Forwarded_Proto into X-Forwarded-Proto, the client's copy first/,
+    );
+    assert.match(findings[0]!.message, /on HTTPS/);
+    assert.deepEqual(run(id, { settings: SETTINGS, haproxy: HAPROXY }), []);
   });
 
   it("fails when Caddy trusts every peer on plain HTTP; on HTTPS only, or for private ranges, it warns", () => {

@@ -26,7 +26,7 @@ const failing: [string, string, ["fail" | "warn", number][]][] = [
   ["haproxy-forwardfor-keeps-client", "add-header.cfg", [["fail", 15]]],
   ["haproxy-forwardfor-keeps-client", "conditional-set.cfg", [["warn", 3]]],
   ["haproxy-x-forwarded-proto-not-set", "no-xfp.cfg", [["fail", 10]]],
-  ["haproxy-no-https-redirect", "conditional-set.cfg", [["fail", 8]]],
+  ["haproxy-no-https-redirect", "conditional-set.cfg", [["warn", 8]]],
   [
     "haproxy-no-https-redirect",
     "accept-proxy.cfg",

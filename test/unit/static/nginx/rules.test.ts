@@ -34,13 +34,34 @@ const cases: Case[] = [
   {
     rule: "nginx-xfp-from-client",
     failing: `server {
-      listen 443 ssl;
+      listen 80; listen 443 ssl;
       location / { proxy_set_header Host $host; proxy_pass http://app; }
       location /api { proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto; proxy_pass http://app; }
     }`,
     expect: [
       ["fail", 3, /X-Forwarded-Proto is not set in location \/ .*client's own X-Forwarded-Proto/],
       ["fail", 4, /X-Forwarded-Proto is set to "\$http_x_forwarded_proto".*\$http_x_forwarded_proto/],
+    ],
+    passing: `server { listen 443 ssl; ${SAFE_LOCATION} }`,
+  },
+  {
+    rule: "nginx-xfp-from-client",
+    failing: `server {
+      listen 443 ssl;
+      location / { proxy_set_header Host $host; proxy_pass http://app; }
+      location /api { proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto; proxy_pass http://app; }
+    }`,
+    expect: [
+      [
+        "warn",
+        3,
+        /client's own X-Forwarded-Proto reaches the app unchanged; the server only listens for HTTPS/,
+      ],
+      [
+        "warn",
+        4,
+        /comes from the client \(\$http_x_forwarded_proto\); the server only listens for HTTPS, where a client can only claim http/,
+      ],
     ],
     passing: `server { listen 443 ssl; ${SAFE_LOCATION} }`,
   },
@@ -72,7 +93,13 @@ const cases: Case[] = [
   {
     rule: "nginx-no-https-redirect",
     failing: `server {\n listen 80;\n ${SAFE_LOCATION} }\nserver { listen 8080; ${SAFE_LOCATION} }`,
-    expect: [["fail", 2, /accepts plain HTTP on port 80 and proxies it to the app/]],
+    expect: [
+      [
+        "warn",
+        2,
+        /accepts plain HTTP on port 80 and proxies it to the app without redirecting to https:\/\/\. Users stay on plain HTTP unless Django redirects/,
+      ],
+    ],
     passing: `server { listen 80; if ($scheme = http) { return 301 https://$host$request_uri; } ${SAFE_LOCATION} }
       server { listen 80; location / { proxy_pass http://app; } location /x { rewrite ^ https://example.com/ permanent; } }`,
   },
@@ -106,10 +133,12 @@ const cases: Case[] = [
   },
   {
     rule: "nginx-hsts-weak",
-    failing: `add_header Strict-Transport-Security "max-age=60";\nmore_set_headers 'Strict-Transport-Security: includeSubDomains';`,
+    failing: `add_header Strict-Transport-Security "max-age=60";\nmore_set_headers 'Strict-Transport-Security: includeSubDomains';\nadd_header Strict-Transport-Security "max-age=16000000; includeSubDomains" always;\nadd_header Strict-Transport-Security "max-age=31536000" always;`,
     expect: [
-      ["warn", 1, /max-age=60 is under a year \(31536000\); it lacks includeSubDomains/],
-      ["warn", 2, /it has no max-age/],
+      ["fail", 1, /max-age=60 is below six months \(15768000 s\); no includeSubDomains/],
+      ["fail", 2, /browsers ignore it \(max-age is missing\)/],
+      ["warn", 3, /max-age=16000000 is below a year \(31536000 s\)\.$/],
+      ["warn", 4, /"max-age=31536000": no includeSubDomains/],
     ],
     passing: `add_header Strict-Transport-Security "max-age=63072000; includeSubDomains; preload" always;`,
   },

@@ -69,7 +69,7 @@ describe("corpus settings", { skip }, () => {
       findings,
       /^fail django-allowed-hosts-wildcard: ALLOWED_HOSTS from \$DJANGO_ALLOWED_HOSTS, default \['\*'\]/,
     );
-    has(findings, /^warn django-hsts-short: .*default 2592000: 30 days/);
+    has(findings, /^fail django-hsts-short: .*default 2592000: max-age=2592000 is below six months/);
     has(findings, /^warn django-hsts-subdomains: SECURE_HSTS_INCLUDE_SUBDOMAINS = False/);
     has(
       findings,
@@ -159,7 +159,7 @@ describe("corpus settings", { skip }, () => {
     const errors = s.diagnostics.filter((d) => d.severity === "error");
     assert.ok(errors.length > 0 && errors.every((d) => d.line > 0 && /Jinja/.test(d.message)));
     assert.deepEqual(values(s, "SESSION_COOKIE_SECURE"), ["True"]);
-    has(audit(s), /^warn django-hsts-short: SECURE_HSTS_SECONDS = 60: 60 seconds/);
+    has(audit(s), /^fail django-hsts-short: SECURE_HSTS_SECONDS = 60: max-age=60 is below six months/);
   });
 
   it("readthedocs: class-based settings are reported unsupported, never silently safe", async () => {

@@ -204,6 +204,21 @@ describe("CSRF_TRUSTED_ORIGINS", () => {
     );
     assert.equal(messages(`["http://localhost:8000"]`, "SESSION_COOKIE_SECURE = True").length, 0);
   });
+
+  it("fails an http:// origin on an HTTPS-only site (SECURE_SSL_REDIRECT or HSTS): origins are exact, schemes included", () => {
+    const both = `["https://app.example.com", "http://app.example.com"]`;
+    for (const httpsOnly of ["SECURE_SSL_REDIRECT = True", "SECURE_HSTS_SECONDS = 31536000"]) {
+      const found = messages(both, `${httpsOnly}\nSESSION_COOKIE_SECURE = True`);
+      assert.equal(found.length, 1, httpsOnly);
+      assert.match(
+        found[0]!,
+        /^fail: .*'http:\/\/app\.example\.com' trusts a plain-HTTP origin on an HTTPS-only site/,
+      );
+    }
+    const httpsOnly = "SECURE_SSL_REDIRECT = True\nSECURE_HSTS_SECONDS = 31536000";
+    assert.deepEqual(messages(`["https://app.example.com", "https://*.app.example.com"]`, httpsOnly), []);
+    assert.deepEqual(messages(`["https://app.example.com", "http://localhost:8000"]`, httpsOnly), []);
+  });
 });
 
 describe("environment booleans and cookies", () => {
@@ -252,7 +267,9 @@ describe("environment booleans and cookies", () => {
 describe("HSTS, redirect and middleware", () => {
   it("separates missing, short and subdomain-less HSTS", () => {
     assert.deepEqual(statuses("django-hsts-missing", `SECURE_HSTS_SECONDS = 0`), ["warn"]);
-    assert.deepEqual(statuses("django-hsts-short", `SECURE_HSTS_SECONDS = 30 * 24 * 3600`), ["warn"]);
+    assert.deepEqual(statuses("django-hsts-short", `SECURE_HSTS_SECONDS = 300`), ["fail"]);
+    assert.deepEqual(statuses("django-hsts-short", `SECURE_HSTS_SECONDS = 30 * 24 * 3600`), ["fail"]);
+    assert.deepEqual(statuses("django-hsts-short", `SECURE_HSTS_SECONDS = 15768000`), ["warn"]);
     assert.deepEqual(statuses("django-hsts-short", `SECURE_HSTS_SECONDS = 31536000`), []);
     assert.deepEqual(statuses("django-hsts-subdomains", `SECURE_HSTS_SECONDS = 31536000`), ["warn"]);
     assert.deepEqual(statuses("django-hsts-subdomains", `SECURE_HSTS_SECONDS = 0`), []);

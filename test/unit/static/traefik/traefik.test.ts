@@ -169,7 +169,7 @@ describe("Traefik rules", () => {
       ].join("\n"),
     );
     assert.deepEqual(found, [
-      ["traefik-plain-http-served", "fail", 6],
+      ["traefik-plain-http-served", "warn", 6],
       ["traefik-router-without-host", "fail", 6],
       ["traefik-host-not-passed", "fail", 10],
     ]);

@@ -24,8 +24,8 @@ export type ClauseId = (typeof CLAUSE_IDS)[number];
 export const PROXY_KINDS = ["nginx", "caddy", "haproxy", "apache", "traefik", "alb", "cloudflare"] as const;
 export type ProxyKind = (typeof PROXY_KINDS)[number];
 
-/** Where a fix is written: one of the proxies, or the app side. */
-export type FixTarget = ProxyKind | "django" | "gunicorn";
+/** Where a fix is written: one of the proxies, the app side, or the deployment descriptor (Compose, Kubernetes manifests). */
+export type FixTarget = ProxyKind | "django" | "gunicorn" | "compose" | "kubernetes" | "ingress-nginx";
 
 export interface Clause {
   id: ClauseId;

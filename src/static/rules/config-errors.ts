@@ -15,6 +15,8 @@ function problems(input: AuditInput): LoadProblem[] {
     ...(input.haproxy?.errors ?? []),
     ...(input.traefik?.errors ?? []),
     ...(input.gunicorn?.errors ?? []),
+    ...(input.compose ?? []).flatMap((project) => project.errors),
+    ...(input.kubernetes?.errors ?? []),
   ];
 }
 

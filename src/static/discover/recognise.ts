@@ -58,7 +58,7 @@ export function readHead(path: string): string {
 
 const SETTINGS_MODULE = /DJANGO_SETTINGS_MODULE["']?\s*[,:=]\s*["']?([\w.]+)/;
 const SETTINGS_CONTENT =
-  /^(ALLOWED_HOSTS|SECRET_KEY|INSTALLED_APPS|MIDDLEWARE|DEBUG|SECURE_\w+|ROOT_URLCONF)\s*[:=]/m;
+  /^\s*(ALLOWED_HOSTS|SECRET_KEY|INSTALLED_APPS|MIDDLEWARE|DEBUG|SECURE_\w+|ROOT_URLCONF)\s*[:=]/m;
 const TEMPLATE = /\{\{\s*cookiecutter\.|\{%\s*(if|for|raw)\b/;
 const NGINX_CONTENT =
   /^\s*(server|http|upstream|location\s+[^{\n]*)\s*\{|^\s*(proxy_pass|uwsgi_pass|server_name|listen)\s+[^;\n]+;/m;
@@ -93,7 +93,7 @@ function byContent(file: string, name: string, head: () => string): Recognised |
     const text = head();
     if (TEMPLATE.test(text))
       return { file, reason: "a template (Jinja placeholders): not Python until rendered" };
-    if (SETTINGS_CONTENT.test(text) || /^from\s+\.\w*\s+import\s+\*/m.test(text))
+    if (SETTINGS_CONTENT.test(text) || /^from\s+\.\w*\s+import\s+\*|^from\s+split_settings\b/m.test(text))
       return { file, kind: "settings", why: "assigns Django settings" };
     return undefined;
   }

@@ -30,6 +30,10 @@ const SKIPPED_DIRECTORIES: Record<string, string> = {
   ".pytest_cache": "a test runner's cache",
   site_packages: "installed Python packages",
   "site-packages": "installed Python packages",
+  tests: "test data, not the deployment",
+  test: "test data, not the deployment",
+  testdata: "test data, not the deployment",
+  fixtures: "test data, not the deployment",
 };
 
 interface GitignoreScope {

@@ -242,7 +242,12 @@ function addObject(objects: KubernetesObjects, doc: YamlDocument): void {
     );
     return;
   }
-  if (WORKLOAD_KINDS.has(kind)) objects.workloads.push(workload(doc, kind, name));
+  // ingress-nginx chart values: controller.config becomes the controller ConfigMap.
+  if (!kind && Object.keys(tree(tree(doc.data.controller).config)).length)
+    objects.configMaps.push(
+      configMapOf(doc, "ingress-nginx-controller (Helm values)", ["controller", "config"]),
+    );
+  else if (WORKLOAD_KINDS.has(kind)) objects.workloads.push(workload(doc, kind, name));
   else if (kind === "Service") objects.services.push(service(doc, name));
   else if (kind === "Ingress") objects.ingresses.push(ingress(doc, name));
   else if (kind === "ConfigMap") objects.configMaps.push(configMapOf(doc, name));
@@ -267,7 +272,7 @@ export function yamlDocumentsOf(file: string): YamlDocument[] | LoadError {
   return parseYamlDocuments(file, source.text);
 }
 
-/** Reads manifest files (several documents each) into one collection. */
+/** Reads manifest files (several documents each) and literal Helm values into one collection. */
 export function loadKubernetesManifests(files: string[]): KubernetesObjects {
   const objects = emptyKubernetes();
   for (const file of files) {

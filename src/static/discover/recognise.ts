@@ -41,14 +41,15 @@ export interface Rejected {
 
 /** Enough of a file to recognise it; deployment files are small and say what they are early. */
 const HEAD_BYTES = 64 * 1024;
+/** One buffer for every read: recognition runs synchronously, file after file. */
+const headBuffer = Buffer.alloc(HEAD_BYTES);
 
 export function readHead(path: string): string {
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");
-    const buffer = Buffer.alloc(HEAD_BYTES);
-    const length = readSync(fd, buffer, 0, HEAD_BYTES, 0);
-    return buffer.toString("utf8", 0, length);
+    const length = readSync(fd, headBuffer, 0, HEAD_BYTES, 0);
+    return headBuffer.toString("utf8", 0, length);
   } catch {
     return "";
   } finally {

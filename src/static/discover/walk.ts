@@ -2,7 +2,7 @@
  * The repository walk: every file a deployment could be described in, with what was left out and why.
  * Honours .gitignore files at every level (the `ignore` package implements git's matching rules).
  */
-import { existsSync, readFileSync, readdirSync, type Dirent } from "node:fs";
+import { readFileSync, readdirSync, type Dirent } from "node:fs";
 import { join } from "node:path";
 import ignore, { type Ignore } from "ignore";
 
@@ -42,11 +42,10 @@ interface GitignoreScope {
   rules: Ignore;
 }
 
-function gitignoreIn(root: string, dir: string): GitignoreScope | undefined {
-  const file = join(root, dir, ".gitignore");
-  if (!existsSync(file)) return undefined;
+function gitignoreIn(root: string, dir: string, entries: Dirent[]): GitignoreScope | undefined {
+  if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return undefined;
   try {
-    return { base: dir, rules: ignore().add(readFileSync(file, "utf8")) };
+    return { base: dir, rules: ignore().add(readFileSync(join(root, dir, ".gitignore"), "utf8")) };
   } catch {
     return undefined;
   }
@@ -82,7 +81,7 @@ export function walkRepository(root: string): RepositoryFiles {
       ignored.push({ path: dir, reason: "a Python virtual environment (pyvenv.cfg)" });
       return;
     }
-    const own = gitignoreIn(root, dir);
+    const own = gitignoreIn(root, dir, entries);
     const active = own ? [...scopes, own] : scopes;
     for (const entry of entries) {
       const isDirectory = entry.isDirectory();

@@ -6,6 +6,7 @@
 import type { LoadError, Located } from "../caddy/config-source.js";
 import { evaluatePythonModule, evaluatePythonSource, type PythonModule } from "../python/evaluate.js";
 import type { PossibleValue } from "../python/settings-model.js";
+import { shellWords } from "../launch/shell.js";
 
 export type { LoadError, Located } from "../caddy/config-source.js";
 
@@ -199,39 +200,6 @@ function applyFlags(config: GunicornConfig, args: string[], where: Located): voi
     }
   }
   if (binds.length > 0) config.bind = known(where, binds);
-}
-
-/** POSIX-shell-like word splitting: single and double quotes, backslash escapes; undefined on an open quote. */
-function shellWords(text: string): string[] | undefined {
-  const words: string[] = [];
-  let current = "";
-  let inWord = false;
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      else if (ch === "\\" && quote === '"' && i + 1 < text.length) current += text[++i];
-      else current += ch;
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      inWord = true;
-    } else if (ch === "\\" && i + 1 < text.length) {
-      if (text[i + 1] !== "\n") current += text[i + 1];
-      inWord = inWord || text[i + 1] !== "\n";
-      i++;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(current);
-      current = "";
-      inWord = false;
-    } else {
-      current += ch;
-      inWord = true;
-    }
-  }
-  if (quote) return undefined;
-  if (inWord) words.push(current);
-  return words;
 }
 
 /** A command line overrides the config file it points at, setting by setting, as gunicorn does. */

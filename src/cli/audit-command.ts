@@ -9,7 +9,7 @@ interface AuditFlags extends AuditFiles, OutputFlags, PythonFlags {}
 export function auditCommand(): Command {
   const command = new Command("audit")
     .description(
-      "read Django settings and nginx / Caddy / HAProxy / gunicorn configs, and check that they agree",
+      "read Django settings, nginx / Caddy / HAProxy / Traefik configs and the app server's options, and check that they agree",
     )
     .option("--settings <file>", "the Django settings module (e.g. myproject/settings/production.py)")
     .option("--nginx <file>", "the main nginx config (or an `nginx -T` dump)")
@@ -19,7 +19,11 @@ export function auditCommand(): Command {
       "--traefik <file>",
       "Traefik's static configuration (traefik.yml/.toml; its file provider is read too)",
     )
-    .option("--gunicorn <file>", "gunicorn.conf.py");
+    .option("--gunicorn <file>", "gunicorn.conf.py")
+    .option(
+      "--app-server <file>",
+      "how the app server runs: Dockerfile, compose file, Procfile, systemd unit or start script naming uvicorn / daphne / uwsgi / waitress-serve / gunicorn, or uwsgi.ini, a waitress ini, gunicorn.conf.py",
+    );
   addReportOptions(command, "show details for every finding", { sarifLocation: false }).action(
     async (flags: AuditFlags) => {
       const python = pythonRequest(flags);
@@ -30,10 +34,11 @@ export function auditCommand(): Command {
         haproxy: flags.haproxy,
         traefik: flags.traefik,
         gunicorn: flags.gunicorn,
+        appServer: flags.appServer,
       };
       if (!python && !Object.values(files).some(Boolean)) {
         throw new UsageError(
-          "audit needs at least one of --settings, --nginx, --caddy, --haproxy, --traefik, --gunicorn",
+          "audit needs at least one of --settings, --nginx, --caddy, --haproxy, --traefik, --gunicorn, --app-server",
         );
       }
       const { report, couldNotRun } = await runAudit(files, undefined, python);

@@ -8,6 +8,7 @@ import { VERSION } from "../version.js";
 import { adaptDisagreements } from "./caddy/adapt.js";
 import { loadCaddyfile, type CaddyConfig } from "./caddy/model.js";
 import { loadGunicornConfig } from "./gunicorn/model.js";
+import { loadAppServerFile, type AppServerFile } from "./appserver/load.js";
 import { loadHaproxyConfig } from "./haproxy/model.js";
 import { loadTraefikConfig } from "./traefik/model.js";
 import { loadNginxConfig } from "./nginx/loader.js";
@@ -30,6 +31,8 @@ export interface AuditFiles {
   /** Traefik's static configuration (the dynamic file it names is read too) or a dynamic file. */
   traefik?: string;
   gunicorn?: string;
+  /** A file that says how the app server runs (launch file, uwsgi.ini, waitress ini, gunicorn.conf.py). */
+  appServer?: string;
 }
 
 export interface AuditOutcome {
@@ -65,6 +68,7 @@ function loadCheckedCaddyfile(file: string): CaddyConfig {
 async function loadAll(files: AuditFiles): Promise<{ input: AuditInput; crashes: CheckResult[] }> {
   const input: AuditInput = {};
   const crashes: CheckResult[] = [];
+  let found: AppServerFile | undefined;
   const attempt = async <T>(
     file: string | undefined,
     load: (f: string) => T | Promise<T>,
@@ -84,7 +88,14 @@ async function loadAll(files: AuditFiles): Promise<{ input: AuditInput; crashes:
     attempt(files.haproxy, loadHaproxyConfig, (v) => (input.haproxy = v)),
     attempt(files.traefik, loadTraefikConfig, (v) => (input.traefik = v)),
     attempt(files.gunicorn, loadGunicornConfig, (v) => (input.gunicorn = v)),
+    attempt(files.appServer, loadAppServerFile, (v) => (found = v)),
   ]);
+  if (found) {
+    input.appServers = found.appServers;
+    input.appServerErrors = found.errors;
+    // --gunicorn names gunicorn's own config, which wins over a gunicorn command line found elsewhere.
+    if (found.gunicorn && !input.gunicorn) input.gunicorn = found.gunicorn;
+  }
   return { input, crashes };
 }
 

@@ -27,7 +27,7 @@ const READERS: Record<LaunchFileKind, (file: string, text: string) => Omit<Launc
 export function launchFileKind(file: string, text: string): LaunchFileKind | undefined {
   const name = basename(file);
   if (/(^|\.)(Dockerfile|Containerfile)(\.|$)/i.test(name)) return "dockerfile";
-  if (/^(docker-)?compose([.-].*)?\.ya?ml$/i.test(name)) return "compose";
+  if (/(^|[.-])(docker-)?compose([.-].*)?\.ya?ml$/i.test(name)) return "compose";
   if (/^Procfile(\..*)?$/.test(name)) return "procfile";
   if (/\.service$/.test(name)) return "systemd";
   if (/\.(sh|bash)$/.test(name)) return "shell-script";

@@ -15,6 +15,7 @@ function problems(input: AuditInput): LoadProblem[] {
     ...(input.haproxy?.errors ?? []),
     ...(input.traefik?.errors ?? []),
     ...(input.gunicorn?.errors ?? []),
+    ...(input.appServerErrors ?? []),
   ];
 }
 

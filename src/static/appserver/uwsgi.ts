@@ -1,9 +1,10 @@
 /**
- * uWSGI (2.0): options from uwsgi.ini's [uwsgi] section, the command line or $UWSGI_<NAME>. On a
- * `socket` / `uwsgi-socket` it speaks the uwsgi protocol: the peer (nginx uwsgi_pass) sends the CGI
- * variables itself, and wsgi.url_scheme follows its HTTPS / UWSGI_SCHEME variables, so any peer that
- * reaches the socket chooses scheme and REMOTE_ADDR. On `http` / `http-socket` it parses HTTP and acts
- * on no forwarding header.
+ * uWSGI (2.0): options from uwsgi.ini's [uwsgi] section, the command line or $UWSGI_<NAME>. Its core
+ * sets the request scheme from HTTP_X_FORWARDED_PROTO whoever sends it (core/protocol.c), ahead of the
+ * HTTPS variable: on any socket, a client's X-Forwarded-Proto that reaches it decides wsgi.url_scheme.
+ * On a `socket` / `uwsgi-socket` it speaks the uwsgi protocol: the peer (nginx uwsgi_pass) sends the
+ * CGI variables itself (HTTPS, REMOTE_ADDR, the HTTP_* headers), so any peer that reaches the socket
+ * chooses them. On `http` / `http-socket` it parses HTTP itself.
  */
 import { readConfigSource, type Located } from "../caddy/config-source.js";
 import { readOptions, type AppServerConfig, type OptionSpec } from "./model.js";
@@ -77,11 +78,8 @@ export function uwsgiFromEntries(entries: UwsgiEntry[], at: Located): AppServerC
     at,
     binds: { ...(first ?? at), value: listed, option: first?.key ?? "default" },
     protocol: uwsgiProtocol ? "uwsgi" : "http",
-    trustedPeers: uwsgiProtocol
-      ? { ...(first as UwsgiEntry), value: ["*"], option: (first as UwsgiEntry).key }
-      : { ...at, value: [], option: "default" },
-    // Through the uwsgi protocol the scheme is a CGI variable, not a header: see the nginx uwsgi rules.
-    schemeHeaders: [],
+    trustedPeers: { ...(first ?? at), value: ["*"], option: first?.key ?? "default" },
+    schemeHeaders: [{ name: "X-Forwarded-Proto", secureValue: "https" }],
     errors: [],
   };
 }

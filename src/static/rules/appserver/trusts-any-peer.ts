@@ -12,7 +12,7 @@ const HOW = {
     "checks no peer address at all: every client's X-Forwarded-For (first entry) and X-Forwarded-Proto count",
   waitress: "rewrites the scheme and client address from every peer's forwarding headers",
   uwsgi:
-    "speaks the uwsgi protocol there: the peer sends HTTPS, REMOTE_ADDR and every other CGI variable itself",
+    "takes X-Forwarded-Proto from every peer and, on a uwsgi-protocol socket, HTTPS, REMOTE_ADDR and every other CGI variable as the peer sends them",
 } as const;
 
 export const appServerTrustsAnyPeer: StaticRule = {
@@ -22,7 +22,7 @@ export const appServerTrustsAnyPeer: StaticRule = {
     severity: "high",
     title: "The app server believes forwarding headers from anyone who can reach it",
     explanation:
-      "uvicorn with --forwarded-allow-ips '*', daphne with --proxy-headers (which never checks the peer), waitress with trusted_proxy '*' and uWSGI on a uwsgi-protocol socket all let the connecting peer decide the scheme and the client address. That is right only when the proxy is the one peer that can connect. Listening on a reachable address, any host that gets around the proxy sends X-Forwarded-Proto: https over plain HTTP, or any client address it likes.",
+      "uvicorn with --forwarded-allow-ips '*', daphne with --proxy-headers (which never checks the peer), waitress with trusted_proxy '*' and uWSGI (which takes X-Forwarded-Proto from anyone, and on a uwsgi-protocol socket every CGI variable) all let the connecting peer decide the scheme and the client address. That is right only when the proxy is the one peer that can connect. Listening on a reachable address, any host that gets around the proxy sends X-Forwarded-Proto: https over plain HTTP, or any client address it likes.",
     fix: {
       uvicorn:
         "--forwarded-allow-ips=<the proxy's address>, or keep '*' and bind with --uds /run/app/uvicorn.sock or --host 127.0.0.1",
@@ -34,7 +34,7 @@ export const appServerTrustsAnyPeer: StaticRule = {
   },
   check(input): RuleFinding[] {
     return (input.appServers ?? []).flatMap((server): RuleFinding[] => {
-      if (!server.trustedPeers.value.includes("*")) return [];
+      if (!server.trustedPeers.value.includes("*") || server.binds.value.length === 0) return [];
       const reachable = reachableBinds(server);
       if (reachable.length === 0) return [];
       const trust =

@@ -29,6 +29,8 @@ export type SchemeReader =
       django: boolean;
       /** The scheme header counts only when the proxy also sets this one (daphne: X-Forwarded-For). */
       needs?: string;
+      /** Another way the proxy conveys https, judged elsewhere (uWSGI's HTTPS variable). */
+      otherwise?: string;
       suffix: string;
       at: SourceLocation;
     }
@@ -124,20 +126,12 @@ function gunicornReader(
   });
 }
 
-const OPTION_NAMES: Record<AppServerConfig["server"], string> = {
-  uvicorn: "--forwarded-allow-ips",
-  daphne: "--proxy-headers",
-  waitress: "trusted_proxy",
-  uwsgi: "socket",
-};
-
 /**
- * uvicorn, daphne and waitress set the scheme Django sees (scope / wsgi.url_scheme) from X-Forwarded-Proto
- * for the peers they trust. uWSGI behind uwsgi_pass takes it from a CGI variable: not a header, judged by
- * nginx-uwsgi-https-not-passed instead.
+ * uvicorn, daphne, waitress and uWSGI set the scheme Django sees (scope / wsgi.url_scheme) from
+ * X-Forwarded-Proto for the peers they trust (uWSGI: every peer). Behind uwsgi_pass the HTTPS variable
+ * carries the scheme too: whether it is sent is nginx-uwsgi-https-not-passed's to judge.
  */
 function appServerReader(settings: DjangoSettings, server: AppServerConfig, suffix: string): SchemeReader[] {
-  if (server.protocol === "uwsgi") return [];
   const noHeader = `SECURE_PROXY_SSL_HEADER is not set, so Django takes the scheme from ${server.server}`;
   const at = { file: server.trustedPeers.file, line: server.trustedPeers.line };
   const peers = server.trustedPeers.value;
@@ -148,7 +142,7 @@ function appServerReader(settings: DjangoSettings, server: AppServerConfig, suff
     server.binds.value.every((b) => classifyHost(hostOfAddress(b)) === "unix");
   if (peers.length === 0 || server.schemeHeaders.length === 0 || unixOnly) {
     const why = unixOnly
-      ? `uvicorn listens on a unix socket, whose peers have no address in ${OPTION_NAMES.uvicorn} ${peers.join(",")}`
+      ? `uvicorn listens on a unix socket, whose peers have no address in ${server.trustedPeers.option} ${peers.join(",")}`
       : `${server.server} trusts no proxy's scheme header (${server.trustedPeers.option === "default" ? "its default" : server.trustedPeers.option})`;
     return [{ kind: "nobody", who: `${noHeader}, and ${why}`, certain: true, suffix, at }];
   }
@@ -158,7 +152,8 @@ function appServerReader(settings: DjangoSettings, server: AppServerConfig, suff
       kind: "headers",
       headers: server.schemeHeaders,
       ...(server.schemeNeedsHeader ? { needs: server.schemeNeedsHeader } : {}),
-      who: `${server.server}, which sets the scheme from ${names} for peers in ${server.trustedPeers.option} ${peers.join(",")} (${noHeader})`,
+      ...(server.protocol === "uwsgi" ? { otherwise: "the HTTPS variable of the uwsgi protocol" } : {}),
+      who: `${server.server}, which sets the scheme from ${names} ${server.server === "uwsgi" ? "whoever sends it" : `for peers in ${server.trustedPeers.option} ${peers.join(",")}`} (${noHeader})`,
       django: false,
       suffix,
       at,

@@ -109,6 +109,7 @@ function carriesHttps(fate: HeaderFate, secureValue: string): boolean {
 export function schemeLost(reader: SchemeReader, route: AppRoute): string | undefined {
   if (reader.kind === "unknown") return undefined;
   if (reader.kind === "nobody") return "no header carries the scheme";
+  if (reader.otherwise) return undefined;
   const needed = reader.needs ? route.header(reader.needs, "tls") : undefined;
   if (reader.needs && needed?.kind !== "proxy") {
     return `the proxy does not set ${reader.needs} (${where(needed!.at)}), without which the app server ignores ${reader.headers.map((h) => h.name).join(" / ")}`;

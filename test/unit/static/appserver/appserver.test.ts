@@ -295,3 +295,36 @@ test("daphne reads X-Forwarded-Proto only alongside X-Forwarded-For", async () =
     [],
   );
 });
+
+test("uWSGI takes X-Forwarded-Proto from anyone: uwsgi_pass must overwrite the client's copy", async () => {
+  const id = "contract-scheme-header-from-client";
+  const noHeader = settings("SECURE_PROXY_SSL_HEADER = None");
+  const site = (lines: string) =>
+    nginx(
+      `server { listen 80; server_name shop.example.com; location = /healthz { uwsgi_pass unix:/run/uwsgi/shop.sock; ${lines} } location / { return 301 https://shop.example.com$request_uri; } }\n` +
+        tlsSite("uwsgi_pass unix:/run/uwsgi/shop.sock", lines),
+      1,
+    );
+  const ignored = site("include uwsgi_params;\n    proxy_set_header X-Forwarded-Proto $scheme;");
+  const failing = check(id, await inputFor("uwsgi-socket.ini", { settings: noHeader, nginx: ignored }));
+  assert.ok(
+    failing.some(
+      (f) =>
+        f.status === "fail" &&
+        /uwsgi, which sets the scheme from X-Forwarded-Proto whoever sends it/.test(f.message),
+    ),
+  );
+  const overwritten = site("include uwsgi_params;\n    uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;");
+  assert.deepEqual(
+    check(id, await inputFor("uwsgi-socket.ini", { settings: noHeader, nginx: overwritten })),
+    [],
+  );
+  // The HTTPS variable conveys the scheme: no "not conveyed" finding from the header reader.
+  assert.deepEqual(
+    check(
+      "contract-scheme-not-conveyed",
+      await inputFor("uwsgi-socket.ini", { settings: noHeader, nginx: ignored }),
+    ),
+    [],
+  );
+});

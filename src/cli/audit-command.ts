@@ -17,7 +17,7 @@ async function searchRoot(path: string): Promise<string> {
 export function auditCommand(): Command {
   const command = new Command("audit")
     .description(
-      "read Django settings, proxy configs and deployment descriptors, and check that they agree; with no file options, find them under PATH (default .)",
+      "read Django settings, nginx / Caddy / HAProxy / Traefik configs, the app server's options and deployment descriptors, and check that they agree; with no file options, find them under PATH (default .)",
     )
     .argument("[path]", "a repository to search for settings, proxy configs, Compose files and manifests")
     .option("--settings <file>", "the Django settings module (e.g. myproject/settings/production.py)")
@@ -29,6 +29,10 @@ export function auditCommand(): Command {
       "Traefik's static configuration (traefik.yml/.toml; its file provider is read too)",
     )
     .option("--gunicorn <file>", "gunicorn.conf.py")
+    .option(
+      "--app-server <file>",
+      "how the app server runs: Dockerfile, compose file, Procfile, systemd unit or start script naming uvicorn / daphne / uwsgi / waitress-serve / gunicorn, or uwsgi.ini, a waitress ini, gunicorn.conf.py",
+    )
     .option("--compose <file...>", "Compose files (docker-compose.yml, compose.yaml)")
     .option("--kubernetes <file...>", "Kubernetes manifests or literal Helm values.yaml");
   addReportOptions(command, "show details for every finding", { sarifLocation: false }).action(
@@ -41,6 +45,7 @@ export function auditCommand(): Command {
         haproxy: flags.haproxy,
         traefik: flags.traefik,
         gunicorn: flags.gunicorn,
+        appServer: flags.appServer,
         compose: flags.compose,
         kubernetes: flags.kubernetes,
       };

@@ -8,6 +8,7 @@ import { VERSION } from "../version.js";
 import { adaptDisagreements } from "./caddy/adapt.js";
 import { loadCaddyfile, type CaddyConfig } from "./caddy/model.js";
 import { loadGunicornConfig } from "./gunicorn/model.js";
+import { loadAppServerFile, type AppServerFile } from "./appserver/load.js";
 import { loadHaproxyConfig } from "./haproxy/model.js";
 import { appEnvironment } from "./deployment/environment.js";
 import { loadComposeFile } from "./compose/model.js";
@@ -40,6 +41,8 @@ export interface AuditFiles {
   /** Traefik's static configuration (the dynamic file it names is read too) or a dynamic file. */
   traefik?: string;
   gunicorn?: string;
+  /** A file that says how the app server runs (launch file, uwsgi.ini, waitress ini, gunicorn.conf.py). */
+  appServer?: string;
   /** Compose files of one deployment. */
   compose?: string[];
   /** Kubernetes manifests and literal Helm values of one deployment. */
@@ -83,6 +86,7 @@ async function loadAll(
 ): Promise<{ input: AuditInput; crashes: CheckResult[]; environmentUsed: EnvironmentEntry[] }> {
   const input: AuditInput = {};
   const crashes: CheckResult[] = [];
+  let found: AppServerFile | undefined;
   const attempt = async <F extends string | string[], T>(
     file: F | undefined,
     load: (f: F) => T | Promise<T>,
@@ -124,7 +128,14 @@ async function loadAll(
     attempt(files.haproxy, loadHaproxyConfig, (v) => (input.haproxy = v)),
     attempt(files.traefik, loadTraefikConfig, (v) => (input.traefik = v)),
     attempt(files.gunicorn, loadGunicornConfig, (v) => (input.gunicorn = v)),
+    attempt(files.appServer, loadAppServerFile, (v) => (found = v)),
   ]);
+  if (found) {
+    input.appServers = found.appServers;
+    input.appServerErrors = found.errors;
+    // --gunicorn names gunicorn's own config, which wins over a gunicorn command line found elsewhere.
+    if (found.gunicorn && !input.gunicorn) input.gunicorn = found.gunicorn;
+  }
   input.traefik = mergeTraefik([
     input.traefik,
     ...(input.compose ?? []).map(traefikFromCompose),

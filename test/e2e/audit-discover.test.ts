@@ -59,7 +59,7 @@ describe("audit PATH", () => {
     assert.match(opening!, /found 12 deployment file\(s\) among \d+ walked/);
     assert.match(
       opening!,
-      /docker-compose\.production\.yml\n\s+files: compose docker-compose\.production\.yml, settings config\/settings\/production\.py, nginx compose\/production\/nginx\/default\.conf/,
+      /docker-compose\.production\.yml\n\s+files: compose docker-compose\.production\.yml, app-server compose\/production\/django\/Dockerfile, settings config\/settings\/production\.py, nginx compose\/production\/nginx\/default\.conf/,
     );
     assert.match(opening!, /env DJANGO_SECURE_SSL_REDIRECT=False {2}\(\.envs\/\.production\/\.django:9\)/);
     assert.match(opening!, /ignored \d+:\n {2}config\/settings\/base\.py {2}\(read through/);
@@ -73,7 +73,7 @@ describe("audit PATH", () => {
     const junit = (await runCli(["audit", SHOP, "--format", "junit"])).stdout;
     assert.match(
       junit,
-      /<property name="deployment" value="docker-compose.production.yml: compose docker-compose.production.yml, settings/,
+      /<property name="deployment" value="docker-compose.production.yml: compose docker-compose.production.yml, app-server compose\/production\/django\/Dockerfile, settings/,
     );
   });
 

@@ -1,5 +1,6 @@
 /** Telling the Django app's containers and the proxies' apart, from what they run. */
 import { readFileSync } from "node:fs";
+import { readDockerfile } from "../launch/dockerfile.js";
 import type { EnvironmentEntry } from "../environment.js";
 
 const APP_SERVERS =
@@ -30,7 +31,7 @@ export function proxyOfImage(image: string | undefined): ImageProxy | undefined 
   return undefined;
 }
 
-function readDockerfile(file: string): string {
+function readText(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch {
@@ -38,7 +39,7 @@ function readDockerfile(file: string): string {
   }
 }
 
-/** What a Dockerfile says about the container: its base image, the last ENTRYPOINT and CMD as text, and ENV lines. */
+/** What a Dockerfile says about the container: its base image, what it runs, and DJANGO_SETTINGS_MODULE. */
 export interface DockerfileFacts {
   baseImage?: string;
   commandLine: string;
@@ -46,20 +47,14 @@ export interface DockerfileFacts {
 }
 
 export function dockerfileFacts(file: string): DockerfileFacts {
-  const source = readDockerfile(file);
-  const instructions = source.replace(/\\\r?\n/g, " ").split("\n");
-  const last = (name: string) =>
-    instructions
-      .filter((line) => new RegExp(`^\\s*${name}\\s`, "i").test(line))
-      .at(-1)
-      ?.trim()
-      .slice(name.length) ?? "";
+  const source = readText(file);
+  const launch = readDockerfile(file, source).launches.at(-1);
   // The final stage's FROM: earlier stages only build.
-  const baseImage = last("FROM").trim().split(/\s+/)[0];
-  const settingsModule = /^\s*ENV\s+DJANGO_SETTINGS_MODULE[=\s]+["']?([\w.]+)/im.exec(source)?.[1];
+  const baseImage = [...source.matchAll(/^\s*FROM\s+(?:--\S+\s+)*(\S+)/gim)].at(-1)?.[1];
+  const settingsModule = launch?.env.DJANGO_SETTINGS_MODULE;
   return {
     ...(baseImage ? { baseImage } : {}),
-    commandLine: `${last("ENTRYPOINT")} ${last("CMD")}`.replace(/[[\]",]/g, " ").trim(),
+    commandLine: launch?.argv.join(" ") ?? "",
     ...(settingsModule ? { settingsModule } : {}),
   };
 }

@@ -39,7 +39,11 @@ export function discoverDeployments(root: string): DiscoveredTree {
 
 function roles(root: string, files: AuditFiles): DiscoveredDeployment["files"] {
   return Object.entries(files).flatMap(([role, value]: [string, string | string[] | undefined]) =>
-    [value ?? []].flat().map((file) => ({ role, file: relative(root, file) })),
+    // Roles read as the option that names the same file (appServer → --app-server).
+    [value ?? []].flat().map((file) => ({
+      role: role.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
+      file: relative(root, file),
+    })),
   );
 }
 

@@ -158,6 +158,11 @@ function composeDeployment(
   const app = project.services.find((s) => s.djangoApp);
   if (app) {
     pairedBecause.push(`service ${app.name} is the Django app: it ${app.djangoApp}`);
+    // The app server's options: the service's own command, else the CMD of the Dockerfile it builds.
+    const launch = app.command || app.entrypoint ? absolute(context, compose) : app.dockerfile;
+    const readable = /^runs (gunicorn|uvicorn|daphne|uwsgi|waitress-serve)$/.test(app.djangoApp ?? "");
+    if (readable && launch && (launch !== app.dockerfile || context.allFiles.has(rel(context, launch))))
+      files.appServer = launch;
     const module = app.settingsModule;
     const settings = settingsNamed(context, module, compose) ?? defaultSettings;
     if (settings) {
@@ -235,6 +240,9 @@ export function pairDeployments(root: string, allFiles: string[], found: Recogni
   }
 
   const gunicorn = ofKind(found, "gunicorn").filter((f) => !claimed.has(f));
+  // A lone Procfile or systemd unit says how the app server runs outside containers.
+  const launchFiles = [...ofKind(found, "procfile"), ...ofKind(found, "systemd")];
+  const launch = launchFiles.length === 1 ? launchFiles[0] : undefined;
   const proxies = PROXY_ROLES.flatMap((kind) =>
     mainProxyConfigs(context, kind).map((file) => ({ kind, file })),
   ).filter((p) => !claimed.has(p.file));
@@ -265,6 +273,10 @@ export function pairDeployments(root: string, allFiles: string[], found: Recogni
     if (gunicorn[0]) {
       files.gunicorn = absolute(context, gunicorn[0]);
       pairedBecause.push(`${gunicorn[0]} is the gunicorn config`);
+    }
+    if (launch) {
+      files.appServer = absolute(context, launch);
+      pairedBecause.push(`${launch} says how the app server runs`);
     }
     deployments.push({
       name: settings ? `${stem(settings)} + ${proxy.file}` : proxy.file,

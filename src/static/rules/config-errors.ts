@@ -17,6 +17,7 @@ function problems(input: AuditInput): LoadProblem[] {
     ...(input.gunicorn?.errors ?? []),
     ...(input.compose ?? []).flatMap((project) => project.errors),
     ...(input.kubernetes?.errors ?? []),
+    ...(input.appServerErrors ?? []),
   ];
 }
 

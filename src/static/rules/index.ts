@@ -1,4 +1,5 @@
 import type { StaticRule } from "../rule.js";
+import { appServerRules } from "./appserver/index.js";
 import { caddyRules } from "./caddy/index.js";
 import { configErrors } from "./config-errors.js";
 import { contractRules } from "./contract/index.js";
@@ -21,5 +22,6 @@ export const ALL_RULES: readonly StaticRule[] = [
   ...gunicornRules,
   ...ingressNginxRules,
   ...deploymentRules,
+  ...appServerRules,
   ...contractRules,
 ];

@@ -6,6 +6,7 @@
 import { basename, dirname, join, posix, relative } from "node:path";
 import type { AuditFiles } from "../audit.js";
 import { loadComposeFile, type ComposeProject, type ComposeService } from "../compose/model.js";
+import { loadKubernetesManifests } from "../kubernetes/model.js";
 import { readHead, type FileKind, type Recognised } from "./recognise.js";
 import type { IgnoredPath } from "./walk.js";
 
@@ -236,12 +237,26 @@ export function pairDeployments(root: string, allFiles: string[], found: Recogni
         `${manifests.length} Kubernetes manifest file(s) read together: Ingress → Service → pods by name and selector`,
       ],
     };
+    const objects = loadKubernetesManifests(plan.files.kubernetes ?? []);
+    const app = objects.workloads
+      .flatMap((w) => w.containers.map((c) => ({ w, c })))
+      .find(({ c }) => c.djangoApp);
+    const module = app?.c.env.find((e) => e.name === "DJANGO_SETTINGS_MODULE")?.value;
+    const settings = settingsNamed(context, module, manifests[0] ?? "") ?? defaultSettings;
+    if (app && settings) {
+      plan.files.settings = absolute(context, settings);
+      plan.pairedBecause.push(
+        module
+          ? `container ${app.c.name} of ${app.w.kind} ${app.w.name} ${app.c.djangoApp}: ${settings}`
+          : `${settings} is the project's default settings module (manage.py / wsgi.py)`,
+      );
+    }
     claim(plan);
   }
 
   const gunicorn = ofKind(found, "gunicorn").filter((f) => !claimed.has(f));
   // A lone Procfile or systemd unit says how the app server runs outside containers.
-  const launchFiles = [...ofKind(found, "procfile"), ...ofKind(found, "systemd")];
+  const launchFiles = [...ofKind(found, "procfile"), ...ofKind(found, "systemd"), ...ofKind(found, "uwsgi")];
   const launch = launchFiles.length === 1 ? launchFiles[0] : undefined;
   const proxies = PROXY_ROLES.flatMap((kind) =>
     mainProxyConfigs(context, kind).map((file) => ({ kind, file })),
@@ -297,7 +312,33 @@ export function pairDeployments(root: string, allFiles: string[], found: Recogni
       ],
     });
   }
-  return { deployments: uniqueNames(deployments), ignored: context.ignored };
+  return {
+    deployments: uniqueNames(deployments),
+    ignored: [...context.ignored, ...unpaired(context, deployments)],
+  };
+}
+
+const UNPAIRED_REASONS: Partial<Record<FileKind, string>> = {
+  apache: "Apache configs are not read by audit",
+  "django-entry": "read for the default DJANGO_SETTINGS_MODULE only",
+  dockerfile:
+    "no app server it runs is audited here: read through the Compose service that builds it, or name it with --app-server",
+};
+
+/** Recognised files that ended up in no deployment, each with why. */
+function unpaired(context: Context, deployments: DeploymentPlan[]): IgnoredPath[] {
+  const used = new Set(
+    deployments.flatMap((d) => Object.values(d.files).flat()).map((f) => rel(context, f as string)),
+  );
+  const ignored = new Set(context.ignored.map((i) => i.path));
+  return context.found
+    .filter((f) => !used.has(f.file) && !ignored.has(f.file))
+    .map((f) => ({
+      path: f.file,
+      reason:
+        UNPAIRED_REASONS[f.kind] ??
+        `paired with no deployment (name it with --${f.kind === "uwsgi" || f.kind === "procfile" || f.kind === "systemd" ? "app-server" : f.kind})`,
+    }));
 }
 
 function commonDirectory(files: string[]): string {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, describe, test } from "node:test";
@@ -99,6 +99,47 @@ describe("the walk", () => {
     assert.equal(reasons.get("deploy/site.local.conf"), "ignored by .gitignore");
     assert.match(reasons.get(".venv/") ?? "", /virtual environment/);
     assert.equal(reasons.get("node_modules/"), "installed npm packages");
+  });
+});
+
+describe("a repository deployed to Kubernetes behind ingress-nginx", () => {
+  const root = mkdtempSync(join(tmpdir(), "proxytrust-k8s-"));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const manifests = fileURLToPath(new URL("../deployment/fixtures/", import.meta.url));
+  mkdirSync(join(root, "deploy/k8s"), { recursive: true });
+  mkdirSync(join(root, "config/settings"), { recursive: true });
+  cpSync(join(manifests, "shop-app-exposed.yaml"), join(root, "deploy/k8s/shop.yaml"));
+  cpSync(join(manifests, "ingress-nginx-controller-open.yaml"), join(root, "deploy/k8s/ingress-nginx.yaml"));
+  writeFileSync(
+    join(root, "config/settings/production.py"),
+    [
+      "import environ",
+      "env = environ.Env()",
+      'SECRET_KEY = env("DJANGO_SECRET_KEY")',
+      'ALLOWED_HOSTS = ["shop.example.com"]',
+      'SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")',
+      'SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)',
+      "",
+    ].join("\n"),
+  );
+
+  test("the manifests form one deployment with the settings the Django container names, and its env feeds them", async () => {
+    const { report } = await auditRepository(root);
+    const [deployment, ...others] = report.discovery!.deployments;
+    assert.equal(others.length, 0);
+    assert.equal(deployment!.name, "deploy/k8s");
+    assert.deepEqual(deployment!.files.map((f) => f.role).sort(), ["kubernetes", "kubernetes", "settings"]);
+    assert.deepEqual(
+      deployment!.environment.map((e) => `${e.name}=${e.value} ${e.file}:${e.line}`),
+      ["DJANGO_SECURE_SSL_REDIRECT=False deploy/k8s/shop.yaml:27"],
+    );
+    const failing = new Set(report.checks.filter((c) => c.status === "fail").map((c) => c.id));
+    for (const id of [
+      "kubernetes-service-exposed",
+      "ingress-nginx-forwarded-headers-trusted",
+      "ingress-nginx-upstream-vhost",
+    ])
+      assert.ok(failing.has(id), id);
   });
 });
 

@@ -86,11 +86,12 @@ function importedSettings(context: Context, settings: string[]): Map<string, str
 const TEST_OR_EXAMPLE = /(^|[_./-])(tests?|testing|ci|example|sample|template)([_./-]|$)/i;
 
 /** Settings modules that stand for a deployment; the rest are recorded as ignored, with why. */
-function leafSettings(context: Context): string[] {
+function leafSettings(context: Context, named: Set<string>): string[] {
   const settings = ofKind(context.found, "settings");
   const importedBy = importedSettings(context, settings);
   return settings.filter((file) => {
-    const importer = importedBy.get(file);
+    // A module DJANGO_SETTINGS_MODULE names is run as such, even when another one builds on it.
+    const importer = named.has(file) ? undefined : importedBy.get(file);
     if (importer) {
       context.ignored.push({ path: file, reason: `read through ${importer.join(", ")}, which import it` });
       return false;
@@ -210,7 +211,7 @@ export function pairDeployments(root: string, allFiles: string[], found: Recogni
   const context: Context = { root, allFiles: new Set(allFiles), found, ignored: [] };
   const entries = found.filter((f) => f.kind === "django-entry" && f.settingsModule);
   const defaultSettings = entries.map((e) => settingsNamed(context, e.settingsModule, e.file)).find(Boolean);
-  const leaves = leafSettings(context);
+  const leaves = leafSettings(context, new Set(defaultSettings ? [defaultSettings] : []));
   const deployments: DeploymentPlan[] = [];
   const claimed = new Set<string>();
   const claim = (plan: DeploymentPlan) => {
@@ -264,7 +265,10 @@ export function pairDeployments(root: string, allFiles: string[], found: Recogni
   const freeSettings = leaves.filter((s) => !claimed.has(s));
   const settingsFor = (proxyFile: string): string | undefined => {
     const wanted = stage(proxyFile);
+    const proxyStem = basename(proxyFile).replace(/\.[^.]*$/, "");
     return (
+      // deploy/nginx/staging.conf ↔ settings/staging.py
+      freeSettings.find((s) => basename(s, ".py") === proxyStem) ??
       (wanted ? freeSettings.find((s) => stage(s) === wanted) : undefined) ??
       (defaultSettings && freeSettings.includes(defaultSettings) ? defaultSettings : undefined) ??
       freeSettings.find((s) => stage(s) === "production") ??
@@ -280,9 +284,11 @@ export function pairDeployments(root: string, allFiles: string[], found: Recogni
       files.settings = absolute(context, settings);
       used.add(settings);
       pairedBecause.push(
-        stage(proxy.file) && stage(proxy.file) === stage(settings)
-          ? `${settings} is the ${stage(settings)} settings module`
-          : `${settings} is the settings module the project runs by default`,
+        basename(settings, ".py") === basename(proxy.file).replace(/\.[^.]*$/, "")
+          ? `${settings} has the same name`
+          : stage(proxy.file) && stage(proxy.file) === stage(settings)
+            ? `${settings} is the ${stage(settings)} settings module`
+            : `${settings} is the settings module the project runs by default`,
       );
     }
     if (gunicorn[0]) {

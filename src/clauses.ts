@@ -24,8 +24,12 @@ export type ClauseId = (typeof CLAUSE_IDS)[number];
 export const PROXY_KINDS = ["nginx", "caddy", "haproxy", "apache", "traefik", "alb", "cloudflare"] as const;
 export type ProxyKind = (typeof PROXY_KINDS)[number];
 
-/** Where a fix is written: one of the proxies, or the app side. */
-export type FixTarget = ProxyKind | "django" | "gunicorn";
+/** The servers Django runs under, each with its own rules about trusting forwarding headers. */
+export const APP_SERVER_KINDS = ["gunicorn", "uvicorn", "daphne", "uwsgi", "waitress", "mod_wsgi"] as const;
+export type AppServerKind = (typeof APP_SERVER_KINDS)[number];
+
+/** Where a fix is written: one of the proxies, the app side (Django or its app server), or the deployment descriptor. */
+export type FixTarget = ProxyKind | "django" | AppServerKind | "compose" | "kubernetes" | "ingress-nginx";
 
 export interface Clause {
   id: ClauseId;

@@ -1,17 +1,26 @@
 /** `proxytrust audit`: Django settings and proxy configs, read statically, checked against each other. */
+import { stat } from "node:fs/promises";
 import { Command } from "./commander.js";
 import { runAudit, type AuditFiles } from "../static/audit.js";
+import { auditRepository } from "../static/discover/index.js";
 import { addReportOptions, finishReport, type OutputFlags } from "./common.js";
 import { UsageError } from "./usage-error.js";
 import { addPythonOptions, pythonRequest, type PythonFlags } from "./python-options.js";
 
 interface AuditFlags extends AuditFiles, OutputFlags, PythonFlags {}
 
+async function searchRoot(path: string): Promise<string> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isDirectory()) throw new UsageError(`audit: ${path} is not a directory`);
+  return path;
+}
+
 export function auditCommand(): Command {
   const command = new Command("audit")
     .description(
-      "read Django settings and nginx / Caddy / HAProxy / gunicorn configs, and check that they agree",
+      "read Django settings, nginx / Caddy / HAProxy / Traefik configs, the app server's options and deployment descriptors, and check that they agree; with no file options, find them under PATH (default .)",
     )
+    .argument("[path]", "a repository to search for settings, proxy configs, Compose files and manifests")
     .option("--settings <file>", "the Django settings module (e.g. myproject/settings/production.py)")
     .option("--nginx <file>", "the main nginx config (or an `nginx -T` dump)")
     .option("--caddy <file>", "the Caddyfile")
@@ -20,9 +29,15 @@ export function auditCommand(): Command {
       "--traefik <file>",
       "Traefik's static configuration (traefik.yml/.toml; its file provider is read too)",
     )
-    .option("--gunicorn <file>", "gunicorn.conf.py");
+    .option("--gunicorn <file>", "gunicorn.conf.py")
+    .option(
+      "--app-server <file>",
+      "how the app server runs: Dockerfile, compose file, Procfile, systemd unit or start script naming uvicorn / daphne / uwsgi / waitress-serve / gunicorn, or uwsgi.ini, a waitress ini, gunicorn.conf.py",
+    )
+    .option("--compose <file...>", "Compose files (docker-compose.yml, compose.yaml)")
+    .option("--kubernetes <file...>", "Kubernetes manifests or literal Helm values.yaml");
   addReportOptions(command, "show details for every finding", { sarifLocation: false }).action(
-    async (flags: AuditFlags) => {
+    async (path: string | undefined, flags: AuditFlags) => {
       const python = pythonRequest(flags);
       const files: AuditFiles = {
         settings: python ? undefined : flags.settings,
@@ -31,11 +46,19 @@ export function auditCommand(): Command {
         haproxy: flags.haproxy,
         traefik: flags.traefik,
         gunicorn: flags.gunicorn,
+        appServer: flags.appServer,
+        compose: flags.compose,
+        kubernetes: flags.kubernetes,
       };
-      if (!python && !Object.values(files).some(Boolean)) {
+      const named = Object.values(files).some(Boolean);
+      if (path !== undefined && (named || python))
         throw new UsageError(
-          "audit needs at least one of --settings, --nginx, --caddy, --haproxy, --traefik, --gunicorn",
+          "audit takes either a PATH to search or file options (--settings, --nginx...), not both",
         );
+      if (!named && !python) {
+        const { report, couldNotRun } = await auditRepository(await searchRoot(path ?? "."));
+        finishReport("audit", report, flags, couldNotRun, { writeReport: false });
+        return;
       }
       const { report, couldNotRun, decided } = await runAudit(files, undefined, python);
       // An audit that could not run has no results: there is no report to keep.

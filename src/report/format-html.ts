@@ -7,6 +7,7 @@
 import { clause } from "../clauses.js";
 import { requestLines, responseLines } from "./format-text.js";
 import { escapeMarkup as esc } from "./markup.js";
+import { discoveryLines } from "./discovery-text.js";
 import type { CheckResult, Exchange, Report, Status } from "./model.js";
 import { countByStatus, STATUSES } from "./model.js";
 import { trustChain, type HeaderHop, type HopState } from "./trust-chain.js";
@@ -183,6 +184,7 @@ export function formatHtml(report: Report): string {
 <body><main>
 <h1>${esc(title)}</h1>
 <p class="facts">${esc(facts.join(" · "))}</p>
+${report.discovery ? `<h2>Found in ${esc(report.discovery.root)}</h2>\n<pre>${esc(discoveryLines(report.discovery).join("\n"))}</pre>` : ""}
 ${summarySection(report)}
 ${trustChainSection(report)}
 <h2>${report.command === "audit" ? "Each finding" : "Each clause"}</h2>

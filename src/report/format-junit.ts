@@ -68,6 +68,10 @@ export function formatJunit(report: Report, options: JunitOptions): string {
     ["proxytrust.version", report.version],
     ["proxy", report.proxy],
     ["requests", report.requests?.toString()],
+    ...(report.discovery?.deployments ?? []).map((d) => [
+      "deployment",
+      `${d.name}: ${d.files.map((f) => `${f.role} ${f.file}`).join(", ")}`,
+    ]),
   ]
     .filter(([, value]) => value !== undefined)
     .map(([name, value]) => `      <property${attributes({ name, value })}/>`);

@@ -180,6 +180,8 @@ export function buildSarif(report: Report, options: SarifOptions): Json {
           },
         ],
         results,
+        // audit PATH: what was found, paired and ignored, for tools that show run properties.
+        ...(report.discovery ? { properties: { discovery: report.discovery } } : {}),
       },
     ],
   };

@@ -1,6 +1,7 @@
 /** The human report: one line per check, and for failures the evidence and the fix. */
 import type { CheckResult, Exchange, Report, Status } from "./model.js";
 import { countByStatus } from "./model.js";
+import { discoveryLines } from "./discovery-text.js";
 
 const COLOURS: Record<Status, number> = { pass: 32, fail: 31, warn: 33, skip: 90, error: 35 };
 
@@ -50,7 +51,7 @@ export function formatExchange(x: Exchange): string {
 function formatCheck(check: CheckResult, options: TextOptions): string {
   const label = paint(check.status.toUpperCase().padEnd(5), COLOURS[check.status], options.colour);
   const where = check.location
-    ? `${check.location.file}:${check.location.line}  `
+    ? `${check.target ? `[${check.target}] ` : ""}${check.location.file}:${check.location.line}  `
     : check.target
       ? `${check.target}  `
       : "";
@@ -85,5 +86,6 @@ export function formatText(report: Report, options: TextOptions): string {
   const body = report.checks.length
     ? report.checks.map((c) => formatCheck(c, options)).join("\n")
     : "no findings";
-  return `${head}\n\n${body}\n\n${tally || "nothing checked"}\n`;
+  const opening = report.discovery ? `${discoveryLines(report.discovery).join("\n")}\n\n` : "";
+  return `${head}\n\n${opening}${body}\n\n${tally || "nothing checked"}\n`;
 }

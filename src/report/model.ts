@@ -61,6 +61,40 @@ export interface TargetSummary {
   couldNotRun?: string;
 }
 
+/** A file `audit PATH` recognised, and what gave it away. */
+export interface DiscoveredFile {
+  file: string;
+  /** settings, nginx, compose, kubernetes, dockerfile... */
+  kind: string;
+  why: string;
+}
+
+/** An environment value a deployment descriptor sets and the settings read, with where it was set. */
+export interface EnvironmentValue {
+  name: string;
+  value: string;
+  file: string;
+  line: number;
+}
+
+/** One deployment `audit PATH` put together; its checks carry its name as `target` when there are several. */
+export interface DiscoveredDeployment {
+  name: string;
+  files: { role: string; file: string }[];
+  pairedBecause: string[];
+  environment: EnvironmentValue[];
+}
+
+/** What `audit PATH` found in the tree, how it paired it, and what it left out and why. */
+export interface Discovery {
+  root: string;
+  /** Files looked at (after .gitignore and skipped directories). */
+  filesWalked: number;
+  found: DiscoveredFile[];
+  deployments: DiscoveredDeployment[];
+  ignored: { path: string; reason: string }[];
+}
+
 export interface Report {
   tool: "proxytrust";
   version: string;
@@ -78,6 +112,8 @@ export interface Report {
   incomplete?: string;
   /** Set when the report covers several targets; each check then names its `target`. */
   targets?: TargetSummary[];
+  /** audit PATH: what was found and paired; the report starts with it. */
+  discovery?: Discovery;
 }
 
 /** The lowest status that makes the exit code 1: `warn` adds warnings to failures, `error` adds errors too. */

@@ -8,8 +8,19 @@ import { VERSION } from "../version.js";
 import { adaptDisagreements } from "./caddy/adapt.js";
 import { loadCaddyfile, type CaddyConfig } from "./caddy/model.js";
 import { loadGunicornConfig } from "./gunicorn/model.js";
+import { loadAppServerFile, type AppServerFile } from "./appserver/load.js";
 import { loadHaproxyConfig } from "./haproxy/model.js";
-import { loadTraefikConfig } from "./traefik/model.js";
+import { appEnvironment } from "./deployment/environment.js";
+import { loadComposeFile } from "./compose/model.js";
+import { isSecretName, type EnvironmentEntry } from "./environment.js";
+import { loadKubernetesManifests } from "./kubernetes/model.js";
+import {
+  addTraefikConfig,
+  emptyTraefikConfig,
+  loadTraefikConfig,
+  type TraefikConfig,
+} from "./traefik/model.js";
+import { traefikFromCompose, traefikFromKubernetes } from "./traefik/providers.js";
 import { loadNginxConfig } from "./nginx/loader.js";
 import { loadDjangoSettings } from "./python/load-settings.js";
 import {
@@ -31,10 +42,18 @@ export interface AuditFiles {
   /** Traefik's static configuration (the dynamic file it names is read too) or a dynamic file. */
   traefik?: string;
   gunicorn?: string;
+  /** A file that says how the app server runs (launch file, uwsgi.ini, waitress ini, gunicorn.conf.py). */
+  appServer?: string;
+  /** Compose files of one deployment. */
+  compose?: string[];
+  /** Kubernetes manifests and literal Helm values of one deployment. */
+  kubernetes?: string[];
 }
 
 export interface AuditOutcome {
   report: Report;
+  /** Values from the deployment's descriptors that the settings read instead of their defaults. */
+  environmentUsed?: EnvironmentEntry[];
   /** Set when no file could be read at all. */
   couldNotRun?: string;
   /** False when nothing was judged: no file was read without a problem and no rule reached a verdict. */
@@ -60,30 +79,75 @@ function loadCheckedCaddyfile(file: string): CaddyConfig {
 }
 
 /** Loads what was given; reading problems inside files stay in each config for the config-error rule. */
-async function loadAll(files: AuditFiles): Promise<{ input: AuditInput; crashes: CheckResult[] }> {
+async function loadAll(
+  files: AuditFiles,
+): Promise<{ input: AuditInput; crashes: CheckResult[]; environmentUsed: EnvironmentEntry[] }> {
   const input: AuditInput = {};
   const crashes: CheckResult[] = [];
-  const attempt = async <T>(
-    file: string | undefined,
-    load: (f: string) => T | Promise<T>,
+  let found: AppServerFile | undefined;
+  const attempt = async <F extends string | string[], T>(
+    file: F | undefined,
+    load: (f: F) => T | Promise<T>,
     store: (value: T) => void,
   ) => {
     if (!file) return;
     try {
       store(await load(file));
     } catch (err) {
-      crashes.push(problem(file, `could not be loaded: ${(err as Error).message.split("\n")[0]}`));
+      const first: string = typeof file === "string" ? file : (file[0] ?? "");
+      crashes.push(problem(first, `could not be loaded: ${(err as Error).message.split("\n")[0]}`));
     }
   };
+  // Descriptors first: the environment they give the app decides what the settings evaluate to.
+  await attempt(
+    files.compose?.length ? files.compose : undefined,
+    (f) => f.map(loadComposeFile),
+    (v) => (input.compose = v),
+  );
+  await attempt(
+    files.kubernetes?.length ? files.kubernetes : undefined,
+    loadKubernetesManifests,
+    (v) => (input.kubernetes = v),
+  );
+  const environment = appEnvironment(input, files.settings);
+  const literal = new Map(
+    environment.flatMap((e) =>
+      e.value !== undefined && !isSecretName(e.name) ? [[e.name, e.value] as const] : [],
+    ),
+  );
   await Promise.all([
-    attempt(files.settings, loadDjangoSettings, (v) => (input.settings = v)),
+    attempt(
+      files.settings,
+      (f) => loadDjangoSettings(f, literal),
+      (v) => (input.settings = v),
+    ),
     attempt(files.nginx, loadNginxConfig, (v) => (input.nginx = v)),
     attempt(files.caddy, loadCheckedCaddyfile, (v) => (input.caddy = v)),
     attempt(files.haproxy, loadHaproxyConfig, (v) => (input.haproxy = v)),
     attempt(files.traefik, loadTraefikConfig, (v) => (input.traefik = v)),
     attempt(files.gunicorn, loadGunicornConfig, (v) => (input.gunicorn = v)),
+    attempt(files.appServer, loadAppServerFile, (v) => (found = v)),
   ]);
-  return { input, crashes };
+  if (found) {
+    input.appServers = found.appServers;
+    input.appServerErrors = found.errors;
+    // --gunicorn names gunicorn's own config, which wins over a gunicorn command line found elsewhere.
+    if (found.gunicorn && !input.gunicorn) input.gunicorn = found.gunicorn;
+  }
+  input.traefik = mergeTraefik([
+    input.traefik,
+    ...(input.compose ?? []).map(traefikFromCompose),
+    input.kubernetes && traefikFromKubernetes(input.kubernetes),
+  ]);
+  const read = new Set(input.settings?.deploymentVariables ?? []);
+  return { input, crashes, environmentUsed: environment.filter((e) => read.has(e.name)) };
+}
+
+/** One Traefik view from its file, Docker labels and CRDs; undefined when none configures it. */
+function mergeTraefik(parts: (TraefikConfig | undefined)[]): TraefikConfig | undefined {
+  const present = parts.filter((p): p is TraefikConfig => p !== undefined);
+  if (present.length <= 1) return present[0];
+  return present.reduce((all, part) => addTraefikConfig(all, part), emptyTraefikConfig());
 }
 
 function problem(file: string, message: string): CheckResult {
@@ -167,13 +231,21 @@ export async function runAudit(
       couldNotRun: imported.couldNotRun,
       decided: false,
     };
-  const given = Object.values(files).filter((f): f is string => Boolean(f));
+  const given = Object.values(files)
+    .flat()
+    .filter((f): f is string => Boolean(f));
   const reasons = await Promise.all(given.map(unreadable));
+  const readableFile = (f: string) => reasons[given.indexOf(f)] === undefined;
   // An unreadable file is one problem, not a set of findings about defaults it never set.
   const readable = Object.fromEntries(
-    Object.entries(files).filter(([, f]) => f && reasons[given.indexOf(f)] === undefined),
+    Object.entries(files).flatMap(
+      ([role, f]: [string, string | string[] | undefined]): [string, unknown][] => {
+        if (Array.isArray(f)) return [[role, f.filter(readableFile)]];
+        return f && readableFile(f) ? [[role, f]] : [];
+      },
+    ),
   ) as AuditFiles;
-  const { input, crashes } = await loadAll(readable);
+  const { input, crashes, environmentUsed } = await loadAll(readable);
   if (imported.settings) input.settings = imported.settings;
   crashes.push(...given.flatMap((f, i) => (reasons[i] ? [problem(f, `cannot be read: ${reasons[i]}`)] : [])));
   const findings = applyRules(input, rules).sort((a, b) => ORDER[a.status] - ORDER[b.status]);
@@ -188,5 +260,5 @@ export async function runAudit(
   }
   // A file read without a problem is judged even when no rule has anything to say about it.
   const readCleanly = problemsPerConfig(input).some((list) => list.length === 0);
-  return { report, decided: readCleanly || !decidedNothing(report) };
+  return { report, environmentUsed, decided: readCleanly || !decidedNothing(report) };
 }

@@ -9,6 +9,8 @@ import type { NginxConfig } from "./nginx/model.js";
 import type { CaddyConfig } from "./caddy/model.js";
 import type { HaproxyConfig } from "./haproxy/model.js";
 import type { GunicornConfig } from "./gunicorn/model.js";
+import type { AppServerConfig } from "./appserver/model.js";
+import type { LoadError } from "./caddy/config-source.js";
 
 export interface StaticRuleMeta {
   /** Stable public id, e.g. "nginx-xfp-passthrough". */
@@ -37,6 +39,10 @@ export interface AuditInput {
   caddy?: CaddyConfig;
   haproxy?: HaproxyConfig;
   gunicorn?: GunicornConfig;
+  /** uvicorn, daphne, uWSGI and waitress found by `--app-server` (gunicorn lands in `gunicorn`). */
+  appServers?: AppServerConfig[];
+  /** Problems reading the `--app-server` file that belong to no one server. */
+  appServerErrors?: LoadError[];
 }
 
 export interface StaticRule {

@@ -6,6 +6,7 @@
 import type { LoadError, Located } from "../caddy/config-source.js";
 import { evaluatePythonModule, evaluatePythonSource, type PythonModule } from "../python/evaluate.js";
 import type { PossibleValue } from "../python/settings-model.js";
+import { shellWords } from "../launch/shell.js";
 
 export type { LoadError, Located } from "../caddy/config-source.js";
 
@@ -28,6 +29,8 @@ export interface GunicornConfig {
   certfile?: GunicornSetting<string>;
   /** proxy_protocol: gunicorn reads a PROXY protocol header before each connection's request. */
   proxyProtocol?: GunicornSetting<boolean>;
+  /** worker_class: with uvicorn's workers, uvicorn's proxy-header rules apply instead of gunicorn's. */
+  workerClass?: GunicornSetting<string>;
   /** `-c FILE` on a command line: the config file gunicorn also reads. */
   configFile?: string;
   errors: LoadError[];
@@ -86,6 +89,8 @@ function fromPythonModule(module: PythonModule): GunicornConfig {
   if (forwarded) config.forwardedAllowIps = forwarded;
   if (headers) config.secureSchemeHeaders = headers;
   if (certfile) config.certfile = certfile;
+  const workerClass = read("worker_class", (v) => (v.kind === "str" ? v.value : undefined));
+  if (workerClass) config.workerClass = workerClass;
   const proxyProtocol = read("proxy_protocol", (v) => (v.kind === "bool" ? v.value : undefined));
   if (proxyProtocol) config.proxyProtocol = proxyProtocol;
   return config;
@@ -141,19 +146,31 @@ function toStringDict(value: PossibleValue): Record<string, string> | undefined 
 
 /** Where a command line was found, e.g. a unit file's ExecStart line. */
 export function parseGunicornCommandLine(commandLine: string, where: Located): GunicornConfig {
-  const config: GunicornConfig = { file: where.file, source: "command-line", errors: [] };
   const words = shellWords(commandLine);
   if (words === undefined) {
-    config.errors.push({ ...where, message: "unterminated quote in the command line" });
-    return config;
+    return {
+      file: where.file,
+      source: "command-line",
+      errors: [{ ...where, message: "unterminated quote in the command line" }],
+    };
   }
   const commandAt = words.findIndex((w) => /(^|[=/:\s])gunicorn$/.test(w));
-  const env = new Map<string, string>();
+  const env: Record<string, string> = {};
   for (const word of words.slice(0, Math.max(commandAt, 0))) {
     const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
-    if (assignment?.[1] && assignment[2] !== undefined) env.set(assignment[1], assignment[2]);
+    if (assignment?.[1] && assignment[2] !== undefined) env[assignment[1]] = assignment[2];
   }
-  const fromEnv = env.get("FORWARDED_ALLOW_IPS");
+  return gunicornFromArgs(words.slice(commandAt + 1), env, where);
+}
+
+/** gunicorn's arguments (after the program name) and the environment it starts with. */
+export function gunicornFromArgs(
+  args: string[],
+  env: Record<string, string>,
+  where: Located,
+): GunicornConfig {
+  const config: GunicornConfig = { file: where.file, source: "command-line", errors: [] };
+  const fromEnv = env.FORWARDED_ALLOW_IPS;
   if (fromEnv !== undefined) {
     config.forwardedAllowIps = {
       ...where,
@@ -161,9 +178,8 @@ export function parseGunicornCommandLine(commandLine: string, where: Located): G
     };
   }
   // GUNICORN_CMD_ARGS is read first and overridden by the real arguments, as gunicorn does.
-  const extra = env.get("GUNICORN_CMD_ARGS");
-  const args = [...(extra ? (shellWords(extra) ?? []) : []), ...words.slice(commandAt + 1)];
-  applyFlags(config, args, where);
+  const extra = env.GUNICORN_CMD_ARGS;
+  applyFlags(config, [...(extra ? (shellWords(extra) ?? []) : []), ...args], where);
   return config;
 }
 
@@ -175,7 +191,7 @@ function applyFlags(config: GunicornConfig, args: string[], where: Located): voi
   const binds: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    const inline = /^(--[a-z-]+)=(.*)$/s.exec(arg) ?? /^(-[bc])(.+)$/s.exec(arg);
+    const inline = /^(--[a-z-]+)=(.*)$/s.exec(arg) ?? /^(-[bck])(.+)$/s.exec(arg);
     const flag = inline?.[1] ?? arg;
     const takeValue = (): string | undefined => {
       if (inline) return inline[2];
@@ -193,45 +209,15 @@ function applyFlags(config: GunicornConfig, args: string[], where: Located): voi
     } else if (flag === "--certfile") {
       const value = takeValue();
       if (value !== undefined) config.certfile = known(where, value);
+    } else if (flag === "-k" || flag === "--worker-class") {
+      const value = takeValue();
+      if (value !== undefined) config.workerClass = known(where, value);
     } else if (flag === "-c" || flag === "--config") {
       const value = takeValue();
       if (value !== undefined) config.configFile = value;
     }
   }
   if (binds.length > 0) config.bind = known(where, binds);
-}
-
-/** POSIX-shell-like word splitting: single and double quotes, backslash escapes; undefined on an open quote. */
-function shellWords(text: string): string[] | undefined {
-  const words: string[] = [];
-  let current = "";
-  let inWord = false;
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      else if (ch === "\\" && quote === '"' && i + 1 < text.length) current += text[++i];
-      else current += ch;
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      inWord = true;
-    } else if (ch === "\\" && i + 1 < text.length) {
-      if (text[i + 1] !== "\n") current += text[i + 1];
-      inWord = inWord || text[i + 1] !== "\n";
-      i++;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(current);
-      current = "";
-      inWord = false;
-    } else {
-      current += ch;
-      inWord = true;
-    }
-  }
-  if (quote) return undefined;
-  if (inWord) words.push(current);
-  return words;
 }
 
 /** A command line overrides the config file it points at, setting by setting, as gunicorn does. */
@@ -248,5 +234,6 @@ export function overrideWithCommandLine(
   }
   if (commandLine.secureSchemeHeaders) merged.secureSchemeHeaders = commandLine.secureSchemeHeaders;
   if (commandLine.certfile) merged.certfile = commandLine.certfile;
+  if (commandLine.workerClass) merged.workerClass = commandLine.workerClass;
   return merged;
 }

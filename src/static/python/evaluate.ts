@@ -36,6 +36,9 @@ import {
   charge,
   combine,
   startWork,
+  deploymentValue,
+  deploymentVariablesRead,
+  useDeploymentEnvironment,
   isData,
 } from "./internal.js";
 import { decodeNumber, decodeString } from "./literals.js";
@@ -69,6 +72,8 @@ export interface PythonModule {
   diagnostics: PythonDiagnostic[];
   unresolvedImports: SourceLocation[];
   classes: PythonClass[];
+  /** Variables read from the deployment's environment rather than left symbolic. */
+  deploymentVariables?: string[];
 }
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -860,7 +865,8 @@ class FileEvaluator {
       const index = this.expr(rest[0]!, depth + 1);
       return combine([target, index], ([t, i]) => {
         if (t!.kind === "ref" && t!.path === "os.environ" && i!.kind === "str") {
-          return [{ kind: "env", env: i!.value, cast: "none" }];
+          const deployed = deploymentValue(i!.value);
+          return [deployed !== undefined ? str(deployed) : { kind: "env", env: i!.value, cast: "none" }];
         }
         return subscript(t!, i!);
       });
@@ -1068,6 +1074,12 @@ function splitCommas(value: Value): PossibleValue {
 
 function readEnv(name: Value | undefined, cast: EnvCast, fallback: Value | undefined): Value {
   if (name?.kind !== "str") return unknown("environment variable whose name is not known statically");
+  const deployed = deploymentValue(name.value);
+  // The deployment's own value, read as the call reads it (env.bool("DEBUG") of "False" is False).
+  if (deployed !== undefined) {
+    const values = castDefault(cast, str(deployed));
+    return values.length === 1 ? (values[0] as Value) : unknown(`$${name.value}=${deployed} as ${cast}`);
+  }
   if (fallback === undefined) return { kind: "env", env: name.value, cast };
   const defaults = castDefault(cast, fallback).map(asData);
   const first = defaults[0];
@@ -1154,12 +1166,22 @@ export function evaluatePythonSource(source: string, file: string): PythonModule
   return toModule(shared, resolved, scope);
 }
 
-export async function evaluatePythonModule(file: string): Promise<PythonModule> {
-  const shared = newShared();
-  const resolved = path.resolve(file);
-  shared.modules.set(resolved, undefined);
-  const scope = evaluateInto(shared, resolved, new Scope());
-  return toModule(shared, resolved, scope);
+/** Evaluates a settings module; variables the deployment sets (Compose, manifests) read as their values. */
+export async function evaluatePythonModule(
+  file: string,
+  environment: ReadonlyMap<string, string> = new Map(),
+): Promise<PythonModule> {
+  useDeploymentEnvironment(environment);
+  try {
+    const shared = newShared();
+    const resolved = path.resolve(file);
+    shared.modules.set(resolved, undefined);
+    const scope = evaluateInto(shared, resolved, new Scope());
+    const read = deploymentVariablesRead();
+    return { ...toModule(shared, resolved, scope), ...(read.length ? { deploymentVariables: read } : {}) };
+  } finally {
+    useDeploymentEnvironment(new Map());
+  }
 }
 
 export type { Setting as PythonBinding };

@@ -63,6 +63,29 @@ export function charge(units: number): void {
   workLeft -= units;
   if (workLeft < 0) throw new WorkBudgetExceeded("work budget for the input size exhausted");
 }
+/**
+ * Literal environment values the deployment sets (Compose, manifests), for the evaluation in progress
+ * (synchronous, like the work budget), and the names the settings actually read from it.
+ */
+let deploymentEnvironment: ReadonlyMap<string, string> = new Map();
+const deploymentReads = new Set<string>();
+
+export function useDeploymentEnvironment(environment: ReadonlyMap<string, string>): void {
+  deploymentEnvironment = environment;
+  deploymentReads.clear();
+}
+
+/** The deployment's value of a variable, remembered as read; undefined when the deployment does not set it. */
+export function deploymentValue(name: string): string | undefined {
+  const value = deploymentEnvironment.get(name);
+  if (value !== undefined) deploymentReads.add(name);
+  return value;
+}
+
+export function deploymentVariablesRead(): string[] {
+  return [...deploymentReads];
+}
+
 export const MAX_STRING = 100_000;
 export const MAX_ITEMS = 10_000;
 

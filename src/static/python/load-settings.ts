@@ -85,6 +85,7 @@ export function settingsFromModule(module: PythonModule): DjangoSettings {
     diagnostics,
     settings,
     unresolvedImports: unresolved,
+    ...(module.deploymentVariables ? { deploymentVariables: module.deploymentVariables } : {}),
     get: (name) => settings.get(name),
     values(name) {
       const setting = settings.get(name);
@@ -95,8 +96,12 @@ export function settingsFromModule(module: PythonModule): DjangoSettings {
   };
 }
 
-export async function loadDjangoSettings(file: string): Promise<DjangoSettings> {
-  return settingsFromModule(await evaluatePythonModule(file));
+/** `environment`: literal values the deployment sets, read instead of the variables' defaults. */
+export async function loadDjangoSettings(
+  file: string,
+  environment?: ReadonlyMap<string, string>,
+): Promise<DjangoSettings> {
+  return settingsFromModule(await evaluatePythonModule(file, environment));
 }
 
 /** For tests and editors: settings from text in memory (imports resolve next to `file`). */

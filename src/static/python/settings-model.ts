@@ -79,6 +79,8 @@ export interface DjangoSettings {
   diagnostics: PythonDiagnostic[];
   /** Upper-case module-level names, as Django reads them. */
   settings: ReadonlyMap<string, Setting>;
+  /** Variables whose value came from the deployment (Compose, manifests) instead of staying symbolic. */
+  deploymentVariables?: string[];
   /** Star imports that could not be read: any setting may come from them. */
   unresolvedImports: SourceLocation[];
   get(name: string): Setting | undefined;

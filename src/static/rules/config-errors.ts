@@ -16,6 +16,9 @@ export function problemsPerConfig(input: AuditInput): LoadProblem[][] {
     input.haproxy?.errors,
     input.traefik?.errors,
     input.gunicorn?.errors,
+    ...(input.compose ?? []).map((project) => project.errors),
+    input.kubernetes?.errors,
+    input.appServerErrors,
   ].filter((list): list is LoadProblem[] => list !== undefined);
 }
 

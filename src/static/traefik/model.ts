@@ -6,8 +6,8 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
 import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
+import { parseYamlDocuments, tree, type YamlDocument } from "../yaml/documents.js";
 
 export interface TraefikEntryPoint extends Located {
   name: string;
@@ -58,11 +58,6 @@ export interface TraefikConfig {
   sniStrict: boolean;
 }
 
-type Tree = Record<string, unknown>;
-
-const isTree = (value: unknown): value is Tree =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-const tree = (value: unknown): Tree => (isTree(value) ? value : {});
 const strings = (value: unknown): string[] =>
   Array.isArray(value)
     ? value.filter((v): v is string => typeof v === "string")
@@ -70,39 +65,12 @@ const strings = (value: unknown): string[] =>
       ? value.split(",")
       : [];
 
-interface ParsedFile {
-  file: string;
-  data: Tree;
-  /** The line of a key path, or of the nearest enclosing one found. */
-  lineOf(path: string[]): number;
-}
+type ParsedFile = YamlDocument;
 
-function parseYaml(file: string, text: string): ParsedFile | LoadError {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
-  const problem = doc.errors[0];
-  if (problem)
-    return {
-      file,
-      line: problem.linePos?.[0]?.line ?? 1,
-      message: problem.message.split("\n")[0] ?? "invalid YAML",
-    };
-  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
-  return {
-    file,
-    data: tree(data),
-    // The line of the key itself, so a finding points at "web:" rather than the map under it.
-    lineOf(path) {
-      for (let depth = path.length; depth > 0; depth--) {
-        const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
-        if (!isMap(parent)) continue;
-        const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path[depth - 1]);
-        const range = isNode(pair?.key) ? pair.key.range : undefined;
-        if (range) return lineCounter.linePos(range[0]).line;
-      }
-      return 1;
-    },
-  };
+function parseYaml(file: string, source: string): ParsedFile | LoadError {
+  const docs = parseYamlDocuments(file, source);
+  if (!Array.isArray(docs)) return docs;
+  return docs[0] ?? { file, data: {}, lineOf: () => 1 };
 }
 
 function parseTomlFile(file: string, text: string): ParsedFile | LoadError {
@@ -223,9 +191,8 @@ function dynamicFiles(staticFile: string, parsed: ParsedFile): string[] {
   return found ? [found] : [];
 }
 
-/** Reads the static file and the dynamic file it names (a dynamic file alone is read as such too). */
-export function loadTraefikConfig(file: string): TraefikConfig {
-  const config: TraefikConfig = {
+export function emptyTraefikConfig(): TraefikConfig {
+  return {
     files: [],
     errors: [],
     entryPoints: [],
@@ -234,6 +201,38 @@ export function loadTraefikConfig(file: string): TraefikConfig {
     services: [],
     sniStrict: false,
   };
+}
+
+/**
+ * Adds one source's entry points, routers, middlewares and services: a file, or a tree built from
+ * Docker labels, command-line flags or Kubernetes CRDs in the same shape as the file provider's.
+ */
+export function addTraefikSource(config: TraefikConfig, part: YamlDocument): void {
+  if (!config.files.includes(part.file)) config.files.push(part.file);
+  config.entryPoints.push(...entryPoints(part));
+  const dynamic = dynamicParts(part);
+  config.routers.push(...dynamic.routers);
+  config.middlewares.push(...dynamic.middlewares);
+  config.services.push(...dynamic.services);
+  config.sniStrict ||= dynamic.sniStrict;
+}
+
+/** Both views in one: entry points from one source apply to routers from another. */
+export function addTraefikConfig(into: TraefikConfig, part: TraefikConfig): TraefikConfig {
+  return {
+    files: [...into.files, ...part.files.filter((f) => !into.files.includes(f))],
+    errors: [...into.errors, ...part.errors],
+    entryPoints: [...into.entryPoints, ...part.entryPoints],
+    routers: [...into.routers, ...part.routers],
+    middlewares: [...into.middlewares, ...part.middlewares],
+    services: [...into.services, ...part.services],
+    sniStrict: into.sniStrict || part.sniStrict,
+  };
+}
+
+/** Reads the static file and the dynamic file it names (a dynamic file alone is read as such too). */
+export function loadTraefikConfig(file: string): TraefikConfig {
+  const config = emptyTraefikConfig();
   const first = parseFile(file);
   if (!("data" in first)) return { ...config, errors: [first] };
   const parsed = [first];
@@ -242,15 +241,7 @@ export function loadTraefikConfig(file: string): TraefikConfig {
     if ("data" in next) parsed.push(next);
     else config.errors.push(next);
   }
-  for (const part of parsed) {
-    config.files.push(part.file);
-    config.entryPoints.push(...entryPoints(part));
-    const dynamic = dynamicParts(part);
-    config.routers.push(...dynamic.routers);
-    config.middlewares.push(...dynamic.middlewares);
-    config.services.push(...dynamic.services);
-    config.sniStrict ||= dynamic.sniStrict;
-  }
+  for (const part of parsed) addTraefikSource(config, part);
   return config;
 }
 

@@ -4,6 +4,8 @@
  * Values from the environment are judged on their defaults (see ../django/shared.ts).
  */
 import type { SourceLocation } from "../../../report/model.js";
+import type { AppServerConfig } from "../../appserver/model.js";
+import { classifyHost, hostOfAddress } from "../../gunicorn/addresses.js";
 import { GUNICORN_DEFAULTS, type GunicornConfig } from "../../gunicorn/model.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
 import { repr } from "../../python/values.js";
@@ -25,6 +27,10 @@ export type SchemeReader =
       who: string;
       /** The Django reader also sees the underscore spelling merged in by gunicorn before 22 and uvicorn. */
       django: boolean;
+      /** The scheme header counts only when the proxy also sets this one (daphne: X-Forwarded-For). */
+      needs?: string;
+      /** Another way the proxy conveys https, judged elsewhere (uWSGI's HTTPS variable). */
+      otherwise?: string;
       suffix: string;
       at: SourceLocation;
     }
@@ -75,9 +81,15 @@ function gunicornReader(
   const allowedValues = allowed?.values ?? [
     { kind: "known" as const, value: [...GUNICORN_DEFAULTS.forwardedAllowIps] },
   ];
-  const headerValues = gunicorn.secureSchemeHeaders?.values ?? [
-    { kind: "known" as const, value: { ...GUNICORN_DEFAULTS.secureSchemeHeaders } },
-  ];
+  // uvicorn's workers apply uvicorn's own ProxyHeadersMiddleware (X-Forwarded-Proto only) for forwarded_allow_ips.
+  const uvicornWorker = gunicorn.workerClass?.values.some(
+    (v) => v.kind === "known" && /uvicorn/i.test(v.value),
+  );
+  const headerValues = uvicornWorker
+    ? [{ kind: "known" as const, value: { "X-FORWARDED-PROTO": "https" } }]
+    : (gunicorn.secureSchemeHeaders?.values ?? [
+        { kind: "known" as const, value: { ...GUNICORN_DEFAULTS.secureSchemeHeaders } },
+      ]);
   const at = allowed ? { file: allowed.file, line: allowed.line } : { file: gunicorn.file, line: 1 };
   return allowedValues.flatMap((ips): SchemeReader[] => {
     if (ips.kind === "unknown")
@@ -114,15 +126,55 @@ function gunicornReader(
   });
 }
 
+/**
+ * uvicorn, daphne, waitress and uWSGI set the scheme Django sees (scope / wsgi.url_scheme) from
+ * X-Forwarded-Proto for the peers they trust (uWSGI: every peer). Behind uwsgi_pass the HTTPS variable
+ * carries the scheme too: whether it is sent is nginx-uwsgi-https-not-passed's to judge.
+ */
+function appServerReader(settings: DjangoSettings, server: AppServerConfig, suffix: string): SchemeReader[] {
+  const noHeader = `SECURE_PROXY_SSL_HEADER is not set, so Django takes the scheme from ${server.server}`;
+  const at = { file: server.trustedPeers.file, line: server.trustedPeers.line };
+  const peers = server.trustedPeers.value;
+  // uvicorn's unix-socket peers have no address, so only '*' covers them.
+  const unixOnly =
+    server.server === "uvicorn" &&
+    !peers.includes("*") &&
+    server.binds.value.every((b) => classifyHost(hostOfAddress(b)) === "unix");
+  if (peers.length === 0 || server.schemeHeaders.length === 0 || unixOnly) {
+    const why = unixOnly
+      ? `uvicorn listens on a unix socket, whose peers have no address in ${server.trustedPeers.option} ${peers.join(",")}`
+      : `${server.server} trusts no proxy's scheme header (${server.trustedPeers.option === "default" ? "its default" : server.trustedPeers.option})`;
+    return [{ kind: "nobody", who: `${noHeader}, and ${why}`, certain: true, suffix, at }];
+  }
+  const names = server.schemeHeaders.map((h) => h.name).join(" / ");
+  return [
+    {
+      kind: "headers",
+      headers: server.schemeHeaders,
+      ...(server.schemeNeedsHeader ? { needs: server.schemeNeedsHeader } : {}),
+      ...(server.protocol === "uwsgi" ? { otherwise: "the HTTPS variable of the uwsgi protocol" } : {}),
+      who: `${server.server}, which sets the scheme from ${names} ${server.server === "uwsgi" ? "whoever sends it" : `for peers in ${server.trustedPeers.option} ${peers.join(",")}`} (${noHeader})`,
+      django: false,
+      suffix,
+      at,
+    },
+  ];
+}
+
 /** Every way the scheme may be decided, one per branch of SECURE_PROXY_SSL_HEADER. */
 export function schemeReaders(
   settings: DjangoSettings,
   gunicorn: GunicornConfig | undefined,
+  appServers: AppServerConfig[] = [],
 ): SchemeReader[] {
   const at = settings.locate("SECURE_PROXY_SSL_HEADER");
   return candidates(settings, "SECURE_PROXY_SSL_HEADER").flatMap((c): SchemeReader[] => {
     const value = c.value;
-    if (value.kind === "none") return gunicornReader(settings, gunicorn, judgedOn(c));
+    if (value.kind === "none") {
+      if (appServers.length > 0 && !gunicorn)
+        return appServers.flatMap((server) => appServerReader(settings, server, judgedOn(c)));
+      return gunicornReader(settings, gunicorn, judgedOn(c));
+    }
     const [meta, secure] = value.kind === "tuple" || value.kind === "list" ? value.items : [];
     const header = meta?.kind === "str" ? headerFromMeta(meta.value) : undefined;
     if (header && secure?.kind === "str") {

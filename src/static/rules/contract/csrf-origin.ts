@@ -11,7 +11,7 @@ import { allRoutes, contractRule, finding, schemeLost, type ContractInput } from
 /** Why the browser's Origin differs from what Django expects on this route, if it does. */
 function mismatch(input: ContractInput, route: AppRoute): string | undefined {
   if (route.hostRewrite) return `the proxy sends Host ${route.hostRewrite.value}`;
-  const lost = schemeReaders(input.settings, input.gunicorn)
+  const lost = schemeReaders(input.settings, input.gunicorn, input.appServers)
     .map((reader) => schemeLost(reader, route))
     .find((why) => why !== undefined);
   return lost ? `Django sees HTTPS requests as http (${lost})` : undefined;

@@ -38,7 +38,7 @@ export const hstsNeverSent = contractRule(
       candidates(input.settings, "SECURE_HSTS_SECONDS")
         .filter((c) => isTruthy(c) === true)
         .flatMap((hsts) =>
-          schemeReaders(input.settings, input.gunicorn).flatMap((reader): RuleFinding[] =>
+          schemeReaders(input.settings, input.gunicorn, input.appServers).flatMap((reader): RuleFinding[] =>
             routesLosingScheme(reader, routes).map(({ route, why }) =>
               finding(
                 reader.kind === "nobody" && !reader.certain ? "warn" : "fail",

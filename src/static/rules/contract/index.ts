@@ -1,6 +1,7 @@
 /** Rules over both sides at once: Django's settings (and gunicorn's) against the proxy's config. */
 import type { StaticRule } from "../../rule.js";
 import { allowedHostsVsProxy } from "./allowed-hosts.js";
+import { clientAddressFirstEntry } from "./client-address-first-entry.js";
 import { csrfOriginVsProxy } from "./csrf-origin.js";
 import { forwardedHostFromClient, forwardedPortFromClient } from "./forwarded-host-from-client.js";
 import { healthExemptVsProxy } from "./health-exempt.js";
@@ -25,4 +26,5 @@ export const contractRules: StaticRule[] = [
   csrfOriginVsProxy,
   healthExemptVsProxy,
   proxySslHeaderWithGunicornTls,
+  clientAddressFirstEntry,
 ];

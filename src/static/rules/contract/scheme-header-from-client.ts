@@ -10,7 +10,7 @@ export const schemeHeaderFromClient = contractRule(
     severity: "high",
     title: "The header the app takes the scheme from can come from the client",
     explanation:
-      "Django (SECURE_PROXY_SSL_HEADER) or gunicorn (secure_scheme_headers for peers in forwarded_allow_ips) believes whatever scheme header reaches it. Unless the proxy overwrites or removes that header on every route to the app, port 80 and health paths included, a client sends X-Forwarded-Proto: https over plain HTTP and is_secure() lies: the HTTPS redirect is skipped and secure cookies travel in clear.",
+      "Django (SECURE_PROXY_SSL_HEADER) or the app server (gunicorn's secure_scheme_headers for peers in forwarded_allow_ips, uvicorn's X-Forwarded-Proto for --forwarded-allow-ips, daphne's with --proxy-headers, waitress' for trusted_proxy) believes whatever scheme header reaches it. Unless the proxy overwrites or removes that header on every route to the app, port 80 and health paths included, a client sends X-Forwarded-Proto: https over plain HTTP and is_secure() lies: the HTTPS redirect is skipped and secure cookies travel in clear.",
     fix: {
       django: "SECURE_PROXY_SSL_HEADER must name the header the proxy overwrites on every route.",
       nginx:
@@ -23,17 +23,19 @@ export const schemeHeaderFromClient = contractRule(
   },
   (input) => {
     const routes = allRoutes(input);
-    return schemeReaders(input.settings, input.gunicorn).flatMap((reader): RuleFinding[] => {
-      if (reader.kind !== "headers") return [];
-      return reader.headers.flatMap((header) =>
-        clientCopies(routes, header.name, reader.django).map((copy) =>
-          finding(
-            copyStatus(copy),
-            `${reader.who}: ${describeCopy(copy)}, so a client chooses what the app believes about the scheme${reader.suffix}.`,
-            copy.fate.at,
+    return schemeReaders(input.settings, input.gunicorn, input.appServers).flatMap(
+      (reader): RuleFinding[] => {
+        if (reader.kind !== "headers") return [];
+        return reader.headers.flatMap((header) =>
+          clientCopies(routes, header.name, reader.django).map((copy) =>
+            finding(
+              copyStatus(copy),
+              `${reader.who}: ${describeCopy(copy)}, so a client chooses what the app believes about the scheme${reader.suffix}.`,
+              copy.fate.at,
+            ),
           ),
-        ),
-      );
-    });
+        );
+      },
+    );
   },
 );

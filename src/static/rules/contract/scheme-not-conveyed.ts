@@ -10,7 +10,7 @@ export const schemeNotConveyed = contractRule(
     severity: "high",
     title: "HTTPS requests reach the app looking like plain HTTP",
     explanation:
-      "The proxy terminates TLS and talks plain HTTP to the app. Unless it sets the header the app reads the scheme from (SECURE_PROXY_SSL_HEADER, or gunicorn's secure_scheme_headers for a trusted proxy) to the value meaning https, Django sees every request as http: SECURE_SSL_REDIRECT loops, HSTS is never sent, absolute URLs say http:// and the CSRF Origin check fails.",
+      "The proxy terminates TLS and talks plain HTTP to the app. Unless it sets the header the app reads the scheme from (SECURE_PROXY_SSL_HEADER, or the app server's own: gunicorn's secure_scheme_headers, uvicorn's --forwarded-allow-ips, daphne's --proxy-headers, waitress' trusted_proxy) to the value meaning https, Django sees every request as http: SECURE_SSL_REDIRECT loops, HSTS is never sent, absolute URLs say http:// and the CSRF Origin check fails.",
     fix: {
       django: "SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')",
       nginx: "proxy_set_header X-Forwarded-Proto $scheme;",
@@ -18,28 +18,34 @@ export const schemeNotConveyed = contractRule(
         "Remove `header_up -X-Forwarded-Proto` (or a header_up that sets another value): reverse_proxy sets it.",
       haproxy: "http-request set-header X-Forwarded-Proto https if { ssl_fc }",
       gunicorn: "or, with SECURE_PROXY_SSL_HEADER unset: forwarded_allow_ips = '<the proxy's address>'",
+      uvicorn:
+        "or, with SECURE_PROXY_SSL_HEADER unset: --forwarded-allow-ips=<the proxy's address> (on --uds only '*' matches, and only the proxy may reach the socket)",
+      daphne: "or, with SECURE_PROXY_SSL_HEADER unset: --proxy-headers, bound to a unix socket or 127.0.0.1",
+      waitress: "or, with SECURE_PROXY_SSL_HEADER unset: trusted_proxy = '<the proxy's address>'",
     },
   },
   (input) => {
     const routes = allRoutes(input);
     if (!routes.some((route) => route.traffic.includes("tls"))) return [];
-    return schemeReaders(input.settings, input.gunicorn).flatMap((reader): RuleFinding[] => {
-      if (reader.kind === "unknown") {
-        return [
+    return schemeReaders(input.settings, input.gunicorn, input.appServers).flatMap(
+      (reader): RuleFinding[] => {
+        if (reader.kind === "unknown") {
+          return [
+            finding(
+              "error",
+              `${reader.who} cannot be read statically, so whether HTTPS requests look like https to Django cannot be told.`,
+              reader.at,
+            ),
+          ];
+        }
+        return routesLosingScheme(reader, routes).map(({ route, why }) =>
           finding(
-            "error",
-            `${reader.who} cannot be read statically, so whether HTTPS requests look like https to Django cannot be told.`,
-            reader.at,
+            reader.kind === "nobody" && !reader.certain ? "warn" : "fail",
+            `${reader.who}; HTTPS requests through ${route.label} carry no https marker (${why}): Django sees them as plain HTTP${reader.kind === "nobody" && !reader.certain ? " unless gunicorn's default forwarded_allow_ips (127.0.0.1) covers the proxy and it sets X-Forwarded-Proto" : ""}${reader.suffix}.`,
+            reader.kind === "headers" ? route.at : reader.at,
           ),
-        ];
-      }
-      return routesLosingScheme(reader, routes).map(({ route, why }) =>
-        finding(
-          reader.kind === "nobody" && !reader.certain ? "warn" : "fail",
-          `${reader.who}; HTTPS requests through ${route.label} carry no https marker (${why}): Django sees them as plain HTTP${reader.kind === "nobody" && !reader.certain ? " unless gunicorn's default forwarded_allow_ips (127.0.0.1) covers the proxy and it sets X-Forwarded-Proto" : ""}${reader.suffix}.`,
-          reader.kind === "headers" ? route.at : reader.at,
-        ),
-      );
-    });
+        );
+      },
+    );
   },
 );

@@ -1,6 +1,7 @@
 /** What every contract rule shares: it needs settings and a proxy, and asks how the scheme crosses over. */
 import type { SourceLocation } from "../../../report/model.js";
 import type { GunicornConfig } from "../../gunicorn/model.js";
+import type { AppServerConfig } from "../../appserver/model.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
 import type { RuleFinding, StaticRule, StaticRuleMeta } from "../../rule.js";
 import type { SchemeReader } from "./app-side.js";
@@ -18,6 +19,7 @@ export interface ContractInput {
   settings: DjangoSettings;
   views: ProxyView[];
   gunicorn?: GunicornConfig;
+  appServers: AppServerConfig[];
 }
 
 /** A rule over both sides: nothing unless the settings and at least one proxy config were read. */
@@ -36,6 +38,7 @@ export function contractRule(
         settings: input.settings,
         views,
         ...(input.gunicorn ? { gunicorn: input.gunicorn } : {}),
+        appServers: input.appServers ?? [],
       });
       return findings.filter((f) => !seen.has(f.message) && seen.add(f.message));
     },
@@ -111,6 +114,11 @@ function carriesHttps(fate: HeaderFate, secureValue: string): boolean {
 export function schemeLost(reader: SchemeReader, route: AppRoute): string | undefined {
   if (reader.kind === "unknown") return undefined;
   if (reader.kind === "nobody") return "no header carries the scheme";
+  if (reader.otherwise) return undefined;
+  const needed = reader.needs ? route.header(reader.needs, "tls") : undefined;
+  if (reader.needs && needed?.kind !== "proxy") {
+    return `the proxy does not set ${reader.needs} (${where(needed!.at)}), without which the app server ignores ${reader.headers.map((h) => h.name).join(" / ")}`;
+  }
   const fates = reader.headers.map((header) => ({ header, fate: route.header(header.name, "tls") }));
   if (fates.some(({ header, fate }) => carriesHttps(fate, header.secureValue))) return undefined;
   return fates

@@ -22,7 +22,7 @@ export const sslRedirectLoop = contractRule(
   (input) => {
     const routes = allRoutes(input);
     return redirectingBranches(input.settings).flatMap((redirect) =>
-      schemeReaders(input.settings, input.gunicorn).flatMap((reader): RuleFinding[] =>
+      schemeReaders(input.settings, input.gunicorn, input.appServers).flatMap((reader): RuleFinding[] =>
         routesLosingScheme(reader, routes).map(({ route, why }) =>
           finding(
             reader.kind === "nobody" && !reader.certain ? "warn" : "fail",

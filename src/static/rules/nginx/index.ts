@@ -8,8 +8,10 @@ import { hstsWeak } from "./hsts-weak.js";
 import { noCatchAllServer } from "./no-catch-all-server.js";
 import { noHttpsRedirect } from "./no-https-redirect.js";
 import { originCertificateUnverified } from "./origin-certificate-unverified.js";
+import { nginxProxyHeaderUnderUwsgiPass } from "./proxy-header-under-uwsgi-pass.js";
 import { proxyProtocolUntrusted } from "./proxy-protocol-untrusted.js";
 import { realIpTooBroad } from "./real-ip-too-broad.js";
+import { uwsgiHttpsNotPassed } from "./uwsgi-https-not-passed.js";
 import { underscoresInHeaders } from "./underscores-in-headers.js";
 import { xffFromClient } from "./xff-from-client.js";
 import { xfhFromClient } from "./xfh-from-client.js";
@@ -17,6 +19,8 @@ import { xfpFromClient } from "./xfp-from-client.js";
 
 export const nginxRules: StaticRule[] = [
   xfpFromClient,
+  nginxProxyHeaderUnderUwsgiPass,
+  uwsgiHttpsNotPassed,
   underscoresInHeaders,
   noHttpsRedirect,
   hstsMissing,

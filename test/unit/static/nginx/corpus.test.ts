@@ -293,6 +293,17 @@ describe("nginx configs of real Django projects", { skip: corpusMissing }, () =>
         ["nginx-xfp-from-client", "warn", 55],
         ["nginx-xfp-from-client", "warn", 76],
         ["nginx-xfp-from-client", "warn", 130],
+        // proxy_set_header under uwsgi_pass: each ignored line of the two app locations.
+        ["nginx-proxy-header-under-uwsgi-pass", "warn", 62],
+        ["nginx-proxy-header-under-uwsgi-pass", "warn", 66],
+        ["nginx-proxy-header-under-uwsgi-pass", "warn", 70],
+        ["nginx-proxy-header-under-uwsgi-pass", "warn", 87],
+        ["nginx-proxy-header-under-uwsgi-pass", "warn", 91],
+        ["nginx-proxy-header-under-uwsgi-pass", "warn", 95],
+        // No HTTPS variable in sight, but the unread wsgi_params include may send it: warnings.
+        ["nginx-uwsgi-https-not-passed", "warn", 55],
+        ["nginx-uwsgi-https-not-passed", "warn", 76],
+        ["nginx-uwsgi-https-not-passed", "warn", 130],
         ["nginx-hsts-missing", "warn", 32],
         ["nginx-no-catch-all-server", "fail", 34],
         ["nginx-xff-from-client", "warn", 55],

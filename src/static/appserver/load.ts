@@ -1,0 +1,153 @@
+/**
+ * `audit --app-server FILE`: whatever file says how the app server runs, recognised from its content:
+ * a launch file (Dockerfile, Compose, Procfile, systemd unit, start script) naming uvicorn, daphne,
+ * uWSGI, waitress or gunicorn; a uwsgi.ini; a waitress paste ini; a Python file calling waitress.serve();
+ * a gunicorn.conf.py.
+ */
+import { basename, dirname, resolve } from "node:path";
+import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
+import {
+  gunicornFromArgs,
+  loadGunicornConfig,
+  overrideWithCommandLine,
+  type GunicornConfig,
+} from "../gunicorn/model.js";
+import { readLaunchFile, type Launch } from "../launch/index.js";
+import { daphneFromArgs } from "./daphne.js";
+import type { AppServerConfig } from "./model.js";
+import { uvicornFromArgs } from "./uvicorn.js";
+import { uwsgiFromArgs, uwsgiFromEntries, uwsgiIniEntries } from "./uwsgi.js";
+import { waitressFromArgs, waitressFromEntries, type WaitressEntry } from "./waitress.js";
+
+export interface AppServerFile {
+  /** gunicorn keeps its own model; the first gunicorn launch (or the gunicorn.conf.py) lands here. */
+  gunicorn?: GunicornConfig;
+  appServers: AppServerConfig[];
+  errors: LoadError[];
+}
+
+type Program = "uvicorn" | "daphne" | "waitress" | "uwsgi" | "gunicorn";
+const PROGRAMS: Record<string, Program> = {
+  uvicorn: "uvicorn",
+  daphne: "daphne",
+  "waitress-serve": "waitress",
+  waitress: "waitress",
+  uwsgi: "uwsgi",
+  "uwsgi-core": "uwsgi",
+  gunicorn: "gunicorn",
+};
+
+/** The app server a command starts and where its own arguments begin, past wrappers such as tini. */
+export function appServerOf(argv: string[]): { program: Program; argsAt: number } | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const word = basename(argv[i] as string);
+    const module = /^python[0-9.]*$/.test(word) && argv[i + 1] === "-m" ? argv[i + 2] : undefined;
+    if (module && PROGRAMS[module]) return { program: PROGRAMS[module] as Program, argsAt: i + 3 };
+    if (word !== "waitress" && PROGRAMS[word]) return { program: PROGRAMS[word] as Program, argsAt: i + 1 };
+  }
+  return undefined;
+}
+
+async function fromLaunch(launch: Launch, found: AppServerFile): Promise<void> {
+  const server = appServerOf(launch.argv);
+  if (!server) return;
+  const args = launch.argv.slice(server.argsAt);
+  const where = launch.location;
+  const baseDir = dirname(resolve(where.file));
+  switch (server.program) {
+    case "uvicorn":
+      found.appServers.push(uvicornFromArgs(args, launch.env, where));
+      return;
+    case "daphne":
+      found.appServers.push(daphneFromArgs(args, where));
+      return;
+    case "waitress":
+      found.appServers.push(waitressFromArgs(args, where));
+      return;
+    case "uwsgi":
+      found.appServers.push(uwsgiFromArgs(args, launch.env, where, baseDir));
+      return;
+    case "gunicorn": {
+      if (found.gunicorn) return;
+      const commandLine = gunicornFromArgs(args, launch.env, where);
+      const configFile = commandLine.configFile?.replace(/^python:.*/, "");
+      found.gunicorn =
+        configFile && readConfigSource(resolve(baseDir, configFile)).ok
+          ? overrideWithCommandLine(await loadGunicornConfig(resolve(baseDir, configFile)), commandLine)
+          : commandLine;
+    }
+  }
+}
+
+/** `[server:main]` with `use = egg:waitress#main`: its keys are waitress settings. */
+function pasteWaitress(file: string, text: string): WaitressEntry[] | undefined {
+  let section = "";
+  let sectionLine = 1;
+  let isWaitress = false;
+  const entries: WaitressEntry[] = [];
+  text.split("\n").forEach((raw, index) => {
+    const line = raw.trim();
+    const header = /^\[([^\]]+)\]$/.exec(line);
+    if (header) {
+      section = header[1] ?? "";
+      sectionLine = index + 1;
+      return;
+    }
+    const pair = /^([a-z_]+)\s*=\s*(.*)$/.exec(line);
+    if (!section.startsWith("server") || !pair?.[1]) return;
+    if (pair[1] === "use" && /egg:waitress/.test(pair[2] ?? "")) {
+      isWaitress = true;
+      entries.push({ file, line: sectionLine, key: "__section__", value: "", option: "" });
+    }
+    entries.push({ file, line: index + 1, key: pair[1], value: (pair[2] ?? "").trim(), option: pair[1] });
+  });
+  return isWaitress ? entries : undefined;
+}
+
+/** `serve(application, listen="...", trusted_proxy="*")`: keyword arguments that are literals. */
+function serveCall(file: string, text: string): WaitressEntry[] | undefined {
+  const call = /(?:^|[^\w.])(?:waitress\.)?serve\s*\(/m.exec(text);
+  if (!call || !/\bwaitress\b/.test(text)) return undefined;
+  const start = call.index + call[0].length;
+  const before = text.slice(0, start);
+  const line = before.split("\n").length;
+  const entries: WaitressEntry[] = [{ file, line, key: "__section__", value: "", option: "" }];
+  const body = text.slice(start, text.indexOf(")", start) === -1 ? undefined : text.indexOf(")", start));
+  for (const match of body.matchAll(/\b([a-z_]+)\s*=\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.]+)/g)) {
+    const value = (match[2] ?? "").replace(/^["']|["']$/g, "");
+    const at = line + body.slice(0, match.index).split("\n").length - 1;
+    entries.push({ file, line: at, key: match[1] ?? "", value, option: `${match[1]}=` });
+  }
+  return entries;
+}
+
+export async function loadAppServerFile(file: string): Promise<AppServerFile> {
+  const found: AppServerFile = { appServers: [], errors: [] };
+  const source = readConfigSource(file);
+  if (!source.ok) return { ...found, errors: [source.error] };
+  const { text } = source;
+  const launchFile = readLaunchFile(file, text);
+  if (launchFile) {
+    found.errors.push(...launchFile.errors);
+    for (const launch of launchFile.launches) await fromLaunch(launch, found);
+  } else {
+    const top: Located = { file, line: 1 };
+    const uwsgi = uwsgiIniEntries(file, text);
+    const waitress = pasteWaitress(file, text) ?? (file.endsWith(".py") ? serveCall(file, text) : undefined);
+    if (uwsgi) found.appServers.push(uwsgiFromEntries(uwsgi, top));
+    else if (waitress) {
+      const section = waitress.find((e) => e.key === "__section__");
+      found.appServers.push(waitressFromEntries(waitress, section ?? top));
+    } else if (file.endsWith(".py")) found.gunicorn = await loadGunicornConfig(file);
+  }
+  if (!found.gunicorn && found.appServers.length === 0 && found.errors.length === 0) {
+    found.errors.push({
+      file,
+      line: 1,
+      message:
+        "no app server found: expected a command starting uvicorn, daphne, uwsgi, waitress-serve or gunicorn, a uwsgi.ini, a waitress ini, or a gunicorn.conf.py",
+    });
+  }
+  for (const server of found.appServers) found.errors.push(...server.errors);
+  return found;
+}

@@ -1,0 +1,77 @@
+/**
+ * ingress-nginx as its manifests configure it: the controller ConfigMap (keys documented under
+ * "ConfigMaps" at kubernetes.github.io/ingress-nginx) and the nginx.ingress.kubernetes.io/ annotations.
+ */
+import type { SourceLocation } from "../../report/model.js";
+import { trustBreadth } from "../gunicorn/addresses.js";
+import type { ConfigMap, Ingress, KubernetesObjects } from "./model.js";
+
+/** Keys only the controller's ConfigMap has: a ConfigMap setting one of them configures the controller. */
+const CONTROLLER_KEYS = new Set([
+  "use-forwarded-headers",
+  "proxy-real-ip-cidr",
+  "enable-real-ip",
+  "forwarded-for-header",
+  "compute-full-forwarded-for",
+  "ssl-redirect",
+  "force-ssl-redirect",
+  "hsts",
+  "hsts-max-age",
+  "hsts-include-subdomains",
+  "use-proxy-protocol",
+  "http-snippet",
+  "server-snippet",
+  "location-snippet",
+]);
+
+export const ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
+
+export interface ControllerValue {
+  value: string;
+  location: SourceLocation;
+}
+
+export function controllerConfigMaps(objects: KubernetesObjects | undefined): ConfigMap[] {
+  return (objects?.configMaps ?? []).filter(
+    (map) =>
+      /ingress-nginx|nginx-configuration|nginx-ingress/.test(map.name) ||
+      map.data.some((d) => CONTROLLER_KEYS.has(d.key)),
+  );
+}
+
+/** A controller ConfigMap key as set (the last one read wins), or undefined for the controller's default. */
+export function controllerValue(
+  objects: KubernetesObjects | undefined,
+  key: string,
+): ControllerValue | undefined {
+  const entry = controllerConfigMaps(objects)
+    .flatMap((map) => map.data)
+    .filter((d) => d.key === key)
+    .at(-1);
+  return entry ? { value: entry.value.trim(), location: { file: entry.file, line: entry.line } } : undefined;
+}
+
+export const isTrue = (value: ControllerValue | undefined): boolean => value?.value.toLowerCase() === "true";
+export const isFalse = (value: ControllerValue | undefined): boolean =>
+  value?.value.toLowerCase() === "false";
+
+/** Ingresses the nginx controller serves: class nginx, or no class at all (the default class). */
+export function nginxIngresses(objects: KubernetesObjects | undefined): Ingress[] {
+  return (objects?.ingresses ?? []).filter(
+    (ingress) => !ingress.className || /nginx/.test(ingress.className),
+  );
+}
+
+export function annotation(ingress: Ingress, key: string): ControllerValue | undefined {
+  const entry = ingress.annotations.find((a) => a.name === `${ANNOTATION_PREFIX}${key}`);
+  return entry ? { value: entry.value.trim(), location: { file: entry.file, line: entry.line } } : undefined;
+}
+
+/**
+ * proxy-real-ip-cidr: the peers whose X-Forwarded-For (or PROXY header) the controller believes.
+ * Unset, it is 0.0.0.0/0: every client.
+ */
+export function realIpTrustsEveryone(objects: KubernetesObjects | undefined): boolean {
+  const cidr = controllerValue(objects, "proxy-real-ip-cidr");
+  return !cidr || cidr.value.split(",").some((range) => trustBreadth(range) === "everyone");
+}

@@ -1,0 +1,61 @@
+/** YAML files as plain data with the line of every key path: one parser for Traefik, Compose and Kubernetes. */
+import { LineCounter, isMap, isNode, isScalar, parseAllDocuments, type Document } from "yaml";
+import type { LoadError } from "../caddy/config-source.js";
+
+export type Tree = Record<string, unknown>;
+
+export const isTree = (value: unknown): value is Tree =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+export const tree = (value: unknown): Tree => (isTree(value) ? value : {});
+export const text = (value: unknown): string | undefined =>
+  typeof value === "string"
+    ? value
+    : typeof value === "number" || typeof value === "boolean"
+      ? String(value)
+      : undefined;
+
+export interface YamlDocument {
+  file: string;
+  data: Tree;
+  /** The line of a key path, or of the nearest enclosing key found. */
+  lineOf(path: (string | number)[]): number;
+}
+
+function located(file: string, doc: Document, lineCounter: LineCounter): YamlDocument {
+  return {
+    file,
+    data: tree(doc.toJS({ maxAliasCount: 100 }) as unknown),
+    // The line of the key itself, so a finding points at "web:" rather than the map under it.
+    lineOf(path) {
+      for (let depth = path.length; depth > 0; depth--) {
+        const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
+        const key = path[depth - 1];
+        if (isMap(parent)) {
+          const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
+          const range = isNode(pair?.key) ? pair.key.range : undefined;
+          if (range) return lineCounter.linePos(range[0]).line;
+        }
+        const node = doc.getIn(path.slice(0, depth), true);
+        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+      }
+      return doc.contents?.range ? lineCounter.linePos(doc.contents.range[0]).line : 1;
+    },
+  };
+}
+
+/** Every document of a YAML stream (`---`-separated), or the first syntax error. */
+export function parseYamlDocuments(file: string, source: string): YamlDocument[] | LoadError {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(source, { lineCounter, uniqueKeys: false });
+  if (!Array.isArray(docs)) return [];
+  for (const doc of docs) {
+    const problem = doc.errors[0];
+    if (problem)
+      return {
+        file,
+        line: problem.linePos?.[0]?.line ?? 1,
+        message: problem.message.split("\n")[0] ?? "invalid YAML",
+      };
+  }
+  return docs.map((doc) => located(file, doc, lineCounter));
+}

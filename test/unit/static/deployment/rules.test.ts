@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { applyRules } from "../../../../src/static/audit.js";
+import { loadComposeFile } from "../../../../src/static/compose/model.js";
+import { loadKubernetesManifests } from "../../../../src/static/kubernetes/model.js";
+import type { AuditInput } from "../../../../src/static/rule.js";
+import { ALL_RULES } from "../../../../src/static/rules/index.js";
+import { traefikFromCompose, traefikFromKubernetes } from "../../../../src/static/traefik/providers.js";
+
+const fixture = (name: string) => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
+
+function kubernetes(...names: string[]): AuditInput {
+  const objects = loadKubernetesManifests(names.map(fixture));
+  assert.deepEqual(objects.errors, []);
+  return { kubernetes: objects, traefik: traefikFromKubernetes(objects) };
+}
+
+function compose(name: string): AuditInput {
+  const project = loadComposeFile(fixture(name));
+  assert.deepEqual(project.errors, []);
+  return { compose: [project], traefik: traefikFromCompose(project) };
+}
+
+/** Rule id → statuses, for the rules that reported anything. */
+function verdicts(input: AuditInput): Map<string, string[]> {
+  const results = new Map<string, string[]>();
+  for (const check of applyRules(input, ALL_RULES))
+    results.set(check.id, [...(results.get(check.id) ?? []), check.status]);
+  return results;
+}
+
+describe("ingress-nginx ConfigMap and annotations", () => {
+  const open = verdicts(kubernetes("ingress-nginx-controller-open.yaml", "shop-app-exposed.yaml"));
+  const safe = verdicts(kubernetes("ingress-nginx-controller-safe.yaml", "shop-app-private.yaml"));
+
+  test("use-forwarded-headers without a narrow proxy-real-ip-cidr fails; off passes", () => {
+    assert.deepEqual(open.get("ingress-nginx-forwarded-headers-trusted"), ["fail"]);
+    assert.equal(safe.has("ingress-nginx-forwarded-headers-trusted"), false);
+  });
+
+  test("the real client address is taken from anyone when proxy-real-ip-cidr is the default", () => {
+    assert.deepEqual(open.get("ingress-nginx-real-ip-cidr-open"), ["fail"]);
+    // enable-real-ip with the load balancer's range only
+    assert.equal(safe.has("ingress-nginx-real-ip-cidr-open"), false);
+  });
+
+  test("a snippet copying a client header into X-Forwarded-* fails (ConfigMap and annotation); an unrelated snippet passes", () => {
+    assert.deepEqual(open.get("ingress-nginx-snippet-client-header"), ["fail", "fail"]);
+    assert.equal(safe.has("ingress-nginx-snippet-client-header"), false);
+  });
+
+  test("upstream-vhost replaces the Host Django sees", () => {
+    assert.deepEqual(open.get("ingress-nginx-upstream-vhost"), ["fail"]);
+    assert.equal(safe.has("ingress-nginx-upstream-vhost"), false);
+  });
+
+  test("ssl-redirect off on a TLS Ingress fails; force-ssl-redirect passes", () => {
+    assert.deepEqual(open.get("ingress-nginx-ssl-redirect-off"), ["fail"]);
+    assert.equal(safe.has("ingress-nginx-ssl-redirect-off"), false);
+  });
+
+  test("hsts off warns; a one-year max-age with subdomains passes", () => {
+    assert.deepEqual(open.get("ingress-nginx-hsts-weak"), ["warn"]);
+    assert.equal(safe.has("ingress-nginx-hsts-weak"), false);
+  });
+
+  test("Helm values: controller.config is read as the controller ConfigMap", () => {
+    const values = verdicts(kubernetes("values-ingress-nginx.yaml"));
+    assert.deepEqual(values.get("ingress-nginx-forwarded-headers-trusted"), ["fail"]);
+    assert.deepEqual(values.get("ingress-nginx-real-ip-cidr-open"), ["fail"]);
+  });
+
+  test("findings point at the key's line in the manifest", () => {
+    const input = kubernetes("ingress-nginx-controller-open.yaml");
+    const finding = applyRules(input, ALL_RULES).find(
+      (c) => c.id === "ingress-nginx-forwarded-headers-trusted",
+    );
+    assert.equal(finding?.location?.line, 12);
+  });
+});
+
+describe("origin exposure from Service types and published ports", () => {
+  test("a LoadBalancer Service on the Django pods an Ingress fronts fails; ClusterIP passes, and a NodePort on other pods is not theirs", () => {
+    assert.deepEqual(verdicts(kubernetes("shop-app-exposed.yaml")).get("kubernetes-service-exposed"), [
+      "fail",
+    ]);
+    assert.equal(verdicts(kubernetes("shop-app-private.yaml")).has("kubernetes-service-exposed"), false);
+  });
+
+  test("a Compose app port published on every interface beside a proxy service fails; loopback passes", () => {
+    assert.deepEqual(verdicts(compose("compose-traefik-labels-open.yml")).get("compose-port-published"), [
+      "fail",
+    ]);
+    assert.equal(verdicts(compose("compose-traefik-labels-safe.yml")).has("compose-port-published"), false);
+  });
+});
+
+describe("Traefik from Docker labels, flags and CRDs (the Traefik rules, reused)", () => {
+  test("a labelled router without Host() and an entry point trusting every X-Forwarded-* fail", () => {
+    const open = verdicts(compose("compose-traefik-labels-open.yml"));
+    assert.deepEqual(open.get("traefik-router-without-host"), ["fail"]);
+    assert.deepEqual(open.get("traefik-forwarded-headers-trusted"), ["fail"]);
+    assert.deepEqual(open.get("traefik-plain-http-served"), ["fail"]);
+  });
+
+  test("Host() labels, a redirect and TLS on websecure, and an HSTS middleware pass", () => {
+    const safe = verdicts(compose("compose-traefik-labels-safe.yml"));
+    for (const id of [
+      "traefik-router-without-host",
+      "traefik-forwarded-headers-trusted",
+      "traefik-plain-http-served",
+      "traefik-hsts-missing",
+    ])
+      assert.equal(safe.has(id), false, id);
+  });
+
+  test("an IngressRoute matching PathPrefix only fails; one with Host() and an HSTS Middleware passes", () => {
+    const open = verdicts(kubernetes("traefik-ingressroute-open.yaml"));
+    assert.deepEqual(open.get("traefik-router-without-host"), ["fail"]);
+    assert.deepEqual(open.get("traefik-hsts-missing"), ["warn"]);
+    const safe = verdicts(kubernetes("traefik-ingressroute-host.yaml"));
+    assert.equal(safe.has("traefik-router-without-host"), false);
+    assert.equal(safe.has("traefik-hsts-missing"), false);
+  });
+});

@@ -9,7 +9,7 @@ interface AuditFlags extends AuditFiles, OutputFlags, PythonFlags {}
 export function auditCommand(): Command {
   const command = new Command("audit")
     .description(
-      "read Django settings, nginx / Caddy / HAProxy / Traefik configs and the app server's options, and check that they agree",
+      "read Django settings, nginx / Caddy / HAProxy / Traefik / Apache configs and the app server's options, and check that they agree",
     )
     .option("--settings <file>", "the Django settings module (e.g. myproject/settings/production.py)")
     .option("--nginx <file>", "the main nginx config (or an `nginx -T` dump)")
@@ -19,6 +19,7 @@ export function auditCommand(): Command {
       "--traefik <file>",
       "Traefik's static configuration (traefik.yml/.toml; its file provider is read too)",
     )
+    .option("--apache <file>", "an Apache vhost, or a whole apache2.conf (its Includes are read too)")
     .option("--gunicorn <file>", "gunicorn.conf.py")
     .option(
       "--app-server <file>",
@@ -33,12 +34,13 @@ export function auditCommand(): Command {
         caddy: flags.caddy,
         haproxy: flags.haproxy,
         traefik: flags.traefik,
+        apache: flags.apache,
         gunicorn: flags.gunicorn,
         appServer: flags.appServer,
       };
       if (!python && !Object.values(files).some(Boolean)) {
         throw new UsageError(
-          "audit needs at least one of --settings, --nginx, --caddy, --haproxy, --traefik, --gunicorn, --app-server",
+          "audit needs at least one of --settings, --nginx, --caddy, --haproxy, --traefik, --apache, --gunicorn, --app-server",
         );
       }
       const { report, couldNotRun } = await runAudit(files, undefined, python);

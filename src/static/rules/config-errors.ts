@@ -15,6 +15,7 @@ function problems(input: AuditInput): LoadProblem[] {
     ...(input.haproxy?.errors ?? []),
     ...(input.traefik?.errors ?? []),
     ...(input.gunicorn?.errors ?? []),
+    ...(input.apache?.errors ?? []),
     ...(input.appServerErrors ?? []),
   ];
 }
@@ -33,6 +34,7 @@ export const configErrors: StaticRule = {
         "Run nginx -t on the deployed configuration, or audit the output of nginx -T, which holds every included file.",
       caddy: "Run caddy validate (or caddy adapt) on the Caddyfile.",
       haproxy: "Run haproxy -c -f haproxy.cfg.",
+      apache: "Run apache2ctl -t (or apachectl configtest) on the deployed configuration.",
       django: "Run python manage.py check; make sure the settings module is the one deployed.",
     },
   },

@@ -84,7 +84,8 @@ export function hstsFromMoreSetHeaders(directive: NginxDirective): string | unde
   return undefined;
 }
 
-const SCHEME_VARIABLES = new Set(["HTTPS", "UWSGI_SCHEME"]);
+/** The CGI variables uWSGI takes the scheme from. */
+const SCHEME_VARIABLE = /^(HTTPS|UWSGI_SCHEME)$/;
 
 /**
  * The uwsgi_param that tells uWSGI the scheme (HTTPS, UWSGI_SCHEME), or an unread uwsgi_params include,
@@ -92,7 +93,7 @@ const SCHEME_VARIABLES = new Set(["HTTPS", "UWSGI_SCHEME"]);
  */
 export function schemeVariable(route: AppRoute): NginxDirective | undefined {
   return (
-    inheritedList(route.scope, "uwsgi_param").find((param) => SCHEME_VARIABLES.has(param.args[0] ?? "")) ??
+    inheritedList(route.scope, "uwsgi_param").find((param) => SCHEME_VARIABLE.test(param.args[0] ?? "")) ??
     levelsOf(route.scope)
       .flatMap((level) => named(level, "include"))
       .find((include) => include.unresolved && /uwsgi_params$/.test(include.args[0] ?? ""))

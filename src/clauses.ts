@@ -64,6 +64,13 @@ const clauseList: Clause[] = [
         "Use Full (strict) TLS mode, not Flexible: in Flexible mode Cloudflare talks plain HTTP to your origin and every request looks like http.",
       gunicorn:
         "gunicorn rewrites wsgi.url_scheme from X-Forwarded-Proto for peers in forwarded_allow_ips (127.0.0.1 by default); set forwarded_allow_ips to the proxy's address only.",
+      uvicorn:
+        "uvicorn sets the scheme from X-Forwarded-Proto for peers in --forwarded-allow-ips (default $FORWARDED_ALLOW_IPS, else 127.0.0.1); behind --uds only '*' matches the proxy.",
+      daphne:
+        "daphne needs --proxy-headers, and reads X-Forwarded-Proto only when X-Forwarded-For is present: the proxy must set both.",
+      uwsgi:
+        "Behind uwsgi_pass, include uwsgi_params (it sends HTTPS $https) and set uwsgi_param HTTP_X_FORWARDED_PROTO $scheme; proxy_set_header does nothing there.",
+      waitress: "waitress believes X-Forwarded-Proto only from trusted_proxy: set it to the proxy's address.",
     },
   },
   {
@@ -87,6 +94,12 @@ const clauseList: Clause[] = [
       cloudflare: "Read CF-Visitor only if the origin accepts connections from Cloudflare's ranges alone.",
       gunicorn:
         "gunicorn joins duplicate headers (also X_Forwarded_Proto spelled with underscores) with a comma and Django reads the leftmost value: the proxy must remove the client's copies, not append.",
+      uvicorn: "--forwarded-allow-ips=<the proxy's address>, never '*' where others can connect.",
+      daphne: "--proxy-headers believes every peer: let only the proxy reach daphne (a unix socket).",
+      uwsgi:
+        "uWSGI takes X-Forwarded-Proto from whoever sends it: uwsgi_param HTTP_X_FORWARDED_PROTO $scheme; under uwsgi_pass.",
+      waitress:
+        "clear_untrusted_proxy_headers = True, so headers waitress does not trust never reach Django.",
     },
   },
   {
@@ -221,6 +234,13 @@ const clauseList: Clause[] = [
     fix: {
       gunicorn:
         "Bind to 127.0.0.1 or a unix socket (bind = 'unix:/run/app.sock'), and set forwarded_allow_ips to the proxy's address only.",
+      uvicorn:
+        "--uds /run/app/uvicorn.sock or --host 127.0.0.1, and --forwarded-allow-ips=<the proxy's address>.",
+      daphne: "-u /run/app/daphne.sock (or -b 127.0.0.1): with --proxy-headers daphne trusts every peer.",
+      uwsgi:
+        "socket = /run/app/uwsgi.sock: whoever reaches a uwsgi socket sends HTTPS and REMOTE_ADDR itself.",
+      waitress:
+        "listen = 127.0.0.1:8080 (waitress listens on 0.0.0.0:8080 by default), trusted_proxy = the proxy's address.",
       django: "Trust forwarding headers only when the app server is reachable from the proxy alone.",
       alb: "Let the targets' security group accept traffic from the ALB's security group only.",
       cloudflare:

@@ -6,7 +6,7 @@ import { spawnManaged, type ManagedProcess } from "./processes.js";
 import type { ProxyName, Upstream, Variant } from "./types.js";
 
 export const DJANGO_DIR = fileURLToPath(new URL("./django", import.meta.url));
-const PROBE_DIR = fileURLToPath(new URL("../python", import.meta.url));
+export const PROBE_DIR = fileURLToPath(new URL("../python", import.meta.url));
 const GUNICORN = "/usr/bin/gunicorn"; // runs /usr/bin/python3, which has Django 4.2
 
 /** How gunicorn and Django are deployed for one stack. */

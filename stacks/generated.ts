@@ -17,7 +17,7 @@ import { DJANGO_DIR, startGunicorn } from "./django.js";
 import { BASE_ENV, scanArgs } from "./index.js";
 import { freePort, randomStackAddresses } from "./ports.js";
 import { runStack, spawnManaged } from "./processes.js";
-import { answersHttp, answersHttps, waitUntil } from "./readiness.js";
+import { siteAnswers, upstreamAnswers, waitUntil } from "./readiness.js";
 import type { ProxyName } from "./types.js";
 
 const run = promisify(execFile);
@@ -235,28 +235,15 @@ export async function startGeneratedStack(opts: {
     const appHeaders = { host: SITE_HOST };
     await waitUntil(
       "gunicorn",
-      () => answersHttp({ host: upstream.host, port: upstream.port, path: HEALTH_PATH, headers: appHeaders }),
+      () =>
+        upstreamAnswers({ kind: "tcp", host: upstream.host, port: upstream.port }, HEALTH_PATH, appHeaders),
       processes,
       READY_TIMEOUT_MS,
     );
     const { address, httpPort, httpsPort } = request.listening as Required<InitRequest["listening"]>;
     const ca = await readFile(certs.caCertPath, "utf8");
-    await waitUntil(
-      proxy,
-      async () => {
-        await answersHttp({ host: address, port: httpPort, path: HEALTH_PATH, headers: appHeaders });
-        await answersHttps({
-          host: address,
-          port: httpsPort,
-          ca,
-          servername: SITE_HOST,
-          path: HEALTH_PATH,
-          headers: appHeaders,
-        });
-      },
-      processes,
-      READY_TIMEOUT_MS,
-    );
+    const site = { host: address, httpPort, httpsPort, ca, servername: SITE_HOST };
+    await waitUntil(proxy, () => siteAnswers(site, HEALTH_PATH, appHeaders), processes, READY_TIMEOUT_MS);
     return {
       proxy,
       request,

@@ -6,7 +6,7 @@ import { appDesign, settingsPath, startGunicorn, writeGunicornConfig } from "./d
 import { freePort, randomStackAddresses } from "./ports.js";
 import { runStack } from "./processes.js";
 import { prepareProxy } from "./proxies.js";
-import { answersHttp, answersHttps, waitUntil } from "./readiness.js";
+import { siteAnswers, upstreamAnswers, waitUntil } from "./readiness.js";
 import type { ProxyName, Upstream, Variant } from "./types.js";
 
 export type { ProxyName, Variant } from "./types.js";
@@ -14,9 +14,9 @@ export type { ProxyName, Variant } from "./types.js";
 export const PROXIES: readonly ProxyName[] = ["nginx", "caddy", "haproxy", "apache"];
 export const VARIANTS: readonly Variant[] = ["healthy", "passthrough", "loop", "hostrewrite"];
 
-const SITE_HOST = "app.test";
-const HEALTH_PATH = "/healthz";
-const READY_TIMEOUT_MS = 15_000;
+export const SITE_HOST = "app.test";
+export const HEALTH_PATH = "/healthz";
+export const READY_TIMEOUT_MS = 15_000;
 // A clean environment: the machine's own python3 (pyenv) must not leak into gunicorn, nor a proxy's variables.
 export const BASE_ENV = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" };
 
@@ -129,24 +129,13 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     const appHeaders = { host: SITE_HOST };
     await waitUntil(
       "gunicorn",
-      () =>
-        upstream.kind === "unix"
-          ? answersHttp({ socketPath: upstream.path, path: HEALTH_PATH, headers: appHeaders })
-          : answersHttp({ host: upstream.host, port: upstream.port, path: HEALTH_PATH, headers: appHeaders }),
+      () => upstreamAnswers(upstream, HEALTH_PATH, appHeaders),
       processes,
       READY_TIMEOUT_MS,
     );
     const ca = await readFile(certs.caCertPath, "utf8");
-    await waitUntil(
-      proxy,
-      async () => {
-        await answersHttp({ host: address, port: httpPort, path: HEALTH_PATH, headers: appHeaders });
-        const tls = { host: address, port: httpsPort, ca, servername: SITE_HOST };
-        await answersHttps({ ...tls, path: HEALTH_PATH, headers: appHeaders });
-      },
-      processes,
-      READY_TIMEOUT_MS,
-    );
+    const site = { host: address, httpPort, httpsPort, ca, servername: SITE_HOST };
+    await waitUntil(proxy, () => siteAnswers(site, HEALTH_PATH, appHeaders), processes, READY_TIMEOUT_MS);
 
     return {
       proxy,

@@ -2,6 +2,7 @@ import { request as httpRequest, type RequestOptions } from "node:http";
 import { request as httpsRequest, type RequestOptions as HttpsRequestOptions } from "node:https";
 import { setTimeout as delay } from "node:timers/promises";
 import type { ManagedProcess } from "./processes.js";
+import type { Upstream } from "./types.js";
 
 type Send = typeof httpRequest | typeof httpsRequest;
 
@@ -51,4 +52,41 @@ export async function waitUntil(
       throw new Error(`${what} did not answer within ${timeoutMs} ms: ${failure.message}`);
     await Promise.race([delay(50), died]);
   }
+}
+
+/** The app server answers `path` itself, on its TCP address or its unix socket. */
+export function upstreamAnswers(
+  upstream: Upstream,
+  path: string,
+  headers: Record<string, string>,
+): Promise<void> {
+  return upstream.kind === "unix"
+    ? answersHttp({ socketPath: upstream.path, path, headers })
+    : answersHttp({ host: upstream.host, port: upstream.port, path, headers });
+}
+
+export interface SiteAddress {
+  host: string;
+  httpPort: number;
+  httpsPort: number;
+  /** PEM of the CA that signed the site's certificate, and the name it is for. */
+  ca: string;
+  servername: string;
+}
+
+/** The proxy answers `path` on both its plain-HTTP and its TLS port. */
+export async function siteAnswers(
+  site: SiteAddress,
+  path: string,
+  headers: Record<string, string>,
+): Promise<void> {
+  await answersHttp({ host: site.host, port: site.httpPort, path, headers });
+  await answersHttps({
+    host: site.host,
+    port: site.httpsPort,
+    ca: site.ca,
+    servername: site.servername,
+    path,
+    headers,
+  });
 }

@@ -18,7 +18,7 @@ async function searchRoot(path: string): Promise<string> {
 export function auditCommand(): Command {
   const command = new Command("audit")
     .description(
-      "read Django settings, nginx / Caddy / HAProxy / Traefik configs, the app server's options and deployment descriptors, and check that they agree; with no file options, find them under PATH (default .)",
+      "read Django settings, nginx / Caddy / HAProxy / Traefik / Apache configs, the app server's options and deployment descriptors, and check that they agree; with no file options, find them under PATH (default .)",
     )
     .argument("[path]", "a repository to search for settings, proxy configs, Compose files and manifests")
     .option("--settings <file>", "the Django settings module (e.g. myproject/settings/production.py)")
@@ -29,6 +29,7 @@ export function auditCommand(): Command {
       "--traefik <file>",
       "Traefik's static configuration (traefik.yml/.toml; its file provider is read too)",
     )
+    .option("--apache <file>", "an Apache vhost, or a whole apache2.conf (its Includes are read too)")
     .option("--gunicorn <file>", "gunicorn.conf.py")
     .option(
       "--app-server <file>",
@@ -45,6 +46,7 @@ export function auditCommand(): Command {
         caddy: flags.caddy,
         haproxy: flags.haproxy,
         traefik: flags.traefik,
+        apache: flags.apache,
         gunicorn: flags.gunicorn,
         appServer: flags.appServer,
         compose: flags.compose,

@@ -9,6 +9,7 @@ import { adaptDisagreements } from "./caddy/adapt.js";
 import { loadCaddyfile, type CaddyConfig } from "./caddy/model.js";
 import { loadGunicornConfig } from "./gunicorn/model.js";
 import { loadAppServerFile, type AppServerFile } from "./appserver/load.js";
+import { loadApacheConfig } from "./apache/model.js";
 import { loadHaproxyConfig } from "./haproxy/model.js";
 import { appEnvironment } from "./deployment/environment.js";
 import { loadComposeFile } from "./compose/model.js";
@@ -42,6 +43,8 @@ export interface AuditFiles {
   /** Traefik's static configuration (the dynamic file it names is read too) or a dynamic file. */
   traefik?: string;
   gunicorn?: string;
+  /** An Apache vhost, or a whole apache2.conf with its Includes. */
+  apache?: string;
   /** A file that says how the app server runs (launch file, uwsgi.ini, waitress ini, gunicorn.conf.py). */
   appServer?: string;
   /** Compose files of one deployment. */
@@ -126,6 +129,7 @@ async function loadAll(
     attempt(files.haproxy, loadHaproxyConfig, (v) => (input.haproxy = v)),
     attempt(files.traefik, loadTraefikConfig, (v) => (input.traefik = v)),
     attempt(files.gunicorn, loadGunicornConfig, (v) => (input.gunicorn = v)),
+    attempt(files.apache, loadApacheConfig, (v) => (input.apache = v)),
     attempt(files.appServer, loadAppServerFile, (v) => (found = v)),
   ]);
   if (found) {

@@ -11,6 +11,7 @@ import type { HaproxyConfig } from "./haproxy/model.js";
 import type { GunicornConfig } from "./gunicorn/model.js";
 import type { AppServerConfig } from "./appserver/model.js";
 import type { LoadError } from "./caddy/config-source.js";
+import type { ApacheConfig } from "./apache/model.js";
 
 export interface StaticRuleMeta {
   /** Stable public id, e.g. "nginx-xfp-passthrough". */
@@ -39,6 +40,7 @@ export interface AuditInput {
   caddy?: CaddyConfig;
   haproxy?: HaproxyConfig;
   gunicorn?: GunicornConfig;
+  apache?: ApacheConfig;
   /** uvicorn, daphne, uWSGI and waitress found by `--app-server` (gunicorn lands in `gunicorn`). */
   appServers?: AppServerConfig[];
   /** Problems reading the `--app-server` file that belong to no one server. */

@@ -3,13 +3,14 @@
  * by sending requests, the audit must flag from the very files those stacks run (Django settings,
  * the generated proxy config, gunicorn.conf.py); and on the healthy stacks it must not cry wolf.
  *
- * Apache is not in the list: the audit has no Apache reader yet, so its stacks can only be scanned.
+ * Apache is not in the list: its static rules (--apache) cover X-Forwarded-Proto and ProxyPreserveHost,
+ * not every clause the scan judges.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CLAUSE_IDS, type ClauseId } from "../../src/clauses.js";
 import { startStack, VARIANTS, type ProxyName, type RunningStack, type Variant } from "../../stacks/index.js";
-import { runCli, type CliResult } from "./run-cli.js";
+import { jsonScanArgs, runCli, type CliResult } from "./run-cli.js";
 
 type AuditedProxy = Exclude<ProxyName, "apache">;
 const PROXIES: AuditedProxy[] = ["nginx", "caddy", "haproxy"];
@@ -77,18 +78,6 @@ function checksOf(result: CliResult, what: string): Check[] {
   return (JSON.parse(result.stdout) as { checks: Check[] }).checks;
 }
 
-function scanArgs(stack: RunningStack): string[] {
-  return [
-    "scan",
-    ...stack.scanArgs,
-    "--format",
-    "json",
-    "--health-path",
-    stack.healthPath,
-    ...(stack.originUrl ? ["--origin", stack.originUrl] : []),
-  ];
-}
-
 function auditArgs(stack: RunningStack, proxy: AuditedProxy): string[] {
   const { settings, proxyConfig, gunicornConfig } = stack.files;
   return [
@@ -119,7 +108,10 @@ for (const proxy of PROXIES) {
       for (const variant of VARIANTS) {
         const stack = await startStack({ proxy, variant });
         stacks.push(stack);
-        const [scan, audit] = await Promise.all([runCli(scanArgs(stack)), runCli(auditArgs(stack, proxy))]);
+        const [scan, audit] = await Promise.all([
+          runCli(jsonScanArgs(stack)),
+          runCli(auditArgs(stack, proxy)),
+        ]);
         scans.set(variant, checksOf(scan, `scan of ${proxy} ${variant}`));
         audits.set(variant, checksOf(audit, `audit of ${proxy} ${variant}`));
         await stack.stop();

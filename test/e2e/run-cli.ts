@@ -126,3 +126,16 @@ export function statuses(stdout: string): Record<string, string> {
   const report = JSON.parse(stdout) as { checks: JsonCheck[] };
   return Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
 }
+
+/** `scan` of a running stack with JSON output, its health path and, when it listens on TCP, its origin. */
+export function jsonScanArgs(stack: { scanArgs: string[]; healthPath: string; originUrl: string }): string[] {
+  return [
+    "scan",
+    ...stack.scanArgs,
+    "--format",
+    "json",
+    "--health-path",
+    stack.healthPath,
+    ...(stack.originUrl ? ["--origin", stack.originUrl] : []),
+  ];
+}

@@ -1,4 +1,5 @@
 import type { StaticRule } from "../rule.js";
+import { apacheRules } from "./apache/index.js";
 import { appServerRules } from "./appserver/index.js";
 import { caddyRules } from "./caddy/index.js";
 import { configErrors } from "./config-errors.js";
@@ -19,6 +20,7 @@ export const ALL_RULES: readonly StaticRule[] = [
   ...caddyRules,
   ...haproxyRules,
   ...traefikRules,
+  ...apacheRules,
   ...gunicornRules,
   ...ingressNginxRules,
   ...deploymentRules,

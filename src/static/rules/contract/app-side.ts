@@ -152,7 +152,7 @@ function appServerReader(settings: DjangoSettings, server: AppServerConfig, suff
       kind: "headers",
       headers: server.schemeHeaders,
       ...(server.schemeNeedsHeader ? { needs: server.schemeNeedsHeader } : {}),
-      ...(server.protocol === "uwsgi" ? { otherwise: "the HTTPS variable of the uwsgi protocol" } : {}),
+      ...(server.protocol === "uwsgi" ? { otherwise: "HTTPS variable of the uwsgi protocol" } : {}),
       who: `${server.server}, which sets the scheme from ${names} ${server.server === "uwsgi" ? "whoever sends it" : `for peers in ${server.trustedPeers.option} ${peers.join(",")}`} (${noHeader})`,
       django: false,
       suffix,

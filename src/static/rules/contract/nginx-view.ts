@@ -10,7 +10,7 @@ import { perConfig } from "../../nginx/memo.js";
 import { inheritedValue } from "../../nginx/scope.js";
 import { defaultServers, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
 import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
-import { appRoutes, describeRoute } from "../nginx/shared.js";
+import { appRoutes, describeRoute, schemeVariable } from "../nginx/shared.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
 
 const REDIRECT_CODES = new Set(["301", "302", "303", "307", "308"]);
@@ -151,6 +151,9 @@ function toRoute(route: NginxRoute, variables: VariableIndex, catchAll: boolean)
     catchAll,
     header: (name, traffic) => headerFate(route, variables, name, traffic),
     ...(rewrite ? { hostRewrite: rewrite } : {}),
+    ...(route.pass.module === "uwsgi" && !route.unreadInclude
+      ? { sendsSchemeVariable: schemeVariable(route) !== undefined }
+      : {}),
     sendsHsts: responseHeaders(route.scope).some((h) => h.name.toLowerCase() === "strict-transport-security"),
   };
 }

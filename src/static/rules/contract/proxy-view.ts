@@ -56,6 +56,11 @@ export interface AppRoute {
     host?: string;
     at: SourceLocation;
   };
+  /**
+   * Through uwsgi_pass: whether the HTTPS / UWSGI_SCHEME variable is sent (undefined for other routes,
+   * or when an unread include may send it).
+   */
+  sendsSchemeVariable?: boolean;
   /** The proxy itself adds Strict-Transport-Security to responses of this route. */
   sendsHsts: boolean;
 }

@@ -114,21 +114,21 @@ function carriesHttps(fate: HeaderFate, secureValue: string): boolean {
 export function schemeLost(reader: SchemeReader, route: AppRoute): string | undefined {
   if (reader.kind === "unknown") return undefined;
   if (reader.kind === "nobody") return "no header carries the scheme";
-  if (reader.otherwise) return undefined;
+  // uWSGI also learns https from the HTTPS variable: only its absence leaves the header to decide.
+  if (reader.otherwise && route.sendsSchemeVariable !== false) return undefined;
+  const noVariable = reader.otherwise ? `no ${reader.otherwise} is sent, and ` : "";
   const needed = reader.needs ? route.header(reader.needs, "tls") : undefined;
   if (reader.needs && needed?.kind !== "proxy") {
     return `the proxy does not set ${reader.needs} (${where(needed!.at)}), without which the app server ignores ${reader.headers.map((h) => h.name).join(" / ")}`;
   }
   const fates = reader.headers.map((header) => ({ header, fate: route.header(header.name, "tls") }));
   if (fates.some(({ header, fate }) => carriesHttps(fate, header.secureValue))) return undefined;
-  return fates
-    .map(({ header, fate }) => {
-      if (fate.kind === "removed") return `${header.name} is removed (${where(fate.at)})`;
-      if (fate.kind === "client")
-        return `${header.name} is only the client's (${fate.how}, ${where(fate.at)})`;
-      return `${header.name} is set to "${fate.value}", not "${header.secureValue}" (${where(fate.at)})`;
-    })
-    .join("; ");
+  const lost = fates.map(({ header, fate }) => {
+    if (fate.kind === "removed") return `${header.name} is removed (${where(fate.at)})`;
+    if (fate.kind === "client") return `${header.name} is only the client's (${fate.how}, ${where(fate.at)})`;
+    return `${header.name} is set to "${fate.value}", not "${header.secureValue}" (${where(fate.at)})`;
+  });
+  return noVariable + lost.join("; ");
 }
 
 /** HTTPS routes on which the reader never learns the request was https. */

@@ -3,7 +3,7 @@ import type { RuleFinding } from "../../rule.js";
 import type { NginxConfig, NginxDirective } from "../../nginx/model.js";
 import { headerAssignments, routesToApp, type AppRoute } from "../../nginx/routes.js";
 import { variableIndex } from "../../nginx/variables.js";
-import { inheritedList, type Scope } from "../../nginx/scope.js";
+import { inheritedList, levelsOf, named, type Scope } from "../../nginx/scope.js";
 import type { ServerBlock } from "../../nginx/servers.js";
 
 export function finding(
@@ -82,4 +82,20 @@ export function hstsFromMoreSetHeaders(directive: NginxDirective): string | unde
     if (match) return match[1]!;
   }
   return undefined;
+}
+
+/** The CGI variables uWSGI takes the scheme from. */
+const SCHEME_VARIABLE = /^(HTTPS|UWSGI_SCHEME)$/;
+
+/**
+ * The uwsgi_param that tells uWSGI the scheme (HTTPS, UWSGI_SCHEME), or an unread uwsgi_params include,
+ * which in nginx's and Debian's copies sends `HTTPS $https if_not_empty`.
+ */
+export function schemeVariable(route: AppRoute): NginxDirective | undefined {
+  return (
+    inheritedList(route.scope, "uwsgi_param").find((param) => SCHEME_VARIABLE.test(param.args[0] ?? "")) ??
+    levelsOf(route.scope)
+      .flatMap((level) => named(level, "include"))
+      .find((include) => include.unresolved && /uwsgi_params$/.test(include.args[0] ?? ""))
+  );
 }

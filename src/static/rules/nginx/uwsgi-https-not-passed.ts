@@ -3,23 +3,9 @@
  * Debian's and nginx's own uwsgi_params send `HTTPS $https if_not_empty`. Without it, and without
  * SECURE_PROXY_SSL_HEADER, Django sees every HTTPS request as http.
  */
-import type { NginxDirective } from "../../nginx/model.js";
-import { inheritedList, levelsOf, named } from "../../nginx/scope.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
 import { candidates } from "../django/shared.js";
-import { appRoutes, describeRoute, finding, unreadIncludeNote } from "./shared.js";
-
-const SCHEME_PARAMS = new Set(["HTTPS", "UWSGI_SCHEME"]);
-
-/** The uwsgi_param line that gives the scheme, or the uwsgi_params include that stands for it unread. */
-function schemeParam(levels: NginxDirective[][], params: NginxDirective[]): NginxDirective | undefined {
-  return (
-    params.find((param) => SCHEME_PARAMS.has(param.args[0] ?? "")) ??
-    levels
-      .flatMap((level) => named(level, "include"))
-      .find((include) => include.unresolved && /uwsgi_params$/.test(include.args[0] ?? ""))
-  );
-}
+import { appRoutes, describeRoute, finding, schemeVariable, unreadIncludeNote } from "./shared.js";
 
 export const uwsgiHttpsNotPassed: StaticRule = {
   meta: {
@@ -48,8 +34,7 @@ export const uwsgiHttpsNotPassed: StaticRule = {
     return appRoutes(input.nginx).flatMap((route): RuleFinding[] => {
       if (route.pass.module !== "uwsgi") return [];
       if (!route.server.listens.some((listen) => listen.ssl)) return [];
-      const params = inheritedList(route.scope, "uwsgi_param");
-      if (schemeParam(levelsOf(route.scope), params)) return [];
+      if (schemeVariable(route)) return [];
       return [
         finding(
           input.settings && !route.unreadInclude ? "fail" : "warn",

@@ -1,0 +1,200 @@
+/**
+ * Apache httpd configuration, read far enough for the trust contract: directives with their quoted
+ * arguments, sections (<VirtualHost>, <Location>, <IfModule> …) nested, Include / IncludeOptional
+ * followed (globs, relative to ServerRoot or the including file), each directive with file and line.
+ */
+import { readdirSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
+
+export type { LoadError, Located } from "../caddy/config-source.js";
+
+export interface ApacheDirective extends Located {
+  /** As written, e.g. "ProxyPass"; compare with `is()`. */
+  name: string;
+  args: string[];
+  /** Set for a section (<VirtualHost …> … </VirtualHost>). */
+  children?: ApacheDirective[];
+}
+
+export interface ApacheConfig {
+  file: string;
+  root: ApacheDirective[];
+  errors: LoadError[];
+}
+
+/** Apache directive names are case-insensitive. */
+export const is = (directive: ApacheDirective, name: string) =>
+  directive.name.toLowerCase() === name.toLowerCase();
+
+/** Words of a directive line: double or single quotes group, backslash escapes a quote. */
+function words(text: string): string[] {
+  const found: string[] = [];
+  const pattern = /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(\S+)/g;
+  for (const match of text.matchAll(pattern))
+    found.push((match[1] ?? match[2] ?? match[3] ?? "").replace(/\\(["'])/g, "$1"));
+  return found;
+}
+
+const MAX_INCLUDE_DEPTH = 16;
+
+/** Where relative Include paths start: the audited main file's folder first, then ServerRoot. */
+interface Roots {
+  main: string;
+  server: string;
+}
+
+function parse(
+  file: string,
+  text: string,
+  roots: Roots,
+  errors: LoadError[],
+  depth: number,
+): ApacheDirective[] {
+  const root: ApacheDirective[] = [];
+  const stack: ApacheDirective[] = [];
+  const lines = text.split("\n");
+  for (let index = 0; index < lines.length; index++) {
+    const line = index + 1;
+    let body = (lines[index] as string).replace(/\r$/, "");
+    while (/\\$/.test(body) && index + 1 < lines.length)
+      body = body.slice(0, -1) + " " + (lines[++index] as string).trim();
+    const trimmed = body.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    const parent = stack[stack.length - 1];
+    const into = parent?.children ?? root;
+    const close = /^<\/([A-Za-z]+)\s*>$/.exec(trimmed);
+    if (close) {
+      if (!parent || parent.name.toLowerCase() !== (close[1] as string).toLowerCase()) {
+        errors.push({ file, line, message: `</${close[1]}> closes no open <${close[1]}>` });
+      } else stack.pop();
+      continue;
+    }
+    const open = /^<([A-Za-z]+)(.*)>$/.exec(trimmed);
+    if (open) {
+      const section: ApacheDirective = {
+        file,
+        line,
+        name: open[1] as string,
+        args: words(open[2] ?? ""),
+        children: [],
+      };
+      into.push(section);
+      stack.push(section);
+      continue;
+    }
+    const [name = "", ...args] = words(trimmed);
+    const directive: ApacheDirective = { file, line, name, args };
+    into.push(directive);
+    if ((is(directive, "Include") || is(directive, "IncludeOptional")) && args[0]) {
+      directive.children = include(
+        args[0],
+        roots,
+        is(directive, "IncludeOptional"),
+        { file, line },
+        errors,
+        depth,
+      );
+    }
+    if (is(directive, "ServerRoot") && args[0]) roots.server = args[0];
+  }
+  for (const section of stack)
+    errors.push({ file, line: section.line, message: `<${section.name}> is never closed` });
+  return root;
+}
+
+function include(
+  pattern: string,
+  roots: Roots,
+  optional: boolean,
+  at: Located,
+  errors: LoadError[],
+  depth: number,
+): ApacheDirective[] {
+  if (depth >= MAX_INCLUDE_DEPTH) {
+    errors.push({ ...at, message: `includes nested deeper than ${MAX_INCLUDE_DEPTH}` });
+    return [];
+  }
+  // Relative paths are relative to ServerRoot. The audited copy (a repository's apache2.conf) is its own
+  // ServerRoot first, so the machine's /etc/apache2 is read only when the copy has no such file.
+  const candidates = isAbsolute(pattern)
+    ? [pattern]
+    : [join(roots.main, pattern), join(roots.server, pattern)];
+  for (const candidate of candidates) {
+    const files = expand(candidate);
+    if (files.length === 0) continue;
+    return files.flatMap((path) => {
+      const source = readConfigSource(path);
+      if (!source.ok) {
+        errors.push({ ...at, message: `cannot include ${path}: ${source.error.message}` });
+        return [];
+      }
+      return parse(path, source.text, roots, errors, depth + 1);
+    });
+  }
+  if (!optional && !/[*?[]/.test(pattern))
+    errors.push({ ...at, message: `cannot include "${pattern}": file not found` });
+  return [];
+}
+
+/** A path whose last part may be a glob (sites-enabled/*.conf), matched files sorted as Apache does. */
+function expand(path: string): string[] {
+  const name = basename(path);
+  if (!/[*?[]/.test(name)) {
+    return readConfigSource(path).ok ? [resolve(path)] : [];
+  }
+  const matcher = new RegExp(
+    `^${name
+      .replace(/[.+^${}()|\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
+  try {
+    return readdirSync(dirname(path))
+      .filter((entry) => matcher.test(entry))
+      .sort()
+      .map((entry) => join(dirname(path), entry));
+  } catch {
+    return [];
+  }
+}
+
+export function parseApacheConfig(text: string, file: string): ApacheConfig {
+  const errors: LoadError[] = [];
+  const roots = { main: dirname(file), server: dirname(file) };
+  return { file, root: parse(file, text, roots, errors, 0), errors };
+}
+
+export function loadApacheConfig(file: string): ApacheConfig {
+  const source = readConfigSource(file);
+  if (!source.ok) return { file, root: [], errors: [source.error] };
+  return parseApacheConfig(source.text, file);
+}
+
+/** Every directive under `directives`, sections and included files opened, in order. */
+export function flatten(directives: ApacheDirective[]): ApacheDirective[] {
+  return directives.flatMap((d) => [d, ...(d.children ? flatten(d.children) : [])]);
+}
+
+export interface VirtualHost {
+  section: ApacheDirective;
+  /** SSLEngine on inside it, or it listens on :443. */
+  tls: boolean;
+  /** Every directive inside, sections opened, plus the server-wide ones outside any vhost (inherited). */
+  directives: ApacheDirective[];
+}
+
+export function virtualHosts(config: ApacheConfig): VirtualHost[] {
+  const all = flatten(config.root);
+  const hosts = all.filter((d) => is(d, "VirtualHost"));
+  const inHost = new Set(hosts.flatMap((h) => flatten(h.children ?? [])));
+  const global = all.filter((d) => !is(d, "VirtualHost") && !inHost.has(d));
+  return hosts.map((section) => {
+    const own = flatten(section.children ?? []);
+    const sslEngine = own.findLast((d) => is(d, "SSLEngine"));
+    const tls = sslEngine
+      ? sslEngine.args[0]?.toLowerCase() === "on"
+      : section.args.some((a) => /:443$/.test(a));
+    return { section, tls, directives: [...global, ...own] };
+  });
+}

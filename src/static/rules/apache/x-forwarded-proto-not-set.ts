@@ -1,0 +1,42 @@
+/**
+ * mod_proxy_http adds X-Forwarded-For, -Host and -Server but never X-Forwarded-Proto: unless a
+ * RequestHeader sets it, the app gets the client's copy, or nothing on HTTPS.
+ */
+import type { RuleFinding, StaticRule } from "../../rule.js";
+import { describeHost, proxiedHosts, requestHeader } from "./shared.js";
+
+/** Actions that leave the client's value in place (add, append, merge, setifempty, edit). */
+const OVERWRITES = new Set(["set", "unset"]);
+
+export const apacheXForwardedProtoNotSet: StaticRule = {
+  meta: {
+    id: "apache-x-forwarded-proto-not-set",
+    clause: "spoofed-proto",
+    severity: "high",
+    title: "Apache proxies to the app without setting X-Forwarded-Proto",
+    explanation:
+      "Apache's mod_proxy sets X-Forwarded-For, X-Forwarded-Host and X-Forwarded-Server on proxied requests, but not X-Forwarded-Proto. Without `RequestHeader set X-Forwarded-Proto`, the client's own X-Forwarded-Proto reaches the app unchanged: a plain-HTTP request claiming https is believed by SECURE_PROXY_SSL_HEADER (or the app server's proxy-header trust), and real HTTPS requests carry no https marker at all.",
+    fix: {
+      apache:
+        "RequestHeader set X-Forwarded-Proto expr=%{REQUEST_SCHEME}  # in every vhost with ProxyPass (mod_headers)",
+      django: "SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https') once Apache sets it",
+    },
+  },
+  check(input): RuleFinding[] {
+    if (!input.apache) return [];
+    return proxiedHosts(input.apache).flatMap(({ host, pass, backend }): RuleFinding[] => {
+      const header = requestHeader(host, "X-Forwarded-Proto");
+      if (header && OVERWRITES.has((header.args[0] ?? "").toLowerCase())) return [];
+      const how = header
+        ? `RequestHeader ${header.args[0]} X-Forwarded-Proto (${header.file}:${header.line}) keeps the client's value`
+        : "no RequestHeader sets X-Forwarded-Proto";
+      return [
+        {
+          status: "fail",
+          message: `${describeHost(host)} proxies to ${backend} and ${how}: the client's own X-Forwarded-Proto reaches the app${host.tls ? ", and HTTPS requests carry no https marker" : ""}.`,
+          location: { file: pass.file, line: pass.line },
+        },
+      ];
+    });
+  },
+};

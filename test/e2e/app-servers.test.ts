@@ -1,0 +1,122 @@
+/**
+ * Every app server Django runs on, each behind a real nginx: one healthy and one misconfigured stack
+ * for uvicorn, daphne, uWSGI and waitress. Each stack is started once, scanned and audited (its
+ * settings, nginx.conf and the systemd unit whose command line it runs); what the scan proves broken,
+ * the audit must flag under the same clause, and on the healthy stacks neither cries wolf.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { ClauseId } from "../../src/clauses.js";
+import {
+  APP_SERVER_VARIANTS,
+  APP_SERVERS,
+  startAppServerStack,
+  type AppServerVariant,
+  type RunningAppServerStack,
+} from "../../stacks/app-servers.js";
+import { jsonScanArgs, runCli, type CliResult } from "./run-cli.js";
+
+interface Check {
+  id: string;
+  clause: ClauseId;
+  status: string;
+  summary: string;
+}
+
+/** See audit-stacks.test.ts: a loopback bind is reachable by the scanner, not "exposed" in the files. */
+const NOT_DERIVABLE: ReadonlySet<ClauseId> = new Set(["origin-exposure"]);
+
+/** Findings the audit may report on a healthy stack, each true of the healthy files. */
+const JUSTIFIED_ON_HEALTHY: Record<string, string> = {
+  "django-hsts-preload": "the settings do not set SECURE_HSTS_PRELOAD; an informational warning",
+};
+
+/** The clause whose failure each misconfigured stack is built to show, in both scan and audit. */
+const BROKEN: Record<string, { clause: ClauseId; auditRule: string }> = {
+  uvicorn: { clause: "scheme", auditRule: "contract-scheme-not-conveyed" },
+  daphne: { clause: "scheme", auditRule: "contract-scheme-not-conveyed" },
+  uwsgi: { clause: "scheme", auditRule: "nginx-uwsgi-https-not-passed" },
+  waitress: { clause: "scheme", auditRule: "contract-scheme-not-conveyed" },
+};
+
+function checksOf(result: CliResult, what: string): Check[] {
+  assert.ok([0, 1].includes(result.code ?? -1), `${what} exited ${result.code}: ${result.stderr}`);
+  return (JSON.parse(result.stdout) as { checks: Check[] }).checks;
+}
+
+function show(checks: Check[]): string {
+  return checks.map((c) => `  ${c.status} ${c.clause} ${c.id}: ${c.summary}`).join("\n");
+}
+
+for (const server of APP_SERVERS) {
+  describe(`${server} behind nginx: scan and audit agree`, () => {
+    const stacks: RunningAppServerStack[] = [];
+    const scans = new Map<AppServerVariant, Check[]>();
+    const audits = new Map<AppServerVariant, Check[]>();
+
+    before(async () => {
+      for (const variant of APP_SERVER_VARIANTS) {
+        const stack = await startAppServerStack(server, variant);
+        stacks.push(stack);
+        const scan = runCli(jsonScanArgs(stack));
+        const { settings, proxyConfig, unit } = stack.files;
+        const audit = runCli([
+          "audit",
+          "--settings",
+          settings,
+          "--nginx",
+          proxyConfig,
+          "--app-server",
+          unit,
+          "--format",
+          "json",
+        ]);
+        const [scanned, audited] = await Promise.all([scan, audit]);
+        scans.set(variant, checksOf(scanned, `scan of ${server} ${variant}`));
+        audits.set(variant, checksOf(audited, `audit of ${server} ${variant}`));
+        await stack.stop();
+      }
+    });
+    after(async () => {
+      await Promise.all(stacks.map((s) => s.stop()));
+    });
+
+    test("healthy: the scan fails nothing the files decide", () => {
+      const failed = scans.get("healthy")!.filter((c) => c.status === "fail" && !NOT_DERIVABLE.has(c.clause));
+      assert.deepEqual(failed, [], `the healthy ${server} stack fails:\n${show(failed)}`);
+    });
+
+    test("healthy: the audit reports no failure, and every warning it gives is true of the files", () => {
+      const reported = audits.get("healthy")!.filter((c) => c.status !== "pass");
+      const unexplained = reported.filter((c) => !(c.id in JUSTIFIED_ON_HEALTHY));
+      assert.deepEqual(unexplained, [], `false alarms on the healthy ${server} stack:\n${show(reported)}`);
+    });
+
+    test("misconfigured: the scan fails the clause by design, and the audit names the cause", () => {
+      const { clause, auditRule } = BROKEN[server]!;
+      const scan = scans.get("misconfigured")!;
+      const audit = audits.get("misconfigured")!;
+      assert.ok(
+        scan.some((c) => c.clause === clause && c.status === "fail"),
+        `the scan passes ${clause}:\n${show(scan)}`,
+      );
+      assert.ok(
+        audit.some((c) => c.id === auditRule && c.status === "fail"),
+        `the audit has no failing ${auditRule}:\n${show(audit)}`,
+      );
+    });
+
+    test("misconfigured: every clause the scan fails is flagged by the audit", () => {
+      const audit = audits.get("misconfigured")!;
+      const failed = scans
+        .get("misconfigured")!
+        .filter((c) => c.status === "fail" && !NOT_DERIVABLE.has(c.clause));
+      for (const check of failed) {
+        assert.ok(
+          audit.some((f) => f.clause === check.clause && ["fail", "warn"].includes(f.status)),
+          `the scan fails ${check.clause} (${check.summary}) but no audit finding flags it:\n${show(audit)}`,
+        );
+      }
+    });
+  });
+}

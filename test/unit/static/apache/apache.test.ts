@@ -1,0 +1,85 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadApacheConfig, parseApacheConfig, virtualHosts } from "../../../../src/static/apache/model.js";
+import { djangoSettingsFromSource } from "../../../../src/static/python/load-settings.js";
+import type { AuditInput, RuleFinding } from "../../../../src/static/rule.js";
+import { apacheRules } from "../../../../src/static/rules/apache/index.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const fixtures = path.join(here, "fixtures");
+const corpus = path.resolve(here, "..", "..", "..", "..", "..", "shared", "corpus");
+const SITE = path.join(fixtures, "sites-enabled", "shop.conf");
+
+function check(id: string, input: AuditInput): RuleFinding[] {
+  const rule = apacheRules.find((r) => r.meta.id === id);
+  assert.ok(rule, `rule ${id} is registered`);
+  return rule.check(input);
+}
+
+const statusAndPlace = (findings: RuleFinding[]) =>
+  findings.map((f) => [f.status, path.basename(f.location.file), f.location.line]);
+
+test("a whole apache2.conf: sites-enabled/*.conf is followed, vhosts and TLS found", () => {
+  const config = loadApacheConfig(path.join(fixtures, "apache2.conf"));
+  // ServerRoot /etc/apache2 holds no mods-enabled here: an optional glob that matches nothing is no error.
+  assert.deepEqual(config.errors, []);
+  const hosts = virtualHosts(config);
+  assert.deepEqual(
+    hosts.map((h) => [h.section.args[0], h.tls, h.section.file === SITE, h.section.line]),
+    [
+      ["*:80", false, true, 1],
+      ["*:443", true, true, 6],
+    ],
+  );
+});
+
+test("apache-x-forwarded-proto-not-set: failing without RequestHeader, passing with netbox's", () => {
+  const id = "apache-x-forwarded-proto-not-set";
+  const shop = loadApacheConfig(path.join(fixtures, "apache2.conf"));
+  const failing = check(id, { apache: shop });
+  assert.deepEqual(statusAndPlace(failing), [["fail", "shop.conf", 15]]);
+  assert.match(failing[0]?.message ?? "", /HTTPS requests carry no https marker/);
+  const netbox = loadApacheConfig(path.join(corpus, "netbox-community__netbox", "contrib", "apache.conf"));
+  assert.deepEqual(netbox.errors, []);
+  assert.deepEqual(check(id, { apache: netbox }), []);
+  const appends = parseApacheConfig(
+    "<VirtualHost *:443>\nSSLEngine on\nRequestHeader append X-Forwarded-Proto https\nProxyPass / http://127.0.0.1:8000/\n</VirtualHost>\n",
+    "/etc/apache2/sites-enabled/app.conf",
+  );
+  assert.match(
+    check(id, { apache: appends })[0]?.message ?? "",
+    /RequestHeader append .* keeps the client's value/,
+  );
+});
+
+test("apache-proxy-preserve-host-off: refused by ALLOWED_HOSTS, warned without settings, passing with On", () => {
+  const id = "apache-proxy-preserve-host-off";
+  const shop = loadApacheConfig(path.join(fixtures, "apache2.conf"));
+  const settings = djangoSettingsFromSource('ALLOWED_HOSTS = ["shop.example.com"]\n');
+  const refused = check(id, { apache: shop, settings });
+  assert.deepEqual(statusAndPlace(refused), [["fail", "shop.conf", 15]]);
+  assert.match(refused[0]?.message ?? "", /Host 127\.0\.0\.1, which ALLOWED_HOSTS does not list/);
+  assert.deepEqual(statusAndPlace(check(id, { apache: shop })), [["warn", "shop.conf", 15]]);
+  const listed = djangoSettingsFromSource('ALLOWED_HOSTS = ["shop.example.com", "127.0.0.1"]\n');
+  assert.deepEqual(statusAndPlace(check(id, { apache: shop, settings: listed })), [
+    ["warn", "shop.conf", 15],
+  ]);
+  const netbox = loadApacheConfig(path.join(corpus, "netbox-community__netbox", "contrib", "apache.conf"));
+  assert.deepEqual(check(id, { apache: netbox, settings }), []);
+});
+
+test("broken sections and missing includes are located errors", () => {
+  const broken = parseApacheConfig(
+    "<VirtualHost *:80>\nInclude /nonexistent/app.conf\n",
+    "/etc/apache2/x.conf",
+  );
+  assert.deepEqual(
+    broken.errors.map((e) => [e.line, e.message]),
+    [
+      [2, 'cannot include "/nonexistent/app.conf": file not found'],
+      [1, "<VirtualHost> is never closed"],
+    ],
+  );
+});

@@ -5,7 +5,7 @@
  * anything else. Every string is escaped; most come from the wire.
  */
 import { clause } from "../clauses.js";
-import { requestLines, responseLines } from "./format-text.js";
+import { replayLine, requestLines, responseLines } from "./format-text.js";
 import { escapeMarkup as esc } from "./markup.js";
 import type { CheckResult, Exchange, Report, Status } from "./model.js";
 import { countByStatus, STATUSES } from "./model.js";
@@ -139,9 +139,11 @@ function exchangeBlock(x: Exchange): string {
     ? `<pre>${esc(response.join("\n"))}</pre>${x.response?.bodyExcerpt ? `<pre>${esc(x.response.bodyExcerpt)}</pre>` : ""}`
     : `<pre>${esc(x.error ?? "no response")}</pre>`;
   const belief = x.belief ? `<p class="belief"><strong>The app believed:</strong> ${esc(x.belief)}</p>` : "";
+  const replay = replayLine(x);
+  const replayBlock = replay ? `<h4>Replay with curl</h4><pre>${esc(replay)}</pre>` : "";
   return `<div class="card"><h3>${esc(x.label)}</h3>
 <div class="exchange"><div><h4>What was sent</h4><pre>${esc(requestLines(x).join("\n"))}</pre></div>
-<div><h4>What came back</h4>${cameBack}</div></div>${belief}</div>`;
+<div><h4>What came back</h4>${cameBack}</div></div>${belief}${replayBlock}</div>`;
 }
 
 function checkSection(check: CheckResult, index: number): string {

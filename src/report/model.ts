@@ -18,7 +18,12 @@ export interface Exchange {
   error?: string;
   /** What the app believed, where it can be said (from the probe middleware or inference). */
   belief?: string;
+  /** The curl command sending the same request, or why curl cannot (requests this tool sent). */
+  replay?: Replay;
 }
+
+/** A shell command line (the probe token read from $PROXYTRUST_PROBE_TOKEN), or why there is none. */
+export type Replay = { curl: string } | { cannotReplay: string };
 
 export interface SourceLocation {
   file: string;

@@ -45,6 +45,7 @@ export function toExchange(captured: Captured): Exchange {
     };
   }
   if (captured.error) exchange.error = captured.error;
+  if (captured.replay) exchange.replay = captured.replay;
   return exchange;
 }
 
@@ -107,6 +108,7 @@ export async function runScan(target: URL, options: ScanOptions): Promise<ScanOu
     options.headers,
     options.concurrency,
     options.requestGate,
+    options.caFile,
   );
   const evidence = await collectEvidence(target, options, client);
   const proxy = options.proxy ?? detectProxy(evidence);

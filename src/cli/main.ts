@@ -9,6 +9,7 @@ import { auditCommand } from "./audit-command.js";
 import { doctorCommand } from "./doctor-command.js";
 import { explainCommand } from "./explain-command.js";
 import { initCommand } from "./init-command.js";
+import { logsCommand } from "./logs-command.js";
 import { mergeCommand } from "./merge-command.js";
 import { probeCommand } from "./probe-command.js";
 import { scanCommand } from "./scan-command.js";
@@ -32,6 +33,7 @@ function program(): Command {
     initCommand(),
     doctorCommand(),
     mergeCommand(),
+    logsCommand(),
   ])
     root.addCommand(sub.exitOverride().configureOutput(output));
   return root;

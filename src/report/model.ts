@@ -69,7 +69,7 @@ export interface TargetSummary {
 export interface Report {
   tool: "proxytrust";
   version: string;
-  command: "scan" | "audit" | "doctor";
+  command: "scan" | "audit" | "doctor" | "logs";
   target: string;
   /** Detected or declared proxy, used to pick the fix. */
   proxy?: string;

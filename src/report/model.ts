@@ -81,6 +81,33 @@ export interface Report {
   couldNotRun?: string;
   /** Set when the report covers several targets; each check then names its `target`. */
   targets?: TargetSummary[];
+  /** What a shell script needs to re-run a single-target scan's decidable checks (`--format sh`). */
+  smokeTest?: SmokeTest;
+}
+
+/** A CSRF POST of the smoke test: one Origin or Referer, and what Django must do with it. */
+export interface SmokeCsrfProbe {
+  label: string;
+  header: "Origin" | "Referer";
+  value: string;
+  /** refuse: accepted is a failure; accept: refused is a failure; sibling: accepted is a warning. */
+  expect: "accept" | "refuse" | "sibling";
+}
+
+export interface SmokeTest {
+  siteHost: string;
+  httpsUrl: string;
+  httpUrl: string;
+  /** The plain-HTTP start of the redirect chain, with its query marker. */
+  httpChainStart: string;
+  /** curl options reaching the site as the scan did: --connect-to, --cacert, -k. */
+  curlOptions: string[];
+  /** A name no one owns, sent as Host and in absolute-form targets. */
+  foreignHost: string;
+  csrf?: { pagePath: string; postPath: string; probes: SmokeCsrfProbe[] };
+  healthPaths: { path: string; named: boolean }[];
+  /** Clauses the script re-runs, in the contract's order. */
+  clauses: ClauseId[];
 }
 
 export type FailOn = "fail" | "warn";

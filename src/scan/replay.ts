@@ -5,6 +5,7 @@
  */
 import { isIP } from "node:net";
 import type { Replay } from "../report/model.js";
+import { shellQuote } from "../report/shell.js";
 import { connectAddress, type ConnectMapping } from "../transport/mapping.js";
 import type { WireRequest } from "../transport/send.js";
 import { PROBE_TOKEN_HEADER } from "./probe-answer.js";
@@ -19,11 +20,6 @@ export interface ReplaySettings {
   insecure: boolean;
   /** The probe presented a client certificate (held in memory, so curl cannot be pointed at it). */
   clientCertificate?: boolean;
-}
-
-/** Single-quoted for any POSIX shell: nothing inside is expanded. */
-export function shellQuote(text: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function bracketed(host: string): string {
@@ -54,24 +50,34 @@ function methodArguments(method: WireRequest["method"], body: string | undefined
   return method === "GET" ? [] : ["-X", method];
 }
 
+/** The URL curl is given: curl takes the TLS server name from it, so a name apart from the URL's goes there. */
+function curlUrl(url: URL, servername: string | undefined): URL {
+  const named = new URL(url.href);
+  if (servername && servername !== named.hostname) named.hostname = servername;
+  return named;
+}
+
+/** The --connect-to value that makes curl, given curlUrl(), connect where the transport did; undefined when none is needed. */
+export function connectTo(
+  url: URL,
+  mappings: readonly ConnectMapping[],
+  servername?: string,
+): string | undefined {
+  const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  const address = connectAddress(url.hostname, port, mappings);
+  const urlHost = curlUrl(url, servername).hostname.replace(/^\[|\]$/g, "");
+  if (address.host === urlHost && address.port === port) return undefined;
+  return `${bracketed(urlHost)}:${port}:${bracketed(address.host)}:${address.port}`;
+}
+
 /** The replay of one request as it went on the wire (headers in order, body, connection and TLS settings). */
 export function curlReplay(request: WireRequest, settings: ReplaySettings): Replay {
   const reason = whyNotReplayable(request, settings);
   if (reason) return { cannotReplay: `curl cannot replay this probe exactly: ${reason}` };
   const isTls = request.url.protocol === "https:";
-  const port = request.url.port ? Number(request.url.port) : isTls ? 443 : 80;
-  // curl takes the TLS server name from the URL, so a name apart from the URL's goes there, connected back.
-  const url = new URL(request.url.href);
-  if (request.servername && request.servername !== url.hostname) url.hostname = request.servername;
-  const address = connectAddress(request.url.hostname, port, settings.mappings);
-  const urlHost = url.hostname.replace(/^\[|\]$/g, "");
-  const connectTo =
-    address.host !== urlHost || address.port !== port
-      ? [
-          "--connect-to",
-          shellQuote(`${bracketed(urlHost)}:${port}:${bracketed(address.host)}:${address.port}`),
-        ]
-      : [];
+  const url = curlUrl(request.url, request.servername);
+  const mapping = connectTo(request.url, settings.mappings, request.servername);
+  const connectToArgs = mapping ? ["--connect-to", shellQuote(mapping)] : [];
   const path = `${url.pathname}${url.search}`;
   const args = [
     "curl",
@@ -81,7 +87,7 @@ export function curlReplay(request: WireRequest, settings: ReplaySettings): Repl
     "--noproxy",
     shellQuote("*"),
     ...methodArguments(request.method, request.body),
-    ...connectTo,
+    ...connectToArgs,
     ...(isTls && settings.caFile ? ["--cacert", shellQuote(settings.caFile)] : []),
     ...(isTls && settings.insecure ? ["-k"] : []),
     ...(/(^|\/)\.\.?(\/|$)/.test(url.pathname) ? ["--path-as-is"] : []),

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { test } from "node:test";
-import { curlReplay, shellQuote } from "../../../src/scan/replay.js";
+import { shellQuote } from "../../../src/report/shell.js";
+import { curlReplay } from "../../../src/scan/replay.js";
 import { parseConnectTo } from "../../../src/transport/mapping.js";
 import type { WireRequest } from "../../../src/transport/send.js";
 

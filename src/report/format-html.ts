@@ -104,6 +104,13 @@ function lane(hop: HeaderHop, index: number): string {
 </g>`;
 }
 
+const CHAIN_SOURCE: Record<Report["command"], string> = {
+  scan: " as proven by the scan",
+  audit: ", as read from the configuration",
+  doctor: ", as read from the configuration",
+  logs: ", as seen in the app's request log",
+};
+
 function trustChainSection(report: Report): string {
   const hops = trustChain(report);
   const height = LANE_TOP + hops.length * LANE_GAP;
@@ -126,7 +133,7 @@ ${hops.map(lane).join("\n")}
     })
     .join("\n");
   return `<section class="card" id="trust-chain"><h2>Trust chain</h2>
-<p>Django cannot see the client's connection: it believes the headers the proxy hands it. Each line is one header on its way from the client to the app, and what the proxy does with it${report.command === "scan" ? " as proven by the scan" : ", as read from the configuration"}.</p>
+<p>Django cannot see the client's connection: it believes the headers the proxy hands it. Each line is one header on its way from the client to the app, and what the proxy does with it${CHAIN_SOURCE[report.command]}.</p>
 ${svg}
 <table><thead><tr><th>header</th><th>at the proxy</th><th>what it means</th><th>read from</th></tr></thead><tbody>
 ${rows}

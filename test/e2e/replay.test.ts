@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
-import { startStack, type RunningStack, type Variant } from "../../stacks/index.js";
+import { startStack, type ProxyName, type RunningStack, type Variant } from "../../stacks/index.js";
 import { runCli } from "./run-cli.js";
 
 const run = promisify(execFile);
@@ -42,13 +42,19 @@ const cookieNames = (headers: [string, string][]) =>
     .map((c) => c.split("=", 1)[0])
     .sort();
 
-for (const variant of ["healthy", "passthrough"] as Variant[]) {
-  describe(`replay lines of a scan of nginx ${variant}`, () => {
+for (const [proxy, variant] of [
+  ["nginx", "healthy"],
+  ["nginx", "passthrough"],
+  ["caddy", "passthrough"],
+  ["haproxy", "passthrough"],
+  ["apache", "passthrough"],
+] as [ProxyName, Variant][]) {
+  describe(`replay lines of a scan of ${proxy} ${variant}`, () => {
     let stack: RunningStack;
     let exchanges: JsonExchange[] = [];
     let stdout = "";
     before(async () => {
-      stack = await startStack({ proxy: "nginx", variant });
+      stack = await startStack({ proxy, variant });
       const origin = stack.originUrl ? ["--origin", stack.originUrl] : [];
       const scan = await runCli([
         "scan",

@@ -2,29 +2,16 @@
 
 import json
 import os
-import sys
 import unittest
 from unittest import mock
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
-sys.path.insert(0, HERE)
+from django.test import Client, SimpleTestCase, override_settings
 
-import django  # noqa: E402
-from django.conf import settings  # noqa: E402
+from test_probe import TOKEN
 
-import probe_test_app  # noqa: E402
-
-if not settings.configured:
-    settings.configure(**probe_test_app.SETTINGS)
-    django.setup()
-
-from django.test import Client, SimpleTestCase, override_settings  # noqa: E402
-
-import proxytrust_probe  # noqa: E402
+import proxytrust_probe
 
 REQUEST_LOGGER = "proxytrust.probe.requests"
-TOKEN = "t" * 40
 
 
 def environment(log=None, token=None):

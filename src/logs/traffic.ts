@@ -94,7 +94,11 @@ function schemeNamed(key: string, value: string): "http" | "https" | undefined {
 
 export function analyseTraffic(records: LogRecord[]): Traffic {
   const peers = new Map<string, LogRecord[]>();
-  for (const record of records) peers.set(peerOf(record), [...(peers.get(peerOf(record)) ?? []), record]);
+  for (const record of records) {
+    const fromPeer = peers.get(peerOf(record));
+    if (fromPeer) fromPeer.push(record);
+    else peers.set(peerOf(record), [record]);
+  }
   const clientHeaders: ClientHeader[] = [];
   const listenerScheme = new Map<LogRecord, "http" | "https">();
   for (const fromPeer of peers.values()) {
@@ -102,7 +106,9 @@ export function analyseTraffic(records: LogRecord[]): Traffic {
     for (const key of keys) {
       const carrying = fromPeer.filter((r) => r.headers[key] !== undefined);
       const always = carrying.length === fromPeer.length;
-      const fewest = Math.min(...carrying.map((r) => entries(r.headers[key]!)));
+      // A loop, not Math.min(...): a log of many requests would overflow the call stack.
+      let fewest = Infinity;
+      for (const r of carrying) fewest = Math.min(fewest, entries(r.headers[key]!));
       for (const record of carrying) {
         const value = record.headers[key]!;
         const family = familyOf(key, value);

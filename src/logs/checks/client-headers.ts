@@ -18,8 +18,9 @@ function judge(traffic: Traffic): LogJudgement[] {
   const byHeader = new Map<string, ClientHeader[]>();
   const unread = new Set<string>();
   for (const found of traffic.clientHeaders) {
-    if (found.family) byHeader.set(found.key, [...(byHeader.get(found.key) ?? []), found]);
-    else unread.add(headerName(found.key));
+    if (!found.family) unread.add(headerName(found.key));
+    else if (byHeader.has(found.key)) byHeader.get(found.key)!.push(found);
+    else byHeader.set(found.key, [found]);
   }
   if (!byHeader.size) {
     const aside = unread.size

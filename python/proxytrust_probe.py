@@ -7,6 +7,11 @@ returns JSON with the scheme, host and forwarding headers Django saw. Every othe
 request, including one with a wrong or missing token, goes to your app unchanged.
 Remove it when you are done.
 
+With PROXYTRUST_PROBE_LOG=1 in the environment it also logs one JSON line per request (logger
+"proxytrust.probe.requests", level INFO): method, path, scheme, is_secure(), get_host() or why
+Django refused the host, REMOTE_ADDR and the forwarding headers received, never Cookie or
+Authorization. `proxytrust logs FILE` reads those lines. Responses are never changed by it.
+
 Requires only Django (3.2 or later) and Python 3.8 or later.
 Documentation: docs/probe.md in the proxytrust source repository.
 """
@@ -14,6 +19,7 @@ Documentation: docs/probe.md in the proxytrust source repository.
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import os
 
@@ -25,6 +31,11 @@ from django.utils.module_loading import import_string
 
 PROBE_VERSION = 1
 TOKEN_ENV_VAR = "PROXYTRUST_PROBE_TOKEN"
+LOG_ENV_VAR = "PROXYTRUST_PROBE_LOG"
+# Marks a request line, so the reader finds it behind any prefix a log format adds.
+LOG_RECORD_KEY = "proxytrust_request"
+# Request values in a log line are cut to this many characters.
+LOG_VALUE_CAP = 256
 TOKEN_META_KEY = "HTTP_X_PROXYTRUST_TOKEN"  # the X-Proxytrust-Token request header
 PATH_SETTING = "PROXYTRUST_PROBE_PATH"
 DEFAULT_PATH = "/.well-known/proxytrust"
@@ -55,31 +66,29 @@ NEVER_ECHOED_META_KEYS = frozenset(
 CREDENTIAL_NAME_PARTS = ("TOKEN", "AUTH", "SECRET", "PASSW", "COOKIE", "SESSION", "KEY", "JWT")
 
 logger = logging.getLogger("proxytrust.probe")
+request_logger = logging.getLogger("proxytrust.probe.requests")
 
 
 class ProxytrustProbeMiddleware(MiddlewareMixin):
     """Answers the token-guarded probe path with what Django believes; passes everything else on."""
 
     def __init__(self, get_response):
-        token = os.environ.get(TOKEN_ENV_VAR, "").strip()
-        if not token:
-            raise MiddlewareNotUsed("%s is not set" % TOKEN_ENV_VAR)
-        if len(token) < MIN_TOKEN_LENGTH:
-            logger.warning(
-                "proxytrust probe is OFF: %s has %d characters, at least %d are required.",
-                TOKEN_ENV_VAR,
-                len(token),
-                MIN_TOKEN_LENGTH,
-            )
-            raise MiddlewareNotUsed("%s is too short" % TOKEN_ENV_VAR)
-        path = getattr(settings, PATH_SETTING, DEFAULT_PATH)
-        if not isinstance(path, str) or not path.startswith("/"):
-            logger.warning("proxytrust probe is OFF: %s must be a path starting with '/'.", PATH_SETTING)
-            raise MiddlewareNotUsed("%s is invalid" % PATH_SETTING)
+        self.log_requests = os.environ.get(LOG_ENV_VAR, "").strip() == "1"
+        token, self.path = _probe_settings()
+        if token is None and not self.log_requests:
+            raise MiddlewareNotUsed("%s is not set or not usable" % TOKEN_ENV_VAR)
         super().__init__(get_response)
-        self._token = token.encode("utf-8")
-        self.path = path
-        logger.warning("proxytrust probe is ON at %s; remove it when you are done.", path)
+        self._token = token.encode("utf-8") if token is not None else None
+        if token is not None:
+            logger.warning("proxytrust probe is ON at %s; remove it when you are done.", self.path)
+        if self.log_requests:
+            _route_request_log()
+            logger.warning(
+                "proxytrust request log is ON (%s=1): one line per request on the logger %r; "
+                "turn it off when you are done.",
+                LOG_ENV_VAR,
+                request_logger.name,
+            )
         if not self._is_first_middleware():
             logger.warning(
                 "proxytrust probe is not first in MIDDLEWARE (first is %r): middleware before it, "
@@ -89,6 +98,10 @@ class ProxytrustProbeMiddleware(MiddlewareMixin):
             )
 
     def process_request(self, request):
+        if self.log_requests:
+            _log_request(request)
+        if self._token is None:
+            return None
         if request.method not in ANSWERED_METHODS or request.path_info != self.path:
             return None
         if not self._carries_token(request):
@@ -115,6 +128,57 @@ class ProxytrustProbeMiddleware(MiddlewareMixin):
             return import_string(first) is type(self)
         except ImportError:
             return False
+
+
+def _probe_settings():
+    """(token, path), or (None, None) when the probe must stay off: no token, a short one, a bad path."""
+    token = os.environ.get(TOKEN_ENV_VAR, "").strip()
+    if not token:
+        return None, None
+    if len(token) < MIN_TOKEN_LENGTH:
+        logger.warning(
+            "proxytrust probe is OFF: %s has %d characters, at least %d are required.",
+            TOKEN_ENV_VAR,
+            len(token),
+            MIN_TOKEN_LENGTH,
+        )
+        return None, None
+    path = getattr(settings, PATH_SETTING, DEFAULT_PATH)
+    if not isinstance(path, str) or not path.startswith("/"):
+        logger.warning("proxytrust probe is OFF: %s must be a path starting with '/'.", PATH_SETTING)
+        return None, None
+    return token, path
+
+
+def _route_request_log():
+    """INFO lines must come out even where LOGGING only shows warnings, and somewhere when nothing is set up."""
+    if request_logger.level == logging.NOTSET:
+        request_logger.setLevel(logging.INFO)
+    if not request_logger.hasHandlers():
+        request_logger.addHandler(logging.StreamHandler())
+
+
+def _log_request(request):
+    def cut(value):
+        return value[:LOG_VALUE_CAP] if isinstance(value, str) else value
+
+    scheme, scheme_error = _attempt(lambda: request.scheme)
+    host, host_error = _attempt(request.get_host)
+    record = {
+        LOG_RECORD_KEY: PROBE_VERSION,
+        "method": cut(request.method),
+        "path": cut(request.path),
+        "scheme": scheme,
+        "scheme_error": cut(scheme_error),
+        "is_secure": _attempt(request.is_secure)[0],
+        "host": cut(host),
+        "host_error": cut(host_error),
+        "remote_addr": cut(request.META.get("REMOTE_ADDR")),
+        "wsgi_url_scheme": cut(request.META.get("wsgi.url_scheme")),
+        "headers": {key: cut(request.META[key]) for key in _echoed_meta_keys(request.META)},
+    }
+    # ensure_ascii escapes control characters and everything beyond ASCII: one line, whatever was sent.
+    request_logger.info(json.dumps(record, sort_keys=True, ensure_ascii=True))
 
 
 def _first_middleware_path():

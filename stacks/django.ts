@@ -77,6 +77,8 @@ export interface GunicornFiles {
   siteHost: string;
   /** Turns the proxytrust probe middleware on for this app (it answers only with this token). */
   probeToken: string;
+  /** Turns the probe middleware's request log on (PROXYTRUST_PROBE_LOG=1). */
+  probeLog?: boolean;
   /** gunicorn terminates TLS itself with this certificate (certfile/keyfile): no proxy in front. */
   tls?: { certPath: string; keyPath: string };
 }
@@ -90,6 +92,7 @@ export async function writeGunicornConfig(opts: GunicornFiles): Promise<string> 
     `SHOP_DATA_DIR=${opts.workDir}`,
     `PROXYTRUST_PROBE_TOKEN=${opts.probeToken}`,
   ];
+  if (opts.probeLog) env.push("PROXYTRUST_PROBE_LOG=1");
   if (opts.variant === "hostrewrite" && upstream.kind === "tcp") {
     env.push(`DJANGO_ALLOWED_HOSTS=${opts.siteHost},${upstream.host}`);
   }

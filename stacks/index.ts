@@ -62,6 +62,8 @@ export interface StackOptions {
   proxy: ProxyName;
   variant: Variant;
   custom?: CustomProxy;
+  /** Sets PROXYTRUST_PROBE_LOG=1: the probe middleware logs every request to gunicorn's log. */
+  probeLog?: boolean;
 }
 
 /** The scanner's target URL, --connect-to mappings for ports 443 and 80, and --cacert for a stack. */
@@ -102,6 +104,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       proxySourceAddress: addresses.proxySource,
       siteHost: SITE_HOST,
       probeToken,
+      probeLog: opts.probeLog,
     });
     const env = { ...BASE_ENV, HOME: workDir };
     const templateValues: Record<string, string> = {};

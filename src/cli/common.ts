@@ -5,6 +5,7 @@ import { formatHtml } from "../report/format-html.js";
 import { formatJson } from "../report/format-json.js";
 import { formatJunit } from "../report/format-junit.js";
 import { formatSarif } from "../report/format-sarif.js";
+import { formatSh } from "../report/format-sh.js";
 import { formatText } from "../report/format-text.js";
 import type { Interruption } from "./interrupt.js";
 import {
@@ -19,7 +20,7 @@ import { UsageError } from "./usage-error.js";
 import { quoted } from "../report/quote.js";
 import { describeFileError } from "../file-error.js";
 
-export const OUTPUT_FORMATS = ["text", "json", "sarif", "junit", "html"] as const;
+export const OUTPUT_FORMATS = ["text", "json", "sarif", "junit", "html", "sh"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** The file name ending each format gets when several are written at once (`--output BASE`). */
@@ -29,6 +30,7 @@ export const FORMAT_EXTENSIONS: Record<OutputFormat, string> = {
   sarif: ".sarif",
   junit: ".junit.xml",
   html: ".html",
+  sh: ".sh",
 };
 
 export function collect(value: string, previous: string[]): string[] {
@@ -117,6 +119,8 @@ export interface OutputFlags {
 /** A preAction hook: output mistakes are reported before anything is scanned or read. */
 export function checkOutputOptions(command: Command): void {
   const { format, output } = command.opts<OutputFlags>();
+  if (format.includes("sh") && command.name() !== "scan")
+    throw new UsageError(`--format sh: only scan writes a shell script, not ${command.name()}`);
   if (format.length > 1 && output === undefined)
     throw new UsageError(`--format ${format.join(",")}: several formats need --output BASE`);
   if (output !== undefined) {
@@ -153,6 +157,10 @@ function render(
       return formatJunit(report, { failOn: flags.failOn });
     case "html":
       return formatHtml(report);
+    case "sh":
+      if (!report.smokeTest)
+        throw new UsageError("--format sh: only a scan of one URL writes a shell script");
+      return formatSh(report);
   }
 }
 
@@ -163,13 +171,16 @@ function render(
 export function printReport(report: Report, flags: OutputFlags, couldNotRun?: string): void {
   const written: string[] = [];
   for (const [format, file] of outputFiles(flags)) {
-    if (couldNotRun && format === "text") continue;
+    // Nothing was judged: no text report, and no script to re-run what never ran.
+    if (couldNotRun && (format === "text" || format === "sh")) continue;
     if (file === undefined) {
       process.stdout.write(render(report, format, flags, Boolean(process.stdout.isTTY), couldNotRun));
       continue;
     }
     try {
-      writeFileSync(file, render(report, format, flags, false, couldNotRun));
+      writeFileSync(file, render(report, format, flags, false, couldNotRun), {
+        mode: format === "sh" ? 0o755 : 0o644,
+      });
     } catch (err) {
       throw new UsageError(
         `--output ${file}: cannot write it (${describeFileError(err, { writing: true })})`,

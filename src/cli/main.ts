@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   init: async () => (await import("./init-command.js")).initCommand(),
   doctor: async () => (await import("./doctor-command.js")).doctorCommand(),
   merge: async () => (await import("./merge-command.js")).mergeCommand(),
+  logs: async () => (await import("./logs-command.js")).logsCommand(),
 };
 
 /**

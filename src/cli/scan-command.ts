@@ -1,5 +1,6 @@
 /** `proxytrust scan URL`: parses arguments into ScanOptions, runs the scan, prints, exits. */
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { Command, Option } from "./commander.js";
 import { PROXY_KINDS, type ProxyKind } from "../clauses.js";
 import type { HeaderList } from "../report/model.js";
@@ -91,6 +92,7 @@ export function scanOptionsFrom(flags: ScanFlags): ScanOptions {
     ...DEFAULT_SCAN_OPTIONS,
     mappings,
     ca: readCa(flags.cacert),
+    caFile: flags.cacert === undefined ? undefined : resolve(flags.cacert),
     insecure: flags.insecure,
     timeoutMs: flags.timeout * 1000,
     maxTimeMs: flags.maxTime * 1000,

@@ -5,7 +5,7 @@
  * anything else. Every string is escaped; most come from the wire.
  */
 import { clause } from "../clauses.js";
-import { requestLines, responseLines } from "./format-text.js";
+import { replayLine, requestLines, responseLines } from "./format-text.js";
 import { escapeMarkup as esc } from "./markup.js";
 import { discoveryLines } from "./discovery-text.js";
 import type { CheckResult, Exchange, Report, Status } from "./model.js";
@@ -105,6 +105,13 @@ function lane(hop: HeaderHop, index: number): string {
 </g>`;
 }
 
+const CHAIN_SOURCE: Record<Report["command"], string> = {
+  scan: " as proven by the scan",
+  audit: ", as read from the configuration",
+  doctor: ", as read from the configuration",
+  logs: ", as seen in the app's request log",
+};
+
 function trustChainSection(report: Report): string {
   const hops = trustChain(report);
   const height = LANE_TOP + hops.length * LANE_GAP;
@@ -127,7 +134,7 @@ ${hops.map(lane).join("\n")}
     })
     .join("\n");
   return `<section class="card" id="trust-chain"><h2>Trust chain</h2>
-<p>Django cannot see the client's connection: it believes the headers the proxy hands it. Each line is one header on its way from the client to the app, and what the proxy does with it${report.command === "scan" ? " as proven by the scan" : ", as read from the configuration"}.</p>
+<p>Django cannot see the client's connection: it believes the headers the proxy hands it. Each line is one header on its way from the client to the app, and what the proxy does with it${CHAIN_SOURCE[report.command]}.</p>
 ${svg}
 <table><thead><tr><th>header</th><th>at the proxy</th><th>what it means</th><th>read from</th></tr></thead><tbody>
 ${rows}
@@ -140,9 +147,11 @@ function exchangeBlock(x: Exchange): string {
     ? `<pre>${esc(response.join("\n"))}</pre>${x.response?.bodyExcerpt ? `<pre>${esc(x.response.bodyExcerpt)}</pre>` : ""}`
     : `<pre>${esc(x.error ?? "no response")}</pre>`;
   const belief = x.belief ? `<p class="belief"><strong>The app believed:</strong> ${esc(x.belief)}</p>` : "";
+  const replay = replayLine(x);
+  const replayBlock = replay ? `<h4>Replay with curl</h4><pre>${esc(replay)}</pre>` : "";
   return `<div class="card"><h3>${esc(x.label)}</h3>
 <div class="exchange"><div><h4>What was sent</h4><pre>${esc(requestLines(x).join("\n"))}</pre></div>
-<div><h4>What came back</h4>${cameBack}</div></div>${belief}</div>`;
+<div><h4>What came back</h4>${cameBack}</div></div>${belief}${replayBlock}</div>`;
 }
 
 function checkSection(check: CheckResult, index: number): string {

@@ -162,7 +162,9 @@ export function buildSarif(report: Report, options: SarifOptions): Json {
     ? "targets"
     : report.command === "scan"
       ? urlArtifactPath(report.target)
-      : "audit";
+      : report.command === "logs"
+        ? "logs"
+        : "audit";
   return {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",

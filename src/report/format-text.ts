@@ -37,6 +37,12 @@ export function responseLines(x: Exchange): string[] {
   return [`${x.response.status}`, ...x.response.headers.map(([name, value]) => `${name}: ${value}`)];
 }
 
+/** The replay line: the curl command, or why there is none. */
+export function replayLine(x: Exchange): string | undefined {
+  if (!x.replay) return undefined;
+  return "curl" in x.replay ? `$ ${x.replay.curl}` : `$ # ${x.replay.cannotReplay}`;
+}
+
 export function formatExchange(x: Exchange): string {
   const lines = [
     `# ${x.label}`,
@@ -45,6 +51,8 @@ export function formatExchange(x: Exchange): string {
   ];
   if (x.error) lines.push(`! ${x.error}`);
   if (x.belief) lines.push(`= ${x.belief}`);
+  const replay = replayLine(x);
+  if (replay) lines.push(replay);
   return lines.join("\n");
 }
 

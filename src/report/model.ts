@@ -18,7 +18,12 @@ export interface Exchange {
   error?: string;
   /** What the app believed, where it can be said (from the probe middleware or inference). */
   belief?: string;
+  /** The curl command sending the same request, or why curl cannot (requests this tool sent). */
+  replay?: Replay;
 }
+
+/** A shell command line (the probe token read from $PROXYTRUST_PROBE_TOKEN), or why there is none. */
+export type Replay = { curl: string } | { cannotReplay: string };
 
 export interface SourceLocation {
   file: string;
@@ -98,7 +103,7 @@ export interface Discovery {
 export interface Report {
   tool: "proxytrust";
   version: string;
-  command: "scan" | "audit" | "doctor";
+  command: "scan" | "audit" | "doctor" | "logs";
   target: string;
   /** Detected or declared proxy, used to pick the fix. */
   proxy?: string;
@@ -114,6 +119,33 @@ export interface Report {
   targets?: TargetSummary[];
   /** audit PATH: what was found and paired; the report starts with it. */
   discovery?: Discovery;
+  /** What a shell script needs to re-run a single-target scan's decidable checks (`--format sh`). */
+  smokeTest?: SmokeTest;
+}
+
+/** A CSRF POST of the smoke test: one Origin or Referer, and what Django must do with it. */
+export interface SmokeCsrfProbe {
+  label: string;
+  header: "Origin" | "Referer";
+  value: string;
+  /** refuse: accepted is a failure; accept: refused is a failure; sibling: accepted is a warning. */
+  expect: "accept" | "refuse" | "sibling";
+}
+
+export interface SmokeTest {
+  siteHost: string;
+  httpsUrl: string;
+  httpUrl: string;
+  /** The plain-HTTP start of the redirect chain, with its query marker. */
+  httpChainStart: string;
+  /** curl options reaching the site as the scan did: --connect-to, --cacert, -k. */
+  curlOptions: string[];
+  /** A name no one owns, sent as Host and in absolute-form targets. */
+  foreignHost: string;
+  csrf?: { pagePath: string; postPath: string; probes: SmokeCsrfProbe[] };
+  healthPaths: { path: string; named: boolean }[];
+  /** Clauses the script re-runs, in the contract's order. */
+  clauses: ClauseId[];
 }
 
 /** The lowest status that makes the exit code 1: `warn` adds warnings to failures, `error` adds errors too. */

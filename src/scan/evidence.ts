@@ -2,7 +2,7 @@
  * What a scan captured, before any judgement. Collecting fills it; every clause check is a
  * pure function over it (retrieval and analysis are separate, as in the HTTP Observatory).
  */
-import type { HeaderList } from "../report/model.js";
+import type { HeaderList, Replay } from "../report/model.js";
 import type { WireResponse } from "../transport/send.js";
 import type { MtlsEvidence, ProxyProtocolEvidence } from "./link-evidence.js";
 
@@ -15,6 +15,8 @@ export interface Captured {
   error?: string;
   /** The error is silence (timeout or deadline), not a refusal: it proves nothing either way. */
   noAnswer?: true;
+  /** The same request as a curl command line. */
+  replay?: Replay;
 }
 
 /** A request carrying a client-sent scheme claim, with the baseline it is compared to. */

@@ -8,6 +8,8 @@ import { DEFAULT_PROBE_PATH } from "./probe-answer.js";
 export interface ScanOptions {
   mappings: ConnectMapping[];
   ca?: string;
+  /** Where `ca` was read from, for the curl replay lines. */
+  caFile?: string;
   insecure: boolean;
   timeoutMs: number;
   /** Deadline for the whole scan; probes still running then are reported as errors. */

@@ -4,6 +4,7 @@ import { send, type TransportOptions, type WireRequest } from "../transport/send
 import { VERSION } from "../version.js";
 import type { Captured } from "./evidence.js";
 import type { RequestGate } from "./options.js";
+import { curlReplay } from "./replay.js";
 
 export interface ProbeSpec {
   label: string;
@@ -39,6 +40,8 @@ export class ProbeClient {
     private readonly userHeaders: HeaderList,
     private readonly concurrency: number,
     private readonly gate?: RequestGate,
+    /** The --cacert file, named in replays. */
+    private readonly caFile?: string,
   ) {}
 
   async probe(spec: ProbeSpec): Promise<Captured> {
@@ -77,6 +80,12 @@ export class ProbeClient {
         ...(spec.requestTarget ? { requestTarget: spec.requestTarget } : {}),
       },
     };
+    captured.replay = curlReplay(request, {
+      mappings: transport.mappings,
+      caFile: this.caFile,
+      insecure: transport.insecure,
+      clientCertificate: transport.clientCertificate !== undefined,
+    });
     if (result.ok) captured.response = result.response;
     else {
       captured.error = result.error;

@@ -12,6 +12,7 @@ import type { Captured, ScanEvidence } from "./evidence.js";
 import type { ScanOptions } from "./options.js";
 import { PROBE_TOKEN_HEADER } from "./probe-answer.js";
 import { ProbeClient } from "./probe-client.js";
+import { smokeTestFor } from "./smoke-test.js";
 
 const HEADERS_THAT_MATTER = new Set([
   "location",
@@ -45,6 +46,7 @@ export function toExchange(captured: Captured): Exchange {
     };
   }
   if (captured.error) exchange.error = captured.error;
+  if (captured.replay) exchange.replay = captured.replay;
   return exchange;
 }
 
@@ -108,18 +110,21 @@ export async function runScan(target: URL, options: ScanOptions): Promise<ScanOu
     options.headers,
     options.concurrency,
     options.requestGate,
+    options.caFile,
   );
   const evidence = await collectEvidence(target, options, client);
   const proxy = options.proxy ?? detectProxy(evidence);
+  const checks = judge(evidence, proxy);
   const report: Report = {
     tool: "proxytrust",
     version: VERSION,
     command: "scan",
     target: target.href,
     ...(proxy ? { proxy } : {}),
-    checks: judge(evidence, proxy),
+    checks,
     requests: client.count,
     durationMs: Math.round(performance.now() - started),
+    smokeTest: smokeTestFor(evidence, options, checks),
   };
   const https = evidence.baselines.https.get;
   const http = evidence.baselines.http.get;

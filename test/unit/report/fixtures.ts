@@ -24,6 +24,9 @@ export const SPOOF_EXCHANGE: Exchange = {
     bodyExcerpt: HOSTILE_BODY,
   },
   belief: "https (Django demanded a Referer, which it does only on requests it believes are HTTPS)",
+  replay: {
+    curl: "curl -sS -i --http1.1 -H 'Host: app.test' -H 'X-Forwarded-Proto: https' --data-raw 'csrfmiddlewaretoken=secret&name=' http://app.test/contact/",
+  },
 };
 
 function check(id: string, status: CheckResult["status"], extra: Partial<CheckResult> = {}): CheckResult {

@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import { formatJunit } from "../../../src/report/format-junit.js";
 import { visibleControls } from "../../../src/report/markup.js";
-import { auditReport, HOSTILE_BODY, scanReport } from "./fixtures.js";
+import { auditReport, HOSTILE_BODY, scanReport, SPOOF_EXCHANGE } from "./fixtures.js";
 
 interface Element {
   name: string;
@@ -83,8 +83,12 @@ describe("JUnit XML", () => {
     assert.match(failure.text, /< X-Odd: "quoted" & <tagged>/);
     assert.match(failure.text, /= https \(Django demanded a Referer/);
     assert.match(failure.text, /fix:\nnginx: proxy_set_header X-Forwarded-Proto \$scheme;/);
-    // The CSRF token in the request body is never written out.
-    assert.ok(!failure.text.includes("secret"));
+    // The request lines elide the CSRF form token; only the replay line, which must work, carries it.
+    assert.match(failure.text, /> \(body\) csrfmiddlewaretoken=…&name=/);
+    assert.deepEqual(
+      failure.text.split("\n").filter((line) => line.includes("secret")),
+      [`$ ${"curl" in SPOOF_EXCHANGE.replay! ? SPOOF_EXCHANGE.replay.curl : ""}`],
+    );
   });
 
   test("forbidden characters and ]]> in a response still give valid XML, shown visibly", () => {

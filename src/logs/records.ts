@@ -1,0 +1,88 @@
+/**
+ * Reading the probe middleware's request log (PROXYTRUST_PROBE_LOG=1, python/proxytrust_probe.py):
+ * one JSON object per line, found behind whatever prefix the app's log format adds.
+ */
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { z } from "zod";
+
+/** The key that marks a request line (LOG_RECORD_KEY in the middleware). */
+const RECORD_KEY = "proxytrust_request";
+
+const RawRecord = z.object({
+  [RECORD_KEY]: z.number(),
+  method: z.string().nullable(),
+  path: z.string().nullable(),
+  scheme: z.string().nullable(),
+  is_secure: z.boolean().nullable(),
+  host: z.string().nullable(),
+  host_error: z.string().nullable(),
+  remote_addr: z.string().nullable(),
+  headers: z.record(z.string(), z.string()),
+});
+
+export interface LogRecord {
+  /** 1-based line number in the log. */
+  line: number;
+  method: string;
+  path: string;
+  scheme?: string;
+  isSecure?: boolean;
+  host?: string;
+  /** Why get_host() failed, e.g. "DisallowedHost: Invalid HTTP_HOST header: …". */
+  hostError?: string;
+  remoteAddr?: string;
+  /** WSGI META keys (HTTP_X_FORWARDED_PROTO) to the values Django received. */
+  headers: Record<string, string>;
+}
+
+export interface LogRead {
+  records: LogRecord[];
+  /** Lines that carry the request marker but could not be read as a record. */
+  unreadable: number[];
+}
+
+/** The record on one log line, null when the line is not a request line, "unreadable" when it is but broken. */
+export function parseLogLine(text: string, line: number): LogRecord | null | "unreadable" {
+  if (!text.includes(`"${RECORD_KEY}"`)) return null;
+  const raw = RawRecord.safeParse(jsonAtEnd(text));
+  if (!raw.success) return "unreadable";
+  const r = raw.data;
+  return {
+    line,
+    method: r.method ?? "?",
+    path: r.path ?? "?",
+    ...(r.scheme !== null ? { scheme: r.scheme } : {}),
+    ...(r.is_secure !== null ? { isSecure: r.is_secure } : {}),
+    ...(r.host !== null ? { host: r.host } : {}),
+    ...(r.host_error !== null ? { hostError: r.host_error } : {}),
+    ...(r.remote_addr ? { remoteAddr: r.remote_addr } : {}),
+    headers: r.headers,
+  };
+}
+
+/** The JSON object that ends the line, behind any prefix (timestamps, levels, logger names). */
+function jsonAtEnd(text: string): unknown {
+  const body = text.trimEnd();
+  for (let start = body.indexOf("{"); start >= 0; start = body.indexOf("{", start + 1)) {
+    try {
+      return JSON.parse(body.slice(start));
+    } catch {
+      // a brace inside the prefix: try the next one
+    }
+  }
+  return undefined;
+}
+
+export async function readLogRecords(input: Readable): Promise<LogRead> {
+  const records: LogRecord[] = [];
+  const unreadable: number[] = [];
+  let line = 0;
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    line += 1;
+    const parsed = parseLogLine(text, line);
+    if (parsed === "unreadable") unreadable.push(line);
+    else if (parsed) records.push(parsed);
+  }
+  return { records, unreadable };
+}

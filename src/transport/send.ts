@@ -54,6 +54,8 @@ export interface WireResponse {
   headers: HeaderList;
   body: string;
   bodyTruncated: boolean;
+  /** The connection broke off before the body ended (reset, abort): the body is only its start. */
+  brokenOff?: true;
   /** SHA-256 fingerprint of the certificate the server presented (https only). */
   tlsCertificateSha256?: string;
 }
@@ -218,7 +220,7 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
       const chunks: Buffer[] = [];
       let kept = 0;
       let truncated = false;
-      const done = () =>
+      const done = (brokenOff = false) =>
         finish({
           ok: true,
           response: {
@@ -226,6 +228,7 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
             headers: pairs(res.rawHeaders),
             body: Buffer.concat(chunks).toString("latin1"),
             bodyTruncated: truncated,
+            ...(brokenOff ? { brokenOff: true as const } : {}),
             ...(fingerprint ? { tlsCertificateSha256: fingerprint } : {}),
           },
         });
@@ -242,9 +245,9 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
           done();
         }
       });
-      res.on("end", done);
-      res.on("error", (err) => (kept > 0 ? done() : finish({ ok: false, error: describeError(err) })));
-      res.on("aborted", () => done());
+      res.on("end", () => done());
+      res.on("error", (err) => (kept > 0 ? done(true) : finish({ ok: false, error: describeError(err) })));
+      res.on("aborted", () => done(true));
     });
     request.end(req.body);
   });

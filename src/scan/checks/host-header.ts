@@ -81,6 +81,9 @@ export const hostHeaderCheck: LiveCheck = {
         undecided.push(`${probe.captured.label}: ${probe.captured.error}`);
       } else if (!baseline?.response) {
         undecided.push(`${probe.captured.label}: no baseline on that scheme to compare with`);
+      } else if (probe.captured.response?.brokenOff || baseline.response.brokenOff) {
+        // Half an answer cannot be compared with the real site's page: no evidence of a refusal.
+        undecided.push(`${probe.captured.label}: an answer broke off before its end`);
       } else if (looksLikeApp(probe.captured, baseline, e.siteHost)) {
         problems.push({
           text: `${probe.captured.label}: served by the app (${describeOutcome(probe.captured)}, same page as the real host)`,

@@ -187,3 +187,26 @@ test("a probe that timed out under load decides nothing: never a pass for host-h
   };
   assert.equal(forwardedHostCheck.judge(evidence({ baselines, forwardedHost: [slowPost] })).status, "error");
 });
+
+test("a foreign-host answer that broke off mid-body is no evidence of a refusal", () => {
+  const cut = (url: string, body: string) => {
+    const captured = exchange(url, { status: 200, body });
+    captured.response!.brokenOff = true;
+    return captured;
+  };
+  const baselines = { https: { get: page() }, http: {} };
+  const brokenProbe = evidence({
+    baselines,
+    hostProbes: [
+      { kind: "foreign-host", injected: foreign, captured: cut("https://app.test/", "<html><he") },
+    ],
+  });
+  assert.equal(hostHeaderCheck.judge(brokenProbe).status, "error");
+  const brokenBaseline = evidence({
+    baselines: { https: { get: cut("https://app.test/", "<html>") }, http: {} },
+    hostProbes: [
+      { kind: "foreign-host", injected: foreign, captured: exchange("https://app.test/", { status: 404 }) },
+    ],
+  });
+  assert.equal(hostHeaderCheck.judge(brokenBaseline).status, "error");
+});

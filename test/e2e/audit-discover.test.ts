@@ -3,18 +3,17 @@
  * exactly what the same audit with the files named by hand reports.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { CheckResult, Report } from "../../src/report/model.js";
 import { runCli } from "./run-cli.js";
+import { CORPUS, corpusMissing } from "../corpus.js";
 
 const SHOP = relative(
   process.cwd(),
   fileURLToPath(new URL("../unit/static/discover/fixtures/shop", import.meta.url)),
 );
-const CORPUS = resolve(fileURLToPath(new URL("../..", import.meta.url)), "..", "shared", "corpus");
 
 /** What a finding says, without the deployment name that only a multi-deployment report adds. */
 const finding = (c: CheckResult) =>
@@ -88,7 +87,7 @@ describe("audit PATH", () => {
 
   test(
     "the netbox corpus folder: discovered findings equal the explicit flags' findings",
-    { skip: existsSync(CORPUS) ? false : "corpus not present" },
+    { skip: corpusMissing },
     async () => {
       const root = relative(process.cwd(), resolve(CORPUS, "netbox-community__netbox"));
       const found = await auditJson([root]);

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { auditRepository, discoverDeployments } from "../../../../src/static/discover/index.js";
 import { walkRepository } from "../../../../src/static/discover/walk.js";
+import { CORPUS, corpusMissing } from "../../../corpus.js";
 
 const SHOP = fileURLToPath(new URL("fixtures/shop", import.meta.url));
-const CORPUS = resolve(fileURLToPath(new URL("../../../..", import.meta.url)), "..", "shared", "corpus");
 
 describe("a cookiecutter-style repository: two Compose files, settings package, nginx service", () => {
   const tree = discoverDeployments(SHOP);
@@ -143,66 +143,60 @@ describe("a repository deployed to Kubernetes behind ingress-nginx", () => {
   });
 });
 
-describe(
-  "the corpus projects' own folders",
-  { skip: existsSync(CORPUS) ? false : "corpus not present" },
-  () => {
-    const discover = (project: string) => discoverDeployments(join(CORPUS, project));
+describe("the corpus projects' own folders", { skip: corpusMissing }, () => {
+  const discover = (project: string) => discoverDeployments(join(CORPUS, project));
 
-    test("netbox: settings, nginx, Apache and gunicorn found; nginx paired with settings.py and gunicorn.py", () => {
-      const tree = discover("netbox-community__netbox");
-      assert.deepEqual(tree.found.map((f) => `${f.kind} ${f.file}`).sort(), [
-        "apache contrib/apache.conf",
-        "gunicorn contrib/gunicorn.py",
-        "nginx contrib/nginx.conf",
-        "settings netbox/netbox/configuration_example.py",
-        "settings netbox/netbox/settings.py",
-      ]);
-      const [deployment, ...others] = tree.deployments;
-      assert.equal(others.length, 0);
-      assert.deepEqual(Object.keys(deployment!.files).sort(), ["gunicorn", "nginx", "settings"]);
-      assert.ok(deployment!.files.settings?.endsWith("netbox/netbox/settings.py"));
-    });
+  test("netbox: settings, nginx, Apache and gunicorn found; nginx paired with settings.py and gunicorn.py", () => {
+    const tree = discover("netbox-community__netbox");
+    assert.deepEqual(tree.found.map((f) => `${f.kind} ${f.file}`).sort(), [
+      "apache contrib/apache.conf",
+      "gunicorn contrib/gunicorn.py",
+      "nginx contrib/nginx.conf",
+      "settings netbox/netbox/configuration_example.py",
+      "settings netbox/netbox/settings.py",
+    ]);
+    const [deployment, ...others] = tree.deployments;
+    assert.equal(others.length, 0);
+    assert.deepEqual(Object.keys(deployment!.files).sort(), ["gunicorn", "nginx", "settings"]);
+    assert.ok(deployment!.files.settings?.endsWith("netbox/netbox/settings.py"));
+  });
 
-    test("DefectDojo: split-settings include read through settings.py; two nginx variants, two deployments", () => {
-      const tree = discover("DefectDojo__django-DefectDojo");
-      assert.deepEqual(tree.deployments.map((d) => d.name).sort(), [
-        "dojo/settings/settings + nginx/nginx.conf",
-        "dojo/settings/settings + nginx/nginx_TLS.conf",
-      ]);
-      assert.ok(
-        tree.ignored.some(
-          (i) => i.path === "dojo/settings/settings.dist.py" && /read through/.test(i.reason),
-        ),
-      );
-    });
+  test("DefectDojo: split-settings include read through settings.py; two nginx variants, two deployments", () => {
+    const tree = discover("DefectDojo__django-DefectDojo");
+    assert.deepEqual(tree.deployments.map((d) => d.name).sort(), [
+      "dojo/settings/settings + nginx/nginx.conf",
+      "dojo/settings/settings + nginx/nginx_TLS.conf",
+    ]);
+    assert.ok(
+      tree.ignored.some((i) => i.path === "dojo/settings/settings.dist.py" && /read through/.test(i.reason)),
+    );
+  });
 
-    test("bakerydemo: dev and production settings are two deployments, base is read through them", () => {
-      const tree = discover("wagtail__bakerydemo");
-      assert.deepEqual(tree.deployments.map((d) => d.name).sort(), [
-        "bakerydemo/settings/dev",
-        "bakerydemo/settings/production",
-      ]);
-    });
+  test("bakerydemo: dev and production settings are two deployments, base is read through them", () => {
+    const tree = discover("wagtail__bakerydemo");
+    assert.deepEqual(tree.deployments.map((d) => d.name).sort(), [
+      "bakerydemo/settings/dev",
+      "bakerydemo/settings/production",
+    ]);
+  });
 
-    test("templates are left out with why: cookiecutter's Jinja settings, readthedocs' envsubst nginx files", () => {
-      const cookiecutter = discover("cookiecutter__cookiecutter-django");
-      assert.ok(
-        cookiecutter.ignored.some(
-          (i) => i.path.endsWith("config/settings/production.py") && /template/.test(i.reason),
-        ),
-      );
-      const readthedocs = discover("readthedocs__readthedocs.org");
-      assert.ok(
-        readthedocs.ignored.some(
-          (i) => i.path === "dockerfiles/nginx/web.conf.template" && /template/.test(i.reason),
-        ),
-      );
-    });
+  test("templates are left out with why: cookiecutter's Jinja settings, readthedocs' envsubst nginx files", () => {
+    const cookiecutter = discover("cookiecutter__cookiecutter-django");
+    assert.ok(
+      cookiecutter.ignored.some(
+        (i) => i.path.endsWith("config/settings/production.py") && /template/.test(i.reason),
+      ),
+    );
+    const readthedocs = discover("readthedocs__readthedocs.org");
+    assert.ok(
+      readthedocs.ignored.some(
+        (i) => i.path === "dockerfiles/nginx/web.conf.template" && /template/.test(i.reason),
+      ),
+    );
+  });
 
-    test("parser test suites are test data, not deployments", () => {
-      assert.deepEqual(discover("nginxinc__crossplane").deployments, []);
-      assert.deepEqual(discover("yandex__gixy").deployments, []);
-    });
-  },
-);
+  test("parser test suites are test data, not deployments", () => {
+    assert.deepEqual(discover("nginxinc__crossplane").deployments, []);
+    assert.deepEqual(discover("yandex__gixy").deployments, []);
+  });
+});

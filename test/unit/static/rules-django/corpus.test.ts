@@ -1,5 +1,5 @@
 /**
- * Real settings modules from /work/shared/corpus (see its MANIFEST.md). The expectations
+ * Real settings modules from ../shared/corpus (see its MANIFEST.md). The expectations
  * below were written by reading each file and deciding what is wrong with it.
  */
 import assert from "node:assert/strict";

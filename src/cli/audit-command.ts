@@ -2,7 +2,6 @@
 import { stat } from "node:fs/promises";
 import { Command } from "./commander.js";
 import { runAudit, type AuditFiles } from "../static/audit.js";
-import { auditRepository } from "../static/discover/index.js";
 import { addReportOptions, finishReport, type OutputFlags } from "./common.js";
 import { UsageError } from "./usage-error.js";
 import { addPythonOptions, pythonRequest, type PythonFlags } from "./python-options.js";
@@ -58,7 +57,9 @@ export function auditCommand(): Command {
           "audit takes either a PATH to search or file options (--settings, --nginx...), not both",
         );
       if (!named && !python) {
-        const { report, couldNotRun } = await auditRepository(await searchRoot(path ?? "."));
+        const root = await searchRoot(path ?? ".");
+        const { auditRepository } = await import("../static/discover/index.js");
+        const { report, couldNotRun } = await auditRepository(root);
         finishReport("audit", report, flags, couldNotRun, { writeReport: false });
         return;
       }

@@ -5,31 +5,13 @@ import { relative } from "node:path";
 import type { FixTarget } from "../clauses.js";
 import { decidedNothing, type CheckResult, type Report, type SourceLocation } from "../report/model.js";
 import { VERSION } from "../version.js";
-import { adaptDisagreements } from "./caddy/adapt.js";
-import { loadCaddyfile, type CaddyConfig } from "./caddy/model.js";
-import { loadGunicornConfig } from "./gunicorn/model.js";
-import { loadAppServerFile, type AppServerFile } from "./appserver/load.js";
-import { loadApacheConfig } from "./apache/model.js";
-import { loadHaproxyConfig } from "./haproxy/model.js";
 import { appEnvironment } from "./deployment/environment.js";
-import { loadComposeFile } from "./compose/model.js";
 import { isSecretName, type EnvironmentEntry } from "./environment.js";
-import { loadKubernetesManifests } from "./kubernetes/model.js";
-import {
-  addTraefikConfig,
-  emptyTraefikConfig,
-  loadTraefikConfig,
-  type TraefikConfig,
-} from "./traefik/model.js";
-import { traefikFromCompose, traefikFromKubernetes } from "./traefik/providers.js";
-import { loadNginxConfig } from "./nginx/loader.js";
-import { loadDjangoSettings } from "./python/load-settings.js";
-import {
-  importDjangoSettings,
-  RuntimeSettingsError,
-  type PythonSettingsRequest,
-} from "./python/runtime-settings.js";
+import type { AppServerFile } from "./appserver/load.js";
+import type { CaddyConfig } from "./caddy/model.js";
+import type { PythonSettingsRequest } from "./python/runtime-settings.js";
 import type { DjangoSettings } from "./python/settings-model.js";
+import type { TraefikConfig } from "./traefik/model.js";
 import type { AuditInput, StaticRule } from "./rule.js";
 import { configErrors, problemsPerConfig } from "./rules/config-errors.js";
 import { ALL_RULES } from "./rules/index.js";
@@ -75,13 +57,21 @@ async function unreadable(file: string): Promise<string | undefined> {
 }
 
 /** The Caddyfile as this parser reads it, with what the real `caddy adapt` disagrees with, when installed. */
-function loadCheckedCaddyfile(file: string): CaddyConfig {
+async function loadCheckedCaddyfile(file: string): Promise<CaddyConfig> {
+  const [{ loadCaddyfile }, { adaptDisagreements }] = await Promise.all([
+    import("./caddy/model.js"),
+    import("./caddy/adapt.js"),
+  ]);
   const config = loadCaddyfile(file);
   config.errors.push(...adaptDisagreements(config));
   return config;
 }
 
-/** Loads what was given; reading problems inside files stay in each config for the config-error rule. */
+/**
+ * Loads what was given; reading problems inside files stay in each config for the config-error rule.
+ * Each reader is imported only when its kind of file was given: an nginx-only audit never loads the
+ * YAML, TOML or Python parsers.
+ */
 async function loadAll(
   files: AuditFiles,
 ): Promise<{ input: AuditInput; crashes: CheckResult[]; environmentUsed: EnvironmentEntry[] }> {
@@ -104,12 +94,12 @@ async function loadAll(
   // Descriptors first: the environment they give the app decides what the settings evaluate to.
   await attempt(
     files.compose?.length ? files.compose : undefined,
-    (f) => f.map(loadComposeFile),
+    async (f) => f.map((await import("./compose/model.js")).loadComposeFile),
     (v) => (input.compose = v),
   );
   await attempt(
     files.kubernetes?.length ? files.kubernetes : undefined,
-    loadKubernetesManifests,
+    async (f) => (await import("./kubernetes/model.js")).loadKubernetesManifests(f),
     (v) => (input.kubernetes = v),
   );
   const environment = appEnvironment(input, files.settings);
@@ -121,16 +111,40 @@ async function loadAll(
   await Promise.all([
     attempt(
       files.settings,
-      (f) => loadDjangoSettings(f, literal),
+      async (f) => (await import("./python/load-settings.js")).loadDjangoSettings(f, literal),
       (v) => (input.settings = v),
     ),
-    attempt(files.nginx, loadNginxConfig, (v) => (input.nginx = v)),
+    attempt(
+      files.nginx,
+      async (f) => (await import("./nginx/loader.js")).loadNginxConfig(f),
+      (v) => (input.nginx = v),
+    ),
     attempt(files.caddy, loadCheckedCaddyfile, (v) => (input.caddy = v)),
-    attempt(files.haproxy, loadHaproxyConfig, (v) => (input.haproxy = v)),
-    attempt(files.traefik, loadTraefikConfig, (v) => (input.traefik = v)),
-    attempt(files.gunicorn, loadGunicornConfig, (v) => (input.gunicorn = v)),
-    attempt(files.apache, loadApacheConfig, (v) => (input.apache = v)),
-    attempt(files.appServer, loadAppServerFile, (v) => (found = v)),
+    attempt(
+      files.haproxy,
+      async (f) => (await import("./haproxy/model.js")).loadHaproxyConfig(f),
+      (v) => (input.haproxy = v),
+    ),
+    attempt(
+      files.traefik,
+      async (f) => (await import("./traefik/model.js")).loadTraefikConfig(f),
+      (v) => (input.traefik = v),
+    ),
+    attempt(
+      files.gunicorn,
+      async (f) => (await import("./gunicorn/model.js")).loadGunicornConfig(f),
+      (v) => (input.gunicorn = v),
+    ),
+    attempt(
+      files.apache,
+      async (f) => (await import("./apache/model.js")).loadApacheConfig(f),
+      (v) => (input.apache = v),
+    ),
+    attempt(
+      files.appServer,
+      async (f) => (await import("./appserver/load.js")).loadAppServerFile(f),
+      (v) => (found = v),
+    ),
   ]);
   if (found) {
     input.appServers = found.appServers;
@@ -138,18 +152,21 @@ async function loadAll(
     // --gunicorn names gunicorn's own config, which wins over a gunicorn command line found elsewhere.
     if (found.gunicorn && !input.gunicorn) input.gunicorn = found.gunicorn;
   }
-  input.traefik = mergeTraefik([
-    input.traefik,
-    ...(input.compose ?? []).map(traefikFromCompose),
-    input.kubernetes && traefikFromKubernetes(input.kubernetes),
-  ]);
+  input.traefik = await mergeTraefik(input);
   const read = new Set(input.settings?.deploymentVariables ?? []);
   return { input, crashes, environmentUsed: environment.filter((e) => read.has(e.name)) };
 }
 
 /** One Traefik view from its file, Docker labels and CRDs; undefined when none configures it. */
-function mergeTraefik(parts: (TraefikConfig | undefined)[]): TraefikConfig | undefined {
-  const present = parts.filter((p): p is TraefikConfig => p !== undefined);
+async function mergeTraefik(input: AuditInput): Promise<TraefikConfig | undefined> {
+  if (!input.compose && !input.kubernetes) return input.traefik;
+  const [{ traefikFromCompose, traefikFromKubernetes }, { addTraefikConfig, emptyTraefikConfig }] =
+    await Promise.all([import("./traefik/providers.js"), import("./traefik/model.js")]);
+  const present = [
+    input.traefik,
+    ...(input.compose ?? []).map(traefikFromCompose),
+    input.kubernetes && traefikFromKubernetes(input.kubernetes),
+  ].filter((p): p is TraefikConfig => p !== undefined);
   if (present.length <= 1) return present[0];
   return present.reduce((all, part) => addTraefikConfig(all, part), emptyTraefikConfig());
 }
@@ -207,6 +224,7 @@ const ORDER = { fail: 0, error: 1, warn: 2, skip: 3, pass: 4 } as const;
 async function importSettings(
   python: PythonSettingsRequest,
 ): Promise<{ settings?: DjangoSettings; couldNotRun?: string }> {
+  const { importDjangoSettings, RuntimeSettingsError } = await import("./python/runtime-settings.js");
   try {
     return { settings: await importDjangoSettings(python) };
   } catch (err) {

@@ -36,18 +36,6 @@ export interface GunicornConfig {
   errors: LoadError[];
 }
 
-/** gunicorn's defaults (20.1+), used by the rules when a setting is absent. */
-export const GUNICORN_DEFAULTS = {
-  bind: ["127.0.0.1:8000"],
-  /** Unless $FORWARDED_ALLOW_IPS is set in gunicorn's environment. */
-  forwardedAllowIps: ["127.0.0.1"],
-  secureSchemeHeaders: {
-    "X-FORWARDED-PROTOCOL": "ssl",
-    "X-FORWARDED-PROTO": "https",
-    "X-FORWARDED-SSL": "on",
-  },
-} as const;
-
 export async function loadGunicornConfig(file: string): Promise<GunicornConfig> {
   try {
     return fromPythonModule(await evaluatePythonModule(file));

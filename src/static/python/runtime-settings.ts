@@ -8,7 +8,7 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SourceLocation } from "../../report/model.js";
-import { DJANGO_DEFAULTS } from "./load-settings.js";
+import { DJANGO_DEFAULTS } from "./django-defaults.js";
 import type { DjangoSettings, PossibleValue, SecretShape, Setting } from "./settings-model.js";
 
 const DUMP_SCRIPT = fileURLToPath(new URL("../../../python/proxytrust_settings_dump.py", import.meta.url));

@@ -6,7 +6,8 @@
 import type { SourceLocation } from "../../../report/model.js";
 import type { AppServerConfig } from "../../appserver/model.js";
 import { classifyHost, hostOfAddress } from "../../gunicorn/addresses.js";
-import { GUNICORN_DEFAULTS, type GunicornConfig } from "../../gunicorn/model.js";
+import { GUNICORN_DEFAULTS } from "../../gunicorn/defaults.js";
+import type { GunicornConfig } from "../../gunicorn/model.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
 import { repr } from "../../python/values.js";
 import { candidates, isTruthy, judgedOn, type Candidate } from "../django/shared.js";

@@ -8,7 +8,7 @@ import { reverseProxies, upstreamsOf } from "../../caddy/queries.js";
 import type { HaproxyConfig } from "../../haproxy/model.js";
 import { djangoReadsSchemeHeader } from "../caddy/django-side.js";
 import { classifyHost, hostOfAddress } from "../../gunicorn/addresses.js";
-import { GUNICORN_DEFAULTS } from "../../gunicorn/model.js";
+import { GUNICORN_DEFAULTS } from "../../gunicorn/defaults.js";
 import { bindAddresses, isLocalOnly, knownValues, where } from "./shared.js";
 
 /** Hosts the proxies in the audit dial to reach the app; a non-local one means the proxy is on another host. */

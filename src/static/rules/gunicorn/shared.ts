@@ -1,6 +1,7 @@
 /** What the gunicorn rules share: the values a setting can take, where it is written, where gunicorn listens. */
 import { classifyHost, hostOfAddress } from "../../gunicorn/addresses.js";
-import { GUNICORN_DEFAULTS, type GunicornConfig, type GunicornSetting } from "../../gunicorn/model.js";
+import { GUNICORN_DEFAULTS } from "../../gunicorn/defaults.js";
+import type { GunicornConfig, GunicornSetting } from "../../gunicorn/model.js";
 
 /** Known values of a setting, or the default when the config leaves it out. */
 export function knownValues<T>(setting: GunicornSetting<T> | undefined, fallback: T): T[] {

@@ -196,6 +196,13 @@ function display(location: SourceLocation): SourceLocation {
 }
 
 export function applyRules(input: AuditInput, rules: readonly StaticRule[]): CheckResult[] {
+  // Thousands of findings share a few files: each path is made relative once.
+  const shownFiles = new Map<string, string>();
+  const shown = (location: SourceLocation): SourceLocation => {
+    let file = shownFiles.get(location.file);
+    if (file === undefined) shownFiles.set(location.file, (file = display(location).file));
+    return { ...location, file };
+  };
   return rules.flatMap((rule): CheckResult[] => {
     const base = {
       id: rule.meta.id,
@@ -205,12 +212,14 @@ export function applyRules(input: AuditInput, rules: readonly StaticRule[]): Che
       evidence: [],
     };
     try {
-      return rule.check(input).map((finding) => ({
+      const findings = rule.check(input);
+      const fix = findings.length > 0 ? fixText(rule.meta.fix) : "";
+      return findings.map((finding) => ({
         ...base,
         status: finding.status,
         summary: finding.message,
-        location: display(finding.location),
-        fix: fixText(rule.meta.fix),
+        location: shown(finding.location),
+        fix,
       }));
     } catch (err) {
       return [{ ...base, status: "error", summary: `the rule could not run: ${(err as Error).message}` }];

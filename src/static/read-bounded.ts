@@ -18,17 +18,27 @@ export function readAtMost(file: string, limit: number): Buffer {
   const fd = openSync(file, "r");
   try {
     const stats = fstatSync(fd);
-    // A regular file's size is true: refuse before reading a byte.
+    // A regular file's size is true: refuse before reading a byte, and read it into one buffer of its
+    // size (one byte more, to see it grew) rather than fixed chunks.
     if (stats.isFile() && stats.size > limit) throw new FileTooLargeError(limit, stats.size);
     const chunks: Buffer[] = [];
+    let chunk = Buffer.allocUnsafe(stats.isFile() ? stats.size + 1 : CHUNK_BYTES);
+    let filled = 0;
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-      const read = readSync(fd, chunk, 0, CHUNK_BYTES, null);
-      if (read === 0) return Buffer.concat(chunks, total);
+      if (filled === chunk.length) {
+        chunks.push(chunk);
+        chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+        filled = 0;
+      }
+      const read = readSync(fd, chunk, filled, chunk.length - filled, null);
+      if (read === 0) {
+        chunks.push(chunk.subarray(0, filled));
+        return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+      }
+      filled += read;
       total += read;
       if (total > limit) throw new FileTooLargeError(limit, total);
-      chunks.push(read === CHUNK_BYTES ? chunk : chunk.subarray(0, read));
     }
   } finally {
     closeSync(fd);

@@ -11,6 +11,7 @@ import { serverBlocks, type ServerBlock } from "./servers.js";
 import {
   inheritedList,
   inheritedValue,
+  innerScopes,
   unreadIncludeInScope,
   walkBlocks,
   walkDirectives,
@@ -145,10 +146,7 @@ function routesOf(server: ServerBlock): AppRoute[] {
     });
   };
   consider(server.scope, server.directive);
-  walkBlocks(server.directive.block ?? [], (inner) => {
-    const scope = { root: server.scope.root, path: [...server.scope.path, ...inner.path] };
-    consider(scope, inner.path[inner.path.length - 1]!);
-  });
+  for (const scope of innerScopes(server.scope)) consider(scope, scope.path[scope.path.length - 1]!);
   const main = routes.find((route) => /^(\^~ )?\/$/.test(route.location))?.pass.upstream;
   if (main !== undefined) for (const route of routes) route.appBound = route.pass.upstream === main;
   return routes;
@@ -181,24 +179,37 @@ export function headerAssignments(root: NginxDirective[], name: string): NginxDi
   return found;
 }
 
-const settersByHeader = new WeakMap<NginxDirective[], Map<string, NginxDirective>>();
+/**
+ * Setter indexes by the first line of their list. Lists are made afresh by each lookup, so the key is
+ * a line, and the list is compared too: a file included in two blocks puts its lines in both lists.
+ */
+const settersByFirstLine = new WeakMap<
+  NginxDirective,
+  { setters: NginxDirective[]; index: Map<string, NginxDirective> }[]
+>();
 
 /**
  * The first line of a setter list (proxy_set_header ... in effect) that sets each header. Rules ask
  * a route about many headers, so each list is keyed once instead of searched per question.
  */
 function setterIndex(shape: ModuleShape, setters: NginxDirective[]): Map<string, NginxDirective> {
-  let index = settersByHeader.get(setters);
-  if (!index) {
-    index = new Map();
-    for (const directive of setters) {
-      const target = directive.args[0];
-      if (target === undefined) continue;
-      const key = setterKey(shape, target);
-      if (!index.has(key)) index.set(key, directive);
-    }
-    settersByHeader.set(setters, index);
+  const first = setters[0];
+  if (first === undefined) return new Map();
+  const known = settersByFirstLine.get(first) ?? [];
+  const same = known.find(
+    (entry) =>
+      entry.setters.length === setters.length && entry.setters.every((line, i) => line === setters[i]),
+  );
+  if (same) return same.index;
+  const index = new Map<string, NginxDirective>();
+  for (const directive of setters) {
+    const target = directive.args[0];
+    if (target === undefined) continue;
+    const key = setterKey(shape, target);
+    if (!index.has(key)) index.set(key, directive);
   }
+  known.push({ setters, index });
+  settersByFirstLine.set(first, known);
   return index;
 }
 

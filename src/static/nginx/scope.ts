@@ -16,8 +16,12 @@ export function levelsOf(scope: Scope): NginxDirective[][] {
   return [scope.root, ...scope.path.map((block) => block.block ?? [])];
 }
 
-export function childScope(scope: Scope, block: NginxDirective): Scope {
-  return { root: scope.root, path: [...scope.path, block] };
+/** One shared empty answer: most lookups find nothing, and each would otherwise allocate. */
+const NONE: readonly NginxDirective[] = Object.freeze([]);
+
+/** The children of the level `index` of a scope: -1 is the top level, then each block of the path. */
+function levelAt(scope: Scope, index: number): NginxDirective[] {
+  return index < 0 ? scope.root : (scope.path[index]!.block ?? (NONE as NginxDirective[]));
 }
 
 const levelIndexes = new WeakMap<NginxDirective[], Map<string, NginxDirective[]>>();
@@ -26,10 +30,14 @@ const SMALL_LEVEL = 32;
 
 /**
  * The directives called `name` in one level, in order. An http block can hold thousands of
- * servers and every location looks up through it, so each level is indexed by name once.
+ * servers and every location looks up through it, so each large level is indexed by name once.
  */
 export function named(level: NginxDirective[], name: string): NginxDirective[] {
-  if (level.length <= SMALL_LEVEL) return level.filter((directive) => directive.name === name);
+  if (level.length <= SMALL_LEVEL) {
+    let found: NginxDirective[] | undefined;
+    for (const directive of level) if (directive.name === name) (found ??= []).push(directive);
+    return found ?? (NONE as NginxDirective[]);
+  }
   let index = levelIndexes.get(level);
   if (!index) {
     index = new Map();
@@ -40,22 +48,16 @@ export function named(level: NginxDirective[], name: string): NginxDirective[] {
     }
     levelIndexes.set(level, index);
   }
-  return index.get(name) ?? [];
+  return index.get(name) ?? (NONE as NginxDirective[]);
 }
-
-const inheritedCache = new WeakMap<Scope, Map<string, NginxDirective[]>>();
 
 /** The list of directives in effect: the innermost level that has any directive called `name`. */
 export function inheritedList(scope: Scope, name: string): NginxDirective[] {
-  let perName = inheritedCache.get(scope);
-  if (!perName) inheritedCache.set(scope, (perName = new Map()));
-  const cached = perName.get(name);
-  if (cached) return cached;
-  let found: NginxDirective[] = [];
-  const levels = levelsOf(scope);
-  for (let i = levels.length - 1; i >= 0 && found.length === 0; i--) found = named(levels[i]!, name);
-  perName.set(name, found);
-  return found;
+  for (let i = scope.path.length - 1; i >= -1; i--) {
+    const found = named(levelAt(scope, i), name);
+    if (found.length > 0) return found;
+  }
+  return NONE as NginxDirective[];
 }
 
 /** The innermost (and, within a level, last) directive called `name`. */
@@ -68,9 +70,8 @@ const HARMLESS_INCLUDE = /(^|\/)mime\.types$/;
 
 /** The innermost include in or around this scope that could not be read: what it held is unknown. */
 export function unreadIncludeInScope(scope: Scope): NginxDirective | undefined {
-  const levels = levelsOf(scope);
-  for (let i = levels.length - 1; i >= 0; i--) {
-    const include = named(levels[i]!, "include").findLast(
+  for (let i = scope.path.length - 1; i >= -1; i--) {
+    const include = named(levelAt(scope, i), "include").findLast(
       (directive) => directive.unresolved && !HARMLESS_INCLUDE.test(directive.args[0] ?? ""),
     );
     if (include) return include;
@@ -78,27 +79,63 @@ export function unreadIncludeInScope(scope: Scope): NginxDirective | undefined {
   return undefined;
 }
 
-const blockScopeCache = new WeakMap<NginxDirective[], Scope[]>();
+/** Every block of a tree with its scope, and where each block's scope sits among them. */
+interface BlockTree {
+  top: Scope;
+  /** Depth first, in file order: a block's descendants follow it. */
+  scopes: Scope[];
+  /** Where each scope is in `scopes` (made when first asked for). */
+  positions?: Map<Scope, number>;
+}
+
+const blockTrees = new WeakMap<NginxDirective[], BlockTree>();
+
+function blockTree(root: NginxDirective[]): BlockTree {
+  const cached = blockTrees.get(root);
+  if (cached) return cached;
+  const top: Scope = { root, path: [] };
+  const scopes: Scope[] = [];
+  const descend = (children: NginxDirective[], path: NginxDirective[]) => {
+    for (const directive of children) {
+      if (!isBlock(directive) || directive.rawBody !== undefined) continue;
+      const inner: Scope = { root, path: [...path, directive] };
+      scopes.push(inner);
+      descend(directive.block, inner.path);
+    }
+  };
+  descend(root, top.path);
+  const tree = { top, scopes };
+  blockTrees.set(root, tree);
+  return tree;
+}
 
 /**
  * Every block directive under `root` (not Lua bodies) with its scope, depth first, in file
  * order. Computed once per tree: every rule walks the same tree.
  */
 export function blockScopes(root: NginxDirective[]): Scope[] {
-  const cached = blockScopeCache.get(root);
-  if (cached) return cached;
-  const scopes: Scope[] = [];
-  const descend = (children: NginxDirective[], scope: Scope) => {
-    for (const directive of children) {
-      if (!isBlock(directive) || directive.rawBody !== undefined) continue;
-      const inner = childScope(scope, directive);
-      scopes.push(inner);
-      descend(directive.block, inner);
-    }
-  };
-  descend(root, { root, path: [] });
-  blockScopeCache.set(root, scopes);
-  return scopes;
+  return blockTree(root).scopes;
+}
+
+/**
+ * The scopes of the blocks nested inside `scope`'s innermost block. For a scope of the tree's own,
+ * these are the ones blockScopes(scope.root) holds: asking about a server's locations reuses the
+ * whole tree's scopes instead of making new ones.
+ */
+export function innerScopes(scope: Scope): Scope[] {
+  const tree = blockTree(scope.root);
+  if (scope.path.length === 0) return tree.scopes;
+  tree.positions ??= new Map(tree.scopes.map((inner, position) => [inner, position]));
+  const position = tree.positions.get(scope);
+  if (position === undefined) {
+    return blockScopes(scope.path.at(-1)!.block ?? []).map((inner) => ({
+      root: scope.root,
+      path: [...scope.path, ...inner.path],
+    }));
+  }
+  let end = position + 1;
+  while (end < tree.scopes.length && tree.scopes[end]!.path.length > scope.path.length) end++;
+  return tree.scopes.slice(position + 1, end);
 }
 
 export function walkBlocks(root: NginxDirective[], visit: (scope: Scope) => void): void {
@@ -110,9 +147,9 @@ export function walkDirectives(
   root: NginxDirective[],
   visit: (directive: NginxDirective, scope: Scope) => void,
 ): void {
-  const top: Scope = { root, path: [] };
-  for (const directive of root) visit(directive, top);
-  for (const scope of blockScopes(root)) {
+  const tree = blockTree(root);
+  for (const directive of root) visit(directive, tree.top);
+  for (const scope of tree.scopes) {
     for (const directive of scope.path[scope.path.length - 1]!.block ?? []) visit(directive, scope);
   }
 }

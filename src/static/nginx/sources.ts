@@ -2,6 +2,7 @@
  * Where configuration text comes from: files on disk, or the sections of an `nginx -T` dump.
  * Both answer the same two questions, so include resolution does not care which it reads.
  */
+import { isUtf8 } from "node:buffer";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { FileTooLargeError, readAtMost } from "../read-bounded.js";
@@ -56,11 +57,10 @@ export function decodeConfigBytes(bytes: Buffer): ReadResult {
     for (let i = 0; i < nul; i++) if (bytes[i] === 10) line++;
     return { error: "binary data (a NUL byte) in what should be a text file", line };
   }
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
-  } catch {
-    return { text: bytes.toString("latin1") };
-  }
+  if (!isUtf8(bytes)) return { text: bytes.toString("latin1") };
+  const text = bytes.toString("utf8");
+  // A byte order mark is not configuration.
+  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }
 
 export const diskSource: ConfigSource = {

@@ -13,8 +13,8 @@ import {
   inheritedValue,
   innerScopes,
   unreadIncludeInScope,
+  forEachNamed,
   walkBlocks,
-  walkDirectives,
   type Scope,
 } from "./scope.js";
 
@@ -99,12 +99,23 @@ function normaliseUpstream(target: string): string {
   return withoutScheme.replace(/\/.*$/, "");
 }
 
+const MODULE_BY_PASS = new Map(MODULE_NAMES.map((module, rank) => [MODULES[module].pass, { module, rank }]));
+
+/** The block's first pass line of the first module in MODULE_NAMES order that has one, in one pass. */
 function passIn(block: NginxDirective[]): PassInfo | undefined {
-  for (const module of MODULE_NAMES) {
-    const directive = block.find((child) => child.name === MODULES[module].pass && child.args.length > 0);
-    if (directive) return { module, directive, upstream: normaliseUpstream(directive.args[0]!) };
+  let best: { module: UpstreamModule; rank: number; directive: NginxDirective } | undefined;
+  for (const child of block) {
+    const pass = MODULE_BY_PASS.get(child.name);
+    if (pass && child.args.length > 0 && (!best || pass.rank < best.rank))
+      best = { ...pass, directive: child };
   }
-  return undefined;
+  return (
+    best && {
+      module: best.module,
+      directive: best.directive,
+      upstream: normaliseUpstream(best.directive.args[0]!),
+    }
+  );
 }
 
 /**
@@ -166,11 +177,12 @@ function headerKey(shape: ModuleShape, name: string): string {
 }
 
 const SHAPE_BY_SETTER = new Map(MODULE_NAMES.map((module) => [MODULES[module].setter, MODULES[module]]));
+const SETTERS = [...SHAPE_BY_SETTER.keys()];
 
 /** Every line anywhere in the configuration that sets request header `name` for an upstream. */
 export function headerAssignments(root: NginxDirective[], name: string): NginxDirective[] {
   const found: NginxDirective[] = [];
-  walkDirectives(root, (directive) => {
+  forEachNamed(root, SETTERS, (directive) => {
     const shape = SHAPE_BY_SETTER.get(directive.name);
     const target = directive.args[0];
     if (shape && target !== undefined && setterKey(shape, target) === headerKey(shape, name))

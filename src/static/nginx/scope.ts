@@ -86,6 +86,8 @@ interface BlockTree {
   scopes: Scope[];
   /** Where each scope is in `scopes` (made when first asked for). */
   positions?: Map<Scope, number>;
+  /** Every directive in walk order with its scope, and the positions of each name (made when first asked for). */
+  byName?: { directives: NginxDirective[]; scopes: Scope[]; positions: Map<string, number[]> };
 }
 
 const blockTrees = new WeakMap<NginxDirective[], BlockTree>();
@@ -142,14 +144,52 @@ export function walkBlocks(root: NginxDirective[], visit: (scope: Scope) => void
   for (const scope of blockScopes(root)) visit(scope);
 }
 
-/** Every directive with the scope that encloses it. */
+/** Every directive in or below a scope's innermost block (the whole tree for the top level), with its scope. */
+export function walkDirectivesIn(
+  scope: Scope,
+  visit: (directive: NginxDirective, scope: Scope) => void,
+): void {
+  for (const directive of levelAt(scope, scope.path.length - 1)) visit(directive, scope);
+  for (const inner of innerScopes(scope)) {
+    for (const directive of inner.path[inner.path.length - 1]!.block ?? []) visit(directive, inner);
+  }
+}
+
+/** Every directive with the scope that encloses it: the top level first, then each block's, depth first. */
 export function walkDirectives(
   root: NginxDirective[],
   visit: (directive: NginxDirective, scope: Scope) => void,
 ): void {
+  walkDirectivesIn(blockTree(root).top, visit);
+}
+
+/**
+ * The directives with one of these names, with their scopes, in walkDirectives order. Rules that
+ * look for a few names ask this instead of each walking every directive of a large configuration.
+ */
+export function forEachNamed(
+  root: NginxDirective[],
+  names: readonly string[],
+  visit: (directive: NginxDirective, scope: Scope) => void,
+): void {
   const tree = blockTree(root);
-  for (const directive of root) visit(directive, tree.top);
-  for (const scope of tree.scopes) {
-    for (const directive of scope.path[scope.path.length - 1]!.block ?? []) visit(directive, scope);
+  if (!tree.byName) {
+    const byName = {
+      directives: [] as NginxDirective[],
+      scopes: [] as Scope[],
+      positions: new Map<string, number[]>(),
+    };
+    walkDirectivesIn(tree.top, (directive, scope) => {
+      const position = byName.directives.push(directive) - 1;
+      byName.scopes.push(scope);
+      const list = byName.positions.get(directive.name);
+      if (list) list.push(position);
+      else byName.positions.set(directive.name, [position]);
+    });
+    tree.byName = byName;
   }
+  const { directives, scopes, positions } = tree.byName;
+  const wanted = names.flatMap((name) => positions.get(name) ?? []);
+  if (names.length > 1) wanted.sort((a, b) => a - b);
+  for (const position of wanted) visit(directives[position]!, scopes[position]!);
 }

@@ -32,22 +32,29 @@ const IMPLICIT_LISTEN: ListenSpec = {
   directive: undefined,
 };
 
+/** "[::]:80", "127.0.0.1:8080", "localhost:80", "*:80" and a bare "8080" or "127.0.0.1". */
+const LISTEN_ADDRESS = /^(?:(\d+)|(\[[^\]]*\]|[^:]*?)(?::(\d+))?)$/;
+
 export function parseListen(directive: NginxDirective): ListenSpec {
   const [address = "", ...params] = directive.args;
-  const flags = new Set(params.map((param) => param.toLowerCase()));
-  const spec = {
-    ssl: flags.has("ssl") || flags.has("quic"),
-    defaultServer: flags.has("default_server") || flags.has("default"),
-    proxyProtocol: flags.has("proxy_protocol"),
-    directive,
-  };
+  let ssl = false;
+  let defaultServer = false;
+  let proxyProtocol = false;
+  let dualStack = false;
+  for (const param of params) {
+    const flag = param.toLowerCase();
+    if (flag === "ssl" || flag === "quic") ssl = true;
+    else if (flag === "default_server" || flag === "default") defaultServer = true;
+    else if (flag === "proxy_protocol") proxyProtocol = true;
+    else if (flag === "ipv6only=off") dualStack = true;
+  }
+  const spec = { ssl, defaultServer, proxyProtocol, directive };
   if (address.startsWith("unix:")) return { ...spec, key: address, port: undefined };
-  // "[::]:80", "127.0.0.1:8080", "localhost:80", "8080", "127.0.0.1", "*:80"
-  const match = /^(\[[^\]]*\]|[^:]*?)(?::(\d+))?$/.exec(address);
-  const bare = /^\d+$/.test(address);
-  const host = bare ? "*" : (match?.[1] ?? address);
-  const port = bare ? Number(address) : match?.[2] !== undefined ? Number(match[2]) : 80;
-  const v6Dual = host === "[::]" && flags.has("ipv6only=off");
+  const match = LISTEN_ADDRESS.exec(address);
+  const bare = match?.[1];
+  const host = bare !== undefined ? "*" : (match?.[2] ?? address);
+  const port = Number(bare ?? match?.[3] ?? 80);
+  const v6Dual = host === "[::]" && dualStack;
   return { ...spec, key: `${host === "" || v6Dual ? "*" : host}:${port}`, port };
 }
 

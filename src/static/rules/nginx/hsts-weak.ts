@@ -1,6 +1,6 @@
 import type { StaticRule } from "../../rule.js";
 import type { NginxDirective } from "../../nginx/model.js";
-import { walkDirectives } from "../../nginx/scope.js";
+import { forEachNamed } from "../../nginx/scope.js";
 import { hstsWeakMeta, weakHstsFindings } from "../hsts-weak.js";
 import { HSTS_HEADER, hstsFromMoreSetHeaders } from "./shared.js";
 
@@ -17,7 +17,7 @@ export const hstsWeak: StaticRule = {
   check(input) {
     if (!input.nginx) return [];
     const findings: ReturnType<StaticRule["check"]> = [];
-    walkDirectives(input.nginx.root, (directive) => {
+    forEachNamed(input.nginx.root, ["add_header", "more_set_headers"], (directive) => {
       const value = hstsValue(directive);
       if (value !== undefined) findings.push(...weakHstsFindings(value, directive));
     });

@@ -1,7 +1,7 @@
 import type { StaticRule } from "../../rule.js";
 import type { NginxDirective } from "../../nginx/model.js";
 import { serverBlocks, type ServerBlock } from "../../nginx/servers.js";
-import { walkDirectives } from "../../nginx/scope.js";
+import { walkDirectivesIn } from "../../nginx/scope.js";
 import { unredirectedVerdict } from "../unredirected-plain-http.js";
 import { appRoutes, describeServer, finding } from "./shared.js";
 
@@ -15,7 +15,7 @@ function redirectsToHttps(directive: NginxDirective): boolean {
 /** Any return/rewrite to https:// in the server counts, conditional or not (e.g. `if ($scheme = http)`). */
 function hasHttpsRedirect(server: ServerBlock): boolean {
   let found = false;
-  walkDirectives(server.directive.block ?? [], (directive) => {
+  walkDirectivesIn(server.scope, (directive) => {
     if (redirectsToHttps(directive)) found = true;
   });
   return found;

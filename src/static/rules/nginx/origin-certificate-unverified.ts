@@ -1,5 +1,5 @@
 import type { StaticRule } from "../../rule.js";
-import { inheritedValue, walkDirectives } from "../../nginx/scope.js";
+import { forEachNamed, inheritedValue } from "../../nginx/scope.js";
 import { finding } from "./shared.js";
 
 /** proxy_pass to an https origin with a client certificate, without checking the origin's own certificate. */
@@ -20,8 +20,8 @@ export const originCertificateUnverified: StaticRule = {
     const config = input.nginx;
     if (!config) return [];
     const found: ReturnType<StaticRule["check"]> = [];
-    walkDirectives(config.root, (directive, scope) => {
-      if (directive.name !== "proxy_pass" || !/^https:\/\//i.test(directive.args[0] ?? "")) return;
+    forEachNamed(config.root, ["proxy_pass"], (directive, scope) => {
+      if (!/^https:\/\//i.test(directive.args[0] ?? "")) return;
       const certificate = inheritedValue(scope, "proxy_ssl_certificate");
       if (!certificate || inheritedValue(scope, "proxy_ssl_verify")?.args[0]?.toLowerCase() === "on") return;
       found.push(

@@ -1,5 +1,5 @@
 import type { StaticRule } from "../../rule.js";
-import { walkDirectives } from "../../nginx/scope.js";
+import { forEachNamed } from "../../nginx/scope.js";
 import { finding } from "./shared.js";
 
 /** Narrower than this, a range can still be one provider's; wider, it is most of the internet. */
@@ -30,8 +30,7 @@ export const realIpTooBroad: StaticRule = {
   check(input) {
     if (!input.nginx) return [];
     const findings: ReturnType<StaticRule["check"]> = [];
-    walkDirectives(input.nginx.root, (directive) => {
-      if (directive.name !== "set_real_ip_from") return;
+    forEachNamed(input.nginx.root, ["set_real_ip_from"], (directive) => {
       const source = directive.args[0] ?? "";
       const range = prefixOf(source);
       if (!range || range.prefix >= MIN_PREFIX[range.family]) return;

@@ -1,5 +1,5 @@
 import type { StaticRule } from "../../rule.js";
-import { walkDirectives } from "../../nginx/scope.js";
+import { forEachNamed } from "../../nginx/scope.js";
 import { finding } from "./shared.js";
 
 export const underscoresInHeaders: StaticRule = {
@@ -19,7 +19,7 @@ export const underscoresInHeaders: StaticRule = {
   check(input) {
     if (!input.nginx) return [];
     const findings: ReturnType<StaticRule["check"]> = [];
-    walkDirectives(input.nginx.root, (directive) => {
+    forEachNamed(input.nginx.root, ["underscores_in_headers", "ignore_invalid_headers"], (directive) => {
       const value = directive.args[0]?.toLowerCase();
       const risky =
         (directive.name === "underscores_in_headers" && value === "on") ||

@@ -56,7 +56,17 @@ export function formatExchange(x: Exchange): string {
   return lines.join("\n");
 }
 
-function formatCheck(check: CheckResult, options: TextOptions): string {
+/** Indents each distinct fix once: an audit of a large config repeats one rule's fix thousands of times. */
+function fixIndenter(): (fix: string) => string {
+  const indented = new Map<string, string>();
+  return (fix) => {
+    let text = indented.get(fix);
+    if (text === undefined) indented.set(fix, (text = indent(fix, "        ")));
+    return text;
+  };
+}
+
+function formatCheck(check: CheckResult, options: TextOptions, indentFix: (fix: string) => string): string {
   const label = paint(check.status.toUpperCase().padEnd(5), COLOURS[check.status], options.colour);
   const where = check.location
     ? `${check.target ? `[${check.target}] ` : ""}${check.location.file}:${check.location.line}  `
@@ -73,7 +83,7 @@ function formatCheck(check: CheckResult, options: TextOptions): string {
   }
   if (check.fix && (check.status === "fail" || check.status === "warn")) {
     lines.push("      fix:");
-    lines.push(indent(check.fix, "        "));
+    lines.push(indentFix(check.fix));
   }
   return lines.join("\n");
 }
@@ -91,8 +101,9 @@ export function formatText(report: Report, options: TextOptions): string {
     .filter((s) => counts[s] > 0)
     .map((s) => paint(`${counts[s]} ${s}`, COLOURS[s], options.colour))
     .join(", ");
+  const indentFix = fixIndenter();
   const body = report.checks.length
-    ? report.checks.map((c) => formatCheck(c, options)).join("\n")
+    ? report.checks.map((c) => formatCheck(c, options, indentFix)).join("\n")
     : "no findings";
   const opening = report.discovery ? `${discoveryLines(report.discovery).join("\n")}\n\n` : "";
   return `${head}\n\n${opening}${body}\n\n${tally || "nothing checked"}\n`;

@@ -5,7 +5,7 @@
  */
 import type { NginxConfig, NginxDirective } from "./model.js";
 import { perConfig } from "./memo.js";
-import { walkDirectives } from "./scope.js";
+import { forEachNamed } from "./scope.js";
 
 /** Variables whose value is read straight from the request as the client sent it. */
 function isRequestVariable(name: string): boolean {
@@ -92,7 +92,7 @@ export class VariableIndex {
   private readonly memo = new Map<string, string[]>();
 
   constructor(root: NginxDirective[]) {
-    walkDirectives(root, (directive, scope) => {
+    forEachNamed(root, ["map", "geo", "set"], (directive, scope) => {
       const defined = switchOf(directive);
       if (defined) {
         const values = defined.branches.map((branch) => branch.value);

@@ -49,7 +49,8 @@ export function parseNginx(text: string, file: string): ParsedFile {
   const finishStatement = (opensBlock: boolean): NginxDirective | undefined => {
     const starts = statementStarts(words, syntaxError);
     let last: NginxDirective | undefined;
-    starts.forEach((start, index) => {
+    for (let index = 0; index < starts.length; index++) {
+      const start = starts[index]!;
       const isLast = index === starts.length - 1;
       const end = isLast ? words.values.length : starts[index + 1]!;
       last = {
@@ -62,7 +63,7 @@ export function parseNginx(text: string, file: string): ParsedFile {
         checkShape(last, current(), false, report);
         current().children.push(last);
       }
-    });
+    }
     words.values.length = 0;
     words.lines.length = 0;
     words.quoted.length = 0;
@@ -152,6 +153,8 @@ export function parseNginx(text: string, file: string): ParsedFile {
   return { directives: root.children, errors };
 }
 
+const ONE_STATEMENT: readonly number[] = [0];
+
 /**
  * `proxy_pass http://a` + newline + `proxy_set_header Host $host;` reads as one statement with
  * too many arguments; when a known directive starts a later line of it, split there. Returns the
@@ -160,11 +163,13 @@ export function parseNginx(text: string, file: string): ParsedFile {
 function statementStarts(
   words: PendingWords,
   syntaxError: (line: number, message: string) => void,
-): number[] {
+): readonly number[] {
   const { values, lines, quoted } = words;
+  let shape = directiveShape(values[0]!);
+  // Nearly every statement is one directive with no more words than it takes.
+  if (shape === undefined || values.length - 1 <= shape.max) return ONE_STATEMENT;
   const starts = [0];
   let start = 0;
-  let shape = directiveShape(values[0]!);
   for (let i = 1; i < values.length; i++) {
     if (shape === undefined || i - start <= shape.max) continue;
     const candidate = values[i]!;

@@ -201,7 +201,9 @@ export function applyRules(input: AuditInput, rules: readonly StaticRule[]): Che
   const shown = (location: SourceLocation): SourceLocation => {
     let file = shownFiles.get(location.file);
     if (file === undefined) shownFiles.set(location.file, (file = display(location).file));
-    return { ...location, file };
+    return location.column === undefined
+      ? { file, line: location.line }
+      : { file, line: location.line, column: location.column };
   };
   return rules.flatMap((rule): CheckResult[] => {
     const base = {
@@ -214,8 +216,13 @@ export function applyRules(input: AuditInput, rules: readonly StaticRule[]): Che
     try {
       const findings = rule.check(input);
       const fix = findings.length > 0 ? fixText(rule.meta.fix) : "";
+      // Literals rather than spreading `base`: object spread is slow enough to matter at 100,000 findings.
       return findings.map((finding) => ({
-        ...base,
+        id: base.id,
+        clause: base.clause,
+        severity: base.severity,
+        title: base.title,
+        evidence: base.evidence,
         status: finding.status,
         summary: finding.message,
         location: shown(finding.location),

@@ -99,22 +99,22 @@ function normaliseUpstream(target: string): string {
   return withoutScheme.replace(/\/.*$/, "");
 }
 
-const MODULE_BY_PASS = new Map(MODULE_NAMES.map((module, rank) => [MODULES[module].pass, { module, rank }]));
+/** Each pass directive's module, as its place in MODULE_NAMES. */
+const RANK_BY_PASS = new Map(MODULE_NAMES.map((module, rank) => [MODULES[module].pass, rank]));
 
 /** The block's first pass line of the first module in MODULE_NAMES order that has one, in one pass. */
 function passIn(block: NginxDirective[]): PassInfo | undefined {
-  let best: { module: UpstreamModule; rank: number; directive: NginxDirective } | undefined;
+  let best: NginxDirective | undefined;
+  let bestRank = MODULE_NAMES.length;
   for (const child of block) {
-    const pass = MODULE_BY_PASS.get(child.name);
-    if (pass && child.args.length > 0 && (!best || pass.rank < best.rank))
-      best = { ...pass, directive: child };
+    const rank = RANK_BY_PASS.get(child.name);
+    if (rank !== undefined && child.args.length > 0 && rank < bestRank) {
+      best = child;
+      bestRank = rank;
+    }
   }
   return (
-    best && {
-      module: best.module,
-      directive: best.directive,
-      upstream: normaliseUpstream(best.directive.args[0]!),
-    }
+    best && { module: MODULE_NAMES[bestRank]!, directive: best, upstream: normaliseUpstream(best.args[0]!) }
   );
 }
 

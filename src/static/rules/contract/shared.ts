@@ -93,12 +93,12 @@ export function copyStatus(copy: ClientCopy): RuleFinding["status"] {
   return copy.traffic === "plain" && !copy.fate.onlyWhen ? "fail" : "warn";
 }
 
+/** The fate's `how` names the branches and peers it holds for. */
 export function describeCopy(copy: ClientCopy): string {
-  const when = copy.fate.onlyWhen ? ` when ${copy.fate.onlyWhen}` : "";
   const merge = copy.underscore
     ? ` (gunicorn before 22 and uvicorn merge ${copy.header} into ${copy.header.replace(/_/g, "-")}, the client's copy first)`
     : "";
-  return `${copy.header} is ${copy.fate.how}${when} on ${trafficLabel(copy.traffic)} through ${copy.route.label}${merge}`;
+  return `${copy.header} is ${copy.fate.how} on ${trafficLabel(copy.traffic)} through ${copy.route.label}${merge}`;
 }
 
 /** A value the proxy writes says https when it is the scheme, the literal, or an expression we cannot evaluate;

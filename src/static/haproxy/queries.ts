@@ -1,5 +1,5 @@
 /** What the rules ask of a parsed HAProxy config: inheritance, binds, backends, conditions. */
-import { classifyHost, hostOfAddress } from "../gunicorn/addresses.js";
+import { classifyHost, hostOfAddress, trustBreadth } from "../gunicorn/addresses.js";
 import type { HaproxyCondition, HaproxyConfig, HaproxyDirective, HaproxySection } from "./model.js";
 
 export function isProxySection(section: HaproxySection): boolean {
@@ -254,4 +254,72 @@ export function isLoopbackOrSocket(address: string): boolean {
   if (/^(unix|abns|fd)@/.test(address)) return true;
   const kind = classifyHost(hostOfAddress(address.replace(/^ipv[46]@/, "")));
   return kind === "loopback" || kind === "unix";
+}
+
+/**
+ * What decides a condition on one kind of traffic: nothing (it always or never holds: `{ ssl_fc }`), the
+ * peer's address (`{ src 10.0.0.0/8 }`: only those peers), or the request, which the client writes.
+ */
+export type ConditionOutcome =
+  { kind: "always" } | { kind: "never" } | { kind: "peer" | "request"; words: string };
+
+type Outcome = ConditionOutcome;
+
+function termOutcome(criteria: string[][], negated: boolean, traffic: "tls" | "plain"): Outcome {
+  if (criteria.length > 0 && criteria.every(isSslTest)) {
+    return (traffic === "tls") !== negated ? { kind: "always" } : { kind: "never" };
+  }
+  const peers = criteria.every((c) => c[0] === "src") ? criteria.flatMap((c) => c.slice(1)) : undefined;
+  if (peers && peers.length > 0) {
+    const listed = peers.includes("-f");
+    const ranges = peers.filter((p) => p !== "-f").join(", ");
+    const which = listed ? `listed in ${ranges}` : ranges;
+    // Peers outside a range are the whole internet: only "inside" narrows who can pick the branch.
+    if (!negated && !peers.some((p) => trustBreadth(p) === "everyone"))
+      return { kind: "peer", words: `the peer is ${listed ? which : `in ${which}`}` };
+    return {
+      kind: "request",
+      words: `the peer is ${negated ? (listed ? `not ${which}` : `outside ${which}`) : `in ${which}`}`,
+    };
+  }
+  const written = criteria.map((c) => `{ ${c.join(" ")} }`).join(" or ");
+  return { kind: "request", words: `${negated ? "not " : ""}${written || "an undefined ACL"}` };
+}
+
+/** AND or OR of outcomes: a peer test in an AND narrows the whole to those peers; an OR is the peer's only if every part is. */
+function combine(outcomes: Outcome[], op: "and" | "or"): Outcome {
+  const decisive = op === "and" ? "never" : "always";
+  if (outcomes.some((o) => o.kind === decisive)) return { kind: decisive };
+  const open = outcomes.filter((o): o is Extract<Outcome, { words: string }> => "words" in o);
+  if (open.length === 0) return { kind: op === "and" ? "always" : "never" };
+  const peer = op === "and" ? open.some((o) => o.kind === "peer") : open.every((o) => o.kind === "peer");
+  return { kind: peer ? "peer" : "request", words: open.map((o) => o.words).join(` ${op} `) };
+}
+
+/**
+ * A condition on one kind of traffic, or its negation (`negate`: when the rule does NOT apply). `unless`
+ * negates the whole; negation goes down to the terms, so the words name what holds ("the peer is outside ...").
+ */
+export function conditionOutcome(
+  section: HaproxySection,
+  condition: HaproxyCondition | undefined,
+  traffic: "tls" | "plain",
+  negate = false,
+): ConditionOutcome {
+  if (!condition) return { kind: negate ? "never" : "always" };
+  const flip = negate !== (condition.polarity === "unless");
+  const acls = aclCriteria(section);
+  const parts = condition.alternatives.map((terms) =>
+    combine(
+      terms.map((term) =>
+        termOutcome(
+          term.anonymous ? [term.anonymous] : (acls.get(term.acl ?? "") ?? []),
+          term.negated !== flip,
+          traffic,
+        ),
+      ),
+      flip ? "or" : "and",
+    ),
+  );
+  return combine(parts, flip ? "and" : "or");
 }

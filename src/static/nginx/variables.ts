@@ -3,9 +3,16 @@
  * a map whose input the client controls lets the client pick its output, and a `set`
  * inside an `if` that tests a client value runs when the client chooses.
  */
+import {
+  describeCondition,
+  ifCondition,
+  type Connection,
+  type IfCondition,
+  type Picker,
+} from "./conditions.js";
 import type { NginxConfig, NginxDirective } from "./model.js";
 import { perConfig } from "./memo.js";
-import { forEachNamed } from "./scope.js";
+import { forEachNamed, type Scope } from "./scope.js";
 
 /** Variables whose value is read straight from the request as the client sent it. */
 function isRequestVariable(name: string): boolean {
@@ -79,6 +86,18 @@ export interface ClientBranches {
   description: string;
 }
 
+/** One value a `set` variable may have on a route, and the `if` that chooses it (none: the value it has otherwise). */
+export interface ValueBranch {
+  value: string;
+  condition?: IfCondition;
+}
+
+/** What a `set` variable gives on one route and connection: one value whatever the request, or a client-controlled one. */
+export type RouteValue = { kind: "fixed"; value: string } | ({ kind: "client" } & ClientBranches);
+
+/** Peer variables, whose maps and geos the peer's address picks rather than the client's request. */
+const PEER_SELECTOR = /^\$(remote_addr|realip_remote_addr|binary_remote_addr)$/;
+
 interface Definition {
   /** Expressions the variable's value is built from. */
   values: string[];
@@ -148,6 +167,100 @@ export class VariableIndex {
     };
   }
 
+  /** What an `if` on this variable depends on: the client's request, the peer's address, or neither. */
+  picker(name: string): Picker {
+    if (this.clientSources(`$${name}`).length > 0) return "client";
+    const sw = this.switchOf(`$${name}`);
+    const selector = sw?.selector ?? "";
+    return PEER_SELECTOR.test(selector) || (sw && this.switchOf(selector)?.kind === "geo") ? "peer" : "other";
+  }
+
+  private readonly conditions = new WeakMap<NginxDirective, IfCondition>();
+
+  /** An `if` block's condition, read once. */
+  conditionOf(block: NginxDirective): IfCondition {
+    let condition = this.conditions.get(block);
+    if (!condition) {
+      condition = ifCondition(block, (name) => this.picker(name));
+      this.conditions.set(block, condition);
+    }
+    return condition;
+  }
+
+  /**
+   * The values a variable written by `set` has on a route: the rewrite directives of its server block, then of
+   * its innermost location, run in order; an `if` the connection decides (or, for an honest client that sends
+   * no forwarding headers, the client's request) is followed or skipped, the others become branches.
+   * Undefined when no `set` for it runs there.
+   */
+  routeBranches(
+    scope: Scope,
+    name: string,
+    connection: Connection,
+    honest: boolean,
+  ): ValueBranch[] | undefined {
+    const server = scope.path.findLastIndex((block) => block.name === "server");
+    if (server === -1) return undefined;
+    const location = scope.path.findLast((block) => block.name === "location");
+    const levels = [scope.path[server]!.block ?? [], ...(location ? [location.block ?? []] : [])];
+    return runRewrites(levels, name.toLowerCase(), (block) => this.conditionOf(block), connection, honest);
+  }
+
+  /**
+   * What an expression that is one `set` variable gives on a route and connection; undefined for anything
+   * else, or when its value depends on something other than the client (a peer's value is only the peer's).
+   */
+  routeValue(scope: Scope, expression: string, connection: Connection): RouteValue | undefined {
+    const name = /^\$(?:\{(\w+)\}|(\w+))$/.exec(expression.trim());
+    const variable = (name?.[1] ?? name?.[2])?.toLowerCase();
+    const branches = variable ? this.routeBranches(scope, variable, connection, false) : undefined;
+    if (!variable || !branches) return undefined;
+    const values = branches.map((b) => onConnection(b.value, connection));
+    const copies = (b: ValueBranch) => this.clientSources(b.value).length > 0;
+    const picked = distinct(values) > 1;
+    const controlled = branches.filter((b) => copies(b) || (picked && b.condition?.picker === "client"));
+    if (controlled.length === 0) {
+      return distinct(values) === 1 && !values[0]!.includes("$")
+        ? { kind: "fixed", value: values[0]! }
+        : undefined;
+    }
+    const conditions = branches.flatMap((b) => (b.condition ? [b.condition] : []));
+    const peerOnly = controlled.every((b) =>
+      b.condition
+        ? b.condition.picker === "peer"
+        : conditions.length > 0 && conditions.every((c) => c.picker === "peer"),
+    );
+    const whenOf = (b: ValueBranch) =>
+      b.condition
+        ? describeCondition(b.condition)
+        : `no other branch applies (${conditions.map(describeCondition).join(" or ")})`;
+    const honest = peerOnly
+      ? branches.filter((b) => !copies(b))
+      : this.routeBranches(scope, variable, connection, true);
+    const fallback = honest?.length === 1 || peerOnly ? honest?.find((b) => !copies(b))?.value : undefined;
+    const sources = [
+      ...new Set(
+        controlled.flatMap((b) => [
+          ...this.clientSources(b.value),
+          ...(b.condition?.picker === "client" ? this.clientSources(b.condition.text) : []),
+        ]),
+      ),
+    ];
+    const when = controlled.map(whenOf).join(" or ");
+    const parts = controlled.map(
+      (b) =>
+        `${copies(b) ? `copied from ${this.clientSources(b.value).join(", ")}` : `set to "${b.value}"`} when ${whenOf(b)}`,
+    );
+    return {
+      kind: "client",
+      sources,
+      when,
+      pickedByClient: !peerOnly,
+      ...(fallback !== undefined ? { fallback } : {}),
+      description: `${parts.join(" or ")}${fallback !== undefined ? `, else ${fallback === "" ? "empty" : fallback}` : ""}`,
+    };
+  }
+
   /** "$http_x_forwarded_proto is empty", "$realip_remote_addr is in 10.0.0.0/8", for one branch. */
   private condition(sw: Switch, branch: Branch): string {
     const others = sw.branches.filter((b) => b.key !== "default").map((b) => b.key);
@@ -192,6 +305,41 @@ export class VariableIndex {
     this.memo.set(name, result);
     return result;
   }
+}
+
+/** Runs `set` and `if` in the order nginx's rewrite phase does; see VariableIndex.routeBranches. */
+function runRewrites(
+  levels: NginxDirective[][],
+  name: string,
+  conditionOf: (block: NginxDirective) => IfCondition,
+  connection: Connection,
+  honest: boolean,
+): ValueBranch[] | undefined {
+  let branches: ValueBranch[] | undefined;
+  const assign = (directive: NginxDirective, condition: IfCondition | undefined) => {
+    if (directive.name !== "set" || directive.args[0]?.replace(/^\$/, "").toLowerCase() !== name) return;
+    const value = directive.args[1] ?? "";
+    const holds = condition?.holds(connection, honest);
+    if (holds === false) return;
+    if (!condition || holds === true) branches = [{ value }];
+    else branches = [{ value, condition }, ...(branches ?? [{ value: "" }])];
+  };
+  for (const level of levels) {
+    for (const directive of level) {
+      if (directive.name === "if" && directive.block) {
+        const condition = conditionOf(directive);
+        for (const inner of directive.block) assign(inner, condition);
+      } else assign(directive, undefined);
+    }
+  }
+  return branches;
+}
+
+/** $scheme and $https written out for one kind of connection. */
+function onConnection(value: string, connection: Connection): string {
+  return value
+    .replace(/\$\{?scheme\b\}?/g, connection === "tls" ? "https" : "http")
+    .replace(/\$\{?https\b\}?/g, connection === "tls" ? "on" : "");
 }
 
 function distinct(values: string[]): number {

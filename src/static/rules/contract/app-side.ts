@@ -32,6 +32,11 @@ export type SchemeReader =
       needs?: string;
       /** Another way the proxy conveys https, judged elsewhere (uWSGI's HTTPS variable). */
       otherwise?: string;
+      /**
+       * Django's reader: when its header is absent, Django takes wsgi.url_scheme, which these app-server
+       * readers decide (only when the app server's config was given).
+       */
+      whenAbsent?: SchemeReader[];
       suffix: string;
       at: SourceLocation;
     }
@@ -60,13 +65,18 @@ function titleCase(header: string): string {
   return headerFromMeta(`HTTP_${header.toUpperCase().replace(/-/g, "_")}`) ?? header;
 }
 
+/** Why Django asks the app server: "SECURE_PROXY_SSL_HEADER is not set", or its header is absent. */
+type Absence = string;
+const NOT_SET: Absence = "SECURE_PROXY_SSL_HEADER is not set";
+const HEADER_ABSENT: Absence = "without that header";
+
 function gunicornReader(
   settings: DjangoSettings,
   gunicorn: GunicornConfig | undefined,
   suffix: string,
+  absence: Absence,
 ): SchemeReader[] {
-  const noHeader =
-    "SECURE_PROXY_SSL_HEADER is not set, so Django takes the scheme from gunicorn's wsgi.url_scheme";
+  const noHeader = `${absence}, so Django takes the scheme from gunicorn's wsgi.url_scheme`;
   if (!gunicorn) {
     return [
       {
@@ -132,8 +142,13 @@ function gunicornReader(
  * X-Forwarded-Proto for the peers they trust (uWSGI: every peer). Behind uwsgi_pass the HTTPS variable
  * carries the scheme too: whether it is sent is nginx-uwsgi-https-not-passed's to judge.
  */
-function appServerReader(settings: DjangoSettings, server: AppServerConfig, suffix: string): SchemeReader[] {
-  const noHeader = `SECURE_PROXY_SSL_HEADER is not set, so Django takes the scheme from ${server.server}`;
+function appServerReader(
+  settings: DjangoSettings,
+  server: AppServerConfig,
+  suffix: string,
+  absence: Absence,
+): SchemeReader[] {
+  const noHeader = `${absence}, so Django takes the scheme from ${server.server}`;
   const at = { file: server.trustedPeers.file, line: server.trustedPeers.line };
   const peers = server.trustedPeers.value;
   // uvicorn's unix-socket peers have no address, so only '*' covers them.
@@ -169,13 +184,14 @@ export function schemeReaders(
   appServers: AppServerConfig[] = [],
 ): SchemeReader[] {
   const at = settings.locate("SECURE_PROXY_SSL_HEADER");
+  const appServerReaders = (suffix: string, absence: Absence) =>
+    appServers.length > 0 && !gunicorn
+      ? appServers.flatMap((server) => appServerReader(settings, server, suffix, absence))
+      : gunicornReader(settings, gunicorn, suffix, absence);
+  const known = gunicorn !== undefined || appServers.length > 0;
   return candidates(settings, "SECURE_PROXY_SSL_HEADER").flatMap((c): SchemeReader[] => {
     const value = c.value;
-    if (value.kind === "none") {
-      if (appServers.length > 0 && !gunicorn)
-        return appServers.flatMap((server) => appServerReader(settings, server, judgedOn(c)));
-      return gunicornReader(settings, gunicorn, judgedOn(c));
-    }
+    if (value.kind === "none") return appServerReaders(judgedOn(c), NOT_SET);
     const [meta, secure] = value.kind === "tuple" || value.kind === "list" ? value.items : [];
     const header = meta?.kind === "str" ? headerFromMeta(meta.value) : undefined;
     if (header && secure?.kind === "str") {
@@ -185,6 +201,7 @@ export function schemeReaders(
           headers: [{ name: header, secureValue: secure.value }],
           who: c.label,
           django: true,
+          ...(known ? { whenAbsent: appServerReaders(judgedOn(c), HEADER_ABSENT) } : {}),
           suffix: judgedOn(c),
           at,
         },

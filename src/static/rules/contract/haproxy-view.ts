@@ -8,12 +8,14 @@ import {
   backendsOf,
   bindsOf,
   conditionCriteria,
+  conditionOutcome,
   headerActions,
   hostFilter,
   httpEntryPoints,
   redirectsPlainToHttps,
   requestSections,
   trafficScope,
+  type ConditionOutcome,
 } from "../../haproxy/queries.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
 
@@ -43,6 +45,27 @@ function schemeOf(value: string, traffic: Traffic): "https" | "http" | undefined
   return undefined;
 }
 
+/** A set-header value that copies a request header the client wrote (Host aside). */
+function copiesClient(value: string): boolean {
+  return /%\[(req\.)?hdr\((?!host\))/i.test(value);
+}
+
+/** The client's copy, now left in place only when `kept` holds (a conditional rule that removes or overwrites it). */
+function keptWhen(
+  fate: Extract<HeaderFate, { kind: "client" }>,
+  kept: ConditionOutcome,
+  line: number,
+): HeaderFate {
+  if (!("words" in kept)) return fate;
+  const onlyWhen =
+    kept.kind === "peer" ? [fate.onlyWhen, kept.words].filter(Boolean).join(" and ") : fate.onlyWhen;
+  return {
+    ...fate,
+    how: `${fate.how}, and left in place by the rule at line ${line} when ${kept.words}`,
+    ...(onlyWhen ? { onlyWhen } : {}),
+  };
+}
+
 function headerFate(
   entry: HaproxySection,
   backend: HaproxySection,
@@ -59,15 +82,26 @@ function headerFate(
     "http-request",
     [name],
   )) {
-    const scope = trafficScope(section, directive.condition);
+    const applies = conditionOutcome(section, directive.condition, traffic);
+    if (applies.kind === "never") continue;
     const at = locate(directive);
-    if (scope === "other") {
-      if (fate.kind === "client")
-        fate = { ...fate, how: `left in place when the condition of line ${directive.line} is false` };
+    const value = directive.args[2] ?? "";
+    if (applies.kind !== "always") {
+      // A rule for some requests only: whose copy gets through depends on who decides its condition.
+      if (
+        fate.kind === "client" &&
+        (action === "del-header" || (action === "set-header" && !copiesClient(value)))
+      )
+        fate = keptWhen(fate, conditionOutcome(section, directive.condition, traffic, true), directive.line);
+      else if (fate.kind !== "client" && action === "set-header" && copiesClient(value))
+        fate = {
+          kind: "client",
+          how: `copied from a request header (${value}) when ${applies.words}`,
+          ...(applies.kind === "peer" ? { onlyWhen: applies.words } : {}),
+          at,
+        };
       continue;
     }
-    if (scope !== "all" && scope !== traffic) continue;
-    const value = directive.args[2] ?? "";
     if (action === "del-header") fate = { kind: "removed", at };
     else if (action === "add-header" && fate.kind === "client") {
       // Without a client copy, the added value is the only one.
@@ -80,7 +114,7 @@ function headerFate(
       };
     } else if (action === "set-header" || fate.kind === "removed") {
       const scheme = schemeOf(value, traffic);
-      fate = /%\[(req\.)?hdr\((?!host\))/i.test(value)
+      fate = copiesClient(value)
         ? { kind: "client", how: `copied from a request header (${value})`, at }
         : { kind: "proxy", value, ...(scheme ? { scheme } : {}), at };
     }

@@ -9,11 +9,10 @@ import {
 import { perConfig } from "../../nginx/memo.js";
 import { inheritedValue } from "../../nginx/scope.js";
 import { defaultServers, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
+import { plainReach, redirectsToHttps } from "../../nginx/redirects.js";
 import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
 import { appRoutes, describeRoute, schemeVariable } from "../nginx/shared.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
-
-const REDIRECT_CODES = new Set(["301", "302", "303", "307", "308"]);
 
 function children(directive: NginxDirective): NginxDirective[] {
   return directive.block ?? [];
@@ -22,12 +21,6 @@ function children(directive: NginxDirective): NginxDirective[] {
 /** A `return` directly in the server block ends every request before any location runs. */
 function serverReturns(server: ServerBlock): NginxDirective | undefined {
   return children(server.directive).find((child) => child.name === "return");
-}
-
-function redirectsToHttps(directive: NginxDirective | undefined): boolean {
-  if (directive?.name !== "return") return false;
-  const [code = "", target = ""] = directive.args;
-  return REDIRECT_CODES.has(code) && /^https:\/\//i.test(target);
 }
 
 /** `if ($host != app.example.com) { return 444; }` at server level keeps unknown hosts out. */
@@ -74,16 +67,23 @@ function schemeOf(value: string, traffic: Traffic): "https" | "http" | undefined
 }
 
 /**
- * A header set from a `map` or `geo` whose branches differ: the client's copy only on the branches that
- * copy it, and nginx's own value on the others (see VariableIndex.clientBranches).
+ * A header set from a `map`, `geo` or `set` variable whose branches differ: the client's copy only on the
+ * branches that copy it (or that the client picks), nginx's own value on the others (see
+ * VariableIndex.routeValue and clientBranches). A `set` variable that one connection decides is nginx's own.
  */
 function branchedFate(
   variables: VariableIndex,
+  route: NginxRoute,
   value: string,
   traffic: Traffic,
   at: HeaderFate["at"],
 ): HeaderFate | undefined {
-  const branched = variables.clientBranches(value);
+  const onRoute = variables.routeValue(route.scope, value, traffic);
+  if (onRoute?.kind === "fixed") {
+    const scheme = schemeOf(onRoute.value, traffic);
+    return { kind: "proxy", value: onRoute.value, ...(scheme ? { scheme } : {}), at };
+  }
+  const branched = onRoute ?? variables.clientBranches(value);
   if (!branched) return undefined;
   const fallbackScheme = branched.fallback ? schemeOf(branched.fallback, traffic) : undefined;
   return {
@@ -117,7 +117,7 @@ function headerFate(route: NginxRoute, variables: VariableIndex, name: string, t
     case "default":
       return { kind: "proxy", value: header.value, at: located };
     case "set": {
-      const branched = branchedFate(variables, header.value, traffic, located);
+      const branched = branchedFate(variables, route, header.value, traffic, located);
       if (branched) return branched;
       const sources = variables.clientSources(header.value);
       if (sources.length > 0)
@@ -141,12 +141,14 @@ function hostRewrite(route: NginxRoute): AppRoute["hostRewrite"] {
 
 function toRoute(route: NginxRoute, variables: VariableIndex, catchAll: boolean): AppRoute {
   const rewrite = hostRewrite(route);
+  const reach = plainReach(route, variables);
   return {
     proxy: "nginx",
     label: describeRoute(route),
     at: { file: route.file, line: route.line },
-    traffic: trafficOf(route.server),
-    plainPaths: pathsOf(route.location),
+    traffic: trafficOf(route.server).filter((kind) => kind === "tls" || reach !== "none"),
+    // A client that claims https past a redirect for the others still reaches the app: traffic keeps "plain".
+    plainPaths: reach === "everyone" ? pathsOf(route.location) : [],
     hosts: route.server.names.filter((name) => name !== "_" && name !== "" && !name.startsWith("~")),
     catchAll,
     header: (name, traffic) => headerFate(route, variables, name, traffic),
@@ -158,13 +160,23 @@ function toRoute(route: NginxRoute, variables: VariableIndex, catchAll: boolean)
   };
 }
 
-/** Plain-HTTP servers that answer with a redirect to https (in the server block or in `location /`). */
-function plainRedirects(servers: ServerBlock[]): NginxDirective[] {
+/**
+ * Plain-HTTP servers that answer with a redirect to https (in the server block, in `location /`, or in an
+ * `if` at server level that every honest plain request meets).
+ */
+function plainRedirects(servers: ServerBlock[], variables: VariableIndex): NginxDirective[] {
   return servers
     .filter((server) => trafficOf(server).includes("plain"))
     .flatMap((server) => {
       const atServer = serverReturns(server);
       if (atServer) return redirectsToHttps(atServer) ? [atServer] : [];
+      const guarded = children(server.directive).find(
+        (child) =>
+          child.name === "if" &&
+          children(child).some(redirectsToHttps) &&
+          variables.conditionOf(child).holds("plain", true) === true,
+      );
+      if (guarded) return [guarded];
       const root = children(server.directive).find(
         (child) => child.name === "location" && /^(\^~ )?\/$/.test(child.args.join(" ")),
       );
@@ -184,6 +196,6 @@ export const nginxView = perConfig((config: NginxConfig): ProxyView => {
   return {
     proxy: "nginx",
     routes,
-    plainRedirects: plainRedirects(servers).map((d) => ({ file: d.file, line: d.line })),
+    plainRedirects: plainRedirects(servers, variables).map((d) => ({ file: d.file, line: d.line })),
   };
 });

@@ -30,7 +30,7 @@ export const schemeHeaderFromClient = contractRule(
           clientCopies(routes, header.name, reader.django).map((copy) =>
             finding(
               copyStatus(copy),
-              `${reader.who}: ${describeCopy(copy)}, so a client chooses what the app believes about the scheme${reader.suffix}.`,
+              `${reader.who}: ${describeCopy(copy)}, so ${copy.fate.onlyWhen ? "those peers choose" : "a client chooses"} what the app believes about the scheme${reader.suffix}.`,
               copy.fate.at,
             ),
           ),

@@ -93,12 +93,12 @@ export function copyStatus(copy: ClientCopy): RuleFinding["status"] {
   return copy.traffic === "plain" && !copy.fate.onlyWhen ? "fail" : "warn";
 }
 
+/** The fate's `how` names the branches and peers it holds for. */
 export function describeCopy(copy: ClientCopy): string {
-  const when = copy.fate.onlyWhen ? ` when ${copy.fate.onlyWhen}` : "";
   const merge = copy.underscore
     ? ` (gunicorn before 22 and uvicorn merge ${copy.header} into ${copy.header.replace(/_/g, "-")}, the client's copy first)`
     : "";
-  return `${copy.header} is ${copy.fate.how}${when} on ${trafficLabel(copy.traffic)} through ${copy.route.label}${merge}`;
+  return `${copy.header} is ${copy.fate.how} on ${trafficLabel(copy.traffic)} through ${copy.route.label}${merge}`;
 }
 
 /** A value the proxy writes says https when it is the scheme, the literal, or an expression we cannot evaluate;
@@ -128,6 +128,17 @@ export function schemeLost(reader: SchemeReader, route: AppRoute): string | unde
     if (fate.kind === "client") return `${header.name} is only the client's (${fate.how}, ${where(fate.at)})`;
     return `${header.name} is set to "${fate.value}", not "${header.secureValue}" (${where(fate.at)})`;
   });
+  // Without the header (an honest client sends none), Django takes wsgi.url_scheme from the app server.
+  const absent = fates.every(({ fate }) => fate.kind !== "proxy");
+  // Through uwsgi_pass the HTTPS variable sets wsgi.url_scheme, whoever reads the uwsgi protocol.
+  if (absent && reader.django && route.sendsSchemeVariable === true) return undefined;
+  if (absent && reader.whenAbsent) {
+    const fallbacks = reader.whenAbsent.map((fallback) => ({ fallback, why: schemeLost(fallback, route) }));
+    if (fallbacks.some(({ fallback, why }) => fallback.kind === "headers" && why === undefined))
+      return undefined;
+    const servers = fallbacks.map(({ fallback, why }) => `${fallback.who}: ${why ?? "cannot be told"}`);
+    lost.push(`and the app server does not say https either (${servers.join("; ")})`);
+  }
   return noVariable + lost.join("; ");
 }
 

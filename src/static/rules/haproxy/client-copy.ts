@@ -10,17 +10,22 @@ import type { HaproxyDirective, HaproxySection } from "../../haproxy/model.js";
 import {
   backendsOf,
   bindsOf,
+  conditionOutcome,
   headerActions,
   httpEntryPoints,
   redirectsPlainToHttps,
   requestSections,
-  trafficScope,
 } from "../../haproxy/queries.js";
 
 interface Survival {
   /** The add-header or conditional set-header that leaves the client's copy in place, if any. */
   culprit?: HaproxyDirective;
+  /** Set when the copy survives only for some peers (`del-header ... unless { src 10.0.0.0/8 }`): who. */
+  onlyPeers?: string;
 }
+
+/** Whose copy of the header is left on one kind of traffic: everyone's, some peers' only, or nobody's. */
+type Left = { kind: "everyone" } | { kind: "removed" } | { kind: "peers"; words: string };
 
 /** Replays the frontend's then the backend's header actions; returns how the client's copy survives, if it does. */
 export function clientCopySurvives(
@@ -28,28 +33,46 @@ export function clientCopySurvives(
   backend: HaproxySection,
   names: string[],
 ): Survival | undefined {
-  const removed = { tls: false, plain: false };
   let culprit: HaproxyDirective | undefined;
-  for (const { section, directive, action } of headerActions(
-    requestSections(entry, backend),
-    "http-request",
-    names,
-  )) {
-    const scope = trafficScope(section, directive.condition);
-    if (action === "add-header") {
-      culprit ??= directive;
-      continue;
+  const leftOn = (traffic: "tls" | "plain"): Left => {
+    let left: Left = { kind: "everyone" };
+    for (const { section, directive, action } of headerActions(
+      requestSections(entry, backend),
+      "http-request",
+      names,
+    )) {
+      if (action === "add-header") {
+        culprit ??= directive;
+        continue;
+      }
+      const applies = conditionOutcome(section, directive.condition, traffic);
+      if (applies.kind === "never") {
+        // Limited to the other kind of traffic (`if { ssl_fc }`): this one keeps the client's copy.
+        culprit ??= directive;
+        continue;
+      }
+      if (applies.kind === "always") {
+        left = { kind: "removed" };
+        continue;
+      }
+      culprit = directive;
+      const kept = conditionOutcome(section, directive.condition, traffic, true);
+      if (left.kind === "everyone" && kept.kind === "peer") left = { kind: "peers", words: kept.words };
     }
-    if (scope === "all" || scope === "tls") removed.tls = true;
-    if (scope === "all" || scope === "plain") removed.plain = true;
-    if (scope !== "all") culprit = directive;
-  }
+    return left;
+  };
   const binds = bindsOf(entry);
-  const tlsTraffic = binds.some((b) => b.ssl);
-  const plainTraffic = binds.some((b) => !b.ssl) && !redirectsPlainToHttps(entry);
-  const survives = (tlsTraffic && !removed.tls) || (plainTraffic && !removed.plain);
-  if (!survives) return undefined;
-  return culprit ? { culprit } : {};
+  const traffic = [
+    ...(binds.some((b) => b.ssl) ? (["tls"] as const) : []),
+    ...(binds.some((b) => !b.ssl) && !redirectsPlainToHttps(entry) ? (["plain"] as const) : []),
+  ];
+  const left = traffic.map(leftOn).filter((l) => l.kind !== "removed");
+  if (left.length === 0) return undefined;
+  const peers = left.every((l) => l.kind === "peers") ? left.map((l) => l.words) : undefined;
+  return {
+    ...(culprit ? { culprit } : {}),
+    ...(peers ? { onlyPeers: [...new Set(peers)].join("; ") } : {}),
+  };
 }
 
 interface HeaderRuleSpec {
@@ -63,7 +86,10 @@ interface HeaderRuleSpec {
   reportUntouched: boolean;
 }
 
-function describe(spec: HeaderRuleSpec, culprit: HaproxyDirective | undefined): string {
+function describe(spec: HeaderRuleSpec, culprit: HaproxyDirective | undefined, onlyPeers?: string): string {
+  if (onlyPeers && culprit) {
+    return `http-request ${culprit.args[0]} ${spec.header} at line ${culprit.line} leaves the client's value in place only when ${onlyPeers}: those peers can choose it, so they must overwrite it themselves`;
+  }
   if (!culprit) return `${spec.header} from the client reaches the backend untouched: ${spec.harm}`;
   if (culprit.args[0] === "add-header") {
     return `http-request add-header ${spec.header} appends after the client's copy, and Django reads the leftmost value: ${spec.harm}`;
@@ -91,8 +117,8 @@ export function forwardedHeaderRule(spec: HeaderRuleSpec): StaticRule {
           const at = survival.culprit ?? entry;
           return [
             {
-              status: "fail",
-              message: describe(spec, survival.culprit),
+              status: survival.onlyPeers ? "warn" : "fail",
+              message: describe(spec, survival.culprit, survival.onlyPeers),
               location: { file: at.file, line: at.line },
             },
           ];

@@ -1,16 +1,9 @@
 import type { StaticRule } from "../../rule.js";
-import type { NginxDirective } from "../../nginx/model.js";
+import { redirectsToHttps } from "../../nginx/redirects.js";
 import { serverBlocks, type ServerBlock } from "../../nginx/servers.js";
 import { walkDirectivesIn } from "../../nginx/scope.js";
 import { unredirectedVerdict } from "../unredirected-plain-http.js";
 import { appRoutes, describeServer, finding } from "./shared.js";
-
-function redirectsToHttps(directive: NginxDirective): boolean {
-  if (directive.name === "return")
-    return /^30[1278]$/.test(directive.args[0] ?? "") && /^https:/i.test(directive.args[1] ?? "");
-  if (directive.name === "rewrite") return /^https:/i.test(directive.args[1] ?? "");
-  return false;
-}
 
 /** Any return/rewrite to https:// in the server counts, conditional or not (e.g. `if ($scheme = http)`). */
 function hasHttpsRedirect(server: ServerBlock): boolean {

@@ -1,5 +1,6 @@
 import type { RuleFinding, StaticRule } from "../../rule.js";
 import { forwardedHeader, headerLocation, type AppRoute } from "../../nginx/routes.js";
+import { plainReach } from "../../nginx/redirects.js";
 import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
 import {
   appRoutes,
@@ -24,8 +25,12 @@ function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
   // Behind a trusted load balancer, passing its X-Forwarded-Proto on is the design; still risky if nginx is reachable directly.
   const behindProxy = trustedProxiesInScope(route.scope).length > 0;
   // Over HTTPS a client's copy can only claim http: a nuisance to itself, not a spoof.
-  const tlsOnly = route.server.listens.length > 0 && route.server.listens.every((listen) => listen.ssl);
-  const tlsOnlyNote = "; the server only listens for HTTPS, where a client can only claim http";
+  const listensTlsOnly =
+    route.server.listens.length > 0 && route.server.listens.every((listen) => listen.ssl);
+  const tlsOnly = listensTlsOnly || plainReach(route, variables) === "none";
+  const tlsOnlyNote = listensTlsOnly
+    ? "; the server only listens for HTTPS, where a client can only claim http"
+    : "; plain HTTP is redirected before it reaches the app, and over HTTPS a client can only claim http";
   const xfp = forwardedHeader(route, "X-Forwarded-Proto");
   if (xfp.source === "client") {
     const ignored = xfp.ignored
@@ -42,9 +47,11 @@ function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
   for (const name of ["X-Forwarded-Proto", ...SCHEME_COUSINS]) {
     const header = forwardedHeader(route, name);
     if (header.source !== "set") continue;
-    const sources = variables.clientSources(header.value);
+    const onRoute = variables.routeValue(route.scope, header.value, tlsOnly ? "tls" : "plain");
+    if (onRoute?.kind === "fixed") continue;
+    const sources = onRoute?.sources ?? variables.clientSources(header.value);
     if (sources.length === 0) continue;
-    const branched = variables.clientBranches(header.value);
+    const branched = onRoute ?? variables.clientBranches(header.value);
     const peerOnly = branched !== undefined && !branched.pickedByClient;
     const status = behindProxy || peerOnly || tlsOnly ? "warn" : "fail";
     const origin = branched

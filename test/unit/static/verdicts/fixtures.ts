@@ -1,9 +1,7 @@
 /** Deployments shaped like the ones people run, for the verdicts that depend on both sides (proxy and Django). */
 
-/** One nginx server for ports 80 and 443 that proxies both and overwrites X-Forwarded-Proto with $scheme. */
-export const NGINX_ONE_SERVER_BOTH_PORTS = `
-events {}
-http {
+/** The upstream and the catch-all server that refuses unknown hosts on 80 and 443, as deployments write them. */
+export const NGINX_UPSTREAM_AND_CATCH_ALL = `
     upstream app_server {
         server 127.0.0.1:8000 fail_timeout=0;
     }
@@ -15,7 +13,12 @@ http {
         ssl_reject_handshake on;
         return 444;
     }
+`;
 
+/** One nginx server for ports 80 and 443 that proxies both and overwrites X-Forwarded-Proto with $scheme. */
+export const NGINX_ONE_SERVER_BOTH_PORTS = `
+events {}
+http {${NGINX_UPSTREAM_AND_CATCH_ALL}
     server {
         listen 80;
         listen 443 ssl;

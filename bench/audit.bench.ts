@@ -22,6 +22,11 @@ function audit(main: string) {
   return run;
 }
 
+/** "x0.8 the goal": how far a figure is from its goal, comparable across machines and runs. */
+function ofGoal(value: number, goal: number): string {
+  return `x${(value / goal).toFixed(2)} the goal`;
+}
+
 function benchShape(shape: Shape, dir: string): void {
   const small = writeNginxConfig(shape, SMALL, join(dir, `${shape}-${SMALL}`));
   const runs = Array.from({ length: RUNS_SMALL }, () => audit(small.main));
@@ -31,14 +36,14 @@ function benchShape(shape: Shape, dir: string): void {
   const label = `audit --nginx ${shape}`;
   console.log(
     verdict(
-      `${label} ${SMALL} server blocks (${(small.bytes / 1e6).toFixed(1)} MB): ${ms.toFixed(0)} ms wall (CPU ${cpuMs.toFixed(0)} ms), median of ${RUNS_SMALL}`,
+      `${label} ${SMALL} server blocks (${(small.bytes / 1e6).toFixed(1)} MB): ${ms.toFixed(0)} ms wall (CPU ${cpuMs.toFixed(0)} ms), median of ${RUNS_SMALL}, ${ofGoal(ms, GOAL.ms)}`,
       `<= ${GOAL.ms} ms`,
       ms <= GOAL.ms,
     ),
   );
   console.log(
     verdict(
-      `${label} ${SMALL} server blocks: peak RSS ${mb.toFixed(0)} MB`,
+      `${label} ${SMALL} server blocks: peak RSS ${mb.toFixed(0)} MB, ${ofGoal(mb, GOAL.mb)}`,
       `<= ${GOAL.mb} MB`,
       mb <= GOAL.mb,
     ),

@@ -165,6 +165,7 @@ function siteRoutes(config: CaddyConfig, site: CaddySite): AppRoute[] {
   const redirect = siteRedirect(site);
   const hasPlain = site.addresses.some((a) => a.scheme === "http");
   const hasTls = site.addresses.some((a) => a.scheme === "https");
+  const siteName = site.addresses.map((a) => a.raw).join(", ");
   return found.map(({ directive, path }): AppRoute => {
     const plainReachable = hasPlain && !redirect?.topLevel && (!redirect || path !== undefined);
     const traffic: Traffic[] = [
@@ -175,7 +176,9 @@ function siteRoutes(config: CaddyConfig, site: CaddySite): AppRoute[] {
     const rewritten = host?.op === "set" && !CLIENT_HOST.test(host.value);
     return {
       proxy: "caddy",
-      label: `reverse_proxy ${upstreamsOf(directive).join(" ")}${path ? ` for ${path}` : ""} in site ${site.addresses.map((a) => a.raw).join(", ")}`,
+      label: `reverse_proxy ${upstreamsOf(directive).join(" ")}${path ? ` for ${path}` : ""} in site ${siteName}`,
+      site: `site ${siteName}`,
+      ...(path ? { pages: `every page matching ${path}` } : {}),
       at: locate(directive),
       traffic,
       plainPaths: path ? [path] : "all",

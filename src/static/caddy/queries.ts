@@ -1,4 +1,5 @@
 /** Questions the rules and the cross-check ask of a parsed Caddyfile. */
+import { trustBreadth } from "../gunicorn/addresses.js";
 import { walkDirectives, type CaddyDirective, type CaddySite } from "./model.js";
 
 /** A site's reverse_proxy directives, including those nested in handle/route blocks. */
@@ -31,4 +32,68 @@ export function upstreamDial(upstream: string): string {
 /** Subdirectives of a directive's block with a given name. */
 export function subdirectives(directive: CaddyDirective, name: string): CaddyDirective[] {
   return (directive.block ?? []).filter((d) => d.name === name);
+}
+
+/** Blocks that hold handlers and may carry a matcher of their own. */
+export const HANDLERS = new Set(["handle", "handle_path", "route"]);
+
+export interface FoundProxy {
+  directive: CaddyDirective;
+  /** The matcher token of reverse_proxy itself or of the enclosing handle block; undefined for every request. */
+  path?: string;
+}
+
+function findProxies(
+  directives: readonly CaddyDirective[],
+  path: string | undefined,
+  found: FoundProxy[],
+): void {
+  for (const directive of directives) {
+    const matcher =
+      isMatcherToken(directive.args[0]) && directive.args[0] !== "*" ? directive.args[0] : undefined;
+    if (directive.name === "reverse_proxy") {
+      const own = matcher ?? path;
+      found.push({ directive, ...(own ? { path: own } : {}) });
+    } else if (HANDLERS.has(directive.name) && directive.block) {
+      findProxies(directive.block, matcher ?? path, found);
+    }
+  }
+}
+
+/** A site's reverse_proxy directives, each with the matcher that selects its requests. */
+export function proxiesWithMatchers(site: CaddySite): FoundProxy[] {
+  const found: FoundProxy[] = [];
+  findProxies(site.directives, undefined, found);
+  return found;
+}
+
+/** What a matcher token limits a route to: paths, peers (remote_ip / client_ip), one protocol, or something else. */
+export interface Matcher {
+  paths: string[];
+  peers: string[];
+  protocol?: "https" | "http";
+  /** Matchers on the request itself (header, method, ...): the client picks them. */
+  other: boolean;
+}
+
+export function matcherOf(site: CaddySite, token: string): Matcher {
+  const matcher: Matcher = { paths: [], peers: [], other: false };
+  if (token.startsWith("/")) return { ...matcher, paths: [token] };
+  const definition = site.directives.filter((d) => d.name === token);
+  const entries = definition.flatMap((d) => (d.block ? d.block.map((e) => [e.name, ...e.args]) : [d.args]));
+  if (entries.length === 0) matcher.other = true;
+  for (const [kind = "", ...values] of entries) {
+    if (kind === "path") matcher.paths.push(...values);
+    else if (kind === "remote_ip" || kind === "client_ip") matcher.peers.push(...values);
+    else if (kind === "protocol" && (values[0] === "https" || values[0] === "http"))
+      matcher.protocol = values[0];
+    else matcher.other = true;
+  }
+  return matcher;
+}
+
+/** The peers a matcher limits its route to (remote_ip / client_ip short of everyone); undefined when it does not. */
+export function onlyPeers(matcher: Matcher | undefined): string[] | undefined {
+  const peers = matcher?.peers ?? [];
+  return peers.length > 0 && !peers.some((p) => trustBreadth(p) === "everyone") ? peers : undefined;
 }

@@ -6,7 +6,13 @@
 import type { ClauseId } from "../../../clauses.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
 import type { CaddyConfig, CaddyDirective } from "../../caddy/model.js";
-import { reverseProxies, subdirectives } from "../../caddy/queries.js";
+import {
+  matcherOf,
+  onlyPeers,
+  proxiesWithMatchers,
+  reverseProxies,
+  subdirectives,
+} from "../../caddy/queries.js";
 import { caddyRule } from "./caddy-rule.js";
 
 interface HeaderUp {
@@ -14,17 +20,28 @@ interface HeaderUp {
   proxy: CaddyDirective;
   field: string;
   value: string | undefined;
+  /** The peers the proxy's matcher limits it to (`@balancer remote_ip 10.20.0.0/16`), if it does. */
+  peers?: { ranges: string[]; matcher: string };
 }
 
 export function headerUps(config: CaddyConfig): HeaderUp[] {
   const found: HeaderUp[] = [];
   for (const site of config.sites) {
+    const matchers = new Map(proxiesWithMatchers(site).map((found) => [found.directive, found.path]));
     for (const proxy of reverseProxies(site)) {
+      const token = matchers.get(proxy);
+      const ranges = token ? onlyPeers(matcherOf(site, token)) : undefined;
       for (const directive of subdirectives(proxy, "header_up")) {
         const [field, value, replacement] = directive.args;
         // `-Field` deletes, `+Field` appends after Caddy's own value, and three arguments are a regex replace.
         if (!field || field.startsWith("-") || field.startsWith("+") || replacement !== undefined) continue;
-        found.push({ directive, proxy, field: field.toLowerCase(), value });
+        found.push({
+          directive,
+          proxy,
+          field: field.toLowerCase(),
+          value,
+          ...(ranges && token ? { peers: { ranges, matcher: token } } : {}),
+        });
       }
     }
   }
@@ -49,13 +66,16 @@ export function clientValueRule(
     `reverse_proxy overwrites the forwarding headers with what it knows about the connection; a header_up that copies a request header back into them hands the choice to the client. ${harm}`,
     `Delete the header_up line for ${fields.map(titleCase).join(" / ")}: Caddy already sets the right value.`,
     (config) =>
-      headerUps(config).flatMap(({ directive, field, value }): RuleFinding[] => {
+      headerUps(config).flatMap(({ directive, field, value, peers }): RuleFinding[] => {
         const source = value === undefined ? undefined : clientHeaderIn(value);
         if (!fields.includes(field) || source === undefined) return [];
+        const only = peers
+          ? ` Only peers in ${peers.ranges.join(" ")} reach this reverse_proxy (${peers.matcher}), so only they choose it: trust them to overwrite it.`
+          : ` ${harm}`;
         return [
           {
-            status: "fail",
-            message: `header_up ${directive.args[0]} ${value} forwards the client's ${source} header. ${harm}`,
+            status: peers ? "warn" : "fail",
+            message: `header_up ${directive.args[0]} ${value} forwards the client's ${source} header.${only}`,
             location: { file: directive.file, line: directive.line },
           },
         ];

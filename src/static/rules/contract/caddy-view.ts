@@ -5,40 +5,25 @@
  */
 import type { CaddyConfig, CaddyDirective, CaddySite } from "../../caddy/model.js";
 import { walkDirectives } from "../../caddy/model.js";
-import { isMatcherToken, subdirectives, upstreamsOf } from "../../caddy/queries.js";
+import {
+  HANDLERS,
+  isMatcherToken,
+  matcherOf,
+  onlyPeers,
+  proxiesWithMatchers,
+  subdirectives,
+  upstreamsOf,
+  type FoundProxy,
+} from "../../caddy/queries.js";
 import { trustBreadth } from "../../gunicorn/addresses.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
 
 const MANAGED = new Set(["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"]);
-const HANDLERS = new Set(["handle", "handle_path", "route"]);
-const CLIENT_HOST = /^\{(host|hostport|http\.request\.host|http\.request\.hostport)\}$/;
-
-interface FoundProxy {
-  directive: CaddyDirective;
-  /** The path matcher of the enclosing handle block or of reverse_proxy itself; undefined for all paths. */
-  path?: string;
-}
-
 function locate(d: { file: string; line: number }) {
   return { file: d.file, line: d.line };
 }
 
-function findProxies(
-  directives: readonly CaddyDirective[],
-  path: string | undefined,
-  found: FoundProxy[],
-): void {
-  for (const directive of directives) {
-    const matcher =
-      isMatcherToken(directive.args[0]) && directive.args[0] !== "*" ? directive.args[0] : undefined;
-    if (directive.name === "reverse_proxy") {
-      const own = matcher ?? path;
-      found.push({ directive, ...(own ? { path: own } : {}) });
-    } else if (HANDLERS.has(directive.name) && directive.block) {
-      findProxies(directive.block, matcher ?? path, found);
-    }
-  }
-}
+const CLIENT_HOST = /^\{(host|hostport|http\.request\.host|http\.request\.hostport)\}$/;
 
 function isHttpsRedirect(directive: CaddyDirective): boolean {
   return directive.name === "redir" && directive.args.some((arg) => /^https:\/\//i.test(arg));
@@ -159,29 +144,50 @@ function literalHost(value: string, proxy: CaddyDirective): { host?: string } {
   return value.includes("{") ? {} : { host: value };
 }
 
+/**
+ * A route open only to some peers (`@balancer remote_ip 10.20.0.0/16`): a client's copy of a header on it is
+ * those peers' only.
+ */
+function peerLimited(fate: HeaderFate, peers: string[] | undefined, token: string): HeaderFate {
+  if (fate.kind !== "client" || !peers) return fate;
+  const onlyWhen = `the peer is in ${peers.join(" ")}`;
+  return {
+    ...fate,
+    how: `${fate.how}, on a route matched only when ${onlyWhen} (${token})`,
+    onlyWhen: fate.onlyWhen ? `${fate.onlyWhen} and ${onlyWhen}` : onlyWhen,
+  };
+}
+
 function siteRoutes(config: CaddyConfig, site: CaddySite): AppRoute[] {
-  const found: FoundProxy[] = [];
-  findProxies(site.directives, undefined, found);
+  const found: FoundProxy[] = proxiesWithMatchers(site);
   const redirect = siteRedirect(site);
   const hasPlain = site.addresses.some((a) => a.scheme === "http");
   const hasTls = site.addresses.some((a) => a.scheme === "https");
+  const siteName = site.addresses.map((a) => a.raw).join(", ");
   return found.map(({ directive, path }): AppRoute => {
-    const plainReachable = hasPlain && !redirect?.topLevel && (!redirect || path !== undefined);
+    const matcher = path ? matcherOf(site, path) : undefined;
+    const plainReachable =
+      hasPlain && !redirect?.topLevel && (!redirect || path !== undefined) && matcher?.protocol !== "https";
     const traffic: Traffic[] = [
-      ...(hasTls ? ["tls" as const] : []),
+      ...(hasTls && matcher?.protocol !== "http" ? ["tls" as const] : []),
       ...(plainReachable ? ["plain" as const] : []),
     ];
+    // Only a matcher on paths (or on the request) narrows the pages; peers and protocol do not.
+    const narrowed = matcher && (matcher.paths.length > 0 || matcher.other);
     const host = headerUp(directive, "Host");
     const rewritten = host?.op === "set" && !CLIENT_HOST.test(host.value);
     return {
       proxy: "caddy",
-      label: `reverse_proxy ${upstreamsOf(directive).join(" ")}${path ? ` for ${path}` : ""} in site ${site.addresses.map((a) => a.raw).join(", ")}`,
+      label: `reverse_proxy ${upstreamsOf(directive).join(" ")}${path ? ` for ${path}` : ""} in site ${siteName}`,
+      site: `site ${siteName}`,
+      ...(narrowed ? { pages: `every page matching ${path}` } : {}),
       at: locate(directive),
       traffic,
-      plainPaths: path ? [path] : "all",
+      plainPaths: !matcher ? "all" : matcher.paths.length > 0 ? matcher.paths : narrowed ? [path!] : "all",
       hosts: site.addresses.map((a) => a.host).filter((h) => h !== ""),
       catchAll: site.addresses.some((a) => a.host === ""),
-      header: (name, kind) => headerFate(config, directive, name, kind),
+      header: (name, kind) =>
+        peerLimited(headerFate(config, directive, name, kind), onlyPeers(matcher), path ?? ""),
       ...(rewritten
         ? { hostRewrite: { value: host.value, ...literalHost(host.value, directive), at: locate(host.at) } }
         : {}),

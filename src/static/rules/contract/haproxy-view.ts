@@ -152,6 +152,7 @@ export function haproxyView(config: HaproxyConfig): ProxyView {
       routes.push({
         proxy: "haproxy",
         label: `${entry.kind} ${entry.name ?? ""} to backend ${backend.name ?? ""}`,
+        site: `${entry.kind} ${entry.name ?? ""}`,
         at: locate(entry),
         traffic,
         plainPaths: paths,

@@ -2,7 +2,8 @@
 import type { RuleFinding } from "../../rule.js";
 import { candidates, hstsSeconds, isTruthy, judgedOn } from "../django/shared.js";
 import { schemeReaders } from "./app-side.js";
-import { allRoutes, contractRule, finding, routesLosingScheme } from "./shared.js";
+import type { AppRoute } from "./proxy-view.js";
+import { allRoutes, contractRule, finding, routesLosingScheme, schemeLost } from "./shared.js";
 
 export const hstsNeverSent = contractRule(
   {
@@ -21,33 +22,59 @@ export const hstsNeverSent = contractRule(
     },
   },
   (input) => {
-    const routes = allRoutes(input).filter((route) => !route.sendsHsts);
+    const all = allRoutes(input);
+    const routes = all.filter((route) => !route.sendsHsts);
     const tlsRoutes = routes.filter((route) => route.traffic.includes("tls"));
     const off = hstsSeconds(input.settings)
       .filter((h) => h.seconds <= 0)
       .flatMap((h) =>
-        tlsRoutes.map((route) =>
-          finding(
-            "fail",
-            `${h.label}, and the proxy adds no Strict-Transport-Security on HTTPS through ${route.label}: HSTS is never sent${h.suffix}.`,
-            route.at,
+        tlsRoutes
+          .filter((route) => !learntElsewhere(route, all, () => false))
+          .map((route) =>
+            finding(
+              "fail",
+              `${h.label}, and the proxy adds no Strict-Transport-Security on HTTPS through ${route.label}: HSTS is never sent${h.suffix}.`,
+              route.at,
+            ),
           ),
-        ),
       );
     return off.concat(
       candidates(input.settings, "SECURE_HSTS_SECONDS")
         .filter((c) => isTruthy(c) === true)
         .flatMap((hsts) =>
           schemeReaders(input.settings, input.gunicorn, input.appServers).flatMap((reader): RuleFinding[] =>
-            routesLosingScheme(reader, routes).map(({ route, why }) =>
-              finding(
-                reader.kind === "nobody" && !reader.certain ? "warn" : "fail",
-                `${hsts.label}, but HTTPS requests through ${route.label} look like plain HTTP to Django (${why}) and the proxy adds no Strict-Transport-Security: HSTS is never sent${judgedOn(hsts)}.`,
-                route.at,
+            routesLosingScheme(reader, routes)
+              .filter(({ route }) => !learntElsewhere(route, all, (other) => !schemeLost(reader, other)))
+              .map(({ route, why }) =>
+                finding(
+                  reader.kind === "nobody" && !reader.certain ? "warn" : "fail",
+                  `${hsts.label}, but HTTPS requests through ${route.label} look like plain HTTP to Django (${why}) and the proxy adds no Strict-Transport-Security: HSTS is never sent${route.pages ? ` on ${route.pages}` : ""}${judgedOn(hsts)}.`,
+                  route.at,
+                ),
               ),
-            ),
           ),
         ),
     );
   },
 );
+
+/**
+ * A browser keeps HSTS per host: a route that serves part of a site (location /api/) without it is moot when
+ * the same site's whole-site route sends it on HTTPS, by the proxy or by Django (`djangoSends`).
+ */
+function learntElsewhere(
+  route: AppRoute,
+  routes: AppRoute[],
+  djangoSends: (other: AppRoute) => boolean,
+): boolean {
+  return (
+    route.pages !== undefined &&
+    routes.some(
+      (other) =>
+        other.site === route.site &&
+        other.pages === undefined &&
+        other.traffic.includes("tls") &&
+        (other.sendsHsts || djangoSends(other)),
+    )
+  );
+}

@@ -11,7 +11,7 @@ import { inheritedValue } from "../../nginx/scope.js";
 import { defaultServers, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
 import { plainReach, redirectsToHttps } from "../../nginx/redirects.js";
 import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
-import { appRoutes, describeRoute, schemeVariable } from "../nginx/shared.js";
+import { appRoutes, describeRoute, describeServer, schemeVariable } from "../nginx/shared.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
 
 function children(directive: NginxDirective): NginxDirective[] {
@@ -145,6 +145,8 @@ function toRoute(route: NginxRoute, variables: VariableIndex, catchAll: boolean)
   return {
     proxy: "nginx",
     label: describeRoute(route),
+    site: describeServer(route.server),
+    ...(pathsOf(route.location) === "all" ? {} : { pages: `every page under location ${route.location}` }),
     at: { file: route.file, line: route.line },
     traffic: trafficOf(route.server).filter((kind) => kind === "tls" || reach !== "none"),
     // A client that claims https past a redirect for the others still reaches the app: traffic keeps "plain".

@@ -37,6 +37,10 @@ export interface AppRoute {
   proxy: ProxyKind;
   /** "location / of the server on 127.0.0.1:443 (app.test)", for messages. */
   label: string;
+  /** The server block, site or frontend the route belongs to: a browser's host-wide HSTS is learnt per site. */
+  site: string;
+  /** The pages it serves when not the whole site ("every page under location /api/"); undefined for every page. */
+  pages?: string;
   at: SourceLocation;
   traffic: Traffic[];
   /**

@@ -26,7 +26,7 @@ export const sslRedirectLoop = contractRule(
         routesLosingScheme(reader, routes).map(({ route, why }) =>
           finding(
             reader.kind === "nobody" && !reader.certain ? "warn" : "fail",
-            `${redirect.label}, but HTTPS requests through ${route.label} look like plain HTTP to Django (${why}; ${reader.who}): every page redirects to itself${reader.kind === "headers" ? reader.suffix : ""}.`,
+            `${redirect.label}, but HTTPS requests through ${route.label} look like plain HTTP to Django (${why}; ${reader.who}): ${route.pages ?? "every page"} redirects to itself${reader.kind === "headers" ? reader.suffix : ""}.`,
             input.settings.locate("SECURE_SSL_REDIRECT"),
           ),
         ),

@@ -15,6 +15,26 @@ export const NGINX_UPSTREAM_AND_CATCH_ALL = `
     }
 `;
 
+/** A site whose port 80 only redirects, its HTTPS server holding `body` (locations, header lines). */
+export function nginxHttpsSite(body: string): string {
+  return `events {}
+http {${NGINX_UPSTREAM_AND_CATCH_ALL}
+    server {
+        listen 80;
+        server_name app.example.com;
+        return 301 https://$host$request_uri;
+    }
+    server {
+        listen 443 ssl http2;
+        server_name app.example.com;
+        ssl_certificate /etc/letsencrypt/live/app.example.com/fullchain.pem;
+        ssl_certificate_key /etc/letsencrypt/live/app.example.com/privkey.pem;
+${body}
+    }
+}
+`;
+}
+
 /** One nginx server for ports 80 and 443 that proxies both and overwrites X-Forwarded-Proto with $scheme. */
 export const NGINX_ONE_SERVER_BOTH_PORTS = `
 events {}

@@ -13,7 +13,7 @@ import { applyRules } from "../../../../src/static/audit.js";
 import type { AuditInput } from "../../../../src/static/rule.js";
 import { ALL_RULES } from "../../../../src/static/rules/index.js";
 import { inputOf } from "../contract/fixtures.js";
-import { NGINX_UPSTREAM_AND_CATCH_ALL, SETTINGS_DJANGO_REDIRECTS } from "./fixtures.js";
+import { nginxHttpsSite, SETTINGS_DJANGO_REDIRECTS } from "./fixtures.js";
 
 const UWSGI_INI = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -45,24 +45,7 @@ function uwsgiParams(withHttps: boolean): string {
 }
 
 function site(location: string): string {
-  return `events {}
-http {${NGINX_UPSTREAM_AND_CATCH_ALL}
-    server {
-        listen 80;
-        server_name app.example.com;
-        return 301 https://$host$request_uri;
-    }
-    server {
-        listen 443 ssl http2;
-        server_name app.example.com;
-        ssl_certificate /etc/letsencrypt/live/app.example.com/fullchain.pem;
-        ssl_certificate_key /etc/letsencrypt/live/app.example.com/privkey.pem;
-        location / {
-${location}
-        }
-    }
-}
-`;
+  return nginxHttpsSite(`        location / {\n${location}\n        }`);
 }
 
 const uwsgiSite = (withHttps: boolean) =>

@@ -86,15 +86,24 @@ describe("audit PATH", () => {
   });
 
   test(
-    "the netbox corpus folder: discovered findings equal the explicit flags' findings",
+    "the netbox corpus folder: each discovered deployment (nginx, Apache) reports what explicit flags report",
     { skip: corpusMissing },
     async () => {
       const root = relative(process.cwd(), resolve(CORPUS, "netbox-community__netbox"));
       const found = await auditJson([root]);
-      const [deployment] = found.report.discovery!.deployments;
-      const explicit = await auditJson(flagsFor(deployment!.files, root));
-      assert.ok(found.report.checks.length > 0);
-      assert.deepEqual(found.report.checks.map(finding).sort(), explicit.report.checks.map(finding).sort());
+      const deployments = found.report.discovery!.deployments;
+      // nginx.conf and apache.conf, each with settings.py and gunicorn.py.
+      assert.equal(deployments.length, 2);
+      for (const deployment of deployments) {
+        const explicit = await auditJson(flagsFor(deployment.files, root));
+        const discovered = found.report.checks.filter((c) => c.target === deployment.name);
+        assert.ok(discovered.length > 0, deployment.name);
+        assert.deepEqual(
+          discovered.map(finding).sort(),
+          explicit.report.checks.map(finding).sort(),
+          deployment.name,
+        );
+      }
     },
   );
 });

@@ -254,3 +254,48 @@ test("contract over mod_proxy: a conditional RequestHeader leaves the client's c
     [],
   );
 });
+
+const WSGI_BEHIND_BALANCER = `<VirtualHost *:80>
+    ServerName shop.example.com
+    WSGIDaemonProcess shop python-path=/srv/shop
+    WSGIProcessGroup shop
+    WSGIScriptAlias / /srv/shop/shop/wsgi.py
+</VirtualHost>
+`;
+
+test("apache-wsgi-scheme-behind-proxy: mod_wsgi on plain HTTP only, with nothing carrying the scheme over", () => {
+  const id = "apache-wsgi-scheme-behind-proxy";
+  const redirecting = settings("SECURE_SSL_REDIRECT = True\n");
+  const [loop] = check(id, { apache: vhost(WSGI_BEHIND_BALANCER), settings: redirecting });
+  assert.equal(loop?.status, "fail");
+  assert.match(loop?.message ?? "", /redirect to themselves/);
+  assert.deepEqual(statuses(check(id, { apache: vhost(WSGI_BEHIND_BALANCER) })), ["warn"]);
+  const header = settings(
+    "SECURE_SSL_REDIRECT = True\nSECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n",
+  );
+  assert.deepEqual(check(id, { apache: vhost(WSGI_BEHIND_BALANCER), settings: header }), []);
+  const trusted = WSGI_BEHIND_BALANCER.replace(
+    "WSGIScriptAlias",
+    "WSGITrustedProxyHeaders X-Forwarded-Proto\n    WSGITrustedProxies 10.0.0.5\n    WSGIScriptAlias",
+  );
+  assert.deepEqual(check(id, { apache: vhost(trusted), settings: redirecting }), []);
+  assert.deepEqual(
+    check(id, {
+      apache: loadApacheConfig(path.join(fixtures, "mod-wsgi", "apache2.conf")),
+      settings: redirecting,
+    }),
+    [],
+  );
+});
+
+test("apache-wsgi-trusted-proxy-headers-open: WSGITrustedProxyHeaders without WSGITrustedProxies", () => {
+  const id = "apache-wsgi-trusted-proxy-headers-open";
+  const open = WSGI_BEHIND_BALANCER.replace(
+    "WSGIScriptAlias",
+    "WSGITrustedProxyHeaders X-Forwarded-Proto X-Forwarded-For\n    WSGIScriptAlias",
+  );
+  assert.deepEqual(statuses(check(id, { apache: vhost(open) })), ["fail"]);
+  const listed = open.replace("WSGIScriptAlias", "WSGITrustedProxies 10.0.0.5 10.0.0.6\n    WSGIScriptAlias");
+  assert.deepEqual(check(id, { apache: vhost(listed) }), []);
+  assert.deepEqual(check(id, { apache: vhost(WSGI_BEHIND_BALANCER) }), []);
+});

@@ -121,7 +121,11 @@ function byContent(file: string, name: string, head: () => string): Recognised |
   if (!confLike) return undefined;
   const text = head();
   if (APACHE_CONTENT.test(text))
-    return { file, kind: "apache", why: "Apache directives (<VirtualHost>, ProxyPass, WSGIScriptAlias, IncludeOptional)" };
+    return {
+      file,
+      kind: "apache",
+      why: "Apache directives (<VirtualHost>, ProxyPass, WSGIScriptAlias, IncludeOptional)",
+    };
   if (NGINX_CONTENT.test(text)) {
     if (/\.(template|j2|tmpl)$/.test(name))
       return {

@@ -79,7 +79,8 @@ export interface ProxyOptions {
   httpsPort: number;
   httpPort: number;
   sourceAddress: string;
-  upstream: Upstream;
+  /** Where the app server listens; absent when the app runs inside the proxy (mod_wsgi). */
+  upstream?: Upstream;
   certs: Certificates;
   env: NodeJS.ProcessEnv;
   /** A template under templates/ used instead of the variant's own, e.g. "links/nginx-mtls.conf". */
@@ -113,9 +114,10 @@ export async function prepareProxy(opts: ProxyOptions): Promise<PreparedProxy> {
     CERT: opts.certs.certPath,
     KEY: opts.certs.keyPath,
     WORK_DIR: opts.workDir,
-    ...(opts.upstream.kind === "tcp"
-      ? { UPSTREAM_ADDRESS: `${opts.upstream.host}:${opts.upstream.port}` }
-      : { UPSTREAM_SOCKET: opts.upstream.path }),
+    ...(opts.upstream?.kind === "tcp" && {
+      UPSTREAM_ADDRESS: `${opts.upstream.host}:${opts.upstream.port}`,
+    }),
+    ...(opts.upstream?.kind === "unix" && { UPSTREAM_SOCKET: opts.upstream.path }),
     ...(await kind.prepare?.(opts.workDir, opts.certs)),
     ...opts.extraValues,
   };

@@ -1,8 +1,9 @@
 /**
- * Every app server Django runs on, each behind a real nginx: one healthy and one misconfigured stack
- * for uvicorn, daphne, uWSGI and waitress. Each stack is started once, scanned and audited (its
- * settings, nginx.conf and the systemd unit whose command line it runs); what the scan proves broken,
- * the audit must flag under the same clause, and on the healthy stacks neither cries wolf.
+ * Every app server Django runs on: one healthy and one misconfigured stack for uvicorn, daphne, uWSGI
+ * and waitress, each behind a real nginx, and for Django in-process under Apache + mod_wsgi. Each stack
+ * is started once, scanned and audited (its settings, and nginx.conf with the systemd unit whose command
+ * line it runs, or the whole apache2.conf); what the scan proves broken, the audit must flag under the
+ * same clause, and on the healthy stacks neither cries wolf.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -12,8 +13,8 @@ import {
   APP_SERVERS,
   startAppServerStack,
   type AppServerVariant,
-  type RunningAppServerStack,
 } from "../../stacks/app-servers.js";
+import { startModWsgiStack } from "../../stacks/mod-wsgi.js";
 import { jsonScanArgs, runCli, type CliResult } from "./run-cli.js";
 
 interface Check {
@@ -48,61 +49,60 @@ function show(checks: Check[]): string {
   return checks.map((c) => `  ${c.status} ${c.clause} ${c.id}: ${c.summary}`).join("\n");
 }
 
-for (const server of APP_SERVERS) {
-  describe(`${server} behind nginx: scan and audit agree`, () => {
-    const stacks: RunningAppServerStack[] = [];
+/** One app server's two stacks, started one at a time, with the audit of the very files each runs. */
+interface Deployment {
+  /** "uvicorn behind nginx", for test names. */
+  name: string;
+  broken: { clause: ClauseId; auditRule: string };
+  start(
+    variant: AppServerVariant,
+  ): Promise<{ scanArgs: string[]; auditArgs: string[]; stop(): Promise<void> }>;
+}
+
+function agreement({ name, broken, start }: Deployment): void {
+  describe(`${name}: scan and audit agree`, () => {
+    const stops: (() => Promise<void>)[] = [];
     const scans = new Map<AppServerVariant, Check[]>();
     const audits = new Map<AppServerVariant, Check[]>();
 
     before(async () => {
       for (const variant of APP_SERVER_VARIANTS) {
-        const stack = await startAppServerStack(server, variant);
-        stacks.push(stack);
-        const scan = runCli(jsonScanArgs(stack));
-        const { settings, proxyConfig, unit } = stack.files;
-        const audit = runCli([
-          "audit",
-          "--settings",
-          settings,
-          "--nginx",
-          proxyConfig,
-          "--app-server",
-          unit,
-          "--format",
-          "json",
+        const stack = await start(variant);
+        stops.push(stack.stop);
+        const [scanned, audited] = await Promise.all([
+          runCli(stack.scanArgs),
+          runCli([...stack.auditArgs, "--format", "json"]),
         ]);
-        const [scanned, audited] = await Promise.all([scan, audit]);
-        scans.set(variant, checksOf(scanned, `scan of ${server} ${variant}`));
-        audits.set(variant, checksOf(audited, `audit of ${server} ${variant}`));
+        scans.set(variant, checksOf(scanned, `scan of ${name} ${variant}`));
+        audits.set(variant, checksOf(audited, `audit of ${name} ${variant}`));
         await stack.stop();
       }
     });
     after(async () => {
-      await Promise.all(stacks.map((s) => s.stop()));
+      await Promise.all(stops.map((stop) => stop()));
     });
 
     test("healthy: the scan fails nothing the files decide", () => {
       const failed = scans.get("healthy")!.filter((c) => c.status === "fail" && !NOT_DERIVABLE.has(c.clause));
-      assert.deepEqual(failed, [], `the healthy ${server} stack fails:\n${show(failed)}`);
+      assert.deepEqual(failed, [], `the healthy ${name} stack fails:\n${show(failed)}`);
     });
 
     test("healthy: the audit reports no failure, and every warning it gives is true of the files", () => {
       const reported = audits.get("healthy")!.filter((c) => c.status !== "pass");
       const unexplained = reported.filter((c) => !(c.id in JUSTIFIED_ON_HEALTHY));
-      assert.deepEqual(unexplained, [], `false alarms on the healthy ${server} stack:\n${show(reported)}`);
+      assert.deepEqual(unexplained, [], `false alarms on the healthy ${name} stack:\n${show(reported)}`);
     });
 
     test("misconfigured: the scan fails the clause by design, and the audit names the cause", () => {
-      const { clause, auditRule } = BROKEN[server]!;
       const scan = scans.get("misconfigured")!;
       const audit = audits.get("misconfigured")!;
       assert.ok(
-        scan.some((c) => c.clause === clause && c.status === "fail"),
-        `the scan passes ${clause}:\n${show(scan)}`,
+        scan.some((c) => c.clause === broken.clause && c.status === "fail"),
+        `the scan passes ${broken.clause}:\n${show(scan)}`,
       );
       assert.ok(
-        audit.some((c) => c.id === auditRule && c.status === "fail"),
-        `the audit has no failing ${auditRule}:\n${show(audit)}`,
+        audit.some((c) => c.id === broken.auditRule && c.status === "fail"),
+        `the audit has no failing ${broken.auditRule}:\n${show(audit)}`,
       );
     });
 
@@ -120,3 +120,33 @@ for (const server of APP_SERVERS) {
     });
   });
 }
+
+for (const server of APP_SERVERS) {
+  agreement({
+    name: `${server} behind nginx`,
+    broken: BROKEN[server]!,
+    async start(variant) {
+      const stack = await startAppServerStack(server, variant);
+      const { settings, proxyConfig, unit } = stack.files;
+      return {
+        scanArgs: jsonScanArgs(stack),
+        auditArgs: ["audit", "--settings", settings, "--nginx", proxyConfig, "--app-server", unit],
+        stop: () => stack.stop(),
+      };
+    },
+  });
+}
+
+// Django in-process under Apache: the audit reads the whole apache2.conf, which includes the site.
+agreement({
+  name: "mod_wsgi in Apache",
+  broken: { clause: "spoofed-proto", auditRule: "contract-scheme-header-from-client" },
+  async start(variant) {
+    const stack = await startModWsgiStack(variant);
+    return {
+      scanArgs: jsonScanArgs(stack),
+      auditArgs: ["audit", "--settings", stack.files.settings, "--apache", stack.files.apacheConfig],
+      stop: () => stack.stop(),
+    };
+  },
+});

@@ -2,18 +2,20 @@
  * The static audit against the live scan, on the same real stacks: whatever the scan proves broken
  * by sending requests, the audit must flag from the very files those stacks run (Django settings,
  * the generated proxy config, gunicorn.conf.py); and on the healthy stacks it must not cry wolf.
- *
- * Apache is not in the list: its static rules (--apache) cover X-Forwarded-Proto and ProxyPreserveHost,
- * not every clause the scan judges.
+ * Django in-process under Apache + mod_wsgi is held to the same in app-servers.test.ts.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CLAUSE_IDS, type ClauseId } from "../../src/clauses.js";
-import { startStack, VARIANTS, type ProxyName, type RunningStack, type Variant } from "../../stacks/index.js";
+import {
+  PROXIES,
+  startStack,
+  VARIANTS,
+  type ProxyName,
+  type RunningStack,
+  type Variant,
+} from "../../stacks/index.js";
 import { jsonScanArgs, runCli, type CliResult } from "./run-cli.js";
-
-type AuditedProxy = Exclude<ProxyName, "apache">;
-const PROXIES: AuditedProxy[] = ["nginx", "caddy", "haproxy"];
 
 /**
  * Clauses a scan can fail that the files cannot honestly decide. Only one:
@@ -53,7 +55,7 @@ const MAY_DIFFER: ReadonlySet<ClauseId> = new Set([
 ]);
 
 /** Clauses one stack's scan fails while its audit only warns, and why the files cannot say more. */
-const STACK_DIFFERENCES: Partial<Record<`${AuditedProxy} ${Variant}`, Partial<Record<ClauseId, string>>>> = {
+const STACK_DIFFERENCES: Partial<Record<`${ProxyName} ${Variant}`, Partial<Record<ClauseId, string>>>> = {
   "caddy passthrough": {
     "spoofed-proto":
       "trusted_proxies private_ranges: the scanner connects from loopback, a private range Caddy trusts; whether real clients can is a fact about the network (the audit warns)",
@@ -78,7 +80,7 @@ function checksOf(result: CliResult, what: string): Check[] {
   return (JSON.parse(result.stdout) as { checks: Check[] }).checks;
 }
 
-function auditArgs(stack: RunningStack, proxy: AuditedProxy): string[] {
+function auditArgs(stack: RunningStack, proxy: ProxyName): string[] {
   const { settings, proxyConfig, gunicornConfig } = stack.files;
   return [
     "audit",

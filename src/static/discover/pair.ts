@@ -5,6 +5,7 @@
  */
 import { basename, dirname, join, posix, relative } from "node:path";
 import type { AuditFiles } from "../audit.js";
+import { flatten, loadApacheConfig } from "../apache/model.js";
 import { loadComposeFile, type ComposeProject, type ComposeService } from "../compose/model.js";
 import { loadKubernetesManifests } from "../kubernetes/model.js";
 import { readHead, type FileKind, type Recognised } from "./recognise.js";
@@ -22,8 +23,8 @@ export interface Pairing {
   ignored: IgnoredPath[];
 }
 
-type ProxyRole = "nginx" | "caddy" | "haproxy" | "traefik";
-const PROXY_ROLES: readonly ProxyRole[] = ["nginx", "caddy", "haproxy", "traefik"];
+type ProxyRole = "nginx" | "caddy" | "haproxy" | "traefik" | "apache";
+const PROXY_ROLES: readonly ProxyRole[] = ["nginx", "caddy", "haproxy", "traefik", "apache"];
 
 interface Context {
   root: string;
@@ -113,9 +114,28 @@ function settingsNamed(context: Context, module: string | undefined, near: strin
   return file;
 }
 
-/** The nginx files another nginx file includes are read through it. */
+/** Apache files another one includes (sites-enabled/*.conf from apache2.conf) are read through it. */
+function mainApacheConfigs(context: Context, files: string[]): string[] {
+  const includedBy = new Map<string, string>();
+  for (const file of files) {
+    const config = loadApacheConfig(absolute(context, file));
+    for (const directive of flatten(config.root)) {
+      const included = rel(context, directive.file);
+      if (included !== file && files.includes(included) && !includedBy.has(included))
+        includedBy.set(included, file);
+    }
+  }
+  return files.filter((file) => {
+    const includer = includedBy.get(file);
+    if (includer) context.ignored.push({ path: file, reason: `included by ${includer}` });
+    return !includer;
+  });
+}
+
+/** The nginx and Apache files another file of theirs includes are read through it. */
 function mainProxyConfigs(context: Context, kind: ProxyRole): string[] {
   const files = ofKind(context.found, kind);
+  if (kind === "apache") return mainApacheConfigs(context, files);
   if (kind !== "nginx") return files;
   const texts = new Map(files.map((f) => [f, readHead(absolute(context, f))]));
   return files.filter((file) => {
@@ -129,11 +149,6 @@ function mainProxyConfigs(context: Context, kind: ProxyRole): string[] {
     if (includer) context.ignored.push({ path: file, reason: `included by ${includer}` });
     return !includer;
   });
-}
-
-/** The proxy a service runs, among those with a config the audit reads. */
-function proxyKindOf(service: ComposeService): ProxyRole | undefined {
-  return service.proxy === "apache" ? undefined : service.proxy;
 }
 
 /** Config files of a proxy service: bind-mounted, or in the directory its Dockerfile is built from. */
@@ -177,7 +192,7 @@ function composeDeployment(
     }
   }
   for (const service of project.services) {
-    const kind = proxyKindOf(service);
+    const kind = service.proxy;
     if (!kind) continue;
     const config = proxyConfigOf(context, service, ofKind(context.found, kind));
     if (config && !files[kind]) {
@@ -222,7 +237,7 @@ export function pairDeployments(root: string, allFiles: string[], found: Recogni
 
   for (const compose of ofKind(found, "compose")) {
     const project = loadComposeFile(absolute(context, compose));
-    if (!project.services.some((s) => s.djangoApp || proxyKindOf(s))) {
+    if (!project.services.some((s) => s.djangoApp || s.proxy)) {
       context.ignored.push({ path: compose, reason: "no service runs Django or a reverse proxy" });
       continue;
     }
@@ -279,7 +294,9 @@ export function pairDeployments(root: string, allFiles: string[], found: Recogni
   for (const proxy of proxies) {
     const settings = settingsFor(proxy.file);
     const files: AuditFiles = { [proxy.kind]: absolute(context, proxy.file) };
-    const pairedBecause = [`${proxy.file} is a ${proxy.kind} config`];
+    const pairedBecause = [
+      `${proxy.file} is ${/^[aeiou]/.test(proxy.kind) ? "an" : "a"} ${proxy.kind} config`,
+    ];
     if (settings) {
       files.settings = absolute(context, settings);
       used.add(settings);
@@ -325,7 +342,6 @@ export function pairDeployments(root: string, allFiles: string[], found: Recogni
 }
 
 const UNPAIRED_REASONS: Partial<Record<FileKind, string>> = {
-  apache: "Apache configs are not read by audit",
   "django-entry": "read for the default DJANGO_SETTINGS_MODULE only",
   dockerfile:
     "no app server it runs is audited here: read through the Compose service that builds it, or name it with --app-server",

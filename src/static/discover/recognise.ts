@@ -63,7 +63,8 @@ const SETTINGS_CONTENT =
 const TEMPLATE = /\{\{\s*cookiecutter\.|\{%\s*(if|for|raw)\b/;
 const NGINX_CONTENT =
   /^\s*(server|http|upstream|location\s+[^{\n]*)\s*\{|^\s*(proxy_pass|uwsgi_pass|server_name|listen)\s+[^;\n]+;/m;
-const APACHE_CONTENT = /<VirtualHost\b|^\s*(ProxyPass|ProxyPreserveHost|WSGIScriptAlias|LoadModule)\s/m;
+const APACHE_CONTENT =
+  /<VirtualHost\b|^\s*(ProxyPass|ProxyPreserveHost|WSGIScriptAlias|WSGIDaemonProcess|LoadModule|IncludeOptional|ServerRoot)\s/m;
 const HAPROXY_CONTENT = /^\s*(frontend|backend|listen)\s+\S+/m;
 const YAML = /\.(ya?ml)$/i;
 
@@ -120,7 +121,11 @@ function byContent(file: string, name: string, head: () => string): Recognised |
   if (!confLike) return undefined;
   const text = head();
   if (APACHE_CONTENT.test(text))
-    return { file, kind: "apache", why: "Apache directives (<VirtualHost>, ProxyPass)" };
+    return {
+      file,
+      kind: "apache",
+      why: "Apache directives (<VirtualHost>, ProxyPass, WSGIScriptAlias, IncludeOptional)",
+    };
   if (NGINX_CONTENT.test(text)) {
     if (/\.(template|j2|tmpl)$/.test(name))
       return {

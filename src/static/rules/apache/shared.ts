@@ -1,11 +1,7 @@
-/** What the Apache rules share: the vhosts that proxy to the app, and where. */
-import {
-  is,
-  virtualHosts,
-  type ApacheConfig,
-  type ApacheDirective,
-  type VirtualHost,
-} from "../../apache/model.js";
+/** What the Apache rules share: the vhosts that hand requests to the app, and how to name them. */
+import { is, type ApacheConfig, type ApacheDirective, type VirtualHost } from "../../apache/model.js";
+import { appHosts, headerActions, type AppHost } from "../../apache/queries.js";
+import type { RuleFinding } from "../../rule.js";
 
 export interface ProxiedHost {
   host: VirtualHost;
@@ -16,24 +12,26 @@ export interface ProxiedHost {
 
 /** vhosts that hand requests to an HTTP backend with mod_proxy (not `ProxyPass /static !`). */
 export function proxiedHosts(config: ApacheConfig): ProxiedHost[] {
-  return virtualHosts(config).flatMap((host) => {
-    const pass = host.directives.find(
-      (d) =>
-        (is(d, "ProxyPass") || is(d, "ProxyPassMatch")) &&
-        /^(unix:[^|]*\|)?https?:\/\//i.test(d.args[1] ?? ""),
-    );
-    return pass ? [{ host, pass, backend: (pass.args[1] ?? "").replace(/^unix:[^|]*\|/i, "") }] : [];
-  });
+  return appHosts(config).flatMap(({ host, mount }) =>
+    mount.kind === "proxy" ? [{ host, pass: mount.at, backend: mount.backend }] : [],
+  );
 }
 
-/** The last `RequestHeader <action> NAME` in scope, if any. */
+/** The last unconditional `RequestHeader <action> NAME` in scope, if any. */
 export function requestHeader(host: VirtualHost, name: string): ApacheDirective | undefined {
-  return host.directives.findLast(
-    (d) => is(d, "RequestHeader") && (d.args[1] ?? "").toLowerCase() === name.toLowerCase(),
-  );
+  return headerActions(host, "RequestHeader", name).findLast((a) => !a.condition)?.directive;
 }
 
 export function describeHost(host: VirtualHost): string {
   const name = host.directives.findLast((d) => is(d, "ServerName"))?.args[0];
   return `<VirtualHost ${host.section.args.join(" ")}>${name ? ` (${name})` : ""}`;
+}
+
+/** "proxies to http://…" or "runs the app in-process (mod_wsgi)", for messages. */
+export function describeMount({ mount }: AppHost): string {
+  return mount.kind === "proxy" ? `proxies to ${mount.backend}` : "runs the app in-process (mod_wsgi)";
+}
+
+export function at(directive: ApacheDirective): RuleFinding["location"] {
+  return { file: directive.file, line: directive.line };
 }

@@ -9,10 +9,13 @@ export function djangoReadsSchemeHeader(input: AuditInput): boolean {
   );
 }
 
-/** Django sends HSTS on every path: SECURE_HSTS_SECONDS > 0, and it can tell https requests apart. */
-export function djangoSendsHsts(input: AuditInput): boolean {
+/** SECURE_HSTS_SECONDS > 0 on every path: Django sends HSTS on the requests it knows are https. */
+export function djangoHstsPositive(input: AuditInput): boolean {
   const values = input.settings?.values("SECURE_HSTS_SECONDS");
-  const positive =
-    values !== undefined && values.length > 0 && values.every((v) => v.kind === "int" && v.value > 0);
-  return positive && djangoReadsSchemeHeader(input);
+  return values !== undefined && values.length > 0 && values.every((v) => v.kind === "int" && v.value > 0);
+}
+
+/** Django sends HSTS on every path behind a proxy: SECURE_HSTS_SECONDS > 0, and it can tell https requests apart. */
+export function djangoSendsHsts(input: AuditInput): boolean {
+  return djangoHstsPositive(input) && djangoReadsSchemeHeader(input);
 }

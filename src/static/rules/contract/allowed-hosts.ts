@@ -18,6 +18,8 @@ export const allowedHostsVsProxy = contractRule(
         "server { listen 80 default_server; listen 443 ssl default_server; ssl_reject_handshake on; return 444; }",
       caddy: "Name the site (app.example.com { ... }) instead of a host-less address like :443.",
       haproxy: "http-request deny deny_status 421 unless { req.hdr(host),field(1,:) -i app.example.com }",
+      apache:
+        "<VirtualHost *:443>\n    ServerName default.invalid\n    SSLEngine on\n    Redirect 421 /\n</VirtualHost>  # first on the address: Apache's default for unknown names",
     },
   },
   (input) => {

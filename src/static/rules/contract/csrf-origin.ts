@@ -41,6 +41,7 @@ export const csrfOriginVsProxy = contractRule(
       nginx: "proxy_set_header Host $host;\nproxy_set_header X-Forwarded-Proto $scheme;",
       caddy: "Remove `header_up Host {upstream_hostport}` and `header_up -X-Forwarded-Proto`.",
       haproxy: "Remove `http-request set-header Host ...`; set X-Forwarded-Proto https if { ssl_fc }.",
+      apache: "ProxyPreserveHost On\nRequestHeader set X-Forwarded-Proto expr=%{REQUEST_SCHEME}",
     },
   },
   (input) => {

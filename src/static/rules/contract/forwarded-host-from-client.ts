@@ -9,7 +9,7 @@ function forwardedRule(
   setting: string,
   header: string,
   harm: string,
-  proxyFix: Record<"nginx" | "caddy" | "haproxy", string>,
+  proxyFix: Record<"nginx" | "caddy" | "haproxy" | "apache", string>,
 ): StaticRule {
   const clause: ClauseId = "forwarded-host";
   return contractRule(
@@ -47,6 +47,7 @@ export const forwardedHostFromClient = forwardedRule(
     nginx: "proxy_set_header X-Forwarded-Host $host;",
     caddy: "Drop trusted_proxies (or narrow it): reverse_proxy then writes X-Forwarded-Host itself.",
     haproxy: "http-request set-header X-Forwarded-Host %[req.hdr(host)]",
+    apache: "RequestHeader unset X-Forwarded-Host early  # mod_proxy_http then adds only the real Host",
   },
 );
 
@@ -59,5 +60,6 @@ export const forwardedPortFromClient = forwardedRule(
     nginx: "proxy_set_header X-Forwarded-Port $server_port;",
     caddy: 'header_up X-Forwarded-Port "{http.request.port}"',
     haproxy: "http-request set-header X-Forwarded-Port %[dst_port]",
+    apache: "RequestHeader set X-Forwarded-Port expr=%{SERVER_PORT}",
   },
 );

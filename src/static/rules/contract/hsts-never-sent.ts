@@ -19,6 +19,7 @@ export const hstsNeverSent = contractRule(
       caddy: 'header Strict-Transport-Security "max-age=31536000; includeSubDomains"',
       haproxy:
         'http-response set-header Strict-Transport-Security "max-age=31536000; includeSubDomains" if { ssl_fc }',
+      apache: 'Header always set Strict-Transport-Security "max-age=31536000; includeSubDomains"',
     },
   },
   (input) => {

@@ -16,6 +16,8 @@ export const plainHttpUnredirected = contractRule(
       caddy:
         "Remove the http:// site that proxies (Caddy then redirects by itself), or end it with redir https://{host}{uri} 308.",
       haproxy: "http-request redirect scheme https code 301 unless { ssl_fc }",
+      apache:
+        "<VirtualHost *:80>\n    ServerName app.example.com\n    Redirect permanent / https://app.example.com/\n</VirtualHost>",
     },
   },
   (input) => {

@@ -1,11 +1,12 @@
 /**
  * One shape for every proxy, so each contract rule is written once: the routes by which requests
  * reach the app, what the app receives as a header on each, and where plain HTTP is redirected.
- * nginx-view.ts, caddy-view.ts and haproxy-view.ts build it with each parser's own query helpers.
+ * nginx-view.ts, caddy-view.ts, haproxy-view.ts and apache-view.ts build it with each parser's own query helpers.
  */
 import type { ProxyKind } from "../../../clauses.js";
 import type { SourceLocation } from "../../../report/model.js";
 import type { AuditInput } from "../../rule.js";
+import { apacheView } from "./apache-view.js";
 import { caddyView } from "./caddy-view.js";
 import { haproxyView } from "./haproxy-view.js";
 import { nginxView } from "./nginx-view.js";
@@ -65,6 +66,11 @@ export interface AppRoute {
    * or when an unread include may send it).
    */
   sendsSchemeVariable?: boolean;
+  /**
+   * The app runs inside the proxy (mod_wsgi): wsgi.url_scheme is the proxy's own connection's, so Django
+   * knows https without any header, and reads one only where SECURE_PROXY_SSL_HEADER names it.
+   */
+  schemeFromConnection?: boolean;
   /** The proxy itself adds Strict-Transport-Security to responses of this route. */
   sendsHsts: boolean;
 }
@@ -82,6 +88,7 @@ export function proxyViews(input: AuditInput): ProxyView[] {
   if (input.nginx) views.push(nginxView(input.nginx));
   if (input.caddy) views.push(caddyView(input.caddy));
   if (input.haproxy) views.push(haproxyView(input.haproxy));
+  if (input.apache) views.push(apacheView(input.apache));
   return views;
 }
 

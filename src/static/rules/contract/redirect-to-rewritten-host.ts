@@ -16,6 +16,7 @@ export const redirectToRewrittenHost = contractRule(
       caddy: "Remove `header_up Host {upstream_hostport}`.",
       haproxy: "Remove `http-request set-header Host ...`.",
       django: "or SECURE_SSL_HOST = 'app.example.com'",
+      apache: "ProxyPreserveHost On",
     },
   },
   (input) => {

@@ -19,6 +19,8 @@ export const schemeHeaderFromClient = contractRule(
         "Drop trusted_proxies (or narrow it to the tier in front) and header_up lines that copy the client's value.",
       haproxy:
         "http-request set-header X-Forwarded-Proto https if { ssl_fc }\nhttp-request set-header X-Forwarded-Proto http unless { ssl_fc }\nhttp-request del-header X_Forwarded_Proto",
+      apache:
+        "RequestHeader set X-Forwarded-Proto expr=%{REQUEST_SCHEME}  # with mod_proxy; under mod_wsgi drop SECURE_PROXY_SSL_HEADER instead",
     },
   },
   (input) => {

@@ -22,6 +22,7 @@ export const schemeNotConveyed = contractRule(
         "or, with SECURE_PROXY_SSL_HEADER unset: --forwarded-allow-ips=<the proxy's address> (on --uds only '*' matches, and only the proxy may reach the socket)",
       daphne: "or, with SECURE_PROXY_SSL_HEADER unset: --proxy-headers, bound to a unix socket or 127.0.0.1",
       waitress: "or, with SECURE_PROXY_SSL_HEADER unset: trusted_proxy = '<the proxy's address>'",
+      apache: "RequestHeader set X-Forwarded-Proto expr=%{REQUEST_SCHEME}",
     },
   },
   (input) => {

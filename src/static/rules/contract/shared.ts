@@ -113,6 +113,7 @@ function carriesHttps(fate: HeaderFate, secureValue: string): boolean {
 /** Why a reader does not learn "https" from the proxy on an HTTPS route; undefined when it does (or cannot be told). */
 export function schemeLost(reader: SchemeReader, route: AppRoute): string | undefined {
   if (reader.kind === "unknown") return undefined;
+  if (route.schemeFromConnection) return schemeOverridden(reader, route);
   if (reader.kind === "nobody") return "no header carries the scheme";
   // uWSGI also learns https from the HTTPS variable: only its absence leaves the header to decide.
   if (reader.otherwise && route.sendsSchemeVariable !== false) return undefined;
@@ -140,6 +141,22 @@ export function schemeLost(reader: SchemeReader, route: AppRoute): string | unde
     lost.push(`and the app server does not say https either (${servers.join("; ")})`);
   }
   return noVariable + lost.join("; ");
+}
+
+/**
+ * Under mod_wsgi Django knows https from the connection; only a header it reads (SECURE_PROXY_SSL_HEADER)
+ * that Apache itself sets to another value hides it. A client's copy, or none, leaves the connection's
+ * scheme in place (spoofing it is scheme-header-from-client's concern).
+ */
+function schemeOverridden(reader: SchemeReader, route: AppRoute): string | undefined {
+  if (reader.kind !== "headers" || !reader.django) return undefined;
+  const lost = reader.headers.flatMap(({ name, secureValue }) => {
+    const fate = route.header(name, "tls");
+    return fate.kind === "proxy" && !carriesHttps(fate, secureValue)
+      ? [`${name} is set to "${fate.value}", not "${secureValue}" (${where(fate.at)})`]
+      : [];
+  });
+  return lost.length > 0 ? lost.join("; ") : undefined;
 }
 
 /** HTTPS routes on which the reader never learns the request was https. */

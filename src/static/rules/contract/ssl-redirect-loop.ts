@@ -17,6 +17,7 @@ export const sslRedirectLoop = contractRule(
       nginx: "proxy_set_header X-Forwarded-Proto $scheme;",
       caddy: "Let reverse_proxy set X-Forwarded-Proto (no header_up -X-Forwarded-Proto).",
       haproxy: "http-request set-header X-Forwarded-Proto https if { ssl_fc }",
+      apache: "RequestHeader set X-Forwarded-Proto expr=%{REQUEST_SCHEME}",
     },
   },
   (input) => {

@@ -146,7 +146,7 @@ describe("a repository deployed to Kubernetes behind ingress-nginx", () => {
 describe("the corpus projects' own folders", { skip: corpusMissing }, () => {
   const discover = (project: string) => discoverDeployments(join(CORPUS, project));
 
-  test("netbox: settings, nginx, Apache and gunicorn found; nginx paired with settings.py and gunicorn.py", () => {
+  test("netbox: settings, nginx, Apache and gunicorn found; nginx and Apache each paired with settings.py and gunicorn.py", () => {
     const tree = discover("netbox-community__netbox");
     assert.deepEqual(tree.found.map((f) => `${f.kind} ${f.file}`).sort(), [
       "apache contrib/apache.conf",
@@ -155,10 +155,14 @@ describe("the corpus projects' own folders", { skip: corpusMissing }, () => {
       "settings netbox/netbox/configuration_example.py",
       "settings netbox/netbox/settings.py",
     ]);
-    const [deployment, ...others] = tree.deployments;
-    assert.equal(others.length, 0);
-    assert.deepEqual(Object.keys(deployment!.files).sort(), ["gunicorn", "nginx", "settings"]);
-    assert.ok(deployment!.files.settings?.endsWith("netbox/netbox/settings.py"));
+    assert.deepEqual(
+      tree.deployments.map((d) => [d.name, Object.keys(d.files).sort()]),
+      [
+        ["netbox/netbox/settings + contrib/nginx.conf", ["gunicorn", "nginx", "settings"]],
+        ["netbox/netbox/settings + contrib/apache.conf", ["apache", "gunicorn", "settings"]],
+      ],
+    );
+    assert.ok(tree.deployments.every((d) => d.files.settings?.endsWith("netbox/netbox/settings.py")));
   });
 
   test("DefectDojo: split-settings include read through settings.py; two nginx variants, two deployments", () => {
@@ -199,4 +203,15 @@ describe("the corpus projects' own folders", { skip: corpusMissing }, () => {
     assert.deepEqual(discover("nginxinc__crossplane").deployments, []);
     assert.deepEqual(discover("yandex__gixy").deployments, []);
   });
+});
+
+test("Debian's apache2.conf is the deployment; the site it includes is read through it", () => {
+  const tree = discoverDeployments(fileURLToPath(new URL("../apache/fixtures/mod-wsgi", import.meta.url)));
+  assert.deepEqual(
+    tree.deployments.map((d) => [d.name, Object.keys(d.files)]),
+    [["apache2.conf", ["apache"]]],
+  );
+  assert.ok(
+    tree.ignored.some((i) => i.path === "sites-enabled/shop.conf" && i.reason === "included by apache2.conf"),
+  );
 });

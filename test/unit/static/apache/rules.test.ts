@@ -1,0 +1,301 @@
+/**
+ * The Apache rules and the contract's view of Apache, each with a passing and a failing vhost shaped
+ * like Debian deployments: mod_proxy in front of gunicorn, and Django in-process under mod_wsgi.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  loadApacheConfig,
+  parseApacheConfig,
+  type ApacheConfig,
+} from "../../../../src/static/apache/model.js";
+import { appHosts, headerActions } from "../../../../src/static/apache/queries.js";
+import { djangoSettingsFromSource } from "../../../../src/static/python/load-settings.js";
+import type { AuditInput, RuleFinding } from "../../../../src/static/rule.js";
+import { apacheRules } from "../../../../src/static/rules/apache/index.js";
+import { contractRules } from "../../../../src/static/rules/contract/index.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const fixtures = path.join(here, "fixtures");
+const SITE = "/etc/apache2/sites-enabled/shop.conf";
+
+function check(id: string, input: AuditInput): RuleFinding[] {
+  const rule = [...apacheRules, ...contractRules].find((r) => r.meta.id === id);
+  assert.ok(rule, `rule ${id} is registered`);
+  return rule.check(input);
+}
+
+const statuses = (findings: RuleFinding[]) => findings.map((f) => f.status);
+const vhost = (text: string): ApacheConfig => parseApacheConfig(text, SITE);
+const settings = (source: string) => djangoSettingsFromSource(source);
+
+const PROXIED_443 = `<VirtualHost *:443>
+    ServerName shop.example.com
+    SSLEngine on
+    SSLCertificateFile /etc/ssl/certs/shop.pem
+    ProxyPreserveHost On
+    RequestHeader set X-Forwarded-Proto "https"
+    ProxyPass / http://127.0.0.1:8000/
+    ProxyPassReverse / http://127.0.0.1:8000/
+</VirtualHost>
+`;
+const PLAIN_PROXY_80 = `<VirtualHost *:80>
+    ServerName shop.example.com
+    ProxyPreserveHost On
+    RequestHeader set X-Forwarded-Proto "http"
+    ProxyPass / http://127.0.0.1:8000/
+</VirtualHost>
+`;
+const WSGI_443 = `WSGIDaemonProcess shop python-path=/srv/shop
+<VirtualHost *:443>
+    ServerName shop.example.com
+    SSLEngine on
+    WSGIProcessGroup shop
+    WSGIScriptAlias / /srv/shop/shop/wsgi.py
+</VirtualHost>
+`;
+
+test("the mod_wsgi fixture: Debian's apache2.conf, ports.conf and the site are read; daemon mode found", () => {
+  const config = loadApacheConfig(path.join(fixtures, "mod-wsgi", "apache2.conf"));
+  assert.deepEqual(config.errors, []);
+  const hosts = appHosts(config);
+  assert.deepEqual(
+    hosts.map(({ host, mount }) => [
+      host.section.args[0],
+      host.tls,
+      mount.kind,
+      mount.kind === "wsgi" && mount.daemon?.args[0],
+    ]),
+    [["*:443", true, "wsgi", "shop"]],
+  );
+});
+
+test("RequestHeader: a value written expr=… is the value; early, env= and expr= after it are conditions", () => {
+  const config = vhost(`<VirtualHost *:443>
+    SSLEngine on
+    RequestHeader set X-Forwarded-Proto expr=%{REQUEST_SCHEME}
+    RequestHeader set X-Forwarded-Proto https env=HTTPS
+    RequestHeader unset X-Forwarded-Proto early
+    ProxyPass / http://127.0.0.1:8000/
+</VirtualHost>`);
+  const [host] = appHosts(config);
+  assert.deepEqual(
+    headerActions(host!.host, "RequestHeader", "x-forwarded-proto").map((a) => [
+      a.action,
+      a.value,
+      a.condition,
+    ]),
+    [
+      ["set", "expr=%{REQUEST_SCHEME}", undefined],
+      ["set", "https", "env=HTTPS"],
+      ["unset", undefined, undefined],
+    ],
+  );
+});
+
+test("apache-no-https-redirect: plain HTTP proxied or run in-process without a redirect", () => {
+  const id = "apache-no-https-redirect";
+  const unredirected = vhost(PLAIN_PROXY_80 + PROXIED_443);
+  assert.deepEqual(
+    statuses(check(id, { apache: unredirected, settings: settings("SECURE_SSL_REDIRECT = False\n") })),
+    ["fail"],
+  );
+  assert.deepEqual(statuses(check(id, { apache: unredirected })), ["warn"]);
+  assert.match(
+    check(id, { apache: vhost(PLAIN_PROXY_80) })[0]?.message ?? "",
+    /fine only if TLS ends in front of Apache/,
+  );
+  const healthExempt = PLAIN_PROXY_80.replace(
+    "ProxyPreserveHost On",
+    'RewriteEngine on\n    RewriteRule "!^/healthz$" "https://shop.example.com%{REQUEST_URI}" [R=301,L]\n    ProxyPreserveHost On',
+  );
+  assert.deepEqual(check(id, { apache: vhost(healthExempt + PROXIED_443) }), []);
+  assert.deepEqual(
+    check(id, { apache: loadApacheConfig(path.join(fixtures, "mod-wsgi", "apache2.conf")) }),
+    [],
+  );
+  assert.deepEqual(check(id, { apache: loadApacheConfig(path.join(fixtures, "apache2.conf")) }), []);
+});
+
+test("apache-hsts-missing: under mod_wsgi Django's own HSTS counts; behind mod_proxy only with the scheme header", () => {
+  const id = "apache-hsts-missing";
+  const hsts = settings("SECURE_HSTS_SECONDS = 31536000\n");
+  assert.deepEqual(check(id, { apache: vhost(WSGI_443), settings: hsts }), []);
+  assert.deepEqual(statuses(check(id, { apache: vhost(WSGI_443) })), ["warn"]);
+  assert.deepEqual(statuses(check(id, { apache: vhost(PROXIED_443), settings: hsts })), ["warn"]);
+  const proxied = settings(
+    "SECURE_HSTS_SECONDS = 31536000\nSECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n",
+  );
+  assert.deepEqual(check(id, { apache: vhost(PROXIED_443), settings: proxied }), []);
+  assert.deepEqual(
+    check(id, { apache: loadApacheConfig(path.join(fixtures, "mod-wsgi", "apache2.conf")) }),
+    [],
+  );
+});
+
+test("apache-hsts-weak: the shared HSTS strength judgement, on Header set and Header always set", () => {
+  const id = "apache-hsts-weak";
+  const short = PROXIED_443.replace(
+    "SSLEngine on",
+    'SSLEngine on\n    Header always set Strict-Transport-Security "max-age=300"',
+  );
+  assert.deepEqual(statuses(check(id, { apache: vhost(short) })), ["fail"]);
+  const noSubdomains = PROXIED_443.replace(
+    "SSLEngine on",
+    'SSLEngine on\n    Header set Strict-Transport-Security "max-age=31536000"',
+  );
+  assert.deepEqual(statuses(check(id, { apache: vhost(noSubdomains) })), ["warn"]);
+  assert.deepEqual(
+    check(id, { apache: loadApacheConfig(path.join(fixtures, "mod-wsgi", "apache2.conf")) }),
+    [],
+  );
+});
+
+test("apache-remoteip-trusts-any: RemoteIPHeader without a trusted list, or with one covering everyone", () => {
+  const id = "apache-remoteip-trusts-any";
+  const open = PROXIED_443.replace(
+    "ProxyPreserveHost On",
+    "RemoteIPHeader X-Forwarded-For\n    ProxyPreserveHost On",
+  );
+  const [finding] = check(id, { apache: vhost(open) });
+  assert.equal(finding?.status, "fail");
+  assert.match(finding?.message ?? "", /trusts every peer/);
+  const everyone = open.replace(
+    "RemoteIPHeader X-Forwarded-For",
+    "RemoteIPHeader X-Forwarded-For\n    RemoteIPTrustedProxy 0.0.0.0/0",
+  );
+  assert.deepEqual(statuses(check(id, { apache: vhost(everyone) })), ["fail"]);
+  const balancer = open.replace(
+    "RemoteIPHeader X-Forwarded-For",
+    "RemoteIPHeader X-Forwarded-For\n    RemoteIPInternalProxy 10.0.0.5 10.0.0.6",
+  );
+  assert.deepEqual(check(id, { apache: vhost(balancer) }), []);
+});
+
+test("apache-client-address-passed: the client's X-Forwarded-For / X-Real-IP left in place at the edge", () => {
+  const id = "apache-client-address-passed";
+  assert.match(
+    check(id, { apache: vhost(PROXIED_443) })[0]?.message ?? "",
+    /X-Forwarded-For and X-Real-IP in place/,
+  );
+  assert.deepEqual(statuses(check(id, { apache: vhost(WSGI_443) })), ["warn"]);
+  const removed = PROXIED_443.replace(
+    "ProxyPreserveHost On",
+    "RequestHeader unset X-Forwarded-For early\n    RequestHeader unset X-Real-IP early\n    ProxyPreserveHost On",
+  );
+  assert.deepEqual(check(id, { apache: vhost(removed) }), []);
+  const behindBalancer = PROXIED_443.replace(
+    "ProxyPreserveHost On",
+    "RemoteIPHeader X-Forwarded-For\n    RemoteIPTrustedProxy 10.0.0.5\n    ProxyPreserveHost On",
+  );
+  assert.deepEqual(check(id, { apache: vhost(behindBalancer) }), []);
+});
+
+test("contract over mod_wsgi: the scheme comes from Apache's connection, a SECURE_PROXY_SSL_HEADER lets clients claim it", () => {
+  const plainAndTls = `WSGIPythonPath /srv/shop
+<VirtualHost *:80>
+    ServerName shop.example.com
+    WSGIScriptAlias / /srv/shop/shop/wsgi.py
+</VirtualHost>
+${WSGI_443.replace("WSGIDaemonProcess shop python-path=/srv/shop\n", "").replace("    WSGIProcessGroup shop\n", "")}`;
+  const apache = vhost(plainAndTls);
+  const native = settings("SECURE_SSL_REDIRECT = True\nSECURE_HSTS_SECONDS = 31536000\n");
+  for (const id of [
+    "contract-scheme-not-conveyed",
+    "contract-ssl-redirect-loop",
+    "contract-hsts-never-sent",
+    "contract-scheme-header-from-client",
+  ])
+    assert.deepEqual(check(id, { apache, settings: native }), [], id);
+  const copied = settings(
+    "SECURE_SSL_REDIRECT = True\nSECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n",
+  );
+  assert.deepEqual(statuses(check("contract-scheme-header-from-client", { apache, settings: copied })), [
+    "fail",
+    "warn",
+  ]);
+  assert.deepEqual(check("contract-scheme-not-conveyed", { apache, settings: copied }), []);
+  const unset = plainAndTls.replace(
+    /WSGIScriptAlias/g,
+    "RequestHeader unset X-Forwarded-Proto\n    WSGIScriptAlias",
+  );
+  assert.deepEqual(
+    check("contract-scheme-header-from-client", { apache: vhost(unset), settings: copied }),
+    [],
+  );
+});
+
+test("contract over mod_proxy: a conditional RequestHeader leaves the client's copy when it does not apply", () => {
+  const conditional = PROXIED_443.replace(
+    'RequestHeader set X-Forwarded-Proto "https"',
+    'RequestHeader set X-Forwarded-Proto "https" env=HTTPS',
+  );
+  const copied = settings("SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n");
+  const findings = check("contract-scheme-header-from-client", {
+    apache: vhost(conditional),
+    settings: copied,
+  });
+  assert.ok(findings.some((f) => f.status === "warn" && /env=HTTPS/.test(f.message)));
+  assert.ok(findings.every((f) => f.status === "warn"));
+  // mod_proxy forwards a client's X_Forwarded_Proto too, which gunicorn before 22 merges in.
+  const [underscore] = check("contract-scheme-header-from-client", {
+    apache: vhost(PROXIED_443),
+    settings: copied,
+  });
+  assert.match(underscore?.message ?? "", /X_Forwarded_Proto is passed through/);
+  const hardened = PROXIED_443.replace(
+    "ProxyPreserveHost On",
+    "RequestHeader unset X_Forwarded_Proto\n    ProxyPreserveHost On",
+  );
+  assert.deepEqual(
+    check("contract-scheme-header-from-client", { apache: vhost(hardened), settings: copied }),
+    [],
+  );
+});
+
+const WSGI_BEHIND_BALANCER = `<VirtualHost *:80>
+    ServerName shop.example.com
+    WSGIDaemonProcess shop python-path=/srv/shop
+    WSGIProcessGroup shop
+    WSGIScriptAlias / /srv/shop/shop/wsgi.py
+</VirtualHost>
+`;
+
+test("apache-wsgi-scheme-behind-proxy: mod_wsgi on plain HTTP only, with nothing carrying the scheme over", () => {
+  const id = "apache-wsgi-scheme-behind-proxy";
+  const redirecting = settings("SECURE_SSL_REDIRECT = True\n");
+  const [loop] = check(id, { apache: vhost(WSGI_BEHIND_BALANCER), settings: redirecting });
+  assert.equal(loop?.status, "fail");
+  assert.match(loop?.message ?? "", /redirect to themselves/);
+  assert.deepEqual(statuses(check(id, { apache: vhost(WSGI_BEHIND_BALANCER) })), ["warn"]);
+  const header = settings(
+    "SECURE_SSL_REDIRECT = True\nSECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n",
+  );
+  assert.deepEqual(check(id, { apache: vhost(WSGI_BEHIND_BALANCER), settings: header }), []);
+  const trusted = WSGI_BEHIND_BALANCER.replace(
+    "WSGIScriptAlias",
+    "WSGITrustedProxyHeaders X-Forwarded-Proto\n    WSGITrustedProxies 10.0.0.5\n    WSGIScriptAlias",
+  );
+  assert.deepEqual(check(id, { apache: vhost(trusted), settings: redirecting }), []);
+  assert.deepEqual(
+    check(id, {
+      apache: loadApacheConfig(path.join(fixtures, "mod-wsgi", "apache2.conf")),
+      settings: redirecting,
+    }),
+    [],
+  );
+});
+
+test("apache-wsgi-trusted-proxy-headers-open: WSGITrustedProxyHeaders without WSGITrustedProxies", () => {
+  const id = "apache-wsgi-trusted-proxy-headers-open";
+  const open = WSGI_BEHIND_BALANCER.replace(
+    "WSGIScriptAlias",
+    "WSGITrustedProxyHeaders X-Forwarded-Proto X-Forwarded-For\n    WSGIScriptAlias",
+  );
+  assert.deepEqual(statuses(check(id, { apache: vhost(open) })), ["fail"]);
+  const listed = open.replace("WSGIScriptAlias", "WSGITrustedProxies 10.0.0.5 10.0.0.6\n    WSGIScriptAlias");
+  assert.deepEqual(check(id, { apache: vhost(listed) }), []);
+  assert.deepEqual(check(id, { apache: vhost(WSGI_BEHIND_BALANCER) }), []);
+});

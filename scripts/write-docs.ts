@@ -1,6 +1,7 @@
 /** Writes docs/clauses.md and docs/rules.md from the catalogues in the code, so the docs never drift. */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { APP_SERVER_CLAUSES, APP_SERVER_TRUST } from "../src/app-server-trust.js";
 import { CLAUSES } from "../src/clauses.js";
 import { ALL_RULES } from "../src/static/rules/index.js";
 
@@ -40,6 +41,23 @@ export function clauseDocs(): string {
     );
     parts.push(...fixList(c.fix));
   }
+  parts.push(
+    "",
+    "## App servers",
+    "",
+    `What each app server believes, and from whom; it decides ${APP_SERVER_CLAUSES.map((id) => `\`${id}\``).join(", ")} together with Django's settings and the proxy. \`proxytrust explain SERVER\` prints the same.`,
+  );
+  for (const trust of APP_SERVER_TRUST)
+    parts.push(
+      "",
+      `### ${trust.server}: ${trust.version}`,
+      "",
+      `- **Believes:** ${trust.trusts}`,
+      `- **Scheme:** ${trust.scheme}`,
+      `- **Client address:** ${trust.clientAddress}`,
+      `- **Other forwarding headers:** ${trust.untrusted}`,
+      `- **Read from:** ${trust.source}`,
+    );
   return `${parts.join("\n")}\n`;
 }
 

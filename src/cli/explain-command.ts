@@ -1,5 +1,6 @@
 import { Command } from "./commander.js";
-import { CLAUSE_IDS, clause, isClauseId } from "../clauses.js";
+import { APP_SERVER_CLAUSES, APP_SERVER_TRUST, appServerTrustLines } from "../app-server-trust.js";
+import { APP_SERVER_KINDS, CLAUSE_IDS, clause, isClauseId } from "../clauses.js";
 import { UsageError } from "./usage-error.js";
 
 function fixes(fix: Record<string, string | undefined>): string {
@@ -15,13 +16,21 @@ function fixes(fix: Record<string, string | undefined>): string {
 export async function explainText(id: string): Promise<string> {
   if (isClauseId(id)) {
     const c = clause(id);
-    return `${c.id}: ${c.title}\n\n${c.contract}\n\nWhy it matters: ${c.why}\n\nHow to fix it:\n${fixes(c.fix)}\n`;
+    const servers = APP_SERVER_CLAUSES.includes(id)
+      ? `\nWhat each app server believes:\n${APP_SERVER_TRUST.flatMap(appServerTrustLines)
+          .map((line) => `  ${line}`)
+          .join("\n")}\n`
+      : "";
+    return `${c.id}: ${c.title}\n\n${c.contract}\n\nWhy it matters: ${c.why}\n\nHow to fix it:\n${fixes(c.fix)}\n${servers}`;
   }
+  const server = APP_SERVER_TRUST.find((trust) => trust.server === id);
+  if (server)
+    return `${appServerTrustLines(server).join("\n")}\n\nIt decides: ${APP_SERVER_CLAUSES.join(", ")}.\n`;
   const { ALL_RULES } = await import("../static/rules/index.js");
   const rule = ALL_RULES.find((r) => r.meta.id === id);
   if (!rule) {
     throw new UsageError(
-      `unknown clause or rule '${id}'; clauses: ${CLAUSE_IDS.join(", ")}; rules: see docs/rules.md`,
+      `unknown clause, app server or rule '${id}'; clauses: ${CLAUSE_IDS.join(", ")}; app servers: ${APP_SERVER_KINDS.join(", ")}; rules: see docs/rules.md`,
     );
   }
   const { meta } = rule;
@@ -31,8 +40,13 @@ export async function explainText(id: string): Promise<string> {
 
 export function explainCommand(): Command {
   return new Command("explain")
-    .description("what a clause or rule means, why it matters, and how each proxy fixes it")
-    .argument("<id>", `a clause (${CLAUSE_IDS.join(", ")}) or a rule id from audit`)
+    .description(
+      "what a clause or rule means, why it matters, and how each proxy fixes it; or what an app server trusts",
+    )
+    .argument(
+      "<id>",
+      `a clause (${CLAUSE_IDS.join(", ")}), an app server (${APP_SERVER_KINDS.join(", ")}) or a rule id from audit`,
+    )
     .action(async (id: string) => {
       process.stdout.write(await explainText(id));
     });

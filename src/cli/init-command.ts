@@ -1,7 +1,7 @@
-/** `proxytrust init`: writes a proxy config, the Django settings and the gunicorn options that agree. */
+/** `proxytrust init`: writes a proxy config, the Django settings and the app server's options that agree. */
 import { Command, Option } from "./commander.js";
 import { generateFiles, writeFiles } from "../init/generate.js";
-import { INIT_PROXIES, InitInputError, OUTER_TIERS } from "../init/model.js";
+import { INIT_APP_SERVERS, INIT_PROXIES, InitInputError, OUTER_TIERS } from "../init/model.js";
 import { buildInitRequest, type InitAnswers } from "../init/request.js";
 import { EXIT } from "../report/model.js";
 import { collect } from "./common.js";
@@ -15,7 +15,7 @@ interface InitFlags extends Omit<InitAnswers, "domains"> {
 
 export function initCommand(): Command {
   return new Command("init")
-    .description("generate a matched proxy config, Django settings block and gunicorn options")
+    .description("generate a matched proxy config, Django settings block and app server options")
     .addOption(
       new Option("--proxy <kind>", "the proxy in front of Django")
         .choices(INIT_PROXIES)
@@ -26,8 +26,18 @@ export function initCommand(): Command {
     .addOption(
       new Option("--behind <tier>", "a load balancer or CDN in front of the proxy").choices(OUTER_TIERS),
     )
-    .option("--upstream <host:port>", "where gunicorn listens", "127.0.0.1:8000")
-    .option("--proxy-address <ip>", "the address gunicorn sees the proxy connect from (default: loopback)")
+    .addOption(
+      new Option("--app-server <kind>", "what runs Django (mod_wsgi: Apache itself)")
+        .choices(INIT_APP_SERVERS)
+        .default("gunicorn"),
+    )
+    .option("--app-dir <dir>", "the directory holding manage.py on the server (default: /srv/DOMAIN)")
+    .option("--project <package>", "the Django project package holding wsgi.py and asgi.py", "project")
+    .option("--upstream <host:port>", "where the app server listens", "127.0.0.1:8000")
+    .option(
+      "--proxy-address <ip>",
+      "the address the app server sees the proxy connect from (default: loopback)",
+    )
     .option("--out <dir>", "write the files here (default: print them)")
     .option("--force", "overwrite existing files in --out", false)
     .action(async (flags: InitFlags) => {

@@ -1,16 +1,21 @@
-/** `proxytrust init`: the matched files for one proxy, as text (generateFiles) or on disk (writeFiles). */
+/** `proxytrust init`: the matched files for one proxy and app server, as text (generateFiles) or on disk (writeFiles). */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { InitProxy, InitRequest } from "./model.js";
+import type { InitAppServer, InitProxy, InitRequest } from "./model.js";
 import { apacheSite } from "./templates/apache.js";
 import { caddyfile } from "./templates/caddy.js";
 import { djangoSettings } from "./templates/django.js";
 import { gunicornConfig } from "./templates/gunicorn.js";
+import { daphneCommand } from "./templates/daphne.js";
 import { haproxyConfig } from "./templates/haproxy.js";
 import { nginxSite } from "./templates/nginx.js";
+import { serviceUnit } from "./templates/systemd.js";
 import { traefikDynamic, traefikStatic } from "./templates/traefik.js";
+import { uvicornCommand } from "./templates/uvicorn.js";
+import { uwsgiIni } from "./templates/uwsgi.js";
+import { waitressCommand } from "./templates/waitress.js";
 
-export type FileRole = "proxy" | "proxy-dynamic" | "settings" | "gunicorn";
+export type FileRole = "proxy" | "proxy-dynamic" | "settings" | "app-server";
 
 export interface GeneratedFile {
   /** Relative to the output directory. */
@@ -34,11 +39,27 @@ function proxyFiles(request: InitRequest): GeneratedFile[] {
   return files[request.proxy]();
 }
 
+/** The app server's own file; none for mod_wsgi, whose options are in the Apache site. */
+function appServerFiles(request: InitRequest): GeneratedFile[] {
+  const unit = (contents: string): GeneratedFile[] => [
+    { path: `systemd/${request.appServer}.service`, role: "app-server", contents },
+  ];
+  const files: Record<InitAppServer, () => GeneratedFile[]> = {
+    gunicorn: () => [{ path: "gunicorn.conf.py", role: "app-server", contents: gunicornConfig(request) }],
+    uvicorn: () => unit(serviceUnit(request, uvicornCommand(request))),
+    daphne: () => unit(serviceUnit(request, daphneCommand(request))),
+    waitress: () => unit(serviceUnit(request, waitressCommand(request))),
+    uwsgi: () => [{ path: "uwsgi.ini", role: "app-server", contents: uwsgiIni(request) }],
+    mod_wsgi: () => [],
+  };
+  return files[request.appServer]();
+}
+
 export function generateFiles(request: InitRequest): GeneratedFile[] {
   return [
     ...proxyFiles(request),
     { path: "django_settings.py", role: "settings", contents: djangoSettings(request) },
-    { path: "gunicorn.conf.py", role: "gunicorn", contents: gunicornConfig(request) },
+    ...appServerFiles(request),
   ];
 }
 

@@ -1,8 +1,30 @@
 /** What `proxytrust init` is asked for, validated: the generators read only this. */
 import { isIP } from "node:net";
+import { APP_SERVER_KINDS, type AppServerKind } from "../clauses.js";
 
 export const INIT_PROXIES = ["nginx", "caddy", "haproxy", "apache", "traefik"] as const;
 export type InitProxy = (typeof INIT_PROXIES)[number];
+
+/** What runs Django: an app server the proxy forwards to, or (mod_wsgi) Apache itself. */
+export const INIT_APP_SERVERS = APP_SERVER_KINDS;
+export type InitAppServer = AppServerKind;
+
+export const APP_SERVER_TITLES: Record<InitAppServer, string> = {
+  gunicorn: "gunicorn",
+  uvicorn: "uvicorn",
+  daphne: "daphne",
+  uwsgi: "uWSGI",
+  waitress: "waitress",
+  mod_wsgi: "Apache mod_wsgi",
+};
+
+/** Where the Django project lives on the server. */
+export interface DjangoApp {
+  /** The directory holding manage.py (the app server's working directory). */
+  dir: string;
+  /** The project package holding wsgi.py and asgi.py. */
+  package: string;
+}
 
 export const OUTER_TIERS = ["alb", "cloudflare"] as const;
 export type OuterTier = (typeof OUTER_TIERS)[number];
@@ -28,8 +50,11 @@ export interface InitRequest {
   domains: string[];
   healthPath: string;
   behind?: OuterTier;
+  appServer: InitAppServer;
+  app: DjangoApp;
+  /** Where the app server listens (unused with mod_wsgi). */
   upstream: Upstream;
-  /** The address gunicorn sees the proxy connect from (its forwarded_allow_ips). */
+  /** The address the app server sees the proxy connect from (the one peer it trusts). */
   proxyAddress: string;
   listening: Listening;
 }
@@ -67,7 +92,7 @@ export function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
 }
 
-/** The address gunicorn will see: the proxy's own, which is loopback when both run on one machine. */
+/** The address the app server will see: the proxy's own, which is loopback when both run on one machine. */
 export function resolveProxyAddress(upstream: Upstream, given: string | undefined): string {
   if (given !== undefined) {
     if (!isIP(given)) throw new InitInputError(`--proxy-address '${given}': expected an IP address`);
@@ -75,7 +100,7 @@ export function resolveProxyAddress(upstream: Upstream, given: string | undefine
   }
   if (isLoopback(upstream.host)) return upstream.host.includes(":") ? "::1" : "127.0.0.1";
   throw new InitInputError(
-    `--upstream ${upstream.host} is another machine: give --proxy-address, the address gunicorn sees the proxy connect from`,
+    `--upstream ${upstream.host} is another machine: give --proxy-address, the address the app server sees the proxy connect from`,
   );
 }
 
@@ -88,4 +113,34 @@ export function upstreamAddress(upstream: Upstream): string {
 /** SECURE_REDIRECT_EXEMPT wants an anchored regex without the leading slash. */
 export function redirectExemptPattern(healthPath: string): string {
   return `^${healthPath.slice(1).replace(/[.]/g, "\\.")}$`;
+}
+
+export function parseAppDir(raw: string): string {
+  if (!/^\/[A-Za-z0-9._~\-/]*$/.test(raw))
+    throw new InitInputError(`--app-dir '${raw}': expected an absolute path such as /srv/app`);
+  return raw.length > 1 ? raw.replace(/\/+$/, "") : raw;
+}
+
+export function parsePackage(raw: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw))
+    throw new InitInputError(`--project '${raw}': expected a Python package name such as mysite`);
+  return raw;
+}
+
+/** nginx talks uWSGI's own protocol (uwsgi_pass); other proxies talk HTTP to its http-socket. */
+export function speaksUwsgiProtocol(request: Pick<InitRequest, "proxy" | "appServer">): boolean {
+  return request.appServer === "uwsgi" && request.proxy === "nginx";
+}
+
+/** Servers that believe forwarding headers from every peer: only the proxy may be able to connect. */
+const TRUSTS_EVERY_PEER: readonly InitAppServer[] = ["daphne", "uwsgi"];
+
+/** A combination that cannot be made safe, refused with the reason. */
+export function checkAppServer(appServer: InitAppServer, proxy: InitProxy, upstream: Upstream): void {
+  if (appServer === "mod_wsgi" && proxy !== "apache")
+    throw new InitInputError("--app-server mod_wsgi runs Django inside Apache: use it with --proxy apache");
+  if (TRUSTS_EVERY_PEER.includes(appServer) && !isLoopback(upstream.host))
+    throw new InitInputError(
+      `--app-server ${appServer} believes forwarding headers from every peer: give a loopback --upstream (such as 127.0.0.1:8000) so only the proxy can connect`,
+    );
 }

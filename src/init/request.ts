@@ -1,11 +1,15 @@
 /** Turns what the user typed into a validated InitRequest (or an InitInputError). */
 import {
+  checkAppServer,
   DEFAULT_LISTENING,
   InitInputError,
   parseDomain,
+  parseAppDir,
   parseHealthPath,
+  parsePackage,
   parseUpstream,
   resolveProxyAddress,
+  type InitAppServer,
   type InitProxy,
   type InitRequest,
   type OuterTier,
@@ -16,6 +20,12 @@ export interface InitAnswers {
   domains: string[];
   healthPath: string;
   behind?: OuterTier;
+  /** Default gunicorn. */
+  appServer?: InitAppServer;
+  /** Default /srv/<first domain>. */
+  appDir?: string;
+  /** Default "project". */
+  project?: string;
   upstream: string;
   proxyAddress?: string;
 }
@@ -24,11 +34,18 @@ export function buildInitRequest(answers: InitAnswers): InitRequest {
   if (answers.domains.length === 0) throw new InitInputError("init needs at least one --domain");
   const domains = [...new Set(answers.domains.map(parseDomain))];
   const upstream = parseUpstream(answers.upstream);
+  const appServer = answers.appServer ?? "gunicorn";
+  checkAppServer(appServer, answers.proxy, upstream);
   return {
     proxy: answers.proxy,
     domains,
     healthPath: parseHealthPath(answers.healthPath),
     ...(answers.behind ? { behind: answers.behind } : {}),
+    appServer,
+    app: {
+      dir: parseAppDir(answers.appDir ?? `/srv/${domains[0] as string}`),
+      package: parsePackage(answers.project ?? "project"),
+    },
     upstream,
     proxyAddress: resolveProxyAddress(upstream, answers.proxyAddress),
     listening: DEFAULT_LISTENING,

@@ -15,3 +15,24 @@ test("explain prints a rule's clause, Django check id and fix; unknown ids are a
   assert.match(text, /Clause cookie-flags, severity high; Django's check security\.W012/);
   await assert.rejects(explainText("no-such-thing"), UsageError);
 });
+
+test("explain of the clauses an app server decides names each server's trust options", async () => {
+  const text = await explainText("scheme");
+  for (const option of [
+    "forwarded_allow_ips",
+    "--forwarded-allow-ips",
+    "--proxy-headers",
+    "uwsgi_param HTTPS",
+    "trusted_proxy",
+    "clear_untrusted_proxy_headers",
+    "WSGITrustedProxies",
+  ])
+    assert.ok(text.includes(option), option);
+  assert.doesNotMatch(await explainText("hsts"), /What each app server believes/);
+});
+
+test("explain SERVER prints what that app server believes and its version", async () => {
+  const text = await explainText("uvicorn");
+  assert.match(text, /^uvicorn 0\.17\.6/);
+  assert.match(text, /\$FORWARDED_ALLOW_IPS, else 127\.0\.0\.1/);
+});

@@ -29,7 +29,11 @@ function names(request: InitRequest): string[] {
   return [`ServerName ${canonical}`, ...(aliases.length ? [`ServerAlias ${aliases.join(" ")}`] : [])];
 }
 
-/** What Django and gunicorn read is set from what Apache saw; client copies are removed. */
+const CLAIMS_REMOVED = [...STRIPPED_HEADERS, ...UNDERSCORE_VARIANTS].map(
+  (name) => `RequestHeader unset ${name}`,
+);
+
+/** What Django and its app server read is set from what Apache saw; client copies are removed. */
 function requestHeaders(scheme: "http" | "https"): string[] {
   return [
     "ProxyPreserveHost On",
@@ -38,8 +42,51 @@ function requestHeaders(scheme: "http" | "https"): string[] {
     "RequestHeader unset X-Forwarded-For",
     "RequestHeader unset X-Forwarded-Host",
     'RequestHeader set X-Real-IP "%{REMOTE_ADDR}s"',
-    ...[...STRIPPED_HEADERS, ...UNDERSCORE_VARIANTS].map((name) => `RequestHeader unset ${name}`),
+    ...CLAIMS_REMOVED,
   ];
+}
+
+/**
+ * Django inside Apache (mod_wsgi): wsgi.url_scheme is the connection's own, so no header is believed;
+ * the client's forwarding claims are removed all the same, for any code that reads them.
+ */
+function wsgiHeaders(): string[] {
+  return [
+    ...["X-Forwarded-Proto", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP"].map(
+      (name) => `RequestHeader unset ${name}`,
+    ),
+    ...CLAIMS_REMOVED,
+  ];
+}
+
+/** mod_wsgi's daemon: one process group for both virtual hosts, Django's package on its path. */
+function wsgiDaemon(request: InitRequest): string[] {
+  const { dir, package: pkg } = request.app;
+  return [
+    "# Django runs in mod_wsgi's daemon processes (as Apache's User), not inside Apache's own workers.",
+    `WSGIDaemonProcess django python-path=${dir} processes=2 threads=15 display-name=%{GROUP}`,
+    `<Directory ${dir}/${pkg}>`,
+    `${INDENT}<Files wsgi.py>`,
+    `${INDENT}${INDENT}Require all granted`,
+    `${INDENT}</Files>`,
+    "</Directory>",
+    "",
+  ];
+}
+
+function wsgiApp(request: InitRequest): string[] {
+  return [
+    "WSGIProcessGroup django",
+    "WSGIApplicationGroup %{GLOBAL}",
+    `WSGIScriptAlias / ${request.app.dir}/${request.app.package}/wsgi.py`,
+  ];
+}
+
+/** How each vhost hands requests to Django: over HTTP to the app server, or to mod_wsgi's daemon. */
+function handOff(request: InitRequest, scheme: "http" | "https", path: string): string[] {
+  if (request.appServer === "mod_wsgi") return [...wsgiHeaders(), ...wsgiApp(request)];
+  const upstream = `http://${upstreamAddress(request.upstream)}`;
+  return [...requestHeaders(scheme), `ProxyPass "${path}" "${upstream}${path}"`];
 }
 
 function remoteIp(request: InitRequest): string[] {
@@ -54,17 +101,20 @@ function remoteIp(request: InitRequest): string[] {
 }
 
 export function apacheSite(request: InitRequest): string {
-  const upstream = `http://${upstreamAddress(request.upstream)}`;
+  const wsgi = request.appServer === "mod_wsgi";
   const health = request.healthPath;
   const { httpPort, httpsPort } = request.listening;
   const lines = [
     ...comment("#", banner(request, "the Apache site")),
     ...comment("#", [
-      "Needs: a2enmod ssl proxy proxy_http headers rewrite; Listen 80 and 443 (Debian's ports.conf has both).",
+      wsgi
+        ? "Needs: apt install libapache2-mod-wsgi-py3; a2enmod ssl headers rewrite wsgi; Listen 80 and 443 (Debian's ports.conf has both)."
+        : "Needs: a2enmod ssl proxy proxy_http headers rewrite; Listen 80 and 443 (Debian's ports.conf has both).",
       "Load it first (000- prefix): the first virtual host of each port answers names no other one claims.",
     ]),
     "",
     ...remoteIp(request),
+    ...(wsgi ? wsgiDaemon(request) : []),
     "# Any other name: 421.",
     ...vhost(request, httpPort, ["ServerName default.invalid", "Redirect 421 /"]),
     ...vhost(request, httpsPort, ["ServerName default.invalid", ...tls(request), "Redirect 421 /"]),
@@ -74,8 +124,7 @@ export function apacheSite(request: InitRequest): string {
       "RewriteEngine on",
       "# The load balancer's health check stays on plain HTTP; SERVER_NAME is the matched name, never a port.",
       `RewriteRule "!^${health}$" "https://%{SERVER_NAME}%{REQUEST_URI}" [R=301,L]`,
-      ...requestHeaders("http"),
-      `ProxyPass "${health}" "${upstream}${health}"`,
+      ...handOff(request, "http", health),
     ]),
     "",
     ...vhost(request, httpsPort, [
@@ -83,8 +132,7 @@ export function apacheSite(request: InitRequest): string {
       ...tls(request),
       '# "set" on a proxied response replaces the app\'s own copy, so there is exactly one.',
       `Header set Strict-Transport-Security "${HSTS_VALUE}"`,
-      ...requestHeaders("https"),
-      `ProxyPass "/" "${upstream}/"`,
+      ...handOff(request, "https", "/"),
     ]),
     "",
   ];

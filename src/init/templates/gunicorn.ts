@@ -8,7 +8,7 @@ export function gunicornConfig(request: InitRequest): string {
   const lines = [
     ...comment("#", [
       ...banner(request, "gunicorn.conf.py"),
-      "Run: gunicorn -c gunicorn.conf.py project.wsgi",
+      `Run: gunicorn -c gunicorn.conf.py ${request.app.package}.wsgi`,
     ]),
     "",
     `bind = ${python(upstreamAddress(request.upstream))}`,

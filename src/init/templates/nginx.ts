@@ -1,7 +1,7 @@
 /** nginx: a site file for the http {} context (sites-enabled/ or conf.d/). */
 import { HSTS_VALUE, STRIPPED_HEADERS } from "../headers.js";
 import type { InitRequest } from "../model.js";
-import { upstreamAddress } from "../model.js";
+import { speaksUwsgiProtocol, upstreamAddress } from "../model.js";
 import { TIERS } from "../tiers.js";
 import { banner, comment, tierNotes } from "./comments.js";
 
@@ -34,6 +34,58 @@ function proxyHeaders(): string[] {
     "# HSTS is sent by nginx; drop the app's copy so there is exactly one.",
     "proxy_hide_header Strict-Transport-Security;",
   ];
+}
+
+/** HTTP_X_FORWARDED_PROTO for X-Forwarded-Proto: the CGI name a header arrives under. */
+function cgiName(header: string): string {
+  return `HTTP_${header.toUpperCase().replace(/-/g, "_")}`;
+}
+
+/** The request's CGI variables, from what nginx saw (the set nginx's own uwsgi_params file sends). */
+const CGI_VARIABLES: Record<string, string> = {
+  QUERY_STRING: "$query_string",
+  REQUEST_METHOD: "$request_method",
+  CONTENT_TYPE: "$content_type",
+  CONTENT_LENGTH: "$content_length",
+  REQUEST_URI: "$request_uri",
+  PATH_INFO: "$document_uri",
+  DOCUMENT_ROOT: "$document_root",
+  SERVER_PROTOCOL: "$server_protocol",
+  REQUEST_SCHEME: "$scheme",
+  HTTPS: "$https if_not_empty",
+  REMOTE_ADDR: "$remote_addr",
+  REMOTE_PORT: "$remote_port",
+  SERVER_PORT: "$server_port",
+  SERVER_NAME: "$server_name",
+};
+
+/**
+ * The same under uwsgi_pass, where requests carry CGI variables, not headers: proxy_set_header does
+ * nothing, and a uwsgi_param named HTTP_* replaces the client's header of that name.
+ */
+function uwsgiParams(): string[] {
+  return [
+    "# uwsgi_pass sends CGI variables, not headers: proxy_set_header would do nothing here. They are",
+    "# listed here rather than included from uwsgi_params so that each one is visible; HTTPS is on over",
+    "# TLS (empty, so not sent, on plain HTTP) and uWSGI turns it into wsgi.url_scheme https.",
+    ...Object.entries(CGI_VARIABLES).map(([name, value]) => `uwsgi_param ${name} ${value};`),
+    `uwsgi_param ${cgiName("X-Forwarded-Proto")} $scheme;`,
+    `uwsgi_param ${cgiName("X-Forwarded-Host")} $host;`,
+    `uwsgi_param ${cgiName("X-Forwarded-For")} $remote_addr;`,
+    `uwsgi_param ${cgiName("X-Real-IP")} $remote_addr;`,
+    "# Other scheme and address claims: the client's copy is replaced by an empty value.",
+    ...STRIPPED_HEADERS.map((name) => `uwsgi_param ${cgiName(name)} "";`),
+    "# HSTS is sent by nginx; drop the app's copy so there is exactly one.",
+    "uwsgi_hide_header Strict-Transport-Security;",
+  ];
+}
+
+function forwarding(request: InitRequest): string[] {
+  return speaksUwsgiProtocol(request) ? uwsgiParams() : proxyHeaders();
+}
+
+function pass(request: InitRequest): string {
+  return speaksUwsgiProtocol(request) ? "uwsgi_pass django_app;" : "proxy_pass http://django_app;";
 }
 
 function realIp(request: InitRequest): string[] {
@@ -74,10 +126,10 @@ export function nginxSite(request: InitRequest): string {
     ...block("server", [
       ...listen(request, httpPort, ""),
       `server_name ${names};`,
-      ...proxyHeaders(),
+      ...forwarding(request),
       "",
       "# The load balancer's health check stays on plain HTTP.",
-      ...block(`location = ${health}`, ["proxy_pass http://django_app;"]),
+      ...block(`location = ${health}`, [pass(request)]),
       "",
       ...block("location /", ["return 301 https://$host$request_uri;"]),
     ]),
@@ -88,9 +140,9 @@ export function nginxSite(request: InitRequest): string {
       ...certificate(request),
       "ssl_protocols TLSv1.2 TLSv1.3;",
       `add_header Strict-Transport-Security "${HSTS_VALUE}" always;`,
-      ...proxyHeaders(),
+      ...forwarding(request),
       "",
-      ...block("location /", ["proxy_pass http://django_app;"]),
+      ...block("location /", [pass(request)]),
     ]),
     "",
   ];

@@ -7,20 +7,31 @@ import { generateFiles, writeFiles, type GeneratedFile } from "../../../src/init
 import {
   InitInputError,
   redirectExemptPattern,
+  type InitAppServer,
   type InitProxy,
   type OuterTier,
 } from "../../../src/init/model.js";
 import { buildInitRequest } from "../../../src/init/request.js";
 import { TIERS, VPC_RANGE_PLACEHOLDER } from "../../../src/init/tiers.js";
+import { loadAppServerFile } from "../../../src/static/appserver/load.js";
 import { runAudit, type AuditFiles } from "../../../src/static/audit.js";
 import { djangoSettingsFromSource } from "../../../src/static/python/load-settings.js";
 import type { PossibleValue } from "../../../src/static/python/settings-model.js";
 
 const DOMAINS = ["App.Example.com", "www.app.example.com"];
 
-function files(proxy: InitProxy, behind?: OuterTier): GeneratedFile[] {
+function files(proxy: InitProxy, behind?: OuterTier, appServer?: InitAppServer): GeneratedFile[] {
   return generateFiles(
-    buildInitRequest({ proxy, domains: DOMAINS, healthPath: "/healthz", upstream: "127.0.0.1:8000", behind }),
+    buildInitRequest({
+      proxy,
+      domains: DOMAINS,
+      healthPath: "/healthz",
+      upstream: "127.0.0.1:8000",
+      behind,
+      appServer,
+      appDir: "/srv/shop",
+      project: "shop",
+    }),
   );
 }
 
@@ -78,6 +89,46 @@ describe("what init is asked", () => {
     [
       "a remote upstream without --proxy-address",
       { proxy: "nginx", domains: ["a.com"], healthPath: "/h", upstream: "10.0.0.5:8000" },
+    ],
+    [
+      "mod_wsgi behind a proxy other than Apache",
+      {
+        proxy: "nginx",
+        appServer: "mod_wsgi",
+        domains: ["a.com"],
+        healthPath: "/h",
+        upstream: "127.0.0.1:1",
+      },
+    ],
+    [
+      "daphne (which trusts every peer) on a reachable address",
+      {
+        proxy: "nginx",
+        appServer: "daphne",
+        domains: ["a.com"],
+        healthPath: "/h",
+        upstream: "10.0.0.5:8000",
+        proxyAddress: "10.0.0.2",
+      },
+    ],
+    [
+      "uWSGI (which trusts every peer) on a reachable address",
+      {
+        proxy: "caddy",
+        appServer: "uwsgi",
+        domains: ["a.com"],
+        healthPath: "/h",
+        upstream: "10.0.0.5:8000",
+        proxyAddress: "10.0.0.2",
+      },
+    ],
+    [
+      "a relative app directory",
+      { proxy: "nginx", domains: ["a.com"], healthPath: "/h", upstream: "127.0.0.1:1", appDir: "srv/app" },
+    ],
+    [
+      "a project that is no Python package name",
+      { proxy: "nginx", domains: ["a.com"], healthPath: "/h", upstream: "127.0.0.1:1", project: "my-site" },
     ],
     [
       "a proxy address that is no IP",
@@ -142,10 +193,64 @@ describe("the Django settings block", () => {
 
 describe("gunicorn options", () => {
   test("listen on the upstream, believe the scheme from the proxy alone and from one header", () => {
-    const config = role(files("haproxy"), "gunicorn");
+    const config = role(files("haproxy"), "app-server");
     assert.match(config, /^bind = "127\.0\.0\.1:8000"$/m);
     assert.match(config, /^forwarded_allow_ips = "127\.0\.0\.1"$/m);
     assert.match(config, /^secure_scheme_headers = \{"X-FORWARDED-PROTO": "https"\}$/m);
+  });
+});
+
+describe("app server options", () => {
+  const appServerFile = (proxy: InitProxy, appServer: InitAppServer): string =>
+    role(files(proxy, undefined, appServer), "app-server");
+
+  test("uvicorn believes the proxy's address alone, said explicitly", () => {
+    assert.match(
+      appServerFile("nginx", "uvicorn"),
+      /^ExecStart=\/usr\/bin\/python3 -m uvicorn shop\.asgi:application --host 127\.0\.0\.1 --port 8000 --proxy-headers --forwarded-allow-ips 127\.0\.0\.1$/m,
+    );
+  });
+
+  test("daphne reads proxy headers, on loopback, behind a proxy that sets X-Forwarded-For too", () => {
+    assert.match(
+      appServerFile("haproxy", "daphne"),
+      /^ExecStart=.* -m daphne -b 127\.0\.0\.1 -p 8000 --proxy-headers /m,
+    );
+    for (const proxy of ["nginx", "haproxy", "apache"] as const)
+      assert.match(role(files(proxy, undefined, "daphne"), "proxy"), /X-Forwarded-For/, proxy);
+  });
+
+  test("waitress trusts one address and one header, and clears the rest", () => {
+    const unit = appServerFile("nginx", "waitress");
+    assert.match(unit, / --trusted-proxy=127\.0\.0\.1 /);
+    assert.match(unit, / --trusted-proxy-headers=x-forwarded-proto /);
+    assert.match(unit, / --clear-untrusted-proxy-headers /);
+  });
+
+  test("uWSGI: a uwsgi socket behind nginx, whose site sends HTTPS and overwrites the scheme header", () => {
+    assert.match(appServerFile("nginx", "uwsgi"), /^socket = 127\.0\.0\.1:8000$/m);
+    const nginx = role(files("nginx", undefined, "uwsgi"), "proxy");
+    assert.match(nginx, /^\s*uwsgi_param HTTPS \$https if_not_empty;$/m);
+    assert.match(nginx, /^\s*uwsgi_param HTTP_X_FORWARDED_PROTO \$scheme;$/m);
+    assert.match(nginx, /^\s*uwsgi_pass django_app;$/m);
+    assert.doesNotMatch(nginx, /^\s*(proxy_set_header|proxy_pass)\b/m);
+  });
+
+  test("uWSGI behind any other proxy: an http-socket", () => {
+    const ini = appServerFile("caddy", "uwsgi");
+    assert.match(ini, /^http-socket = 127\.0\.0\.1:8000$/m);
+    assert.doesNotMatch(ini, /^socket =/m);
+  });
+
+  test("mod_wsgi: Django in Apache's daemon, and no scheme header believed", () => {
+    const generated = files("apache", undefined, "mod_wsgi");
+    assert.equal(generated.filter((f) => f.role === "app-server").length, 0);
+    const site = role(generated, "proxy");
+    assert.match(site, /^WSGIDaemonProcess django python-path=\/srv\/shop /m);
+    assert.match(site, /^\s*WSGIScriptAlias \/ \/srv\/shop\/shop\/wsgi\.py$/m);
+    assert.doesNotMatch(site, /ProxyPass/);
+    const settings = djangoSettingsFromSource(role(generated, "settings"));
+    assert.equal(settings.get("SECURE_PROXY_SSL_HEADER"), undefined);
   });
 });
 
@@ -191,13 +296,50 @@ describe("the generated files pass the audit", async () => {
         const written = await writeFiles(out, generated, false);
         const pathOf = (which: GeneratedFile["role"]) =>
           written[generated.findIndex((f) => f.role === which)];
-        const auditFiles: AuditFiles = { [proxy]: pathOf("proxy"), gunicorn: pathOf("gunicorn") };
+        const auditFiles: AuditFiles = { [proxy]: pathOf("proxy"), gunicorn: pathOf("app-server") };
         const { report } = await runAudit(auditFiles);
         const findings = report.checks.filter(
           (c) => c.status === "fail" || c.status === "warn" || c.status === "error",
         );
         assert.deepEqual(findings, []);
       });
+
+  const appServers: [InitProxy, InitAppServer][] = [
+    ["nginx", "uvicorn"],
+    ["caddy", "uvicorn"],
+    ["nginx", "daphne"],
+    ["haproxy", "daphne"],
+    ["nginx", "uwsgi"],
+    ["caddy", "uwsgi"],
+    ["haproxy", "uwsgi"],
+    ["nginx", "waitress"],
+    ["apache", "waitress"],
+    ["apache", "mod_wsgi"],
+  ];
+  for (const [proxy, appServer] of appServers)
+    test(`${proxy} + ${appServer}: no proxy or app server finding`, async () => {
+      const out = join(dir, `${proxy}-${appServer}`);
+      const generated = files(proxy, undefined, appServer);
+      const written = await writeFiles(out, generated, false);
+      const pathOf = (which: GeneratedFile["role"]) => written[generated.findIndex((f) => f.role === which)];
+      const appServerPath = pathOf("app-server");
+      const { report } = await runAudit({
+        [proxy]: pathOf("proxy"),
+        ...(appServerPath ? { appServer: appServerPath } : {}),
+      });
+      if (appServerPath) {
+        const read = await loadAppServerFile(appServerPath);
+        assert.deepEqual(read.errors, []);
+        assert.deepEqual(
+          read.appServers.map((server) => [server.server, server.binds.value]),
+          [[appServer, ["127.0.0.1:8000"]]],
+        );
+      }
+      const findings = report.checks.filter(
+        (c) => c.status === "fail" || c.status === "warn" || c.status === "error",
+      );
+      assert.deepEqual(findings, []);
+    });
 
   test("writing refuses to overwrite an existing file", async () => {
     const out = join(dir, "twice");

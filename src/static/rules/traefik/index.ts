@@ -2,6 +2,7 @@ import type { StaticRule } from "../../rule.js";
 import { traefikForwardedHeadersTrusted } from "./forwarded-headers.js";
 import { traefikHostNotPassed } from "./host-not-passed.js";
 import { traefikHstsMissing } from "./hsts-missing.js";
+import { traefikHstsWeak } from "./hsts-weak.js";
 import { traefikPlainHttpServed } from "./plain-http-served.js";
 import { traefikRouterWithoutHost } from "./router-without-host.js";
 
@@ -10,5 +11,6 @@ export const traefikRules: StaticRule[] = [
   traefikPlainHttpServed,
   traefikRouterWithoutHost,
   traefikHstsMissing,
+  traefikHstsWeak,
   traefikHostNotPassed,
 ];

@@ -112,8 +112,20 @@ describe("Traefik from Docker labels, flags and CRDs (the Traefik rules, reused)
       "traefik-forwarded-headers-trusted",
       "traefik-plain-http-served",
       "traefik-hsts-missing",
+      "traefik-hsts-weak",
     ])
       assert.equal(safe.has(id), false, id);
+  });
+
+  test("HSTS from labels or a Middleware CRD under six months fails, as every proxy's does", () => {
+    const labels = verdicts(compose("compose-traefik-labels-hsts-short.yml"));
+    assert.deepEqual(labels.get("traefik-hsts-weak"), ["fail"]);
+    // The header is sent: how weak it is, is the one finding.
+    assert.equal(labels.has("traefik-hsts-missing"), false);
+    // 180 days, a common choice, is just under Mozilla Observatory's six months (15768000 s).
+    const crd = verdicts(kubernetes("traefik-ingressroute-hsts-180-days.yaml"));
+    assert.deepEqual(crd.get("traefik-hsts-weak"), ["fail"]);
+    assert.equal(verdicts(kubernetes("traefik-ingressroute-host.yaml")).has("traefik-hsts-weak"), false);
   });
 
   test("an IngressRoute matching PathPrefix only fails; one with Host() and an HSTS Middleware passes", () => {

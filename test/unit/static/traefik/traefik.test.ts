@@ -209,6 +209,57 @@ describe("Traefik rules", () => {
     assert.deepEqual(found, [["traefik-hsts-missing", "warn", 3]]);
   });
 
+  const hstsFile = (options: string[]) =>
+    [
+      "http:",
+      "  routers:",
+      "    app:",
+      '      rule: "Host(`a.test`)"',
+      "      tls: {}",
+      "      middlewares: [hsts]",
+      "      service: app",
+      "  middlewares:",
+      "    hsts:",
+      "      headers:",
+      ...options.map((option) => `        ${option}`),
+      "",
+    ].join("\n");
+
+  const strengths: [string, string[], string[][]][] = [
+    ["a year with includeSubdomains passes", ["stsSeconds: 31536000", "stsIncludeSubdomains: true"], []],
+    [
+      "under six months fails",
+      ["stsSeconds: 3600", "stsIncludeSubdomains: true"],
+      [["traefik-hsts-weak", "fail", "9"]],
+    ],
+    [
+      "a year without includeSubdomains warns",
+      ["stsSeconds: 31536000"],
+      [["traefik-hsts-weak", "warn", "9"]],
+    ],
+    [
+      "under a year warns",
+      ["stsSeconds: 16000000", "stsIncludeSubdomains: true", "stsPreload: true"],
+      [["traefik-hsts-weak", "warn", "9"]],
+    ],
+  ];
+  for (const [name, options, expected] of strengths)
+    test(`HSTS strength in the file provider: ${name}`, async () => {
+      const found = await audit(
+        `hsts-${options.join("-").replace(/[^a-z0-9]+/gi, "")}.yml`,
+        hstsFile(options),
+      );
+      assert.deepEqual(
+        found.map(([id, status, line]) => [id, status, String(line)]),
+        expected,
+      );
+    });
+
+  test("stsSeconds 0 sends no header: HSTS is missing, not weak", async () => {
+    const found = await audit("hsts-zero.yml", hstsFile(["stsSeconds: 0", "stsIncludeSubdomains: true"]));
+    assert.deepEqual(found, [["traefik-hsts-missing", "warn", 3]]);
+  });
+
   test("a syntax error is a reading problem with its line, not a crash", async () => {
     const file = join(dir, "broken.yml");
     await writeFile(file, "entryPoints: [\n");

@@ -1,6 +1,6 @@
 /**
  * Which proxy and app server answered, from what they cannot hide: their Server header when they send
- * one, else their own error pages and the way they write header names. Pure: reads captured exchanges.
+ * one, else their own error pages and the way they write header names (casing, order). Pure: reads captured exchanges.
  * Every signature was checked against the real servers the test stacks run; a guess is never made,
  * since printing one proxy's fix to another's user is worse than listing them all.
  */
@@ -74,6 +74,22 @@ const haproxyHeaderCase: Signature<ProxyKind> = (response) => {
   return { kind: "haproxy", shows: `every header name in lower case (${names.slice(0, 4).join(", ")}, ...)` };
 };
 
+const appServerHeader = byServerHeader(APP_SERVER_HEADERS);
+
+/**
+ * Apache httpd writes Date and then Server ahead of every other header, the app server's Server
+ * header included, which it passes on. App servers answering directly write Server first (gunicorn,
+ * daphne last, waitress sorted, uvicorn in lower case), so Date, Server: gunicorn is Apache's order.
+ */
+const apacheHeaderOrder: Signature<ProxyKind> = (response) => {
+  const [first, second] = response.headers;
+  if (first?.[0] !== "Date" || second?.[0] !== "Server" || !appServerHeader(response)) return undefined;
+  return {
+    kind: "apache",
+    shows: `Date and then Server: ${second[1]} ahead of the app's headers, the order Apache writes`,
+  };
+};
+
 /** Strongest first: a Server header is the server's own word, a page its handwriting, casing a habit. */
 const PROXY_SIGNATURES: Signature<ProxyKind>[] = [
   proxyServerHeader,
@@ -81,10 +97,11 @@ const PROXY_SIGNATURES: Signature<ProxyKind>[] = [
   byPage("haproxy", HAPROXY_PAGE, "HAProxy's"),
   byPage("apache", APACHE_PAGE, "Apache's"),
   haproxyHeaderCase,
+  apacheHeaderOrder,
 ];
 
 const APP_SERVER_SIGNATURES: Signature<AppServerKind>[] = [
-  byServerHeader(APP_SERVER_HEADERS),
+  appServerHeader,
   byPage("gunicorn", GUNICORN_PAGE, "gunicorn's"),
 ];
 

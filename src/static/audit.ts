@@ -34,6 +34,8 @@ import type { AuditInput, StaticRule } from "./rule.js";
 import { configErrors, problemsPerConfig } from "./rules/config-errors.js";
 import { ALL_RULES } from "./rules/index.js";
 import { describeFileError } from "../file-error.js";
+import { withSiteHost } from "../fix-text.js";
+import { siteHostOf } from "./site-host.js";
 
 export interface AuditFiles {
   settings?: string;
@@ -167,10 +169,11 @@ function problem(file: string, message: string): CheckResult {
   };
 }
 
-function fixText(fix: Partial<Record<FixTarget, string>>): string {
-  return Object.entries(fix)
-    .map(([target, text]) => `${target}: ${text}`)
+function fixText(fix: Partial<Record<FixTarget, string>>, siteHost: () => string | undefined): string {
+  const text = Object.entries(fix)
+    .map(([target, line]) => `${target}: ${line}`)
     .join("\n");
+  return text.includes("example.com") ? withSiteHost(text, siteHost()) : text;
 }
 
 function display(location: SourceLocation): SourceLocation {
@@ -179,6 +182,9 @@ function display(location: SourceLocation): SourceLocation {
 }
 
 export function applyRules(input: AuditInput, rules: readonly StaticRule[]): CheckResult[] {
+  // Read only when a fix needs it: building the proxy's routes again costs time on large configs.
+  let siteHost: { name?: string } | undefined;
+  const siteName = () => (siteHost ??= { name: siteHostOf(input) }).name;
   return rules.flatMap((rule): CheckResult[] => {
     const base = {
       id: rule.meta.id,
@@ -193,7 +199,7 @@ export function applyRules(input: AuditInput, rules: readonly StaticRule[]): Che
         status: finding.status,
         summary: finding.message,
         location: display(finding.location),
-        fix: fixText(rule.meta.fix),
+        fix: fixText(rule.meta.fix, siteName),
       }));
     } catch (err) {
       return [{ ...base, status: "error", summary: `the rule could not run: ${(err as Error).message}` }];

@@ -21,6 +21,12 @@ interface Check {
   clause: ClauseId;
   status: string;
   summary: string;
+  fix?: string;
+}
+
+interface Identification {
+  proxy?: { kind: string; from: string };
+  appServer?: { kind: string; from: string };
 }
 
 /** See audit-stacks.test.ts: a loopback bind is reachable by the scanner, not "exposed" in the files. */
@@ -53,6 +59,9 @@ for (const server of APP_SERVERS) {
     const stacks: RunningAppServerStack[] = [];
     const scans = new Map<AppServerVariant, Check[]>();
     const audits = new Map<AppServerVariant, Check[]>();
+    const identified = new Map<AppServerVariant, Identification | undefined>();
+    /** Whether the scan was given the app server's own address (--origin): it listens on TCP. */
+    const reachable = new Map<AppServerVariant, boolean>();
 
     before(async () => {
       for (const variant of APP_SERVER_VARIANTS) {
@@ -73,6 +82,8 @@ for (const server of APP_SERVERS) {
         ]);
         const [scanned, audited] = await Promise.all([scan, audit]);
         scans.set(variant, checksOf(scanned, `scan of ${server} ${variant}`));
+        identified.set(variant, (JSON.parse(scanned.stdout) as { identified?: Identification }).identified);
+        reachable.set(variant, stack.originUrl !== "");
         audits.set(variant, checksOf(audited, `audit of ${server} ${variant}`));
         await stack.stop();
       }
@@ -104,6 +115,29 @@ for (const server of APP_SERVERS) {
         audit.some((c) => c.id === auditRule && c.status === "fail"),
         `the audit has no failing ${auditRule}:\n${show(audit)}`,
       );
+    });
+
+    test("the scan names nginx, and the app server wherever it shows itself (its own address answers)", () => {
+      for (const variant of APP_SERVER_VARIANTS) {
+        const found = identified.get(variant);
+        assert.equal(found?.proxy?.kind, "nginx", `${variant}: ${JSON.stringify(found)}`);
+        // nginx replaces the app server's Server header: only a direct answer (--origin) can name it
+        assert.equal(found.appServer?.kind, reachable.get(variant) ? server : undefined, variant);
+      }
+    });
+
+    test("misconfigured: the scheme fix names the app server's own option when it was identified, else each", () => {
+      const fix = scans.get("misconfigured")!.find((c) => c.clause === "scheme")?.fix ?? "";
+      assert.match(fix, /^nginx: /m);
+      assert.doesNotMatch(fix, /^(caddy|haproxy|apache|traefik):/m);
+      if (reachable.get("misconfigured")) {
+        assert.match(fix, new RegExp(`^${server}: `, "m"));
+        const others = ["gunicorn", "uvicorn", "daphne", "uwsgi", "waitress"].filter((k) => k !== server);
+        for (const other of others) assert.doesNotMatch(fix, new RegExp(`^${other}:`, "m"));
+      } else {
+        assert.match(fix, /the app server could not be identified/);
+        assert.match(fix, new RegExp(`^${server}: `, "m"));
+      }
     });
 
     test("misconfigured: every clause the scan fails is flagged by the audit", () => {

@@ -97,6 +97,14 @@ describe("the proxy, from what it cannot hide", () => {
     assert.match(withoutHeader.proxy.from, /Apache's own 421 page/);
   });
 
+  test("Apache that answers nothing itself: Date, then gunicorn's Server, is the order Apache writes", () => {
+    const found = identifyServers(site(seen.APACHE_PROXIED, seen.APACHE_PROXIED));
+    assert.equal(found.proxy?.kind, "apache");
+    assert.match(found.proxy.from, /Date and then Server: gunicorn/);
+    // gunicorn itself writes Server first
+    assert.equal(identifyServers(site(seen.GUNICORN_DIRECT, seen.GUNICORN_DIRECT)).proxy, undefined);
+  });
+
   test("Caddy: its Server header beside gunicorn's", () => {
     const found = identifyServers(site(seen.CADDY_PROXIED, seen.CADDY_PROXIED));
     assert.equal(found.proxy?.kind, "caddy");

@@ -20,6 +20,8 @@ export interface FixContext {
   siteHost?: string;
   /** Client-sent header names that reached the app and changed its answer, exactly as sent. */
   headersThrough?: readonly string[];
+  /** The path they got through on, so the fix says where it belongs. */
+  route?: string;
 }
 
 const PLACEHOLDER_HOST = "app.example.com";
@@ -76,8 +78,9 @@ function removal(proxy: ProxyKind, header: string): string | undefined {
 }
 
 /** A proxy's fix written from the exact headers that got through; undefined when it cannot be. */
-function derivedProxyFix(id: ClauseId, proxy: ProxyKind, headers: readonly string[]): string | undefined {
+function derivedProxyFix(id: ClauseId, proxy: ProxyKind, context: FixContext): string | undefined {
   const overwritten = OVERWRITTEN[id];
+  const headers = context.headersThrough ?? [];
   if (!overwritten || headers.length === 0) return undefined;
   const unique = [...new Map(headers.map((h) => [h.toLowerCase(), h])).values()];
   const lines = unique.map((header) =>
@@ -86,13 +89,15 @@ function derivedProxyFix(id: ClauseId, proxy: ProxyKind, headers: readonly strin
       : removal(proxy, header),
   );
   if (lines.some((line) => line === undefined)) return undefined;
-  return [...new Set(lines)].join("\n");
+  const where = context.route
+    ? [`# where ${context.route} is proxied, and on every other route and port that reaches Django`]
+    : [];
+  return [...new Set(lines), ...where].join("\n");
 }
 
 function proxyLines(id: ClauseId, context: FixContext): string[] {
   const { fix } = clause(id);
-  const forProxy = (proxy: ProxyKind) =>
-    derivedProxyFix(id, proxy, context.headersThrough ?? []) ?? fix[proxy];
+  const forProxy = (proxy: ProxyKind) => derivedProxyFix(id, proxy, context) ?? fix[proxy];
   if (context.proxy) {
     const text = forProxy(context.proxy);
     return text ? [`${context.proxy}: ${text}`] : [];
@@ -101,9 +106,7 @@ function proxyLines(id: ClauseId, context: FixContext): string[] {
     const text = forProxy(kind);
     return text ? [`${kind}: ${text}`] : [];
   });
-  return each.length
-    ? ["(the proxy could not be identified from its responses; the fix for each)", ...each]
-    : [];
+  return each.length ? ["(the proxy was not identified; the fix for each)", ...each] : [];
 }
 
 function appServerLines(id: ClauseId, context: FixContext): string[] {
@@ -113,9 +116,7 @@ function appServerLines(id: ClauseId, context: FixContext): string[] {
     return text ? [`${context.appServer}: ${text}`] : [];
   }
   const each = APP_SERVER_KINDS.flatMap((kind) => (fix[kind] ? [`${kind}: ${fix[kind]}`] : []));
-  return each.length
-    ? ["(the app server could not be identified from its responses; the fix for each)", ...each]
-    : [];
+  return each.length ? ["(the app server was not identified; the fix for each)", ...each] : [];
 }
 
 /** The fix for one clause in this deployment: the proxy's part, Django's, then the app server's. */

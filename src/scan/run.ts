@@ -50,6 +50,12 @@ export function toExchange(captured: Captured): Exchange {
   return exchange;
 }
 
+/** The path of the exchange that decided a check, for fixes that belong to a route. */
+function routeOf(captured: Captured | undefined): string | undefined {
+  const url = captured?.request.url ?? "";
+  return URL.canParse(url) ? new URL(url).pathname : undefined;
+}
+
 /** Every applicable clause judged; fixes are written for `deployment` (the proxy, app server, site host). */
 export function judge(evidence: ScanEvidence, deployment: FixContext): CheckResult[] {
   const applicable = LIVE_CHECKS.filter((check) => check.appliesTo?.(evidence) ?? true);
@@ -65,7 +71,11 @@ export function judge(evidence: ScanEvidence, deployment: FixContext): CheckResu
       evidence: judgement.evidence.map(toExchange),
     };
     if (judgement.status === "fail" || judgement.status === "warn")
-      result.fix = renderFix(check.clause, { ...deployment, headersThrough: judgement.headersThrough });
+      result.fix = renderFix(check.clause, {
+        ...deployment,
+        headersThrough: judgement.headersThrough,
+        route: routeOf(judgement.evidence[0]),
+      });
     return result;
   });
 }

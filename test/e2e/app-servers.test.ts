@@ -135,7 +135,7 @@ for (const server of APP_SERVERS) {
         const others = ["gunicorn", "uvicorn", "daphne", "uwsgi", "waitress"].filter((k) => k !== server);
         for (const other of others) assert.doesNotMatch(fix, new RegExp(`^${other}:`, "m"));
       } else {
-        assert.match(fix, /the app server could not be identified/);
+        assert.match(fix, /the app server was not identified/);
         assert.match(fix, new RegExp(`^${server}: `, "m"));
       }
     });

@@ -15,7 +15,7 @@ describe("only the identified proxy's fix", () => {
 
   test("an unidentified proxy: each proxy's fix, and the report says why", () => {
     const fix = renderFix("hsts", {});
-    assert.match(fix, /the proxy could not be identified/);
+    assert.match(fix, /the proxy was not identified/);
     for (const kind of ["nginx", "caddy", "haproxy", "apache", "traefik"])
       assert.match(fix, new RegExp(`^${kind}:`, "m"));
   });
@@ -41,6 +41,15 @@ describe("spoofed-proto: the fix follows the headers that got through", () => {
     assert.match(fix, /http-request del-header X-Forwarded-Ssl/);
     assert.match(fix, /http-request del-header X_Forwarded_Proto/);
     assert.doesNotMatch(fix, /del-header X-Forwarded-Proto/);
+  });
+
+  test("the fix says on which route the header got through", () => {
+    const fix = renderFix("spoofed-proto", {
+      proxy: "nginx",
+      headersThrough: ["X-Forwarded-Ssl"],
+      route: "/contact/",
+    });
+    assert.match(fix, /^# where \/contact\/ is proxied, and on every other route/m);
   });
 
   test("each proxy removes a header in its own words", () => {
@@ -89,7 +98,7 @@ describe("the app server's own option", () => {
 
   test("an unknown one: each app server's, and the report says so", () => {
     const fix = renderFix("scheme", { proxy: "nginx" });
-    assert.match(fix, /the app server could not be identified/);
+    assert.match(fix, /the app server was not identified/);
     assert.match(fix, /^gunicorn: .*forwarded_allow_ips/m);
     assert.match(fix, /^waitress: .*trusted_proxy/m);
     assert.match(fix, /^daphne: .*--proxy-headers/m);

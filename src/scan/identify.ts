@@ -1,6 +1,6 @@
 /**
  * Which proxy and app server answered, from what they cannot hide: their Server header when they send
- * one, else their own error pages and the way they write header names (casing, order). Pure: reads captured exchanges.
+ * one or name themselves in Via, else their own error pages and the way they write header names (casing, order). Pure: reads captured exchanges.
  * Every signature was checked against the real servers the test stacks run; a guess is never made,
  * since printing one proxy's fix to another's user is worse than listing them all.
  */
@@ -55,6 +55,23 @@ function firstLine(body: string): string {
 
 const proxyServerHeader = byServerHeader(PROXY_SERVER_HEADERS);
 
+/** A proxy that names its product in Via, e.g. Apache's ProxyVia Full: "1.1 app.test (Apache/2.4.71)". */
+const VIA_PRODUCTS: [RegExp, ProxyKind][] = [
+  [/\(apache\b/i, "apache"],
+  [/\bnginx\b/i, "nginx"],
+  [/\bcaddy\b/i, "caddy"],
+  [/\bhaproxy\b/i, "haproxy"],
+  [/\btraefik\b/i, "traefik"],
+];
+
+const proxyVia: Signature<ProxyKind> = (response) => {
+  for (const via of headerValues(response.headers, "via")) {
+    const hit = VIA_PRODUCTS.find(([pattern]) => pattern.test(via));
+    if (hit) return { kind: hit[1], shows: `Via: ${via}` };
+  }
+  return undefined;
+};
+
 function byPage<K>(kind: K, pattern: RegExp, whose: string): Signature<K> {
   return (response) =>
     pattern.test(response.body)
@@ -93,6 +110,7 @@ const apacheHeaderOrder: Signature<ProxyKind> = (response) => {
 /** Strongest first: a Server header is the server's own word, a page its handwriting, casing a habit. */
 const PROXY_SIGNATURES: Signature<ProxyKind>[] = [
   proxyServerHeader,
+  proxyVia,
   byPage("nginx", NGINX_PAGE, "nginx's"),
   byPage("haproxy", HAPROXY_PAGE, "HAProxy's"),
   byPage("apache", APACHE_PAGE, "Apache's"),

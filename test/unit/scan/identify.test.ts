@@ -105,6 +105,19 @@ describe("the proxy, from what it cannot hide", () => {
     assert.equal(identifyServers(site(seen.GUNICORN_DIRECT, seen.GUNICORN_DIRECT)).proxy, undefined);
   });
 
+  test("Apache with ProxyVia Full names itself in Via", () => {
+    const via: WireResponse = {
+      ...seen.APACHE_PROXIED,
+      headers: [...seen.APACHE_PROXIED.headers.slice(2), ["Via", "1.1 app.test (Apache/2.4.71)"]],
+    };
+    const found = identifyServers(site(via, via));
+    assert.equal(found.proxy?.kind, "apache");
+    assert.match(found.proxy.from, /Via: 1\.1 app\.test \(Apache\/2\.4\.71\)/);
+    // ProxyVia On names only the host: nothing to go on
+    const bare: WireResponse = { ...via, headers: [...via.headers.slice(0, -1), ["Via", "1.1 app.test"]] };
+    assert.equal(identifyServers(site(bare, bare)).proxy, undefined);
+  });
+
   test("Caddy: its Server header beside gunicorn's", () => {
     const found = identifyServers(site(seen.CADDY_PROXIED, seen.CADDY_PROXIED));
     assert.equal(found.proxy?.kind, "caddy");

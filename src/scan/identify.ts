@@ -1,8 +1,8 @@
 /**
- * Which proxy and app server answered, from what they cannot hide: their Server header when they send
- * one or name themselves in Via, else their own error pages and the way they write header names (casing, order). Pure: reads captured exchanges.
- * Every signature was checked against the real servers the test stacks run; a guess is never made,
- * since printing one proxy's fix to another's user is worse than listing them all.
+ * Which proxy and app server answered, from what they cannot hide: their Server header, or a Via that
+ * names them, else their own error pages and the way they write header names (casing, order). Pure:
+ * reads captured exchanges. Every signature was checked against the real servers the test stacks run;
+ * nothing is guessed, since printing one proxy's fix to another's user is worse than listing them all.
  */
 import type { AppServerKind, ProxyKind } from "../clauses.js";
 import { headerValues } from "../parsers/headers.js";
@@ -43,7 +43,7 @@ function byServerHeader<K>(table: [RegExp, K][]): Signature<K> {
 const NGINX_PAGE = /<hr><center>nginx(\/[\d.]+)?<\/center>/;
 /** HAProxy's built-in pages: "<html><body><h1>421 Misdirected Request</h1>\nRequest sent to ...". */
 const HAPROXY_PAGE = /^<html><body><h1>\d{3} [^<]+<\/h1>\n[^<]*\n<\/body><\/html>\s*$/;
-/** Apache httpd's error and redirect pages (2.4.58+ and older spellings of the doctype). */
+/** Apache httpd's error and redirect pages (the HTML 4.01 doctype of Debian's 2.4, or the older HTML 2.0 one). */
 const APACHE_PAGE =
   /^<!DOCTYPE HTML PUBLIC "-\/\/(W3C\/\/DTD HTML 4\.01|IETF\/\/DTD HTML 2\.0)\/\/EN"[^>]*>\n<html><head>\n<title>\d{3} /;
 /** gunicorn's own error page (a malformed or refused header): "<h1><p>Bad Request</p></h1>". */

@@ -283,16 +283,3 @@ export function clause(id: ClauseId): Clause {
 export function isClauseId(value: string): value is ClauseId {
   return (CLAUSE_IDS as readonly string[]).includes(value);
 }
-
-/** The fix for one clause on one proxy, with the app side added when it matters. */
-export function fixFor(id: ClauseId, proxy: ProxyKind | undefined): string {
-  const { fix } = clause(id);
-  const parts: string[] = [];
-  if (proxy && fix[proxy]) parts.push(`${proxy}: ${fix[proxy]}`);
-  if (!proxy) {
-    for (const kind of PROXY_KINDS) if (fix[kind]) parts.push(`${kind}: ${fix[kind]}`);
-  }
-  if (fix.django) parts.push(`django: ${fix.django}`);
-  if (fix.gunicorn) parts.push(`gunicorn: ${fix.gunicorn}`);
-  return parts.join("\n");
-}

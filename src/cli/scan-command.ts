@@ -147,7 +147,7 @@ export function scanCommand(): Command {
     .addOption(
       new Option(
         "--proxy <kind>",
-        "the proxy in front, for the fixes (default: from the Server header)",
+        "the proxy in front, for the fixes (default: identified from its responses)",
       ).choices(PROXY_KINDS),
     )
     .addOption(

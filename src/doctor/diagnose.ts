@@ -2,7 +2,8 @@
  * `proxytrust doctor`: joins a live scan and (optionally) a static audit into diagnoses, each the chain
  * symptom -> cause -> fix in the words a developer meets it in. Pure: reads two reports, returns checks.
  */
-import { clause, fixFor, type ClauseId, type ProxyKind } from "../clauses.js";
+import { clause, type ClauseId } from "../clauses.js";
+import { deploymentOf, renderFix } from "../fix-text.js";
 import type { CheckResult, Exchange, Report, SourceLocation } from "../report/model.js";
 import {
   allExchanges,
@@ -61,8 +62,9 @@ function auditCauses(audit: Report | undefined, clauses: readonly ClauseId[]): C
     }));
 }
 
-function proxyOf(input: DoctorInput): ProxyKind | undefined {
-  return input.scan.proxy as ProxyKind | undefined;
+/** The fix written for the scanned deployment: its proxy, app server and host, as far as the scan told. */
+function fixFor(id: ClauseId, input: DoctorInput): string {
+  return renderFix(id, deploymentOf(input.scan));
 }
 
 function siteHost(scan: Report): string {
@@ -86,7 +88,7 @@ function redirectLoop(input: DoctorInput): Diagnosis | undefined {
       text: "Django believes HTTPS requests are plain HTTP (it redirected an HTTPS request to itself), so SECURE_SSL_REDIRECT sends it back to HTTPS forever: the scheme header named in SECURE_PROXY_SSL_HEADER is not trusted, not sent by the proxy, or sent under another name or value. Give doctor --settings and the proxy's config to say which",
     });
   const fix = [
-    fixFor("scheme", proxyOf(input)),
+    fixFor("scheme", input),
     ...(viaCloudflare ? [`cloudflare: ${clause("scheme").fix.cloudflare}`] : []),
   ];
   return {
@@ -140,7 +142,7 @@ function csrfFailure(input: DoctorInput): Diagnosis | undefined {
     title: 'CSRF failures in production ("CSRF verification failed: Origin checking failed")',
     symptom: `real users' form posts fail with "CSRF verification failed. Origin checking failed - ${ownOrigin} does not match any trusted origins"`,
     causes,
-    fix: fixFor("csrf-origin", proxyOf(input)),
+    fix: fixFor("csrf-origin", input),
     evidence: refused.slice(0, 1),
   };
 }
@@ -171,7 +173,6 @@ function sessions(input: DoctorInput): Diagnosis | undefined {
       ]
     : [];
   if (dropping.length + leaking.length === 0) return undefined;
-  const proxy = proxyOf(input);
   return {
     id: "sessions",
     clause: "cookie-flags",
@@ -183,7 +184,7 @@ function sessions(input: DoctorInput): Diagnosis | undefined {
       ? "users are logged out or lose their session when a page is reached over http://"
       : "the session cookie is sent over plain HTTP, where it can be stolen",
     causes: [...dropping, ...leaking, ...auditCauses(input.audit, ["cookie-flags"])],
-    fix: [fixFor("cookie-flags", proxy), ...(plainHttpServed ? [fixFor("https-redirect", proxy)] : [])].join(
+    fix: [fixFor("cookie-flags", input), ...(plainHttpServed ? [fixFor("https-redirect", input)] : [])].join(
       "\n",
     ),
     evidence: [...secureOverHttp, ...insecure].slice(0, 2).map((s) => s.exchange),
@@ -210,7 +211,7 @@ function clientHeadersBelieved(input: DoctorInput): Diagnosis | undefined {
     title: "Client headers are believed (plain HTTP passes for HTTPS)",
     symptom: `a client can make plain HTTP look like HTTPS to the app: ${check.summary.split("\n")[1]?.trim() ?? check.summary}`,
     causes,
-    fix: fixFor("spoofed-proto", proxyOf(input)),
+    fix: check.fix ?? fixFor("spoofed-proto", input),
     evidence: check.evidence.slice(0, 2),
   };
 }
@@ -226,7 +227,7 @@ function otherClause(input: DoctorInput, check: CheckResult): Diagnosis {
     title: clause(check.clause).title,
     symptom: check.summary,
     causes,
-    fix: check.fix ?? fixFor(check.clause, proxyOf(input)),
+    fix: check.fix ?? fixFor(check.clause, input),
     evidence: check.evidence,
   };
 }

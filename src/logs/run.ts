@@ -1,6 +1,6 @@
 /** `proxytrust logs`: the probe middleware's request log judged, as one report. */
 import type { Readable } from "node:stream";
-import { fixFor } from "../clauses.js";
+import { renderFix } from "../fix-text.js";
 import type { CheckResult, Report } from "../report/model.js";
 import { VERSION } from "../version.js";
 import { LOG_CHECKS } from "./checks/index.js";
@@ -28,7 +28,7 @@ export async function runLogs(input: Readable, source: string): Promise<LogsOutc
             summary: j.summary,
             evidence: j.evidence,
             ...(j.line !== undefined ? { location: { file: source, line: j.line } } : {}),
-            ...(j.status === "fail" || j.status === "warn" ? { fix: fixFor(clause, undefined) } : {}),
+            ...(j.status === "fail" || j.status === "warn" ? { fix: renderFix(clause) } : {}),
           };
         }),
       )

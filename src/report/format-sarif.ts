@@ -7,7 +7,8 @@
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { clause, fixFor, PROXY_KINDS, type ProxyKind } from "../clauses.js";
+import { clause } from "../clauses.js";
+import { deploymentOf, renderFix } from "../fix-text.js";
 import { formatExchange } from "./format-text.js";
 import type { CheckResult, Report, Severity, SourceLocation } from "./model.js";
 import { repoPath } from "./source-root.js";
@@ -47,10 +48,6 @@ function truncate(text: string, limit: number): string {
   return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
 }
 
-function proxyOf(report: Report): ProxyKind | undefined {
-  return PROXY_KINDS.find((kind) => kind === report.proxy);
-}
-
 /** A code block fenced with more backticks than the text contains in a row. */
 function markdownBlock(text: string): string {
   const longestRun = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
@@ -60,7 +57,7 @@ function markdownBlock(text: string): string {
 
 function ruleFor(check: CheckResult, report: Report): Json {
   const { contract, why } = clause(check.clause);
-  const fix = check.fix ?? fixFor(check.clause, proxyOf(report));
+  const fix = check.fix ?? renderFix(check.clause, deploymentOf(report));
   const tags = ["security", "proxytrust", check.clause, report.command === "scan" ? "live" : "static"];
   return {
     id: check.id,

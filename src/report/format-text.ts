@@ -2,6 +2,7 @@
 import type { CheckResult, Exchange, Report, Status } from "./model.js";
 import { countByStatus } from "./model.js";
 import { discoveryLines } from "./discovery-text.js";
+import { identificationLines } from "./identification-text.js";
 
 const COLOURS: Record<Status, number> = { pass: 32, fail: 31, warn: 33, skip: 90, error: 35 };
 
@@ -105,6 +106,11 @@ export function formatText(report: Report, options: TextOptions): string {
   const body = report.checks.length
     ? report.checks.map((c) => formatCheck(c, options, indentFix)).join("\n")
     : "no findings";
-  const opening = report.discovery ? `${discoveryLines(report.discovery).join("\n")}\n\n` : "";
+  const opening = [
+    ...(report.discovery ? [discoveryLines(report.discovery).join("\n")] : []),
+    ...(report.identified ? [identificationLines(report).join("\n")] : []),
+  ]
+    .map((block) => `${block}\n\n`)
+    .join("");
   return `${head}\n\n${opening}${body}\n\n${tally || "nothing checked"}\n`;
 }

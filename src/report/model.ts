@@ -1,5 +1,5 @@
 /** One report model for every command (scan, audit, doctor): formatters only read it. */
-import type { ClauseId } from "../clauses.js";
+import type { AppServerKind, ClauseId, ProxyKind } from "../clauses.js";
 
 export const STATUSES = ["pass", "fail", "warn", "skip", "error"] as const;
 export type Status = (typeof STATUSES)[number];
@@ -100,6 +100,19 @@ export interface Discovery {
   ignored: { path: string; reason: string }[];
 }
 
+/** A server named from what its responses show, and which exchange showed it. */
+export interface Identified<K extends string> {
+  kind: K;
+  /** e.g. 'Server: gunicorn, in "https baseline"'. */
+  from: string;
+}
+
+/** What a scan could tell about the servers in front of Django; a missing one could not be told. */
+export interface Identification {
+  proxy?: Identified<ProxyKind>;
+  appServer?: Identified<AppServerKind>;
+}
+
 export interface Report {
   tool: "proxytrust";
   version: string;
@@ -107,6 +120,8 @@ export interface Report {
   target: string;
   /** Detected or declared proxy, used to pick the fix. */
   proxy?: string;
+  /** Scans: the proxy and app server told from the responses, with the evidence (absent: not told). */
+  identified?: Identification;
   checks: CheckResult[];
   /** Requests sent, for scans. */
   requests?: number;

@@ -1,14 +1,14 @@
 /** A whole scan: collect evidence, judge every clause, build the report. */
 import { setMaxListeners } from "node:events";
-import { fixFor, type ProxyKind } from "../clauses.js";
 import { clause } from "../clauses.js";
-import { headerValue } from "../parsers/headers.js";
+import { renderFix, type FixContext } from "../fix-text.js";
 import type { CheckResult, Exchange, Report } from "../report/model.js";
 import { DEFAULT_TRANSPORT } from "../transport/send.js";
 import { VERSION } from "../version.js";
 import { LIVE_CHECKS } from "./checks/index.js";
 import { collectEvidence } from "./collect.js";
 import type { Captured, ScanEvidence } from "./evidence.js";
+import { identifyServers } from "./identify.js";
 import type { ScanOptions } from "./options.js";
 import { PROBE_TOKEN_HEADER } from "./probe-answer.js";
 import { ProbeClient } from "./probe-client.js";
@@ -50,25 +50,14 @@ export function toExchange(captured: Captured): Exchange {
   return exchange;
 }
 
-const SERVER_SIGNATURES: [RegExp, ProxyKind][] = [
-  [/nginx/i, "nginx"],
-  [/caddy/i, "caddy"],
-  [/apache/i, "apache"],
-  [/cloudflare/i, "cloudflare"],
-  [/awselb/i, "alb"],
-];
-
-/** The proxy named by the Server header, when it names one (HAProxy sends none). */
-export function detectProxy(evidence: ScanEvidence): ProxyKind | undefined {
-  for (const captured of [evidence.baselines.https.get, evidence.baselines.http.get]) {
-    const server = headerValue(captured?.response?.headers ?? [], "server") ?? "";
-    const hit = SERVER_SIGNATURES.find(([re]) => re.test(server));
-    if (hit) return hit[1];
-  }
-  return undefined;
+/** The path of the exchange that decided a check, for fixes that belong to a route. */
+function routeOf(captured: Captured | undefined): string | undefined {
+  const url = captured?.request.url ?? "";
+  return URL.canParse(url) ? new URL(url).pathname : undefined;
 }
 
-export function judge(evidence: ScanEvidence, proxy: ProxyKind | undefined): CheckResult[] {
+/** Every applicable clause judged; fixes are written for `deployment` (the proxy, app server, site host). */
+export function judge(evidence: ScanEvidence, deployment: FixContext): CheckResult[] {
   const applicable = LIVE_CHECKS.filter((check) => check.appliesTo?.(evidence) ?? true);
   return applicable.map((check) => {
     const judgement = check.judge(evidence);
@@ -81,7 +70,12 @@ export function judge(evidence: ScanEvidence, proxy: ProxyKind | undefined): Che
       summary: judgement.summary,
       evidence: judgement.evidence.map(toExchange),
     };
-    if (judgement.status === "fail" || judgement.status === "warn") result.fix = fixFor(check.clause, proxy);
+    if (judgement.status === "fail" || judgement.status === "warn")
+      result.fix = renderFix(check.clause, {
+        ...deployment,
+        headersThrough: judgement.headersThrough,
+        route: routeOf(judgement.evidence[0]),
+      });
     return result;
   });
 }
@@ -113,14 +107,16 @@ export async function runScan(target: URL, options: ScanOptions): Promise<ScanOu
     options.caFile,
   );
   const evidence = await collectEvidence(target, options, client);
-  const proxy = options.proxy ?? detectProxy(evidence);
-  const checks = judge(evidence, proxy);
+  const identified = identifyServers(evidence);
+  const proxy = options.proxy ?? identified.proxy?.kind;
+  const checks = judge(evidence, { proxy, appServer: identified.appServer?.kind, siteHost: target.host });
   const report: Report = {
     tool: "proxytrust",
     version: VERSION,
     command: "scan",
     target: target.href,
     ...(proxy ? { proxy } : {}),
+    identified,
     checks,
     requests: client.count,
     durationMs: Math.round(performance.now() - started),

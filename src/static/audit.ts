@@ -16,6 +16,8 @@ import type { AuditInput, StaticRule } from "./rule.js";
 import { configErrors, problemsPerConfig } from "./rules/config-errors.js";
 import { ALL_RULES } from "./rules/index.js";
 import { describeFileError } from "../file-error.js";
+import { withSiteHost } from "../fix-text.js";
+import { siteHostOf } from "./site-host.js";
 
 export interface AuditFiles {
   settings?: string;
@@ -184,10 +186,11 @@ function problem(file: string, message: string): CheckResult {
   };
 }
 
-function fixText(fix: Partial<Record<FixTarget, string>>): string {
-  return Object.entries(fix)
-    .map(([target, text]) => `${target}: ${text}`)
+function fixText(fix: Partial<Record<FixTarget, string>>, siteHost: () => string | undefined): string {
+  const text = Object.entries(fix)
+    .map(([target, line]) => `${target}: ${line}`)
     .join("\n");
+  return text.includes("example.com") ? withSiteHost(text, siteHost()) : text;
 }
 
 function display(location: SourceLocation): SourceLocation {
@@ -205,6 +208,9 @@ export function applyRules(input: AuditInput, rules: readonly StaticRule[]): Che
       ? { file, line: location.line }
       : { file, line: location.line, column: location.column };
   };
+  // Read only when a fix needs it: building the proxy's routes again costs time on large configs.
+  let siteHost: { name?: string } | undefined;
+  const siteName = () => (siteHost ??= { name: siteHostOf(input) }).name;
   return rules.flatMap((rule): CheckResult[] => {
     const base = {
       id: rule.meta.id,
@@ -215,7 +221,8 @@ export function applyRules(input: AuditInput, rules: readonly StaticRule[]): Che
     };
     try {
       const findings = rule.check(input);
-      const fix = findings.length > 0 ? fixText(rule.meta.fix) : "";
+      let fixShown: string | undefined;
+      const fix = () => (fixShown ??= fixText(rule.meta.fix, siteName));
       // Literals rather than spreading `base`: object spread is slow enough to matter at 100,000 findings.
       return findings.map((finding) => ({
         id: base.id,
@@ -226,7 +233,7 @@ export function applyRules(input: AuditInput, rules: readonly StaticRule[]): Che
         status: finding.status,
         summary: finding.message,
         location: shown(finding.location),
-        fix,
+        fix: fix(),
       }));
     } catch (err) {
       return [{ ...base, status: "error", summary: `the rule could not run: ${(err as Error).message}` }];

@@ -22,6 +22,12 @@ interface Check {
   clause: ClauseId;
   status: string;
   summary: string;
+  fix?: string;
+}
+
+interface Identification {
+  proxy?: { kind: string; from: string };
+  appServer?: { kind: string; from: string };
 }
 
 /** See audit-stacks.test.ts: a loopback bind is reachable by the scanner, not "exposed" in the files. */
@@ -54,16 +60,25 @@ interface Deployment {
   /** "uvicorn behind nginx", for test names. */
   name: string;
   broken: { clause: ClauseId; auditRule: string };
-  start(
-    variant: AppServerVariant,
-  ): Promise<{ scanArgs: string[]; auditArgs: string[]; stop(): Promise<void> }>;
+  /** The app server behind nginx whose identification and fix texts are checked; none for mod_wsgi. */
+  server?: string;
+  start(variant: AppServerVariant): Promise<{
+    scanArgs: string[];
+    auditArgs: string[];
+    /** Whether the scan was given the app server's own address (--origin). */
+    reachable: boolean;
+    stop(): Promise<void>;
+  }>;
 }
 
-function agreement({ name, broken, start }: Deployment): void {
+function agreement({ name, broken, server, start }: Deployment): void {
   describe(`${name}: scan and audit agree`, () => {
     const stops: (() => Promise<void>)[] = [];
     const scans = new Map<AppServerVariant, Check[]>();
     const audits = new Map<AppServerVariant, Check[]>();
+    const identified = new Map<AppServerVariant, Identification | undefined>();
+    /** Whether the scan was given the app server's own address (--origin): it listens on TCP. */
+    const reachable = new Map<AppServerVariant, boolean>();
 
     before(async () => {
       for (const variant of APP_SERVER_VARIANTS) {
@@ -74,6 +89,8 @@ function agreement({ name, broken, start }: Deployment): void {
           runCli([...stack.auditArgs, "--format", "json"]),
         ]);
         scans.set(variant, checksOf(scanned, `scan of ${name} ${variant}`));
+        identified.set(variant, (JSON.parse(scanned.stdout) as { identified?: Identification }).identified);
+        reachable.set(variant, stack.reachable);
         audits.set(variant, checksOf(audited, `audit of ${name} ${variant}`));
         await stack.stop();
       }
@@ -106,6 +123,31 @@ function agreement({ name, broken, start }: Deployment): void {
       );
     });
 
+    if (server !== undefined)
+      test("the scan names nginx, and the app server wherever it shows itself (its own address answers)", () => {
+        for (const variant of APP_SERVER_VARIANTS) {
+          const found = identified.get(variant);
+          assert.equal(found?.proxy?.kind, "nginx", `${variant}: ${JSON.stringify(found)}`);
+          // nginx replaces the app server's Server header: only a direct answer (--origin) can name it
+          assert.equal(found.appServer?.kind, reachable.get(variant) ? server : undefined, variant);
+        }
+      });
+
+    if (server !== undefined)
+      test("misconfigured: the scheme fix names the app server's own option when it was identified, else each", () => {
+        const fix = scans.get("misconfigured")!.find((c) => c.clause === "scheme")?.fix ?? "";
+        assert.match(fix, /^nginx: /m);
+        assert.doesNotMatch(fix, /^(caddy|haproxy|apache|traefik):/m);
+        if (reachable.get("misconfigured")) {
+          assert.match(fix, new RegExp(`^${server}: `, "m"));
+          const others = ["gunicorn", "uvicorn", "daphne", "uwsgi", "waitress"].filter((k) => k !== server);
+          for (const other of others) assert.doesNotMatch(fix, new RegExp(`^${other}:`, "m"));
+        } else {
+          assert.match(fix, /the app server was not identified/);
+          assert.match(fix, new RegExp(`^${server}: `, "m"));
+        }
+      });
+
     test("misconfigured: every clause the scan fails is flagged by the audit", () => {
       const audit = audits.get("misconfigured")!;
       const failed = scans
@@ -125,11 +167,13 @@ for (const server of APP_SERVERS) {
   agreement({
     name: `${server} behind nginx`,
     broken: BROKEN[server]!,
+    server,
     async start(variant) {
       const stack = await startAppServerStack(server, variant);
       const { settings, proxyConfig, unit } = stack.files;
       return {
         scanArgs: jsonScanArgs(stack),
+        reachable: stack.originUrl !== "",
         auditArgs: ["audit", "--settings", settings, "--nginx", proxyConfig, "--app-server", unit],
         stop: () => stack.stop(),
       };
@@ -145,6 +189,7 @@ agreement({
     const stack = await startModWsgiStack(variant);
     return {
       scanArgs: jsonScanArgs(stack),
+      reachable: false,
       auditArgs: ["audit", "--settings", stack.files.settings, "--apache", stack.files.apacheConfig],
       stop: () => stack.stop(),
     };

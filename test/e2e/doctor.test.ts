@@ -81,6 +81,10 @@ for (const proxy of [...AUDITABLE, "apache" as const]) {
         /cause \(seen live\): the proxy rewrites Host: the app takes its host to be 127\./,
       );
       if (withFiles) assertProxyFileCause(csrf, stack, /Host|upstream/);
+      // the fix names the scanned site, never the catalogue's placeholder
+      assert.match(csrf.fix ?? "", /CSRF_TRUSTED_ORIGINS = \['https:\/\/app\.test'\]/);
+      assert.match(csrf.fix ?? "", new RegExp(`^${proxy}: `, "m"));
+      assert.doesNotMatch(JSON.stringify(checks), /example\.(com|org)/);
     });
 
     test("passthrough: believed client headers and cookies over plain HTTP are named with their causes", async () => {

@@ -77,6 +77,29 @@ for (const proxy of PROXIES) {
       assert.equal(result.code, 0);
     });
 
+    test("every variant: the proxy is identified from its own responses, and only its fix is printed", () => {
+      for (const variant of VARIANTS) {
+        const report = JSON.parse(scans.get(variant)!.stdout) as {
+          proxy?: string;
+          identified?: { proxy?: { kind: string; from: string }; appServer?: { kind: string } };
+          checks: { fix?: string }[];
+        };
+        assert.equal(
+          report.identified?.proxy?.kind,
+          proxy,
+          `${variant}: ${JSON.stringify(report.identified)}`,
+        );
+        assert.ok(report.identified.proxy.from.length > 0);
+        assert.equal(report.proxy, proxy);
+        // gunicorn runs behind every proxy; nginx replaces its Server header, the others pass it on
+        if (proxy !== "nginx" || stacks.get(variant)!.originUrl)
+          assert.equal(report.identified.appServer?.kind, "gunicorn", variant);
+        const others = ["nginx", "caddy", "haproxy", "apache", "traefik"].filter((k) => k !== proxy);
+        for (const check of report.checks.filter((c) => c.fix))
+          for (const other of others) assert.doesNotMatch(check.fix!, new RegExp(`^${other}:`, "m"));
+      }
+    });
+
     for (const variant of Object.keys(DESIGNED_FAILURES) as (keyof typeof DESIGNED_FAILURES)[]) {
       test(`${variant}: fails ${DESIGNED_FAILURES[variant].join(", ")} with a fix, exit 1`, () => {
         const result = scans.get(variant)!;

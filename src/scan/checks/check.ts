@@ -8,6 +8,13 @@ export interface Judgement {
   summary: string;
   /** The exchanges that decided it, most telling first. */
   evidence: Captured[];
+  /** Client-sent header names that reached the app and changed its answer, as sent: the fix removes them. */
+  headersThrough?: string[];
+}
+
+/** The header name of a probe's header line: "http X_Forwarded_Host: x" gives "X_Forwarded_Host". */
+export function headerNameOf(line: string): string {
+  return line.replace(/^https? /, "").split(":")[0] ?? line;
 }
 
 export interface LiveCheck {

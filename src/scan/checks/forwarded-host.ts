@@ -1,20 +1,21 @@
 import type { Captured, ForwardedHostProbe } from "../evidence.js";
-import { accepted, describeOutcome, present, type LiveCheck } from "./check.js";
+import { accepted, describeOutcome, headerNameOf, present, type LiveCheck } from "./check.js";
 import { probeAnswer } from "../probe-answer.js";
 import { reflection } from "./host-header.js";
 
 type Verdict =
-  | { kind: "used"; text: string; evidence: Captured[] }
+  | { kind: "used"; text: string; evidence: Captured[]; header: string }
   | { kind: "ignored"; text: string }
   | { kind: "undecided"; text: string };
 
 function judgeProbe(probe: ForwardedHostProbe, e: Parameters<LiveCheck["judge"]>[0]): Verdict {
+  const name = headerNameOf(probe.header);
   const seen = probeAnswer(probe.probe);
   if (seen) {
     const view = `Django saw host=${seen.host ?? seen.host_error} (probe middleware)`;
     const took = seen.host?.includes(probe.injected) || seen.host_error?.includes(probe.injected);
     return took
-      ? { kind: "used", text: `${probe.header}: ${view}`, evidence: present(probe.probe) }
+      ? { kind: "used", text: `${probe.header}: ${view}`, evidence: present(probe.probe), header: name }
       : { kind: "ignored", text: `${probe.header}: ${view}` };
   }
   for (const captured of present(probe.get, probe.post)) {
@@ -24,6 +25,7 @@ function judgeProbe(probe: ForwardedHostProbe, e: Parameters<LiveCheck["judge"]>
         kind: "used",
         text: `${probe.header}: the injected host came back in ${where}`,
         evidence: [captured],
+        header: name,
       };
   }
   const leg = probe.header.startsWith("http ") ? "http" : "https";
@@ -34,6 +36,7 @@ function judgeProbe(probe: ForwardedHostProbe, e: Parameters<LiveCheck["judge"]>
       kind: "used",
       text: `${probe.header}: the answer turned into 400 (Django's DisallowedHost): the app took its host from the header; ALLOWED_HOSTS refused this one, any allowed name would pass`,
       evidence: present(probe.get, baseGet),
+      header: name,
     };
   }
   // Django compares the Referer with get_host(): a refused own-Referer POST means the host moved.
@@ -45,6 +48,7 @@ function judgeProbe(probe: ForwardedHostProbe, e: Parameters<LiveCheck["judge"]>
       kind: "used",
       text: `${probe.header}: a POST with the site's own Referer was refused (${describeOutcome(probe.post)}) once the header was added: Django's host came from it`,
       evidence: present(probe.post, control),
+      header: name,
     };
   }
   return {
@@ -65,6 +69,7 @@ export const forwardedHostCheck: LiveCheck = {
         status: "fail",
         summary: used.map((v) => v.text).join("\n"),
         evidence: used.flatMap((v) => v.evidence).slice(0, 3),
+        headersThrough: used.map((v) => v.header),
       };
     }
     const ignored = verdicts.filter((v) => v.kind === "ignored");

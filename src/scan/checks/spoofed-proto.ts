@@ -1,6 +1,6 @@
 import { readBelief } from "../belief.js";
 import type { Captured, Leg, LegBaseline, SchemeSpoof } from "../evidence.js";
-import { describeOutcome, present, type LiveCheck } from "./check.js";
+import { describeOutcome, headerNameOf, present, type LiveCheck } from "./check.js";
 
 type Verdict = "believed" | "ignored" | "changed" | "undecided";
 
@@ -57,6 +57,7 @@ export const spoofedProtoCheck: LiveCheck = {
         status: "fail",
         summary: `${believed.length} client-sent scheme header(s) changed what the app believes:\n${believed.map(line).join("\n")}`,
         evidence: present(first.spoof.post, first.spoof.get, base.postNoReferer, base.get),
+        headersThrough: believed.map((r) => headerNameOf(r.spoof.header)),
       };
     }
     if (readings.length === 0)
@@ -82,11 +83,12 @@ export const spoofedProtoCheck: LiveCheck = {
         status: "warn",
         summary: `no claim changed the scheme, but these reached the app stack and changed its answer:\n${changed.map(line).join("\n")}`,
         evidence: present(changed[0]?.spoof.post, changed[0]?.spoof.get),
+        headersThrough: changed.map((r) => headerNameOf(r.spoof.header)),
       };
     }
     return {
       status: "pass",
-      summary: `all ${readings.length} scheme claims (${[...new Set(readings.map((r) => r.spoof.header.split(":")[0]))].join(", ")}) were ignored over plain HTTP and HTTPS`,
+      summary: `all ${readings.length} scheme claims (${[...new Set(readings.map((r) => headerNameOf(r.spoof.header)))].join(", ")}) were ignored over plain HTTP and HTTPS`,
       evidence: present(readings[0]?.spoof.post, readings[0]?.spoof.get),
     };
   },

@@ -79,3 +79,31 @@ test("a Caddyfile that the real caddy refuses is reported, not silently judged (
     undefined,
   );
 });
+
+test("fixes name the site the files serve, not app.example.com", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "proxytrust-audit-"));
+  const settings = join(dir, "settings.py");
+  writeFileSync(settings, "ALLOWED_HOSTS = ['*']\nDEBUG = False\nCSRF_TRUSTED_ORIGINS = ['shop.test']\n");
+  const nginx = join(dir, "nginx.conf");
+  writeFileSync(
+    nginx,
+    [
+      "events {}",
+      "http {",
+      "  server {",
+      "    listen 80;",
+      "    server_name shop.test;",
+      "    location / { proxy_pass http://127.0.0.1:8000; }",
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  const { report } = await runAudit({ settings, nginx });
+  const fixes = report.checks.filter((c) => c.fix).map((c) => `${c.id}: ${c.fix}`);
+  const wildcard = report.checks.find((c) => c.id === "django-allowed-hosts-wildcard");
+  assert.match(wildcard?.fix ?? "", /ALLOWED_HOSTS = \['shop\.test'\]/);
+  const leaks = fixes.filter((f) => f.includes("app.example.com"));
+  assert.deepEqual(leaks, []);
+  assert.ok(fixes.length > 3, fixes.join("\n"));
+});

@@ -107,6 +107,7 @@ function toRoute(app: AppHost, catchAll: boolean): AppRoute {
   return {
     proxy: "apache",
     label: `${describeHost(host)}${mount.kind === "wsgi" ? " (mod_wsgi)" : ""}`,
+    site: describeHost(host),
     at: locate(mount.at),
     traffic: host.tls ? ["tls"] : paths.length > 0 ? ["plain"] : [],
     plainPaths: paths,

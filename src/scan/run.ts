@@ -4,7 +4,7 @@ import { fixFor, type ProxyKind } from "../clauses.js";
 import { clause } from "../clauses.js";
 import { headerValue } from "../parsers/headers.js";
 import type { CheckResult, Exchange, Report } from "../report/model.js";
-import { DEFAULT_TRANSPORT } from "../transport/send.js";
+import { ConnectionPool, DEFAULT_TRANSPORT } from "../transport/send.js";
 import { VERSION } from "../version.js";
 import { LIVE_CHECKS } from "./checks/index.js";
 import { collectEvidence } from "./collect.js";
@@ -98,6 +98,7 @@ export async function runScan(target: URL, options: ScanOptions): Promise<ScanOu
   const deadline = options.stop ? AbortSignal.any([timeout, options.stop]) : timeout;
   // Every in-flight probe listens for the deadline.
   setMaxListeners(options.concurrency * 4, deadline);
+  const connections = new ConnectionPool();
   const client = new ProbeClient(
     {
       ...DEFAULT_TRANSPORT,
@@ -106,13 +107,14 @@ export async function runScan(target: URL, options: ScanOptions): Promise<ScanOu
       ca: options.ca,
       insecure: options.insecure,
       signal: deadline,
+      connections,
     },
     options.headers,
     options.concurrency,
     options.requestGate,
     options.caFile,
   );
-  const evidence = await collectEvidence(target, options, client);
+  const evidence = await collectEvidence(target, options, client).finally(() => connections.close());
   const proxy = options.proxy ?? detectProxy(evidence);
   const checks = judge(evidence, proxy);
   const report: Report = {

@@ -33,6 +33,11 @@ export interface WireRequest {
   preface?: Buffer;
   /** Keep the server certificate's fingerprint (parsing it costs as much as the rest of the exchange). */
   recordCertificate?: boolean;
+  /**
+   * May run on a kept-alive connection from `TransportOptions.connections`: only for requests whose
+   * meaning cannot depend on what was sent before on the same connection.
+   */
+  reuseConnection?: boolean;
 }
 
 export interface TransportOptions {
@@ -47,6 +52,22 @@ export interface TransportOptions {
   maxHeaderBytes: number;
   /** Aborts every exchange still running, e.g. at the scan's overall deadline. */
   signal?: AbortSignal;
+  /** Kept-alive connections for requests marked `reuseConnection`; without it every request has its own. */
+  connections?: ConnectionPool;
+}
+
+/**
+ * Kept-alive connections, one pool per scan: handshakes are most of a request's cost on a fast
+ * link. Closed when the scan ends, so a fleet holds no idle sockets between targets.
+ */
+export class ConnectionPool {
+  readonly http = new http.Agent({ keepAlive: true });
+  readonly https = new https.Agent({ keepAlive: true, maxCachedSessions: 256 });
+
+  close(): void {
+    this.http.destroy();
+    this.https.destroy();
+  }
 }
 
 export interface WireResponse {
@@ -136,8 +157,25 @@ function reuseFor(opts: TransportOptions): TlsReuse {
   return reuse;
 }
 
-/** Sends one request; never throws, never follows redirects. */
-export function send(req: WireRequest, opts: TransportOptions): Promise<WireResult> {
+/**
+ * Sends one request; never throws, never follows redirects. A kept-alive connection the server closed
+ * just as the request went out is a race, not an answer: the request is sent again on a new connection.
+ */
+export async function send(req: WireRequest, opts: TransportOptions): Promise<WireResult> {
+  const kept = req.reuseConnection === true && opts.connections !== undefined && req.preface === undefined;
+  const result = await attempt(req, opts, kept);
+  // A new connection is never stale.
+  return result === STALE_CONNECTION ? (attempt(req, opts, false) as Promise<WireResult>) : result;
+}
+
+const STALE_CONNECTION = Symbol("stale kept-alive connection");
+const STALE_CODES = new Set(["ECONNRESET", "EPIPE"]);
+
+function attempt(
+  req: WireRequest,
+  opts: TransportOptions,
+  kept: boolean,
+): Promise<WireResult | typeof STALE_CONNECTION> {
   const isTls = req.url.protocol === "https:";
   const port = req.url.port ? Number(req.url.port) : isTls ? 443 : 80;
   const target = connectAddress(req.url.hostname, port, opts.mappings);
@@ -145,9 +183,9 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
   const headers: string[] = req.headers.flat();
   if (req.body !== undefined) headers.push("Content-Length", String(Buffer.byteLength(req.body)));
 
-  return new Promise<WireResult>((resolve) => {
+  return new Promise<WireResult | typeof STALE_CONNECTION>((resolve) => {
     let settled = false;
-    const finish = (result: WireResult) => {
+    const finish = (result: WireResult | typeof STALE_CONNECTION) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -188,11 +226,20 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
         return secure;
       };
     }
+    const pool = kept ? opts.connections : undefined;
+    if (pool) baseOptions.agent = isTls ? pool.https : pool.http;
     const request = isTls
-      ? https.request({ ...baseOptions, ...tls, agent: preface ? undefined : reuse?.agent })
+      ? https.request({ ...baseOptions, ...tls, agent: preface ? undefined : (pool?.https ?? reuse?.agent) })
       : http.request(baseOptions);
+    let answered = false;
     // First, before anything can destroy the request: every failure is a result, never a throw.
-    request.on("error", (err) => finish({ ok: false, error: describeError(err) }));
+    request.on("error", (err) =>
+      finish(
+        request.reusedSocket && !answered && STALE_CODES.has((err as NodeJS.ErrnoException).code ?? "")
+          ? STALE_CONNECTION
+          : { ok: false, error: describeError(err) },
+      ),
+    );
 
     const giveUp = (error: string) => {
       finish({ ok: false, error, noAnswer: true });
@@ -212,6 +259,7 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
     opts.signal?.addEventListener("abort", onAbort, { once: true });
 
     request.on("response", (res) => {
+      answered = true;
       // Read now: the socket is gone once the body has ended.
       const fingerprint =
         isTls && req.recordCertificate

@@ -37,6 +37,10 @@ function readSpoof(spoof: SchemeSpoof, base: LegBaseline): Reading {
     : { spoof, verdict: "undecided", detail: after.reason };
 }
 
+/** Claims sent together are one reading, each claim still counted. */
+const claimLines = (r: Reading) => r.spoof.sentTogether ?? [r.spoof.header];
+const claimCount = (rs: Reading[]) => rs.flatMap(claimLines).length;
+
 function legName(leg: Leg): string {
   return leg === "http" ? "plain HTTP" : "HTTPS";
 }
@@ -73,7 +77,7 @@ export const spoofedProtoCheck: LiveCheck = {
     if (undecided.length) {
       return {
         status: "error",
-        summary: `${readings.length - undecided.length} of ${readings.length} claims were ignored, but these could not be decided:\n${undecided.map(line).join("\n")}`,
+        summary: `${claimCount(readings) - claimCount(undecided)} of ${claimCount(readings)} claims were ignored, but these could not be decided:\n${undecided.map(line).join("\n")}`,
         evidence: present(undecided[0]?.spoof.post, undecided[0]?.spoof.get),
       };
     }
@@ -84,9 +88,10 @@ export const spoofedProtoCheck: LiveCheck = {
         evidence: present(changed[0]?.spoof.post, changed[0]?.spoof.get),
       };
     }
+    const lines = readings.flatMap(claimLines);
     return {
       status: "pass",
-      summary: `all ${readings.length} scheme claims (${[...new Set(readings.map((r) => r.spoof.header.split(":")[0]))].join(", ")}) were ignored over plain HTTP and HTTPS`,
+      summary: `all ${lines.length} scheme claims (${[...new Set(lines.map((line) => line.split(":")[0]))].join(", ")}) were ignored over plain HTTP and HTTPS`,
       evidence: present(readings[0]?.spoof.post, readings[0]?.spoof.get),
     };
   },

@@ -2,7 +2,6 @@
  * The retrieval half of a scan: sends every probe (independent ones concurrently) and
  * records the exchanges. Nothing here decides pass or fail.
  */
-import { getDomain } from "tldts";
 import { isIP } from "node:net";
 import { setCookies, isDeletion } from "../parsers/cookies.js";
 import { csrfForms, postForms } from "../parsers/html-forms.js";
@@ -190,8 +189,13 @@ async function findCsrfPair(
   return { searched, origins: [], ...found, ...(tokenless ? { tokenless } : {}) };
 }
 
-function siblingHost(host: string): string | undefined {
+/**
+ * A name beside the site's under the same registrable domain. The public suffix list is the larger part
+ * of a scan's start-up, so it loads while the first probes are on the wire, and only for a host name.
+ */
+async function siblingHost(host: string): Promise<string | undefined> {
   if (isIP(host.replace(/^\[|\]$/g, ""))) return undefined;
+  const { getDomain } = await import("tldts");
   const registrable = getDomain(host) ?? host;
   const parent = host.split(".").slice(1).join(".");
   const base = parent.length >= registrable.length ? parent : host;
@@ -322,9 +326,10 @@ export async function collectEvidence(
     });
   });
 
-  const sibling = siblingHost(site.host);
+  const siblingLookup = siblingHost(site.host);
   const originProbesFor = (
     pair: CsrfPair | undefined,
+    sibling: string | undefined,
   ): { kind: CsrfOriginProbe["kind"]; origin?: string; referer?: string }[] =>
     pair
       ? [
@@ -336,9 +341,9 @@ export async function collectEvidence(
           { kind: "foreign-referer", referer: `https://${FOREIGN_HOST}/` },
         ]
       : [];
-  const csrfOrigins = csrfSearch.then(({ pair }) =>
+  const csrfOrigins = Promise.all([csrfSearch, siblingLookup]).then(([{ pair }, sibling]) =>
     Promise.all(
-      originProbesFor(pair).map(async (p) => {
+      originProbesFor(pair, sibling).map(async (p) => {
         const headers: ProbeSpec["headers"] = p.origin
           ? [["Origin", p.origin]]
           : [["Referer", p.referer ?? ""]];

@@ -143,16 +143,25 @@ interface TlsReuse {
 }
 
 const tlsReuse = new WeakMap<TransportOptions, TlsReuse>();
+/** By CA, for the many scans of a fleet that share one: each would otherwise parse it again. */
+const tlsReuseByCa = new Map<string, TlsReuse>();
+const CAS_REMEMBERED = 8;
 
-/** One TLS context and session cache per set of options, shared by a scan's probes: building them is costly. */
+/** One TLS context and session cache per CA (or set of options with a client certificate): building them is costly. */
 function reuseFor(opts: TransportOptions): TlsReuse {
-  let reuse = tlsReuse.get(opts);
+  const caKey =
+    opts.clientCertificate === undefined && typeof opts.ca !== "object" ? (opts.ca ?? "") : undefined;
+  let reuse = caKey === undefined ? tlsReuse.get(opts) : tlsReuseByCa.get(caKey);
   if (!reuse) {
     reuse = {
       context: createSecureContext({ ca: opts.ca, ...opts.clientCertificate }),
       agent: new https.Agent({ keepAlive: false, maxCachedSessions: 256 }),
     };
-    tlsReuse.set(opts, reuse);
+    if (caKey === undefined) tlsReuse.set(opts, reuse);
+    else {
+      if (tlsReuseByCa.size >= CAS_REMEMBERED) tlsReuseByCa.delete(tlsReuseByCa.keys().next().value!);
+      tlsReuseByCa.set(caKey, reuse);
+    }
   }
   return reuse;
 }

@@ -31,7 +31,7 @@ export interface WireRequest {
   body?: string;
   /** Bytes written on the connection before anything else, TLS included: a PROXY protocol header. */
   preface?: Buffer;
-  /** Keep the server certificate's fingerprint (parsing it costs as much as the rest of the exchange). */
+  /** Keep the server certificate's fingerprint (parsing it is costly). */
   recordCertificate?: boolean;
   /**
    * May run on a kept-alive connection from `TransportOptions.connections`: only for requests whose
@@ -272,7 +272,7 @@ function attempt(
       // Read now: the socket is gone once the body has ended.
       const fingerprint =
         isTls && req.recordCertificate
-          ? (res.socket as TLSSocket).getPeerCertificate().fingerprint256
+          ? (res.socket as TLSSocket).getPeerX509Certificate()?.fingerprint256
           : undefined;
       const chunks: Buffer[] = [];
       let kept = 0;

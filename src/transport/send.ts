@@ -171,10 +171,19 @@ function reuseFor(opts: TransportOptions): TlsReuse {
  * just as the request went out is a race, not an answer: the request is sent again on a new connection.
  */
 export async function send(req: WireRequest, opts: TransportOptions): Promise<WireResult> {
+  // Past the deadline nothing is sent: no connection is opened only to be dropped.
+  if (opts.signal?.aborted) return { ok: false, error: abortReason(opts.signal), noAnswer: true };
   const kept = req.reuseConnection === true && opts.connections !== undefined && req.preface === undefined;
   const result = await attempt(req, opts, kept);
   // A new connection is never stale.
   return result === STALE_CONNECTION ? (attempt(req, opts, false) as Promise<WireResult>) : result;
+}
+
+/** A deadline aborts with a TimeoutError; anything else (an interruption) says why itself. */
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error && reason.name !== "TimeoutError" ? reason.message : undefined;
+  return why ?? "scan deadline reached (--max-time)";
 }
 
 const STALE_CONNECTION = Symbol("stale kept-alive connection");
@@ -258,12 +267,7 @@ function attempt(
       () => giveUp(`no complete answer within ${opts.timeoutMs / 1000} s`),
       opts.timeoutMs,
     );
-    // A deadline aborts with a TimeoutError; anything else (an interruption) says why itself.
-    const onAbort = () => {
-      const reason: unknown = opts.signal?.reason;
-      const why = reason instanceof Error && reason.name !== "TimeoutError" ? reason.message : undefined;
-      giveUp(why ?? "scan deadline reached (--max-time)");
-    };
+    const onAbort = () => giveUp(abortReason(opts.signal!));
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener("abort", onAbort, { once: true });
 

@@ -59,7 +59,12 @@ export async function collectProxyProtocol(
   };
   const probes = await Promise.all([
     client
-      .probe({ label: `${listenerUrl.origin} without a PROXY header`, url: listenerUrl, host })
+      .probe({
+        label: `${listenerUrl.origin} without a PROXY header`,
+        url: listenerUrl,
+        host,
+        freshConnection: true,
+      })
       .then((captured): ProxyProtocolProbe => ({
         kind: "no-header",
         listener: listenerUrl.origin,

@@ -2,7 +2,6 @@
  * The retrieval half of a scan: sends every probe (independent ones concurrently) and
  * records the exchanges. Nothing here decides pass or fail.
  */
-import { getDomain } from "tldts";
 import { isIP } from "node:net";
 import { setCookies, isDeletion } from "../parsers/cookies.js";
 import { csrfForms, postForms } from "../parsers/html-forms.js";
@@ -23,9 +22,11 @@ import type {
 } from "./evidence.js";
 import { PROBE_TOKEN_HEADER } from "./probe-answer.js";
 import { ProbeClient, type ProbeSpec } from "./probe-client.js";
+import { claimHeaders, sendClaimFamily, type ClaimAnswer } from "./collect-claims.js";
 import {
   claimsFor,
   CLIENT_IP_CLAIMS,
+  type SchemeClaim,
   FORGED_CLIENT_IP,
   FORWARDED_HOST_CLAIMS,
   FOREIGN_HOST,
@@ -67,13 +68,17 @@ export async function followRedirects(
   start: URL,
   siteHost: string,
   labelPrefix: string,
+  /** The answer to `start` when it was already asked for. */
+  firstHop?: Promise<Captured>,
 ): Promise<RedirectChain> {
   const hops: Captured[] = [];
   const seen = new Set<string>();
   let url = start;
   for (let i = 0; i < MAX_REDIRECT_HOPS; i++) {
     seen.add(url.href);
-    const hop = await client.probe({ label: `${labelPrefix} hop ${i + 1}`, url });
+    const hop = await (i === 0 && firstHop
+      ? firstHop
+      : client.probe({ label: `${labelPrefix} hop ${i + 1}`, url }));
     hops.push(hop);
     const response = hop.response;
     if (!response) return { hops, outcome: "error" };
@@ -154,11 +159,16 @@ async function findCsrfPair(
   client: ProbeClient,
   site: Site,
   options: ScanOptions,
+  sitePage: Promise<Captured>,
 ): Promise<ScanEvidence["csrf"]> {
   const candidates = options.csrfPath ? [options.csrfPath] : [site.path, ...DEFAULT_CSRF_PATHS];
   const unique = [...new Set(candidates)];
   const searched = await Promise.all(
-    unique.map((path) => client.probe({ label: `CSRF token page ${path}`, url: at(site.https, path) })),
+    unique.map((path) =>
+      path === site.path
+        ? sitePage
+        : client.probe({ label: `CSRF token page ${path}`, url: at(site.https, path) }),
+    ),
   );
   const pair = csrfPairIn(searched, site, options);
   const target = tokenlessTarget(searched, site, options, pair);
@@ -179,8 +189,13 @@ async function findCsrfPair(
   return { searched, origins: [], ...found, ...(tokenless ? { tokenless } : {}) };
 }
 
-function siblingHost(host: string): string | undefined {
+/**
+ * A name beside the site's under the same registrable domain. The public suffix list is the larger part
+ * of a scan's start-up, so it loads while the first probes are on the wire, and only for a host name.
+ */
+async function siblingHost(host: string): Promise<string | undefined> {
   if (isIP(host.replace(/^\[|\]$/g, ""))) return undefined;
+  const { getDomain } = await import("tldts");
   const registrable = getDomain(host) ?? host;
   const parent = host.split(".").slice(1).join(".");
   const base = parent.length >= registrable.length ? parent : host;
@@ -193,10 +208,17 @@ export async function collectEvidence(
   client: ProbeClient,
 ): Promise<ScanEvidence> {
   const site = siteOf(target);
-  // Not awaited here: probes that need no CSRF token start at once, so one stalled leg cannot hold the other.
-  const csrfSearch = findCsrfPair(client, site, options);
   const probe = (spec: ProbeSpec) => client.probe(spec);
   const legUrl = (leg: Leg, path = site.path) => at(leg === "https" ? site.https : site.http, path);
+  // First in the queue: whatever else stalls, the HTTPS baseline gets a connection. It is also the
+  // HTTPS redirect chain's first hop and, unless --csrf-path names another, the first page searched.
+  const httpsPage = probe({
+    label: "https baseline",
+    url: legUrl("https"),
+    recordCertificate: true,
+  });
+  // Not awaited here: probes that need no CSRF token start at once, so one stalled leg cannot hold the other.
+  const csrfSearch = findCsrfPair(client, site, options, httpsPage);
 
   const csrfPost = async (leg: Leg, label: string, headers: ProbeSpec["headers"] = []) => {
     const { pair } = await csrfSearch;
@@ -224,39 +246,47 @@ export async function collectEvidence(
 
   const baselineFor = async (leg: Leg) => {
     const [get, postNoReferer, postSameOriginReferer, djangoView] = await Promise.all([
-      probe({ label: `${leg} baseline`, url: legUrl(leg), recordCertificate: true }),
+      leg === "https"
+        ? httpsPage
+        : probe({ label: `${leg} baseline`, url: legUrl(leg), recordCertificate: true }),
       csrfPost(leg, `${leg} POST with token, no Referer`),
       csrfPost(leg, `${leg} POST with token, own Referer`, [["Referer", `${site.https.origin}/`]]),
       askDjango(leg, `${leg} baseline`),
     ]);
     return { get, postNoReferer, postSameOriginReferer, probe: djangoView };
   };
-  // First in the queue, one per leg: whatever else stalls, each leg's baseline gets a connection.
   const httpsBaseline = baselineFor("https");
   const httpBaseline = baselineFor("http");
+  const baselineAnswer = (leg: Leg): Promise<ClaimAnswer> =>
+    (leg === "https" ? httpsBaseline : httpBaseline).then((b) => ({
+      get: b.get,
+      post: b.postNoReferer,
+      probe: b.probe,
+    }));
 
-  const schemeSpoofs = (["http", "https"] as Leg[]).flatMap((leg) =>
-    claimsFor(leg).map(async (claim): Promise<SchemeSpoof> => {
-      const header = `${claim.name}: ${claim.value}`;
-      const headers: ProbeSpec["headers"] = [[claim.name, claim.value]];
+  const schemeSpoofs = (["http", "https"] as Leg[]).map((leg) =>
+    sendClaimFamily(leg, claimsFor(leg), baselineAnswer(leg), async (claims): Promise<SchemeSpoof> => {
+      const { headers, ...named } = claimHeaders(claims);
       const [get, post, djangoView] = await Promise.all([
-        probe({ label: `${leg} + ${header}`, url: legUrl(leg), headers }),
-        csrfPost(leg, `${leg} POST + ${header}`, headers),
-        askDjango(leg, `${leg} + ${header}`, headers),
+        probe({ label: `${leg} + ${named.header}`, url: legUrl(leg), headers }),
+        csrfPost(leg, `${leg} POST + ${named.header}`, headers),
+        askDjango(leg, `${leg} + ${named.header}`, headers),
       ]);
-      return { leg, header, claimed: leg === "http" ? "https" : "http", get, post, probe: djangoView };
+      return { leg, ...named, claimed: leg === "http" ? "https" : "http", get, post, probe: djangoView };
     }),
   );
 
+  // Each on a connection of its own: a proxy may pick the site for a connection by its first request.
+  const fresh = { freshConnection: true };
   const hostProbes: Promise<HostProbe>[] = [
-    probe({ label: `https Host: ${FOREIGN_HOST}`, url: legUrl("https"), host: FOREIGN_HOST }).then(
+    probe({ label: `https Host: ${FOREIGN_HOST}`, url: legUrl("https"), host: FOREIGN_HOST, ...fresh }).then(
       (captured) => ({
         kind: "foreign-host" as const,
         injected: FOREIGN_HOST,
         captured,
       }),
     ),
-    probe({ label: `http Host: ${FOREIGN_HOST}`, url: legUrl("http"), host: FOREIGN_HOST }).then(
+    probe({ label: `http Host: ${FOREIGN_HOST}`, url: legUrl("http"), host: FOREIGN_HOST, ...fresh }).then(
       (captured) => ({
         kind: "foreign-host-http" as const,
         injected: FOREIGN_HOST,
@@ -267,10 +297,14 @@ export async function collectEvidence(
       label: `https absolute-form target on ${FOREIGN_HOST}`,
       url: legUrl("https"),
       requestTarget: `https://${FOREIGN_HOST}${site.path}`,
+      ...fresh,
     }).then((captured) => ({ kind: "absolute-form" as const, injected: FOREIGN_HOST, captured })),
-    probe({ label: `https Host: ${site.host}:31337`, url: legUrl("https"), host: `${site.host}:31337` }).then(
-      (captured) => ({ kind: "odd-port" as const, injected: `${site.host}:31337`, captured }),
-    ),
+    probe({
+      label: `https Host: ${site.host}:31337`,
+      url: legUrl("https"),
+      host: `${site.host}:31337`,
+      ...fresh,
+    }).then((captured) => ({ kind: "odd-port" as const, injected: `${site.host}:31337`, captured })),
   ];
 
   const forwardedHost: Promise<ForwardedHostProbe>[] = FORWARDED_HOST_CLAIMS.flatMap((make) => {
@@ -292,9 +326,10 @@ export async function collectEvidence(
     });
   });
 
-  const sibling = siblingHost(site.host);
+  const siblingLookup = siblingHost(site.host);
   const originProbesFor = (
     pair: CsrfPair | undefined,
+    sibling: string | undefined,
   ): { kind: CsrfOriginProbe["kind"]; origin?: string; referer?: string }[] =>
     pair
       ? [
@@ -306,9 +341,9 @@ export async function collectEvidence(
           { kind: "foreign-referer", referer: `https://${FOREIGN_HOST}/` },
         ]
       : [];
-  const csrfOrigins = csrfSearch.then(({ pair }) =>
+  const csrfOrigins = Promise.all([csrfSearch, siblingLookup]).then(([{ pair }, sibling]) =>
     Promise.all(
-      originProbesFor(pair).map(async (p) => {
+      originProbesFor(pair, sibling).map(async (p) => {
         const headers: ProbeSpec["headers"] = p.origin
           ? [["Origin", p.origin]]
           : [["Referer", p.referer ?? ""]];
@@ -360,8 +395,8 @@ export async function collectEvidence(
     httpsBaseline,
     httpBaseline,
     followRedirects(client, withMarker(legUrl("http")), site.host, "http redirect"),
-    followRedirects(client, legUrl("https"), site.host, "https redirect"),
-    Promise.all(schemeSpoofs),
+    followRedirects(client, legUrl("https"), site.host, "https redirect", httpsPage),
+    Promise.all(schemeSpoofs).then((legs) => legs.flat()),
     Promise.all(hostProbes),
     Promise.all(forwardedHost),
     csrfOrigins,
@@ -380,7 +415,9 @@ export async function collectEvidence(
   const csrf = await csrfSearch;
   const cookieSources: ScanEvidence["cookieSources"] = [
     { leg: "https", captured: httpsBase.get },
-    ...csrf.searched.map((captured) => ({ leg: "https" as const, captured })),
+    ...csrf.searched
+      .filter((captured) => captured !== httpsBase.get)
+      .map((captured) => ({ leg: "https" as const, captured })),
     ...(cookiePageResult ? [{ leg: "https" as const, captured: cookiePageResult }] : []),
     { leg: "http", captured: httpBase.get },
   ];
@@ -415,6 +452,13 @@ function withMarker(url: URL): URL {
   marked.search = marked.search ? `${marked.search}&${QUERY_MARKER}` : `?${QUERY_MARKER}`;
   return marked;
 }
+
+/** What an app server itself may take as the scheme, gunicorn's secure_scheme_headers among them. */
+const ORIGIN_SCHEME_CLAIMS: SchemeClaim[] = [
+  { name: "X-Forwarded-Proto", value: "https" },
+  { name: "X-Forwarded-Ssl", value: "on" },
+  { name: "X-Forwarded-Protocol", value: "ssl" },
+];
 
 /** Where app servers listen by default or by habit: gunicorn and runserver, uWSGI's socket, Flask, TLS. */
 export const ORIGIN_CANDIDATE_PORTS = [8000, 8080, 8001, 5000, 3031, 8443];
@@ -489,25 +533,29 @@ async function collectOrigin(
           headers,
         })
       : Promise.resolve(undefined);
-  const claims: [string, string][] = [
-    ["X-Forwarded-Proto", "https"],
-    ["X-Forwarded-Ssl", "on"],
-    ["X-Forwarded-Protocol", "ssl"],
-  ];
-  const [baseline, baselinePost, spoofs] = await Promise.all([
+  const baseline =
     candidateBaseline ??
-      originProbe(client, url, site, `origin ${origin.origin} baseline`, { recordCertificate: true }),
-    post(`origin ${origin.origin} POST with token, no Referer`, []),
-    Promise.all(
-      claims.map(async ([name, value]) => {
-        const header = `${name}: ${value}`;
-        const [get, spoofPost] = await Promise.all([
-          direct(`origin ${origin.origin} + ${header}`, [[name, value]]),
-          post(`origin ${origin.origin} POST + ${header}`, [[name, value]]),
-        ]);
-        return { header, get, post: spoofPost };
-      }),
-    ),
-  ]);
-  return { url: url.href, candidate: candidateBaseline !== undefined, baseline, baselinePost, spoofs };
+    originProbe(client, url, site, `origin ${origin.origin} baseline`, { recordCertificate: true });
+  const baselinePost = post(`origin ${origin.origin} POST with token, no Referer`, []);
+  // The origin check reads the app's belief as for plain HTTP, whatever the origin's scheme.
+  const spoofs = await sendClaimFamily(
+    "http",
+    ORIGIN_SCHEME_CLAIMS,
+    Promise.all([baseline, baselinePost]).then(([get, post]) => ({ get, post })),
+    async (claims) => {
+      const { headers, ...named } = claimHeaders(claims);
+      const [get, spoofPost] = await Promise.all([
+        direct(`origin ${origin.origin} + ${named.header}`, headers),
+        post(`origin ${origin.origin} POST + ${named.header}`, headers),
+      ]);
+      return { ...named, get, post: spoofPost };
+    },
+  );
+  return {
+    url: url.href,
+    candidate: candidateBaseline !== undefined,
+    baseline: await baseline,
+    baselinePost: await baselinePost,
+    spoofs,
+  };
 }

@@ -22,8 +22,10 @@ export interface Captured {
 /** A request carrying a client-sent scheme claim, with the baseline it is compared to. */
 export interface SchemeSpoof {
   leg: Leg;
-  /** The header line as sent, e.g. "X-Forwarded-Proto: https". */
+  /** The header line as sent, e.g. "X-Forwarded-Proto: https"; for claims sent together, joined by " + ". */
   header: string;
+  /** The header lines of claims sent in one request, when more than one was (together they changed nothing). */
+  sentTogether?: string[];
   claimed: Leg;
   get: Captured;
   /** Token-carrying POST without Referer: Django checks the Referer only on requests it believes are HTTPS. */
@@ -103,7 +105,8 @@ export interface OriginEvidence {
   candidate: boolean;
   baseline: Captured;
   baselinePost?: Captured;
-  spoofs: { header: string; get: Captured; post?: Captured }[];
+  /** As in SchemeSpoof: `header` joins the lines of claims sent together, listed in `sentTogether`. */
+  spoofs: { header: string; sentTogether?: string[]; get: Captured; post?: Captured }[];
 }
 
 export interface RedirectChain {

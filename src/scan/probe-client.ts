@@ -23,6 +23,12 @@ export interface ProbeSpec {
   recordCertificate?: boolean;
   /** Transport settings for this probe alone, e.g. a client certificate. */
   transport?: Partial<TransportOptions>;
+  /**
+   * A connection of its own, for requests whose answer may depend on the connection: a foreign Host or
+   * request target, which a proxy might route by connection. Probes with a preface or their own
+   * transport settings always get one; every other probe may share a kept-alive connection.
+   */
+  freshConnection?: boolean;
 }
 
 /** Host header value for a URL as a browser would send it. */
@@ -64,6 +70,7 @@ export class ProbeClient {
       body,
       preface: spec.preface,
       recordCertificate: spec.recordCertificate,
+      reuseConnection: !spec.freshConnection && !spec.preface && !spec.transport,
     };
     // The same options object for every ordinary probe, so the transport can reuse its TLS context.
     const transport = spec.transport ? { ...this.transport, ...spec.transport } : this.transport;

@@ -3,7 +3,7 @@ import { setMaxListeners } from "node:events";
 import { clause } from "../clauses.js";
 import { renderFix, type FixContext } from "../fix-text.js";
 import type { CheckResult, Exchange, Report } from "../report/model.js";
-import { DEFAULT_TRANSPORT } from "../transport/send.js";
+import { ConnectionPool, DEFAULT_TRANSPORT } from "../transport/send.js";
 import { VERSION } from "../version.js";
 import { LIVE_CHECKS } from "./checks/index.js";
 import { collectEvidence } from "./collect.js";
@@ -92,6 +92,7 @@ export async function runScan(target: URL, options: ScanOptions): Promise<ScanOu
   const deadline = options.stop ? AbortSignal.any([timeout, options.stop]) : timeout;
   // Every in-flight probe listens for the deadline.
   setMaxListeners(options.concurrency * 4, deadline);
+  const connections = new ConnectionPool();
   const client = new ProbeClient(
     {
       ...DEFAULT_TRANSPORT,
@@ -100,13 +101,14 @@ export async function runScan(target: URL, options: ScanOptions): Promise<ScanOu
       ca: options.ca,
       insecure: options.insecure,
       signal: deadline,
+      connections,
     },
     options.headers,
     options.concurrency,
     options.requestGate,
     options.caFile,
   );
-  const evidence = await collectEvidence(target, options, client);
+  const evidence = await collectEvidence(target, options, client).finally(() => connections.close());
   const identified = identifyServers(evidence);
   const proxy = options.proxy ?? identified.proxy?.kind;
   const checks = judge(evidence, { proxy, appServer: identified.appServer?.kind, siteHost: target.host });

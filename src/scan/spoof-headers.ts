@@ -1,6 +1,7 @@
 /**
  * The family of client-sent headers that some proxy, app server or Django setting treats as
- * the request's scheme. Each is sent alone, so a finding names the exact header that worked.
+ * the request's scheme. They go together where that changes nothing, else each alone, so a finding
+ * names the exact header that worked (collect-claims.ts).
  */
 import type { Leg } from "./evidence.js";
 

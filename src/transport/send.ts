@@ -31,8 +31,13 @@ export interface WireRequest {
   body?: string;
   /** Bytes written on the connection before anything else, TLS included: a PROXY protocol header. */
   preface?: Buffer;
-  /** Keep the server certificate's fingerprint (parsing it costs as much as the rest of the exchange). */
+  /** Keep the server certificate's fingerprint (parsing it is costly). */
   recordCertificate?: boolean;
+  /**
+   * May run on a kept-alive connection from `TransportOptions.connections`: only for requests whose
+   * meaning cannot depend on what was sent before on the same connection.
+   */
+  reuseConnection?: boolean;
 }
 
 export interface TransportOptions {
@@ -47,6 +52,22 @@ export interface TransportOptions {
   maxHeaderBytes: number;
   /** Aborts every exchange still running, e.g. at the scan's overall deadline. */
   signal?: AbortSignal;
+  /** Kept-alive connections for requests marked `reuseConnection`; without it every request has its own. */
+  connections?: ConnectionPool;
+}
+
+/**
+ * Kept-alive connections, one pool per scan: handshakes are most of a request's cost on a fast
+ * link. Closed when the scan ends, so a fleet holds no idle sockets between targets.
+ */
+export class ConnectionPool {
+  readonly http = new http.Agent({ keepAlive: true });
+  readonly https = new https.Agent({ keepAlive: true, maxCachedSessions: 256 });
+
+  close(): void {
+    this.http.destroy();
+    this.https.destroy();
+  }
 }
 
 export interface WireResponse {
@@ -122,22 +143,57 @@ interface TlsReuse {
 }
 
 const tlsReuse = new WeakMap<TransportOptions, TlsReuse>();
+/** By CA, for the many scans of a fleet that share one: each would otherwise parse it again. */
+const tlsReuseByCa = new Map<string, TlsReuse>();
+const CAS_REMEMBERED = 8;
 
-/** One TLS context and session cache per set of options, shared by a scan's probes: building them is costly. */
+/** One TLS context and session cache per CA (or set of options with a client certificate): building them is costly. */
 function reuseFor(opts: TransportOptions): TlsReuse {
-  let reuse = tlsReuse.get(opts);
+  const caKey =
+    opts.clientCertificate === undefined && typeof opts.ca !== "object" ? (opts.ca ?? "") : undefined;
+  let reuse = caKey === undefined ? tlsReuse.get(opts) : tlsReuseByCa.get(caKey);
   if (!reuse) {
     reuse = {
       context: createSecureContext({ ca: opts.ca, ...opts.clientCertificate }),
       agent: new https.Agent({ keepAlive: false, maxCachedSessions: 256 }),
     };
-    tlsReuse.set(opts, reuse);
+    if (caKey === undefined) tlsReuse.set(opts, reuse);
+    else {
+      if (tlsReuseByCa.size >= CAS_REMEMBERED) tlsReuseByCa.delete(tlsReuseByCa.keys().next().value!);
+      tlsReuseByCa.set(caKey, reuse);
+    }
   }
   return reuse;
 }
 
-/** Sends one request; never throws, never follows redirects. */
-export function send(req: WireRequest, opts: TransportOptions): Promise<WireResult> {
+/**
+ * Sends one request; never throws, never follows redirects. A kept-alive connection the server closed
+ * just as the request went out is a race, not an answer: the request is sent again on a new connection.
+ */
+export async function send(req: WireRequest, opts: TransportOptions): Promise<WireResult> {
+  // Past the deadline nothing is sent: no connection is opened only to be dropped.
+  if (opts.signal?.aborted) return { ok: false, error: abortReason(opts.signal), noAnswer: true };
+  const kept = req.reuseConnection === true && opts.connections !== undefined && req.preface === undefined;
+  const result = await attempt(req, opts, kept);
+  // A new connection is never stale.
+  return result === STALE_CONNECTION ? (attempt(req, opts, false) as Promise<WireResult>) : result;
+}
+
+/** A deadline aborts with a TimeoutError; anything else (an interruption) says why itself. */
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error && reason.name !== "TimeoutError" ? reason.message : undefined;
+  return why ?? "scan deadline reached (--max-time)";
+}
+
+const STALE_CONNECTION = Symbol("stale kept-alive connection");
+const STALE_CODES = new Set(["ECONNRESET", "EPIPE"]);
+
+function attempt(
+  req: WireRequest,
+  opts: TransportOptions,
+  kept: boolean,
+): Promise<WireResult | typeof STALE_CONNECTION> {
   const isTls = req.url.protocol === "https:";
   const port = req.url.port ? Number(req.url.port) : isTls ? 443 : 80;
   const target = connectAddress(req.url.hostname, port, opts.mappings);
@@ -145,9 +201,9 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
   const headers: string[] = req.headers.flat();
   if (req.body !== undefined) headers.push("Content-Length", String(Buffer.byteLength(req.body)));
 
-  return new Promise<WireResult>((resolve) => {
+  return new Promise<WireResult | typeof STALE_CONNECTION>((resolve) => {
     let settled = false;
-    const finish = (result: WireResult) => {
+    const finish = (result: WireResult | typeof STALE_CONNECTION) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -188,11 +244,20 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
         return secure;
       };
     }
+    const pool = kept ? opts.connections : undefined;
+    if (pool) baseOptions.agent = isTls ? pool.https : pool.http;
     const request = isTls
-      ? https.request({ ...baseOptions, ...tls, agent: preface ? undefined : reuse?.agent })
+      ? https.request({ ...baseOptions, ...tls, agent: preface ? undefined : (pool?.https ?? reuse?.agent) })
       : http.request(baseOptions);
+    let answered = false;
     // First, before anything can destroy the request: every failure is a result, never a throw.
-    request.on("error", (err) => finish({ ok: false, error: describeError(err) }));
+    request.on("error", (err) =>
+      finish(
+        request.reusedSocket && !answered && STALE_CODES.has((err as NodeJS.ErrnoException).code ?? "")
+          ? STALE_CONNECTION
+          : { ok: false, error: describeError(err) },
+      ),
+    );
 
     const giveUp = (error: string) => {
       finish({ ok: false, error, noAnswer: true });
@@ -202,20 +267,16 @@ export function send(req: WireRequest, opts: TransportOptions): Promise<WireResu
       () => giveUp(`no complete answer within ${opts.timeoutMs / 1000} s`),
       opts.timeoutMs,
     );
-    // A deadline aborts with a TimeoutError; anything else (an interruption) says why itself.
-    const onAbort = () => {
-      const reason: unknown = opts.signal?.reason;
-      const why = reason instanceof Error && reason.name !== "TimeoutError" ? reason.message : undefined;
-      giveUp(why ?? "scan deadline reached (--max-time)");
-    };
+    const onAbort = () => giveUp(abortReason(opts.signal!));
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener("abort", onAbort, { once: true });
 
     request.on("response", (res) => {
+      answered = true;
       // Read now: the socket is gone once the body has ended.
       const fingerprint =
         isTls && req.recordCertificate
-          ? (res.socket as TLSSocket).getPeerCertificate().fingerprint256
+          ? (res.socket as TLSSocket).getPeerX509Certificate()?.fingerprint256
           : undefined;
       const chunks: Buffer[] = [];
       let kept = 0;

@@ -37,6 +37,10 @@ function readSpoof(spoof: SchemeSpoof, base: LegBaseline): Reading {
     : { spoof, verdict: "undecided", detail: after.reason };
 }
 
+/** Claims sent together are one reading, each claim still counted. */
+const claimLines = (r: Reading) => r.spoof.sentTogether ?? [r.spoof.header];
+const claimCount = (rs: Reading[]) => rs.flatMap(claimLines).length;
+
 function legName(leg: Leg): string {
   return leg === "http" ? "plain HTTP" : "HTTPS";
 }
@@ -57,7 +61,7 @@ export const spoofedProtoCheck: LiveCheck = {
         status: "fail",
         summary: `${believed.length} client-sent scheme header(s) changed what the app believes:\n${believed.map(line).join("\n")}`,
         evidence: present(first.spoof.post, first.spoof.get, base.postNoReferer, base.get),
-        headersThrough: believed.map((r) => headerNameOf(r.spoof.header)),
+        headersThrough: believed.flatMap(claimLines).map(headerNameOf),
       };
     }
     if (readings.length === 0)
@@ -74,7 +78,7 @@ export const spoofedProtoCheck: LiveCheck = {
     if (undecided.length) {
       return {
         status: "error",
-        summary: `${readings.length - undecided.length} of ${readings.length} claims were ignored, but these could not be decided:\n${undecided.map(line).join("\n")}`,
+        summary: `${claimCount(readings) - claimCount(undecided)} of ${claimCount(readings)} claims were ignored, but these could not be decided:\n${undecided.map(line).join("\n")}`,
         evidence: present(undecided[0]?.spoof.post, undecided[0]?.spoof.get),
       };
     }
@@ -83,12 +87,13 @@ export const spoofedProtoCheck: LiveCheck = {
         status: "warn",
         summary: `no claim changed the scheme, but these reached the app stack and changed its answer:\n${changed.map(line).join("\n")}`,
         evidence: present(changed[0]?.spoof.post, changed[0]?.spoof.get),
-        headersThrough: changed.map((r) => headerNameOf(r.spoof.header)),
+        headersThrough: changed.flatMap(claimLines).map(headerNameOf),
       };
     }
+    const lines = readings.flatMap(claimLines);
     return {
       status: "pass",
-      summary: `all ${readings.length} scheme claims (${[...new Set(readings.map((r) => headerNameOf(r.spoof.header)))].join(", ")}) were ignored over plain HTTP and HTTPS`,
+      summary: `all ${lines.length} scheme claims (${[...new Set(lines.map((line) => headerNameOf(line)))].join(", ")}) were ignored over plain HTTP and HTTPS`,
       evidence: present(readings[0]?.spoof.post, readings[0]?.spoof.get),
     };
   },

@@ -1,0 +1,73 @@
+/**
+ * Kept-alive connections: requests marked reusable share one, every other request opens its own, and
+ * a kept connection the server closed while idle is retried on a new one instead of reported.
+ */
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { Socket } from "node:net";
+import { after, before, test } from "node:test";
+import { ConnectionPool, DEFAULT_TRANSPORT, send, type WireRequest } from "../../../src/transport/send.js";
+
+let server: Server;
+let port = 0;
+const connections: Socket[] = [];
+/** Connections that hang up on their next request, as a server whose idle timeout just expired does. */
+const expiring = new Set<Socket>();
+
+before(async () => {
+  server = createServer((req, res) => {
+    if (expiring.has(req.socket)) return req.socket.destroy();
+    if (req.url === "/expire") expiring.add(req.socket);
+    res.end(`connection ${connections.indexOf(req.socket) + 1}`);
+  });
+  server.on("connection", (socket: Socket) => connections.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as { port: number }).port;
+});
+after(() => server.close());
+
+const request = (path: string, reuseConnection: boolean): WireRequest => ({
+  method: "GET",
+  url: new URL(`http://127.0.0.1:${port}${path}`),
+  headers: [["Host", `127.0.0.1:${port}`]],
+  reuseConnection,
+});
+
+async function body(req: WireRequest, opts: Parameters<typeof send>[1]): Promise<string> {
+  const result = await send(req, opts);
+  assert.ok(result.ok, result.ok ? "" : result.error);
+  return result.response.body;
+}
+
+test("reusable requests share a kept-alive connection; the others each open their own", async () => {
+  const pool = new ConnectionPool();
+  const opts = { ...DEFAULT_TRANSPORT, mappings: [], connections: pool };
+  const before = connections.length;
+  try {
+    const first = await body(request("/a", true), opts);
+    assert.equal(await body(request("/b", true), opts), first);
+    assert.notEqual(await body(request("/c", false), opts), first);
+    assert.notEqual(await body(request("/d", false), opts), first);
+    assert.equal(connections.length - before, 3);
+  } finally {
+    pool.close();
+  }
+});
+
+test("a kept connection the server hangs up on is retried on a new one", async () => {
+  const pool = new ConnectionPool();
+  const opts = { ...DEFAULT_TRANSPORT, mappings: [], connections: pool };
+  try {
+    const closed = await body(request("/expire", true), opts);
+    const next = await body(request("/after", true), opts);
+    assert.match(next, /^connection \d+$/);
+    assert.notEqual(next, closed);
+  } finally {
+    pool.close();
+  }
+});
+
+test("without a pool, reusable requests still get connections of their own", async () => {
+  const opts = { ...DEFAULT_TRANSPORT, mappings: [] };
+  assert.notEqual(await body(request("/e", true), opts), await body(request("/f", true), opts));
+});

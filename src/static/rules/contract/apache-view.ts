@@ -55,8 +55,11 @@ function headerFate({ host, mount }: AppHost, name: string, traffic: Traffic): H
     const at = locate(action.directive);
     const value = action.value ?? "";
     if (action.condition) {
-      if (fate.kind === "client")
-        fate = { ...fate, onlyWhen: `the condition of line ${at.line} (${action.condition}) is false`, at };
+      if (fate.kind === "client") {
+        // The fate's own words name the branch it holds for, as nginx's and HAProxy's do.
+        const onlyWhen = `the condition of line ${at.line} (${action.condition}) is false`;
+        fate = { ...fate, how: `${fate.how} when ${onlyWhen}`, onlyWhen, at };
+      }
       continue;
     }
     if (action.action === "unset") {

@@ -69,14 +69,24 @@ function inWords(subject: string, operator: string | undefined, operand: string)
 }
 
 /**
+ * The condition's words without its parentheses. nginx lets each parenthesis touch the word next to it
+ * or stand alone (`( $scheme = http )`); operators stand alone (`$scheme=http` is refused).
+ */
+function withoutParentheses(args: string[]): string[] {
+  const words = [...args];
+  if (words[0] === "(") words.shift();
+  else if (words[0]?.startsWith("(")) words[0] = words[0].slice(1);
+  if (words.at(-1) === ")") words.pop();
+  else if (words.length > 0) words[words.length - 1] = words.at(-1)!.replace(/\)$/, "");
+  return words;
+}
+
+/**
  * Reads an `if` block's condition. `classify` says what a variable depends on (the variable index knows
  * maps, geos and sets); connection and peer variables are known here.
  */
 export function ifCondition(directive: NginxDirective, classify: (variable: string) => Picker): IfCondition {
-  const args = [...directive.args];
-  if (args[0]?.startsWith("(")) args[0] = args[0].slice(1);
-  if (args.at(-1) === ")") args.pop();
-  else if (args.length > 0) args[args.length - 1] = args.at(-1)!.replace(/\)$/, "");
+  const args = withoutParentheses(directive.args);
   const [subject = "", operator, operand = ""] = args;
   const variable = /^\$\{?(\w+)\}?$/.exec(subject)?.[1]?.toLowerCase();
   const text = args.map((arg) => (arg === "" ? '""' : arg)).join(" ");

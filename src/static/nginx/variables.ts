@@ -11,7 +11,7 @@ import {
   type Picker,
 } from "./conditions.js";
 import type { NginxConfig, NginxDirective } from "./model.js";
-import { perConfig } from "./memo.js";
+import { perConfig } from "../memo.js";
 import { forEachNamed, type Scope } from "./scope.js";
 
 /** Variables whose value is read straight from the request as the client sent it. */

@@ -6,7 +6,7 @@ import {
   responseHeaders,
   type AppRoute as NginxRoute,
 } from "../../nginx/routes.js";
-import { perConfig } from "../../nginx/memo.js";
+import { perConfig } from "../../memo.js";
 import { inheritedValue } from "../../nginx/scope.js";
 import { defaultServers, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
 import { plainReach, redirectsToHttps } from "../../nginx/redirects.js";

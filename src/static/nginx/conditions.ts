@@ -24,8 +24,18 @@ export interface IfCondition {
 /** Variables that name the peer's address, directly or after the realip module. */
 const PEER_VARIABLES = new Set(["remote_addr", "realip_remote_addr", "binary_remote_addr"]);
 
+export function isPeerVariable(name: string): boolean {
+  return PEER_VARIABLES.has(name);
+}
+
+/** The name of an expression that is one variable and nothing else (`$scheme`, `${scheme}`), lower case. */
+export function singleVariable(expression: string): string | undefined {
+  const match = /^\$(?:\{(\w+)\}|(\w+))$/.exec(expression.trim());
+  return (match?.[1] ?? match?.[2])?.toLowerCase();
+}
+
 /** The connection variables' values on each kind of connection. */
-function connectionValue(name: string, connection: Connection): string | undefined {
+export function connectionValue(name: string, connection: Connection): string | undefined {
   if (name === "scheme") return connection === "tls" ? "https" : "http";
   if (name === "https") return connection === "tls" ? "on" : "";
   return undefined;
@@ -88,13 +98,13 @@ function withoutParentheses(args: string[]): string[] {
 export function ifCondition(directive: NginxDirective, classify: (variable: string) => Picker): IfCondition {
   const args = withoutParentheses(directive.args);
   const [subject = "", operator, operand = ""] = args;
-  const variable = /^\$\{?(\w+)\}?$/.exec(subject)?.[1]?.toLowerCase();
+  const variable = singleVariable(subject);
   const text = args.map((arg) => (arg === "" ? '""' : arg)).join(" ");
   const picker: Picker = !variable
     ? "other"
     : connectionValue(variable, "tls") !== undefined
       ? "connection"
-      : PEER_VARIABLES.has(variable)
+      : isPeerVariable(variable)
         ? "peer"
         : classify(variable);
   const holds = (connection: Connection, honest: boolean): boolean | undefined => {

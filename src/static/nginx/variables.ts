@@ -4,8 +4,11 @@
  * inside an `if` that tests a client value runs when the client chooses.
  */
 import {
+  connectionValue,
   describeCondition,
   ifCondition,
+  isPeerVariable,
+  singleVariable,
   type Connection,
   type IfCondition,
   type Picker,
@@ -95,9 +98,6 @@ export interface ValueBranch {
 /** What a `set` variable gives on one route and connection: one value whatever the request, or a client-controlled one. */
 export type RouteValue = { kind: "fixed"; value: string } | ({ kind: "client" } & ClientBranches);
 
-/** Peer variables, whose maps and geos the peer's address picks rather than the client's request. */
-const PEER_SELECTOR = /^\$(remote_addr|realip_remote_addr|binary_remote_addr)$/;
-
 interface Definition {
   /** Expressions the variable's value is built from. */
   values: string[];
@@ -135,8 +135,7 @@ export class VariableIndex {
 
   /** The map or geo an expression is, when it is exactly one variable defined once by one. */
   switchOf(expression: string): Switch | undefined {
-    const match = /^\$(?:\{(\w+)\}|(\w+))$/.exec(expression.trim());
-    const name = (match?.[1] ?? match?.[2])?.toLowerCase();
+    const name = singleVariable(expression);
     if (!name || (this.definitions.get(name)?.length ?? 0) !== 1) return undefined;
     return this.switches.get(name)?.[0];
   }
@@ -172,7 +171,10 @@ export class VariableIndex {
     if (this.clientSources(`$${name}`).length > 0) return "client";
     const sw = this.switchOf(`$${name}`);
     const selector = sw?.selector ?? "";
-    return PEER_SELECTOR.test(selector) || (sw && this.switchOf(selector)?.kind === "geo") ? "peer" : "other";
+    // A peer variable's maps and geos are picked by the peer's address, not the client's request.
+    return isPeerVariable(singleVariable(selector) ?? "") || (sw && this.switchOf(selector)?.kind === "geo")
+      ? "peer"
+      : "other";
   }
 
   private readonly conditions = new WeakMap<NginxDirective, IfCondition>();
@@ -211,8 +213,7 @@ export class VariableIndex {
    * else, or when its value depends on something other than the client (a peer's value is only the peer's).
    */
   routeValue(scope: Scope, expression: string, connection: Connection): RouteValue | undefined {
-    const name = /^\$(?:\{(\w+)\}|(\w+))$/.exec(expression.trim());
-    const variable = (name?.[1] ?? name?.[2])?.toLowerCase();
+    const variable = singleVariable(expression);
     const branches = variable ? this.routeBranches(scope, variable, connection, false) : undefined;
     if (!variable || !branches) return undefined;
     const values = branches.map((b) => onConnection(b.value, connection));
@@ -337,9 +338,10 @@ function runRewrites(
 
 /** $scheme and $https written out for one kind of connection. */
 function onConnection(value: string, connection: Connection): string {
-  return value
-    .replace(/\$\{?scheme\b\}?/g, connection === "tls" ? "https" : "http")
-    .replace(/\$\{?https\b\}?/g, connection === "tls" ? "on" : "");
+  return value.replace(
+    VARIABLE,
+    (written, braced?: string, bare?: string) => connectionValue(braced ?? bare ?? "", connection) ?? written,
+  );
 }
 
 function distinct(values: string[]): number {

@@ -115,6 +115,81 @@ export function headerActions(host: VirtualHost, directive: string, header: stri
   });
 }
 
+/** Headers mod_proxy_http extends with its own entry after the client's (unless ProxyAddHeaders Off). */
+const APPENDED_BY_MOD_PROXY = new Set(["x-forwarded-for", "x-forwarded-host", "x-forwarded-server"]);
+
+/** A value built from a request header (%{X-Foo}i, %{HTTP:X-Foo}, %{HTTP_X_FOO}) is the client's. */
+const FROM_REQUEST_HEADER = /%\{[^}]+\}i|%\{HTTP[:_][^}]+\}/i;
+
+/** What the app receives as one request header, and the line that decides it. */
+export type RequestHeaderFate = { at: ApacheDirective } & (
+  | { kind: "proxy"; /** Apache's own value, as written. */ value: string }
+  | { kind: "removed" }
+  | {
+      kind: "client";
+      /** How the client's copy gets through, for messages. */
+      how: string;
+      /** Set when the client's copy gets through only when a condition the client cannot pick is false. */
+      onlyWhen?: string;
+      /** The value Apache adds itself when the client sent no copy (add, append, merge, setifempty). */
+      fallback?: string;
+    }
+);
+
+/**
+ * What becomes of a request header on its way to the app: the client's copy, passed through or kept
+ * by an append; Apache's own value (RequestHeader set, or append after unset; mod_proxy_http's entry);
+ * or nothing. mod_wsgi never sees header names with "_".
+ */
+export function requestHeaderFate({ host, mount }: AppHost, name: string): RequestHeaderFate {
+  const proxied = mount.kind === "proxy";
+  const addsOwn =
+    proxied &&
+    APPENDED_BY_MOD_PROXY.has(name.toLowerCase()) &&
+    host.directives.findLast((d) => is(d, "ProxyAddHeaders"))?.args[0]?.toLowerCase() !== "off";
+  // Apache leaves header names with "_" out of the CGI variables mod_wsgi builds (a client's
+  // X_Forwarded_Proto never reached Django on loopback); mod_proxy forwards them as they are.
+  if (!proxied && name.includes("_")) return { kind: "removed", at: mount.at };
+  let fate: RequestHeaderFate = {
+    kind: "client",
+    how: addsOwn
+      ? "kept first: mod_proxy_http appends its own entry after the client's"
+      : proxied
+        ? "passed through (mod_proxy forwards the request headers it does not set)"
+        : "passed through (nothing between the client and mod_wsgi removes it)",
+    at: mount.at,
+  };
+  for (const action of headerActions(host, "RequestHeader", name)) {
+    const at = action.directive;
+    const value = action.value ?? "";
+    if (action.condition) {
+      if (fate.kind === "client") {
+        // The fate's own words name the branch it holds for, as nginx's and HAProxy's do.
+        const onlyWhen = `the condition of line ${at.line} (${action.condition}) is false`;
+        fate = { ...fate, how: `${fate.how} when ${onlyWhen}`, onlyWhen, at };
+      }
+      continue;
+    }
+    if (action.action === "unset") {
+      fate = { kind: "removed", at };
+    } else if (action.action === "set" || (fate.kind !== "client" && action.action !== "edit")) {
+      fate = FROM_REQUEST_HEADER.test(value)
+        ? { kind: "client", how: `copied from a request header (${value})`, at }
+        : { kind: "proxy", value, at };
+    } else if (fate.kind === "client") {
+      fate = {
+        kind: "client",
+        how: `kept: RequestHeader ${action.action} leaves the client's value in place`,
+        ...(action.action !== "edit" ? { fallback: value } : {}),
+        at,
+      };
+    }
+  }
+  if (addsOwn && fate.kind === "removed")
+    return { kind: "proxy", value: "the peer, added by mod_proxy_http", at: fate.at };
+  return fate;
+}
+
 /** Response headers the vhost adds (not unset last), e.g. Strict-Transport-Security. */
 export function responseHeaderValues(host: VirtualHost, header: string): HeaderAction[] {
   const actions = headerActions(host, "Header", header);

@@ -1,6 +1,6 @@
 /** What the Apache rules share: the vhosts that hand requests to the app, and how to name them. */
 import { is, type ApacheConfig, type ApacheDirective, type VirtualHost } from "../../apache/model.js";
-import { appHosts, headerActions, type AppHost } from "../../apache/queries.js";
+import { appHosts, type AppHost } from "../../apache/queries.js";
 import type { RuleFinding } from "../../rule.js";
 
 export interface ProxiedHost {
@@ -15,11 +15,6 @@ export function proxiedHosts(config: ApacheConfig): ProxiedHost[] {
   return appHosts(config).flatMap(({ host, mount }) =>
     mount.kind === "proxy" ? [{ host, pass: mount.at, backend: mount.backend }] : [],
   );
-}
-
-/** The last unconditional `RequestHeader <action> NAME` in scope, if any. */
-export function requestHeader(host: VirtualHost, name: string): ApacheDirective | undefined {
-  return headerActions(host, "RequestHeader", name).findLast((a) => !a.condition)?.directive;
 }
 
 export function describeHost(host: VirtualHost): string {

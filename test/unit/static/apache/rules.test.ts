@@ -299,3 +299,26 @@ test("apache-wsgi-trusted-proxy-headers-open: WSGITrustedProxyHeaders without WS
   assert.deepEqual(check(id, { apache: vhost(listed) }), []);
   assert.deepEqual(check(id, { apache: vhost(WSGI_BEHIND_BALANCER) }), []);
 });
+
+test("apache-client-address-passed and -x-forwarded-proto-not-set: a header unset, then set or appended by Apache, is Apache's own", () => {
+  const replaced = PROXIED_443.replace(
+    'RequestHeader set X-Forwarded-Proto "https"',
+    [
+      "RequestHeader unset X-Forwarded-For",
+      'RequestHeader append X-Forwarded-For "%{REMOTE_ADDR}e"',
+      "RequestHeader unset X-Real-IP",
+      'RequestHeader set X-Real-IP "expr=%{REMOTE_ADDR}"',
+      "RequestHeader unset X-Forwarded-Proto",
+      'RequestHeader append X-Forwarded-Proto "https"',
+    ].join("\n    "),
+  );
+  assert.deepEqual(check("apache-client-address-passed", { apache: vhost(replaced) }), []);
+  assert.deepEqual(check("apache-x-forwarded-proto-not-set", { apache: vhost(replaced) }), []);
+  // Set from the client's own header, it is still the client's copy.
+  const copied = PROXIED_443.replace(
+    "ProxyPreserveHost On",
+    'RequestHeader unset X-Forwarded-For\n    RequestHeader set X-Real-IP "%{X-Real-IP}i"\n    ProxyPreserveHost On',
+  );
+  const [finding] = check("apache-client-address-passed", { apache: vhost(copied) });
+  assert.match(finding?.message ?? "", /own X-Real-IP in place/);
+});

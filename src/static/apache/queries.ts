@@ -121,6 +121,53 @@ const APPENDED_BY_MOD_PROXY = new Set(["x-forwarded-for", "x-forwarded-host", "x
 /** A value built from a request header (%{X-Foo}i, %{HTTP:X-Foo}, %{HTTP_X_FOO}) is the client's. */
 const FROM_REQUEST_HEADER = /%\{[^}]+\}i|%\{HTTP[:_][^}]+\}/i;
 
+/** Who decides whether a condition (env=… or expr=…) holds. */
+export type ConditionPicker = "client" | "peer" | "other";
+
+/** Parts of an ap_expr read from the client's request: its headers, URL, query and method. */
+const CLIENT_EXPRESSION =
+  /%\{(HTTP[:_]|QUERY_STRING|REQUEST_URI|THE_REQUEST|REQUEST_METHOD|REQUEST_FILENAME|PATH_INFO)|\b(req|http|req_novary)\s*\(/i;
+
+function expressionPicker(expression: string): ConditionPicker {
+  if (CLIENT_EXPRESSION.test(expression)) return "client";
+  // -R is the test of the peer's address against a range ("-R '10.0.0.0/8'").
+  if (/%\{REMOTE_ADDR\}/i.test(expression) || /(^|[\s!(])-R\s/.test(expression)) return "peer";
+  return "other";
+}
+
+/** SetEnvIf attributes that are not the client's: the peer's address and name, and Apache's own. */
+const SETENVIF_PEER = /^remote_(addr|host)$/i;
+const SETENVIF_SERVER = /^server_addr$/i;
+
+/** What decides one line that sets an environment variable, or undefined when the line does not set it. */
+function setterPicker(directive: ApacheDirective, variable: string): ConditionPicker | undefined {
+  const sets = (names: string[]) => names.some((arg) => arg.replace(/^!/, "").split("=")[0] === variable);
+  if (is(directive, "SetEnvIf") || is(directive, "SetEnvIfNoCase")) {
+    const [attribute = "", , ...names] = directive.args;
+    if (!sets(names)) return undefined;
+    // Any other attribute names a request header first (Request_URI, Request_Method and User-Agent too).
+    return SETENVIF_PEER.test(attribute) ? "peer" : SETENVIF_SERVER.test(attribute) ? "other" : "client";
+  }
+  if (is(directive, "BrowserMatch") || is(directive, "BrowserMatchNoCase"))
+    return sets(directive.args.slice(1)) ? "client" : undefined;
+  if (is(directive, "SetEnvIfExpr"))
+    return sets(directive.args.slice(1)) ? expressionPicker(directive.args[0] ?? "") : undefined;
+  if (is(directive, "SetEnv")) return directive.args[0] === variable ? "other" : undefined;
+  return undefined;
+}
+
+/**
+ * Who decides a RequestHeader's condition: the client when any part of it reads the request (directly,
+ * or through the SetEnvIf lines of its env= variable), the peer when it tests only the peer's address,
+ * else neither (mod_ssl's HTTPS, a RewriteRule's E= flag).
+ */
+export function conditionPicker(host: VirtualHost, condition: string): ConditionPicker {
+  if (/^expr=/i.test(condition)) return expressionPicker(condition.replace(/^expr=/i, ""));
+  const variable = condition.replace(/^env=!?/i, "");
+  const pickers = host.directives.flatMap((d) => setterPicker(d, variable) ?? []);
+  return pickers.includes("client") ? "client" : pickers.includes("peer") ? "peer" : "other";
+}
+
 /** What the app receives as one request header, and the line that decides it. */
 export type RequestHeaderFate = { at: ApacheDirective } & (
   | { kind: "proxy"; /** Apache's own value, as written. */ value: string }
@@ -163,7 +210,8 @@ export function requestHeaderFate({ host, mount }: AppHost, name: string): Reque
     const at = action.directive;
     const value = action.value ?? "";
     if (action.condition) {
-      if (fate.kind === "client") {
+      // A condition the client picks is false whenever it wants its copy through: no branch to name.
+      if (fate.kind === "client" && conditionPicker(host, action.condition) !== "client") {
         // The fate's own words name the branch it holds for, as nginx's and HAProxy's do.
         const onlyWhen = `the condition of line ${at.line} (${action.condition}) is false`;
         fate = { ...fate, how: `${fate.how} when ${onlyWhen}`, onlyWhen, at };

@@ -322,3 +322,33 @@ test("apache-client-address-passed and -x-forwarded-proto-not-set: a header unse
   const [finding] = check("apache-client-address-passed", { apache: vhost(copied) });
   assert.match(finding?.message ?? "", /own X-Real-IP in place/);
 });
+
+test("contract over mod_proxy: a RequestHeader on a condition the client picks leaves the client's copy for it; one on the peer's address only for that peer", () => {
+  const copied = settings("SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n");
+  const judged = (line: string) =>
+    statuses(
+      check("contract-scheme-header-from-client", {
+        apache: vhost(PLAIN_PROXY_80.replace('RequestHeader set X-Forwarded-Proto "http"', line)),
+        settings: copied,
+      }),
+    );
+  // The client decides: a plain request claiming https keeps its claim.
+  assert.deepEqual(
+    judged(`RequestHeader set X-Forwarded-Proto "http" "expr=%{HTTP:X-Forwarded-Proto} == ''"`),
+    ["fail"],
+  );
+  assert.deepEqual(
+    judged(
+      'SetEnvIf X-Forwarded-Proto "^$" NO_FORWARDED_PROTO\n    RequestHeader set X-Forwarded-Proto "http" env=NO_FORWARDED_PROTO',
+    ),
+    ["fail"],
+  );
+  // The peer's address decides: only the balancer's copy passes.
+  assert.deepEqual(
+    judged(
+      'SetEnvIf Remote_Addr "^10\\.0\\.0\\.5$" FROM_BALANCER\n    RequestHeader set X-Forwarded-Proto "http" env=!FROM_BALANCER',
+    ),
+    ["warn"],
+  );
+  assert.deepEqual(judged(`RequestHeader set X-Forwarded-Proto "http" "expr=! -R '10.0.0.0/8'"`), ["warn"]);
+});

@@ -238,19 +238,26 @@ export function requestHeaderFate({ host, mount }: AppHost, name: string): Reque
   return fate;
 }
 
-/** Response headers the vhost adds (not unset last), e.g. Strict-Transport-Security. */
+const ADDS_VALUE = new Set(["set", "append", "add", "merge", "setifempty"]);
+
+/**
+ * Response headers the vhost sends, e.g. Strict-Transport-Security. `Header always` and `Header`
+ * (onsuccess) fill separate tables, each run in order: an unset empties only its own table, a set replaces
+ * what its table held. A conditional set may not happen, so it replaces nothing; a conditional unset may,
+ * so it empties the table (saying "sent" on a guess is the worse mistake).
+ */
 export function responseHeaderValues(host: VirtualHost, header: string): HeaderAction[] {
   const actions = headerActions(host, "Header", header);
-  const lastUnset = actions.findLastIndex((a) => a.action === "unset");
-  // An unset only clears what came before it in the same table; "always set" after it still sends one.
-  return actions
-    .slice(lastUnset + 1)
-    .concat(
-      actions
-        .slice(0, lastUnset + 1)
-        .filter((a) => /^always$/i.test(a.directive.args[0] ?? "") && a.action !== "unset"),
-    )
-    .filter((a) => ["set", "append", "add", "merge", "setifempty"].includes(a.action) && a.value);
+  const tables = new Map<string, HeaderAction[]>();
+  for (const action of actions) {
+    const table = /^always$/i.test(action.directive.args[0] ?? "") ? "always" : "onsuccess";
+    const held = tables.get(table) ?? [];
+    if (action.action === "unset") tables.set(table, []);
+    else if (ADDS_VALUE.has(action.action) && action.value)
+      tables.set(table, action.action === "set" && !action.condition ? [action] : [...held, action]);
+  }
+  const sent = new Set([...tables.values()].flat());
+  return actions.filter((action) => sent.has(action));
 }
 
 export interface PlainRedirect {

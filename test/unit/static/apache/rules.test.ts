@@ -352,3 +352,51 @@ test("contract over mod_proxy: a RequestHeader on a condition the client picks l
   );
   assert.deepEqual(judged(`RequestHeader set X-Forwarded-Proto "http" "expr=! -R '10.0.0.0/8'"`), ["warn"]);
 });
+
+test("apache-hsts-missing: Header always and Header (onsuccess) are separate tables, each set and unset in order", () => {
+  const id = "apache-hsts-missing";
+  const withHeaders = (...lines: string[]) =>
+    vhost(PROXIED_443.replace("SSLEngine on", ["SSLEngine on", ...lines].join("\n    ")));
+  const HSTS = '"max-age=31536000; includeSubDomains"';
+  // A staging site that turns off the HSTS its shared snippet sends.
+  assert.deepEqual(
+    statuses(
+      check(id, {
+        apache: withHeaders(
+          `Header always set Strict-Transport-Security ${HSTS}`,
+          "Header always unset Strict-Transport-Security",
+        ),
+      }),
+    ),
+    ["warn"],
+  );
+  // An unset in the other table leaves the header sent.
+  assert.deepEqual(
+    check(id, {
+      apache: withHeaders(
+        `Header set Strict-Transport-Security ${HSTS}`,
+        "Header always unset Strict-Transport-Security",
+      ),
+    }),
+    [],
+  );
+  assert.deepEqual(
+    check(id, {
+      apache: withHeaders(
+        `Header always set Strict-Transport-Security ${HSTS}`,
+        "Header unset Strict-Transport-Security",
+      ),
+    }),
+    [],
+  );
+  // Set again after the unset, it is sent.
+  assert.deepEqual(
+    check(id, {
+      apache: withHeaders(
+        "Header always unset Strict-Transport-Security",
+        `Header always set Strict-Transport-Security ${HSTS}`,
+      ),
+    }),
+    [],
+  );
+});

@@ -4,6 +4,7 @@
  * whether plain HTTP is redirected (mod_alias, mod_rewrite), which response headers it adds, and
  * whose address mod_remoteip believes.
  */
+import { perConfig } from "../memo.js";
 import { is, virtualHosts, type ApacheConfig, type ApacheDirective, type VirtualHost } from "./model.js";
 
 /** How the app receives requests from a vhost. */
@@ -61,7 +62,7 @@ function wsgiMount(host: VirtualHost): AppMount | undefined {
 }
 
 /** Where the vhost hands requests to the app: mod_proxy first, as Apache runs it before mod_wsgi's alias. */
-export function appMount(host: VirtualHost): AppMount | undefined {
+function appMount(host: VirtualHost): AppMount | undefined {
   return proxyMount(host) ?? wsgiMount(host);
 }
 
@@ -71,18 +72,17 @@ export interface AppHost {
 }
 
 /** Every vhost that hands requests to the app. */
-export function appHosts(config: ApacheConfig): AppHost[] {
-  return virtualHosts(config).flatMap((host) => {
+export const appHosts = perConfig((config: ApacheConfig): AppHost[] =>
+  virtualHosts(config).flatMap((host) => {
     const mount = appMount(host);
     return mount ? [{ host, mount }] : [];
-  });
-}
+  }),
+);
 
 export interface HeaderAction {
   directive: ApacheDirective;
   /** set, unset, append, merge, add, setifempty, edit, edit*, echo — lower case. */
   action: string;
-  header: string;
   value?: string;
   /** env=[!]VAR or expr=…: the action happens only when it holds. */
   condition?: string;
@@ -107,7 +107,6 @@ export function headerActions(host: VirtualHost, directive: string, header: stri
       {
         directive: d,
         action: action.toLowerCase(),
-        header: name,
         ...(values[0] !== undefined ? { value: values[0] } : {}),
         ...(condition ? { condition } : {}),
       },
@@ -122,7 +121,7 @@ const APPENDED_BY_MOD_PROXY = new Set(["x-forwarded-for", "x-forwarded-host", "x
 const FROM_REQUEST_HEADER = /%\{[^}]+\}i|%\{HTTP[:_][^}]+\}/i;
 
 /** Who decides whether a condition (env=… or expr=…) holds. */
-export type ConditionPicker = "client" | "peer" | "other";
+type ConditionPicker = "client" | "peer" | "other";
 
 /** Parts of an ap_expr read from the client's request: its headers, URL, query and method. */
 const CLIENT_EXPRESSION =
@@ -161,7 +160,7 @@ function setterPicker(directive: ApacheDirective, variable: string): ConditionPi
  * or through the SetEnvIf lines of its env= variable), the peer when it tests only the peer's address,
  * else neither (mod_ssl's HTTPS, a RewriteRule's E= flag).
  */
-export function conditionPicker(host: VirtualHost, condition: string): ConditionPicker {
+function conditionPicker(host: VirtualHost, condition: string): ConditionPicker {
   if (/^expr=/i.test(condition)) return expressionPicker(condition.replace(/^expr=/i, ""));
   const variable = condition.replace(/^env=!?/i, "");
   const pickers = host.directives.flatMap((d) => setterPicker(d, variable) ?? []);
@@ -301,7 +300,7 @@ export function hostNames(host: VirtualHost): string[] {
 }
 
 /** The first vhost of each address:port is Apache's default for names no vhost lists. */
-export function defaultHosts(config: ApacheConfig): Set<VirtualHost> {
+export const defaultHosts = perConfig((config: ApacheConfig): Set<VirtualHost> => {
   const seen = new Set<string>();
   const defaults = new Set<VirtualHost>();
   for (const host of virtualHosts(config)) {
@@ -313,4 +312,4 @@ export function defaultHosts(config: ApacheConfig): Set<VirtualHost> {
     }
   }
   return defaults;
-}
+});

@@ -84,7 +84,7 @@ function toRoute(app: AppHost, catchAll: boolean): AppRoute {
 }
 
 /** Plain-HTTP vhosts that send every request to https. */
-function plainRedirects(config: ApacheConfig): { file: string; line: number }[] {
+function plainRedirects(config: ApacheConfig): ProxyView["plainRedirects"] {
   return virtualHosts(config).flatMap((host) => {
     const redirect = host.tls ? undefined : redirectsToHttps(host);
     return redirect && redirect.exempt.length === 0 ? [at(redirect.at)] : [];

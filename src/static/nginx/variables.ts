@@ -31,19 +31,19 @@ const MAX_CHAIN = 100;
 
 const VARIABLE = /\$(?:\{(\w+)\}|(\w+))/g;
 
-export function variablesIn(value: string): string[] {
+function variablesIn(value: string): string[] {
   return [...value.matchAll(VARIABLE)].map((match) => (match[1] ?? match[2]!).toLowerCase());
 }
 
 /** One branch of a `map` or `geo`: the value it gives and when. */
-export interface Branch {
+interface Branch {
   value: string;
   /** The entry's key as written: "default", "" (the input is empty), a value, a CIDR. */
   key: string;
 }
 
 /** A variable defined by one `map` or `geo`: its input, and every branch. */
-export interface Switch {
+interface Switch {
   /** The expression that picks the branch: a map's input, a geo's address ($remote_addr by default). */
   selector: string;
   kind: "map" | "geo";
@@ -90,7 +90,7 @@ export interface ClientBranches {
 }
 
 /** One value a `set` variable may have on a route, and the `if` that chooses it (none: the value it has otherwise). */
-export interface ValueBranch {
+interface ValueBranch {
   value: string;
   condition?: IfCondition;
 }
@@ -134,7 +134,7 @@ export class VariableIndex {
   }
 
   /** The map or geo an expression is, when it is exactly one variable defined once by one. */
-  switchOf(expression: string): Switch | undefined {
+  private switchOf(expression: string): Switch | undefined {
     const name = singleVariable(expression);
     if (!name || (this.definitions.get(name)?.length ?? 0) !== 1) return undefined;
     return this.switches.get(name)?.[0];
@@ -167,7 +167,7 @@ export class VariableIndex {
   }
 
   /** What an `if` on this variable depends on: the client's request, the peer's address, or neither. */
-  picker(name: string): Picker {
+  private picker(name: string): Picker {
     if (this.clientSources(`$${name}`).length > 0) return "client";
     const sw = this.switchOf(`$${name}`);
     const selector = sw?.selector ?? "";
@@ -195,7 +195,7 @@ export class VariableIndex {
    * no forwarding headers, the client's request) is followed or skipped, the others become branches.
    * Undefined when no `set` for it runs there.
    */
-  routeBranches(
+  private routeBranches(
     scope: Scope,
     name: string,
     connection: Connection,

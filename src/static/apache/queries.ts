@@ -86,15 +86,17 @@ export interface HeaderAction {
   value?: string;
   /** env=[!]VAR or expr=…: the action happens only when it holds. */
   condition?: string;
+  /** Applied when the request is read, before every line without `early`. */
+  early: boolean;
 }
 
 /**
- * `RequestHeader` / `Header` lines naming `header`, in the order Apache applies them. `early` (applied
- * before the vhost's other rules) and `always` (the table for every response) change nothing about
- * which value wins here.
+ * `RequestHeader` / `Header` lines naming `header`, in the order Apache applies them: `early` lines
+ * run when the request is read, before every other line, so they come first (in file order among
+ * themselves). `always` (the table for every response) changes nothing about which value wins here.
  */
 export function headerActions(host: VirtualHost, directive: string, header: string): HeaderAction[] {
-  return host.directives.flatMap((d): HeaderAction[] => {
+  const actions = host.directives.flatMap((d): HeaderAction[] => {
     if (!is(d, directive)) return [];
     const args = /^(always|onsuccess)$/i.test(d.args[0] ?? "") ? d.args.slice(1) : d.args;
     const [action = "", name = "", ...rest] = args;
@@ -102,16 +104,19 @@ export function headerActions(host: VirtualHost, directive: string, header: stri
     // The value may itself be expr=…; a condition (early, env=, expr=) only follows the value(s).
     const valueCount = /^(unset|echo)$/i.test(action) ? 0 : /^edit\*?$/i.test(action) ? 2 : 1;
     const values = rest.slice(0, valueCount);
-    const condition = rest.slice(valueCount).find((a) => /^(env|expr)=/i.test(a));
+    const modifiers = rest.slice(valueCount);
+    const condition = modifiers.find((a) => /^(env|expr)=/i.test(a));
     return [
       {
         directive: d,
         action: action.toLowerCase(),
+        early: modifiers.some((a) => a.toLowerCase() === "early"),
         ...(values[0] !== undefined ? { value: values[0] } : {}),
         ...(condition ? { condition } : {}),
       },
     ];
   });
+  return [...actions.filter((a) => a.early), ...actions.filter((a) => !a.early)];
 }
 
 /** Headers mod_proxy_http extends with its own entry after the client's (unless ProxyAddHeaders Off). */

@@ -72,7 +72,7 @@ test("the mod_wsgi fixture: Debian's apache2.conf, ports.conf and the site are r
   );
 });
 
-test("RequestHeader: a value written expr=… is the value; early, env= and expr= after it are conditions", () => {
+test("RequestHeader: a value written expr=… is the value; env= and expr= after it are conditions; early lines run first", () => {
   const config = vhost(`<VirtualHost *:443>
     SSLEngine on
     RequestHeader set X-Forwarded-Proto expr=%{REQUEST_SCHEME}
@@ -86,11 +86,13 @@ test("RequestHeader: a value written expr=… is the value; early, env= and expr
       a.action,
       a.value,
       a.condition,
+      a.early,
     ]),
     [
-      ["set", "expr=%{REQUEST_SCHEME}", undefined],
-      ["set", "https", "env=HTTPS"],
-      ["unset", undefined, undefined],
+      // Apache applies an early line when it reads the request, before the lines above it in the file.
+      ["unset", undefined, undefined, true],
+      ["set", "expr=%{REQUEST_SCHEME}", undefined, false],
+      ["set", "https", "env=HTTPS", false],
     ],
   );
 });

@@ -3,6 +3,15 @@
  * Django: each one is read by some app server, middleware or library as a statement about the request.
  */
 
+/** The forwarding headers every generated proxy config overwrites from what the proxy itself saw. */
+export const OVERWRITTEN_HEADERS = [
+  "X-Forwarded-Proto",
+  "X-Forwarded-Host",
+  "X-Forwarded-For",
+  "X-Real-IP",
+] as const;
+export type OverwrittenHeader = (typeof OVERWRITTEN_HEADERS)[number];
+
 /** Scheme claims besides X-Forwarded-Proto (which is overwritten): gunicorn reads the first three. */
 export const SCHEME_COUSINS = [
   "X-Forwarded-Ssl",

@@ -1,5 +1,5 @@
 /** nginx: a site file for the http {} context (sites-enabled/ or conf.d/). */
-import { HSTS_VALUE, STRIPPED_HEADERS } from "../headers.js";
+import { HSTS_VALUE, OVERWRITTEN_HEADERS, STRIPPED_HEADERS, type OverwrittenHeader } from "../headers.js";
 import type { InitRequest } from "../model.js";
 import { speaksUwsgiProtocol, upstreamAddress } from "../model.js";
 import { TIERS } from "../tiers.js";
@@ -21,18 +21,32 @@ function certificate(request: InitRequest): string[] {
   return [`ssl_certificate ${cert.cert};`, `ssl_certificate_key ${cert.key};`];
 }
 
-/** What every request to Django carries: overwritten from what nginx saw, never from the client. */
+/** Each overwritten header's value: what nginx saw, never what the client sent. */
+const NGINX_VALUES: Record<OverwrittenHeader, string> = {
+  "X-Forwarded-Proto": "$scheme",
+  "X-Forwarded-Host": "$host",
+  "X-Forwarded-For": "$remote_addr",
+  "X-Real-IP": "$remote_addr",
+};
+
+/**
+ * What every request to Django carries, through `set` (proxy_set_header or uwsgi_param); `hide`
+ * drops the app's HSTS header (proxy_hide_header or uwsgi_hide_header).
+ */
+function forwardingClaims(set: (header: string, value: string) => string, hide: string): string[] {
+  return [
+    ...OVERWRITTEN_HEADERS.map((header) => set(header, NGINX_VALUES[header])),
+    "# Other scheme and address claims: an empty value removes the client's copy.",
+    ...STRIPPED_HEADERS.map((header) => set(header, '""')),
+    "# HSTS is sent by nginx; drop the app's copy so there is exactly one.",
+    `${hide} Strict-Transport-Security;`,
+  ];
+}
+
 function proxyHeaders(): string[] {
   return [
     "proxy_set_header Host $host;",
-    "proxy_set_header X-Forwarded-Proto $scheme;",
-    "proxy_set_header X-Forwarded-Host $host;",
-    "proxy_set_header X-Forwarded-For $remote_addr;",
-    "proxy_set_header X-Real-IP $remote_addr;",
-    "# Other scheme and address claims: an empty value removes the client's copy.",
-    ...STRIPPED_HEADERS.map((name) => `proxy_set_header ${name} "";`),
-    "# HSTS is sent by nginx; drop the app's copy so there is exactly one.",
-    "proxy_hide_header Strict-Transport-Security;",
+    ...forwardingClaims((header, value) => `proxy_set_header ${header} ${value};`, "proxy_hide_header"),
   ];
 }
 
@@ -69,14 +83,7 @@ function uwsgiParams(): string[] {
     "# listed here rather than included from uwsgi_params so that each one is visible; HTTPS is on over",
     "# TLS (empty, so not sent, on plain HTTP) and uWSGI turns it into wsgi.url_scheme https.",
     ...Object.entries(CGI_VARIABLES).map(([name, value]) => `uwsgi_param ${name} ${value};`),
-    `uwsgi_param ${cgiName("X-Forwarded-Proto")} $scheme;`,
-    `uwsgi_param ${cgiName("X-Forwarded-Host")} $host;`,
-    `uwsgi_param ${cgiName("X-Forwarded-For")} $remote_addr;`,
-    `uwsgi_param ${cgiName("X-Real-IP")} $remote_addr;`,
-    "# Other scheme and address claims: the client's copy is replaced by an empty value.",
-    ...STRIPPED_HEADERS.map((name) => `uwsgi_param ${cgiName(name)} "";`),
-    "# HSTS is sent by nginx; drop the app's copy so there is exactly one.",
-    "uwsgi_hide_header Strict-Transport-Security;",
+    ...forwardingClaims((header, value) => `uwsgi_param ${cgiName(header)} ${value};`, "uwsgi_hide_header"),
   ];
 }
 

@@ -13,10 +13,10 @@ import { chown, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { generateFiles, type GeneratedFile } from "../src/init/generate.js";
+import type { AppServerKind } from "../src/clauses.js";
 import {
   resolveProxyAddress,
   speaksUwsgiProtocol,
-  type InitAppServer,
   type InitRequest,
   type OuterTier,
 } from "../src/init/model.js";
@@ -127,7 +127,7 @@ const SERVERS: Record<ProxyName, ServerKind> = {
 
 export interface GeneratedStack {
   proxy: ProxyName;
-  appServer: InitAppServer;
+  appServer: AppServerKind;
   request: InitRequest;
   /** Target URL, --connect-to mappings for ports 443 and 80 and --cacert, for scan. */
   scanArgs: string[];
@@ -239,7 +239,7 @@ function byRole(files: GeneratedFile[], role: GeneratedFile["role"]): GeneratedF
 export async function startGeneratedStack(opts: {
   proxy: ProxyName;
   behind?: OuterTier;
-  appServer?: InitAppServer;
+  appServer?: AppServerKind;
 }): Promise<GeneratedStack> {
   const { proxy } = opts;
   const appServer = opts.appServer ?? "gunicorn";

@@ -1,7 +1,8 @@
 /** `proxytrust init`: writes a proxy config, the Django settings and the app server's options that agree. */
 import { Command, Option } from "./commander.js";
 import { generateFiles, writeFiles } from "../init/generate.js";
-import { INIT_APP_SERVERS, INIT_PROXIES, InitInputError, OUTER_TIERS } from "../init/model.js";
+import { APP_SERVER_KINDS } from "../clauses.js";
+import { INIT_PROXIES, InitInputError, OUTER_TIERS } from "../init/model.js";
 import { buildInitRequest, type InitAnswers } from "../init/request.js";
 import { EXIT } from "../report/model.js";
 import { collect } from "./common.js";
@@ -28,7 +29,7 @@ export function initCommand(): Command {
     )
     .addOption(
       new Option("--app-server <kind>", "what runs Django (mod_wsgi: Apache itself)")
-        .choices(INIT_APP_SERVERS)
+        .choices(APP_SERVER_KINDS)
         .default("gunicorn"),
     )
     .option("--app-dir <dir>", "the directory holding manage.py on the server (default: /srv/DOMAIN)")

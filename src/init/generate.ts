@@ -1,7 +1,8 @@
 /** `proxytrust init`: the matched files for one proxy and app server, as text (generateFiles) or on disk (writeFiles). */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { InitAppServer, InitProxy, InitRequest } from "./model.js";
+import type { AppServerKind } from "../clauses.js";
+import type { InitProxy, InitRequest } from "./model.js";
 import { apacheSite } from "./templates/apache.js";
 import { caddyfile } from "./templates/caddy.js";
 import { djangoSettings } from "./templates/django.js";
@@ -44,7 +45,7 @@ function appServerFiles(request: InitRequest): GeneratedFile[] {
   const unit = (contents: string): GeneratedFile[] => [
     { path: `systemd/${request.appServer}.service`, role: "app-server", contents },
   ];
-  const files: Record<InitAppServer, () => GeneratedFile[]> = {
+  const files: Record<AppServerKind, () => GeneratedFile[]> = {
     gunicorn: () => [{ path: "gunicorn.conf.py", role: "app-server", contents: gunicornConfig(request) }],
     uvicorn: () => unit(serviceUnit(request, uvicornCommand(request))),
     daphne: () => unit(serviceUnit(request, daphneCommand(request))),

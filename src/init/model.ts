@@ -1,15 +1,11 @@
 /** What `proxytrust init` is asked for, validated: the generators read only this. */
 import { isIP } from "node:net";
-import { APP_SERVER_KINDS, type AppServerKind } from "../clauses.js";
+import type { AppServerKind } from "../clauses.js";
 
 export const INIT_PROXIES = ["nginx", "caddy", "haproxy", "apache", "traefik"] as const;
 export type InitProxy = (typeof INIT_PROXIES)[number];
 
-/** What runs Django: an app server the proxy forwards to, or (mod_wsgi) Apache itself. */
-export const INIT_APP_SERVERS = APP_SERVER_KINDS;
-export type InitAppServer = AppServerKind;
-
-export const APP_SERVER_TITLES: Record<InitAppServer, string> = {
+export const APP_SERVER_TITLES: Record<AppServerKind, string> = {
   gunicorn: "gunicorn",
   uvicorn: "uvicorn",
   daphne: "daphne",
@@ -50,7 +46,7 @@ export interface InitRequest {
   domains: string[];
   healthPath: string;
   behind?: OuterTier;
-  appServer: InitAppServer;
+  appServer: AppServerKind;
   app: DjangoApp;
   /** Where the app server listens (unused with mod_wsgi). */
   upstream: Upstream;
@@ -133,10 +129,10 @@ export function speaksUwsgiProtocol(request: Pick<InitRequest, "proxy" | "appSer
 }
 
 /** Servers that believe forwarding headers from every peer: only the proxy may be able to connect. */
-const TRUSTS_EVERY_PEER: readonly InitAppServer[] = ["daphne", "uwsgi"];
+const TRUSTS_EVERY_PEER: readonly AppServerKind[] = ["daphne", "uwsgi"];
 
 /** A combination that cannot be made safe, refused with the reason. */
-export function checkAppServer(appServer: InitAppServer, proxy: InitProxy, upstream: Upstream): void {
+export function checkAppServer(appServer: AppServerKind, proxy: InitProxy, upstream: Upstream): void {
   if (appServer === "mod_wsgi" && proxy !== "apache")
     throw new InitInputError("--app-server mod_wsgi runs Django inside Apache: use it with --proxy apache");
   if (TRUSTS_EVERY_PEER.includes(appServer) && !isLoopback(upstream.host))

@@ -1,4 +1,5 @@
 /** Turns what the user typed into a validated InitRequest (or an InitInputError). */
+import type { AppServerKind } from "../clauses.js";
 import {
   checkAppServer,
   DEFAULT_LISTENING,
@@ -9,7 +10,6 @@ import {
   parsePackage,
   parseUpstream,
   resolveProxyAddress,
-  type InitAppServer,
   type InitProxy,
   type InitRequest,
   type OuterTier,
@@ -21,7 +21,7 @@ export interface InitAnswers {
   healthPath: string;
   behind?: OuterTier;
   /** Default gunicorn. */
-  appServer?: InitAppServer;
+  appServer?: AppServerKind;
   /** Default /srv/<first domain>. */
   appDir?: string;
   /** Default "project". */

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { generateFiles, writeFiles, type GeneratedFile } from "../../../src/init/generate.js";
+import type { AppServerKind } from "../../../src/clauses.js";
 import {
   InitInputError,
   redirectExemptPattern,
-  type InitAppServer,
   type InitProxy,
   type OuterTier,
 } from "../../../src/init/model.js";
@@ -20,7 +20,7 @@ import type { PossibleValue } from "../../../src/static/python/settings-model.js
 
 const DOMAINS = ["App.Example.com", "www.app.example.com"];
 
-function files(proxy: InitProxy, behind?: OuterTier, appServer?: InitAppServer): GeneratedFile[] {
+function files(proxy: InitProxy, behind?: OuterTier, appServer?: AppServerKind): GeneratedFile[] {
   return generateFiles(
     buildInitRequest({
       proxy,
@@ -201,7 +201,7 @@ describe("gunicorn options", () => {
 });
 
 describe("app server options", () => {
-  const appServerFile = (proxy: InitProxy, appServer: InitAppServer): string =>
+  const appServerFile = (proxy: InitProxy, appServer: AppServerKind): string =>
     role(files(proxy, undefined, appServer), "app-server");
 
   test("uvicorn believes the proxy's address alone, said explicitly", () => {
@@ -304,7 +304,7 @@ describe("the generated files pass the audit", async () => {
         assert.deepEqual(findings, []);
       });
 
-  const appServers: [InitProxy, InitAppServer][] = [
+  const appServers: [InitProxy, AppServerKind][] = [
     ["nginx", "uvicorn"],
     ["caddy", "uvicorn"],
     ["nginx", "daphne"],

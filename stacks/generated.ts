@@ -14,12 +14,8 @@ import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { generateFiles, type GeneratedFile } from "../src/init/generate.js";
 import type { AppServerKind } from "../src/clauses.js";
-import {
-  resolveProxyAddress,
-  speaksUwsgiProtocol,
-  type InitRequest,
-  type OuterTier,
-} from "../src/init/model.js";
+import { buildInitRequest } from "../src/init/request.js";
+import { speaksUwsgiProtocol, upstreamAddress, type InitRequest, type OuterTier } from "../src/init/model.js";
 import { readLaunches } from "../src/static/launch/index.js";
 import { issueCertificates } from "./certs.js";
 import { DJANGO_DIR, PROBE_DIR, startGunicorn } from "./django.js";
@@ -255,16 +251,19 @@ export async function startGeneratedStack(opts: {
     const pems = await Promise.all([readFile(certs.certPath, "utf8"), readFile(certs.keyPath, "utf8")]);
     await writeFile(bundle, pems.join(""), { mode: 0o600 });
     const wsgi = appServer === "mod_wsgi";
-    const request: InitRequest = {
+    // What `init` makes of the answers, with the test's paths, addresses and certificate.
+    const answers = {
       proxy,
       domains: [SITE_HOST, `www.${SITE_HOST}`],
       healthPath: HEALTH_PATH,
       ...(opts.behind ? { behind: opts.behind } : {}),
       appServer,
+      ...(wsgi ? {} : { upstream: upstreamAddress(upstream) }),
+    };
+    const request: InitRequest = {
+      ...buildInitRequest(answers),
       // mod_wsgi loads the harness's entry point (writeWsgiEntry); the others the shop's own package.
       app: wsgi ? { dir: join(workDir, "app"), package: "entry" } : { dir: DJANGO_DIR, package: "shop" },
-      upstream,
-      proxyAddress: resolveProxyAddress(upstream, undefined),
       listening: {
         address: addresses.proxy,
         httpPort: await freePort(addresses.proxy),

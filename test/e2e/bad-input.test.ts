@@ -101,4 +101,20 @@ describe("bad input", () => {
     assert.equal(result.code, 3);
     assertOneLine(result.stderr);
   });
+
+  test("init with mod_wsgi needs no --upstream, and refuses one (or --proxy-address) with one line", async () => {
+    const base = ["init", "--proxy", "apache", "--app-server", "mod_wsgi", "--domain", "app.example.com"];
+    const plain = await runCli(base);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stdout, /WSGIScriptAlias/);
+    for (const extra of [
+      ["--upstream", "10.0.0.5:8000"],
+      ["--proxy-address", "10.0.0.2"],
+    ]) {
+      const result = await runCli([...base, ...extra]);
+      assert.equal(result.code, 2, extra.join(" "));
+      assertOneLine(result.stderr);
+      assert.match(result.stderr, new RegExp(`${extra[0]} .*mod_wsgi`));
+    }
+  });
 });

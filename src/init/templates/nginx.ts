@@ -1,11 +1,11 @@
 /** nginx: a site file for the http {} context (sites-enabled/ or conf.d/). */
 import { HSTS_VALUE, OVERWRITTEN_HEADERS, STRIPPED_HEADERS, type OverwrittenHeader } from "../headers.js";
-import type { InitRequest } from "../model.js";
+import type { ProxiedRequest } from "../model.js";
 import { speaksUwsgiProtocol, upstreamAddress } from "../model.js";
 import { TIERS } from "../tiers.js";
 import { banner, comment, tierNotes } from "./comments.js";
 
-function listen(request: InitRequest, port: number, extra: string): string[] {
+function listen(request: ProxiedRequest, port: number, extra: string): string[] {
   const suffix = extra ? ` ${extra}` : "";
   const { address } = request.listening;
   return address
@@ -13,7 +13,7 @@ function listen(request: InitRequest, port: number, extra: string): string[] {
     : [`listen ${port}${suffix};`, `listen [::]:${port}${suffix};`];
 }
 
-function certificate(request: InitRequest): string[] {
+function certificate(request: ProxiedRequest): string[] {
   const cert = request.listening.certificate ?? {
     cert: `/etc/letsencrypt/live/${request.domains[0]}/fullchain.pem`,
     key: `/etc/letsencrypt/live/${request.domains[0]}/privkey.pem`,
@@ -87,15 +87,15 @@ function uwsgiParams(): string[] {
   ];
 }
 
-function forwarding(request: InitRequest): string[] {
+function forwarding(request: ProxiedRequest): string[] {
   return speaksUwsgiProtocol(request) ? uwsgiParams() : proxyHeaders();
 }
 
-function pass(request: InitRequest): string {
+function pass(request: ProxiedRequest): string {
   return speaksUwsgiProtocol(request) ? "uwsgi_pass django_app;" : "proxy_pass http://django_app;";
 }
 
-function realIp(request: InitRequest): string[] {
+function realIp(request: ProxiedRequest): string[] {
   if (!request.behind) return [];
   const tier = TIERS[request.behind];
   return [
@@ -111,7 +111,7 @@ function block(head: string, body: string[]): string[] {
   return [`${head} {`, ...body.map((line) => (line ? `    ${line}` : "")), "}"];
 }
 
-export function nginxSite(request: InitRequest): string {
+export function nginxSite(request: ProxiedRequest): string {
   const names = request.domains.join(" ");
   const { httpPort, httpsPort } = request.listening;
   const health = request.healthPath;

@@ -26,7 +26,7 @@ export const SCHEME_COUSINS = [
 ] as const;
 
 /** Client-address claims besides X-Forwarded-For and X-Real-IP (which are overwritten). */
-export const CLIENT_ADDRESS_CLAIMS = ["CF-Connecting-IP", "True-Client-IP"] as const;
+const CLIENT_ADDRESS_CLAIMS = ["CF-Connecting-IP", "True-Client-IP"] as const;
 
 /**
  * Underscore spellings: gunicorn maps "_" to "-" like Django's META does, so these would join the

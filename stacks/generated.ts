@@ -9,7 +9,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chown, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { generateFiles, type GeneratedFile } from "../src/init/generate.js";
@@ -18,7 +18,7 @@ import { buildInitRequest } from "../src/init/request.js";
 import { speaksUwsgiProtocol, upstreamAddress, type InitRequest, type OuterTier } from "../src/init/model.js";
 import { readLaunches } from "../src/static/launch/index.js";
 import { issueCertificates } from "./certs.js";
-import { DJANGO_DIR, PROBE_DIR, startGunicorn } from "./django.js";
+import { chownToWebServer, DJANGO_DIR, harnessEnv, PROBE_DIR, startGunicorn } from "./django.js";
 import { BASE_ENV, scanArgs } from "./index.js";
 import { freePort, randomStackAddresses } from "./ports.js";
 import { runStack, spawnManaged, type ManagedProcess } from "./processes.js";
@@ -134,16 +134,6 @@ export interface GeneratedStack {
   stop(): Promise<void>;
 }
 
-/** Test-only environment: the harness's paths and secrets, never a trust decision. */
-function harnessEnv(dataDir: string, probeToken: string): Record<string, string> {
-  return {
-    DJANGO_SETTINGS_MODULE: "project_settings.production",
-    DJANGO_SECRET_KEY: randomBytes(32).toString("hex"),
-    SHOP_DATA_DIR: dataDir,
-    PROXYTRUST_PROBE_TOKEN: probeToken,
-  };
-}
-
 /** Test-only lines for gunicorn: the harness's environment, one worker, a pid file. */
 function gunicornHarness(workDir: string, env: Record<string, string>): string {
   const python = (value: string): string => JSON.stringify(value);
@@ -185,7 +175,8 @@ async function writeWsgiEntry(request: InitRequest, env: Record<string, string>)
 /** Starts the generated app server (none for mod_wsgi, which runs in Apache). */
 async function startAppServer(
   request: InitRequest,
-  generatedPath: string | undefined,
+  /** The generated app-server file, as written to `path`. */
+  generated: { path: string; text: string } | undefined,
   workDir: string,
   env: Record<string, string>,
 ): Promise<ManagedProcess | undefined> {
@@ -198,8 +189,8 @@ async function startAppServer(
   };
   const logPath = join(workDir, "logs", `${request.appServer}.log`);
   const options = { cwd: request.app.dir, env: runEnv, logPath, stopSignal: "SIGINT" as const };
-  if (!generatedPath) return undefined;
-  const text = await readFile(generatedPath, "utf8");
+  if (!generated) return undefined;
+  const { path: generatedPath, text } = generated;
   switch (request.appServer) {
     case "gunicorn": {
       const gunicornRun = join(workDir, "gunicorn-run.conf.py");
@@ -278,7 +269,7 @@ export async function startGeneratedStack(opts: {
     const dataDir = join(workDir, "data");
     await mkdir(dataDir);
     if (wsgi) await chownToWebServer(dataDir);
-    const env = harnessEnv(dataDir, probeToken);
+    const env = harnessEnv("project_settings.production", dataDir, probeToken);
     const proxyFile = byRole(files, "proxy");
     const proxyPath = await writeGenerated(workDir, proxyFile);
     const settingsFile = byRole(files, "settings");
@@ -294,7 +285,10 @@ export async function startGeneratedStack(opts: {
     const settings = join(settingsPackage, "production.py");
     await writeFile(settings, `from .base import *  # noqa: F401,F403\n\n${settingsFile.contents}`);
     const appServerFile = files.find((f) => f.role === "app-server");
-    const appServerPath = appServerFile ? await writeGenerated(workDir, appServerFile) : undefined;
+    const appServerWritten = appServerFile && {
+      path: await writeGenerated(workDir, appServerFile),
+      text: appServerFile.contents,
+    };
     if (wsgi) await writeWsgiEntry(request, env);
 
     const runConfig = join(workDir, `${proxy}-run.conf`);
@@ -310,7 +304,7 @@ export async function startGeneratedStack(opts: {
       throw new Error(`${proxy} rejects the generated ${proxyFile.path}:\n${stdout}${stderr}`);
     }
 
-    const app = await startAppServer(request, appServerPath, workDir, env);
+    const app = await startAppServer(request, appServerWritten, workDir, env);
     if (app) processes.push(app);
     processes.push(
       spawnManaged(proxy, server.binary, server.runArgs(runConfig, workDir), {
@@ -341,16 +335,12 @@ export async function startGeneratedStack(opts: {
       scanArgs: scanArgs(address, httpsPort, httpPort, certs.caCertPath),
       probeToken,
       healthPath: HEALTH_PATH,
-      files: { proxy: proxyPath, settings, ...(appServerPath ? { appServer: appServerPath } : {}) },
+      files: {
+        proxy: proxyPath,
+        settings,
+        ...(appServerWritten ? { appServer: appServerWritten.path } : {}),
+      },
       stop,
     };
   });
-}
-
-/** www-data's ids, from the system's own passwd file. */
-async function chownToWebServer(path: string): Promise<void> {
-  const passwd = await readFile("/etc/passwd", "utf8");
-  const entry = /^www-data:[^:]*:(\d+):(\d+):/m.exec(passwd);
-  if (!entry) throw new Error("no www-data user: mod_wsgi's daemon needs one");
-  await chown(path, Number(entry[1]), Number(entry[2]));
 }

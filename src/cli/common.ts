@@ -33,10 +33,6 @@ const FORMAT_EXTENSIONS: Record<OutputFormat, string> = {
   sh: ".sh",
 };
 
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 export function parseSeconds(raw: string): number {
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0 || n > 3600)

@@ -5,7 +5,7 @@ import { APP_SERVER_KINDS } from "../clauses.js";
 import { INIT_PROXIES, InitInputError, OUTER_TIERS } from "../init/model.js";
 import { buildInitRequest, DEFAULT_UPSTREAM, type InitAnswers } from "../init/request.js";
 import { EXIT } from "../report/model.js";
-import { collect } from "./common.js";
+import { collect } from "./repeated-options.js";
 import { UsageError } from "./usage-error.js";
 
 interface InitFlags extends Omit<InitAnswers, "domains"> {

@@ -117,4 +117,31 @@ describe("bad input", () => {
       assert.match(result.stderr, new RegExp(`${extra[0]} .*mod_wsgi`));
     }
   });
+
+  test("a value option given twice exits 2 with one line naming it; repeatable ones collect", async () => {
+    for (const args of [
+      ["scan", "https://app.test/", "--timeout", "5", "--timeout", "10"],
+      ["audit", "--settings", "a.py", "--settings", "b.py"],
+      ["init", "--proxy", "nginx", "--proxy", "caddy", "--domain", "app.example.com"],
+    ]) {
+      const result = await runCli(args);
+      assert.equal(result.code, 2, args.join(" "));
+      assertOneLine(result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(`${args.find((a) => a.startsWith("--"))} was given more than once`),
+      );
+    }
+    const twoDomains = await runCli([
+      "init",
+      "--proxy",
+      "nginx",
+      "--domain",
+      "a.example.com",
+      "--domain",
+      "b.example.com",
+    ]);
+    assert.equal(twoDomains.code, 0, twoDomains.stderr);
+    assert.match(twoDomains.stdout, /server_name a\.example\.com b\.example\.com;/);
+  });
 });

@@ -1,7 +1,7 @@
 /** Writes docs/clauses.md and docs/rules.md from the catalogues in the code, so the docs never drift. */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { APP_SERVER_CLAUSES, APP_SERVER_TRUST } from "../src/app-server-trust.js";
+import { APP_SERVER_CLAUSES, APP_SERVER_TRUST, appServerTrustFields } from "../src/app-server-trust.js";
 import { CLAUSES } from "../src/clauses.js";
 import { ALL_RULES } from "../src/static/rules/index.js";
 
@@ -52,11 +52,9 @@ export function clauseDocs(): string {
       "",
       `### ${trust.server}: ${trust.version}`,
       "",
-      `- **Believes:** ${trust.trusts}`,
-      `- **Scheme:** ${trust.scheme}`,
-      `- **Client address:** ${trust.clientAddress}`,
-      `- **Other forwarding headers:** ${trust.untrusted}`,
-      `- **Read from:** ${trust.source}`,
+      ...appServerTrustFields(trust).map(
+        ([label, text]) => `- **${label[0]?.toUpperCase()}${label.slice(1)}:** ${text}`,
+      ),
     );
   return `${parts.join("\n")}\n`;
 }

@@ -106,14 +106,18 @@ export const APP_SERVER_TRUST: readonly AppServerTrust[] = [
   },
 ];
 
-/** Plain text, one block per server: for `explain` and docs alike. */
-export function appServerTrustLines(trust: AppServerTrust): string[] {
+/** The fields after the version, each with its label, in the order `explain` and the docs show them. */
+export function appServerTrustFields(trust: AppServerTrust): [label: string, text: string][] {
   return [
-    `${trust.version}`,
-    `  believes: ${trust.trusts}`,
-    `  scheme: ${trust.scheme}`,
-    `  client address: ${trust.clientAddress}`,
-    `  other forwarding headers: ${trust.untrusted}`,
-    `  read from: ${trust.source}`,
+    ["believes", trust.trusts],
+    ["scheme", trust.scheme],
+    ["client address", trust.clientAddress],
+    ["other forwarding headers", trust.untrusted],
+    ["read from", trust.source],
   ];
+}
+
+/** Plain text, one block per server: for `explain`. */
+export function appServerTrustLines(trust: AppServerTrust): string[] {
+  return [trust.version, ...appServerTrustFields(trust).map(([label, text]) => `  ${label}: ${text}`)];
 }

@@ -8,7 +8,7 @@ import { chmod, readFile, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { join } from "node:path";
 import { issueCertificates } from "./certs.js";
-import { DJANGO_DIR, PROBE_DIR } from "./django.js";
+import { DJANGO_DIR, harnessEnv, PROBE_DIR } from "./django.js";
 import { BASE_ENV, scanArgs, SITE_HOST, HEALTH_PATH, READY_TIMEOUT_MS } from "./index.js";
 import { freePort, randomStackAddresses, type StackAddresses } from "./ports.js";
 import { runStack, spawnManaged } from "./processes.js";
@@ -271,10 +271,7 @@ export async function startAppServerStack(
       const certs = await issueCertificates(workDir, [SITE_HOST, `www.${SITE_HOST}`]);
       const settings = "healthy_wsgi_scheme";
       const appEnv = {
-        DJANGO_SETTINGS_MODULE: `shop.settings.${settings}`,
-        DJANGO_SECRET_KEY: randomBytes(32).toString("hex"),
-        SHOP_DATA_DIR: workDir,
-        PROXYTRUST_PROBE_TOKEN: probeToken,
+        ...harnessEnv(`shop.settings.${settings}`, workDir, probeToken),
         PYTHONPATH: `${DJANGO_DIR}:${PROBE_DIR}`,
       };
       const argv = design.command(listen, addresses);

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { chown, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnManaged, type ManagedProcess } from "./processes.js";
@@ -83,15 +83,34 @@ export interface GunicornFiles {
   tls?: { certPath: string; keyPath: string };
 }
 
+/** Test-only environment for the shop: its settings module, the harness's paths and secrets, never a trust decision. */
+export function harnessEnv(
+  settingsModule: string,
+  dataDir: string,
+  probeToken: string,
+): Record<string, string> {
+  return {
+    DJANGO_SETTINGS_MODULE: settingsModule,
+    DJANGO_SECRET_KEY: randomBytes(32).toString("hex"),
+    SHOP_DATA_DIR: dataDir,
+    PROXYTRUST_PROBE_TOKEN: probeToken,
+  };
+}
+
+/** Gives `path` to www-data, whom Apache's workers and mod_wsgi's daemon run as (ids from /etc/passwd). */
+export async function chownToWebServer(path: string): Promise<void> {
+  const passwd = await readFile("/etc/passwd", "utf8");
+  const entry = /^www-data:[^:]*:(\d+):(\d+):/m.exec(passwd);
+  if (!entry) throw new Error("no www-data user: Apache's workers and mod_wsgi's daemon run as it");
+  await chown(path, Number(entry[1]), Number(entry[2]));
+}
+
 /** Writes the stack's gunicorn.conf.py and returns its path. */
 export async function writeGunicornConfig(opts: GunicornFiles): Promise<string> {
   const { upstream } = opts;
-  const env = [
-    `DJANGO_SETTINGS_MODULE=shop.settings.${opts.design.settings}`,
-    `DJANGO_SECRET_KEY=${randomBytes(32).toString("hex")}`,
-    `SHOP_DATA_DIR=${opts.workDir}`,
-    `PROXYTRUST_PROBE_TOKEN=${opts.probeToken}`,
-  ];
+  const env = Object.entries(
+    harnessEnv(`shop.settings.${opts.design.settings}`, opts.workDir, opts.probeToken),
+  ).map(([name, value]) => `${name}=${value}`);
   if (opts.probeLog) env.push("PROXYTRUST_PROBE_LOG=1");
   if (opts.variant === "hostrewrite" && upstream.kind === "tcp") {
     env.push(`DJANGO_ALLOWED_HOSTS=${opts.siteHost},${upstream.host}`);

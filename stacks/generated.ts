@@ -9,20 +9,16 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chown, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { generateFiles, type GeneratedFile } from "../src/init/generate.js";
-import {
-  resolveProxyAddress,
-  speaksUwsgiProtocol,
-  type InitAppServer,
-  type InitRequest,
-  type OuterTier,
-} from "../src/init/model.js";
+import type { AppServerKind } from "../src/clauses.js";
+import { buildInitRequest } from "../src/init/request.js";
+import { speaksUwsgiProtocol, upstreamAddress, type InitRequest, type OuterTier } from "../src/init/model.js";
 import { readLaunches } from "../src/static/launch/index.js";
 import { issueCertificates } from "./certs.js";
-import { DJANGO_DIR, PROBE_DIR, startGunicorn } from "./django.js";
+import { chownToWebServer, DJANGO_DIR, harnessEnv, PROBE_DIR, startGunicorn } from "./django.js";
 import { BASE_ENV, scanArgs } from "./index.js";
 import { freePort, randomStackAddresses } from "./ports.js";
 import { runStack, spawnManaged, type ManagedProcess } from "./processes.js";
@@ -127,7 +123,7 @@ const SERVERS: Record<ProxyName, ServerKind> = {
 
 export interface GeneratedStack {
   proxy: ProxyName;
-  appServer: InitAppServer;
+  appServer: AppServerKind;
   request: InitRequest;
   /** Target URL, --connect-to mappings for ports 443 and 80 and --cacert, for scan. */
   scanArgs: string[];
@@ -136,16 +132,6 @@ export interface GeneratedStack {
   /** The generated files as written (for audit), by role; no app-server file for mod_wsgi. */
   files: { proxy: string; settings: string; appServer?: string };
   stop(): Promise<void>;
-}
-
-/** Test-only environment: the harness's paths and secrets, never a trust decision. */
-function harnessEnv(dataDir: string, probeToken: string): Record<string, string> {
-  return {
-    DJANGO_SETTINGS_MODULE: "project_settings.production",
-    DJANGO_SECRET_KEY: randomBytes(32).toString("hex"),
-    SHOP_DATA_DIR: dataDir,
-    PROXYTRUST_PROBE_TOKEN: probeToken,
-  };
 }
 
 /** Test-only lines for gunicorn: the harness's environment, one worker, a pid file. */
@@ -189,7 +175,8 @@ async function writeWsgiEntry(request: InitRequest, env: Record<string, string>)
 /** Starts the generated app server (none for mod_wsgi, which runs in Apache). */
 async function startAppServer(
   request: InitRequest,
-  generatedPath: string | undefined,
+  /** The generated app-server file, as written to `path`. */
+  generated: { path: string; text: string } | undefined,
   workDir: string,
   env: Record<string, string>,
 ): Promise<ManagedProcess | undefined> {
@@ -202,8 +189,8 @@ async function startAppServer(
   };
   const logPath = join(workDir, "logs", `${request.appServer}.log`);
   const options = { cwd: request.app.dir, env: runEnv, logPath, stopSignal: "SIGINT" as const };
-  if (!generatedPath) return undefined;
-  const text = await readFile(generatedPath, "utf8");
+  if (!generated) return undefined;
+  const { path: generatedPath, text } = generated;
   switch (request.appServer) {
     case "gunicorn": {
       const gunicornRun = join(workDir, "gunicorn-run.conf.py");
@@ -239,7 +226,7 @@ function byRole(files: GeneratedFile[], role: GeneratedFile["role"]): GeneratedF
 export async function startGeneratedStack(opts: {
   proxy: ProxyName;
   behind?: OuterTier;
-  appServer?: InitAppServer;
+  appServer?: AppServerKind;
 }): Promise<GeneratedStack> {
   const { proxy } = opts;
   const appServer = opts.appServer ?? "gunicorn";
@@ -255,16 +242,19 @@ export async function startGeneratedStack(opts: {
     const pems = await Promise.all([readFile(certs.certPath, "utf8"), readFile(certs.keyPath, "utf8")]);
     await writeFile(bundle, pems.join(""), { mode: 0o600 });
     const wsgi = appServer === "mod_wsgi";
-    const request: InitRequest = {
+    // What `init` makes of the answers, with the test's paths, addresses and certificate.
+    const answers = {
       proxy,
       domains: [SITE_HOST, `www.${SITE_HOST}`],
       healthPath: HEALTH_PATH,
       ...(opts.behind ? { behind: opts.behind } : {}),
       appServer,
+      ...(wsgi ? {} : { upstream: upstreamAddress(upstream) }),
+    };
+    const request: InitRequest = {
+      ...buildInitRequest(answers),
       // mod_wsgi loads the harness's entry point (writeWsgiEntry); the others the shop's own package.
       app: wsgi ? { dir: join(workDir, "app"), package: "entry" } : { dir: DJANGO_DIR, package: "shop" },
-      upstream,
-      proxyAddress: resolveProxyAddress(upstream, undefined),
       listening: {
         address: addresses.proxy,
         httpPort: await freePort(addresses.proxy),
@@ -279,7 +269,7 @@ export async function startGeneratedStack(opts: {
     const dataDir = join(workDir, "data");
     await mkdir(dataDir);
     if (wsgi) await chownToWebServer(dataDir);
-    const env = harnessEnv(dataDir, probeToken);
+    const env = harnessEnv("project_settings.production", dataDir, probeToken);
     const proxyFile = byRole(files, "proxy");
     const proxyPath = await writeGenerated(workDir, proxyFile);
     const settingsFile = byRole(files, "settings");
@@ -295,7 +285,10 @@ export async function startGeneratedStack(opts: {
     const settings = join(settingsPackage, "production.py");
     await writeFile(settings, `from .base import *  # noqa: F401,F403\n\n${settingsFile.contents}`);
     const appServerFile = files.find((f) => f.role === "app-server");
-    const appServerPath = appServerFile ? await writeGenerated(workDir, appServerFile) : undefined;
+    const appServerWritten = appServerFile && {
+      path: await writeGenerated(workDir, appServerFile),
+      text: appServerFile.contents,
+    };
     if (wsgi) await writeWsgiEntry(request, env);
 
     const runConfig = join(workDir, `${proxy}-run.conf`);
@@ -311,7 +304,7 @@ export async function startGeneratedStack(opts: {
       throw new Error(`${proxy} rejects the generated ${proxyFile.path}:\n${stdout}${stderr}`);
     }
 
-    const app = await startAppServer(request, appServerPath, workDir, env);
+    const app = await startAppServer(request, appServerWritten, workDir, env);
     if (app) processes.push(app);
     processes.push(
       spawnManaged(proxy, server.binary, server.runArgs(runConfig, workDir), {
@@ -342,16 +335,12 @@ export async function startGeneratedStack(opts: {
       scanArgs: scanArgs(address, httpsPort, httpPort, certs.caCertPath),
       probeToken,
       healthPath: HEALTH_PATH,
-      files: { proxy: proxyPath, settings, ...(appServerPath ? { appServer: appServerPath } : {}) },
+      files: {
+        proxy: proxyPath,
+        settings,
+        ...(appServerWritten ? { appServer: appServerWritten.path } : {}),
+      },
       stop,
     };
   });
-}
-
-/** www-data's ids, from the system's own passwd file. */
-async function chownToWebServer(path: string): Promise<void> {
-  const passwd = await readFile("/etc/passwd", "utf8");
-  const entry = /^www-data:[^:]*:(\d+):(\d+):/m.exec(passwd);
-  if (!entry) throw new Error("no www-data user: mod_wsgi's daemon needs one");
-  await chown(path, Number(entry[1]), Number(entry[2]));
 }

@@ -10,7 +10,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { issueCertificates } from "./certs.js";
-import { DJANGO_DIR, PROBE_DIR } from "./django.js";
+import { chownToWebServer, DJANGO_DIR, harnessEnv, PROBE_DIR } from "./django.js";
 import { BASE_ENV, HEALTH_PATH, READY_TIMEOUT_MS, scanArgs, SITE_HOST } from "./index.js";
 import { freePort, randomStackAddresses } from "./ports.js";
 import { runStack } from "./processes.js";
@@ -79,7 +79,8 @@ export async function startModWsgiSite(opts: ModWsgiSiteOptions): Promise<Runnin
     const probeToken = randomBytes(24).toString("hex");
     // Apache's workers (and mod_wsgi's daemon) run as www-data: the shop's data dir must be theirs to write.
     const dataDir = join(workDir, "data");
-    await mkdir(dataDir, { mode: 0o777 });
+    await mkdir(dataDir);
+    await chownToWebServer(dataDir);
     await mkdir(join(workDir, "sites-enabled"));
     const values = {
       ADDRESS: address,
@@ -97,10 +98,7 @@ export async function startModWsgiSite(opts: ModWsgiSiteOptions): Promise<Runnin
     const env = {
       ...BASE_ENV,
       HOME: workDir,
-      DJANGO_SETTINGS_MODULE: `shop.settings.${opts.settings}`,
-      DJANGO_SECRET_KEY: randomBytes(32).toString("hex"),
-      SHOP_DATA_DIR: dataDir,
-      PROXYTRUST_PROBE_TOKEN: probeToken,
+      ...harnessEnv(`shop.settings.${opts.settings}`, dataDir, probeToken),
       PYTHONDONTWRITEBYTECODE: "1",
     };
     const apache = await prepareProxy({

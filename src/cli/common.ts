@@ -20,11 +20,11 @@ import { UsageError } from "./usage-error.js";
 import { quoted } from "../report/quote.js";
 import { describeFileError } from "../file-error.js";
 
-export const OUTPUT_FORMATS = ["text", "json", "sarif", "junit", "html", "sh"] as const;
+const OUTPUT_FORMATS = ["text", "json", "sarif", "junit", "html", "sh"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** The file name ending each format gets when several are written at once (`--output BASE`). */
-export const FORMAT_EXTENSIONS: Record<OutputFormat, string> = {
+const FORMAT_EXTENSIONS: Record<OutputFormat, string> = {
   text: ".txt",
   json: ".json",
   sarif: ".sarif",
@@ -32,10 +32,6 @@ export const FORMAT_EXTENSIONS: Record<OutputFormat, string> = {
   html: ".html",
   sh: ".sh",
 };
-
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 export function parseSeconds(raw: string): number {
   const n = Number(raw);
@@ -168,7 +164,7 @@ function render(
  * Writes the report in every format asked for. When the run could not finish, the text report is
  * left out (stderr already says why) and the machine-readable ones are still written for CI.
  */
-export function printReport(report: Report, flags: OutputFlags, couldNotRun?: string): void {
+function printReport(report: Report, flags: OutputFlags, couldNotRun?: string): void {
   const written: string[] = [];
   for (const [format, file] of outputFiles(flags)) {
     // Nothing was judged: no text report, and no script to re-run what never ran.

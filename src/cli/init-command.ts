@@ -1,10 +1,11 @@
 /** `proxytrust init`: writes a proxy config, the Django settings and the app server's options that agree. */
 import { Command, Option } from "./commander.js";
 import { generateFiles, writeFiles } from "../init/generate.js";
-import { INIT_APP_SERVERS, INIT_PROXIES, InitInputError, OUTER_TIERS } from "../init/model.js";
-import { buildInitRequest, type InitAnswers } from "../init/request.js";
+import { APP_SERVER_KINDS } from "../clauses.js";
+import { INIT_PROXIES, InitInputError, OUTER_TIERS } from "../init/model.js";
+import { buildInitRequest, DEFAULT_UPSTREAM, type InitAnswers } from "../init/request.js";
 import { EXIT } from "../report/model.js";
-import { collect } from "./common.js";
+import { collect } from "./repeated-options.js";
 import { UsageError } from "./usage-error.js";
 
 interface InitFlags extends Omit<InitAnswers, "domains"> {
@@ -28,15 +29,18 @@ export function initCommand(): Command {
     )
     .addOption(
       new Option("--app-server <kind>", "what runs Django (mod_wsgi: Apache itself)")
-        .choices(INIT_APP_SERVERS)
+        .choices(APP_SERVER_KINDS)
         .default("gunicorn"),
     )
     .option("--app-dir <dir>", "the directory holding manage.py on the server (default: /srv/DOMAIN)")
     .option("--project <package>", "the Django project package holding wsgi.py and asgi.py", "project")
-    .option("--upstream <host:port>", "where the app server listens", "127.0.0.1:8000")
+    .option(
+      "--upstream <host:port>",
+      `where the app server listens (default: ${DEFAULT_UPSTREAM}; not with mod_wsgi)`,
+    )
     .option(
       "--proxy-address <ip>",
-      "the address the app server sees the proxy connect from (default: loopback)",
+      "the address the app server sees the proxy connect from (default: loopback; not with mod_wsgi)",
     )
     .option("--out <dir>", "write the files here (default: print them)")
     .option("--force", "overwrite existing files in --out", false)

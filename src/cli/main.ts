@@ -4,6 +4,7 @@ import { Command, CommanderError } from "./commander.js";
 import { EXIT } from "../report/model.js";
 import { MappingSyntaxError } from "../transport/mapping.js";
 import { VERSION } from "../version.js";
+import { refuseRepeatedValues } from "./repeated-options.js";
 import { UsageError } from "./usage-error.js";
 import { installLastResort, reportInternalError } from "./last-resort.js";
 import { printable } from "../report/quote.js";
@@ -48,7 +49,10 @@ async function program(argv: string[]): Promise<Command> {
     .exitOverride()
     .configureOutput(output);
   const subcommands = await Promise.all(commandsFor(argv).map((name) => COMMANDS[name]!()));
-  for (const sub of subcommands) root.addCommand(sub.exitOverride().configureOutput(output));
+  for (const sub of subcommands) {
+    refuseRepeatedValues(sub);
+    root.addCommand(sub.exitOverride().configureOutput(output));
+  }
   return root;
 }
 

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
-export const CONFIG_FILE_NAME = "proxytrust.config.json";
+const CONFIG_FILE_NAME = "proxytrust.config.json";
 
 /** The nearest proxytrust.config.json in `startDir` or a directory above it. */
 export function findConfigFile(startDir: string): string | undefined {

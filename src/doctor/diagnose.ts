@@ -237,7 +237,7 @@ function otherClause(input: DoctorInput, check: CheckResult): Diagnosis {
  * not what is deployed. (The other way round, a finding the live site does not show, is often a path
  * the scan cannot reach, so it is not called a disagreement.)
  */
-export function disagreements(input: DoctorInput): Diagnosis[] {
+function disagreements(input: DoctorInput): Diagnosis[] {
   if (!input.audit || !input.auditedProxy) return [];
   const audit = input.audit;
   return STATICALLY_JUDGED.flatMap((id): Diagnosis[] => {
@@ -284,7 +284,7 @@ function causeLine(cause: Cause): string {
   return `cause (${cause.from === "live" ? "seen live" : "in the files"}): ${cause.text}${where}`;
 }
 
-export function toCheck(d: Diagnosis): CheckResult {
+function toCheck(d: Diagnosis): CheckResult {
   const located = d.causes.find((c) => c.location)?.location;
   return {
     id: d.id,

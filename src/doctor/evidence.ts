@@ -24,12 +24,12 @@ function urlOf(raw: string): URL | undefined {
   }
 }
 
-export function requestUrl(x: Exchange): URL | undefined {
+function requestUrl(x: Exchange): URL | undefined {
   return urlOf(x.request.url);
 }
 
 /** Where a redirect points, resolved against the request. */
-export function redirectTarget(x: Exchange): URL | undefined {
+function redirectTarget(x: Exchange): URL | undefined {
   const status = x.response?.status ?? 0;
   if (status < 300 || status >= 400) return undefined;
   const location = headerValue(x.response?.headers ?? [], "location");

@@ -1,7 +1,7 @@
 /** `proxytrust init`: the matched files for one proxy and app server, as text (generateFiles) or on disk (writeFiles). */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { InitAppServer, InitProxy, InitRequest } from "./model.js";
+import type { InitRequest, ProxiedRequest } from "./model.js";
 import { apacheSite } from "./templates/apache.js";
 import { caddyfile } from "./templates/caddy.js";
 import { djangoSettings } from "./templates/django.js";
@@ -26,31 +26,35 @@ export interface GeneratedFile {
 
 function proxyFiles(request: InitRequest): GeneratedFile[] {
   const domain = request.domains[0] as string;
-  const files: Record<InitProxy, () => GeneratedFile[]> = {
-    nginx: () => [{ path: `nginx/${domain}.conf`, role: "proxy", contents: nginxSite(request) }],
-    caddy: () => [{ path: "Caddyfile", role: "proxy", contents: caddyfile(request) }],
-    haproxy: () => [{ path: "haproxy.cfg", role: "proxy", contents: haproxyConfig(request) }],
-    apache: () => [{ path: `apache/000-${domain}.conf`, role: "proxy", contents: apacheSite(request) }],
-    traefik: () => [
-      { path: "traefik/traefik.yml", role: "proxy", contents: traefikStatic(request) },
-      { path: "traefik/dynamic.yml", role: "proxy-dynamic", contents: traefikDynamic(request) },
-    ],
-  };
-  return files[request.proxy]();
+  switch (request.proxy) {
+    case "nginx":
+      return [{ path: `nginx/${domain}.conf`, role: "proxy", contents: nginxSite(request) }];
+    case "caddy":
+      return [{ path: "Caddyfile", role: "proxy", contents: caddyfile(request) }];
+    case "haproxy":
+      return [{ path: "haproxy.cfg", role: "proxy", contents: haproxyConfig(request) }];
+    case "apache":
+      return [{ path: `apache/000-${domain}.conf`, role: "proxy", contents: apacheSite(request) }];
+    case "traefik":
+      return [
+        { path: "traefik/traefik.yml", role: "proxy", contents: traefikStatic(request) },
+        { path: "traefik/dynamic.yml", role: "proxy-dynamic", contents: traefikDynamic(request) },
+      ];
+  }
 }
 
 /** The app server's own file; none for mod_wsgi, whose options are in the Apache site. */
 function appServerFiles(request: InitRequest): GeneratedFile[] {
+  if (request.appServer === "mod_wsgi") return [];
   const unit = (contents: string): GeneratedFile[] => [
     { path: `systemd/${request.appServer}.service`, role: "app-server", contents },
   ];
-  const files: Record<InitAppServer, () => GeneratedFile[]> = {
+  const files: Record<ProxiedRequest["appServer"], () => GeneratedFile[]> = {
     gunicorn: () => [{ path: "gunicorn.conf.py", role: "app-server", contents: gunicornConfig(request) }],
     uvicorn: () => unit(serviceUnit(request, uvicornCommand(request))),
     daphne: () => unit(serviceUnit(request, daphneCommand(request))),
     waitress: () => unit(serviceUnit(request, waitressCommand(request))),
     uwsgi: () => [{ path: "uwsgi.ini", role: "app-server", contents: uwsgiIni(request) }],
-    mod_wsgi: () => [],
   };
   return files[request.appServer]();
 }

@@ -3,6 +3,15 @@
  * Django: each one is read by some app server, middleware or library as a statement about the request.
  */
 
+/** The forwarding headers every generated proxy config overwrites from what the proxy itself saw. */
+export const OVERWRITTEN_HEADERS = [
+  "X-Forwarded-Proto",
+  "X-Forwarded-Host",
+  "X-Forwarded-For",
+  "X-Real-IP",
+] as const;
+export type OverwrittenHeader = (typeof OVERWRITTEN_HEADERS)[number];
+
 /** Scheme claims besides X-Forwarded-Proto (which is overwritten): gunicorn reads the first three. */
 export const SCHEME_COUSINS = [
   "X-Forwarded-Ssl",
@@ -17,7 +26,7 @@ export const SCHEME_COUSINS = [
 ] as const;
 
 /** Client-address claims besides X-Forwarded-For and X-Real-IP (which are overwritten). */
-export const CLIENT_ADDRESS_CLAIMS = ["CF-Connecting-IP", "True-Client-IP"] as const;
+const CLIENT_ADDRESS_CLAIMS = ["CF-Connecting-IP", "True-Client-IP"] as const;
 
 /**
  * Underscore spellings: gunicorn maps "_" to "-" like Django's META does, so these would join the

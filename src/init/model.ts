@@ -1,15 +1,11 @@
 /** What `proxytrust init` is asked for, validated: the generators read only this. */
 import { isIP } from "node:net";
-import { APP_SERVER_KINDS, type AppServerKind } from "../clauses.js";
+import type { AppServerKind } from "../clauses.js";
 
 export const INIT_PROXIES = ["nginx", "caddy", "haproxy", "apache", "traefik"] as const;
 export type InitProxy = (typeof INIT_PROXIES)[number];
 
-/** What runs Django: an app server the proxy forwards to, or (mod_wsgi) Apache itself. */
-export const INIT_APP_SERVERS = APP_SERVER_KINDS;
-export type InitAppServer = AppServerKind;
-
-export const APP_SERVER_TITLES: Record<InitAppServer, string> = {
+export const APP_SERVER_TITLES: Record<AppServerKind, string> = {
   gunicorn: "gunicorn",
   uvicorn: "uvicorn",
   daphne: "daphne",
@@ -44,20 +40,32 @@ export interface Listening {
   certificate?: { cert: string; key: string };
 }
 
-export interface InitRequest {
+interface SiteRequest {
   proxy: InitProxy;
   /** The first is the canonical name. */
   domains: string[];
   healthPath: string;
   behind?: OuterTier;
-  appServer: InitAppServer;
   app: DjangoApp;
-  /** Where the app server listens (unused with mod_wsgi). */
+  listening: Listening;
+}
+
+/** Django in an app server that the proxy reaches over the network. */
+export interface ProxiedRequest extends SiteRequest {
+  appServer: Exclude<AppServerKind, "mod_wsgi">;
+  /** Where the app server listens. */
   upstream: Upstream;
   /** The address the app server sees the proxy connect from (the one peer it trusts). */
   proxyAddress: string;
-  listening: Listening;
 }
+
+/** Django inside Apache's own processes (mod_wsgi): there is no upstream and no peer to trust. */
+export interface InProcessRequest extends SiteRequest {
+  proxy: "apache";
+  appServer: "mod_wsgi";
+}
+
+export type InitRequest = ProxiedRequest | InProcessRequest;
 
 export const DEFAULT_LISTENING: Listening = { httpPort: 80, httpsPort: 443 };
 
@@ -133,12 +141,10 @@ export function speaksUwsgiProtocol(request: Pick<InitRequest, "proxy" | "appSer
 }
 
 /** Servers that believe forwarding headers from every peer: only the proxy may be able to connect. */
-const TRUSTS_EVERY_PEER: readonly InitAppServer[] = ["daphne", "uwsgi"];
+const TRUSTS_EVERY_PEER: readonly AppServerKind[] = ["daphne", "uwsgi"];
 
 /** A combination that cannot be made safe, refused with the reason. */
-export function checkAppServer(appServer: InitAppServer, proxy: InitProxy, upstream: Upstream): void {
-  if (appServer === "mod_wsgi" && proxy !== "apache")
-    throw new InitInputError("--app-server mod_wsgi runs Django inside Apache: use it with --proxy apache");
+export function checkAppServer(appServer: ProxiedRequest["appServer"], upstream: Upstream): void {
   if (TRUSTS_EVERY_PEER.includes(appServer) && !isLoopback(upstream.host))
     throw new InitInputError(
       `--app-server ${appServer} believes forwarding headers from every peer: give a loopback --upstream (such as 127.0.0.1:8000) so only the proxy can connect`,

@@ -31,16 +31,12 @@ const FAMILIES: Record<string, Family> = {
 };
 
 /** Client-sent scheme cousins that Django and the usual app servers ignore unless configured to read them. */
-export const UNREAD_SCHEME_HEADERS = new Set([
-  "HTTP_X_URL_SCHEME",
-  "HTTP_FRONT_END_HTTPS",
-  "HTTP_CF_VISITOR",
-]);
+const UNREAD_SCHEME_HEADERS = new Set(["HTTP_X_URL_SCHEME", "HTTP_FRONT_END_HTTPS", "HTTP_CF_VISITOR"]);
 
 /** Headers that carry one value from each hop: a proxy appends its own entry. */
 const LIST_HEADERS = new Set(["HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED"]);
 
-export function familyOf(key: string, value: string): Family | undefined {
+function familyOf(key: string, value: string): Family | undefined {
   if (key === "HTTP_FORWARDED")
     return /\bproto=/i.test(value)
       ? "spoofed-proto"
@@ -64,7 +60,7 @@ function entries(value: string): number {
 }
 
 /** The address the request reached Django from: the proxy, usually (a unix socket gives none). */
-export function peerOf(record: LogRecord): string {
+function peerOf(record: LogRecord): string {
   return record.remoteAddr ?? "(unix socket)";
 }
 
@@ -130,7 +126,7 @@ export function analyseTraffic(records: LogRecord[]): Traffic {
 }
 
 /** "/admin/login/" -> "/admin/", "/healthz" -> "/healthz": the part of the site a request went to. */
-export function pathPrefix(path: string): string {
+function pathPrefix(path: string): string {
   const match = /^\/[^/]*\/?/.exec(path);
   return match ? match[0] : path;
 }

@@ -68,7 +68,7 @@ export function parseHsts(header: string): HstsPolicy {
 export const ONE_YEAR_SECONDS = 31_536_000;
 
 /** Below this max-age (six months) HSTS is a failure, where Mozilla's Observatory fails it too. */
-export const SIX_MONTHS_SECONDS = 15_768_000;
+const SIX_MONTHS_SECONDS = 15_768_000;
 
 export interface HstsStrength {
   status: "pass" | "warn" | "fail";

@@ -31,7 +31,7 @@ export function isRedirect(captured: Captured | undefined): boolean {
 }
 
 /** A redirect to the https version of the same request: whoever answered believed it was plain HTTP. */
-export function isUpgradeRedirect(captured: Captured | undefined): boolean {
+function isUpgradeRedirect(captured: Captured | undefined): boolean {
   if (!captured?.response || !isRedirect(captured)) return false;
   const location = headerValue(captured.response.headers, "location") as string;
   try {
@@ -46,7 +46,7 @@ export function isUpgradeRedirect(captured: Captured | undefined): boolean {
   }
 }
 
-export function fromPost(post: Captured | undefined): Belief {
+function fromPost(post: Captured | undefined): Belief {
   const response = post?.response;
   if (!post || !response) return UNKNOWN;
   if (isNoRefererRejection(post)) {
@@ -69,7 +69,7 @@ export function fromPost(post: Captured | undefined): Belief {
   return UNKNOWN;
 }
 
-export function fromGet(get: Captured | undefined, leg: Leg): Belief {
+function fromGet(get: Captured | undefined, leg: Leg): Belief {
   const response = get?.response;
   if (!get || !response) return UNKNOWN;
   if (isUpgradeRedirect(get)) {

@@ -11,7 +11,7 @@ import type { WireRequest } from "../transport/send.js";
 import { PROBE_TOKEN_HEADER } from "./probe-answer.js";
 
 /** The environment variable the replay reads the probe token from: it is never printed. */
-export const TOKEN_VARIABLE = "PROXYTRUST_PROBE_TOKEN";
+const TOKEN_VARIABLE = "PROXYTRUST_PROBE_TOKEN";
 
 export interface ReplaySettings {
   mappings: readonly ConnectMapping[];

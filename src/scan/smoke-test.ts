@@ -14,7 +14,7 @@ import { FOREIGN_HOST } from "./spoof-headers.js";
  * Clauses a script of curl, grep and sed decides as the scan does. The others read Django's belief
  * from differential answers or the probe middleware's JSON, or need links curl cannot make (README).
  */
-export const SHELL_DECIDABLE: readonly ClauseId[] = [
+const SHELL_DECIDABLE: readonly ClauseId[] = [
   "https-redirect",
   "hsts",
   "host-header",

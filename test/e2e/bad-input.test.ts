@@ -101,4 +101,47 @@ describe("bad input", () => {
     assert.equal(result.code, 3);
     assertOneLine(result.stderr);
   });
+
+  test("init with mod_wsgi needs no --upstream, and refuses one (or --proxy-address) with one line", async () => {
+    const base = ["init", "--proxy", "apache", "--app-server", "mod_wsgi", "--domain", "app.example.com"];
+    const plain = await runCli(base);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stdout, /WSGIScriptAlias/);
+    for (const extra of [
+      ["--upstream", "10.0.0.5:8000"],
+      ["--proxy-address", "10.0.0.2"],
+    ]) {
+      const result = await runCli([...base, ...extra]);
+      assert.equal(result.code, 2, extra.join(" "));
+      assertOneLine(result.stderr);
+      assert.match(result.stderr, new RegExp(`${extra[0]} .*mod_wsgi`));
+    }
+  });
+
+  test("a value option given twice exits 2 with one line naming it; repeatable ones collect", async () => {
+    for (const args of [
+      ["scan", "https://app.test/", "--timeout", "5", "--timeout", "10"],
+      ["audit", "--settings", "a.py", "--settings", "b.py"],
+      ["init", "--proxy", "nginx", "--proxy", "caddy", "--domain", "app.example.com"],
+    ]) {
+      const result = await runCli(args);
+      assert.equal(result.code, 2, args.join(" "));
+      assertOneLine(result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(`${args.find((a) => a.startsWith("--"))} was given more than once`),
+      );
+    }
+    const twoDomains = await runCli([
+      "init",
+      "--proxy",
+      "nginx",
+      "--domain",
+      "a.example.com",
+      "--domain",
+      "b.example.com",
+    ]);
+    assert.equal(twoDomains.code, 0, twoDomains.stderr);
+    assert.match(twoDomains.stdout, /server_name a\.example\.com b\.example\.com;/);
+  });
 });

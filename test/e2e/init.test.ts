@@ -7,9 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { CLAUSE_IDS } from "../../src/clauses.js";
+import { CLAUSE_IDS, type AppServerKind } from "../../src/clauses.js";
 import { startGeneratedStack, type GeneratedStack } from "../../stacks/generated.js";
-import type { InitAppServer, OuterTier } from "../../src/init/model.js";
+import type { OuterTier } from "../../src/init/model.js";
 import type { ProxyName } from "../../stacks/index.js";
 import { runCli, type CliResult, type JsonCheck } from "./run-cli.js";
 
@@ -22,7 +22,7 @@ const TIERS: (OuterTier | undefined)[] = [undefined, "alb", "cloudflare"];
 interface Combination {
   proxy: ProxyName;
   behind?: OuterTier;
-  appServer: InitAppServer;
+  appServer: AppServerKind;
 }
 
 /**

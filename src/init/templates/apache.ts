@@ -1,5 +1,5 @@
 /** Apache httpd: a site file (sites-available/000-DOMAIN.conf), loaded before any other site. */
-import { HSTS_VALUE, STRIPPED_HEADERS, UNDERSCORE_VARIANTS } from "../headers.js";
+import { HSTS_VALUE, OVERWRITTEN_HEADERS, STRIPPED_HEADERS, UNDERSCORE_VARIANTS } from "../headers.js";
 import type { InitRequest } from "../model.js";
 import { upstreamAddress } from "../model.js";
 import { TIERS } from "../tiers.js";
@@ -51,12 +51,7 @@ function requestHeaders(scheme: "http" | "https"): string[] {
  * the client's forwarding claims are removed all the same, for any code that reads them.
  */
 function wsgiHeaders(): string[] {
-  return [
-    ...["X-Forwarded-Proto", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP"].map(
-      (name) => `RequestHeader unset ${name}`,
-    ),
-    ...CLAIMS_REMOVED,
-  ];
+  return [...OVERWRITTEN_HEADERS.map((name) => `RequestHeader unset ${name}`), ...CLAIMS_REMOVED];
 }
 
 /** mod_wsgi's daemon: one process group for both virtual hosts, Django's package on its path. */

@@ -1,6 +1,6 @@
 /** Caddy: a whole Caddyfile. */
 import { HSTS_VALUE, STRIPPED_HEADERS, UNDERSCORE_VARIANTS } from "../headers.js";
-import type { InitRequest } from "../model.js";
+import type { ProxiedRequest } from "../model.js";
 import { upstreamAddress } from "../model.js";
 import { TIERS } from "../tiers.js";
 import { banner, comment, tierNotes } from "./comments.js";
@@ -15,7 +15,7 @@ function block(head: string, body: string[]): string[] {
   return [head ? `${head} {` : "{", ...indent(body), "}"];
 }
 
-function globalOptions(request: InitRequest): string[] {
+function globalOptions(request: ProxiedRequest): string[] {
   const { httpPort, httpsPort } = request.listening;
   const servers = [
     "# 421 when the Host header names another site than the TLS handshake did.",
@@ -34,7 +34,7 @@ function globalOptions(request: InitRequest): string[] {
  * The reverse_proxy form, which Caddy 2.5 to 2.6 (Debian bookworm's) reads; from 2.7 the global
  * `servers { trusted_proxies static ... }` replaces it.
  */
-function trustedProxies(request: InitRequest): string[] {
+function trustedProxies(request: ProxiedRequest): string[] {
   if (!request.behind) return [];
   return [
     ...comment("#", tierNotes(request)),
@@ -46,17 +46,17 @@ function trustedProxies(request: InitRequest): string[] {
   ];
 }
 
-function siteAddresses(request: InitRequest, scheme: "https" | "http"): string {
+function siteAddresses(request: ProxiedRequest, scheme: "https" | "http"): string {
   const port = scheme === "https" ? request.listening.httpsPort : request.listening.httpPort;
   const suffix = port === (scheme === "https" ? 443 : 80) ? "" : `:${port}`;
   return request.domains.map((domain) => `${scheme}://${domain}${suffix}`).join(", ");
 }
 
-function bind(request: InitRequest): string[] {
+function bind(request: ProxiedRequest): string[] {
   return request.listening.address ? [`bind ${request.listening.address}`] : [];
 }
 
-export function caddyfile(request: InitRequest): string {
+export function caddyfile(request: ProxiedRequest): string {
   const certificate = request.listening.certificate;
   const lines = [
     ...comment("#", banner(request, "the Caddyfile")),

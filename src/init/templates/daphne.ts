@@ -1,8 +1,8 @@
 /** daphne (ASGI): with --proxy-headers it believes every peer, so it listens where only the proxy connects. */
-import type { InitRequest } from "../model.js";
+import type { ProxiedRequest } from "../model.js";
 import type { ServiceCommand } from "./systemd.js";
 
-export function daphneCommand(request: InitRequest): ServiceCommand {
+export function daphneCommand(request: ProxiedRequest): ServiceCommand {
   const { host, port } = request.upstream;
   return {
     why: [

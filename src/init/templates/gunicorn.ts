@@ -1,9 +1,9 @@
 /** gunicorn options: listen where only the proxy connects, believe the scheme from the proxy alone. */
-import type { InitRequest } from "../model.js";
+import type { ProxiedRequest } from "../model.js";
 import { upstreamAddress } from "../model.js";
 import { banner, comment } from "./comments.js";
 
-export function gunicornConfig(request: InitRequest): string {
+export function gunicornConfig(request: ProxiedRequest): string {
   const python = (value: string): string => JSON.stringify(value);
   const lines = [
     ...comment("#", [

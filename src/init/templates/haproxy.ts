@@ -1,6 +1,6 @@
 /** HAProxy: a whole haproxy.cfg. */
 import { HSTS_VALUE, STRIPPED_HEADERS, UNDERSCORE_VARIANTS } from "../headers.js";
-import type { InitRequest } from "../model.js";
+import type { ProxiedRequest } from "../model.js";
 import { upstreamAddress } from "../model.js";
 import { TIERS } from "../tiers.js";
 import { banner, comment, tierNotes } from "./comments.js";
@@ -11,17 +11,17 @@ function section(head: string, body: string[]): string[] {
   return [head, ...body.map((line) => (line ? `${INDENT}${line}` : ""))];
 }
 
-function bindAddress(request: InitRequest, port: number): string {
+function bindAddress(request: ProxiedRequest, port: number): string {
   const { address } = request.listening;
   return address ? `${address}:${port}` : `:::${port} v4v6`;
 }
 
-function certificateBundle(request: InitRequest): string {
+function certificateBundle(request: ProxiedRequest): string {
   return request.listening.certificate?.cert ?? `/etc/haproxy/certs/${request.domains[0]}.pem`;
 }
 
 /** With a tier in front, its peers name the client; everyone else is the client. */
-function clientAddress(request: InitRequest): string[] {
+function clientAddress(request: ProxiedRequest): string[] {
   if (!request.behind) return [];
   const tier = TIERS[request.behind];
   const source =
@@ -35,7 +35,7 @@ function clientAddress(request: InitRequest): string[] {
   ];
 }
 
-export function haproxyConfig(request: InitRequest): string {
+export function haproxyConfig(request: ProxiedRequest): string {
   const hosts = request.domains.join(" ");
   const lines = [
     ...comment("#", banner(request, "haproxy.cfg")),

@@ -1,11 +1,11 @@
 /** nginx: a site file for the http {} context (sites-enabled/ or conf.d/). */
-import { HSTS_VALUE, STRIPPED_HEADERS } from "../headers.js";
-import type { InitRequest } from "../model.js";
+import { HSTS_VALUE, OVERWRITTEN_HEADERS, STRIPPED_HEADERS, type OverwrittenHeader } from "../headers.js";
+import type { ProxiedRequest } from "../model.js";
 import { speaksUwsgiProtocol, upstreamAddress } from "../model.js";
 import { TIERS } from "../tiers.js";
 import { banner, comment, tierNotes } from "./comments.js";
 
-function listen(request: InitRequest, port: number, extra: string): string[] {
+function listen(request: ProxiedRequest, port: number, extra: string): string[] {
   const suffix = extra ? ` ${extra}` : "";
   const { address } = request.listening;
   return address
@@ -13,7 +13,7 @@ function listen(request: InitRequest, port: number, extra: string): string[] {
     : [`listen ${port}${suffix};`, `listen [::]:${port}${suffix};`];
 }
 
-function certificate(request: InitRequest): string[] {
+function certificate(request: ProxiedRequest): string[] {
   const cert = request.listening.certificate ?? {
     cert: `/etc/letsencrypt/live/${request.domains[0]}/fullchain.pem`,
     key: `/etc/letsencrypt/live/${request.domains[0]}/privkey.pem`,
@@ -21,18 +21,32 @@ function certificate(request: InitRequest): string[] {
   return [`ssl_certificate ${cert.cert};`, `ssl_certificate_key ${cert.key};`];
 }
 
-/** What every request to Django carries: overwritten from what nginx saw, never from the client. */
+/** Each overwritten header's value: what nginx saw, never what the client sent. */
+const NGINX_VALUES: Record<OverwrittenHeader, string> = {
+  "X-Forwarded-Proto": "$scheme",
+  "X-Forwarded-Host": "$host",
+  "X-Forwarded-For": "$remote_addr",
+  "X-Real-IP": "$remote_addr",
+};
+
+/**
+ * What every request to Django carries, through `set` (proxy_set_header or uwsgi_param); `hide`
+ * drops the app's HSTS header (proxy_hide_header or uwsgi_hide_header).
+ */
+function forwardingClaims(set: (header: string, value: string) => string, hide: string): string[] {
+  return [
+    ...OVERWRITTEN_HEADERS.map((header) => set(header, NGINX_VALUES[header])),
+    "# Other scheme and address claims: an empty value removes the client's copy.",
+    ...STRIPPED_HEADERS.map((header) => set(header, '""')),
+    "# HSTS is sent by nginx; drop the app's copy so there is exactly one.",
+    `${hide} Strict-Transport-Security;`,
+  ];
+}
+
 function proxyHeaders(): string[] {
   return [
     "proxy_set_header Host $host;",
-    "proxy_set_header X-Forwarded-Proto $scheme;",
-    "proxy_set_header X-Forwarded-Host $host;",
-    "proxy_set_header X-Forwarded-For $remote_addr;",
-    "proxy_set_header X-Real-IP $remote_addr;",
-    "# Other scheme and address claims: an empty value removes the client's copy.",
-    ...STRIPPED_HEADERS.map((name) => `proxy_set_header ${name} "";`),
-    "# HSTS is sent by nginx; drop the app's copy so there is exactly one.",
-    "proxy_hide_header Strict-Transport-Security;",
+    ...forwardingClaims((header, value) => `proxy_set_header ${header} ${value};`, "proxy_hide_header"),
   ];
 }
 
@@ -69,26 +83,19 @@ function uwsgiParams(): string[] {
     "# listed here rather than included from uwsgi_params so that each one is visible; HTTPS is on over",
     "# TLS (empty, so not sent, on plain HTTP) and uWSGI turns it into wsgi.url_scheme https.",
     ...Object.entries(CGI_VARIABLES).map(([name, value]) => `uwsgi_param ${name} ${value};`),
-    `uwsgi_param ${cgiName("X-Forwarded-Proto")} $scheme;`,
-    `uwsgi_param ${cgiName("X-Forwarded-Host")} $host;`,
-    `uwsgi_param ${cgiName("X-Forwarded-For")} $remote_addr;`,
-    `uwsgi_param ${cgiName("X-Real-IP")} $remote_addr;`,
-    "# Other scheme and address claims: the client's copy is replaced by an empty value.",
-    ...STRIPPED_HEADERS.map((name) => `uwsgi_param ${cgiName(name)} "";`),
-    "# HSTS is sent by nginx; drop the app's copy so there is exactly one.",
-    "uwsgi_hide_header Strict-Transport-Security;",
+    ...forwardingClaims((header, value) => `uwsgi_param ${cgiName(header)} ${value};`, "uwsgi_hide_header"),
   ];
 }
 
-function forwarding(request: InitRequest): string[] {
+function forwarding(request: ProxiedRequest): string[] {
   return speaksUwsgiProtocol(request) ? uwsgiParams() : proxyHeaders();
 }
 
-function pass(request: InitRequest): string {
+function pass(request: ProxiedRequest): string {
   return speaksUwsgiProtocol(request) ? "uwsgi_pass django_app;" : "proxy_pass http://django_app;";
 }
 
-function realIp(request: InitRequest): string[] {
+function realIp(request: ProxiedRequest): string[] {
   if (!request.behind) return [];
   const tier = TIERS[request.behind];
   return [
@@ -104,7 +111,7 @@ function block(head: string, body: string[]): string[] {
   return [`${head} {`, ...body.map((line) => (line ? `    ${line}` : "")), "}"];
 }
 
-export function nginxSite(request: InitRequest): string {
+export function nginxSite(request: ProxiedRequest): string {
   const names = request.domains.join(" ");
   const { httpPort, httpsPort } = request.listening;
   const health = request.healthPath;

@@ -4,18 +4,18 @@
  * middleware (stsSeconds, customRequestHeaders), redirectScheme, tls.options.default.sniStrict.
  */
 import { HSTS_VALUE, STRIPPED_HEADERS, UNDERSCORE_VARIANTS } from "../headers.js";
-import type { InitRequest } from "../model.js";
+import type { ProxiedRequest } from "../model.js";
 import { upstreamAddress } from "../model.js";
 import { TIERS } from "../tiers.js";
 import { banner, comment, tierNotes } from "./comments.js";
 
 const yamlString = (value: string): string => JSON.stringify(value);
 
-function entryPointAddress(request: InitRequest, port: number): string {
+function entryPointAddress(request: ProxiedRequest, port: number): string {
   return yamlString(`${request.listening.address ?? ""}:${port}`);
 }
 
-function forwardedHeaders(request: InitRequest): string[] {
+function forwardedHeaders(request: ProxiedRequest): string[] {
   if (!request.behind)
     return [
       "    # No trustedIPs: Traefik replaces every client X-Forwarded-* (Proto, Host, For, Port) with what it saw.",
@@ -28,7 +28,7 @@ function forwardedHeaders(request: InitRequest): string[] {
   ];
 }
 
-export function traefikStatic(request: InitRequest): string {
+export function traefikStatic(request: ProxiedRequest): string {
   const lines = [
     ...comment("#", banner(request, "Traefik's static configuration (traefik.yml)")),
     "entryPoints:",
@@ -47,11 +47,11 @@ export function traefikStatic(request: InitRequest): string {
   return lines.join("\n");
 }
 
-function hostRule(request: InitRequest): string {
+function hostRule(request: ProxiedRequest): string {
   return request.domains.map((domain) => `Host(\`${domain}\`)`).join(" || ");
 }
 
-function certificates(request: InitRequest): string[] {
+function certificates(request: ProxiedRequest): string[] {
   const cert = request.listening.certificate ?? {
     cert: `/etc/letsencrypt/live/${request.domains[0]}/fullchain.pem`,
     key: `/etc/letsencrypt/live/${request.domains[0]}/privkey.pem`,
@@ -63,7 +63,7 @@ function certificates(request: InitRequest): string[] {
   ];
 }
 
-export function traefikDynamic(request: InitRequest): string {
+export function traefikDynamic(request: ProxiedRequest): string {
   const hosts = hostRule(request);
   const [maxAge = "", , preload] = HSTS_VALUE.split("; ");
   const lines = [

@@ -1,8 +1,8 @@
 /** uvicorn (ASGI): believes X-Forwarded-Proto and -For only from the addresses in --forwarded-allow-ips. */
-import type { InitRequest } from "../model.js";
+import type { ProxiedRequest } from "../model.js";
 import type { ServiceCommand } from "./systemd.js";
 
-export function uvicornCommand(request: InitRequest): ServiceCommand {
+export function uvicornCommand(request: ProxiedRequest): ServiceCommand {
   const { host, port } = request.upstream;
   return {
     why: [

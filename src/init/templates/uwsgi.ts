@@ -1,9 +1,9 @@
 /** uWSGI: an ini file; behind nginx on a uwsgi-protocol socket (uwsgi_pass), else on an http-socket. */
-import type { InitRequest } from "../model.js";
+import type { ProxiedRequest } from "../model.js";
 import { speaksUwsgiProtocol, upstreamAddress } from "../model.js";
 import { banner, comment } from "./comments.js";
 
-export function uwsgiIni(request: InitRequest): string {
+export function uwsgiIni(request: ProxiedRequest): string {
   const address = upstreamAddress(request.upstream);
   const listen = speaksUwsgiProtocol(request)
     ? [

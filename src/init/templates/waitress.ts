@@ -1,9 +1,9 @@
 /** waitress: believes the listed forwarding headers from the one trusted_proxy address, drops the rest. */
-import type { InitRequest } from "../model.js";
+import type { ProxiedRequest } from "../model.js";
 import { upstreamAddress } from "../model.js";
 import type { ServiceCommand } from "./systemd.js";
 
-export function waitressCommand(request: InitRequest): ServiceCommand {
+export function waitressCommand(request: ProxiedRequest): ServiceCommand {
   return {
     why: [
       `waitress sets wsgi.url_scheme from X-Forwarded-Proto sent by ${request.proxyAddress} (the ${request.proxy} proxy) only,`,

@@ -19,7 +19,7 @@ export function reflection(captured: Captured, injected: string): string | undef
 }
 
 /** Same status and the same page (title, cookie names or body) as the real site's answer. */
-export function looksLikeApp(captured: Captured, baseline: Captured, siteHost: string): boolean {
+function looksLikeApp(captured: Captured, baseline: Captured, siteHost: string): boolean {
   const a = captured.response;
   const b = baseline.response;
   if (!a || !b || a.status !== b.status || a.status >= 400) return false;

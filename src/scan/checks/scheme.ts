@@ -15,7 +15,7 @@ const answersAsGunicorn = (response: WireResponse | undefined): boolean =>
  * (nginx, Caddy, Apache) its own Server header; one that re-encrypted with the app's certificate
  * and passed gunicorn's Server header on would look the same, so this is worded as what was seen.
  */
-export function appTerminatesTls(e: ScanEvidence): string | undefined {
+function appTerminatesTls(e: ScanEvidence): string | undefined {
   const site = e.baselines.https.get?.response;
   const fingerprint = site?.tlsCertificateSha256;
   if (!fingerprint || !answersAsGunicorn(site)) return undefined;

@@ -38,7 +38,7 @@ const PROGRAMS: Record<string, Program> = {
 };
 
 /** The app server a command starts and where its own arguments begin, past wrappers such as tini. */
-export function appServerOf(argv: string[]): { program: Program; argsAt: number } | undefined {
+function appServerOf(argv: string[]): { program: Program; argsAt: number } | undefined {
   for (let i = 0; i < argv.length; i++) {
     const word = basename(argv[i] as string);
     const module = /^python[0-9.]*$/.test(word) && argv[i + 1] === "-m" ? argv[i + 2] : undefined;

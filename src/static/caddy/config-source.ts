@@ -15,7 +15,7 @@ export interface Located {
 }
 
 /** Larger files are refused: real proxy configs are kilobytes, and the parsers must stay fast. */
-export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
 
 export type SourceText = { ok: true; text: string } | { ok: false; error: LoadError };
 

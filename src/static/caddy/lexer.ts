@@ -19,7 +19,7 @@ export interface LexResult {
 /** `{$NAME}` or `{$NAME:default}`: replaced from the given environment, else the default, else kept as written. */
 const ENV_PLACEHOLDER = /\{\$([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}/g;
 
-export function substituteEnv(text: string, env: Readonly<Record<string, string | undefined>>): string {
+function substituteEnv(text: string, env: Readonly<Record<string, string | undefined>>): string {
   if (!text.includes("{$")) return text;
   return text.replace(ENV_PLACEHOLDER, (whole, name: string, fallback: string | undefined) => {
     return env[name] ?? fallback ?? whole;

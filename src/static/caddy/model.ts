@@ -359,7 +359,7 @@ class StructureParser {
   }
 }
 
-export function parseAddress(raw: string): CaddyAddress {
+function parseAddress(raw: string): CaddyAddress {
   const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(raw);
   const explicit = schemeMatch?.[1]?.toLowerCase();
   let rest = schemeMatch ? raw.slice(schemeMatch[0].length) : raw;

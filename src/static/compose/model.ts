@@ -64,7 +64,7 @@ const joined = (value: unknown): string | undefined =>
   Array.isArray(value) ? value.map(String).join(" ") : text(value);
 
 /** "127.0.0.1:8000:8000/tcp", "8000:8000", "8000", "[::1]:80:80": host address, host port, container port. */
-export function parsePortSpec(spec: string): Omit<PublishedPort, "file" | "line"> {
+function parsePortSpec(spec: string): Omit<PublishedPort, "file" | "line"> {
   const withoutProtocol = spec.replace(/\/(tcp|udp|sctp)$/i, "");
   const bracketed = /^\[([^\]]*)\]:(.*)$/.exec(withoutProtocol);
   const parts = bracketed

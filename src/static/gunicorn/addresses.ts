@@ -27,7 +27,7 @@ export function isInternalName(host: string): boolean {
   return !name.includes(".") || /\.(local|internal|lan|home|corp|intranet|localdomain)$/.test(name);
 }
 
-export function parseIpv4(text: string): [number, number, number, number] | undefined {
+function parseIpv4(text: string): [number, number, number, number] | undefined {
   const parts = text.split(".");
   if (parts.length !== 4) return undefined;
   const octets = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : NaN));

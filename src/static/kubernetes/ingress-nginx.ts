@@ -24,7 +24,7 @@ const CONTROLLER_KEYS = new Set([
   "location-snippet",
 ]);
 
-export const ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
+const ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
 
 export interface ControllerValue {
   value: string;

@@ -80,7 +80,7 @@ export interface KubernetesObjects {
   traefik: TraefikResource[];
 }
 
-export const emptyKubernetes = (): KubernetesObjects => ({
+const emptyKubernetes = (): KubernetesObjects => ({
   files: [],
   errors: [],
   workloads: [],
@@ -213,7 +213,7 @@ function ingress(doc: YamlDocument, name: string): Ingress {
   };
 }
 
-export function configMapOf(doc: YamlDocument, name: string, path: string[] = ["data"]): ConfigMap {
+function configMapOf(doc: YamlDocument, name: string, path: string[] = ["data"]): ConfigMap {
   return {
     name,
     data: Object.entries(tree(at(doc.data, path))).map(([key, value]) => ({
@@ -266,7 +266,7 @@ function addObject(objects: KubernetesObjects, doc: YamlDocument): void {
 }
 
 /** Parsed YAML documents of a file, or the error that stopped the parse. */
-export function yamlDocumentsOf(file: string): YamlDocument[] | LoadError {
+function yamlDocumentsOf(file: string): YamlDocument[] | LoadError {
   const source = readConfigSource(file);
   if (!source.ok) return source.error;
   return parseYamlDocuments(file, source.text);

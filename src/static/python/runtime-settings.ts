@@ -146,7 +146,7 @@ function lastLine(text: string): string {
 }
 
 /** Runs the dump script with the project's interpreter; rejects with a RuntimeSettingsError. */
-export function runSettingsDump(request: PythonSettingsRequest): Promise<SettingsDump> {
+function runSettingsDump(request: PythonSettingsRequest): Promise<SettingsDump> {
   const projectDir = resolve(request.projectDir);
   const args = ["-B", DUMP_SCRIPT, "--module", request.module, "--project-dir", projectDir];
   if (request.envFile) args.push("--env-file", resolve(request.envFile));

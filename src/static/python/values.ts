@@ -105,7 +105,7 @@ export function pyEquals(a: PossibleValue, b: PossibleValue): boolean | undefine
 }
 
 /** True when the value holds no env, unknown or unset part anywhere. */
-export function isKnown(value: PossibleValue): value is PyValue {
+function isKnown(value: PossibleValue): value is PyValue {
   switch (value.kind) {
     case "env":
     case "unknown":
@@ -119,21 +119,6 @@ export function isKnown(value: PossibleValue): value is PyValue {
     default:
       return true;
   }
-}
-
-/** A stable key for deduplicating possible values. */
-export function valueKey(value: PossibleValue): string {
-  return JSON.stringify(value);
-}
-
-export function dedupe<T extends PossibleValue>(values: T[]): T[] {
-  const seen = new Set<string>();
-  return values.filter((v) => {
-    const key = valueKey(v);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** The string items of a list or tuple value; undefined for anything else. */

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { generateFiles, writeFiles, type GeneratedFile } from "../../../src/init/generate.js";
+import type { AppServerKind } from "../../../src/clauses.js";
 import {
   InitInputError,
   redirectExemptPattern,
-  type InitAppServer,
   type InitProxy,
   type OuterTier,
 } from "../../../src/init/model.js";
@@ -20,13 +20,12 @@ import type { PossibleValue } from "../../../src/static/python/settings-model.js
 
 const DOMAINS = ["App.Example.com", "www.app.example.com"];
 
-function files(proxy: InitProxy, behind?: OuterTier, appServer?: InitAppServer): GeneratedFile[] {
+function files(proxy: InitProxy, behind?: OuterTier, appServer?: AppServerKind): GeneratedFile[] {
   return generateFiles(
     buildInitRequest({
       proxy,
       domains: DOMAINS,
       healthPath: "/healthz",
-      upstream: "127.0.0.1:8000",
       behind,
       appServer,
       appDir: "/srv/shop",
@@ -101,6 +100,26 @@ describe("what init is asked", () => {
       },
     ],
     [
+      "mod_wsgi (Django inside Apache) with an --upstream to forward to",
+      {
+        proxy: "apache",
+        appServer: "mod_wsgi",
+        domains: ["a.com"],
+        healthPath: "/h",
+        upstream: "10.0.0.5:8000",
+      },
+    ],
+    [
+      "mod_wsgi (Django inside Apache) with a --proxy-address to trust",
+      {
+        proxy: "apache",
+        appServer: "mod_wsgi",
+        domains: ["a.com"],
+        healthPath: "/h",
+        proxyAddress: "10.0.0.2",
+      },
+    ],
+    [
       "daphne (which trusts every peer) on a reachable address",
       {
         proxy: "nginx",
@@ -156,6 +175,7 @@ describe("what init is asked", () => {
       healthPath: "/h",
       upstream: "[::1]:8000",
     });
+    assert.ok(local.appServer !== "mod_wsgi");
     assert.equal(local.proxyAddress, "::1");
     const remote = buildInitRequest({
       proxy: "nginx",
@@ -164,7 +184,22 @@ describe("what init is asked", () => {
       upstream: "10.0.0.5:8000",
       proxyAddress: "10.0.0.2",
     });
+    assert.ok(remote.appServer !== "mod_wsgi");
     assert.equal(remote.proxyAddress, "10.0.0.2");
+  });
+
+  test("mod_wsgi needs no --upstream: Apache serves Django itself and forwards to nothing", () => {
+    const request = buildInitRequest({
+      proxy: "apache",
+      appServer: "mod_wsgi",
+      domains: ["a.com"],
+      healthPath: "/h",
+    });
+    assert.equal(request.appServer, "mod_wsgi");
+    assert.ok(!("upstream" in request) && !("proxyAddress" in request));
+    const site = generateFiles(request).find((file) => file.role === "proxy")?.contents ?? "";
+    assert.match(site, /WSGIScriptAlias \/ /);
+    assert.doesNotMatch(site, /ProxyPass/);
   });
 
   test("the health path becomes an anchored SECURE_REDIRECT_EXEMPT pattern without the slash", () => {
@@ -201,7 +236,7 @@ describe("gunicorn options", () => {
 });
 
 describe("app server options", () => {
-  const appServerFile = (proxy: InitProxy, appServer: InitAppServer): string =>
+  const appServerFile = (proxy: InitProxy, appServer: AppServerKind): string =>
     role(files(proxy, undefined, appServer), "app-server");
 
   test("uvicorn believes the proxy's address alone, said explicitly", () => {
@@ -304,7 +339,7 @@ describe("the generated files pass the audit", async () => {
         assert.deepEqual(findings, []);
       });
 
-  const appServers: [InitProxy, InitAppServer][] = [
+  const appServers: [InitProxy, AppServerKind][] = [
     ["nginx", "uvicorn"],
     ["caddy", "uvicorn"],
     ["nginx", "daphne"],

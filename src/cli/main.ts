@@ -38,8 +38,16 @@ function commandsFor(argv: string[]): string[] {
 
 async function program(argv: string[]): Promise<Command> {
   const output = {
+    // commander puts its "(Did you mean …?)" on a line of its own: keep the message to one line.
     outputError: (text: string, write: (s: string) => void) =>
-      write(`proxytrust: ${printable(text.replace(/^error: /, "").trim())}\n`),
+      write(
+        `proxytrust: ${printable(
+          text
+            .replace(/^error: /, "")
+            .trim()
+            .replace(/\s*\n\s*/g, " "),
+        )}\n`,
+      ),
   };
   const root = new Command("proxytrust")
     .description('prove that a Django app and the reverse proxy in front of it agree on what "secure" means')

@@ -37,6 +37,10 @@ describe("bad input", () => {
       assert.equal(result.code, 2, args.join(" "));
       assertOneLine(result.stderr);
     }
+    // commander's suggestion joins the line, not printed as an escaped line break.
+    const misspelt = await runCli(["init", "--proxy", "nginx", "--outt", "deploy"]);
+    assert.equal(misspelt.code, 2);
+    assert.equal(misspelt.stderr, "proxytrust: unknown option '--outt' (Did you mean --out?)\n");
   });
 
   test("URLs with spaces or line breaks are refused, never sent: exit 2, the URL escaped", async () => {

@@ -4,13 +4,19 @@ import { Command } from "./commander.js";
 import { runAudit, type AuditFiles } from "../static/audit.js";
 import { addReportOptions, finishReport, type OutputFlags } from "./common.js";
 import { UsageError } from "./usage-error.js";
+import { describeFileError } from "../file-error.js";
 import { addPythonOptions, pythonRequest, type PythonFlags } from "./python-options.js";
 
 interface AuditFlags extends AuditFiles, OutputFlags, PythonFlags {}
 
 async function searchRoot(path: string): Promise<string> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info?.isDirectory()) throw new UsageError(`audit: ${path} is not a directory`);
+  const info = await stat(path).catch((err: unknown) => {
+    throw new UsageError(`audit: ${path}: ${describeFileError(err)}`);
+  });
+  if (!info.isDirectory())
+    throw new UsageError(
+      `audit: ${path} is a file, not a directory: name it with --settings, --nginx, --caddy, --haproxy, --traefik, --apache or --gunicorn`,
+    );
   return path;
 }
 

@@ -43,6 +43,19 @@ describe("bad input", () => {
     assert.equal(misspelt.stderr, "proxytrust: unknown option '--outt' (Did you mean --out?)\n");
   });
 
+  test("audit PATH that is missing, or a file, says which in one line and exits 2", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "proxytrust-bad-input-"));
+    const missing = await runCli(["audit", join(dir, "absent")]);
+    assert.equal(missing.code, 2);
+    assertOneLine(missing.stderr);
+    assert.match(missing.stderr, /absent: no such file$/m);
+    writeFileSync(join(dir, "settings.py"), "DEBUG = False\n");
+    const file = await runCli(["audit", join(dir, "settings.py")]);
+    assert.equal(file.code, 2);
+    assertOneLine(file.stderr);
+    assert.match(file.stderr, /is a file, not a directory: name it with --settings/);
+  });
+
   test("URLs with spaces or line breaks are refused, never sent: exit 2, the URL escaped", async () => {
     for (const url of ["http://127.0.0.1:1/a b", "http://127.0.0.1:1/a\nc", "http://127.0.0.1:1/\tx"]) {
       const result = await runCli(["scan", url, "--max-time", "2"]);

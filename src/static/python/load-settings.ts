@@ -32,7 +32,12 @@ function classBasedSettings(module: PythonModule, settings: Map<string, Setting>
   return diagnostics;
 }
 
-export function settingsFromModule(module: PythonModule): DjangoSettings {
+/**
+ * `fragmentsAllowed`: when the file sets no ROOT_URLCONF (which Django needs to serve any request),
+ * it is a part appended to or included by a settings module the audit did not read (a block such as
+ * `init` writes), so a setting it leaves out is unknown rather than Django's default.
+ */
+export function settingsFromModule(module: PythonModule, { fragmentsAllowed = false } = {}): DjangoSettings {
   const settings = new Map<string, Setting>();
   for (const [name, binding] of module.bindings) if (isSettingName(name)) settings.set(name, binding);
   const classDiagnostics = classBasedSettings(module, settings);
@@ -44,7 +49,9 @@ export function settingsFromModule(module: PythonModule): DjangoSettings {
     ? `the unresolved import at ${unresolved[0].file}:${unresolved[0].line}`
     : classDiagnostics[0]
       ? `the class-based settings at ${classDiagnostics[0].file}:${classDiagnostics[0].line}`
-      : undefined;
+      : fragmentsAllowed && !settings.has("ROOT_URLCONF")
+        ? `the settings module ${module.file} is part of (it sets no ROOT_URLCONF, without which Django serves no request)`
+        : undefined;
   const fallback = (name: string): PossibleValue =>
     hiddenSource
       ? { kind: "unknown", reason: `${name} may be set by ${hiddenSource}` }
@@ -71,7 +78,7 @@ export async function loadDjangoSettings(
   file: string,
   environment?: ReadonlyMap<string, string>,
 ): Promise<DjangoSettings> {
-  return settingsFromModule(await evaluatePythonModule(file, environment));
+  return settingsFromModule(await evaluatePythonModule(file, environment), { fragmentsAllowed: true });
 }
 
 /** For tests and editors: settings from text in memory (imports resolve next to `file`). */

@@ -250,10 +250,22 @@ export interface HeaderAction {
   action: "set-header" | "add-header" | "del-header";
 }
 
+function hostKind(address: string): ReturnType<typeof classifyHost> {
+  return classifyHost(hostOfAddress(address.replace(/^ipv[46]@/, "")));
+}
+
+/** unix@, abns@, fd@ or a path: reachable only through the file system (or handed down). */
+export function isSocket(address: string): boolean {
+  return /^(unix|abns|fd)@/.test(address) || hostKind(address) === "unix";
+}
+
 export function isLoopbackOrSocket(address: string): boolean {
-  if (/^(unix|abns|fd)@/.test(address)) return true;
-  const kind = classifyHost(hostOfAddress(address.replace(/^ipv[46]@/, "")));
-  return kind === "loopback" || kind === "unix";
+  return isSocket(address) || hostKind(address) === "loopback";
+}
+
+/** send-proxy, send-proxy-v2 and their -ssl variants on a server line. */
+export function sendsProxyProtocol(arg: string): boolean {
+  return /^send-proxy(-v2)?(-ssl(-cn)?)?$/.test(arg);
 }
 
 /**

@@ -36,7 +36,14 @@ const failing: [string, string, ["fail" | "warn", number][]][] = [
     ],
   ],
   ["haproxy-no-host-check", "no-xfp.cfg", [["warn", 10]]],
-  ["haproxy-accept-proxy-open", "accept-proxy.cfg", [["fail", 8]]],
+  [
+    "haproxy-accept-proxy-open",
+    "accept-proxy.cfg",
+    [
+      ["fail", 8],
+      ["warn", 14],
+    ],
+  ],
   ["haproxy-host-set-to-backend", "no-xfp.cfg", [["fail", 15]]],
   ["haproxy-hsts-missing", "no-xfp.cfg", [["warn", 10]]],
 ];
@@ -58,6 +65,7 @@ const passing: [string, string][] = [
   ["haproxy-no-host-check", "add-header.cfg"],
   ["haproxy-no-host-check", "conditional-set.cfg"],
   ["haproxy-accept-proxy-open", "accept-proxy-restricted.cfg"],
+  ["haproxy-accept-proxy-open", "accept-proxy-chained.cfg"],
   ["haproxy-host-set-to-backend", "accept-proxy.cfg"],
   ["haproxy-hsts-missing", "good.cfg"],
   ["haproxy-hsts-missing", "conditional-set.cfg"],

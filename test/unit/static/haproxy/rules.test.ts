@@ -23,6 +23,7 @@ const failing: [string, string, ["fail" | "warn", number][]][] = [
   ["haproxy-client-x-forwarded-proto", "no-xfp.cfg", [["fail", 10]]],
   ["haproxy-client-x-forwarded-host", "add-header.cfg", [["fail", 13]]],
   ["haproxy-client-x-real-ip", "add-header.cfg", [["fail", 14]]],
+  ["haproxy-client-x-real-ip", "no-xfp.cfg", [["warn", 10]]],
   ["haproxy-forwardfor-keeps-client", "add-header.cfg", [["fail", 15]]],
   ["haproxy-forwardfor-keeps-client", "conditional-set.cfg", [["warn", 3]]],
   ["haproxy-x-forwarded-proto-not-set", "no-xfp.cfg", [["fail", 10]]],

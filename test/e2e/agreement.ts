@@ -3,6 +3,17 @@
  * the scan proves broken by sending requests, the audit must flag from the very files the stack runs;
  * both fail the same clauses but for the differences documented here (for every stack) or by the
  * caller (for one stack), each with its reason; and on a healthy stack the audit must not cry wolf.
+ *
+ * Where each stack the end-to-end suite starts is compared:
+ * - the proxy variants (nginx, Caddy, HAProxy, Apache; healthy, passthrough, loop, hostrewrite), which
+ *   most other e2e files also start: audit-stacks.test.ts;
+ * - uvicorn, daphne, uWSGI and waitress behind nginx, and mod_wsgi in Apache: app-servers.test.ts;
+ * - the stacks `init` writes: init.test.ts (the scan passes every clause, the audit finds nothing);
+ * - PROXY protocol listeners, mutual TLS to the origin, gunicorn terminating TLS alone, and the HAProxy
+ *   fixes.test.ts repairs: audit-links.test.ts.
+ * Not compared: the plain-HTTP gunicorn origins.test.ts leaves open next to a healthy stack (an origin,
+ * not a site: whether it can be reached is origin-exposure, which a loopback bind cannot show), and the
+ * Node servers hostile.test.ts writes to misbehave on purpose (no Django, no files to audit).
  */
 import assert from "node:assert/strict";
 import { CLAUSE_IDS, type ClauseId } from "../../src/clauses.js";
@@ -13,6 +24,7 @@ export interface Check {
   clause: ClauseId;
   status: string;
   summary: string;
+  fix?: string;
 }
 
 /** A clause one stack's scan fails while its audit only warns, or says nothing, and why the files cannot say more. */
@@ -68,7 +80,7 @@ export interface Verdicts {
   audit: Check[];
 }
 
-function checksOf(result: CliResult, what: string): Check[] {
+export function checksOf(result: CliResult, what: string): Check[] {
   assert.ok([0, 1].includes(result.code ?? -1), `${what} exited ${result.code}: ${result.stderr}`);
   return (JSON.parse(result.stdout) as { checks: Check[] }).checks;
 }

@@ -2,7 +2,7 @@
  * The static audit against the live scan, on the same real stacks: whatever the scan proves broken
  * by sending requests, the audit must flag from the very files those stacks run (Django settings,
  * the generated proxy config, gunicorn.conf.py); and on the healthy stacks it must not cry wolf.
- * Django in-process under Apache + mod_wsgi is held to the same in app-servers.test.ts.
+ * The comparison is agreement.ts's, which also says where the suite's other stacks are compared.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";

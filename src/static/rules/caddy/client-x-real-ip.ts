@@ -22,7 +22,8 @@ export const caddyClientXRealIp: StaticRule = {
       "Caddy's reverse_proxy overwrites X-Forwarded-For with the peer's address but forwards X-Real-IP untouched, so whatever a client writes there reaches Django as HTTP_X_REAL_IP. Django itself ignores it, but apps, rate limiters and packages such as django-ipware that read it believe a forged address.",
     fix: {
       caddy: "reverse_proxy 127.0.0.1:8000 {\n\theader_up X-Real-IP {remote_host}\n}",
-      django: "Read the client address from REMOTE_ADDR behind gunicorn's forwarded_allow_ips.",
+      django:
+        "Read the client address from X-Forwarded-For, which reverse_proxy writes from the peer's address, never from X-Real-IP.",
     },
   },
   check(input): RuleFinding[] {

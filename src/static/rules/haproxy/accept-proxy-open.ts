@@ -39,7 +39,7 @@ export const haproxyAcceptProxyOpen: StaticRule = {
     severity: "high",
     title: "accept-proxy bind takes PROXY headers from anyone",
     explanation:
-      "With accept-proxy, the first bytes of a connection tell HAProxy the client's address. If anyone can connect, anyone can claim any address: X-Forwarded-For, logs and src ACLs all believe it.",
+      "With accept-proxy, the first bytes of a connection tell HAProxy the client's address. If anyone can connect, anyone can claim any address: X-Forwarded-For, logs and src ACLs all believe it. On a loopback address that only HAProxy itself feeds (server ... send-proxy) that is fine; otherwise any process on the host can (a warning).",
     fix: {
       haproxy: "tcp-request connection reject unless { src 10.0.0.0/8 }  # the load balancer's addresses",
     },

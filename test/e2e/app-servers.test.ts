@@ -15,23 +15,13 @@ import {
   type AppServerVariant,
 } from "../../stacks/app-servers.js";
 import { startModWsgiStack } from "../../stacks/mod-wsgi.js";
-import { jsonScanArgs, runCli, type CliResult } from "./run-cli.js";
-
-interface Check {
-  id: string;
-  clause: ClauseId;
-  status: string;
-  summary: string;
-  fix?: string;
-}
+import { assertScanFailuresFlagged, checksOf, derivableScanFailures, show, type Check } from "./agreement.js";
+import { jsonScanArgs, runCli } from "./run-cli.js";
 
 interface Identification {
   proxy?: { kind: string; from: string };
   appServer?: { kind: string; from: string };
 }
-
-/** See audit-stacks.test.ts: a loopback bind is reachable by the scanner, not "exposed" in the files. */
-const NOT_DERIVABLE: ReadonlySet<ClauseId> = new Set(["origin-exposure"]);
 
 /** Findings the audit may report on a healthy stack, each true of the healthy files. */
 const JUSTIFIED_ON_HEALTHY: Record<string, string> = {
@@ -45,15 +35,6 @@ const BROKEN: Record<string, { clause: ClauseId; auditRule: string }> = {
   uwsgi: { clause: "scheme", auditRule: "nginx-uwsgi-https-not-passed" },
   waitress: { clause: "scheme", auditRule: "contract-scheme-not-conveyed" },
 };
-
-function checksOf(result: CliResult, what: string): Check[] {
-  assert.ok([0, 1].includes(result.code ?? -1), `${what} exited ${result.code}: ${result.stderr}`);
-  return (JSON.parse(result.stdout) as { checks: Check[] }).checks;
-}
-
-function show(checks: Check[]): string {
-  return checks.map((c) => `  ${c.status} ${c.clause} ${c.id}: ${c.summary}`).join("\n");
-}
 
 /** One app server's two stacks, started one at a time, with the audit of the very files each runs. */
 interface Deployment {
@@ -100,7 +81,7 @@ function agreement({ name, broken, server, start }: Deployment): void {
     });
 
     test("healthy: the scan fails nothing the files decide", () => {
-      const failed = scans.get("healthy")!.filter((c) => c.status === "fail" && !NOT_DERIVABLE.has(c.clause));
+      const failed = derivableScanFailures({ scan: scans.get("healthy")!, audit: audits.get("healthy")! });
       assert.deepEqual(failed, [], `the healthy ${name} stack fails:\n${show(failed)}`);
     });
 
@@ -149,16 +130,7 @@ function agreement({ name, broken, server, start }: Deployment): void {
       });
 
     test("misconfigured: every clause the scan fails is flagged by the audit", () => {
-      const audit = audits.get("misconfigured")!;
-      const failed = scans
-        .get("misconfigured")!
-        .filter((c) => c.status === "fail" && !NOT_DERIVABLE.has(c.clause));
-      for (const check of failed) {
-        assert.ok(
-          audit.some((f) => f.clause === check.clause && ["fail", "warn"].includes(f.status)),
-          `the scan fails ${check.clause} (${check.summary}) but no audit finding flags it:\n${show(audit)}`,
-        );
-      }
+      assertScanFailuresFlagged({ scan: scans.get("misconfigured")!, audit: audits.get("misconfigured")! });
     });
   });
 }

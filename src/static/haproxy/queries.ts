@@ -182,23 +182,8 @@ export function hostFilter(entry: HaproxySection): HostFilter {
   };
 }
 
-/** Whether a rule applies to TLS requests, plain ones, both, or depends on something else. */
-export type TrafficScope = "all" | "tls" | "plain" | "other";
-
 function isSslTest(criterion: string[]): boolean {
   return criterion.length === 1 && criterion[0] === "ssl_fc";
-}
-
-/** Recognises `if { ssl_fc }`, `unless { ssl_fc }`, `if !{ ssl_fc }` (and named ACLs defined as ssl_fc). */
-export function trafficScope(section: HaproxySection, condition: HaproxyCondition | undefined): TrafficScope {
-  if (!condition) return "all";
-  const [only, ...more] = condition.alternatives;
-  const term = only?.length === 1 ? only[0] : undefined;
-  if (!term || more.length > 0) return "other";
-  const acls = aclCriteria(section);
-  const tests = term.anonymous ? [term.anonymous] : (acls.get(term.acl ?? "") ?? []);
-  if (tests.length !== 1 || !tests.every(isSslTest)) return "other";
-  return term.negated !== (condition.polarity === "unless") ? "plain" : "tls";
 }
 
 /** True when the condition mentions ssl_fc anywhere (e.g. `unless { ssl_fc } || { path /healthz }`). */
@@ -218,11 +203,10 @@ export function redirectsPlainToHttps(section: HaproxySection): HaproxyDirective
     if (!args) return false;
     const [how, target = ""] = args;
     const toHttps = how === "scheme" ? target === "https" : /^https:\/\//i.test(target);
-    const scope = trafficScope(section, d.condition);
-    return (
-      toHttps &&
-      (scope === "all" || scope === "plain" || (scope === "other" && mentionsSsl(section, d.condition)))
-    );
+    // A condition that mixes ssl_fc with a path (`unless { ssl_fc } || { path /healthz }`) is the usual
+    // way to exempt a health check: the redirect still reaches plain traffic.
+    const onPlain = conditionOutcome(section, d.condition, "plain").kind;
+    return toHttps && (onPlain === "always" || (onPlain !== "never" && mentionsSsl(section, d.condition)));
   });
 }
 
@@ -250,10 +234,22 @@ export interface HeaderAction {
   action: "set-header" | "add-header" | "del-header";
 }
 
+function hostKind(address: string): ReturnType<typeof classifyHost> {
+  return classifyHost(hostOfAddress(address.replace(/^ipv[46]@/, "")));
+}
+
+/** unix@, abns@, fd@ or a path: reachable only through the file system (or handed down). */
+export function isSocket(address: string): boolean {
+  return /^(unix|abns|fd)@/.test(address) || hostKind(address) === "unix";
+}
+
 export function isLoopbackOrSocket(address: string): boolean {
-  if (/^(unix|abns|fd)@/.test(address)) return true;
-  const kind = classifyHost(hostOfAddress(address.replace(/^ipv[46]@/, "")));
-  return kind === "loopback" || kind === "unix";
+  return isSocket(address) || hostKind(address) === "loopback";
+}
+
+/** send-proxy, send-proxy-v2 and their -ssl variants on a server line. */
+export function sendsProxyProtocol(arg: string): boolean {
+  return /^send-proxy(-v2)?(-ssl(-cn)?)?$/.test(arg);
 }
 
 /**

@@ -992,32 +992,49 @@ class FileEvaluator {
     return { kind: "env-reader", schema, partial };
   }
 
-  /** `[f(x) for x in xs]` over a known or env list: f is applied to each item (or the default's). */
+  /**
+   * `[f(x) for x in xs]` and `[f(x) for x in xs if cond(x)]` over a known or env list: f is applied to
+   * each item (or the default's) that cond keeps; an item cond cannot decide leaves the list unknown.
+   */
   private comprehension(node: SyntaxNode, depth: number): Alternatives {
     const parts = children(node).filter(isExpressionNode);
     const forIndex = parts.findIndex((p) => p.name === "for");
     const element = parts[forIndex - 1];
     const variable = parts[forIndex + 1];
     const iterable = parts[forIndex + 3];
+    const filtered = parts[forIndex + 4]?.name === "if";
+    const filter = filtered ? parts[forIndex + 5] : undefined;
     if (
       forIndex < 1 ||
       !element ||
       variable?.name !== "VariableName" ||
       !iterable ||
-      parts.length !== forIndex + 4
+      (filtered && !filter) ||
+      parts.length !== forIndex + (filtered ? 6 : 4)
     ) {
       return [unknown("comprehension not evaluated")];
     }
     const name = this.text(variable);
+    /** Whether the filter keeps the item: the same answer on every alternative, or undefined. */
+    const keeps = (item: PossibleValue): boolean | undefined => {
+      if (!filter) return true;
+      this.bind(name, [item], variable);
+      const outcomes = new Set(this.expr(filter, depth + 1).map((v) => truthy(asData(v))));
+      return outcomes.size === 1 ? [...outcomes][0] : undefined;
+    };
     const mapItems = (items: PossibleValue[]): Alternatives => {
       const saved = this.scope;
       this.scope = saved.branch();
       try {
+        const decided = items.map(keeps);
+        if (decided.includes(undefined)) return [unknown("comprehension filter not decided")];
         return combine(
-          items.map((item) => {
-            this.bind(name, [item], variable);
-            return this.expr(element, depth + 1);
-          }),
+          items
+            .filter((_item, i) => decided[i])
+            .map((item) => {
+              this.bind(name, [item], variable);
+              return this.expr(element, depth + 1);
+            }),
           (mapped) => [{ kind: "list", items: mapped.map(asData) }],
         );
       } finally {

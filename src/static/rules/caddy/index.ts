@@ -1,5 +1,6 @@
 import type { StaticRule } from "../../rule.js";
 import { caddyAutoHttpsRedirectsOff } from "./auto-https-redirects-off.js";
+import { caddyClientXRealIp } from "./client-x-real-ip.js";
 import { caddyHeaderUpClientHost } from "./header-up-client-host.js";
 import { caddyHeaderUpClientIp } from "./header-up-client-ip.js";
 import { caddyHeaderUpClientProto } from "./header-up-client-proto.js";
@@ -16,6 +17,7 @@ export const caddyRules: StaticRule[] = [
   caddyHeaderUpClientProto,
   caddyHeaderUpClientHost,
   caddyHeaderUpClientIp,
+  caddyClientXRealIp,
   caddyHeaderUpHostUpstream,
   caddyHttpSiteProxies,
   caddyAutoHttpsRedirectsOff,

@@ -14,7 +14,6 @@ import {
   httpEntryPoints,
   redirectsPlainToHttps,
   requestSections,
-  trafficScope,
   type ConditionOutcome,
 } from "../../haproxy/queries.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
@@ -163,7 +162,7 @@ export function haproxyView(config: HaproxyConfig): ProxyView {
         sendsHsts: headerActions([entry, backend], "http-response", ["Strict-Transport-Security"]).some(
           (a) =>
             a.action !== "del-header" &&
-            ["all", "tls"].includes(trafficScope(a.section, a.directive.condition)),
+            conditionOutcome(a.section, a.directive.condition, "tls").kind === "always",
         ),
       });
     }

@@ -2,6 +2,7 @@
 import { classifyHost, hostOfAddress } from "../../gunicorn/addresses.js";
 import { GUNICORN_DEFAULTS } from "../../gunicorn/defaults.js";
 import type { GunicornConfig, GunicornSetting } from "../../gunicorn/model.js";
+import type { AuditInput, RuleFinding } from "../../rule.js";
 
 /** Known values of a setting, or the default when the config leaves it out. */
 export function knownValues<T>(setting: GunicornSetting<T> | undefined, fallback: T): T[] {
@@ -19,4 +20,11 @@ export const isLocalOnly = (address: string) =>
 
 export function bindAddresses(config: GunicornConfig): string[] {
   return knownValues(config.bind, [...GUNICORN_DEFAULTS.bind]).flat();
+}
+
+/** One warning at the certfile line, when certfile holds a known value: gunicorn terminates TLS itself. */
+export function warnAtCertfile(input: AuditInput, message: string): RuleFinding[] {
+  const certfile = input.gunicorn?.certfile;
+  if (!certfile?.values.some((v) => v.kind === "known")) return [];
+  return [{ status: "warn", message, location: { file: certfile.file, line: certfile.line } }];
 }

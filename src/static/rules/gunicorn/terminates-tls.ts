@@ -1,4 +1,5 @@
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
+import { warnAtCertfile } from "./shared.js";
 
 export const gunicornTerminatesTls: StaticRule = {
   meta: {
@@ -15,15 +16,9 @@ export const gunicornTerminatesTls: StaticRule = {
     },
   },
   check(input: AuditInput): RuleFinding[] {
-    const certfile = input.gunicorn?.certfile;
-    if (!certfile?.values.some((v) => v.kind === "known")) return [];
-    return [
-      {
-        status: "warn",
-        message:
-          "certfile is set: gunicorn terminates TLS, so the proxy must pass TLS through and cannot set forwarding headers",
-        location: { file: certfile.file, line: certfile.line },
-      },
-    ];
+    return warnAtCertfile(
+      input,
+      "certfile is set: gunicorn terminates TLS, so the proxy must pass TLS through and cannot set forwarding headers",
+    );
   },
 };

@@ -82,8 +82,11 @@ interface HeaderRuleSpec {
   title: string;
   harm: string;
   fix: string;
-  /** Report a header the config never touches: only where the app server trusts it without asking Django. */
-  reportUntouched: boolean;
+  /**
+   * The verdict on a header the config never touches: fail where the app server or Django trusts it,
+   * warn where only some apps read it, ignore where nothing downstream does unless told to.
+   */
+  untouched: "fail" | "warn" | "ignore";
 }
 
 function describe(spec: HeaderRuleSpec, culprit: HaproxyDirective | undefined, onlyPeers?: string): string {
@@ -113,11 +116,12 @@ export function forwardedHeaderRule(spec: HeaderRuleSpec): StaticRule {
       return httpEntryPoints(config).flatMap((entry): RuleFinding[] => {
         for (const backend of backendsOf(config, entry)) {
           const survival = clientCopySurvives(entry, backend, [spec.header]);
-          if (!survival || (!survival.culprit && !spec.reportUntouched)) continue;
+          if (!survival || (!survival.culprit && spec.untouched === "ignore")) continue;
           const at = survival.culprit ?? entry;
           return [
             {
-              status: survival.onlyPeers ? "warn" : "fail",
+              status:
+                survival.onlyPeers || (!survival.culprit && spec.untouched === "warn") ? "warn" : "fail",
               message: describe(spec, survival.culprit, survival.onlyPeers),
               location: { file: at.file, line: at.line },
             },

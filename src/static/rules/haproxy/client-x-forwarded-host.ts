@@ -7,5 +7,5 @@ export const haproxyClientForwardedHost = forwardedHeaderRule({
   title: "Client X-Forwarded-Host reaches the app",
   harm: "with USE_X_FORWARDED_HOST the client picks request.get_host()",
   fix: "http-request set-header X-Forwarded-Host %[req.hdr(host)]",
-  reportUntouched: false,
+  untouched: "ignore",
 });

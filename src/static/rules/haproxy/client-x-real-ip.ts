@@ -5,7 +5,7 @@ export const haproxyClientRealIp = forwardedHeaderRule({
   clause: "client-ip",
   header: "X-Real-IP",
   title: "Client X-Real-IP reaches the app",
-  harm: "the client chooses the address the app logs and rate-limits by",
+  harm: "an app that reads it (Django itself does not) logs and rate-limits by an address the client chose",
   fix: "http-request set-header X-Real-IP %[src]",
-  reportUntouched: false,
+  untouched: "warn",
 });

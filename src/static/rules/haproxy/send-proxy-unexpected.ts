@@ -1,8 +1,6 @@
 /** A PROXY protocol header sent to a backend that nothing read says expects one. */
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
-import { isProxySection } from "../../haproxy/queries.js";
-
-const SENDS_PROXY = /^send-proxy(-v2)?(-ssl(-cn)?)?$/;
+import { isProxySection, sendsProxyProtocol } from "../../haproxy/queries.js";
 
 export const haproxySendProxyUnexpected: StaticRule = {
   meta: {
@@ -30,12 +28,11 @@ export const haproxySendProxyUnexpected: StaticRule = {
       section.directives
         .filter(
           (d) =>
-            (d.keyword === "server" || d.keyword === "default-server") &&
-            d.args.some((a) => SENDS_PROXY.test(a)),
+            (d.keyword === "server" || d.keyword === "default-server") && d.args.some(sendsProxyProtocol),
         )
         .map((d) => ({
           status: "warn" as const,
-          message: `${d.keyword} ${d.args[0] ?? ""} in ${section.kind} ${section.name ?? ""} sends a PROXY protocol header (${d.args.find((a) => SENDS_PROXY.test(a))}), but ${gunicornSide}: gunicorn would answer 400 to every request`,
+          message: `${d.keyword} ${d.args[0] ?? ""} in ${section.kind} ${section.name ?? ""} sends a PROXY protocol header (${d.args.find(sendsProxyProtocol)}), but ${gunicornSide}: gunicorn would answer 400 to every request`,
           location: { file: d.file, line: d.line },
         })),
     );

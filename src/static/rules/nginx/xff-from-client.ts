@@ -8,15 +8,7 @@ function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
   const edge = trustedProxiesInScope(route.scope).length === 0;
   const findings: RuleFinding[] = [];
   const xff = forwardedHeader(route, "X-Forwarded-For");
-  if (xff.source === "client" && edge) {
-    findings.push(
-      finding(
-        "warn",
-        `X-Forwarded-For is not set in ${describeRoute(route)}: the client's own X-Forwarded-For reaches the app unchanged.`,
-        route,
-      ),
-    );
-  }
+  const realIp = forwardedHeader(route, "X-Real-IP");
   if (xff.source === "set" && edge) {
     const sources = variables.clientSources(xff.value);
     const appends = sources.includes("$proxy_add_x_forwarded_for");
@@ -32,7 +24,6 @@ function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
       );
     }
   }
-  const realIp = forwardedHeader(route, "X-Real-IP");
   if (realIp.source === "set") {
     const sources = variables.clientSources(realIp.value);
     if (sources.length > 0) {
@@ -45,6 +36,27 @@ function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
       );
     }
   }
+  // Django reads neither, but apps and packages such as django-ipware do: a warning, not a failure.
+  const untouched = edge
+    ? (
+        [
+          ["X-Forwarded-For", xff],
+          ["X-Real-IP", realIp],
+        ] as const
+      )
+        .filter(([, header]) => header.source === "client")
+        .map(([name]) => name)
+    : [];
+  if (untouched.length > 0) {
+    const names = untouched.join(" and ");
+    findings.push(
+      finding(
+        "warn",
+        `${names} ${untouched.length > 1 ? "are" : "is"} not set in ${describeRoute(route)}: the client's own ${names} ${untouched.length > 1 ? "reach" : "reaches"} the app unchanged, and an app that reads ${untouched.length > 1 ? "them" : "it"} believes a forged address.`,
+        route,
+      ),
+    );
+  }
   return findings;
 }
 
@@ -55,7 +67,7 @@ export const xffFromClient: StaticRule = {
     severity: "medium",
     title: "The client's X-Forwarded-For or X-Real-IP reaches the app",
     explanation:
-      "When nginx is the first proxy, everything already in X-Forwarded-For was written by the client. Passing it on unchanged, or appending to it with $proxy_add_x_forwarded_for, leaves the leftmost entry under the client's control, and apps, rate limiters and audit logs that read the leftmost entry believe it.",
+      "When nginx is the first proxy, everything already in X-Forwarded-For or X-Real-IP was written by the client. Passing it on unchanged, or appending to it with $proxy_add_x_forwarded_for, leaves the leftmost entry under the client's control, and apps, rate limiters and audit logs that read the leftmost entry believe it.",
     fix: {
       nginx: "proxy_set_header X-Forwarded-For $remote_addr;\nproxy_set_header X-Real-IP $remote_addr;",
       django:

@@ -167,6 +167,19 @@ test("gunicorn-bind-all-interfaces and gunicorn-terminates-tls", async () => {
   assert.deepEqual(check("gunicorn-terminates-tls", { gunicorn: await fixture("container.conf.py") }), []);
 });
 
+test("gunicorn-tls-client-address-headers: with certfile, the client's address headers reach Django", async () => {
+  const findings = check("gunicorn-tls-client-address-headers", { gunicorn: await fixture("tls.conf.py") });
+  assert.deepEqual(statusAndLine(findings), [["warn", 8]]);
+  assert.match(
+    findings[0]?.message ?? "",
+    /every X-Forwarded-For and X-Real-IP Django receives was written by them/,
+  );
+  assert.deepEqual(
+    check("gunicorn-tls-client-address-headers", { gunicorn: await fixture("proxy-trusted.conf.py") }),
+    [],
+  );
+});
+
 test("no rule runs without a gunicorn config", () => {
   for (const rule of gunicornRules) assert.deepEqual(rule.check({}), []);
 });

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadHaproxyConfig, parseHaproxyConfig } from "../../../../src/static/haproxy/model.js";
-import { defaultsOf, modeOf, optionOf, trafficScope } from "../../../../src/static/haproxy/queries.js";
+import { conditionOutcome, defaultsOf, modeOf, optionOf } from "../../../../src/static/haproxy/queries.js";
 
 const FILE = "/virtual/haproxy.cfg";
 
@@ -70,17 +70,17 @@ test("conditions: if/unless, anonymous ACLs, negation, || and or", () => {
   assert.equal(aclWithIf?.condition, undefined);
 });
 
-test("traffic scope of ssl_fc conditions", () => {
+test("ssl_fc conditions on TLS and on plain traffic", () => {
   const config = parseHaproxyConfig(
     "frontend f\n  acl tls ssl_fc\n  x if { ssl_fc }\n  x unless { ssl_fc }\n  x if !{ ssl_fc }\n  x unless !tls\n  x if tls { path /a }\n  x\n",
     FILE,
   );
   const section = config.sections[0];
   assert.ok(section);
-  assert.deepEqual(
-    section.directives.slice(1).map((d) => trafficScope(section, d.condition)),
-    ["tls", "plain", "plain", "tls", "other", "all"],
-  );
+  const on = (traffic: "tls" | "plain") =>
+    section.directives.slice(1).map((d) => conditionOutcome(section, d.condition, traffic).kind);
+  assert.deepEqual(on("tls"), ["always", "never", "never", "always", "request", "always"]);
+  assert.deepEqual(on("plain"), ["never", "always", "always", "never", "never", "always"]);
 });
 
 test("defaults inheritance: last preceding defaults, named with from, and no option", () => {

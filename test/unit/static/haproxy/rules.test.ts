@@ -23,6 +23,7 @@ const failing: [string, string, ["fail" | "warn", number][]][] = [
   ["haproxy-client-x-forwarded-proto", "no-xfp.cfg", [["fail", 10]]],
   ["haproxy-client-x-forwarded-host", "add-header.cfg", [["fail", 13]]],
   ["haproxy-client-x-real-ip", "add-header.cfg", [["fail", 14]]],
+  ["haproxy-client-x-real-ip", "no-xfp.cfg", [["warn", 10]]],
   ["haproxy-forwardfor-keeps-client", "add-header.cfg", [["fail", 15]]],
   ["haproxy-forwardfor-keeps-client", "conditional-set.cfg", [["warn", 3]]],
   ["haproxy-x-forwarded-proto-not-set", "no-xfp.cfg", [["fail", 10]]],
@@ -36,7 +37,14 @@ const failing: [string, string, ["fail" | "warn", number][]][] = [
     ],
   ],
   ["haproxy-no-host-check", "no-xfp.cfg", [["warn", 10]]],
-  ["haproxy-accept-proxy-open", "accept-proxy.cfg", [["fail", 8]]],
+  [
+    "haproxy-accept-proxy-open",
+    "accept-proxy.cfg",
+    [
+      ["fail", 8],
+      ["warn", 14],
+    ],
+  ],
   ["haproxy-host-set-to-backend", "no-xfp.cfg", [["fail", 15]]],
   ["haproxy-hsts-missing", "no-xfp.cfg", [["warn", 10]]],
 ];
@@ -58,6 +66,7 @@ const passing: [string, string][] = [
   ["haproxy-no-host-check", "add-header.cfg"],
   ["haproxy-no-host-check", "conditional-set.cfg"],
   ["haproxy-accept-proxy-open", "accept-proxy-restricted.cfg"],
+  ["haproxy-accept-proxy-open", "accept-proxy-chained.cfg"],
   ["haproxy-host-set-to-backend", "accept-proxy.cfg"],
   ["haproxy-hsts-missing", "good.cfg"],
   ["haproxy-hsts-missing", "conditional-set.cfg"],

@@ -193,17 +193,33 @@ const cases: Case[] = [
     rule: "nginx-xff-from-client",
     failing: `server {
       location / { proxy_pass http://app; }
-      location /a { proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; proxy_pass http://app; }
-      location /b { proxy_set_header X-Forwarded-For $http_x_forwarded_for; proxy_pass http://app; }
+      location /a { proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; proxy_set_header X-Real-IP $remote_addr; proxy_pass http://app; }
+      location /b { proxy_set_header X-Forwarded-For $http_x_forwarded_for; proxy_set_header X-Real-IP $remote_addr; proxy_pass http://app; }
       location /c { proxy_set_header X-Real-IP $http_x_forwarded_for; proxy_set_header X-Forwarded-For $remote_addr; proxy_pass http://app; }
+      location /d {
+        proxy_set_header X-Forwarded-For $remote_addr;
+        proxy_pass http://app;
+      }
     }`,
     expect: [
-      ["warn", 2, /X-Forwarded-For is not set in location \/ /],
+      [
+        "warn",
+        2,
+        /X-Forwarded-For and X-Real-IP are not set in location \/ .*an app that reads them believes/,
+      ],
       ["warn", 3, /\$proxy_add_x_forwarded_for .*nginx is the first proxy/],
       ["fail", 4, /X-Forwarded-For is set to "\$http_x_forwarded_for"/],
       ["fail", 5, /X-Real-IP is set to "\$http_x_forwarded_for"/],
+      ["warn", 8, /X-Real-IP is not set in location \/d .*the client's own X-Real-IP reaches the app/],
     ],
-    passing: `server { ${SAFE_LOCATION} }
+    passing: `server {
+        location / {
+          proxy_set_header X-Forwarded-For $remote_addr;
+          proxy_set_header X-Real-IP $remote_addr;
+          proxy_pass http://app;
+        }
+        location /static { proxy_set_header X-Forwarded-For ""; proxy_set_header X-Real-IP ""; proxy_pass http://app; }
+      }
       server {
         set_real_ip_from 10.0.0.0/24;
         location / { proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; proxy_pass http://app; }

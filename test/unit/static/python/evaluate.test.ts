@@ -50,6 +50,22 @@ S.update({"z": 3})`;
     assert.deepEqual(values(src, "S"), ["{'x': {'y': 2}, 'z': 3}"]);
   });
 
+  it("filters comprehensions, and leaves the list unknown when the filter cannot be decided", () => {
+    const src = `import os
+MIDDLEWARE = ["a.Security", "django.middleware.csrf.CsrfViewMiddleware", "a.Auth"]
+KEPT = [m for m in MIDDLEWARE if m != "django.middleware.csrf.CsrfViewMiddleware"]
+UPPER = [m.upper() for m in ["a", "bb", "c"] if len(m) == 1]
+NONE_KEPT = [m for m in MIDDLEWARE if m == "x"]
+UNDECIDED = [m for m in MIDDLEWARE if os.environ.get(m)]`;
+    assert.deepEqual(values(src, "KEPT"), ["['a.Security', 'a.Auth']"]);
+    assert.deepEqual(values(src, "UPPER"), ["['A', 'C']"]);
+    assert.deepEqual(values(src, "NONE_KEPT"), ["[]"]);
+    assert.ok(
+      values(src, "UNDECIDED").every((v) => !v.startsWith("[")),
+      values(src, "UNDECIDED").join(),
+    );
+  });
+
   it("unpacks tuple assignments and chained targets", () => {
     const src = `A, B = 1, 2
 C = D = "same"`;

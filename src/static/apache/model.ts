@@ -6,6 +6,7 @@
 import { readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
+import { perConfig } from "../memo.js";
 
 export type { LoadError, Located } from "../caddy/config-source.js";
 
@@ -184,7 +185,8 @@ export interface VirtualHost {
   directives: ApacheDirective[];
 }
 
-export function virtualHosts(config: ApacheConfig): VirtualHost[] {
+/** Built once per configuration: most rules start from the same vhosts. */
+export const virtualHosts = perConfig((config: ApacheConfig): VirtualHost[] => {
   const all = flatten(config.root);
   const hosts = all.filter((d) => is(d, "VirtualHost"));
   const inHost = new Set(hosts.flatMap((h) => flatten(h.children ?? [])));
@@ -197,4 +199,4 @@ export function virtualHosts(config: ApacheConfig): VirtualHost[] {
       : section.args.some((a) => /:443$/.test(a));
     return { section, tls, directives: [...global, ...own] };
   });
-}
+});

@@ -4,6 +4,7 @@
  * whether plain HTTP is redirected (mod_alias, mod_rewrite), which response headers it adds, and
  * whose address mod_remoteip believes.
  */
+import { perConfig } from "../memo.js";
 import { is, virtualHosts, type ApacheConfig, type ApacheDirective, type VirtualHost } from "./model.js";
 
 /** How the app receives requests from a vhost. */
@@ -61,7 +62,7 @@ function wsgiMount(host: VirtualHost): AppMount | undefined {
 }
 
 /** Where the vhost hands requests to the app: mod_proxy first, as Apache runs it before mod_wsgi's alias. */
-export function appMount(host: VirtualHost): AppMount | undefined {
+function appMount(host: VirtualHost): AppMount | undefined {
   return proxyMount(host) ?? wsgiMount(host);
 }
 
@@ -71,18 +72,17 @@ export interface AppHost {
 }
 
 /** Every vhost that hands requests to the app. */
-export function appHosts(config: ApacheConfig): AppHost[] {
-  return virtualHosts(config).flatMap((host) => {
+export const appHosts = perConfig((config: ApacheConfig): AppHost[] =>
+  virtualHosts(config).flatMap((host) => {
     const mount = appMount(host);
     return mount ? [{ host, mount }] : [];
-  });
-}
+  }),
+);
 
 export interface HeaderAction {
   directive: ApacheDirective;
   /** set, unset, append, merge, add, setifempty, edit, edit*, echo — lower case. */
   action: string;
-  header: string;
   value?: string;
   /** env=[!]VAR or expr=…: the action happens only when it holds. */
   condition?: string;
@@ -107,7 +107,6 @@ export function headerActions(host: VirtualHost, directive: string, header: stri
       {
         directive: d,
         action: action.toLowerCase(),
-        header: name,
         ...(values[0] !== undefined ? { value: values[0] } : {}),
         ...(condition ? { condition } : {}),
       },
@@ -115,19 +114,149 @@ export function headerActions(host: VirtualHost, directive: string, header: stri
   });
 }
 
-/** Response headers the vhost adds (not unset last), e.g. Strict-Transport-Security. */
+/** Headers mod_proxy_http extends with its own entry after the client's (unless ProxyAddHeaders Off). */
+const APPENDED_BY_MOD_PROXY = new Set(["x-forwarded-for", "x-forwarded-host", "x-forwarded-server"]);
+
+/** A value built from a request header (%{X-Foo}i, %{HTTP:X-Foo}, %{HTTP_X_FOO}) is the client's. */
+const FROM_REQUEST_HEADER = /%\{[^}]+\}i|%\{HTTP[:_][^}]+\}/i;
+
+/** Who decides whether a condition (env=… or expr=…) holds. */
+type ConditionPicker = "client" | "peer" | "other";
+
+/** Parts of an ap_expr read from the client's request: its headers, URL, query and method. */
+const CLIENT_EXPRESSION =
+  /%\{(HTTP[:_]|QUERY_STRING|REQUEST_URI|THE_REQUEST|REQUEST_METHOD|REQUEST_FILENAME|PATH_INFO)|\b(req|http|req_novary)\s*\(/i;
+
+function expressionPicker(expression: string): ConditionPicker {
+  if (CLIENT_EXPRESSION.test(expression)) return "client";
+  // -R is the test of the peer's address against a range ("-R '10.0.0.0/8'").
+  if (/%\{REMOTE_ADDR\}/i.test(expression) || /(^|[\s!(])-R\s/.test(expression)) return "peer";
+  return "other";
+}
+
+/** SetEnvIf attributes that are not the client's: the peer's address and name, and Apache's own. */
+const SETENVIF_PEER = /^remote_(addr|host)$/i;
+const SETENVIF_SERVER = /^server_addr$/i;
+
+/** What decides one line that sets an environment variable, or undefined when the line does not set it. */
+function setterPicker(directive: ApacheDirective, variable: string): ConditionPicker | undefined {
+  const sets = (names: string[]) => names.some((arg) => arg.replace(/^!/, "").split("=")[0] === variable);
+  if (is(directive, "SetEnvIf") || is(directive, "SetEnvIfNoCase")) {
+    const [attribute = "", , ...names] = directive.args;
+    if (!sets(names)) return undefined;
+    // Any other attribute names a request header first (Request_URI, Request_Method and User-Agent too).
+    return SETENVIF_PEER.test(attribute) ? "peer" : SETENVIF_SERVER.test(attribute) ? "other" : "client";
+  }
+  if (is(directive, "BrowserMatch") || is(directive, "BrowserMatchNoCase"))
+    return sets(directive.args.slice(1)) ? "client" : undefined;
+  if (is(directive, "SetEnvIfExpr"))
+    return sets(directive.args.slice(1)) ? expressionPicker(directive.args[0] ?? "") : undefined;
+  if (is(directive, "SetEnv")) return directive.args[0] === variable ? "other" : undefined;
+  return undefined;
+}
+
+/**
+ * Who decides a RequestHeader's condition: the client when any part of it reads the request (directly,
+ * or through the SetEnvIf lines of its env= variable), the peer when it tests only the peer's address,
+ * else neither (mod_ssl's HTTPS, a RewriteRule's E= flag).
+ */
+function conditionPicker(host: VirtualHost, condition: string): ConditionPicker {
+  if (/^expr=/i.test(condition)) return expressionPicker(condition.replace(/^expr=/i, ""));
+  const variable = condition.replace(/^env=!?/i, "");
+  const pickers = host.directives.flatMap((d) => setterPicker(d, variable) ?? []);
+  return pickers.includes("client") ? "client" : pickers.includes("peer") ? "peer" : "other";
+}
+
+/** What the app receives as one request header, and the line that decides it. */
+export type RequestHeaderFate = { at: ApacheDirective } & (
+  | { kind: "proxy"; /** Apache's own value, as written. */ value: string }
+  | { kind: "removed" }
+  | {
+      kind: "client";
+      /** How the client's copy gets through, for messages. */
+      how: string;
+      /** Set when the client's copy gets through only when a condition the client cannot pick is false. */
+      onlyWhen?: string;
+      /** The value Apache adds itself when the client sent no copy (add, append, merge, setifempty). */
+      fallback?: string;
+    }
+);
+
+/**
+ * What becomes of a request header on its way to the app: the client's copy, passed through or kept
+ * by an append; Apache's own value (RequestHeader set, or append after unset; mod_proxy_http's entry);
+ * or nothing. mod_wsgi never sees header names with "_".
+ */
+export function requestHeaderFate({ host, mount }: AppHost, name: string): RequestHeaderFate {
+  const proxied = mount.kind === "proxy";
+  const addsOwn =
+    proxied &&
+    APPENDED_BY_MOD_PROXY.has(name.toLowerCase()) &&
+    host.directives.findLast((d) => is(d, "ProxyAddHeaders"))?.args[0]?.toLowerCase() !== "off";
+  // Apache leaves header names with "_" out of the CGI variables mod_wsgi builds (a client's
+  // X_Forwarded_Proto never reached Django on loopback); mod_proxy forwards them as they are.
+  if (!proxied && name.includes("_")) return { kind: "removed", at: mount.at };
+  let fate: RequestHeaderFate = {
+    kind: "client",
+    how: addsOwn
+      ? "kept first: mod_proxy_http appends its own entry after the client's"
+      : proxied
+        ? "passed through (mod_proxy forwards the request headers it does not set)"
+        : "passed through (nothing between the client and mod_wsgi removes it)",
+    at: mount.at,
+  };
+  for (const action of headerActions(host, "RequestHeader", name)) {
+    const at = action.directive;
+    const value = action.value ?? "";
+    if (action.condition) {
+      // A condition the client picks is false whenever it wants its copy through: no branch to name.
+      if (fate.kind === "client" && conditionPicker(host, action.condition) !== "client") {
+        // The fate's own words name the branch it holds for, as nginx's and HAProxy's do.
+        const onlyWhen = `the condition of line ${at.line} (${action.condition}) is false`;
+        fate = { ...fate, how: `${fate.how} when ${onlyWhen}`, onlyWhen, at };
+      }
+      continue;
+    }
+    if (action.action === "unset") {
+      fate = { kind: "removed", at };
+    } else if (action.action === "set" || (fate.kind !== "client" && action.action !== "edit")) {
+      fate = FROM_REQUEST_HEADER.test(value)
+        ? { kind: "client", how: `copied from a request header (${value})`, at }
+        : { kind: "proxy", value, at };
+    } else if (fate.kind === "client") {
+      fate = {
+        kind: "client",
+        how: `kept: RequestHeader ${action.action} leaves the client's value in place`,
+        ...(action.action !== "edit" ? { fallback: value } : {}),
+        at,
+      };
+    }
+  }
+  if (addsOwn && fate.kind === "removed")
+    return { kind: "proxy", value: "the peer, added by mod_proxy_http", at: fate.at };
+  return fate;
+}
+
+const ADDS_VALUE = new Set(["set", "append", "add", "merge", "setifempty"]);
+
+/**
+ * Response headers the vhost sends, e.g. Strict-Transport-Security. `Header always` and `Header`
+ * (onsuccess) fill separate tables, each run in order: an unset empties only its own table, a set replaces
+ * what its table held. A conditional set may not happen, so it replaces nothing; a conditional unset may,
+ * so it empties the table (saying "sent" on a guess is the worse mistake).
+ */
 export function responseHeaderValues(host: VirtualHost, header: string): HeaderAction[] {
   const actions = headerActions(host, "Header", header);
-  const lastUnset = actions.findLastIndex((a) => a.action === "unset");
-  // An unset only clears what came before it in the same table; "always set" after it still sends one.
-  return actions
-    .slice(lastUnset + 1)
-    .concat(
-      actions
-        .slice(0, lastUnset + 1)
-        .filter((a) => /^always$/i.test(a.directive.args[0] ?? "") && a.action !== "unset"),
-    )
-    .filter((a) => ["set", "append", "add", "merge", "setifempty"].includes(a.action) && a.value);
+  const tables = new Map<string, HeaderAction[]>();
+  for (const action of actions) {
+    const table = /^always$/i.test(action.directive.args[0] ?? "") ? "always" : "onsuccess";
+    const held = tables.get(table) ?? [];
+    if (action.action === "unset") tables.set(table, []);
+    else if (ADDS_VALUE.has(action.action) && action.value)
+      tables.set(table, action.action === "set" && !action.condition ? [action] : [...held, action]);
+  }
+  const sent = new Set([...tables.values()].flat());
+  return actions.filter((action) => sent.has(action));
 }
 
 export interface PlainRedirect {
@@ -171,7 +300,7 @@ export function hostNames(host: VirtualHost): string[] {
 }
 
 /** The first vhost of each address:port is Apache's default for names no vhost lists. */
-export function defaultHosts(config: ApacheConfig): Set<VirtualHost> {
+export const defaultHosts = perConfig((config: ApacheConfig): Set<VirtualHost> => {
   const seen = new Set<string>();
   const defaults = new Set<VirtualHost>();
   for (const host of virtualHosts(config)) {
@@ -183,4 +312,4 @@ export function defaultHosts(config: ApacheConfig): Set<VirtualHost> {
     }
   }
   return defaults;
-}
+});

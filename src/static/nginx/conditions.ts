@@ -24,8 +24,18 @@ export interface IfCondition {
 /** Variables that name the peer's address, directly or after the realip module. */
 const PEER_VARIABLES = new Set(["remote_addr", "realip_remote_addr", "binary_remote_addr"]);
 
+export function isPeerVariable(name: string): boolean {
+  return PEER_VARIABLES.has(name);
+}
+
+/** The name of an expression that is one variable and nothing else (`$scheme`, `${scheme}`), lower case. */
+export function singleVariable(expression: string): string | undefined {
+  const match = /^\$(?:\{(\w+)\}|(\w+))$/.exec(expression.trim());
+  return (match?.[1] ?? match?.[2])?.toLowerCase();
+}
+
 /** The connection variables' values on each kind of connection. */
-function connectionValue(name: string, connection: Connection): string | undefined {
+export function connectionValue(name: string, connection: Connection): string | undefined {
   if (name === "scheme") return connection === "tls" ? "https" : "http";
   if (name === "https") return connection === "tls" ? "on" : "";
   return undefined;
@@ -69,22 +79,32 @@ function inWords(subject: string, operator: string | undefined, operand: string)
 }
 
 /**
+ * The condition's words without its parentheses. nginx lets each parenthesis touch the word next to it
+ * or stand alone (`( $scheme = http )`); operators stand alone (`$scheme=http` is refused).
+ */
+function withoutParentheses(args: string[]): string[] {
+  const words = [...args];
+  if (words[0] === "(") words.shift();
+  else if (words[0]?.startsWith("(")) words[0] = words[0].slice(1);
+  if (words.at(-1) === ")") words.pop();
+  else if (words.length > 0) words[words.length - 1] = words.at(-1)!.replace(/\)$/, "");
+  return words;
+}
+
+/**
  * Reads an `if` block's condition. `classify` says what a variable depends on (the variable index knows
  * maps, geos and sets); connection and peer variables are known here.
  */
 export function ifCondition(directive: NginxDirective, classify: (variable: string) => Picker): IfCondition {
-  const args = [...directive.args];
-  if (args[0]?.startsWith("(")) args[0] = args[0].slice(1);
-  if (args.at(-1) === ")") args.pop();
-  else if (args.length > 0) args[args.length - 1] = args.at(-1)!.replace(/\)$/, "");
+  const args = withoutParentheses(directive.args);
   const [subject = "", operator, operand = ""] = args;
-  const variable = /^\$\{?(\w+)\}?$/.exec(subject)?.[1]?.toLowerCase();
+  const variable = singleVariable(subject);
   const text = args.map((arg) => (arg === "" ? '""' : arg)).join(" ");
   const picker: Picker = !variable
     ? "other"
     : connectionValue(variable, "tls") !== undefined
       ? "connection"
-      : PEER_VARIABLES.has(variable)
+      : isPeerVariable(variable)
         ? "peer"
         : classify(variable);
   const holds = (connection: Connection, honest: boolean): boolean | undefined => {

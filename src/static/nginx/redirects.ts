@@ -17,13 +17,19 @@ export function redirectsToHttps(directive: NginxDirective | undefined): boolean
   return REDIRECT_CODES.has(code) && /^https:\/\//i.test(target);
 }
 
-/** The conditions of the `if` blocks in the server and the route's location that redirect to https. */
-export function redirectConditions(route: AppRoute, variables: VariableIndex): IfCondition[] {
-  const location = route.scope.path.findLast((block) => block.name === "location");
-  return [route.server.directive, ...(location ? [location] : [])]
-    .flatMap((block) => block.block ?? [])
+/** The conditions of the `if` blocks directly inside `block` (a server or location) that redirect to https. */
+export function redirectConditionsIn(block: NginxDirective, variables: VariableIndex): IfCondition[] {
+  return (block.block ?? [])
     .filter((child) => child.name === "if" && (child.block ?? []).some(redirectsToHttps))
-    .map((block) => variables.conditionOf(block));
+    .map((child) => variables.conditionOf(child));
+}
+
+/** The conditions of the `if` blocks in the server and the route's location that redirect to https. */
+function redirectConditions(route: AppRoute, variables: VariableIndex): IfCondition[] {
+  const location = route.scope.path.findLast((block) => block.name === "location");
+  return [route.server.directive, ...(location ? [location] : [])].flatMap((block) =>
+    redirectConditionsIn(block, variables),
+  );
 }
 
 /**

@@ -5,8 +5,8 @@
  * Host is replaced, by $proxy_host); uwsgi/fastcgi/scgi pass every client header as HTTP_*
  * and ignore proxy_set_header entirely.
  */
-import type { NginxDirective } from "./model.js";
-import { perConfig } from "./memo.js";
+import type { NginxConfig, NginxDirective } from "./model.js";
+import { perConfig } from "../memo.js";
 import { serverBlocks, type ServerBlock } from "./servers.js";
 import {
   inheritedLevel,
@@ -165,7 +165,9 @@ function routesOf(server: ServerBlock): AppRoute[] {
 }
 
 /** Every place in the configuration that passes requests to an upstream, server by server. */
-export const routesToApp = perConfig((config): AppRoute[] => serverBlocks(config).flatMap(routesOf));
+export const routesToApp = perConfig((config: NginxConfig): AppRoute[] =>
+  serverBlocks(config).flatMap(routesOf),
+);
 
 /** The key a setter line files a header under: its name in lower case, or the CGI param as written. */
 function setterKey(shape: ModuleShape, target: string): string {

@@ -1,7 +1,7 @@
 /** The http `server` blocks of a configuration, with what their `listen` lines mean. */
 import type { NginxConfig, NginxDirective } from "./model.js";
 import { walkBlocks, type Scope } from "./scope.js";
-import { perConfig } from "./memo.js";
+import { perConfig } from "../memo.js";
 
 export interface ListenSpec {
   /** Address and port as nginx groups them for default-server selection, e.g. "*:443". */

@@ -4,14 +4,17 @@
  * inside an `if` that tests a client value runs when the client chooses.
  */
 import {
+  connectionValue,
   describeCondition,
   ifCondition,
+  isPeerVariable,
+  singleVariable,
   type Connection,
   type IfCondition,
   type Picker,
 } from "./conditions.js";
 import type { NginxConfig, NginxDirective } from "./model.js";
-import { perConfig } from "./memo.js";
+import { perConfig } from "../memo.js";
 import { forEachNamed, type Scope } from "./scope.js";
 
 /** Variables whose value is read straight from the request as the client sent it. */
@@ -28,19 +31,19 @@ const MAX_CHAIN = 100;
 
 const VARIABLE = /\$(?:\{(\w+)\}|(\w+))/g;
 
-export function variablesIn(value: string): string[] {
+function variablesIn(value: string): string[] {
   return [...value.matchAll(VARIABLE)].map((match) => (match[1] ?? match[2]!).toLowerCase());
 }
 
 /** One branch of a `map` or `geo`: the value it gives and when. */
-export interface Branch {
+interface Branch {
   value: string;
   /** The entry's key as written: "default", "" (the input is empty), a value, a CIDR. */
   key: string;
 }
 
 /** A variable defined by one `map` or `geo`: its input, and every branch. */
-export interface Switch {
+interface Switch {
   /** The expression that picks the branch: a map's input, a geo's address ($remote_addr by default). */
   selector: string;
   kind: "map" | "geo";
@@ -87,16 +90,13 @@ export interface ClientBranches {
 }
 
 /** One value a `set` variable may have on a route, and the `if` that chooses it (none: the value it has otherwise). */
-export interface ValueBranch {
+interface ValueBranch {
   value: string;
   condition?: IfCondition;
 }
 
 /** What a `set` variable gives on one route and connection: one value whatever the request, or a client-controlled one. */
 export type RouteValue = { kind: "fixed"; value: string } | ({ kind: "client" } & ClientBranches);
-
-/** Peer variables, whose maps and geos the peer's address picks rather than the client's request. */
-const PEER_SELECTOR = /^\$(remote_addr|realip_remote_addr|binary_remote_addr)$/;
 
 interface Definition {
   /** Expressions the variable's value is built from. */
@@ -134,9 +134,8 @@ export class VariableIndex {
   }
 
   /** The map or geo an expression is, when it is exactly one variable defined once by one. */
-  switchOf(expression: string): Switch | undefined {
-    const match = /^\$(?:\{(\w+)\}|(\w+))$/.exec(expression.trim());
-    const name = (match?.[1] ?? match?.[2])?.toLowerCase();
+  private switchOf(expression: string): Switch | undefined {
+    const name = singleVariable(expression);
     if (!name || (this.definitions.get(name)?.length ?? 0) !== 1) return undefined;
     return this.switches.get(name)?.[0];
   }
@@ -168,11 +167,14 @@ export class VariableIndex {
   }
 
   /** What an `if` on this variable depends on: the client's request, the peer's address, or neither. */
-  picker(name: string): Picker {
+  private picker(name: string): Picker {
     if (this.clientSources(`$${name}`).length > 0) return "client";
     const sw = this.switchOf(`$${name}`);
     const selector = sw?.selector ?? "";
-    return PEER_SELECTOR.test(selector) || (sw && this.switchOf(selector)?.kind === "geo") ? "peer" : "other";
+    // A peer variable's maps and geos are picked by the peer's address, not the client's request.
+    return isPeerVariable(singleVariable(selector) ?? "") || (sw && this.switchOf(selector)?.kind === "geo")
+      ? "peer"
+      : "other";
   }
 
   private readonly conditions = new WeakMap<NginxDirective, IfCondition>();
@@ -193,7 +195,7 @@ export class VariableIndex {
    * no forwarding headers, the client's request) is followed or skipped, the others become branches.
    * Undefined when no `set` for it runs there.
    */
-  routeBranches(
+  private routeBranches(
     scope: Scope,
     name: string,
     connection: Connection,
@@ -211,8 +213,7 @@ export class VariableIndex {
    * else, or when its value depends on something other than the client (a peer's value is only the peer's).
    */
   routeValue(scope: Scope, expression: string, connection: Connection): RouteValue | undefined {
-    const name = /^\$(?:\{(\w+)\}|(\w+))$/.exec(expression.trim());
-    const variable = (name?.[1] ?? name?.[2])?.toLowerCase();
+    const variable = singleVariable(expression);
     const branches = variable ? this.routeBranches(scope, variable, connection, false) : undefined;
     if (!variable || !branches) return undefined;
     const values = branches.map((b) => onConnection(b.value, connection));
@@ -337,9 +338,10 @@ function runRewrites(
 
 /** $scheme and $https written out for one kind of connection. */
 function onConnection(value: string, connection: Connection): string {
-  return value
-    .replace(/\$\{?scheme\b\}?/g, connection === "tls" ? "https" : "http")
-    .replace(/\$\{?https\b\}?/g, connection === "tls" ? "on" : "");
+  return value.replace(
+    VARIABLE,
+    (written, braced?: string, bare?: string) => connectionValue(braced ?? bare ?? "", connection) ?? written,
+  );
 }
 
 function distinct(values: string[]): number {

@@ -5,17 +5,11 @@
  * a forged address.
  */
 import { is } from "../../apache/model.js";
-import { appHosts, headerActions, type AppHost } from "../../apache/queries.js";
+import { appHosts, requestHeaderFate } from "../../apache/queries.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
 import { at, describeHost, describeMount } from "./shared.js";
 
 const CLIENT_ADDRESS_HEADERS = ["X-Forwarded-For", "X-Real-IP"];
-
-/** The client's copy survives unless an unconditional RequestHeader unset or set replaces it. */
-function keepsClientCopy({ host }: AppHost, header: string): boolean {
-  const last = headerActions(host, "RequestHeader", header).findLast((a) => !a.condition);
-  return !last || !["set", "unset"].includes(last.action);
-}
 
 export const apacheClientAddressPassed: StaticRule = {
   meta: {
@@ -36,7 +30,9 @@ export const apacheClientAddressPassed: StaticRule = {
     return appHosts(input.apache).flatMap((app): RuleFinding[] => {
       // Behind a proxy of its own (mod_remoteip), Apache's X-Forwarded-For is that proxy's: appending is right.
       if (app.host.directives.some((d) => is(d, "RemoteIPHeader"))) return [];
-      const kept = CLIENT_ADDRESS_HEADERS.filter((header) => keepsClientCopy(app, header));
+      const kept = CLIENT_ADDRESS_HEADERS.filter(
+        (header) => requestHeaderFate(app, header).kind === "client",
+      );
       if (kept.length === 0) return [];
       return [
         {

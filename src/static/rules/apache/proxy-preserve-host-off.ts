@@ -8,7 +8,8 @@ import { hostOfAddress } from "../../gunicorn/addresses.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
 import { hostAllowed, stringItems } from "../contract/app-side.js";
 import { candidates } from "../django/shared.js";
-import { describeHost, proxiedHosts } from "./shared.js";
+import { appHosts } from "../../apache/queries.js";
+import { at, describeHost } from "./shared.js";
 
 export const apacheProxyPreserveHostOff: StaticRule = {
   meta: {
@@ -25,10 +26,11 @@ export const apacheProxyPreserveHostOff: StaticRule = {
   },
   check(input): RuleFinding[] {
     if (!input.apache) return [];
-    return proxiedHosts(input.apache).flatMap(({ host, pass, backend }): RuleFinding[] => {
+    return appHosts(input.apache).flatMap(({ host, mount }): RuleFinding[] => {
+      if (mount.kind !== "proxy") return [];
       const preserve = host.directives.findLast((d) => is(d, "ProxyPreserveHost"));
       if (preserve?.args[0]?.toLowerCase() === "on") return [];
-      const backendHost = hostOfAddress(backend);
+      const backendHost = hostOfAddress(mount.backend);
       const lists = input.settings
         ? candidates(input.settings, "ALLOWED_HOSTS").flatMap((c) => {
             const items = stringItems(c);
@@ -43,7 +45,7 @@ export const apacheProxyPreserveHostOff: StaticRule = {
           message: refused
             ? `${describeHost(host)}: ${off}, so Django sees Host ${backendHost}, which ALLOWED_HOSTS does not list: every proxied request is refused with 400.`
             : `${describeHost(host)}: ${off}, so Django sees Host ${backendHost} instead of the site's name: ALLOWED_HOSTS must list the backend address, and absolute URLs, redirects and the CSRF Origin check use it.`,
-          location: { file: (preserve ?? pass).file, line: (preserve ?? pass).line },
+          location: at(preserve ?? mount.at),
         },
       ];
     });

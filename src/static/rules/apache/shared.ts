@@ -1,26 +1,7 @@
-/** What the Apache rules share: the vhosts that hand requests to the app, and how to name them. */
-import { is, type ApacheConfig, type ApacheDirective, type VirtualHost } from "../../apache/model.js";
-import { appHosts, headerActions, type AppHost } from "../../apache/queries.js";
+/** What the Apache rules share: how to name a vhost and what it does, and where a directive is. */
+import { is, type ApacheDirective, type VirtualHost } from "../../apache/model.js";
+import type { AppHost } from "../../apache/queries.js";
 import type { RuleFinding } from "../../rule.js";
-
-export interface ProxiedHost {
-  host: VirtualHost;
-  /** The first ProxyPass (or ProxyPassMatch) to an HTTP backend, e.g. "http://127.0.0.1:8001/". */
-  pass: ApacheDirective;
-  backend: string;
-}
-
-/** vhosts that hand requests to an HTTP backend with mod_proxy (not `ProxyPass /static !`). */
-export function proxiedHosts(config: ApacheConfig): ProxiedHost[] {
-  return appHosts(config).flatMap(({ host, mount }) =>
-    mount.kind === "proxy" ? [{ host, pass: mount.at, backend: mount.backend }] : [],
-  );
-}
-
-/** The last unconditional `RequestHeader <action> NAME` in scope, if any. */
-export function requestHeader(host: VirtualHost, name: string): ApacheDirective | undefined {
-  return headerActions(host, "RequestHeader", name).findLast((a) => !a.condition)?.directive;
-}
 
 export function describeHost(host: VirtualHost): string {
   const name = host.directives.findLast((d) => is(d, "ServerName"))?.args[0];

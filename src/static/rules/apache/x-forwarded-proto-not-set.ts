@@ -2,11 +2,10 @@
  * mod_proxy_http adds X-Forwarded-For, -Host and -Server but never X-Forwarded-Proto: unless a
  * RequestHeader sets it, the app gets the client's copy, or nothing on HTTPS.
  */
+import { is } from "../../apache/model.js";
+import { appHosts, requestHeaderFate } from "../../apache/queries.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
-import { describeHost, proxiedHosts, requestHeader } from "./shared.js";
-
-/** Actions that leave the client's value in place (add, append, merge, setifempty, edit). */
-const OVERWRITES = new Set(["set", "unset"]);
+import { at, describeHost } from "./shared.js";
 
 export const apacheXForwardedProtoNotSet: StaticRule = {
   meta: {
@@ -24,17 +23,19 @@ export const apacheXForwardedProtoNotSet: StaticRule = {
   },
   check(input): RuleFinding[] {
     if (!input.apache) return [];
-    return proxiedHosts(input.apache).flatMap(({ host, pass, backend }): RuleFinding[] => {
-      const header = requestHeader(host, "X-Forwarded-Proto");
-      if (header && OVERWRITES.has((header.args[0] ?? "").toLowerCase())) return [];
-      const how = header
-        ? `RequestHeader ${header.args[0]} X-Forwarded-Proto (${header.file}:${header.line}) keeps the client's value`
+    return appHosts(input.apache).flatMap((app): RuleFinding[] => {
+      const { host, mount } = app;
+      if (mount.kind !== "proxy") return [];
+      const fate = requestHeaderFate(app, "X-Forwarded-Proto");
+      if (fate.kind !== "client") return [];
+      const how = is(fate.at, "RequestHeader")
+        ? `RequestHeader ${fate.at.args[0]} X-Forwarded-Proto (${fate.at.file}:${fate.at.line}) keeps the client's value`
         : "no RequestHeader sets X-Forwarded-Proto";
       return [
         {
           status: "fail",
-          message: `${describeHost(host)} proxies to ${backend} and ${how}: the client's own X-Forwarded-Proto reaches the app${host.tls ? ", and HTTPS requests carry no https marker" : ""}.`,
-          location: { file: pass.file, line: pass.line },
+          message: `${describeHost(host)} proxies to ${mount.backend} and ${how}: the client's own X-Forwarded-Proto reaches the app${host.tls ? ", and HTTPS requests carry no https marker" : ""}.`,
+          location: at(mount.at),
         },
       ];
     });

@@ -9,20 +9,15 @@ import { is, virtualHosts, type ApacheConfig, type VirtualHost } from "../../apa
 import {
   appHosts,
   defaultHosts,
-  headerActions,
   hostNames,
   redirectsToHttps,
+  requestHeaderFate,
   responseHeaderValues,
   type AppHost,
 } from "../../apache/queries.js";
 import { hostOfAddress } from "../../gunicorn/addresses.js";
-import { describeHost } from "../apache/shared.js";
+import { at, describeHost } from "../apache/shared.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
-
-const locate = (d: { file: string; line: number }) => ({ file: d.file, line: d.line });
-
-/** Headers mod_proxy_http extends with its own entry after the client's (unless ProxyAddHeaders Off). */
-const APPENDED_BY_MOD_PROXY = new Set(["x-forwarded-for", "x-forwarded-host", "x-forwarded-server"]);
 
 function schemeOf(value: string, traffic: Traffic): "https" | "http" | undefined {
   if (/^https?$/i.test(value)) return value.toLowerCase() as "https" | "http";
@@ -30,58 +25,23 @@ function schemeOf(value: string, traffic: Traffic): "https" | "http" | undefined
   return undefined;
 }
 
-/** A value built from a request header (%{X-Foo}i, %{HTTP:X-Foo}, %{HTTP_X_FOO}) is the client's. */
-const FROM_REQUEST_HEADER = /%\{[^}]+\}i|%\{HTTP[:_][^}]+\}/i;
-
-function headerFate({ host, mount }: AppHost, name: string, traffic: Traffic): HeaderFate {
-  const proxied = mount.kind === "proxy";
-  const addsOwn =
-    proxied &&
-    APPENDED_BY_MOD_PROXY.has(name.toLowerCase()) &&
-    host.directives.findLast((d) => is(d, "ProxyAddHeaders"))?.args[0]?.toLowerCase() !== "off";
-  // Apache leaves header names with "_" out of the CGI variables mod_wsgi builds (a client's
-  // X_Forwarded_Proto never reached Django on loopback); mod_proxy forwards them as they are.
-  if (!proxied && name.includes("_")) return { kind: "removed", at: locate(mount.at) };
-  let fate: HeaderFate = {
-    kind: "client",
-    how: addsOwn
-      ? "kept first: mod_proxy_http appends its own entry after the client's"
-      : proxied
-        ? "passed through (mod_proxy forwards the request headers it does not set)"
-        : "passed through (nothing between the client and mod_wsgi removes it)",
-    at: locate(mount.at),
-  };
-  for (const action of headerActions(host, "RequestHeader", name)) {
-    const at = locate(action.directive);
-    const value = action.value ?? "";
-    if (action.condition) {
-      if (fate.kind === "client") {
-        // The fate's own words name the branch it holds for, as nginx's and HAProxy's do.
-        const onlyWhen = `the condition of line ${at.line} (${action.condition}) is false`;
-        fate = { ...fate, how: `${fate.how} when ${onlyWhen}`, onlyWhen, at };
-      }
-      continue;
-    }
-    if (action.action === "unset") {
-      fate = { kind: "removed", at };
-    } else if (action.action === "set" || (fate.kind !== "client" && action.action !== "edit")) {
-      const scheme = schemeOf(value, traffic);
-      fate = FROM_REQUEST_HEADER.test(value)
-        ? { kind: "client", how: `copied from a request header (${value})`, at }
-        : { kind: "proxy", value, ...(scheme ? { scheme } : {}), at };
-    } else if (fate.kind === "client") {
-      const fallback = schemeOf(value, traffic);
-      fate = {
-        kind: "client",
-        how: `kept: RequestHeader ${action.action} leaves the client's value in place`,
-        ...(fallback && action.action !== "edit" ? { fallbackScheme: fallback } : {}),
-        at,
-      };
-    }
+/** Apache's fate of a request header in the contract's terms: the scheme it names on this traffic. */
+function headerFate(app: AppHost, name: string, traffic: Traffic): HeaderFate {
+  const fate = requestHeaderFate(app, name);
+  const where = at(fate.at);
+  if (fate.kind === "removed") return { kind: "removed", at: where };
+  if (fate.kind === "proxy") {
+    const scheme = schemeOf(fate.value, traffic);
+    return { kind: "proxy", value: fate.value, ...(scheme ? { scheme } : {}), at: where };
   }
-  if (addsOwn && fate.kind === "removed")
-    return { kind: "proxy", value: "the peer, added by mod_proxy_http", at: fate.at };
-  return fate;
+  const fallbackScheme = fate.fallback === undefined ? undefined : schemeOf(fate.fallback, traffic);
+  return {
+    kind: "client",
+    how: fate.how,
+    ...(fate.onlyWhen ? { onlyWhen: fate.onlyWhen } : {}),
+    ...(fallbackScheme ? { fallbackScheme } : {}),
+    at: where,
+  };
 }
 
 function hostRewrite({ host, mount }: AppHost): AppRoute["hostRewrite"] {
@@ -92,7 +52,7 @@ function hostRewrite({ host, mount }: AppHost): AppRoute["hostRewrite"] {
   return {
     value: `${backendHost} (ProxyPreserveHost Off)`,
     host: backendHost,
-    at: locate(preserve ?? mount.at),
+    at: at(preserve ?? mount.at),
   };
 }
 
@@ -111,7 +71,7 @@ function toRoute(app: AppHost, catchAll: boolean): AppRoute {
     proxy: "apache",
     label: `${describeHost(host)}${mount.kind === "wsgi" ? " (mod_wsgi)" : ""}`,
     site: describeHost(host),
-    at: locate(mount.at),
+    at: at(mount.at),
     traffic: host.tls ? ["tls"] : paths.length > 0 ? ["plain"] : [],
     plainPaths: paths,
     hosts: hostNames(host),
@@ -124,10 +84,10 @@ function toRoute(app: AppHost, catchAll: boolean): AppRoute {
 }
 
 /** Plain-HTTP vhosts that send every request to https. */
-function plainRedirects(config: ApacheConfig): { file: string; line: number }[] {
+function plainRedirects(config: ApacheConfig): ProxyView["plainRedirects"] {
   return virtualHosts(config).flatMap((host) => {
     const redirect = host.tls ? undefined : redirectsToHttps(host);
-    return redirect && redirect.exempt.length === 0 ? [locate(redirect.at)] : [];
+    return redirect && redirect.exempt.length === 0 ? [at(redirect.at)] : [];
   });
 }
 

@@ -6,10 +6,10 @@ import {
   responseHeaders,
   type AppRoute as NginxRoute,
 } from "../../nginx/routes.js";
-import { perConfig } from "../../nginx/memo.js";
+import { perConfig } from "../../memo.js";
 import { inheritedValue } from "../../nginx/scope.js";
 import { defaultServers, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
-import { plainReach, redirectsToHttps } from "../../nginx/redirects.js";
+import { plainReach, redirectConditionsIn, redirectsToHttps } from "../../nginx/redirects.js";
 import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
 import { appRoutes, describeRoute, describeServer, schemeVariable } from "../nginx/shared.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
@@ -187,13 +187,10 @@ function plainRedirects(servers: ServerBlock[], variables: VariableIndex): Nginx
     .flatMap((server) => {
       const atServer = serverReturns(server);
       if (atServer) return redirectsToHttps(atServer) ? [atServer] : [];
-      const guarded = children(server.directive).find(
-        (child) =>
-          child.name === "if" &&
-          children(child).some(redirectsToHttps) &&
-          variables.conditionOf(child).holds("plain", true) === true,
+      const guarded = redirectConditionsIn(server.directive, variables).find(
+        (condition) => condition.holds("plain", true) === true,
       );
-      if (guarded) return [guarded];
+      if (guarded) return [guarded.directive];
       const root = children(server.directive).find(
         (child) => child.name === "location" && /^(\^~ )?\/$/.test(child.args.join(" ")),
       );

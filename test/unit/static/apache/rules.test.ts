@@ -299,3 +299,104 @@ test("apache-wsgi-trusted-proxy-headers-open: WSGITrustedProxyHeaders without WS
   assert.deepEqual(check(id, { apache: vhost(listed) }), []);
   assert.deepEqual(check(id, { apache: vhost(WSGI_BEHIND_BALANCER) }), []);
 });
+
+test("apache-client-address-passed and -x-forwarded-proto-not-set: a header unset, then set or appended by Apache, is Apache's own", () => {
+  const replaced = PROXIED_443.replace(
+    'RequestHeader set X-Forwarded-Proto "https"',
+    [
+      "RequestHeader unset X-Forwarded-For",
+      'RequestHeader append X-Forwarded-For "%{REMOTE_ADDR}e"',
+      "RequestHeader unset X-Real-IP",
+      'RequestHeader set X-Real-IP "expr=%{REMOTE_ADDR}"',
+      "RequestHeader unset X-Forwarded-Proto",
+      'RequestHeader append X-Forwarded-Proto "https"',
+    ].join("\n    "),
+  );
+  assert.deepEqual(check("apache-client-address-passed", { apache: vhost(replaced) }), []);
+  assert.deepEqual(check("apache-x-forwarded-proto-not-set", { apache: vhost(replaced) }), []);
+  // Set from the client's own header, it is still the client's copy.
+  const copied = PROXIED_443.replace(
+    "ProxyPreserveHost On",
+    'RequestHeader unset X-Forwarded-For\n    RequestHeader set X-Real-IP "%{X-Real-IP}i"\n    ProxyPreserveHost On',
+  );
+  const [finding] = check("apache-client-address-passed", { apache: vhost(copied) });
+  assert.match(finding?.message ?? "", /own X-Real-IP in place/);
+});
+
+test("contract over mod_proxy: a RequestHeader on a condition the client picks leaves the client's copy for it; one on the peer's address only for that peer", () => {
+  const copied = settings("SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n");
+  const judged = (line: string) =>
+    statuses(
+      check("contract-scheme-header-from-client", {
+        apache: vhost(PLAIN_PROXY_80.replace('RequestHeader set X-Forwarded-Proto "http"', line)),
+        settings: copied,
+      }),
+    );
+  // The client decides: a plain request claiming https keeps its claim.
+  assert.deepEqual(
+    judged(`RequestHeader set X-Forwarded-Proto "http" "expr=%{HTTP:X-Forwarded-Proto} == ''"`),
+    ["fail"],
+  );
+  assert.deepEqual(
+    judged(
+      'SetEnvIf X-Forwarded-Proto "^$" NO_FORWARDED_PROTO\n    RequestHeader set X-Forwarded-Proto "http" env=NO_FORWARDED_PROTO',
+    ),
+    ["fail"],
+  );
+  // The peer's address decides: only the balancer's copy passes.
+  assert.deepEqual(
+    judged(
+      'SetEnvIf Remote_Addr "^10\\.0\\.0\\.5$" FROM_BALANCER\n    RequestHeader set X-Forwarded-Proto "http" env=!FROM_BALANCER',
+    ),
+    ["warn"],
+  );
+  assert.deepEqual(judged(`RequestHeader set X-Forwarded-Proto "http" "expr=! -R '10.0.0.0/8'"`), ["warn"]);
+});
+
+test("apache-hsts-missing: Header always and Header (onsuccess) are separate tables, each set and unset in order", () => {
+  const id = "apache-hsts-missing";
+  const withHeaders = (...lines: string[]) =>
+    vhost(PROXIED_443.replace("SSLEngine on", ["SSLEngine on", ...lines].join("\n    ")));
+  const HSTS = '"max-age=31536000; includeSubDomains"';
+  // A staging site that turns off the HSTS its shared snippet sends.
+  assert.deepEqual(
+    statuses(
+      check(id, {
+        apache: withHeaders(
+          `Header always set Strict-Transport-Security ${HSTS}`,
+          "Header always unset Strict-Transport-Security",
+        ),
+      }),
+    ),
+    ["warn"],
+  );
+  // An unset in the other table leaves the header sent.
+  assert.deepEqual(
+    check(id, {
+      apache: withHeaders(
+        `Header set Strict-Transport-Security ${HSTS}`,
+        "Header always unset Strict-Transport-Security",
+      ),
+    }),
+    [],
+  );
+  assert.deepEqual(
+    check(id, {
+      apache: withHeaders(
+        `Header always set Strict-Transport-Security ${HSTS}`,
+        "Header unset Strict-Transport-Security",
+      ),
+    }),
+    [],
+  );
+  // Set again after the unset, it is sent.
+  assert.deepEqual(
+    check(id, {
+      apache: withHeaders(
+        "Header always unset Strict-Transport-Security",
+        `Header always set Strict-Transport-Security ${HSTS}`,
+      ),
+    }),
+    [],
+  );
+});

@@ -74,6 +74,21 @@ describe("nginx if and set branches", () => {
     assert.deepEqual(findingsOf(checks, "nginx-no-https-redirect", "contract-health-exempt"), []);
   });
 
+  // nginx -t accepts spaces inside the parentheses, and around nothing else: `($scheme=http)` is refused.
+  for (const written of [
+    "( $scheme = http )",
+    "( $scheme = http)",
+    '($scheme = "http" )',
+    "( $scheme ~ ^http$ )",
+  ]) {
+    it(`if ${written} { return 301 } is the same redirect: no plain request reaches the app`, () => {
+      const redirect = SCHEME_REDIRECT.replace("($scheme = http)", written);
+      const checks = audit(site(BOTH_PORTS, redirect, "$scheme"));
+      assert.deepEqual(failures(checks), []);
+      assert.deepEqual(findingsOf(checks, "nginx-no-https-redirect", "contract-health-exempt"), []);
+    });
+  }
+
   it("the same redirect without X-Forwarded-Proto: the client's copy is only a warning (HTTPS only), the lost scheme fails", () => {
     const checks = audit(site(BOTH_PORTS, SCHEME_REDIRECT, undefined));
     const spoof = checks.filter((c) => c.clause === "spoofed-proto" && c.status !== "pass");

@@ -1,7 +1,7 @@
 /**
  * `proxytrust audit --nginx` of generated configurations, whole processes of the built CLI: 10,000
  * and 100,000 server blocks in both shapes of nginx-config.ts, wall time, CPU time and peak memory.
- * Goals: 10,000 blocks in <= 1.0 s and <= 200 MB; 100,000 in <= 10x the time of 10,000.
+ * Goals: 10,000 blocks in <= 1.0 s and <= 200 MB; 100,000 in <= 10x the CPU time of 10,000.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -50,10 +50,11 @@ function benchShape(shape: Shape, dir: string): void {
   );
   const large = writeNginxConfig(shape, LARGE, join(dir, `${shape}-${LARGE}`));
   const run = audit(large.main);
-  const growth = run.ms / ms;
+  // CPU time, not wall: on a shared machine the wall time of a long run grows with everyone else's load.
+  const growth = run.cpuMs / cpuMs;
   console.log(
     verdict(
-      `${label} ${LARGE} server blocks (${(large.bytes / 1e6).toFixed(1)} MB): ${run.ms.toFixed(0)} ms wall (CPU ${run.cpuMs.toFixed(0)} ms), peak RSS ${run.peakRssMb.toFixed(0)} MB, x${growth.toFixed(1)} the time of ${SMALL}`,
+      `${label} ${LARGE} server blocks (${(large.bytes / 1e6).toFixed(1)} MB): ${run.ms.toFixed(0)} ms wall (CPU ${run.cpuMs.toFixed(0)} ms), peak RSS ${run.peakRssMb.toFixed(0)} MB, x${growth.toFixed(1)} the CPU time of ${SMALL}`,
       `<= x${GOAL.growth}`,
       growth <= GOAL.growth,
     ),

@@ -89,6 +89,60 @@ function formatCheck(check: CheckResult, options: TextOptions, indentFix: (fix: 
   return lines.join("\n");
 }
 
+/**
+ * Findings of one rule that differ only in where they are (same status, fix and target, no
+ * evidence) are shown as one entry: a rule that holds at 10,000 places reads as one paragraph,
+ * not 10,000. Every place is still listed; JSON, SARIF and JUnit keep one result per place.
+ */
+function groupable(check: CheckResult): string | undefined {
+  if (!check.location || check.evidence.length > 0 || check.suppression) return undefined;
+  return [check.id, check.status, check.fix ?? "", check.target ?? ""].join("\0");
+}
+
+function groupChecks(checks: CheckResult[]): CheckResult[][] {
+  const groups = new Map<string | CheckResult, CheckResult[]>();
+  for (const check of checks) {
+    const key = groupable(check) ?? check;
+    const group = groups.get(key);
+    if (group) group.push(check);
+    else groups.set(key, [check]);
+  }
+  return [...groups.values()];
+}
+
+/** A group's places under each distinct summary: `file:line  summary` alone, or the summary over its files' lines. */
+function formatGroup(group: CheckResult[], options: TextOptions, indentFix: (fix: string) => string): string {
+  const first = group[0]!;
+  const label = paint(first.status.toUpperCase().padEnd(5), COLOURS[first.status], options.colour);
+  const target = first.target ? `[${first.target}] ` : "";
+  const lines = [
+    `${label} ${first.id.padEnd(16)} ${target}${group.length.toLocaleString("en")} places: ${first.title}`,
+  ];
+  const bySummary = new Map<string, Map<string, number[]>>();
+  for (const check of group) {
+    let files = bySummary.get(check.summary);
+    if (!files) bySummary.set(check.summary, (files = new Map()));
+    const { file, line } = check.location!;
+    const fileLines = files.get(file);
+    if (fileLines) fileLines.push(line);
+    else files.set(file, [line]);
+  }
+  for (const [summary, files] of bySummary) {
+    const [only] = files.values();
+    if (files.size === 1 && only!.length === 1) {
+      lines.push(indent(`${files.keys().next().value!}:${only![0]!}  ${summary}`, "      "));
+      continue;
+    }
+    lines.push(indent(summary, "      "));
+    for (const [file, fileLines] of files) lines.push(`        ${file}:${fileLines.join(", ")}`);
+  }
+  if (first.fix && (first.status === "fail" || first.status === "warn")) {
+    lines.push("      fix:");
+    lines.push(indentFix(first.fix));
+  }
+  return lines.join("\n");
+}
+
 export function formatText(report: Report, options: TextOptions): string {
   const facts = [
     report.proxy ? `proxy: ${report.proxy}` : "",
@@ -104,7 +158,13 @@ export function formatText(report: Report, options: TextOptions): string {
     .join(", ");
   const indentFix = fixIndenter();
   const body = report.checks.length
-    ? report.checks.map((c) => formatCheck(c, options, indentFix)).join("\n")
+    ? groupChecks(report.checks)
+        .map((group) =>
+          group.length === 1
+            ? formatCheck(group[0]!, options, indentFix)
+            : formatGroup(group, options, indentFix),
+        )
+        .join("\n")
     : "no findings";
   const opening = [
     ...(report.discovery ? [discoveryLines(report.discovery).join("\n")] : []),

@@ -1,6 +1,6 @@
 /** The site's own host name as the audited files give it, for fixes that would otherwise say app.example.com. */
 import type { AuditInput } from "./rule.js";
-import { proxyViews } from "./rules/contract/proxy-view.js";
+import { servedHosts } from "./rules/contract/proxy-view.js";
 import { hostEntries } from "./rules/django/allowed-hosts-entries.js";
 import { candidates } from "./rules/django/shared.js";
 
@@ -12,6 +12,5 @@ function isSiteName(host: string): boolean {
 /** ALLOWED_HOSTS' first real name, else the first name a proxy route answers for; undefined if none. */
 export function siteHostOf(input: AuditInput): string | undefined {
   const allowed = input.settings ? candidates(input.settings, "ALLOWED_HOSTS").flatMap(hostEntries) : [];
-  const served = () => proxyViews(input).flatMap((view) => view.routes.flatMap((route) => route.hosts));
-  return allowed.find(isSiteName) ?? served().find(isSiteName);
+  return allowed.find(isSiteName) ?? servedHosts(input).find(isSiteName);
 }

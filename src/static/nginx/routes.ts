@@ -9,6 +9,7 @@ import type { NginxConfig, NginxDirective } from "./model.js";
 import { perConfig } from "../memo.js";
 import { serverBlocks, type ServerBlock } from "./servers.js";
 import {
+  inheritedLevel,
   inheritedList,
   inheritedValue,
   innerScopes,
@@ -193,45 +194,37 @@ export function headerAssignments(root: NginxDirective[], name: string): NginxDi
   return found;
 }
 
-/**
- * Setter indexes by the first line of their list. Lists are made afresh by each lookup, so the key is
- * a line, and the list is compared too: a file included in two blocks puts its lines in both lists.
- */
-const settersByFirstLine = new WeakMap<
-  NginxDirective,
-  { setters: NginxDirective[]; index: Map<string, NginxDirective> }[]
->();
+/** Setter indexes per level and setter name: every route under a block shares the list in effect there. */
+const settersByLevel = new WeakMap<readonly NginxDirective[], Map<string, Map<string, NginxDirective>>>();
 
 /**
- * The first line of a setter list (proxy_set_header ... in effect) that sets each header. Rules ask
- * a route about many headers, so each list is keyed once instead of searched per question.
+ * The first line of the setter list in effect in a scope (proxy_set_header ... ) that sets each
+ * header. Rules ask a route about many headers, so each list is keyed once instead of searched per question.
  */
-function setterIndex(shape: ModuleShape, setters: NginxDirective[]): Map<string, NginxDirective> {
-  const first = setters[0];
-  if (first === undefined) return new Map();
-  const known = settersByFirstLine.get(first) ?? [];
-  const same = known.find(
-    (entry) =>
-      entry.setters.length === setters.length && entry.setters.every((line, i) => line === setters[i]),
-  );
-  if (same) return same.index;
-  const index = new Map<string, NginxDirective>();
-  for (const directive of setters) {
+function setterIndex(shape: ModuleShape, scope: Scope): ReadonlyMap<string, NginxDirective> {
+  const inEffect = inheritedLevel(scope, shape.setter);
+  if (!inEffect) return NO_SETTERS;
+  let byName = settersByLevel.get(inEffect.level);
+  if (!byName) settersByLevel.set(inEffect.level, (byName = new Map()));
+  let index = byName.get(shape.setter);
+  if (index) return index;
+  index = new Map();
+  for (const directive of inEffect.found) {
     const target = directive.args[0];
     if (target === undefined) continue;
     const key = setterKey(shape, target);
     if (!index.has(key)) index.set(key, directive);
   }
-  known.push({ setters, index });
-  settersByFirstLine.set(first, known);
+  byName.set(shape.setter, index);
   return index;
 }
+
+const NO_SETTERS: ReadonlyMap<string, NginxDirective> = new Map();
 
 /** What the upstream receives as header `name` for requests through this route. */
 export function forwardedHeader(route: AppRoute, name: string): ForwardedHeader {
   const shape = MODULES[route.pass.module];
-  const setters = inheritedList(route.scope, shape.setter);
-  const directive = setterIndex(shape, setters).get(headerKey(shape, name));
+  const directive = setterIndex(shape, route.scope).get(headerKey(shape, name));
   if (directive) {
     const value = directive.args[1] ?? "";
     return value === "" ? { source: "removed", directive } : { source: "set", value, directive };

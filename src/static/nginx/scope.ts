@@ -20,11 +20,11 @@ export function levelsOf(scope: Scope): NginxDirective[][] {
 const NONE: readonly NginxDirective[] = Object.freeze([]);
 
 /** The children of the level `index` of a scope: -1 is the top level, then each block of the path. */
-function levelAt(scope: Scope, index: number): NginxDirective[] {
-  return index < 0 ? scope.root : (scope.path[index]!.block ?? (NONE as NginxDirective[]));
+function levelAt(scope: Scope, index: number): readonly NginxDirective[] {
+  return index < 0 ? scope.root : (scope.path[index]!.block ?? NONE);
 }
 
-const levelIndexes = new WeakMap<NginxDirective[], Map<string, NginxDirective[]>>();
+const levelIndexes = new WeakMap<readonly NginxDirective[], Map<string, NginxDirective[]>>();
 /** Below this many directives a scan is cheaper than building and keeping an index. */
 const SMALL_LEVEL = 32;
 
@@ -32,11 +32,11 @@ const SMALL_LEVEL = 32;
  * The directives called `name` in one level, in order. An http block can hold thousands of
  * servers and every location looks up through it, so each large level is indexed by name once.
  */
-export function named(level: NginxDirective[], name: string): NginxDirective[] {
+export function named(level: readonly NginxDirective[], name: string): readonly NginxDirective[] {
   if (level.length <= SMALL_LEVEL) {
     let found: NginxDirective[] | undefined;
     for (const directive of level) if (directive.name === name) (found ??= []).push(directive);
-    return found ?? (NONE as NginxDirective[]);
+    return found ?? NONE;
   }
   let index = levelIndexes.get(level);
   if (!index) {
@@ -48,16 +48,28 @@ export function named(level: NginxDirective[], name: string): NginxDirective[] {
     }
     levelIndexes.set(level, index);
   }
-  return index.get(name) ?? (NONE as NginxDirective[]);
+  return index.get(name) ?? NONE;
+}
+
+/**
+ * The innermost level of a scope that has any directive called `name`, and those directives:
+ * nginx's rule for which list is in effect. The level identifies the list for caches.
+ */
+export function inheritedLevel(
+  scope: Scope,
+  name: string,
+): { level: readonly NginxDirective[]; found: readonly NginxDirective[] } | undefined {
+  for (let i = scope.path.length - 1; i >= -1; i--) {
+    const level = levelAt(scope, i);
+    const found = named(level, name);
+    if (found.length > 0) return { level, found };
+  }
+  return undefined;
 }
 
 /** The list of directives in effect: the innermost level that has any directive called `name`. */
-export function inheritedList(scope: Scope, name: string): NginxDirective[] {
-  for (let i = scope.path.length - 1; i >= -1; i--) {
-    const found = named(levelAt(scope, i), name);
-    if (found.length > 0) return found;
-  }
-  return NONE as NginxDirective[];
+export function inheritedList(scope: Scope, name: string): readonly NginxDirective[] {
+  return inheritedLevel(scope, name)?.found ?? NONE;
 }
 
 /** The innermost (and, within a level, last) directive called `name`. */
@@ -129,12 +141,8 @@ export function innerScopes(scope: Scope): Scope[] {
   if (scope.path.length === 0) return tree.scopes;
   tree.positions ??= new Map(tree.scopes.map((inner, position) => [inner, position]));
   const position = tree.positions.get(scope);
-  if (position === undefined) {
-    return blockScopes(scope.path.at(-1)!.block ?? []).map((inner) => ({
-      root: scope.root,
-      path: [...scope.path, ...inner.path],
-    }));
-  }
+  // Scopes come from blockScopes (servers, routes and walks all start there); any other is a bug.
+  if (position === undefined) throw new Error("innerScopes was given a scope not taken from blockScopes");
   let end = position + 1;
   while (end < tree.scopes.length && tree.scopes[end]!.path.length > scope.path.length) end++;
   return tree.scopes.slice(position + 1, end);

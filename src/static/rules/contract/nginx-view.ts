@@ -139,6 +139,21 @@ function hostRewrite(route: NginxRoute): AppRoute["hostRewrite"] {
   return undefined;
 }
 
+/** The names a server answers for that a browser could ask for: no `_`, empty or regex names. */
+function hostsOf(server: ServerBlock): string[] {
+  return server.names.filter((name) => name !== "_" && name !== "" && !name.startsWith("~"));
+}
+
+/** The routes nginxView gives, before each is judged: their order and hosts are known without the judging. */
+function viewedRoutes(config: NginxConfig): NginxRoute[] {
+  return appRoutes(config).filter((route) => !serverReturns(route.server));
+}
+
+/** The hosts of nginxView's routes, in order, without building the view. */
+export function nginxHosts(config: NginxConfig): string[] {
+  return viewedRoutes(config).flatMap((route) => hostsOf(route.server));
+}
+
 function toRoute(route: NginxRoute, variables: VariableIndex, catchAll: boolean): AppRoute {
   const rewrite = hostRewrite(route);
   const reach = plainReach(route, variables);
@@ -151,7 +166,7 @@ function toRoute(route: NginxRoute, variables: VariableIndex, catchAll: boolean)
     traffic: trafficOf(route.server).filter((kind) => kind === "tls" || reach !== "none"),
     // A client that claims https past a redirect for the others still reaches the app: traffic keeps "plain".
     plainPaths: reach === "everyone" ? pathsOf(route.location) : [],
-    hosts: route.server.names.filter((name) => name !== "_" && name !== "" && !name.startsWith("~")),
+    hosts: hostsOf(route.server),
     catchAll,
     header: (name, traffic) => headerFate(route, variables, name, traffic),
     ...(rewrite ? { hostRewrite: rewrite } : {}),
@@ -189,9 +204,9 @@ export const nginxView = perConfig((config: NginxConfig): ProxyView => {
   const variables = variableIndex(config);
   const servers = serverBlocks(config);
   const defaults = new Set(defaultServers(servers).values());
-  const routes = appRoutes(config)
-    .filter((route) => !serverReturns(route.server))
-    .map((route) => toRoute(route, variables, defaults.has(route.server) && !guardsHost(route.server)));
+  const routes = viewedRoutes(config).map((route) =>
+    toRoute(route, variables, defaults.has(route.server) && !guardsHost(route.server)),
+  );
   return {
     proxy: "nginx",
     routes,

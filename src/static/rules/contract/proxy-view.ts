@@ -9,7 +9,7 @@ import type { AuditInput } from "../../rule.js";
 import { apacheView } from "./apache-view.js";
 import { caddyView } from "./caddy-view.js";
 import { haproxyView } from "./haproxy-view.js";
-import { nginxView } from "./nginx-view.js";
+import { nginxHosts, nginxView } from "./nginx-view.js";
 
 export type Traffic = "tls" | "plain";
 
@@ -82,14 +82,35 @@ export interface ProxyView {
   plainRedirects: SourceLocation[];
 }
 
+interface ViewSource {
+  view: () => ProxyView;
+  hosts: () => string[];
+}
+
+/** Each proxy config given, with how to build its view and to list its routes' hosts, each when asked. */
+function viewSources(input: AuditInput): ViewSource[] {
+  const { nginx, caddy, haproxy, apache } = input;
+  const fromView = (view: () => ProxyView): ViewSource => ({
+    view,
+    hosts: () => view().routes.flatMap((route) => route.hosts),
+  });
+  return [
+    // nginx's hosts are known without judging every route: a large configuration's view is costly.
+    ...(nginx ? [{ view: () => nginxView(nginx), hosts: () => nginxHosts(nginx) }] : []),
+    ...(caddy ? [fromView(() => caddyView(caddy))] : []),
+    ...(haproxy ? [fromView(() => haproxyView(haproxy))] : []),
+    ...(apache ? [fromView(() => apacheView(apache))] : []),
+  ];
+}
+
 /** The views of every proxy config given. */
 export function proxyViews(input: AuditInput): ProxyView[] {
-  const views: ProxyView[] = [];
-  if (input.nginx) views.push(nginxView(input.nginx));
-  if (input.caddy) views.push(caddyView(input.caddy));
-  if (input.haproxy) views.push(haproxyView(input.haproxy));
-  if (input.apache) views.push(apacheView(input.apache));
-  return views;
+  return viewSources(input).map((source) => source.view());
+}
+
+/** The host names the proxies' routes answer for, in proxyViews order. */
+export function servedHosts(input: AuditInput): string[] {
+  return viewSources(input).flatMap((source) => source.hosts());
 }
 
 export function trafficLabel(traffic: Traffic): string {

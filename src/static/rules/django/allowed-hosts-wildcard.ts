@@ -1,6 +1,6 @@
-import { parse } from "tldts";
 import type { RuleFinding } from "../../rule.js";
 import { hostEntries } from "./allowed-hosts-entries.js";
+import { publicSuffixOf } from "./public-suffix.js";
 import { candidates, finding, isUndecidable, judgedOn, settingsRule, undecided } from "./shared.js";
 
 const NAME = "ALLOWED_HOSTS";
@@ -8,8 +8,7 @@ const NAME = "ALLOWED_HOSTS";
 function publicSuffixWildcard(entry: string): boolean {
   if (!entry.startsWith(".")) return false;
   const host = entry.slice(1);
-  const parsed = parse(host, { allowPrivateDomains: true });
-  return parsed.publicSuffix === host.toLowerCase();
+  return publicSuffixOf(host) === host.toLowerCase();
 }
 
 export const allowedHostsWildcard = settingsRule(

@@ -1,7 +1,7 @@
-import { parse } from "tldts";
 import type { RuleFinding } from "../../rule.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
 import { candidates, finding, hstsSeconds, isTruthy, judgedOn, settingsRule } from "./shared.js";
+import { publicSuffixOf } from "./public-suffix.js";
 
 const NAME = "CSRF_TRUSTED_ORIGINS";
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
@@ -42,7 +42,7 @@ function originProblem(
   }
   if (host.startsWith("*.")) {
     const suffix = host.slice(2).replace(/:\d+$/, "").toLowerCase();
-    if (parse(suffix, { allowPrivateDomains: true }).publicSuffix === suffix) {
+    if (publicSuffixOf(suffix) === suffix) {
       return { status: "fail", problem: `'${origin}' trusts every site under the public suffix ${suffix}` };
     }
   }

@@ -30,7 +30,7 @@ export function describeRoute(route: AppRoute): string {
 }
 
 /** A set_real_ip_from in scope means nginx expects a proxy or load balancer in front of it. */
-export function trustedProxiesInScope(scope: Scope): NginxDirective[] {
+export function trustedProxiesInScope(scope: Scope): readonly NginxDirective[] {
   return inheritedList(scope, "set_real_ip_from");
 }
 

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { formatText } from "../../../src/report/format-text.js";
+import type { CheckResult, Report } from "../../../src/report/model.js";
+import { SPOOF_EXCHANGE } from "./fixtures.js";
+
+const DROPPED = "location /static/ has its own add_header lines, so Strict-Transport-Security is not sent.";
+
+function finding(
+  file: string,
+  line: number,
+  summary = DROPPED,
+  extra: Partial<CheckResult> = {},
+): CheckResult {
+  return {
+    id: "nginx-hsts-dropped",
+    clause: "hsts",
+    status: "fail",
+    severity: "medium",
+    title: "A block's own add_header drops the inherited HSTS header",
+    summary,
+    evidence: [],
+    fix: "nginx: repeat add_header Strict-Transport-Security in the block",
+    location: { file, line },
+    ...extra,
+  };
+}
+
+function report(checks: CheckResult[]): Report {
+  return { tool: "proxytrust", version: "0", command: "audit", target: "nginx.conf", checks };
+}
+
+test("a rule found at many places is one entry listing every place, its fix once", () => {
+  const text = formatText(
+    report([
+      finding("sites/a.conf", 13),
+      finding("sites/a.conf", 34),
+      finding("sites/b.conf", 7),
+      finding("sites/b.conf", 50, "if ($request_method = OPTIONS) has its own add_header lines."),
+    ]),
+    { colour: false },
+  );
+  assert.match(text, /^FAIL +nginx-hsts-dropped +4 places: A block's own add_header/m);
+  assert.match(
+    text,
+    new RegExp(
+      `^ +${DROPPED.replace(/[()$.]/g, "\\$&")}\\n +sites/a\\.conf:13, 34\\n +sites/b\\.conf:7$`,
+      "m",
+    ),
+  );
+  assert.match(text, /^ +sites\/b\.conf:50 +if \(\$request_method = OPTIONS\) has its own/m);
+  assert.equal(text.split("fix:").length - 1, 1);
+  assert.match(text, /4 fail/);
+});
+
+test("a finding alone, one with evidence, or one of another status keeps its own line", () => {
+  const text = formatText(
+    report([
+      finding("sites/a.conf", 13),
+      finding("sites/a.conf", 20, DROPPED, { status: "warn" }),
+      finding("sites/a.conf", 30, DROPPED, { evidence: [SPOOF_EXCHANGE] }),
+    ]),
+    { colour: false },
+  );
+  assert.doesNotMatch(text, /places/);
+  assert.match(text, /^FAIL +nginx-hsts-dropped +sites\/a\.conf:13 +location/m);
+  assert.match(text, /^WARN +nginx-hsts-dropped +sites\/a\.conf:20 +location/m);
+  assert.match(text, /^FAIL +nginx-hsts-dropped +sites\/a\.conf:30 +location/m);
+  assert.equal(text.split("fix:").length - 1, 3);
+});

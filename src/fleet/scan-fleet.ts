@@ -36,11 +36,15 @@ export interface FleetOutcome {
   couldNotRun: number;
 }
 
-/** The part of a report the summary keeps: evidence only where a reader needs it. */
+/**
+ * The part of a report the summary keeps, so memory grows by little per target: what combining
+ * reads (not the identification or smoke test) and evidence only where a reader needs it.
+ */
 export function forSummary(report: Report, keepAllEvidence: boolean): Report {
-  if (keepAllEvidence) return report;
+  const { identified: _identified, smokeTest: _smokeTest, ...kept } = report;
+  if (keepAllEvidence) return kept;
   return {
-    ...report,
+    ...kept,
     checks: report.checks.map((check) =>
       check.status === "pass" || check.status === "skip" ? { ...check, evidence: [] } : check,
     ),

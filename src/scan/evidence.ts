@@ -15,8 +15,8 @@ export interface Captured {
   error?: string;
   /** The error is silence (timeout or deadline), not a refusal: it proves nothing either way. */
   noAnswer?: true;
-  /** The same request as a curl command line. */
-  replay?: Replay;
+  /** The same request as a curl command line; written on demand, as few exchanges reach a report. */
+  replay?: () => Replay;
 }
 
 /** A request carrying a client-sent scheme claim, with the baseline it is compared to. */

@@ -1,5 +1,5 @@
 /** Builds probe requests the same way every time, sends them with bounded concurrency, counts them. */
-import type { HeaderList } from "../report/model.js";
+import type { HeaderList, Replay } from "../report/model.js";
 import { send, type TransportOptions, type WireRequest } from "../transport/send.js";
 import { VERSION } from "../version.js";
 import type { Captured } from "./evidence.js";
@@ -87,12 +87,15 @@ export class ProbeClient {
         ...(spec.requestTarget ? { requestTarget: spec.requestTarget } : {}),
       },
     };
-    captured.replay = curlReplay(request, {
-      mappings: transport.mappings,
-      caFile: this.caFile,
-      insecure: transport.insecure,
-      clientCertificate: transport.clientCertificate !== undefined,
-    });
+    let replay: Replay | undefined;
+    // Once per probe, however many checks show it.
+    captured.replay = () =>
+      (replay ??= curlReplay(request, {
+        mappings: transport.mappings,
+        caFile: this.caFile,
+        insecure: transport.insecure,
+        clientCertificate: transport.clientCertificate !== undefined,
+      }));
     if (result.ok) captured.response = result.response;
     else {
       captured.error = result.error;

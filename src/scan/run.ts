@@ -46,7 +46,7 @@ export function toExchange(captured: Captured): Exchange {
     };
   }
   if (captured.error) exchange.error = captured.error;
-  if (captured.replay) exchange.replay = captured.replay;
+  if (captured.replay) exchange.replay = captured.replay();
   return exchange;
 }
 

@@ -62,7 +62,8 @@ export interface TransportOptions {
  */
 export class ConnectionPool {
   readonly http = new http.Agent({ keepAlive: true });
-  readonly https = new https.Agent({ keepAlive: true, maxCachedSessions: 256 });
+  // Sessions are resumed from the transport's own cache, shared with fresh connections (see `reuseFor`).
+  readonly https = new https.Agent({ keepAlive: true, maxCachedSessions: 0 });
 
   close(): void {
     this.http.destroy();
@@ -136,16 +137,38 @@ export function describeError(err: unknown): string {
   return (e?.message ? e.message : String(err)).split("\n")[0] as string;
 }
 
+/** TLS sessions by server address and name, remembered so that later connections resume them. */
+class TlsSessions {
+  private readonly byServer = new Map<string, Buffer>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(server: string): Buffer | undefined {
+    return this.byServer.get(server);
+  }
+
+  /** Keeps the newest session of each server; the server remembered longest ago makes room. */
+  set(server: string, session: Buffer): void {
+    this.byServer.delete(server);
+    if (this.byServer.size >= this.capacity) this.byServer.delete(this.byServer.keys().next().value!);
+    this.byServer.set(server, session);
+  }
+}
+
 interface TlsReuse {
   context: SecureContext;
-  /** Never keeps connections alive; it only remembers TLS sessions so later probes resume them. */
-  agent: https.Agent;
+  /**
+   * One cache for kept-alive and fresh connections alike: a probe on a connection of its own resumes
+   * the session an earlier probe of the same scan negotiated, instead of a full handshake.
+   */
+  sessions: TlsSessions;
 }
 
 const tlsReuse = new WeakMap<TransportOptions, TlsReuse>();
 /** By CA, for the many scans of a fleet that share one: each would otherwise parse it again. */
 const tlsReuseByCa = new Map<string, TlsReuse>();
 const CAS_REMEMBERED = 8;
+const SESSIONS_REMEMBERED = 256;
 
 /** One TLS context and session cache per CA (or set of options with a client certificate): building them is costly. */
 function reuseFor(opts: TransportOptions): TlsReuse {
@@ -155,7 +178,7 @@ function reuseFor(opts: TransportOptions): TlsReuse {
   if (!reuse) {
     reuse = {
       context: createSecureContext({ ca: opts.ca, ...opts.clientCertificate }),
-      agent: new https.Agent({ keepAlive: false, maxCachedSessions: 256 }),
+      sessions: new TlsSessions(SESSIONS_REMEMBERED),
     };
     if (caKey === undefined) tlsReuse.set(opts, reuse);
     else {
@@ -221,9 +244,11 @@ function attempt(
       maxHeaderSize: opts.maxHeaderBytes,
     };
     const reuse = isTls ? reuseFor(opts) : undefined;
+    const server = `${target.host}|${target.port}|${servername}`;
     const tls: ConnectionOptions = {
       servername: isIP(servername) ? undefined : servername,
       secureContext: reuse?.context,
+      session: reuse?.sessions.get(server),
       rejectUnauthorized: !opts.insecure,
       // Certificates are checked against the URL's name, not the address we connect to.
       checkServerIdentity: (_host, cert) => checkServerIdentity(servername, cert),
@@ -247,8 +272,14 @@ function attempt(
     const pool = kept ? opts.connections : undefined;
     if (pool) baseOptions.agent = isTls ? pool.https : pool.http;
     const request = isTls
-      ? https.request({ ...baseOptions, ...tls, agent: preface ? undefined : (pool?.https ?? reuse?.agent) })
+      ? https.request({ ...baseOptions, ...tls, agent: preface ? undefined : (pool?.https ?? false) })
       : http.request(baseOptions);
+    if (reuse)
+      request.once("socket", (socket) => {
+        // A kept-alive socket already has its listener from the request that opened it.
+        if (!request.reusedSocket)
+          socket.on("session", (session: Buffer) => reuse.sessions.set(server, session));
+      });
     let answered = false;
     // First, before anything can destroy the request: every failure is a result, never a throw.
     request.on("error", (err) =>

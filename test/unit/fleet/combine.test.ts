@@ -81,3 +81,26 @@ test("the fleet summary drops evidence of passing and skipped checks unless aske
     [1, 1, 1],
   );
 });
+
+test("the fleet summary keeps no target's identification or smoke test: combining never reads them", () => {
+  const report: Report = {
+    ...scan("https://a.test/", check("hsts", "pass")),
+    identified: { proxy: { kind: "nginx", from: 'Server: nginx, in "https baseline"' } },
+    smokeTest: {
+      siteHost: "a.test",
+      httpsUrl: "https://a.test/",
+      httpUrl: "http://a.test/",
+      httpChainStart: "http://a.test/?proxytrust-smoke",
+      curlOptions: [],
+      foreignHost: "foreign.invalid",
+      healthPaths: [],
+      clauses: ["hsts"],
+    },
+  };
+  for (const keepAllEvidence of [false, true]) {
+    const kept = forSummary(report, keepAllEvidence);
+    assert.equal(kept.identified, undefined);
+    assert.equal(kept.smokeTest, undefined);
+  }
+  assert.deepEqual(combineReports([forSummary(report, true)]), combineReports([report]));
+});

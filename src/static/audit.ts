@@ -2,7 +2,7 @@
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { relative } from "node:path";
-import type { FixTarget } from "../clauses.js";
+import { PROXY_KINDS, type FixTarget } from "../clauses.js";
 import { decidedNothing, type CheckResult, type Report, type SourceLocation } from "../report/model.js";
 import { VERSION } from "../version.js";
 import { appEnvironment } from "./deployment/environment.js";
@@ -186,8 +186,23 @@ function problem(file: string, message: string): CheckResult {
   };
 }
 
-function fixText(fix: Partial<Record<FixTarget, string>>, siteHost: () => string | undefined): string {
-  const text = Object.entries(fix)
+/** Proxies whose fix lines an audit shows: those whose config it read, or all when it read none. */
+function proxiesRead(input: AuditInput): ReadonlySet<string> | undefined {
+  const read = (["nginx", "caddy", "haproxy", "apache"] as const).filter((kind) => input[kind]);
+  return read.length > 0 ? new Set(read) : undefined;
+}
+
+function fixText(
+  fix: Partial<Record<FixTarget, string>>,
+  siteHost: () => string | undefined,
+  shownProxies: ReadonlySet<string> | undefined,
+): string {
+  const entries = Object.entries(fix);
+  const relevant = entries.filter(
+    ([target]) =>
+      !shownProxies || !(PROXY_KINDS as readonly string[]).includes(target) || shownProxies.has(target),
+  );
+  const text = (relevant.length > 0 ? relevant : entries)
     .map(([target, line]) => `${target}: ${line}`)
     .join("\n");
   return text.includes("example.com") ? withSiteHost(text, siteHost()) : text;
@@ -211,6 +226,7 @@ export function applyRules(input: AuditInput, rules: readonly StaticRule[]): Che
   // Read only when a fix needs it: building the proxy's routes again costs time on large configs.
   let siteHost: { name?: string } | undefined;
   const siteName = () => (siteHost ??= { name: siteHostOf(input) }).name;
+  const shownProxies = proxiesRead(input);
   return rules.flatMap((rule): CheckResult[] => {
     const base = {
       id: rule.meta.id,
@@ -222,7 +238,7 @@ export function applyRules(input: AuditInput, rules: readonly StaticRule[]): Che
     try {
       const findings = rule.check(input);
       let fixShown: string | undefined;
-      const fix = () => (fixShown ??= fixText(rule.meta.fix, siteName));
+      const fix = () => (fixShown ??= fixText(rule.meta.fix, siteName, shownProxies));
       // Literals rather than spreading `base`: object spread is slow enough to matter at 100,000 findings.
       return findings.map((finding) => ({
         id: base.id,

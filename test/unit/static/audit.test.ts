@@ -106,4 +106,11 @@ test("fixes name the site the files serve, not app.example.com", async () => {
   const leaks = fixes.filter((f) => f.includes("app.example.com"));
   assert.deepEqual(leaks, []);
   assert.ok(fixes.length > 3, fixes.join("\n"));
+  // Only nginx was read: the fix speaks to nginx, not to proxies this deployment does not run.
+  assert.ok(
+    fixes.some((f) => /^nginx: /m.test(f)),
+    fixes.join("\n"),
+  );
+  const otherProxies = fixes.filter((f) => /^(caddy|haproxy|apache|traefik|alb|cloudflare): /m.test(f));
+  assert.deepEqual(otherProxies, []);
 });

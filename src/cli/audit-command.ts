@@ -66,12 +66,12 @@ export function auditCommand(): Command {
         const root = await searchRoot(path ?? ".");
         const { auditRepository } = await import("../static/discover/index.js");
         const { report, couldNotRun } = await auditRepository(root);
-        finishReport("audit", report, flags, couldNotRun, { writeReport: false });
+        await finishReport("audit", report, flags, couldNotRun, { writeReport: false });
         return;
       }
       const { report, couldNotRun, decided } = await runAudit(files, undefined, python);
       // An audit that could not run has no results: there is no report to keep.
-      finishReport("audit", report, flags, couldNotRun, { writeReport: false, decided });
+      await finishReport("audit", report, flags, couldNotRun, { writeReport: false, decided });
     },
   );
   return addPythonOptions(command);

@@ -1,12 +1,6 @@
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "./commander.js";
-import { formatHtml } from "../report/format-html.js";
-import { formatJson } from "../report/format-json.js";
-import { formatJunit } from "../report/format-junit.js";
-import { formatSarif } from "../report/format-sarif.js";
-import { formatSh } from "../report/format-sh.js";
-import { formatText } from "../report/format-text.js";
 import type { Interruption } from "./interrupt.js";
 import {
   decidedNothing,
@@ -135,28 +129,33 @@ export function outputFiles(
   return flags.format.map((f) => [f, `${flags.output}${FORMAT_EXTENSIONS[f]}`]);
 }
 
-function render(
+/** Each formatter is loaded only when its format is asked for: loading all of them slows every run's start. */
+async function render(
   report: Report,
   format: OutputFormat,
   flags: OutputFlags,
   toTerminal: boolean,
   couldNotRun?: string,
-): string {
+): Promise<string> {
   switch (format) {
-    case "text":
+    case "text": {
+      const { formatText } = await import("../report/format-text.js");
       return formatText(report, { colour: toTerminal && !process.env.NO_COLOR, verbose: flags.verbose });
+    }
     case "json":
-      return formatJson(report);
-    case "sarif":
+      return (await import("../report/format-json.js")).formatJson(report);
+    case "sarif": {
+      const { formatSarif } = await import("../report/format-sarif.js");
       return formatSarif(report, { cwd: process.cwd(), liveLocation: flags.sarifLocation, couldNotRun });
+    }
     case "junit":
-      return formatJunit(report, { failOn: flags.failOn });
+      return (await import("../report/format-junit.js")).formatJunit(report, { failOn: flags.failOn });
     case "html":
-      return formatHtml(report);
+      return (await import("../report/format-html.js")).formatHtml(report);
     case "sh":
       if (!report.smokeTest)
         throw new UsageError("--format sh: only a scan of one URL writes a shell script");
-      return formatSh(report);
+      return (await import("../report/format-sh.js")).formatSh(report);
   }
 }
 
@@ -164,17 +163,18 @@ function render(
  * Writes the report in every format asked for. When the run could not finish, the text report is
  * left out (stderr already says why) and the machine-readable ones are still written for CI.
  */
-function printReport(report: Report, flags: OutputFlags, couldNotRun?: string): void {
+async function printReport(report: Report, flags: OutputFlags, couldNotRun?: string): Promise<void> {
   const written: string[] = [];
   for (const [format, file] of outputFiles(flags)) {
     // Nothing was judged: no text report, and no script to re-run what never ran.
     if (couldNotRun && (format === "text" || format === "sh")) continue;
     if (file === undefined) {
-      process.stdout.write(render(report, format, flags, Boolean(process.stdout.isTTY), couldNotRun));
+      process.stdout.write(await render(report, format, flags, Boolean(process.stdout.isTTY), couldNotRun));
       continue;
     }
+    const text = await render(report, format, flags, false, couldNotRun);
     try {
-      writeFileSync(file, render(report, format, flags, false, couldNotRun), {
+      writeFileSync(file, text, {
         mode: format === "sh" ? 0o755 : 0o644,
       });
     } catch (err) {
@@ -192,7 +192,7 @@ function printReport(report: Report, flags: OutputFlags, couldNotRun?: string): 
  * machine-readable formats still written unless `writeReport` is false; else the report and the
  * exit code --fail-on gives it.
  */
-export function finishReport(
+export async function finishReport(
   command: string,
   report: Report,
   flags: OutputFlags,
@@ -208,11 +208,11 @@ export function finishReport(
     /** A stop signal received during the run: the report is written, marked incomplete. */
     interruption?: Interruption;
   } = {},
-): void {
+): Promise<void> {
   const stopped = interruption?.received();
   if (stopped) {
     const incomplete = `interrupted by ${stopped}`;
-    printReport({ ...report, incomplete }, flags);
+    await printReport({ ...report, incomplete }, flags);
     process.stderr.write(
       `proxytrust: ${command} ${incomplete}; the report holds what was decided until then\n`,
     );
@@ -221,11 +221,11 @@ export function finishReport(
   }
   if (couldNotRun) {
     process.stderr.write(`proxytrust: ${command} could not run: ${couldNotRun}\n`);
-    if (writeReport) printReport(report, flags, couldNotRun);
+    if (writeReport) await printReport(report, flags, couldNotRun);
     process.exitCode = EXIT.couldNotRun;
     return;
   }
-  printReport(report, flags);
+  await printReport(report, flags);
   if (!decided) {
     // Every result is error or skip: a 0 here would be a pass that nothing earned.
     process.stderr.write(`proxytrust: ${command} decided nothing: every result is error or skip\n`);

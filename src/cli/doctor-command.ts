@@ -68,6 +68,6 @@ export function doctorCommand(): Command {
     const { report, couldNotRun, auditProblem } = await runDoctor(target, options, files);
     if (auditProblem)
       process.stderr.write(`proxytrust: the files were not read (${auditProblem}); live evidence only\n`);
-    finishReport("doctor", report, flags, couldNotRun, { interruption });
+    await finishReport("doctor", report, flags, couldNotRun, { interruption });
   });
 }

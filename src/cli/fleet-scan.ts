@@ -274,7 +274,13 @@ export async function runFleetScan<F extends Flags>(
   progress.finish();
 
   const { summary } = outcome;
-  finishReport("scan", summary, flags, nothingScanned(summary) ? "no target could be scanned" : undefined, {
-    interruption,
-  });
+  await finishReport(
+    "scan",
+    summary,
+    flags,
+    nothingScanned(summary) ? "no target could be scanned" : undefined,
+    {
+      interruption,
+    },
+  );
 }

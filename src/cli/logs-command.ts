@@ -24,7 +24,7 @@ export function logsCommand(): Command {
       }
       const input = file === "-" ? process.stdin : createReadStream(file);
       const { report, couldNotRun } = await runLogs(input, file === "-" ? "(stdin)" : file);
-      finishReport("logs", report, flags, couldNotRun);
+      await finishReport("logs", report, flags, couldNotRun);
     },
   );
 }

@@ -28,10 +28,10 @@ export function mergeCommand(): Command {
     .description("join JSON reports and --jsonl files (of scans, audits, shards) into one report")
     .argument("<files...>", "files written with --format json or --jsonl");
   return addReportOptions(merge, "show evidence for every result", { sarifLocation: true }).action(
-    (files: string[], flags: OutputFlags) => {
+    async (files: string[], flags: OutputFlags) => {
       const merged = combineReports(files.flatMap(readReports));
       const couldNotRun = nothingScanned(merged) ? "none of the targets could be scanned" : undefined;
-      finishReport("merge", merged, flags, couldNotRun);
+      await finishReport("merge", merged, flags, couldNotRun);
     },
   );
 }

@@ -176,7 +176,7 @@ export function scanCommand(): Command {
       const flags = config.flagsFor(command.opts<ScanFlags>(), target);
       const scanned = await runScan(target, optionsFor(flags, target));
       const report = config.finish(scanned.report);
-      finishReport("scan", report, flags, scanned.couldNotRun, { interruption });
+      await finishReport("scan", report, flags, scanned.couldNotRun, { interruption });
     },
   );
 }

@@ -250,7 +250,10 @@ const ADDS_VALUE = new Set(["set", "append", "add", "merge", "setifempty"]);
  * what its table held. A conditional set may not happen, so it replaces nothing; a conditional unset may,
  * so it empties the table (saying "sent" on a guess is the worse mistake).
  */
-export function responseHeaderValues(host: VirtualHost, header: string): HeaderAction[] {
+export function responseHeaderValues(
+  host: VirtualHost,
+  header: string,
+): (HeaderAction & { value: string })[] {
   const actions = headerActions(host, "Header", header);
   const tables = new Map<string, HeaderAction[]>();
   for (const action of actions) {
@@ -261,7 +264,8 @@ export function responseHeaderValues(host: VirtualHost, header: string): HeaderA
       tables.set(table, action.action === "set" && !action.condition ? [action] : [...held, action]);
   }
   const sent = new Set([...tables.values()].flat());
-  return actions.filter((action) => sent.has(action));
+  // Only actions with a value enter a table.
+  return actions.filter((action): action is HeaderAction & { value: string } => sent.has(action));
 }
 
 export interface PlainRedirect {
@@ -271,7 +275,7 @@ export interface PlainRedirect {
 }
 
 /** A pattern that matches every path, as people write them for "redirect everything". */
-const EVERY_PATH = /^(\^?\/?\??\(?\.[*+]\)?\$?|\^\/?|\^?\/?\(\.\*\)\$?|\/)$/;
+const EVERY_PATH = /^(\^?\/?\??\(?\.[*+]\)?\$?|\^\/?|\/)$/;
 
 /**
  * `Redirect [permanent|301…] / https://…` or a RewriteRule to https://… with [R]: plain HTTP goes to

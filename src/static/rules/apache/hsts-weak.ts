@@ -16,6 +16,6 @@ export const apacheHstsWeak: StaticRule = {
         const key = `${directive.file}:${directive.line}`;
         return !seen.has(key) && seen.add(key);
       })
-      .flatMap(({ directive, value }) => weakHstsFindings(value ?? "", directive));
+      .flatMap(({ directive, value }) => weakHstsFindings(value, directive));
   },
 };

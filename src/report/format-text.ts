@@ -67,8 +67,19 @@ function fixIndenter(): (fix: string) => string {
   };
 }
 
+function statusLabel(check: CheckResult, options: TextOptions): string {
+  return paint(check.status.toUpperCase().padEnd(5), COLOURS[check.status], options.colour);
+}
+
+/** The fix, under its heading, for what needs one: a fail or a warn. */
+function fixLines(check: CheckResult, indentFix: (fix: string) => string): string[] {
+  return check.fix && (check.status === "fail" || check.status === "warn")
+    ? ["      fix:", indentFix(check.fix)]
+    : [];
+}
+
 function formatCheck(check: CheckResult, options: TextOptions, indentFix: (fix: string) => string): string {
-  const label = paint(check.status.toUpperCase().padEnd(5), COLOURS[check.status], options.colour);
+  const label = statusLabel(check, options);
   const where = check.location
     ? `${check.target ? `[${check.target}] ` : ""}${check.location.file}:${check.location.line}  `
     : check.target
@@ -82,10 +93,7 @@ function formatCheck(check: CheckResult, options: TextOptions, indentFix: (fix: 
     lines.push("      evidence:");
     for (const x of check.evidence) lines.push(indent(formatExchange(x), "        "));
   }
-  if (check.fix && (check.status === "fail" || check.status === "warn")) {
-    lines.push("      fix:");
-    lines.push(indentFix(check.fix));
-  }
+  lines.push(...fixLines(check, indentFix));
   return lines.join("\n");
 }
 
@@ -113,7 +121,7 @@ function groupChecks(checks: CheckResult[]): CheckResult[][] {
 /** A group's places under each distinct summary: `file:line  summary` alone, or the summary over its files' lines. */
 function formatGroup(group: CheckResult[], options: TextOptions, indentFix: (fix: string) => string): string {
   const first = group[0]!;
-  const label = paint(first.status.toUpperCase().padEnd(5), COLOURS[first.status], options.colour);
+  const label = statusLabel(first, options);
   const target = first.target ? `[${first.target}] ` : "";
   const lines = [
     `${label} ${first.id.padEnd(16)} ${target}${group.length.toLocaleString("en")} places: ${first.title}`,
@@ -136,10 +144,7 @@ function formatGroup(group: CheckResult[], options: TextOptions, indentFix: (fix
     lines.push(indent(summary, "      "));
     for (const [file, fileLines] of files) lines.push(`        ${file}:${fileLines.join(", ")}`);
   }
-  if (first.fix && (first.status === "fail" || first.status === "warn")) {
-    lines.push("      fix:");
-    lines.push(indentFix(first.fix));
-  }
+  lines.push(...fixLines(first, indentFix));
   return lines.join("\n");
 }
 

@@ -1,7 +1,6 @@
 import { createServer } from "node:net";
 
-/** Asks the kernel for a port that is free on `address` right now (bind to port 0, then release it). */
-export function freePort(address: string): Promise<number> {
+function bindAndRelease(address: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -13,6 +12,24 @@ export function freePort(address: string): Promise<number> {
       });
     });
   });
+}
+
+/** Ports already given out, by "address port": the kernel may offer a port again once it is released. */
+const givenOut = new Set<string>();
+
+/**
+ * Asks the kernel for a port that is free on `address` right now (bind to port 0, then release it),
+ * never one this process was given before: two listeners of one stack must not get the same port.
+ */
+export async function freePort(address: string): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await bindAndRelease(address);
+    const key = `${address} ${port}`;
+    if (givenOut.has(key)) continue;
+    givenOut.add(key);
+    return port;
+  }
+  throw new Error(`no new free port on ${address}`);
 }
 
 function randomInt(min: number, max: number): number {

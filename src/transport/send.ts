@@ -137,21 +137,51 @@ export function describeError(err: unknown): string {
   return (e?.message ? e.message : String(err)).split("\n")[0] as string;
 }
 
-/** TLS sessions by server address and name, remembered so that later connections resume them. */
+/**
+ * TLS sessions by server address and name, remembered so that later connections resume them. While a
+ * server's first handshake runs, other connections to it wait for its session instead of each paying
+ * for a full handshake of their own (a scan's first probes start together).
+ */
 class TlsSessions {
-  private readonly byServer = new Map<string, Buffer>();
+  /** `null`: the server's first handshake ended without a session to resume, so nobody waits for one. */
+  private readonly byServer = new Map<string, Buffer | null>();
+  /** Servers whose first handshake is running: settles when it brings a session or its exchange ends. */
+  private readonly firstHandshakes = new Map<string, { settled: Promise<void>; settle: () => void }>();
 
   constructor(private readonly capacity: number) {}
 
   get(server: string): Buffer | undefined {
-    return this.byServer.get(server);
+    return this.byServer.get(server) ?? undefined;
   }
 
   /** Keeps the newest session of each server; the server remembered longest ago makes room. */
-  set(server: string, session: Buffer): void {
+  set(server: string, session: Buffer | null): void {
     this.byServer.delete(server);
     if (this.byServer.size >= this.capacity) this.byServer.delete(this.byServer.keys().next().value!);
     this.byServer.set(server, session);
+    const running = this.firstHandshakes.get(server);
+    this.firstHandshakes.delete(server);
+    running?.settle();
+  }
+
+  /**
+   * Waits until a connection to `server` may start: at once when there is a session (or none will come),
+   * else once the first handshake running has settled. Returns what the caller calls when its exchange is
+   * over: when it makes the first handshake itself, that lets the others go even without a session.
+   */
+  async turn(server: string): Promise<() => void> {
+    for (;;) {
+      if (this.byServer.has(server)) return () => undefined;
+      const running = this.firstHandshakes.get(server);
+      if (!running) break;
+      await running.settled;
+    }
+    let settle!: () => void;
+    const running = { settled: new Promise<void>((resolve) => (settle = resolve)), settle };
+    this.firstHandshakes.set(server, running);
+    return () => {
+      if (this.firstHandshakes.get(server) === running) this.set(server, null);
+    };
   }
 }
 
@@ -197,9 +227,38 @@ export async function send(req: WireRequest, opts: TransportOptions): Promise<Wi
   // Past the deadline nothing is sent: no connection is opened only to be dropped.
   if (opts.signal?.aborted) return { ok: false, error: abortReason(opts.signal), noAnswer: true };
   const kept = req.reuseConnection === true && opts.connections !== undefined && req.preface === undefined;
-  const result = await attempt(req, opts, kept);
-  // A new connection is never stale.
-  return result === STALE_CONNECTION ? (attempt(req, opts, false) as Promise<WireResult>) : result;
+  const peer = peerOf(req, opts);
+  const handshakeDone = peer.tls ? await peer.tls.sessions.turn(peer.tlsServer) : undefined;
+  try {
+    const result = await attempt(req, opts, peer, kept);
+    // A new connection is never stale.
+    return result === STALE_CONNECTION ? ((await attempt(req, opts, peer, false)) as WireResult) : result;
+  } finally {
+    handshakeDone?.();
+  }
+}
+
+/** Where a request goes: the address connected to, the TLS name, and for TLS the reuse state. */
+interface Peer {
+  host: string;
+  port: number;
+  servername: string;
+  tls?: TlsReuse;
+  /** Key of the TLS session cache: address and name. */
+  tlsServer: string;
+}
+
+function peerOf(req: WireRequest, opts: TransportOptions): Peer {
+  const isTls = req.url.protocol === "https:";
+  const port = req.url.port ? Number(req.url.port) : isTls ? 443 : 80;
+  const target = connectAddress(req.url.hostname, port, opts.mappings);
+  const servername = req.servername ?? req.url.hostname.replace(/^\[|\]$/g, "");
+  return {
+    ...target,
+    servername,
+    ...(isTls ? { tls: reuseFor(opts) } : {}),
+    tlsServer: `${target.host}|${target.port}|${servername}`,
+  };
 }
 
 /** A deadline aborts with a TimeoutError; anything else (an interruption) says why itself. */
@@ -215,12 +274,12 @@ const STALE_CODES = new Set(["ECONNRESET", "EPIPE"]);
 function attempt(
   req: WireRequest,
   opts: TransportOptions,
+  target: Peer,
   kept: boolean,
 ): Promise<WireResult | typeof STALE_CONNECTION> {
-  const isTls = req.url.protocol === "https:";
-  const port = req.url.port ? Number(req.url.port) : isTls ? 443 : 80;
-  const target = connectAddress(req.url.hostname, port, opts.mappings);
-  const servername = req.servername ?? req.url.hostname.replace(/^\[|\]$/g, "");
+  const reuse = target.tls;
+  const isTls = reuse !== undefined;
+  const { servername, tlsServer: server } = target;
   const headers: string[] = req.headers.flat();
   if (req.body !== undefined) headers.push("Content-Length", String(Buffer.byteLength(req.body)));
 
@@ -243,8 +302,6 @@ function attempt(
       agent: false,
       maxHeaderSize: opts.maxHeaderBytes,
     };
-    const reuse = isTls ? reuseFor(opts) : undefined;
-    const server = `${target.host}|${target.port}|${servername}`;
     const tls: ConnectionOptions = {
       servername: isIP(servername) ? undefined : servername,
       secureContext: reuse?.context,

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:https";
+import { createServer as createTcpServer } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { after, before, test } from "node:test";
 import { ConnectionPool, DEFAULT_TRANSPORT, send, type WireRequest } from "../../../src/transport/send.js";
@@ -59,3 +60,45 @@ test("fresh and kept-alive connections resume the session negotiated for the sam
     { servername: "a.sessions.test", resumed: true },
   ]);
 });
+
+test("requests started together to a new server name make one full handshake; the others resume it", async () => {
+  const pool = new ConnectionPool();
+  const opts = { ...DEFAULT_TRANSPORT, insecure: true, mappings: [], connections: pool };
+  const seen = handshakes.length;
+  try {
+    const results = await Promise.all(
+      [true, true, false, false].map((reuse) => send(request("c.sessions.test", reuse), opts)),
+    );
+    for (const result of results) assert.ok(result.ok, result.ok ? "" : result.error);
+  } finally {
+    pool.close();
+  }
+  assert.deepEqual(
+    handshakes.slice(seen).map((h) => h.resumed),
+    [false, true, true, true],
+  );
+});
+
+test(
+  "a first handshake that fails does not hold back the connections waiting for its session",
+  { timeout: 10_000 },
+  async () => {
+    // Accepts and drops every connection: no handshake completes, so no session ever comes.
+    const dropping = createTcpServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => dropping.listen(0, "127.0.0.1", resolve));
+    const droppingPort = (dropping.address() as { port: number }).port;
+    try {
+      const opts = { ...DEFAULT_TRANSPORT, insecure: true, mappings: [] };
+      const url = new URL(`https://127.0.0.1:${droppingPort}/`);
+      const results = await Promise.all(
+        [1, 2, 3].map(() => send({ ...request("d.sessions.test", false), url }, opts)),
+      );
+      assert.deepEqual(
+        results.map((result) => result.ok),
+        [false, false, false],
+      );
+    } finally {
+      dropping.close();
+    }
+  },
+);

@@ -3,8 +3,11 @@
  * real Django under gunicorn, scanned 100, 500 and 1000 at a time with the default fleet settings.
  * Prints targets per second, requests per target, the scanner's own CPU per target and peak resident
  * memory (sampled) for each size, each beside its goal; memory must not grow with the number of targets.
+ * Also the CPU per target of nginx and gunicorn: on one machine, targets per second are bounded by the
+ * scanner's and the stack's CPU together.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { scanFleet, type FleetTarget } from "../src/fleet/scan-fleet.js";
@@ -132,6 +135,42 @@ async function peakRss<T>(run: () => Promise<T>): Promise<{ result: T; peak: num
   }
 }
 
+/** Linux's USER_HZ: the unit of the CPU times in /proc/PID/stat. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system, ms) of every process below this one, by command name, read from /proc: the
+ * stack's nginx and gunicorn, which share the machine's cores with the scanner and so bound its throughput.
+ */
+function stackCpuMs(pid = process.pid, byCommand = new Map<string, number>()): Map<string, number> {
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const children = readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean);
+    for (const child of children) {
+      try {
+        // utime and stime are the 12th and 13th fields after the parenthesised command name.
+        const stat = readFileSync(`/proc/${child}/stat`, "utf8");
+        const command = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+        byCommand.set(command, (byCommand.get(command) ?? 0) + ms);
+        stackCpuMs(Number(child), byCommand);
+      } catch {
+        // Gone since it was listed: its time no longer counts anywhere.
+      }
+    }
+  }
+  return byCommand;
+}
+
+/** CPU per target of each command between two readings, e.g. "nginx 20.1, gunicorn 45.0". */
+function stackCpuPerTarget(before: Map<string, number>, after: Map<string, number>, targets: number): string {
+  return [...after]
+    .map(([command, ms]) => ({ command, ms: (ms - (before.get(command) ?? 0)) / targets }))
+    .filter(({ ms }) => ms > 0)
+    .map(({ command, ms }) => `${command} ${ms.toFixed(1)}`)
+    .join(", ");
+}
+
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 const stack = await startFleetStack();
@@ -147,10 +186,12 @@ try {
     const jsonl = new JsonlWriter(join(stack.workDir, `fleet-${size}.jsonl`));
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
+    const stackCpuBefore = stackCpuMs();
     const { result, peak } = await peakRss(() =>
       scanFleet(targetsOf(size), { ...FLEET, onReport: (report) => jsonl.write(report) }),
     );
     const cpu = process.cpuUsage(cpuBefore);
+    const stackCpu = stackCpuPerTarget(stackCpuBefore, stackCpuMs(), size);
     const seconds = (performance.now() - started) / 1000;
     jsonl.close();
     peaks.push(peak);
@@ -188,6 +229,9 @@ try {
         `<= ${GOAL.cpuMsPerTarget} ms`,
         cpuMs <= GOAL.cpuMsPerTarget,
       ),
+    );
+    console.log(
+      `  ${label}: CPU per target of the processes below the bench (the stack, on the same cores), in ms: ${stackCpu}`,
     );
     // Every target is the healthy stack: anything else is worth a look (a machine too loaded, say).
     for (const check of notPassing.slice(0, 3))

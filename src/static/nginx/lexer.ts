@@ -13,9 +13,18 @@ export interface LexError {
 }
 
 const WHITESPACE = new Set([" ", "\t", "\r", "\n"]);
+const SPACE = 0x20;
+const TAB = 0x09;
+const RETURN = 0x0d;
+const NEWLINE = 0x0a;
+const HASH = 0x23;
+const SEMICOLON = 0x3b;
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
 /** Characters that neither end a word nor need a closer look (escapes, `${`). */
 const PLAIN_WORD_RUN = /[^ \t\r\n;{\\$]+/y;
-const WHITESPACE_RUN = /[ \t\r\n]+/y;
 /** Longer words (paths, regexes) rarely repeat; the count bounds the table on generated input. */
 const MAX_SHARED_WORD = 48;
 const MAX_SHARED_WORDS = 50_000;
@@ -79,21 +88,22 @@ export class Lexer {
   next(): TokenKind {
     const { text } = this;
     while (this.pos < text.length) {
-      const ch = text[this.pos]!;
-      if (WHITESPACE.has(ch)) {
+      // Character codes, not one-character strings: this runs once per token of files of many megabytes.
+      const code = text.charCodeAt(this.pos);
+      if (code === SPACE || code === NEWLINE || code === TAB || code === RETURN) {
         this.skipWhitespace();
         continue;
       }
-      if (ch === "#") {
+      if (code === HASH) {
         this.skipToLineEnd();
         continue;
       }
       this.tokenLine = this.line;
-      if (ch === ";" || ch === "{" || ch === "}") {
+      if (code === SEMICOLON || code === OPEN || code === CLOSE) {
         this.pos++;
-        return ch;
+        return code === SEMICOLON ? ";" : code === OPEN ? "{" : "}";
       }
-      if (ch === '"' || ch === "'") this.readQuoted(ch);
+      if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) this.readQuoted(text[this.pos]!);
       else this.readWord();
       return "word";
     }
@@ -142,10 +152,14 @@ export class Lexer {
 
   /** Moves past a run of whitespace, counting its newlines. */
   private skipWhitespace(): void {
-    WHITESPACE_RUN.lastIndex = this.pos;
-    WHITESPACE_RUN.test(this.text);
-    this.countLines(this.pos, WHITESPACE_RUN.lastIndex);
-    this.pos = WHITESPACE_RUN.lastIndex;
+    const { text } = this;
+    let pos = this.pos;
+    for (; pos < text.length; pos++) {
+      const code = text.charCodeAt(pos);
+      if (code === NEWLINE) this.line++;
+      else if (code !== SPACE && code !== TAB && code !== RETURN) break;
+    }
+    this.pos = pos;
   }
 
   private skipToLineEnd(): void {

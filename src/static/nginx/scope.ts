@@ -98,8 +98,8 @@ interface BlockTree {
   scopes: Scope[];
   /** Where each scope is in `scopes` (made when first asked for). */
   positions?: Map<Scope, number>;
-  /** Every directive in walk order with its scope, and the positions of each name (made when first asked for). */
-  byName?: { directives: NginxDirective[]; scopes: Scope[]; positions: Map<string, number[]> };
+  /** Every directive in walk order, beside its scope (made when first asked for). */
+  flat?: { directives: NginxDirective[]; scopes: Scope[] };
 }
 
 const blockTrees = new WeakMap<NginxDirective[], BlockTree>();
@@ -173,7 +173,8 @@ export function walkDirectives(
 
 /**
  * The directives with one of these names, with their scopes, in walkDirectives order. Rules that
- * look for a few names ask this instead of each walking every directive of a large configuration.
+ * look for a few names ask this instead of each walking every block of a large configuration: a
+ * loop over one flat list compares 100,000 names in a few milliseconds.
  */
 export function forEachNamed(
   root: NginxDirective[],
@@ -181,23 +182,17 @@ export function forEachNamed(
   visit: (directive: NginxDirective, scope: Scope) => void,
 ): void {
   const tree = blockTree(root);
-  if (!tree.byName) {
-    const byName = {
-      directives: [] as NginxDirective[],
-      scopes: [] as Scope[],
-      positions: new Map<string, number[]>(),
-    };
+  if (!tree.flat) {
+    const flat: BlockTree["flat"] = { directives: [], scopes: [] };
     walkDirectivesIn(tree.top, (directive, scope) => {
-      const position = byName.directives.push(directive) - 1;
-      byName.scopes.push(scope);
-      const list = byName.positions.get(directive.name);
-      if (list) list.push(position);
-      else byName.positions.set(directive.name, [position]);
+      flat.directives.push(directive);
+      flat.scopes.push(scope);
     });
-    tree.byName = byName;
+    tree.flat = flat;
   }
-  const { directives, scopes, positions } = tree.byName;
-  const wanted = names.flatMap((name) => positions.get(name) ?? []);
-  if (names.length > 1) wanted.sort((a, b) => a - b);
-  for (const position of wanted) visit(directives[position]!, scopes[position]!);
+  const { directives, scopes } = tree.flat;
+  const wanted = new Set(names);
+  for (let i = 0; i < directives.length; i++) {
+    if (wanted.has(directives[i]!.name)) visit(directives[i]!, scopes[i]!);
+  }
 }

@@ -29,6 +29,17 @@ const PLAIN_WORD_RUN = /[^ \t\r\n;{\\$]+/y;
 const MAX_SHARED_WORD = 48;
 const MAX_SHARED_WORDS = 50_000;
 
+/** V8 makes a slice of 13 or more characters a view into the string it was cut from. */
+const SHORTEST_VIEW = 13;
+
+/**
+ * A word that does not keep its file's whole text alive: a view into the text would hold every
+ * megabyte of it for as long as the tree lives. Concatenating, then slicing, makes V8 copy the word.
+ */
+function detached(word: string): string {
+  return word.length < SHORTEST_VIEW ? word : (" " + word).slice(1);
+}
+
 /** nginx turns these escapes into characters; every other backslash stays as written. */
 function unescape(raw: string): string {
   if (!raw.includes("\\")) return raw;
@@ -78,11 +89,12 @@ export class Lexer {
   constructor(private readonly text: string) {}
 
   private keep(word: string): string {
-    if (word.length > MAX_SHARED_WORD) return word;
+    if (word.length > MAX_SHARED_WORD) return detached(word);
     const known = this.words.get(word);
     if (known !== undefined) return known;
-    if (this.words.size < MAX_SHARED_WORDS) this.words.set(word, word);
-    return word;
+    const kept = detached(word);
+    if (this.words.size < MAX_SHARED_WORDS) this.words.set(kept, kept);
+    return kept;
   }
 
   next(): TokenKind {

@@ -112,7 +112,8 @@ function blockTree(root: NginxDirective[]): BlockTree {
   const descend = (children: NginxDirective[], path: NginxDirective[]) => {
     for (const directive of children) {
       if (!isBlock(directive) || directive.rawBody !== undefined) continue;
-      const inner: Scope = { root, path: [...path, directive] };
+      // concat sizes the array exactly; a spread leaves room for growth in each of thousands of paths.
+      const inner: Scope = { root, path: path.concat(directive) };
       scopes.push(inner);
       descend(directive.block, inner.path);
     }

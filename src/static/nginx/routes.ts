@@ -225,10 +225,19 @@ function setterIndex(shape: ModuleShape, scope: Scope): ReadonlyMap<string, Ngin
 
 const NO_SETTERS: ReadonlyMap<string, NginxDirective> = new Map();
 
+/** Each route's setter index, found once: rules ask every route about several headers. */
+const routeSetters = new WeakMap<AppRoute, ReadonlyMap<string, NginxDirective>>();
+
+function routeSetterIndex(route: AppRoute, shape: ModuleShape): ReadonlyMap<string, NginxDirective> {
+  let index = routeSetters.get(route);
+  if (!index) routeSetters.set(route, (index = setterIndex(shape, route.scope)));
+  return index;
+}
+
 /** What the upstream receives as header `name` for requests through this route. */
 export function forwardedHeader(route: AppRoute, name: string): ForwardedHeader {
   const shape = MODULES[route.pass.module];
-  const directive = setterIndex(shape, route.scope).get(headerKey(shape, name));
+  const directive = routeSetterIndex(route, shape).get(headerKey(shape, name));
   if (directive) {
     const value = directive.args[1] ?? "";
     return value === "" ? { source: "removed", directive } : { source: "set", value, directive };

@@ -13,12 +13,32 @@ export interface LexError {
 }
 
 const WHITESPACE = new Set([" ", "\t", "\r", "\n"]);
+const SPACE = 0x20;
+const TAB = 0x09;
+const RETURN = 0x0d;
+const NEWLINE = 0x0a;
+const HASH = 0x23;
+const SEMICOLON = 0x3b;
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
 /** Characters that neither end a word nor need a closer look (escapes, `${`). */
 const PLAIN_WORD_RUN = /[^ \t\r\n;{\\$]+/y;
-const WHITESPACE_RUN = /[ \t\r\n]+/y;
 /** Longer words (paths, regexes) rarely repeat; the count bounds the table on generated input. */
 const MAX_SHARED_WORD = 48;
 const MAX_SHARED_WORDS = 50_000;
+
+/** V8 makes a slice of 13 or more characters a view into the string it was cut from. */
+const SHORTEST_VIEW = 13;
+
+/**
+ * A word that does not keep its file's whole text alive: a view into the text would hold every
+ * megabyte of it for as long as the tree lives. Concatenating, then slicing, makes V8 copy the word.
+ */
+function detached(word: string): string {
+  return word.length < SHORTEST_VIEW ? word : (" " + word).slice(1);
+}
 
 /** nginx turns these escapes into characters; every other backslash stays as written. */
 function unescape(raw: string): string {
@@ -69,31 +89,33 @@ export class Lexer {
   constructor(private readonly text: string) {}
 
   private keep(word: string): string {
-    if (word.length > MAX_SHARED_WORD) return word;
+    if (word.length > MAX_SHARED_WORD) return detached(word);
     const known = this.words.get(word);
     if (known !== undefined) return known;
-    if (this.words.size < MAX_SHARED_WORDS) this.words.set(word, word);
-    return word;
+    const kept = detached(word);
+    if (this.words.size < MAX_SHARED_WORDS) this.words.set(kept, kept);
+    return kept;
   }
 
   next(): TokenKind {
     const { text } = this;
     while (this.pos < text.length) {
-      const ch = text[this.pos]!;
-      if (WHITESPACE.has(ch)) {
+      // Character codes, not one-character strings: this runs once per token of files of many megabytes.
+      const code = text.charCodeAt(this.pos);
+      if (code === SPACE || code === NEWLINE || code === TAB || code === RETURN) {
         this.skipWhitespace();
         continue;
       }
-      if (ch === "#") {
+      if (code === HASH) {
         this.skipToLineEnd();
         continue;
       }
       this.tokenLine = this.line;
-      if (ch === ";" || ch === "{" || ch === "}") {
+      if (code === SEMICOLON || code === OPEN || code === CLOSE) {
         this.pos++;
-        return ch;
+        return code === SEMICOLON ? ";" : code === OPEN ? "{" : "}";
       }
-      if (ch === '"' || ch === "'") this.readQuoted(ch);
+      if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) this.readQuoted(text[this.pos]!);
       else this.readWord();
       return "word";
     }
@@ -142,10 +164,14 @@ export class Lexer {
 
   /** Moves past a run of whitespace, counting its newlines. */
   private skipWhitespace(): void {
-    WHITESPACE_RUN.lastIndex = this.pos;
-    WHITESPACE_RUN.test(this.text);
-    this.countLines(this.pos, WHITESPACE_RUN.lastIndex);
-    this.pos = WHITESPACE_RUN.lastIndex;
+    const { text } = this;
+    let pos = this.pos;
+    for (; pos < text.length; pos++) {
+      const code = text.charCodeAt(pos);
+      if (code === NEWLINE) this.line++;
+      else if (code !== SPACE && code !== TAB && code !== RETURN) break;
+    }
+    this.pos = pos;
   }
 
   private skipToLineEnd(): void {

@@ -53,12 +53,11 @@ export function parseNginx(text: string, file: string): ParsedFile {
       const start = starts[index]!;
       const isLast = index === starts.length - 1;
       const end = isLast ? words.values.length : starts[index + 1]!;
-      last = {
-        name: words.values[start]!,
-        args: words.values.slice(start + 1, end),
-        file,
-        line: words.lines[start]!,
-      };
+      const name = words.values[start]!;
+      const args = words.values.slice(start + 1, end);
+      const line = words.lines[start]!;
+      // A block gets its children's array when made: a property added later costs each block another object.
+      last = isLast && opensBlock ? { name, args, file, line, block: [] } : { name, args, file, line };
       if (!(isLast && opensBlock)) {
         checkShape(last, current(), false, report);
         current().children.push(last);
@@ -89,7 +88,6 @@ export function parseNginx(text: string, file: string): ParsedFile {
       if (!directive) syntaxError(line, 'unexpected "{"');
       if (directive && isLuaBlockDirective(directive.name)) {
         const body = lexer.readLuaBody();
-        directive.block = [];
         if (body !== undefined) directive.rawBody = body;
         current().children.push(directive);
         continue;
@@ -101,10 +99,7 @@ export function parseNginx(text: string, file: string): ParsedFile {
         stack.push({ directive: undefined, children: [] });
         continue;
       }
-      if (directive) {
-        directive.block = [];
-        checkShape(directive, current(), true, report);
-      }
+      if (directive) checkShape(directive, current(), true, report);
       stack.push({ directive, children: directive?.block ?? [] });
       continue;
     }
@@ -117,8 +112,8 @@ export function parseNginx(text: string, file: string): ParsedFile {
         syntaxError(line, 'unexpected "}"');
         continue;
       }
-      const closed = stack.pop()!;
-      if (closed.directive) current().children.push(closed.directive);
+      const closed = stack.pop()!.directive;
+      if (closed) current().children.push(closedBlock(closed));
       continue;
     }
     // end of file
@@ -136,7 +131,7 @@ export function parseNginx(text: string, file: string): ParsedFile {
     }
     while (stack.length > 1) {
       const opener = stack.pop()!.directive;
-      if (opener) current().children.push(opener);
+      if (opener) current().children.push(closedBlock(opener));
     }
     break;
   }
@@ -151,6 +146,15 @@ export function parseNginx(text: string, file: string): ParsedFile {
     });
   }
   return { directives: root.children, errors };
+}
+
+/**
+ * A block whose children are all read: they move to an array of their exact size, since the one
+ * they were pushed onto keeps room to grow, and a large configuration holds tens of thousands of blocks.
+ */
+function closedBlock(directive: NginxDirective): NginxDirective {
+  directive.block = directive.block!.slice();
+  return directive;
 }
 
 const ONE_STATEMENT: readonly number[] = [0];

@@ -194,8 +194,13 @@ export function headerAssignments(root: NginxDirective[], name: string): NginxDi
   return found;
 }
 
-/** Setter indexes per level and setter name: every route under a block shares the list in effect there. */
-const settersByLevel = new WeakMap<readonly NginxDirective[], Map<string, Map<string, NginxDirective>>>();
+/**
+ * Setter indexes per setter name and level: every route under a block shares the list in effect
+ * there. One WeakMap per setter, so each of thousands of levels costs one map, not a map of maps.
+ */
+const settersByLevel = new Map(
+  SETTERS.map((setter) => [setter, new WeakMap<readonly NginxDirective[], Map<string, NginxDirective>>()]),
+);
 
 /**
  * The first line of the setter list in effect in a scope (proxy_set_header ... ) that sets each
@@ -204,9 +209,8 @@ const settersByLevel = new WeakMap<readonly NginxDirective[], Map<string, Map<st
 function setterIndex(shape: ModuleShape, scope: Scope): ReadonlyMap<string, NginxDirective> {
   const inEffect = inheritedLevel(scope, shape.setter);
   if (!inEffect) return NO_SETTERS;
-  let byName = settersByLevel.get(inEffect.level);
-  if (!byName) settersByLevel.set(inEffect.level, (byName = new Map()));
-  let index = byName.get(shape.setter);
+  const byLevel = settersByLevel.get(shape.setter)!;
+  let index = byLevel.get(inEffect.level);
   if (index) return index;
   index = new Map();
   for (const directive of inEffect.found) {
@@ -215,16 +219,25 @@ function setterIndex(shape: ModuleShape, scope: Scope): ReadonlyMap<string, Ngin
     const key = setterKey(shape, target);
     if (!index.has(key)) index.set(key, directive);
   }
-  byName.set(shape.setter, index);
+  byLevel.set(inEffect.level, index);
   return index;
 }
 
 const NO_SETTERS: ReadonlyMap<string, NginxDirective> = new Map();
 
+/** Each route's setter index, found once: rules ask every route about several headers. */
+const routeSetters = new WeakMap<AppRoute, ReadonlyMap<string, NginxDirective>>();
+
+function routeSetterIndex(route: AppRoute, shape: ModuleShape): ReadonlyMap<string, NginxDirective> {
+  let index = routeSetters.get(route);
+  if (!index) routeSetters.set(route, (index = setterIndex(shape, route.scope)));
+  return index;
+}
+
 /** What the upstream receives as header `name` for requests through this route. */
 export function forwardedHeader(route: AppRoute, name: string): ForwardedHeader {
   const shape = MODULES[route.pass.module];
-  const directive = setterIndex(shape, route.scope).get(headerKey(shape, name));
+  const directive = routeSetterIndex(route, shape).get(headerKey(shape, name));
   if (directive) {
     const value = directive.args[1] ?? "";
     return value === "" ? { source: "removed", directive } : { source: "set", value, directive };

@@ -4,6 +4,7 @@ import { loadNginxText } from "../../../../src/static/nginx/loader.js";
 import { forwardedHeader, routesToApp, type AppRoute } from "../../../../src/static/nginx/routes.js";
 import { defaultServers, parseListen, serverBlocks } from "../../../../src/static/nginx/servers.js";
 import { variableIndex } from "../../../../src/static/nginx/variables.js";
+import { forEachNamed, walkDirectives } from "../../../../src/static/nginx/scope.js";
 
 function load(text: string) {
   const config = loadNginxText(text, "/virtual/nginx.conf", { sysroot: "/nonexistent" });
@@ -172,5 +173,41 @@ describe("servers and listen", () => {
     assert.deepEqual(chosen.get("*:443")?.names, ["b"]);
     assert.equal(servers[0]!.tls, false);
     assert.equal(servers[1]!.tls, true);
+  });
+});
+
+describe("directives by name", () => {
+  it("visits the named directives in walk order, each with the scope walkDirectives gives it", () => {
+    const config = load(`
+      http {
+        map $http_upgrade $connection { default upgrade; '' close; }
+        server {
+          set $a 1;
+          location / {
+            if ($request_method = POST) { set $b 2; }
+            set $c 3;
+            location /inner { set $d 4; }
+          }
+          set $e 5;
+        }
+      }`);
+    const walked: string[] = [];
+    walkDirectives(config.root, (directive, scope) => {
+      if (directive.name === "set" || directive.name === "map")
+        walked.push(`${directive.args[0]} in ${scope.path.map((block) => block.name).join("/")}`);
+    });
+    const named: string[] = [];
+    forEachNamed(config.root, ["set", "map"], (directive, scope) => {
+      named.push(`${directive.args[0]} in ${scope.path.map((block) => block.name).join("/")}`);
+    });
+    assert.deepEqual(named, walked);
+    assert.deepEqual(named, [
+      "$http_upgrade in http",
+      "$a in http/server",
+      "$e in http/server",
+      "$c in http/server/location",
+      "$b in http/server/location/if",
+      "$d in http/server/location/location",
+    ]);
   });
 });

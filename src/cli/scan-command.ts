@@ -13,13 +13,8 @@ import { collect } from "./repeated-options.js";
 import { UsageError } from "./usage-error.js";
 import { onInterrupt } from "./interrupt.js";
 import { addLinkOptions, linkOptionsFrom, type LinkFlags } from "./link-options.js";
-import {
-  addFleetOptions,
-  checkSingleTarget,
-  loadScanConfig,
-  runFleetScan,
-  type FleetFlags,
-} from "./fleet-scan.js";
+import { addFleetOptions, checkSingleTarget, type FleetFlags } from "./fleet-options.js";
+import { loadScanConfig } from "./scan-config.js";
 import { hasControl, quoted } from "../report/quote.js";
 import { describeFileError } from "../file-error.js";
 
@@ -168,7 +163,11 @@ export function scanCommand(): Command {
         ...linkOptionsFrom(flags, url),
         stop: interruption.signal,
       });
-      if (rawUrl === undefined) return runFleetScan(command, config, parseTarget, optionsFor, interruption);
+      if (rawUrl === undefined) {
+        // Loaded only for a fleet: a single-URL scan has no use for the fleet's modules.
+        const { runFleetScan } = await import("./fleet-scan.js");
+        return runFleetScan(command, config, parseTarget, optionsFor, interruption);
+      }
       if (command.opts<ScanFlags>().targets !== undefined)
         throw new UsageError("give one URL or --targets FILE, not both");
       checkSingleTarget(command);

@@ -34,7 +34,7 @@ async function npm(cwd: string, ...args: string[]): Promise<string> {
 }
 
 async function packAndInstallGlobally(): Promise<void> {
-  // prepare runs tsc, which the copy borrows from this checkout's dev dependencies.
+  // prepare runs tsc and esbuild, which the copy borrows from this checkout's dev dependencies.
   symlinkSync(join(PROJECT_ROOT, "node_modules"), join(checkout, "node_modules"));
   const packed = JSON.parse(await npm(checkout, "pack", "--json", "--pack-destination", dir)) as {
     filename: string;

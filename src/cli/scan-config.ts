@@ -1,0 +1,117 @@
+/** The config file's part in every scan: defaults for unset options, per-target settings, suppressions. */
+import { isAbsolute, resolve } from "node:path";
+import type { Command } from "./commander.js";
+import { findConfigFile } from "../config/find.js";
+import type { LoadedConfig } from "../config/load.js";
+import type { ScanSettings, TargetEntry } from "../config/schema.js";
+import { applySuppressions, describeSuppression, expiredSuppressions, isoToday } from "../config/suppress.js";
+import type { Report } from "../report/model.js";
+import type { OutputFlags } from "./common.js";
+import type { FleetFlags } from "./fleet-options.js";
+import { UsageError } from "./usage-error.js";
+
+/** The scan flags read here; the config file sets others by their commander names (SETTING_FLAGS). */
+export interface ConfigurableFlags extends OutputFlags {
+  resolve: string[];
+  connectTo: string[];
+}
+
+export type ScanConfigFlags = ConfigurableFlags & FleetFlags;
+
+/** Config keys and the flags they stand for; lists of mappings add up, the rest replace. */
+const SETTING_FLAGS: [keyof ScanSettings, string][] = [
+  ["resolve", "resolve"],
+  ["connectTo", "connectTo"],
+  ["cacert", "cacert"],
+  ["insecure", "insecure"],
+  ["timeout", "timeout"],
+  ["maxTime", "maxTime"],
+  ["headers", "header"],
+  ["cookiePath", "cookiePath"],
+  ["csrfPath", "csrfPath"],
+  ["csrfPost", "csrfPost"],
+  ["healthPaths", "healthPath"],
+  ["origin", "origin"],
+  ["proxy", "proxy"],
+  ["probePath", "probePath"],
+];
+
+function settingsAsFlags(settings: ScanSettings, configDir: string): Record<string, unknown> {
+  const flags: Record<string, unknown> = {};
+  for (const [key, flag] of SETTING_FLAGS) if (settings[key] !== undefined) flags[flag] = settings[key];
+  if (settings.cacert !== undefined)
+    flags.cacert = isAbsolute(settings.cacert) ? settings.cacert : resolve(configDir, settings.cacert);
+  return flags;
+}
+
+/** The config file's view of one scan command. */
+export interface ScanConfig {
+  loaded?: LoadedConfig;
+  /** The flags for one target: a config target entry's own settings over the command's flags. */
+  flagsFor<F extends ScanConfigFlags>(flags: F, url: URL): F;
+  /** Suppressions applied. */
+  finish(report: Report): Report;
+}
+
+export function targetEntries(loaded: LoadedConfig | undefined): TargetEntry[] {
+  return (loaded?.config.targets ?? []).map((entry) => (typeof entry === "string" ? { url: entry } : entry));
+}
+
+/** The config file, validated; its module (and the schema validator) loads only when there is a file. */
+async function readConfigFile(file: string): Promise<LoadedConfig> {
+  const { ConfigError, loadConfig } = await import("../config/load.js");
+  try {
+    return loadConfig(file);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/**
+ * Reads the config file and fills every option the command line left at its default, so the
+ * command line always wins. Expired suppressions are reported once here.
+ */
+export async function loadScanConfig(command: Command): Promise<ScanConfig> {
+  const flags = command.opts<ScanConfigFlags>();
+  const file = flags.config ?? findConfigFile(process.cwd());
+  const loaded = file === undefined ? undefined : await readConfigFile(file);
+  if (loaded) {
+    const { config, dir } = loaded;
+    const fromFile: Record<string, unknown> = {
+      ...(config.defaults ? settingsAsFlags(config.defaults, dir) : {}),
+      failOn: config.failOn,
+      concurrency: config.concurrency,
+      perHost: config.perHost,
+      perHostDelay: config.perHostDelay,
+    };
+    for (const [key, value] of Object.entries(fromFile)) {
+      const source = command.getOptionValueSource(key);
+      if (value !== undefined && (source === undefined || source === "default"))
+        command.setOptionValueWithSource(key, value, "config");
+    }
+  }
+  const rules = loaded?.config.suppressions ?? [];
+  const today = isoToday();
+  for (const rule of expiredSuppressions(rules, today))
+    process.stderr.write(
+      `proxytrust: the suppression of ${describeSuppression(rule)} expired on ${rule.expires} and no longer applies\n`,
+    );
+  const entries = new Map(targetEntries(loaded).map((entry) => [new URL(entry.url).href, entry]));
+  return {
+    loaded,
+    flagsFor: (base, url) => {
+      const entry = entries.get(url.href);
+      if (!entry || !loaded) return base;
+      const own = settingsAsFlags(entry, loaded.dir);
+      return {
+        ...base,
+        ...own,
+        // The target's own mappings first: the first matching one wins, as in curl.
+        resolve: [...((own.resolve as string[] | undefined) ?? []), ...base.resolve],
+        connectTo: [...((own.connectTo as string[] | undefined) ?? []), ...base.connectTo],
+      };
+    },
+    finish: (report) => applySuppressions(report, rules, today),
+  };
+}

@@ -12,7 +12,6 @@ export interface LexError {
   message: string;
 }
 
-const WHITESPACE = new Set([" ", "\t", "\r", "\n"]);
 const SPACE = 0x20;
 const TAB = 0x09;
 const RETURN = 0x0d;
@@ -23,6 +22,8 @@ const OPEN = 0x7b;
 const CLOSE = 0x7d;
 const DOUBLE_QUOTE = 0x22;
 const SINGLE_QUOTE = 0x27;
+
+const isWhitespace = (code: number) => code === SPACE || code === NEWLINE || code === TAB || code === RETURN;
 /** Characters that neither end a word nor need a closer look (escapes, `${`). */
 const PLAIN_WORD_RUN = /[^ \t\r\n;{\\$]+/y;
 /** Longer words (paths, regexes) rarely repeat; the count bounds the table on generated input. */
@@ -102,7 +103,7 @@ export class Lexer {
     while (this.pos < text.length) {
       // Character codes, not one-character strings: this runs once per token of files of many megabytes.
       const code = text.charCodeAt(this.pos);
-      if (code === SPACE || code === NEWLINE || code === TAB || code === RETURN) {
+      if (isWhitespace(code)) {
         this.skipWhitespace();
         continue;
       }
@@ -169,7 +170,7 @@ export class Lexer {
     for (; pos < text.length; pos++) {
       const code = text.charCodeAt(pos);
       if (code === NEWLINE) this.line++;
-      else if (code !== SPACE && code !== TAB && code !== RETURN) break;
+      else if (!isWhitespace(code)) break;
     }
     this.pos = pos;
   }
@@ -221,7 +222,7 @@ export class Lexer {
   }
 
   private countLines(from: number, to: number): void {
-    for (let i = from; i < to; i++) if (this.text.charCodeAt(i) === 10) this.line++;
+    for (let i = from; i < to; i++) if (this.text.charCodeAt(i) === NEWLINE) this.line++;
   }
 
   private readQuoted(quote: string): void {
@@ -243,7 +244,7 @@ export class Lexer {
   /** nginx requires a separator after a closing quote; we report it and carry on as if one were there. */
   private expectSeparator(): void {
     const ch = this.text[this.pos];
-    if (ch === undefined || WHITESPACE.has(ch) || ch === ";" || ch === "{" || ch === ")") return;
+    if (ch === undefined || isWhitespace(ch.charCodeAt(0)) || ch === ";" || ch === "{" || ch === ")") return;
     this.errors.push({ line: this.line, message: `unexpected "${ch}" after a quoted string` });
   }
 

@@ -16,6 +16,8 @@ export interface AppDesign {
   listen: Upstream["kind"];
   /** Who may set wsgi.url_scheme with X-Forwarded-Proto (gunicorn's forwarded_allow_ips). */
   schemeTrust: "proxy-source-address" | "nobody" | "gunicorn-default";
+  /** gunicorn workers when more than one: the settings must then keep sessions where every worker finds them. */
+  workers?: number;
 }
 
 export function appDesign(proxy: ProxyName, variant: Variant): AppDesign {
@@ -122,8 +124,9 @@ export async function writeGunicornConfig(opts: GunicornFiles): Promise<string> 
       : `# gunicorn for the shop behind ${opts.proxy} ("${opts.variant}" stack).`,
     ...(tls ? [`certfile = ${python(tls.certPath)}`, `keyfile = ${python(tls.keyPath)}`] : []),
     `bind = ${python(upstream.kind === "unix" ? `unix:${upstream.path}` : `${upstream.host}:${upstream.port}`)}`,
-    "# One worker: sessions live in a per-process cache.",
-    "workers = 1",
+    ...(opts.design.workers
+      ? [`workers = ${opts.design.workers}`]
+      : ["# One worker: sessions live in a per-process cache.", "workers = 1"]),
     'worker_class = "gthread"',
     "# The probe middleware ships in the package's python/ folder.",
     `pythonpath = ${python(PROBE_DIR)}`,

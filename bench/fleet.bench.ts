@@ -2,14 +2,14 @@
  * Fleet scans on loopback: VHOSTS virtual hosts (t1.fleet.test, ...) on one real nginx in front of one
  * real Django under gunicorn, scanned 100, 500 and 1000 at a time with the default fleet settings.
  * Prints targets per second, requests per target, the scanner's own CPU per target and peak resident
- * memory (sampled) for each size, each beside its goal; memory must not grow with the number of targets.
+ * memory for each size, each beside its goal; memory must not grow with the number of targets.
  * Also the CPU per target of nginx and gunicorn: on one machine, targets per second are bounded by the
  * scanner's and the stack's CPU together. gunicorn runs two workers, as a production deployment sizes
  * it to the machine's cores (gunicorn's docs suggest 2-4 per core): one Python process uses one core
  * at most, and would cap the whole fleet's throughput at what a single core of Django answers.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { scanFleet, type FleetTarget } from "../src/fleet/scan-fleet.js";
@@ -128,18 +128,14 @@ function startFleetStack() {
 }
 
 /**
- * Highest resident set size seen while `run` runs, sampled every 20 ms. `memoryUsage.rss()` alone:
- * the full `memoryUsage()` walks the heap's spaces, CPU time that would count as the scanner's.
+ * Peak resident set size while `run` runs: the kernel's high-water mark (VmHWM), reset first through
+ * /proc/self/clear_refs. Exact, and unlike sampling it spends no CPU that would count as the scanner's.
  */
 async function peakRss<T>(run: () => Promise<T>): Promise<{ result: T; peak: number }> {
-  let peak = process.memoryUsage.rss();
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
-  try {
-    const result = await run();
-    return { result, peak: Math.max(peak, process.memoryUsage.rss()) };
-  } finally {
-    clearInterval(sampler);
-  }
+  writeFileSync("/proc/self/clear_refs", "5");
+  const result = await run();
+  const kib = /^VmHWM:\s*(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+  return { result, peak: Number(kib) * 1024 };
 }
 
 /** Linux's USER_HZ: the unit of the CPU times in /proc/PID/stat. */

@@ -64,7 +64,7 @@ export class HostLimiterPool {
 
   constructor(private readonly limits: PolitenessLimits) {}
 
-  /** Number of hosts with a limiter right now (for tests and the benchmark). */
+  /** Number of hosts with a limiter right now (for tests). */
   get size(): number {
     return this.limiters.size;
   }

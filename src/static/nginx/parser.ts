@@ -12,11 +12,22 @@ export interface ParsedFile {
   errors: ConfigError[];
 }
 
-/** The words of the statement being read, in arrays reused from statement to statement. */
-interface PendingWords {
-  values: string[];
-  lines: number[];
-  quoted: boolean[];
+/**
+ * The words of the statement being read, in arrays reused from statement to statement: a count
+ * marks their end, since truncating an array by setting its length is a call into the runtime.
+ */
+class PendingWords {
+  readonly values: string[] = [];
+  readonly lines: number[] = [];
+  readonly quoted: boolean[] = [];
+  count = 0;
+
+  add(value: string, line: number, quoted: boolean): void {
+    this.values[this.count] = value;
+    this.lines[this.count] = line;
+    this.quoted[this.count] = quoted;
+    this.count++;
+  }
 }
 
 /** Real configurations nest a handful of levels; the cap keeps every later tree walk shallow. */
@@ -41,7 +52,8 @@ export function parseNginx(text: string, file: string): ParsedFile {
 
   const root: OpenBlock = { directive: undefined, children: [] };
   const stack: OpenBlock[] = [root];
-  const words: PendingWords = { values: [], lines: [], quoted: [] };
+  const words = new PendingWords();
+  const sharedArguments = new SharedArguments();
 
   const current = () => stack[stack.length - 1]!;
 
@@ -52,9 +64,9 @@ export function parseNginx(text: string, file: string): ParsedFile {
     for (let index = 0; index < starts.length; index++) {
       const start = starts[index]!;
       const isLast = index === starts.length - 1;
-      const end = isLast ? words.values.length : starts[index + 1]!;
+      const end = isLast ? words.count : starts[index + 1]!;
       const name = words.values[start]!;
-      const args = words.values.slice(start + 1, end);
+      const args = sharedArguments.of(words.values, start + 1, end);
       const line = words.lines[start]!;
       // A block gets its children's array when made: a property added later costs each block another object.
       last = isLast && opensBlock ? { name, args, file, line, block: [] } : { name, args, file, line };
@@ -63,9 +75,7 @@ export function parseNginx(text: string, file: string): ParsedFile {
         current().children.push(last);
       }
     }
-    words.values.length = 0;
-    words.lines.length = 0;
-    words.quoted.length = 0;
+    words.count = 0;
     return last;
   };
 
@@ -73,18 +83,16 @@ export function parseNginx(text: string, file: string): ParsedFile {
     const kind = lexer.next();
     const line = lexer.tokenLine;
     if (kind === "word") {
-      words.values.push(lexer.value);
-      words.lines.push(line);
-      words.quoted.push(lexer.quoted);
+      words.add(lexer.value, line, lexer.quoted);
       continue;
     }
     if (kind === ";") {
-      if (words.values.length === 0) syntaxError(line, 'unexpected ";"');
+      if (words.count === 0) syntaxError(line, 'unexpected ";"');
       else finishStatement(false);
       continue;
     }
     if (kind === "{") {
-      const directive = words.values.length === 0 ? undefined : finishStatement(true);
+      const directive = words.count === 0 ? undefined : finishStatement(true);
       if (!directive) syntaxError(line, 'unexpected "{"');
       if (directive && isLuaBlockDirective(directive.name)) {
         const body = lexer.readLuaBody();
@@ -104,7 +112,7 @@ export function parseNginx(text: string, file: string): ParsedFile {
       continue;
     }
     if (kind === "}") {
-      if (words.values.length > 0) {
+      if (words.count > 0) {
         syntaxError(words.lines[0]!, `"${words.values[0]!}" directive is not terminated by ";"`);
         finishStatement(false);
       }
@@ -117,7 +125,7 @@ export function parseNginx(text: string, file: string): ParsedFile {
       continue;
     }
     // end of file
-    if (words.values.length > 0) {
+    if (words.count > 0) {
       syntaxError(line, `unexpected end of file, expecting ";" or "}" after "${words.values[0]!}"`);
       finishStatement(false);
     }
@@ -157,6 +165,62 @@ function closedBlock(directive: NginxDirective): NginxDirective {
   return directive;
 }
 
+/** First words whose argument lists are kept for sharing; the count bounds the table on generated input. */
+const MAX_SHARED_FIRST_WORDS = 50_000;
+/** Lists kept per first word: `return 301 https://...` starts a different list in every server. */
+const MAX_LISTS_PER_FIRST_WORD = 8;
+
+/**
+ * One array for each distinct argument list of a file: `proxy_set_header Host $host`, `listen 80` and
+ * `access_log off` repeat in every server of a big configuration, and each array is two objects.
+ * Lists are found by their first word, then compared word for word, so a lookup allocates nothing.
+ * Shared arrays are frozen, so no reader can change one directive's arguments under another.
+ */
+class SharedArguments {
+  private readonly byFirstWord = new Map<string, string[][]>();
+
+  of(values: string[], from: number, to: number): string[] {
+    if (from === to) return NO_ARGUMENTS;
+    const first = values[from]!;
+    let lists = this.byFirstWord.get(first);
+    if (lists) {
+      for (const list of lists) if (sameWords(list, values, from, to)) return list;
+    } else if (this.byFirstWord.size < MAX_SHARED_FIRST_WORDS) {
+      lists = [];
+      this.byFirstWord.set(first, lists);
+    }
+    const list = Object.freeze(argumentsOf(values, from, to)) as string[];
+    if (lists && lists.length < MAX_LISTS_PER_FIRST_WORD) lists.push(list);
+    return list;
+  }
+}
+
+const NO_ARGUMENTS = Object.freeze([]) as unknown as string[];
+
+function sameWords(list: string[], values: string[], from: number, to: number): boolean {
+  if (list.length !== to - from) return false;
+  for (let i = 0; i < list.length; i++) if (list[i] !== values[from + i]) return false;
+  return true;
+}
+
+/**
+ * The words from..to as a new array. Array literals, unlike slice(), let V8 see that these arrays
+ * live as long as the tree and allocate them in the old generation from the start, instead of
+ * copying each one twice through the young generation.
+ */
+function argumentsOf(values: string[], from: number, to: number): string[] {
+  switch (to - from) {
+    case 1:
+      return [values[from]!];
+    case 2:
+      return [values[from]!, values[from + 1]!];
+    case 3:
+      return [values[from]!, values[from + 1]!, values[from + 2]!];
+    default:
+      return values.slice(from, to);
+  }
+}
+
 const ONE_STATEMENT: readonly number[] = [0];
 
 /**
@@ -168,13 +232,13 @@ function statementStarts(
   words: PendingWords,
   syntaxError: (line: number, message: string) => void,
 ): readonly number[] {
-  const { values, lines, quoted } = words;
+  const { values, lines, quoted, count } = words;
   let shape = directiveShape(values[0]!);
   // Nearly every statement is one directive with no more words than it takes.
-  if (shape === undefined || values.length - 1 <= shape.max) return ONE_STATEMENT;
+  if (shape === undefined || count - 1 <= shape.max) return ONE_STATEMENT;
   const starts = [0];
   let start = 0;
-  for (let i = 1; i < values.length; i++) {
+  for (let i = 1; i < count; i++) {
     if (shape === undefined || i - start <= shape.max) continue;
     const candidate = values[i]!;
     if (!quoted[i] && lines[i]! > lines[i - 1]! && directiveShape(candidate)) {
@@ -195,17 +259,25 @@ function checkShape(
 ): void {
   const parentName = parent.directive?.name;
   if (parentName !== undefined && (DATA_BLOCKS.has(parentName) || isLuaBlockDirective(parentName))) return;
-  const report = (message: string) =>
-    reportError({ file: directive.file, line: directive.line, message, kind: "directive" });
   const shape = directiveShape(directive.name);
   if (!shape) {
     const suggestion = likelyMisspelling(directive.name);
-    if (suggestion) report(`unknown directive "${directive.name}" (did you mean "${suggestion}"?)`);
+    if (suggestion)
+      reportError(
+        directiveError(directive, `unknown directive "${directive.name}" (did you mean "${suggestion}"?)`),
+      );
     return;
   }
   const count = directive.args.length;
   if (count < shape.min || count > shape.max)
-    report(`invalid number of arguments in "${directive.name}" directive`);
-  if (shape.block && !hasBlock) report(`directive "${directive.name}" has no opening "{"`);
-  if (!shape.block && hasBlock) report(`directive "${directive.name}" cannot have a block`);
+    reportError(directiveError(directive, `invalid number of arguments in "${directive.name}" directive`));
+  if (shape.block && !hasBlock)
+    reportError(directiveError(directive, `directive "${directive.name}" has no opening "{"`));
+  if (!shape.block && hasBlock)
+    reportError(directiveError(directive, `directive "${directive.name}" cannot have a block`));
+}
+
+/** A function of its own, not a closure made in checkShape: that runs once per directive. */
+function directiveError(directive: NginxDirective, message: string): ConfigError {
+  return { file: directive.file, line: directive.line, message, kind: "directive" };
 }

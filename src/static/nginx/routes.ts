@@ -15,7 +15,6 @@ import {
   innerScopes,
   unreadIncludeInScope,
   forEachNamed,
-  walkBlocks,
   type Scope,
 } from "./scope.js";
 
@@ -288,15 +287,21 @@ export interface DroppedHeaders {
 /** Blocks that silently drop inherited add_header headers by declaring their own. */
 export function droppedResponseHeaders(root: NginxDirective[]): DroppedHeaders[] {
   const found: DroppedHeaders[] = [];
-  walkBlocks(root, (scope) => {
-    const block = scope.path[scope.path.length - 1]!;
-    if (!(block.block ?? []).some((child) => child.name === "add_header")) return;
-    const parent: Scope = { root: scope.root, path: scope.path.slice(0, -1) };
-    const own = new Set(responseHeaders(scope).map((header) => header.name.toLowerCase()));
-    const dropped = responseHeaders(parent)
-      .map((header) => header.name.toLowerCase())
+  let previous: Scope | undefined;
+  forEachNamed(root, ["add_header"], (_, scope) => {
+    // Once per block (the top level is none); its own add_header lines are the list in effect there.
+    if (scope === previous || scope.path.length === 0) return;
+    previous = scope;
+    const own = new Set(inheritedList(scope, "add_header").map(lowerCaseName));
+    const dropped = inheritedList(scope, "add_header", scope.path.length - 2)
+      .map(lowerCaseName)
       .filter((name) => !own.has(name));
-    if (dropped.length > 0) found.push({ scope, block, dropped: [...new Set(dropped)] });
+    if (dropped.length > 0)
+      found.push({ scope, block: scope.path[scope.path.length - 1]!, dropped: [...new Set(dropped)] });
   });
   return found;
+}
+
+function lowerCaseName(header: NginxDirective): string {
+  return (header.args[0] ?? "").toLowerCase();
 }

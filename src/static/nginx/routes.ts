@@ -118,14 +118,19 @@ function passIn(block: NginxDirective[]): PassInfo | undefined {
   );
 }
 
+function isUnreadInclude(directive: NginxDirective): boolean {
+  return directive.name === "include" && directive.unresolved === true;
+}
+
 /**
  * A location whose pass directive lives in an include we could not read (DefectDojo's
  * `include /run/defectdojo/uwsgi_pass;`): the include's name or the module's other settings
  * (uwsgi_read_timeout) still say which module it is.
  */
 function inferredPass(block: NginxDirective[]): PassInfo | undefined {
-  const unread = block.filter((child) => child.name === "include" && child.unresolved);
-  if (unread.length === 0) return undefined;
+  // Most blocks have no pass at all: ask before building anything.
+  if (!block.some(isUnreadInclude)) return undefined;
+  const unread = block.filter(isUnreadInclude);
   const module =
     MODULE_NAMES.find((name) => unread.some((include) => include.args[0]!.includes(MODULES[name].pass))) ??
     MODULE_NAMES.find((name) => block.some((child) => child.name.startsWith(`${name}_`)));
@@ -225,18 +230,12 @@ function setterIndex(shape: ModuleShape, scope: Scope): ReadonlyMap<string, Ngin
 const NO_SETTERS: ReadonlyMap<string, NginxDirective> = new Map();
 
 /** Each route's setter index, found once: rules ask every route about several headers. */
-const routeSetters = new WeakMap<AppRoute, ReadonlyMap<string, NginxDirective>>();
-
-function routeSetterIndex(route: AppRoute, shape: ModuleShape): ReadonlyMap<string, NginxDirective> {
-  let index = routeSetters.get(route);
-  if (!index) routeSetters.set(route, (index = setterIndex(shape, route.scope)));
-  return index;
-}
+const routeSetterIndex = perConfig((route: AppRoute) => setterIndex(MODULES[route.pass.module], route.scope));
 
 /** What the upstream receives as header `name` for requests through this route. */
 export function forwardedHeader(route: AppRoute, name: string): ForwardedHeader {
   const shape = MODULES[route.pass.module];
-  const directive = routeSetterIndex(route, shape).get(headerKey(shape, name));
+  const directive = routeSetterIndex(route).get(headerKey(shape, name));
   if (directive) {
     const value = directive.args[1] ?? "";
     return value === "" ? { source: "removed", directive } : { source: "set", value, directive };

@@ -109,6 +109,8 @@ export class VariableIndex {
   private readonly definitions = new Map<string, Definition[]>();
   private readonly switches = new Map<string, Switch[]>();
   private readonly memo = new Map<string, string[]>();
+  /** Variables some `set` writes: a route's rewrites are run only for those. */
+  private readonly setVariables = new Set<string>();
 
   constructor(root: NginxDirective[]) {
     forEachNamed(root, ["map", "geo", "set"], (directive, scope) => {
@@ -117,19 +119,21 @@ export class VariableIndex {
         const values = defined.branches.map((branch) => branch.value);
         const variable = directive.args[directive.args.length - 1]!;
         this.define(variable, { values, selectors: distinct(values) > 1 ? [defined.selector] : [] });
-        const name = variable.replace(/^\$/, "").toLowerCase();
+        const name = variableName(variable);
         this.switches.set(name, [...(this.switches.get(name) ?? []), defined]);
-      } else if (directive.name === "set" && directive.args.length === 2) {
+      } else if (directive.name === "set" && directive.args[0] !== undefined) {
+        this.setVariables.add(variableName(directive.args[0]));
+        if (directive.args.length !== 2) return;
         const conditions = scope.path
           .filter((block) => block.name === "if")
           .map((block) => block.args.join(" "));
-        this.define(directive.args[0]!, { values: [directive.args[1]!], selectors: conditions });
+        this.define(directive.args[0], { values: [directive.args[1]!], selectors: conditions });
       }
     });
   }
 
   private define(variable: string, definition: Definition): void {
-    const name = variable.replace(/^\$/, "").toLowerCase();
+    const name = variableName(variable);
     this.definitions.set(name, [...(this.definitions.get(name) ?? []), definition]);
   }
 
@@ -202,7 +206,7 @@ export class VariableIndex {
     honest: boolean,
   ): ValueBranch[] | undefined {
     const server = scope.path.findLastIndex((block) => block.name === "server");
-    if (server === -1) return undefined;
+    if (server === -1 || !this.setVariables.has(name.toLowerCase())) return undefined;
     const location = scope.path.findLast((block) => block.name === "location");
     const levels = [scope.path[server]!.block ?? [], ...(location ? [location.block ?? []] : [])];
     return runRewrites(levels, name.toLowerCase(), (block) => this.conditionOf(block), connection, honest);
@@ -308,6 +312,11 @@ export class VariableIndex {
   }
 }
 
+/** A variable as `set`, `map` and `geo` name it (`$Forwarded_Proto`), as the index keys it: `forwarded_proto`. */
+function variableName(written: string): string {
+  return written.replace(/^\$/, "").toLowerCase();
+}
+
 /** Runs `set` and `if` in the order nginx's rewrite phase does; see VariableIndex.routeBranches. */
 function runRewrites(
   levels: NginxDirective[][],
@@ -318,7 +327,7 @@ function runRewrites(
 ): ValueBranch[] | undefined {
   let branches: ValueBranch[] | undefined;
   const assign = (directive: NginxDirective, condition: IfCondition | undefined) => {
-    if (directive.name !== "set" || directive.args[0]?.replace(/^\$/, "").toLowerCase() !== name) return;
+    if (directive.name !== "set" || variableName(directive.args[0] ?? "") !== name) return;
     const value = directive.args[1] ?? "";
     const holds = condition?.holds(connection, honest);
     if (holds === false) return;

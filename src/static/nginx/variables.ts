@@ -109,6 +109,8 @@ export class VariableIndex {
   private readonly definitions = new Map<string, Definition[]>();
   private readonly switches = new Map<string, Switch[]>();
   private readonly memo = new Map<string, string[]>();
+  /** clientSources' answers, per expression: once a variable's sources are known they never change. */
+  private readonly expressionSources = new Map<string, string[]>();
   /** Variables some `set` writes: a route's rewrites are run only for those. */
   private readonly setVariables = new Set<string>();
 
@@ -285,8 +287,18 @@ export class VariableIndex {
     return sw.kind === "geo" ? `${sw.selector} is in ${branch.key}` : `${sw.selector} is "${branch.key}"`;
   }
 
-  /** The client-controlled request variables an expression depends on, directly or not. */
-  clientSources(expression: string, depth = 0): string[] {
+  /**
+   * The client-controlled request variables an expression depends on, directly or not. Rules ask
+   * about the same few values (`$scheme`, `$remote_addr`) for every route, so each answer is kept and
+   * shared: callers must not change it.
+   */
+  clientSources(expression: string): string[] {
+    let sources = this.expressionSources.get(expression);
+    if (!sources) this.expressionSources.set(expression, (sources = this.sourcesIn(expression, 0)));
+    return sources;
+  }
+
+  private sourcesIn(expression: string, depth: number): string[] {
     const found = new Set<string>();
     for (const name of variablesIn(expression))
       for (const source of this.sourcesOf(name, depth)) found.add(source);
@@ -303,7 +315,7 @@ export class VariableIndex {
     this.memo.set(name, []); // breaks cycles like `set $a $b; set $b $a;`
     for (const definition of this.definitions.get(name) ?? []) {
       for (const expression of [...definition.values, ...definition.selectors]) {
-        for (const source of this.clientSources(expression, depth + 1)) found.add(source);
+        for (const source of this.sourcesIn(expression, depth + 1)) found.add(source);
       }
     }
     const result = [...found];

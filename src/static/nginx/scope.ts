@@ -149,13 +149,18 @@ export function blockScopes(root: NginxDirective[]): Scope[] {
 export function innerScopes(scope: Scope): Scope[] {
   const tree = blockTree(scope.root);
   if (scope.path.length === 0) return tree.scopes;
-  tree.positions ??= new Map(tree.scopes.map((inner, position) => [inner, position]));
-  const position = tree.positions.get(scope);
+  const position = (tree.positions ??= scopePositions(tree.scopes)).get(scope);
   // Scopes come from blockScopes (servers, routes and walks all start there); any other is a bug.
   if (position === undefined) throw new Error("innerScopes was given a scope not taken from blockScopes");
   let end = position + 1;
   while (end < tree.scopes.length && tree.scopes[end]!.path.length > scope.path.length) end++;
   return tree.scopes.slice(position + 1, end);
+}
+
+function scopePositions(scopes: readonly Scope[]): Map<Scope, number> {
+  const positions = new Map<Scope, number>();
+  for (let position = 0; position < scopes.length; position++) positions.set(scopes[position]!, position);
+  return positions;
 }
 
 export function walkBlocks(root: NginxDirective[], visit: (scope: Scope) => void): void {

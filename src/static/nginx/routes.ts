@@ -189,11 +189,13 @@ const SETTERS = [...SHAPE_BY_SETTER.keys()];
 /** Every line anywhere in the configuration that sets request header `name` for an upstream. */
 export function headerAssignments(root: NginxDirective[], name: string): NginxDirective[] {
   const found: NginxDirective[] = [];
+  const keys = new Map([...SHAPE_BY_SETTER].map(([setter, shape]) => [setter, headerKey(shape, name)]));
   forEachNamed(root, SETTERS, (directive) => {
-    const shape = SHAPE_BY_SETTER.get(directive.name);
+    const shape = SHAPE_BY_SETTER.get(directive.name)!;
+    const key = keys.get(directive.name)!;
     const target = directive.args[0];
-    if (shape && target !== undefined && setterKey(shape, target) === headerKey(shape, name))
-      found.push(directive);
+    // Lower-casing keeps an ASCII name's length: comparing lengths first spares most lines a copy.
+    if (target?.length === key.length && setterKey(shape, target) === key) found.push(directive);
   });
   return found;
 }
@@ -291,10 +293,10 @@ export function droppedResponseHeaders(root: NginxDirective[]): DroppedHeaders[]
     // Once per block (the top level is none); its own add_header lines are the list in effect there.
     if (scope === previous || scope.path.length === 0) return;
     previous = scope;
+    const inherited = inheritedList(scope, "add_header", scope.path.length - 2);
+    if (inherited.length === 0) return;
     const own = new Set(inheritedList(scope, "add_header").map(lowerCaseName));
-    const dropped = inheritedList(scope, "add_header", scope.path.length - 2)
-      .map(lowerCaseName)
-      .filter((name) => !own.has(name));
+    const dropped = inherited.map(lowerCaseName).filter((name) => !own.has(name));
     if (dropped.length > 0)
       found.push({ scope, block: scope.path[scope.path.length - 1]!, dropped: [...new Set(dropped)] });
   });

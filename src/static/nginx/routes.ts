@@ -237,20 +237,21 @@ const routeSetterIndex = perConfig((route: AppRoute) => setterIndex(MODULES[rout
 /** What the upstream receives as header `name` for requests through this route. */
 export function forwardedHeader(route: AppRoute, name: string): ForwardedHeader {
   const shape = MODULES[route.pass.module];
-  const directive = routeSetterIndex(route).get(headerKey(shape, name));
+  const key = headerKey(shape, name);
+  const directive = routeSetterIndex(route).get(key);
   if (directive) {
     const value = directive.args[1] ?? "";
     return value === "" ? { source: "removed", directive } : { source: "set", value, directive };
   }
-  if (route.pass.module === "proxy" && name.toLowerCase() === "host")
+  // A header-style key is the name in lower case already.
+  const lowerCased = shape.style === "header" ? key : name.toLowerCase();
+  if (route.pass.module === "proxy" && lowerCased === "host")
     return { source: "default", value: "$proxy_host" };
   const requestHeaders = inheritedValue(route.scope, shape.requestHeadersSwitch);
   if (requestHeaders?.args[0] === "off") return { source: "removed", directive: requestHeaders };
   const ignored =
     shape.style === "param"
-      ? inheritedList(route.scope, "proxy_set_header").find(
-          (d) => d.args[0]?.toLowerCase() === name.toLowerCase(),
-        )
+      ? inheritedList(route.scope, "proxy_set_header").find((d) => d.args[0]?.toLowerCase() === lowerCased)
       : undefined;
   return { source: "client", ignored };
 }

@@ -17,6 +17,8 @@ function paint(text: string, code: number, on: boolean): string {
 }
 
 function indent(text: string, prefix: string): string {
+  // Most texts are one line, and a report can hold 100,000 of them: no split for those.
+  if (!text.includes("\n")) return `${prefix}${text}`;
   return text
     .split("\n")
     .map((line) => `${prefix}${line}`)

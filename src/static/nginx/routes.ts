@@ -15,7 +15,6 @@ import {
   innerScopes,
   unreadIncludeInScope,
   forEachNamed,
-  walkBlocks,
   type Scope,
 } from "./scope.js";
 
@@ -119,14 +118,19 @@ function passIn(block: NginxDirective[]): PassInfo | undefined {
   );
 }
 
+function isUnreadInclude(directive: NginxDirective): boolean {
+  return directive.name === "include" && directive.unresolved === true;
+}
+
 /**
  * A location whose pass directive lives in an include we could not read (DefectDojo's
  * `include /run/defectdojo/uwsgi_pass;`): the include's name or the module's other settings
  * (uwsgi_read_timeout) still say which module it is.
  */
 function inferredPass(block: NginxDirective[]): PassInfo | undefined {
-  const unread = block.filter((child) => child.name === "include" && child.unresolved);
-  if (unread.length === 0) return undefined;
+  // Most blocks have no pass at all: ask before building anything.
+  if (!block.some(isUnreadInclude)) return undefined;
+  const unread = block.filter(isUnreadInclude);
   const module =
     MODULE_NAMES.find((name) => unread.some((include) => include.args[0]!.includes(MODULES[name].pass))) ??
     MODULE_NAMES.find((name) => block.some((child) => child.name.startsWith(`${name}_`)));
@@ -185,11 +189,13 @@ const SETTERS = [...SHAPE_BY_SETTER.keys()];
 /** Every line anywhere in the configuration that sets request header `name` for an upstream. */
 export function headerAssignments(root: NginxDirective[], name: string): NginxDirective[] {
   const found: NginxDirective[] = [];
+  const keys = new Map([...SHAPE_BY_SETTER].map(([setter, shape]) => [setter, headerKey(shape, name)]));
   forEachNamed(root, SETTERS, (directive) => {
-    const shape = SHAPE_BY_SETTER.get(directive.name);
+    const shape = SHAPE_BY_SETTER.get(directive.name)!;
+    const key = keys.get(directive.name)!;
     const target = directive.args[0];
-    if (shape && target !== undefined && setterKey(shape, target) === headerKey(shape, name))
-      found.push(directive);
+    // Lower-casing keeps an ASCII name's length: comparing lengths first spares most lines a copy.
+    if (target?.length === key.length && setterKey(shape, target) === key) found.push(directive);
   });
   return found;
 }
@@ -226,31 +232,26 @@ function setterIndex(shape: ModuleShape, scope: Scope): ReadonlyMap<string, Ngin
 const NO_SETTERS: ReadonlyMap<string, NginxDirective> = new Map();
 
 /** Each route's setter index, found once: rules ask every route about several headers. */
-const routeSetters = new WeakMap<AppRoute, ReadonlyMap<string, NginxDirective>>();
-
-function routeSetterIndex(route: AppRoute, shape: ModuleShape): ReadonlyMap<string, NginxDirective> {
-  let index = routeSetters.get(route);
-  if (!index) routeSetters.set(route, (index = setterIndex(shape, route.scope)));
-  return index;
-}
+const routeSetterIndex = perConfig((route: AppRoute) => setterIndex(MODULES[route.pass.module], route.scope));
 
 /** What the upstream receives as header `name` for requests through this route. */
 export function forwardedHeader(route: AppRoute, name: string): ForwardedHeader {
   const shape = MODULES[route.pass.module];
-  const directive = routeSetterIndex(route, shape).get(headerKey(shape, name));
+  const key = headerKey(shape, name);
+  const directive = routeSetterIndex(route).get(key);
   if (directive) {
     const value = directive.args[1] ?? "";
     return value === "" ? { source: "removed", directive } : { source: "set", value, directive };
   }
-  if (route.pass.module === "proxy" && name.toLowerCase() === "host")
+  // A header-style key is the name in lower case already.
+  const lowerCased = shape.style === "header" ? key : name.toLowerCase();
+  if (route.pass.module === "proxy" && lowerCased === "host")
     return { source: "default", value: "$proxy_host" };
   const requestHeaders = inheritedValue(route.scope, shape.requestHeadersSwitch);
   if (requestHeaders?.args[0] === "off") return { source: "removed", directive: requestHeaders };
   const ignored =
     shape.style === "param"
-      ? inheritedList(route.scope, "proxy_set_header").find(
-          (d) => d.args[0]?.toLowerCase() === name.toLowerCase(),
-        )
+      ? inheritedList(route.scope, "proxy_set_header").find((d) => d.args[0]?.toLowerCase() === lowerCased)
       : undefined;
   return { source: "client", ignored };
 }
@@ -288,15 +289,21 @@ export interface DroppedHeaders {
 /** Blocks that silently drop inherited add_header headers by declaring their own. */
 export function droppedResponseHeaders(root: NginxDirective[]): DroppedHeaders[] {
   const found: DroppedHeaders[] = [];
-  walkBlocks(root, (scope) => {
-    const block = scope.path[scope.path.length - 1]!;
-    if (!(block.block ?? []).some((child) => child.name === "add_header")) return;
-    const parent: Scope = { root: scope.root, path: scope.path.slice(0, -1) };
-    const own = new Set(responseHeaders(scope).map((header) => header.name.toLowerCase()));
-    const dropped = responseHeaders(parent)
-      .map((header) => header.name.toLowerCase())
-      .filter((name) => !own.has(name));
-    if (dropped.length > 0) found.push({ scope, block, dropped: [...new Set(dropped)] });
+  let previous: Scope | undefined;
+  forEachNamed(root, ["add_header"], (_, scope) => {
+    // Once per block (the top level is none); its own add_header lines are the list in effect there.
+    if (scope === previous || scope.path.length === 0) return;
+    previous = scope;
+    const inherited = inheritedList(scope, "add_header", scope.path.length - 2);
+    if (inherited.length === 0) return;
+    const own = new Set(inheritedList(scope, "add_header").map(lowerCaseName));
+    const dropped = inherited.map(lowerCaseName).filter((name) => !own.has(name));
+    if (dropped.length > 0)
+      found.push({ scope, block: scope.path[scope.path.length - 1]!, dropped: [...new Set(dropped)] });
   });
   return found;
+}
+
+function lowerCaseName(header: NginxDirective): string {
+  return (header.args[0] ?? "").toLowerCase();
 }

@@ -109,6 +109,10 @@ export class VariableIndex {
   private readonly definitions = new Map<string, Definition[]>();
   private readonly switches = new Map<string, Switch[]>();
   private readonly memo = new Map<string, string[]>();
+  /** clientSources' answers, per expression: once a variable's sources are known they never change. */
+  private readonly expressionSources = new Map<string, string[]>();
+  /** Variables some `set` writes: a route's rewrites are run only for those. */
+  private readonly setVariables = new Set<string>();
 
   constructor(root: NginxDirective[]) {
     forEachNamed(root, ["map", "geo", "set"], (directive, scope) => {
@@ -117,19 +121,21 @@ export class VariableIndex {
         const values = defined.branches.map((branch) => branch.value);
         const variable = directive.args[directive.args.length - 1]!;
         this.define(variable, { values, selectors: distinct(values) > 1 ? [defined.selector] : [] });
-        const name = variable.replace(/^\$/, "").toLowerCase();
+        const name = variableName(variable);
         this.switches.set(name, [...(this.switches.get(name) ?? []), defined]);
-      } else if (directive.name === "set" && directive.args.length === 2) {
+      } else if (directive.name === "set" && directive.args[0] !== undefined) {
+        this.setVariables.add(variableName(directive.args[0]));
+        if (directive.args.length !== 2) return;
         const conditions = scope.path
           .filter((block) => block.name === "if")
           .map((block) => block.args.join(" "));
-        this.define(directive.args[0]!, { values: [directive.args[1]!], selectors: conditions });
+        this.define(directive.args[0], { values: [directive.args[1]!], selectors: conditions });
       }
     });
   }
 
   private define(variable: string, definition: Definition): void {
-    const name = variable.replace(/^\$/, "").toLowerCase();
+    const name = variableName(variable);
     this.definitions.set(name, [...(this.definitions.get(name) ?? []), definition]);
   }
 
@@ -201,6 +207,7 @@ export class VariableIndex {
     connection: Connection,
     honest: boolean,
   ): ValueBranch[] | undefined {
+    if (!this.setVariables.has(name.toLowerCase())) return undefined;
     const server = scope.path.findLastIndex((block) => block.name === "server");
     if (server === -1) return undefined;
     const location = scope.path.findLast((block) => block.name === "location");
@@ -281,8 +288,18 @@ export class VariableIndex {
     return sw.kind === "geo" ? `${sw.selector} is in ${branch.key}` : `${sw.selector} is "${branch.key}"`;
   }
 
-  /** The client-controlled request variables an expression depends on, directly or not. */
-  clientSources(expression: string, depth = 0): string[] {
+  /**
+   * The client-controlled request variables an expression depends on, directly or not. Rules ask
+   * about the same few values (`$scheme`, `$remote_addr`) for every route, so each answer is kept and
+   * shared: callers must not change it.
+   */
+  clientSources(expression: string): string[] {
+    let sources = this.expressionSources.get(expression);
+    if (!sources) this.expressionSources.set(expression, (sources = this.sourcesIn(expression, 0)));
+    return sources;
+  }
+
+  private sourcesIn(expression: string, depth: number): string[] {
     const found = new Set<string>();
     for (const name of variablesIn(expression))
       for (const source of this.sourcesOf(name, depth)) found.add(source);
@@ -299,13 +316,18 @@ export class VariableIndex {
     this.memo.set(name, []); // breaks cycles like `set $a $b; set $b $a;`
     for (const definition of this.definitions.get(name) ?? []) {
       for (const expression of [...definition.values, ...definition.selectors]) {
-        for (const source of this.clientSources(expression, depth + 1)) found.add(source);
+        for (const source of this.sourcesIn(expression, depth + 1)) found.add(source);
       }
     }
     const result = [...found];
     this.memo.set(name, result);
     return result;
   }
+}
+
+/** A variable as `set`, `map` and `geo` name it (`$Forwarded_Proto`), as the index keys it: `forwarded_proto`. */
+function variableName(written: string): string {
+  return written.replace(/^\$/, "").toLowerCase();
 }
 
 /** Runs `set` and `if` in the order nginx's rewrite phase does; see VariableIndex.routeBranches. */
@@ -318,7 +340,7 @@ function runRewrites(
 ): ValueBranch[] | undefined {
   let branches: ValueBranch[] | undefined;
   const assign = (directive: NginxDirective, condition: IfCondition | undefined) => {
-    if (directive.name !== "set" || directive.args[0]?.replace(/^\$/, "").toLowerCase() !== name) return;
+    if (directive.name !== "set" || variableName(directive.args[0] ?? "") !== name) return;
     const value = directive.args[1] ?? "";
     const holds = condition?.holds(connection, honest);
     if (holds === false) return;

@@ -29,8 +29,10 @@ export const caddyClientXRealIp: StaticRule = {
   check(input): RuleFinding[] {
     if (!input.caddy) return [];
     return input.caddy.sites.flatMap((site) => {
-      const requestHeaders = [...walkDirectives(site.directives)].filter((d) => d.name === "request_header");
-      if (requestHeaders.some(replacesRealIp)) return [];
+      const replacedForSite = [...walkDirectives(site.directives)].some(
+        (d) => d.name === "request_header" && replacesRealIp(d),
+      );
+      if (replacedForSite) return [];
       return reverseProxies(site)
         .filter((proxy) => !subdirectives(proxy, "header_up").some(replacesRealIp))
         .map((proxy) => ({

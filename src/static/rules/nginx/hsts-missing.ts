@@ -1,16 +1,18 @@
 import type { StaticRule } from "../../rule.js";
-import { responseHeaders, type AppRoute } from "../../nginx/routes.js";
-import { levelsOf, named } from "../../nginx/scope.js";
+import type { AppRoute } from "../../nginx/routes.js";
+import { inheritedList, levelsOf, named } from "../../nginx/scope.js";
 import { appRoutes, describeServer, finding, HSTS_HEADER, hstsFromMoreSetHeaders } from "./shared.js";
 
 function routeSendsHsts(route: AppRoute): boolean {
-  const viaAddHeader = responseHeaders(route.scope).some(
-    (header) => header.name.toLowerCase() === HSTS_HEADER,
+  // The add_header lines in effect first: they answer for most routes, without walking the levels.
+  return (
+    inheritedList(route.scope, "add_header").some(
+      (header) => header.args[0]?.toLowerCase() === HSTS_HEADER,
+    ) ||
+    levelsOf(route.scope).some((level) =>
+      named(level, "more_set_headers").some((d) => hstsFromMoreSetHeaders(d) !== undefined),
+    )
   );
-  const viaMoreHeaders = levelsOf(route.scope).some((level) =>
-    named(level, "more_set_headers").some((d) => hstsFromMoreSetHeaders(d) !== undefined),
-  );
-  return viaAddHeader || viaMoreHeaders;
 }
 
 export const hstsMissing: StaticRule = {

@@ -3,6 +3,7 @@ import type { RuleFinding } from "../../rule.js";
 import type { NginxConfig, NginxDirective } from "../../nginx/model.js";
 import { headerAssignments, routesToApp, type AppRoute } from "../../nginx/routes.js";
 import { variableIndex } from "../../nginx/variables.js";
+import { perConfig } from "../../memo.js";
 import { inheritedList, levelsOf, named, type Scope } from "../../nginx/scope.js";
 import type { ServerBlock } from "../../nginx/servers.js";
 
@@ -14,9 +15,10 @@ export function finding(
   return { status, message, location: { file: at.file, line: at.line } };
 }
 
-export function appRoutes(config: NginxConfig): AppRoute[] {
-  return routesToApp(config).filter((route) => route.appBound);
-}
+/** The routes to the app itself (not to side backends), found once per configuration: most rules ask. */
+export const appRoutes = perConfig((config: NginxConfig): readonly AppRoute[] =>
+  routesToApp(config).filter((route) => route.appBound),
+);
 
 export function describeServer(server: ServerBlock): string {
   const listens = server.listens.map((listen) => listen.key).join(", ");

@@ -43,16 +43,15 @@ function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
           ["X-Forwarded-For", xff],
           ["X-Real-IP", realIp],
         ] as const
-      )
-        .filter(([, header]) => header.source === "client")
-        .map(([name]) => name)
+      ).flatMap(([name, header]) => (header.source === "client" ? [name] : []))
     : [];
   if (untouched.length > 0) {
     const names = untouched.join(" and ");
+    const many = untouched.length > 1;
     findings.push(
       finding(
         "warn",
-        `${names} ${untouched.length > 1 ? "are" : "is"} not set in ${describeRoute(route)}: the client's own ${names} ${untouched.length > 1 ? "reach" : "reaches"} the app unchanged, and an app that reads ${untouched.length > 1 ? "them" : "it"} believes a forged address.`,
+        `${names} ${many ? "are" : "is"} not set in ${describeRoute(route)}: the client's own ${names} ${many ? "reach" : "reaches"} the app unchanged, and an app that reads ${many ? "them" : "it"} believes a forged address.`,
         route,
       ),
     );

@@ -11,8 +11,9 @@ import {
   unreadIncludeNote,
 } from "./shared.js";
 
-/** Headers that some framework or middleware reads as "the request was HTTPS". */
-const SCHEME_COUSINS = [
+/** X-Forwarded-Proto and the headers that some framework or middleware reads as "the request was HTTPS". */
+const SCHEME_HEADERS = [
+  "X-Forwarded-Proto",
   "X-Forwarded-Ssl",
   "X-Forwarded-Protocol",
   "X-Forwarded-Scheme",
@@ -44,7 +45,7 @@ function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
       ),
     );
   }
-  for (const name of ["X-Forwarded-Proto", ...SCHEME_COUSINS]) {
+  for (const name of SCHEME_HEADERS) {
     const header = forwardedHeader(route, name);
     if (header.source !== "set") continue;
     const onRoute = variables.routeValue(route.scope, header.value, tlsOnly ? "tls" : "plain");

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { discoverDeployments } from "../src/static/discover/index.js";
+import { verdict } from "./processes.js";
 
 const FILES = 50_000;
 const BUDGET_MS = 2_000;
@@ -50,7 +51,11 @@ try {
   // CPU time beside wall time: on a shared machine the wall clock also counts other processes' turns.
   const cpuMs = (cpu.user + cpu.system) / 1000;
   console.log(
-    `audit PATH discovery of ${tree.filesWalked} files: ${ms.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU (${tree.found.length} recognised, ${tree.deployments.length} deployment(s)), budget ${BUDGET_MS} ms: ${ms < BUDGET_MS ? "within" : "OVER"}`,
+    verdict(
+      `audit PATH discovery of ${tree.filesWalked} files: ${ms.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU (${tree.found.length} recognised, ${tree.deployments.length} deployment(s))`,
+      `< ${BUDGET_MS} ms`,
+      ms < BUDGET_MS,
+    ),
   );
 } finally {
   rmSync(root, { recursive: true, force: true });

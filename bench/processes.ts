@@ -61,13 +61,21 @@ export function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-/** Median wall time of each process, the runs interleaved so load changes hit all of them alike. */
-export function medianTimes(commands: Record<string, string[]>, runs: number): Record<string, number> {
+/**
+ * Median wall time of each process, the runs interleaved so load changes hit all of them alike;
+ * `onRun` sees each run that exited 0, e.g. to read what it printed.
+ */
+export function medianTimes(
+  commands: Record<string, string[]>,
+  runs: number,
+  onRun?: (name: string, run: ProcessRun) => void,
+): Record<string, number> {
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   for (let i = 0; i < runs; i++)
     for (const [name, args] of Object.entries(commands)) {
       const run = runProcess(args);
-      if (run.status !== 0) throw new Error(`${name} exited with ${run.status}`);
+      if (run.status !== 0) throw new Error(`${name} exited with ${run.status}: ${run.stderr.trim()}`);
+      onRun?.(name, run);
       times[name]!.push(run.ms);
     }
   return Object.fromEntries(Object.entries(times).map(([name, ms]) => [name, median(ms)]));

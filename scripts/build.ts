@@ -44,20 +44,23 @@ try {
     [tsc, "-p", join(ROOT, "tsconfig.build.json"), "--outDir", compiled],
     { stdio: "inherit" },
   );
-  if (typescript.status !== 0) process.exit(typescript.status ?? 1);
-  rmSync(DIST, { recursive: true, force: true });
-  await build({
-    entryPoints: [join(compiled, "cli", "main.js")],
-    outdir: BUNDLE_DIR,
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    packages: "external",
-    plugins: [keepModuleUrls(compiled)],
-    logLevel: "warning",
-  });
+  // An exit code, not process.exit: that would skip the finally block and leave the scratch directory.
+  if (typescript.status !== 0) process.exitCode = typescript.status ?? 1;
+  else {
+    rmSync(DIST, { recursive: true, force: true });
+    await build({
+      entryPoints: [join(compiled, "cli", "main.js")],
+      outdir: BUNDLE_DIR,
+      bundle: true,
+      splitting: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      packages: "external",
+      plugins: [keepModuleUrls(compiled)],
+      logLevel: "warning",
+    });
+  }
 } finally {
   rmSync(compiled, { recursive: true, force: true });
 }

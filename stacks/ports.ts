@@ -60,7 +60,8 @@ export async function randomStackAddresses(): Promise<StackAddresses> {
       string,
     ];
     try {
-      await Promise.all([proxy, origin, proxySource].map(freePort));
+      // Only a bind test: the port is released and nobody will listen on it, so it is not recorded as given out.
+      await Promise.all([proxy, origin, proxySource].map(bindAndRelease));
       return { proxy, origin, proxySource };
     } catch {
       // Taken or not bindable: try another block.

@@ -15,7 +15,7 @@ import { quoted } from "../report/quote.js";
 import { describeFileError } from "../file-error.js";
 
 const OUTPUT_FORMATS = ["text", "json", "sarif", "junit", "html", "sh"] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** The file name ending each format gets when several are written at once (`--output BASE`). */
 const FORMAT_EXTENSIONS: Record<OutputFormat, string> = {

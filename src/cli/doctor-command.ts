@@ -5,7 +5,8 @@ import type { AuditFiles } from "../static/audit.js";
 import { auditCommand } from "./audit-command.js";
 import { checkOutputOptions, finishReport, type OutputFlags } from "./common.js";
 import { onInterrupt } from "./interrupt.js";
-import { parseTarget, scanCommand, scanOptionsFrom } from "./scan-command.js";
+import { scanCommand, scanOptionsFrom } from "./scan-command.js";
+import { parseTarget } from "./target-url.js";
 
 type DoctorFlags = Parameters<typeof scanOptionsFrom>[0] & AuditFiles & OutputFlags;
 

@@ -11,12 +11,13 @@ import type { ScanOptions } from "../scan/options.js";
 import { MappingSyntaxError } from "../transport/mapping.js";
 import { finishReport } from "./common.js";
 import { targetEntries, type ScanConfig, type ScanConfigFlags } from "./scan-config.js";
+import { parseTarget } from "./target-url.js";
 import { UsageError } from "./usage-error.js";
 import type { Interruption } from "./interrupt.js";
 import { describeFileError } from "../file-error.js";
 
 /** The targets to scan, before sharding: the --targets file, else the config file's targets. */
-function fleetUrls(flags: ScanConfigFlags, config: ScanConfig, parseTarget: (raw: string) => URL): URL[] {
+function fleetUrls(flags: ScanConfigFlags, config: ScanConfig): URL[] {
   const located = (where: string, raw: string): URL => {
     try {
       return parseTarget(raw);
@@ -51,12 +52,11 @@ function fleetUrls(flags: ScanConfigFlags, config: ScanConfig, parseTarget: (raw
 export async function runFleetScan<F extends ScanConfigFlags>(
   command: Command,
   config: ScanConfig,
-  parseTarget: (raw: string) => URL,
   optionsFor: (flags: F, url: URL) => ScanOptions,
   interruption: Interruption,
 ): Promise<void> {
   const flags = command.opts<F>();
-  const all = fleetUrls(flags, config, parseTarget);
+  const all = fleetUrls(flags, config);
   const selected = flags.shard ? all.filter((url) => inShard(url.href, flags.shard!)) : all;
   const targets: FleetTarget[] = selected.map((url) => {
     try {

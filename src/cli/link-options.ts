@@ -17,7 +17,7 @@ export interface LinkFlags {
 }
 
 /** `[http:|https:]PORT`: without a scheme, the listener speaks the target's. */
-export function parseProxyProtocolPort(raw: string, target: URL): ScanOptions["proxyProtocolListener"] {
+function parseProxyProtocolPort(raw: string, target: URL): ScanOptions["proxyProtocolListener"] {
   const match = /^(?:(https?):)?(\d{1,5})$/.exec(raw);
   const port = Number(match?.[2]);
   if (!match || port < 1 || port > 65535)
@@ -37,7 +37,7 @@ function readPem(flag: string, file: string): string {
 }
 
 /** A host name or address alone: the candidate ports are ours to try. */
-export function parseOriginCandidates(raw: string): string {
+function parseOriginCandidates(raw: string): string {
   const bare = raw.replace(/^\[(.*)\]$/, "$1");
   if (isIP(bare)) return bare;
   if (!/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(raw))
@@ -48,7 +48,7 @@ export function parseOriginCandidates(raw: string): string {
 }
 
 /** --client-cert and --client-key go together, and with an https --origin to present them to. */
-export function parseClientCertificate(flags: LinkFlags): ScanOptions["clientCertificate"] {
+function parseClientCertificate(flags: LinkFlags): ScanOptions["clientCertificate"] {
   const { clientCert, clientKey } = flags;
   if (clientCert === undefined && clientKey === undefined) return undefined;
   if (clientCert === undefined || clientKey === undefined)

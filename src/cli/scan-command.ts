@@ -15,7 +15,8 @@ import { onInterrupt } from "./interrupt.js";
 import { addLinkOptions, linkOptionsFrom, type LinkFlags } from "./link-options.js";
 import { addFleetOptions, checkSingleTarget, type FleetFlags } from "./fleet-options.js";
 import { loadScanConfig } from "./scan-config.js";
-import { hasControl, quoted } from "../report/quote.js";
+import { quoted } from "../report/quote.js";
+import { parseTarget } from "./target-url.js";
 import { describeFileError } from "../file-error.js";
 
 interface ScanFlags extends LinkFlags, OutputFlags, FleetFlags {
@@ -35,27 +36,6 @@ interface ScanFlags extends LinkFlags, OutputFlags, FleetFlags {
   proxy?: ProxyKind;
   probeToken?: string;
   probePath: string;
-}
-
-export function parseTarget(raw: string): URL {
-  // The URL parser would encode spaces and drop line breaks: what was typed is not what would be sent.
-  if (/\s/.test(raw) || hasControl(raw))
-    throw new UsageError(
-      `${quoted(raw)} contains a space, line break or control character (percent-encode it, e.g. %20)`,
-    );
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`${quoted(raw)} is not a URL (expected e.g. https://app.example.com/)`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UsageError(`${quoted(raw)} is not an http:// or https:// URL`);
-  }
-  if (url.username || url.password)
-    throw new UsageError("credentials in the URL are not supported; use --header");
-  url.hash = "";
-  return url;
 }
 
 function parseHeader(raw: string): [string, string] {
@@ -166,7 +146,7 @@ export function scanCommand(): Command {
       if (rawUrl === undefined) {
         // Loaded only for a fleet: a single-URL scan has no use for the fleet's modules.
         const { runFleetScan } = await import("./fleet-scan.js");
-        return runFleetScan(command, config, parseTarget, optionsFor, interruption);
+        return runFleetScan(command, config, optionsFor, interruption);
       }
       if (command.opts<ScanFlags>().targets !== undefined)
         throw new UsageError("give one URL or --targets FILE, not both");

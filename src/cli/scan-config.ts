@@ -11,12 +11,10 @@ import type { FleetFlags } from "./fleet-options.js";
 import { UsageError } from "./usage-error.js";
 
 /** The scan flags read here; the config file sets others by their commander names (SETTING_FLAGS). */
-export interface ConfigurableFlags extends OutputFlags {
+export interface ScanConfigFlags extends OutputFlags, FleetFlags {
   resolve: string[];
   connectTo: string[];
 }
-
-export type ScanConfigFlags = ConfigurableFlags & FleetFlags;
 
 /** Config keys and the flags they stand for; lists of mappings add up, the rest replace. */
 const SETTING_FLAGS: [keyof ScanSettings, string][] = [

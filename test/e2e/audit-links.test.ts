@@ -21,6 +21,7 @@ import {
 import { freePort } from "../../stacks/ports.js";
 import {
   assertSameFailures,
+  auditArgs,
   assertScanFailuresFlagged,
   scanAndAudit,
   show,
@@ -66,14 +67,7 @@ function proxyProtocolCase(proxy: "nginx" | "haproxy", trust: ProxyProtocolTrust
           "--probe-token",
           stack.probeToken,
         ],
-        audit: [
-          "--settings",
-          stack.files.settings,
-          `--${proxy}`,
-          stack.files.proxyConfig,
-          "--gunicorn",
-          stack.files.gunicornConfig,
-        ],
+        audit: auditArgs(stack, proxy),
         stop: stack.stop,
       };
     },
@@ -100,14 +94,7 @@ function mtlsCase(verifyClient: "on" | "optional", both: Pair["both"]): Case {
           "--probe-token",
           stack.probeToken,
         ],
-        audit: [
-          "--settings",
-          stack.files.settings,
-          "--nginx",
-          stack.files.proxyConfig,
-          "--gunicorn",
-          stack.files.gunicornConfig,
-        ],
+        audit: auditArgs(stack, "nginx"),
         stop: stack.stop,
       };
     },
@@ -169,14 +156,7 @@ function underscoreCase(underscoreFix: string, both: Pair["both"]): Case {
       });
       return {
         scan: [...jsonScanArgs(stack), "--probe-token", stack.probeToken],
-        audit: [
-          "--settings",
-          stack.files.settings,
-          "--haproxy",
-          stack.files.proxyConfig,
-          "--gunicorn",
-          stack.files.gunicornConfig,
-        ],
+        audit: auditArgs(stack, "haproxy"),
         stop: stack.stop,
       };
     },

@@ -2,11 +2,10 @@
  * The retrieval half of a scan: sends every probe (independent ones concurrently) and
  * records the exchanges. Nothing here decides pass or fail.
  */
-import { createRequire } from "node:module";
 import { isIP } from "node:net";
-import type * as Tldts from "tldts";
 import { setCookies, isDeletion } from "../parsers/cookies.js";
 import { csrfForms, postForms } from "../parsers/html-forms.js";
+import { registrableDomainOf } from "../parsers/domains.js";
 import { headerValue } from "../parsers/headers.js";
 import type {
   Captured,
@@ -194,13 +193,10 @@ async function findCsrfPair(
 /**
  * A name beside the site's under the same registrable domain. The public suffix list is the larger part
  * of a scan's start-up, so it loads while the first probes are on the wire, and only for a host name.
- * require(), not import(): tldts is CommonJS, and importing it as ESM first scans its 200 KB for
- * module syntax and exports, which costs more than compiling it.
  */
 async function siblingHost(host: string): Promise<string | undefined> {
   if (isIP(host.replace(/^\[|\]$/g, ""))) return undefined;
-  const { getDomain } = createRequire(import.meta.url)("tldts") as typeof Tldts;
-  const registrable = getDomain(host) ?? host;
+  const registrable = registrableDomainOf(host) ?? host;
   const parent = host.split(".").slice(1).join(".");
   const base = parent.length >= registrable.length ? parent : host;
   return `proxytrust-sibling.${base}`;

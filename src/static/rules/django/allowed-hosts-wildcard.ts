@@ -1,6 +1,6 @@
 import type { RuleFinding } from "../../rule.js";
 import { hostEntries } from "./allowed-hosts-entries.js";
-import { publicSuffixOf } from "./public-suffix.js";
+import { publicSuffixOf } from "../../../parsers/domains.js";
 import { candidates, finding, isUndecidable, judgedOn, settingsRule, undecided } from "./shared.js";
 
 const NAME = "ALLOWED_HOSTS";

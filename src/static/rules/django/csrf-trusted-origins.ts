@@ -1,7 +1,7 @@
 import type { RuleFinding } from "../../rule.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
 import { candidates, finding, hstsSeconds, isTruthy, judgedOn, settingsRule } from "./shared.js";
-import { publicSuffixOf } from "./public-suffix.js";
+import { publicSuffixOf } from "../../../parsers/domains.js";
 
 const NAME = "CSRF_TRUSTED_ORIGINS";
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;

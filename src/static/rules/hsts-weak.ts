@@ -16,15 +16,9 @@ export function hstsWeakMeta(id: string, fix: Partial<Record<FixTarget, string>>
   };
 }
 
-/**
- * The finding for a Strict-Transport-Security value the proxy sends, or none when it protects well.
- * A rule judging thousands of lines that repeat one value passes each value's verdict, found once.
- */
-export function weakHstsFindings(
-  value: string,
-  at: SourceLocation,
-  weak = hstsValueWeakness(value),
-): RuleFinding[] {
+/** The finding for a Strict-Transport-Security value the proxy sends, or none when it protects well. */
+export function weakHstsFindings(value: string, at: SourceLocation): RuleFinding[] {
+  const weak = hstsValueWeakness(value);
   if (!weak) return [];
   return [
     {

@@ -1,7 +1,6 @@
 import type { StaticRule } from "../../rule.js";
 import type { NginxDirective } from "../../nginx/model.js";
 import { forEachNamed } from "../../nginx/scope.js";
-import { hstsValueWeakness } from "../../../parsers/hsts.js";
 import { hstsWeakMeta, weakHstsFindings } from "../hsts-weak.js";
 import { HSTS_HEADER, hstsFromMoreSetHeaders } from "./shared.js";
 
@@ -18,14 +17,9 @@ export const hstsWeak: StaticRule = {
   check(input) {
     if (!input.nginx) return [];
     const findings: ReturnType<StaticRule["check"]> = [];
-    const verdicts = new Map<string, ReturnType<typeof hstsValueWeakness>>();
     forEachNamed(input.nginx.root, ["add_header", "more_set_headers"], (directive) => {
       const value = hstsValue(directive);
-      if (value === undefined) return;
-      if (!verdicts.has(value)) verdicts.set(value, hstsValueWeakness(value));
-      const weak = verdicts.get(value);
-      // Passing no verdict would judge the value again; a value without one has no finding.
-      if (weak) findings.push(...weakHstsFindings(value, directive, weak));
+      if (value !== undefined) findings.push(...weakHstsFindings(value, directive));
     });
     return findings;
   },

@@ -268,6 +268,12 @@ function abortReason(signal: AbortSignal): string {
   return why ?? "scan deadline reached (--max-time)";
 }
 
+/**
+ * Each pooled TLS connection's certificate, read at its handshake: later the peer certificate
+ * may no longer be readable from the socket, and a kept-alive request never sees a handshake.
+ */
+const peerFingerprints = new WeakMap<object, string>();
+
 const STALE_CONNECTION = Symbol("stale kept-alive connection");
 const STALE_CODES = new Set(["ECONNRESET", "EPIPE"]);
 
@@ -331,11 +337,20 @@ function attempt(
     const request = isTls
       ? https.request({ ...baseOptions, ...tls, agent: preface ? undefined : (pool?.https ?? false) })
       : http.request(baseOptions);
+    let fingerprint: string | undefined;
     if (reuse)
       request.once("socket", (socket) => {
-        // A kept-alive socket already has its listener from the request that opened it.
-        if (!request.reusedSocket)
-          socket.on("session", (session: Buffer) => reuse.sessions.set(server, session));
+        if (request.reusedSocket) {
+          fingerprint = peerFingerprints.get(socket);
+          return;
+        }
+        // A kept-alive socket keeps these from the request that opened it.
+        socket.on("session", (session: Buffer) => reuse.sessions.set(server, session));
+        if (req.recordCertificate || kept)
+          socket.once("secureConnect", () => {
+            fingerprint = (socket as TLSSocket).getPeerX509Certificate()?.fingerprint256;
+            if (fingerprint && kept) peerFingerprints.set(socket, fingerprint);
+          });
       });
     let answered = false;
     // First, before anything can destroy the request: every failure is a result, never a throw.
@@ -361,11 +376,6 @@ function attempt(
 
     request.on("response", (res) => {
       answered = true;
-      // Read now: the socket is gone once the body has ended.
-      const fingerprint =
-        isTls && req.recordCertificate
-          ? (res.socket as TLSSocket).getPeerX509Certificate()?.fingerprint256
-          : undefined;
       const chunks: Buffer[] = [];
       let kept = 0;
       let truncated = false;
@@ -378,7 +388,7 @@ function attempt(
             body: Buffer.concat(chunks).toString("latin1"),
             bodyTruncated: truncated,
             ...(brokenOff ? { brokenOff: true as const } : {}),
-            ...(fingerprint ? { tlsCertificateSha256: fingerprint } : {}),
+            ...(fingerprint && req.recordCertificate ? { tlsCertificateSha256: fingerprint } : {}),
           },
         });
       res.on("data", (chunk: Buffer) => {

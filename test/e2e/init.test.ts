@@ -11,6 +11,7 @@ import { CLAUSE_IDS, type AppServerKind } from "../../src/clauses.js";
 import { startGeneratedStack, type GeneratedStack } from "../../stacks/generated.js";
 import type { OuterTier } from "../../src/init/model.js";
 import type { ProxyName } from "../../stacks/index.js";
+import { postsInARow } from "./back-to-back.js";
 import { runCli, type CliResult, type JsonCheck } from "./run-cli.js";
 
 const PROXIES: ProxyName[] = ["nginx", "caddy", "haproxy", "apache"];
@@ -80,6 +81,15 @@ for (const { proxy, behind, appServer } of COMBINATIONS) {
         if (expected === "pass") assert.ok(check.evidence.length > 0, `${check.id} passed without evidence`);
       }
       assert.equal(scan.code, 0);
+    });
+
+    test("POSTs in quick succession all reach Django: the proxy never reuses a connection the app server closes", async () => {
+      // Django's own answer to a POST without a CSRF token is 403; a 502 is the proxy's, for want of one.
+      const statuses = await postsInARow(stack.scanArgs, "/", 40);
+      assert.deepEqual(
+        statuses.filter((status) => status !== 403),
+        [],
+      );
     });
 
     test("the audit of the generated files finds nothing", async () => {

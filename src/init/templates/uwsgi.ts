@@ -16,6 +16,9 @@ export function uwsgiIni(request: ProxiedRequest): string {
         `# uWSGI takes the scheme from X-Forwarded-Proto whoever sends it; the ${request.proxy} proxy overwrites it,`,
         "# and this socket listens on loopback, where only the proxy can connect.",
         `http-socket = ${address}`,
+        "# http-socket closes each connection after one answer without saying so; this header keeps the proxy",
+        "# from sending its next request (a POST it will not retry: a 502) on a connection being closed.",
+        "add-header = Connection: close",
       ];
   const lines = [
     ...comment("#", [

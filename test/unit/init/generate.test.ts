@@ -271,9 +271,10 @@ describe("app server options", () => {
     assert.doesNotMatch(nginx, /^\s*(proxy_set_header|proxy_pass)\b/m);
   });
 
-  test("uWSGI behind any other proxy: an http-socket", () => {
+  test("uWSGI behind any other proxy: an http-socket that says it closes each connection", () => {
     const ini = appServerFile("caddy", "uwsgi");
     assert.match(ini, /^http-socket = 127\.0\.0\.1:8000$/m);
+    assert.match(ini, /^add-header = Connection: close$/m);
     assert.doesNotMatch(ini, /^socket =/m);
   });
 

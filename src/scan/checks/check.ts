@@ -47,6 +47,12 @@ export function accepted(captured: Captured | undefined): boolean {
   return status !== undefined && ((status >= 200 && status < 400) || status === 405);
 }
 
+/** A proxy's 502, 503 or 504: the app gave no answer of its own, so it neither refused nor accepted. */
+export function gatewayError(captured: Captured | undefined): boolean {
+  const status = captured?.response?.status;
+  return status === 502 || status === 503 || status === 504;
+}
+
 /** No answer in time: an overloaded or silent server, which proves neither a refusal nor an acceptance. */
 export function timedOut(captured: Captured | undefined): boolean {
   return captured?.noAnswer === true;

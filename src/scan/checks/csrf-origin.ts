@@ -1,5 +1,5 @@
 import type { CsrfOriginProbe, ScanEvidence } from "../evidence.js";
-import { accepted, describeOutcome, present, type Judgement, type LiveCheck } from "./check.js";
+import { accepted, describeOutcome, gatewayError, present, type Judgement, type LiveCheck } from "./check.js";
 
 const WHAT: Record<CsrfOriginProbe["kind"], string> = {
   "own-origin": "the site's own Origin",
@@ -60,6 +60,13 @@ export const csrfOriginCheck: LiveCheck = {
         evidence: present(own?.captured),
       };
     }
+    if (gatewayError(own.captured)) {
+      return {
+        status: "error",
+        summary: `the own-origin POST got no answer from the app: ${describe(own)}, the proxy's gateway error, decides nothing about CSRF`,
+        evidence: [own.captured],
+      };
+    }
     if (!accepted(own.captured)) {
       return {
         status: "fail",
@@ -68,7 +75,7 @@ export const csrfOriginCheck: LiveCheck = {
       };
     }
     const foreign = e.csrf.origins.filter((p) => p.kind !== "own-origin");
-    const errors = foreign.filter((p) => !p.captured.response);
+    const errors = foreign.filter((p) => !p.captured.response || gatewayError(p.captured));
     const leaks = foreign.filter((p) => p.kind !== "sibling-origin" && accepted(p.captured));
     if (leaks.length) {
       return {

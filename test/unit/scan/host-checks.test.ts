@@ -90,25 +90,48 @@ test("forwarded-host fails when the own-Referer POST breaks or the host is refle
   assert.equal(noControl.status, "error");
 });
 
+const csrfPair = { pagePath: "/", postPath: "/contact/", cookieHeader: "csrftoken=a", formToken: "t" };
+const csrfProbe = (kind: CsrfOriginProbe["kind"], status: number): CsrfOriginProbe => ({
+  kind,
+  origin: "x",
+  captured: post("https://app.test/contact/", status),
+});
+const judgeCsrfOrigins = (...origins: CsrfOriginProbe[]) =>
+  csrfOriginCheck.judge(evidence({ csrf: { pair: csrfPair, searched: [], origins } }));
+
 test("csrf-origin: own origin accepted and foreign refused passes; a refused own origin or an accepted foreign one fails", () => {
-  const pair = { pagePath: "/", postPath: "/contact/", cookieHeader: "csrftoken=a", formToken: "t" };
-  const probe = (kind: CsrfOriginProbe["kind"], status: number): CsrfOriginProbe => ({
-    kind,
-    origin: "x",
-    captured: post("https://app.test/contact/", status),
-  });
-  const judge = (...origins: CsrfOriginProbe[]) =>
-    csrfOriginCheck.judge(evidence({ csrf: { pair, searched: [], origins } })).status;
+  const judge = (...origins: CsrfOriginProbe[]) => judgeCsrfOrigins(...origins).status;
   assert.equal(
-    judge(probe("own-origin", 200), probe("foreign-origin", 403), probe("null-origin", 403)),
+    judge(csrfProbe("own-origin", 200), csrfProbe("foreign-origin", 403), csrfProbe("null-origin", 403)),
     "pass",
   );
-  assert.equal(judge(probe("own-origin", 403), probe("foreign-origin", 403)), "fail");
-  assert.equal(judge(probe("own-origin", 200), probe("foreign-origin", 200)), "fail");
-  assert.equal(judge(probe("own-origin", 200), probe("sibling-origin", 200)), "warn");
+  assert.equal(judge(csrfProbe("own-origin", 403), csrfProbe("foreign-origin", 403)), "fail");
+  assert.equal(judge(csrfProbe("own-origin", 200), csrfProbe("foreign-origin", 200)), "fail");
+  assert.equal(judge(csrfProbe("own-origin", 200), csrfProbe("sibling-origin", 200)), "warn");
   assert.equal(
     csrfOriginCheck.judge(evidence({ csrf: { searched: [], origins: [], reason: "no form" } })).status,
     "skip",
+  );
+});
+
+test("csrf-origin: a proxy's gateway error is neither a refusal nor an acceptance", () => {
+  for (const status of [502, 503, 504]) {
+    const own = judgeCsrfOrigins(csrfProbe("own-origin", status), csrfProbe("foreign-origin", 403));
+    assert.equal(own.status, "error", own.summary);
+    assert.match(own.summary, new RegExp(`no answer from the app: .*${status}`));
+    assert.equal(
+      judgeCsrfOrigins(csrfProbe("own-origin", 200), csrfProbe("foreign-origin", status)).status,
+      "error",
+    );
+  }
+  // An acceptance still fails, whatever else went unanswered.
+  assert.equal(
+    judgeCsrfOrigins(
+      csrfProbe("own-origin", 200),
+      csrfProbe("foreign-origin", 200),
+      csrfProbe("null-origin", 502),
+    ).status,
+    "fail",
   );
 });
 

@@ -7,11 +7,19 @@ export interface SetCookie extends Cookie {
   line: string;
 }
 
+// Several checks read the same captured responses' cookies: each header list is parsed once.
+const parsed = new WeakMap<HeaderList, readonly SetCookie[]>();
+
 /** Every Set-Cookie line of a response, each parsed on its own (no comma splitting). */
-export function setCookies(headers: HeaderList): SetCookie[] {
-  return headerValues(headers, "set-cookie").flatMap((line) =>
-    parseSetCookie(line, { decodeValues: false, split: false }).map((cookie) => ({ ...cookie, line })),
-  );
+export function setCookies(headers: HeaderList): readonly SetCookie[] {
+  let cookies = parsed.get(headers);
+  if (!cookies) {
+    cookies = headerValues(headers, "set-cookie").flatMap((line) =>
+      parseSetCookie(line, { decodeValues: false, split: false }).map((cookie) => ({ ...cookie, line })),
+    );
+    parsed.set(headers, cookies);
+  }
+  return cookies;
 }
 
 /** A cookie that deletes itself is not a credential being handed out. */

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SHAPES, writeNginxConfig, type Shape } from "./nginx-config.js";
-import { BUILT_CLI, median, runMeasuredProcess, verdict } from "./processes.js";
+import { BUILT_CLI, median, roundedAgainst, runMeasuredProcess, verdict } from "./processes.js";
 
 const SMALL = 10_000;
 const LARGE = 100_000;
@@ -24,7 +24,7 @@ function audit(main: string) {
 
 /** "x0.8 the goal": how far a figure is from its goal, comparable across machines and runs. */
 function ofGoal(value: number, goal: number): string {
-  return `x${(value / goal).toFixed(2)} the goal`;
+  return `x${roundedAgainst(value / goal, 2, "at-most")} the goal`;
 }
 
 function benchShape(shape: Shape, dir: string): void {
@@ -54,7 +54,7 @@ function benchShape(shape: Shape, dir: string): void {
   const growth = run.cpuMs / cpuMs;
   console.log(
     verdict(
-      `${label} ${LARGE} server blocks (${(large.bytes / 1e6).toFixed(1)} MB): ${run.ms.toFixed(0)} ms wall (CPU ${run.cpuMs.toFixed(0)} ms), peak RSS ${run.peakRssMb.toFixed(0)} MB, x${growth.toFixed(1)} the CPU time of ${SMALL}`,
+      `${label} ${LARGE} server blocks (${(large.bytes / 1e6).toFixed(1)} MB): ${run.ms.toFixed(0)} ms wall (CPU ${run.cpuMs.toFixed(0)} ms), peak RSS ${run.peakRssMb.toFixed(0)} MB, x${roundedAgainst(growth, 1, "at-most")} the CPU time of ${SMALL}`,
       `<= x${GOAL.growth}`,
       growth <= GOAL.growth,
     ),

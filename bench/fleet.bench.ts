@@ -22,7 +22,7 @@ import { freePort, randomStackAddresses } from "../stacks/ports.js";
 import { runStack } from "../stacks/processes.js";
 import { prepareProxy } from "../stacks/proxies.js";
 import { answersHttp, answersHttps, waitUntil } from "../stacks/readiness.js";
-import { verdict } from "./processes.js";
+import { roundedAgainst, verdict } from "./processes.js";
 
 const VHOSTS = 1000;
 // `node --import tsx bench/fleet.bench.ts 50` scans other sizes (at most VHOSTS), e.g. for profiling.
@@ -215,21 +215,21 @@ try {
     const cpuMs = (cpu.user + cpu.system) / 1000 / size;
     console.log(
       verdict(
-        `  ${label}: ${perSecond.toFixed(1)} targets/s`,
+        `  ${label}: ${roundedAgainst(perSecond, 1, "at-least")} targets/s`,
         `>= ${GOAL.targetsPerSecond}`,
         perSecond >= GOAL.targetsPerSecond,
       ),
     );
     console.log(
       verdict(
-        `  ${label}: ${requests.toFixed(0)} requests per target`,
+        `  ${label}: ${roundedAgainst(requests, 0, "at-most")} requests per target`,
         `<= ${GOAL.requestsPerTarget}`,
         requests <= GOAL.requestsPerTarget,
       ),
     );
     console.log(
       verdict(
-        `  ${label}: scanner CPU ${cpuMs.toFixed(1)} ms per target (user ${(cpu.user / 1000 / size).toFixed(1)}, system ${(cpu.system / 1000 / size).toFixed(1)})`,
+        `  ${label}: scanner CPU ${roundedAgainst(cpuMs, 1, "at-most")} ms per target (user ${(cpu.user / 1000 / size).toFixed(1)}, system ${(cpu.system / 1000 / size).toFixed(1)})`,
         `<= ${GOAL.cpuMsPerTarget} ms`,
         cpuMs <= GOAL.cpuMsPerTarget,
       ),
@@ -246,7 +246,7 @@ try {
     const growth = peak / (peaks[0] as number);
     console.log(
       verdict(
-        `fleet peak RSS ${SIZES[i]} targets / ${SIZES[0]} targets: x${growth.toFixed(2)} ` +
+        `fleet peak RSS ${SIZES[i]} targets / ${SIZES[0]} targets: x${roundedAgainst(growth, 2, "at-most")} ` +
           `(flat: ${(SIZES[i]! / SIZES[0]!).toFixed(0)}x the targets, at most ` +
           `${Math.round((GOAL.memoryGrowth - 1) * 100)}% more memory; only the summary grows)`,
         `<= x${GOAL.memoryGrowth}`,

@@ -81,6 +81,17 @@ export function medianTimes(
   return Object.fromEntries(Object.entries(times).map(([name, ms]) => [name, median(ms)]));
 }
 
+/**
+ * A figure rounded away from its goal, so a miss never prints as the goal itself: 24.97 targets/s
+ * against "at least 25" shows 24.9, and x1.253 against "at most x1.25" shows x1.26.
+ */
+export function roundedAgainst(value: number, digits: number, goal: "at-least" | "at-most"): string {
+  const scale = 10 ** digits;
+  const round = goal === "at-least" ? Math.floor : Math.ceil;
+  // toFixed(6) first: 1.25 * 100 is 125.00000000000001 in floating point, which must not show as 1.26.
+  return (round(Number((value * scale).toFixed(6))) / scale).toFixed(digits);
+}
+
 /** `figure (goal): ok|MISSED`, the one line format every benchmark figure uses. */
 export function verdict(figure: string, goal: string, met: boolean): string {
   return `${figure} (goal ${goal}): ${met ? "ok" : "MISSED"}`;

@@ -1,17 +1,16 @@
 /** Requests sent through a running stack the way a browser's quick succession of form posts arrives. */
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:https";
+import { connectAddress, parseConnectTo } from "../../src/transport/mapping.js";
 
 /** The site's address, port and CA, read from a stack's scan arguments (URL, --connect-to, --cacert). */
 function siteFromScanArgs(args: string[]): { host: string; address: string; port: number; ca: Buffer } {
   const url = new URL(args[0]!);
-  const mapping = args
-    .filter((_, i) => args[i - 1] === "--connect-to")
-    .map((m) => m.split(":"))
-    .find(([host, port]) => host === url.hostname && port === "443");
+  const mappings = args.flatMap((arg, i) => (args[i - 1] === "--connect-to" ? [parseConnectTo(arg)] : []));
+  const { host: address, port } = connectAddress(url.hostname, 443, mappings);
   const caPath = args[args.indexOf("--cacert") + 1];
-  if (!mapping || !caPath) throw new Error(`no https mapping and CA in ${args.join(" ")}`);
-  return { host: url.hostname, address: mapping[2]!, port: Number(mapping[3]), ca: readFileSync(caPath) };
+  if (!caPath) throw new Error(`no --cacert in ${args.join(" ")}`);
+  return { host: url.hostname, address, port, ca: readFileSync(caPath) };
 }
 
 /** Sends `count` POSTs one after another on one kept-alive connection; resolves to their statuses. */

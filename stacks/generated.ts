@@ -22,7 +22,7 @@ import { chownToWebServer, DJANGO_DIR, harnessEnv, PROBE_DIR, startGunicorn } fr
 import { BASE_ENV, scanArgs } from "./index.js";
 import { freePort, randomStackAddresses } from "./ports.js";
 import { runStack, spawnManaged, type ManagedProcess } from "./processes.js";
-import { siteAnswers, upstreamAnswers, waitUntil } from "./readiness.js";
+import { siteAnswers, upstreamAnswers, waitUntil, type SiteAddress } from "./readiness.js";
 import type { ProxyName } from "./types.js";
 
 const run = promisify(execFile);
@@ -127,6 +127,8 @@ export interface GeneratedStack {
   request: InitRequest;
   /** Target URL, --connect-to mappings for ports 443 and 80 and --cacert, for scan. */
   scanArgs: string[];
+  /** Where the proxy listens and the CA of its certificate, for requests of a test's own. */
+  site: SiteAddress;
   probeToken: string;
   healthPath: string;
   /** The generated files as written (for audit), by role; no app-server file for mod_wsgi. */
@@ -333,6 +335,7 @@ export async function startGeneratedStack(opts: {
       appServer,
       request,
       scanArgs: scanArgs(address, httpsPort, httpPort, certs.caCertPath),
+      site,
       probeToken,
       healthPath: HEALTH_PATH,
       files: {

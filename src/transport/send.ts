@@ -297,8 +297,8 @@ function abortReason(signal: AbortSignal): string {
 }
 
 /**
- * Each pooled TLS connection's certificate, read at its handshake: later the peer certificate
- * may no longer be readable from the socket, and a kept-alive request never sees a handshake.
+ * Each TLS connection's certificate, read at its handshake: by the time a response is parsed the
+ * socket may no longer return it, and a kept-alive request never sees a handshake.
  */
 const peerFingerprints = new WeakMap<object, string>();
 
@@ -363,19 +363,16 @@ function attempt(
       baseOptions.agent = isTls ? agents.https : agents.http;
     }
     const request = isTls ? https.request({ ...baseOptions, ...tls }) : http.request(baseOptions);
-    let fingerprint: string | undefined;
     if (reuse)
       request.once("socket", (socket) => {
-        if (request.reusedSocket) {
-          fingerprint = peerFingerprints.get(socket);
-          return;
-        }
         // A kept-alive socket keeps these from the request that opened it.
+        if (request.reusedSocket) return;
         socket.on("session", (session: Buffer) => reuse.sessions.set(server, session));
+        // A pooled connection may later carry a request that records the certificate.
         if (req.recordCertificate || kept)
           socket.once("secureConnect", () => {
-            fingerprint = (socket as TLSSocket).getPeerX509Certificate()?.fingerprint256;
-            if (fingerprint && kept) peerFingerprints.set(socket, fingerprint);
+            const fingerprint = (socket as TLSSocket).getPeerX509Certificate()?.fingerprint256;
+            if (fingerprint) peerFingerprints.set(socket, fingerprint);
           });
       });
     let answered = false;
@@ -402,6 +399,7 @@ function attempt(
 
     request.on("response", (res) => {
       answered = true;
+      const fingerprint = req.recordCertificate ? peerFingerprints.get(res.socket) : undefined;
       const chunks: Buffer[] = [];
       let kept = 0;
       let truncated = false;
@@ -414,7 +412,7 @@ function attempt(
             body: Buffer.concat(chunks).toString("latin1"),
             bodyTruncated: truncated,
             ...(brokenOff ? { brokenOff: true as const } : {}),
-            ...(fingerprint && req.recordCertificate ? { tlsCertificateSha256: fingerprint } : {}),
+            ...(fingerprint ? { tlsCertificateSha256: fingerprint } : {}),
           },
         });
       res.on("data", (chunk: Buffer) => {

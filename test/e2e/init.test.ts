@@ -85,7 +85,7 @@ for (const { proxy, behind, appServer } of COMBINATIONS) {
 
     test("POSTs in quick succession all reach Django: the proxy never reuses a connection the app server closes", async () => {
       // Django's own answer to a POST without a CSRF token is 403; a 502 is the proxy's, for want of one.
-      const statuses = await postsInARow(stack.scanArgs, "/", 40);
+      const statuses = await postsInARow(stack.site, "/", 40);
       assert.deepEqual(
         statuses.filter((status) => status !== 403),
         [],

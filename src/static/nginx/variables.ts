@@ -207,12 +207,13 @@ export class VariableIndex {
     connection: Connection,
     honest: boolean,
   ): ValueBranch[] | undefined {
-    if (!this.setVariables.has(name.toLowerCase())) return undefined;
+    const variable = name.toLowerCase();
+    if (!this.setVariables.has(variable)) return undefined;
     const server = scope.path.findLastIndex((block) => block.name === "server");
     if (server === -1) return undefined;
     const location = scope.path.findLast((block) => block.name === "location");
     const levels = [scope.path[server]!.block ?? [], ...(location ? [location.block ?? []] : [])];
-    return runRewrites(levels, name.toLowerCase(), (block) => this.conditionOf(block), connection, honest);
+    return runRewrites(levels, variable, (block) => this.conditionOf(block), connection, honest);
   }
 
   /**

@@ -23,12 +23,14 @@ class HostLimiter {
 
   constructor(private readonly limits: PolitenessLimits) {}
 
-  get idle(): boolean {
-    return (
-      this.running === 0 &&
-      this.waiting.length === 0 &&
-      performance.now() >= this.lastStartedAt + this.limits.delayMs
-    );
+  /** A request runs or waits. */
+  get busy(): boolean {
+    return this.running > 0 || this.waiting.length > 0;
+  }
+
+  /** Milliseconds until a new request may start; 0 or less once the delay since the last start has passed. */
+  get delayLeft(): number {
+    return this.lastStartedAt + this.limits.delayMs - performance.now();
   }
 
   /** Waits until `delayMs` after the previous request really started (a late timer must not shorten the gap). */
@@ -79,7 +81,20 @@ export class HostLimiterPool {
     try {
       return await limiter.run(send);
     } finally {
-      if (limiter.idle) this.limiters.delete(host);
+      this.dropWhenIdle(host, limiter);
     }
   };
+
+  /**
+   * Forgets a host's limiter once nothing runs or waits there and its delay has passed, when a new
+   * limiter would space the next request just as well. Until then a timer looks again: the last
+   * request to each host of a fleet would otherwise leave its limiter behind for good.
+   */
+  private dropWhenIdle(host: string, limiter: HostLimiter): void {
+    if (this.limiters.get(host) !== limiter || limiter.busy) return;
+    const wait = limiter.delayLeft;
+    if (wait <= 0) this.limiters.delete(host);
+    // Unreferenced: a pending look must not keep a finished run's process alive.
+    else setTimeout(() => this.dropWhenIdle(host, limiter), Math.ceil(wait)).unref();
+  }
 }

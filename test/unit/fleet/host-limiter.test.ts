@@ -60,6 +60,17 @@ test("requests to one host start at least delayMs apart", async () => {
     assert.ok(times[i]! - times[i - 1]! > 18, `gap ${times[i]! - times[i - 1]!}`);
 });
 
+test("with a delay, each host's limiter is dropped once its delay has passed", async () => {
+  const pool = new HostLimiterPool({ perHost: 2, delayMs: 20 });
+  const { send } = recorder();
+  const urls = Array.from({ length: 50 }, (_, i) => new URL(`https://host${i}.test/`));
+  await Promise.all(urls.map((url) => pool.gate(url, send(url))));
+  // Timers run late on a loaded machine: wait for the drop, for far longer than the delay if need be.
+  for (let waited = 0; pool.size > 0 && waited < 5000; waited += 10)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(pool.size, 0, "a fleet of many hosts leaves no limiter behind");
+});
+
 test("a failing request frees its slot", async () => {
   const pool = new HostLimiterPool({ perHost: 1, delayMs: 0 });
   const url = new URL("https://a.test/");

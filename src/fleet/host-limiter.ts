@@ -63,6 +63,8 @@ class HostLimiter {
 /** One limiter per host name, created on first use and dropped when idle so memory stays flat. */
 export class HostLimiterPool {
   private readonly limiters = new Map<string, HostLimiter>();
+  /** Limiters a timer will look at again once their delay has passed. */
+  private readonly lookingAgain = new WeakSet<HostLimiter>();
 
   constructor(private readonly limits: PolitenessLimits) {}
 
@@ -94,7 +96,13 @@ export class HostLimiterPool {
     if (this.limiters.get(host) !== limiter || limiter.busy) return;
     const wait = limiter.delayLeft;
     if (wait <= 0) this.limiters.delete(host);
-    // Unreferenced: a pending look must not keep a finished run's process alive.
-    else setTimeout(() => this.dropWhenIdle(host, limiter), Math.ceil(wait)).unref();
+    else if (!this.lookingAgain.has(limiter)) {
+      // One look per limiter, however many of its requests end inside the delay.
+      this.lookingAgain.add(limiter);
+      setTimeout(() => {
+        this.lookingAgain.delete(limiter);
+        this.dropWhenIdle(host, limiter);
+      }, Math.ceil(wait)).unref(); // unreferenced: it must not keep a finished run's process alive
+    }
   }
 }

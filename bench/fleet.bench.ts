@@ -12,6 +12,8 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { scanFleet, type FleetTarget } from "../src/fleet/scan-fleet.js";
 import { JsonlWriter } from "../src/fleet/jsonl.js";
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from "../src/scan/options.js";
@@ -175,6 +177,11 @@ function stackCpuPerTarget(before: Map<string, number>, after: Map<string, numbe
     .join(", ");
 }
 
+// Each size starts from a collected heap, as it would in a process of its own: otherwise the garbage the
+// size before left behind counts as this size's memory, and the figure depends on the order of the sizes.
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
+
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 const stack = await startFleetStack();
@@ -188,6 +195,7 @@ try {
   const peaks: number[] = [];
   for (const size of SIZES) {
     const jsonl = new JsonlWriter(join(stack.workDir, `fleet-${size}.jsonl`));
+    collectGarbage();
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const stackCpuBefore = stackCpuMs();

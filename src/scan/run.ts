@@ -1,5 +1,4 @@
 /** A whole scan: collect evidence, judge every clause, build the report. */
-import { setMaxListeners } from "node:events";
 import { clause } from "../clauses.js";
 import { renderFix, type FixContext } from "../fix-text.js";
 import type { CheckResult, Exchange, Report } from "../report/model.js";
@@ -7,6 +6,7 @@ import { ConnectionPool, DEFAULT_TRANSPORT } from "../transport/send.js";
 import { VERSION } from "../version.js";
 import { LIVE_CHECKS } from "./checks/index.js";
 import { collectEvidence } from "./collect.js";
+import { scanDeadline } from "./deadline.js";
 import type { Captured, ScanEvidence } from "./evidence.js";
 import { identifyServers } from "./identify.js";
 import type { ScanOptions } from "./options.js";
@@ -88,10 +88,7 @@ export interface ScanOutcome {
 
 export async function runScan(target: URL, options: ScanOptions): Promise<ScanOutcome> {
   const started = performance.now();
-  const timeout = AbortSignal.timeout(options.maxTimeMs);
-  const deadline = options.stop ? AbortSignal.any([timeout, options.stop]) : timeout;
-  // Every in-flight probe listens for the deadline.
-  setMaxListeners(options.concurrency * 4, deadline);
+  const deadline = scanDeadline(options.maxTimeMs, options.stop, options.concurrency * 4);
   const connections = new ConnectionPool();
   const client = new ProbeClient(
     {
@@ -100,7 +97,7 @@ export async function runScan(target: URL, options: ScanOptions): Promise<ScanOu
       timeoutMs: options.timeoutMs,
       ca: options.ca,
       insecure: options.insecure,
-      signal: deadline,
+      signal: deadline.signal,
       connections,
     },
     options.headers,
@@ -108,7 +105,10 @@ export async function runScan(target: URL, options: ScanOptions): Promise<ScanOu
     options.requestGate,
     options.caFile,
   );
-  const evidence = await collectEvidence(target, options, client).finally(() => connections.close());
+  const evidence = await collectEvidence(target, options, client).finally(() => {
+    connections.close();
+    deadline.release();
+  });
   const identified = identifyServers(evidence);
   const proxy = options.proxy ?? identified.proxy?.kind;
   const checks = judge(evidence, { proxy, appServer: identified.appServer?.kind, siteHost: target.host });

@@ -10,7 +10,7 @@ import { throwawayClientCertificate, type PemPair } from "../transport/throwaway
 import type { MtlsEvidence, ProxyProtocolEvidence, ProxyProtocolProbe } from "./link-evidence.js";
 import type { ScanOptions } from "./options.js";
 import { PROBE_TOKEN_HEADER } from "./probe-answer.js";
-import type { ProbeClient, ProbeSpec } from "./probe-client.js";
+import { pathOn, type ProbeClient, type ProbeSpec } from "./probe-client.js";
 import { FORGED_CLIENT_IP } from "./spoof-headers.js";
 
 /** A PROXY protocol listener: its port on the target's host and the protocol spoken after the header. */
@@ -47,7 +47,7 @@ export async function collectProxyProtocol(
   listenerUrl.port = String(listener.port);
   const token = options.probeToken;
   const ask = (url: URL): Pick<ProbeSpec, "url" | "headers"> =>
-    token ? { url: new URL(options.probePath, url.origin), headers: [[PROBE_TOKEN_HEADER, token]] } : { url };
+    token ? { url: pathOn(url, options.probePath), headers: [[PROBE_TOKEN_HEADER, token]] } : { url };
   // The Host stays the site's, as a load balancer passing the connection through would leave it.
   const host = siteUrls.https.hostname;
 
@@ -90,7 +90,7 @@ export async function collectMtls(
   site: { host: string; path: string },
   proxyCertificate: PemPair,
 ): Promise<MtlsEvidence> {
-  const url = new URL(site.path, origin.origin);
+  const url = pathOn(origin, site.path);
   const as = (label: string, clientCertificate?: PemPair) =>
     client.probe({ label: `origin ${label}`, url, host: site.host, transport: { clientCertificate } });
   const [withoutCertificate, withProxyCertificate, withForeignCertificate] = await Promise.all([

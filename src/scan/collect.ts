@@ -22,7 +22,7 @@ import type {
   TokenlessPost,
 } from "./evidence.js";
 import { PROBE_TOKEN_HEADER } from "./probe-answer.js";
-import { ProbeClient, type ProbeSpec } from "./probe-client.js";
+import { pathOn, ProbeClient, type ProbeSpec } from "./probe-client.js";
 import { claimHeaders, sendClaimFamily, type ClaimAnswer } from "./collect-claims.js";
 import {
   claimsFor,
@@ -60,10 +60,6 @@ export function siteOf(target: URL): Site {
   return { host: target.hostname, https, http, path: `${target.pathname}${target.search}` };
 }
 
-function at(base: URL, path: string): URL {
-  return new URL(path, base.origin);
-}
-
 export async function followRedirects(
   client: ProbeClient,
   start: URL,
@@ -86,15 +82,12 @@ export async function followRedirects(
     const location = headerValue(response.headers, "location");
     if (response.status < 300 || response.status > 399 || location === undefined)
       return { hops, outcome: "final" };
-    let next: URL;
-    try {
-      next = new URL(location, url);
-    } catch {
-      return { hops, outcome: "off-host", offHostLocation: location };
-    }
+    if (!URL.canParse(location, url))
+      return { hops, outcome: "invalid-location", unfollowedLocation: location };
+    const next = new URL(location, url);
     // Never follow a redirect off the target's host (or to a non-HTTP scheme).
     if ((next.protocol !== "http:" && next.protocol !== "https:") || next.hostname !== siteHost) {
-      return { hops, outcome: "off-host", offHostLocation: next.href };
+      return { hops, outcome: "off-host", unfollowedLocation: next.href };
     }
     if (seen.has(next.href)) return { hops, outcome: "loop" };
     url = next;
@@ -104,6 +97,12 @@ export async function followRedirects(
 
 function hasCsrfCookie(response: NonNullable<Captured["response"]>): boolean {
   return setCookies(response.headers).some((c) => !isDeletion(c) && /csrf/i.test(c.name));
+}
+
+/** Where a form posts: its action, resolved against the page, or the page itself; undefined for an action no browser could follow. */
+function formTarget(action: string | undefined, pageUrl: URL): URL | undefined {
+  if (!action) return pageUrl;
+  return URL.canParse(action, pageUrl) ? new URL(action, pageUrl) : undefined;
 }
 
 /**
@@ -116,13 +115,14 @@ function tokenlessTarget(
   options: ScanOptions,
   pair: CsrfPair | undefined,
 ): { source: string; url: URL } | undefined {
-  if (options.csrfPost && !pair) return { source: options.csrfPost, url: at(site.https, options.csrfPost) };
+  if (options.csrfPost && !pair)
+    return { source: options.csrfPost, url: pathOn(site.https, options.csrfPost) };
   for (const page of searched) {
     if (page.response?.status !== 200 || hasCsrfCookie(page.response)) continue;
     const form = postForms(page.response.body)[0];
-    if (!form) continue;
     const pageUrl = new URL(page.request.url);
-    const url = form.action ? new URL(form.action, pageUrl) : pageUrl;
+    const url = form && formTarget(form.action, pageUrl);
+    if (!form || !url) continue;
     const lacking = form.token === undefined ? "no csrfmiddlewaretoken" : "no CSRF cookie with it";
     if (url.hostname === site.host && url.protocol === "https:" && url.pathname !== pair?.postPath)
       return { source: `${url.pathname} (the form on ${pageUrl.pathname}, ${lacking})`, url };
@@ -139,11 +139,9 @@ function csrfPairIn(searched: Captured[], site: Site, options: ScanOptions): Csr
     if (!form) continue;
     const pageUrl = new URL(page.request.url);
     const postUrl = options.csrfPost
-      ? at(site.https, options.csrfPost)
-      : form.action
-        ? new URL(form.action, pageUrl)
-        : pageUrl;
-    if (postUrl.hostname !== site.host) continue;
+      ? pathOn(site.https, options.csrfPost)
+      : formTarget(form.action, pageUrl);
+    if (postUrl?.hostname !== site.host) continue;
     const cookies = setCookies(response.headers).filter((c) => !isDeletion(c));
     return {
       pagePath: `${pageUrl.pathname}${pageUrl.search}`,
@@ -168,7 +166,7 @@ async function findCsrfPair(
     unique.map((path) =>
       path === site.path
         ? sitePage
-        : client.probe({ label: `CSRF token page ${path}`, url: at(site.https, path) }),
+        : client.probe({ label: `CSRF token page ${path}`, url: pathOn(site.https, path) }),
     ),
   );
   const pair = csrfPairIn(searched, site, options);
@@ -209,7 +207,7 @@ export async function collectEvidence(
 ): Promise<ScanEvidence> {
   const site = siteOf(target);
   const probe = (spec: ProbeSpec) => client.probe(spec);
-  const legUrl = (leg: Leg, path = site.path) => at(leg === "https" ? site.https : site.http, path);
+  const legUrl = (leg: Leg, path = site.path) => pathOn(leg === "https" ? site.https : site.http, path);
   // First in the queue: whatever else stalls, the HTTPS baseline gets a connection. It is also the
   // HTTPS redirect chain's first hop and, unless --csrf-path names another, the first page searched.
   const httpsPage = probe({
@@ -486,20 +484,29 @@ function collectOrigins(
 }
 
 /** A candidate port asked on both schemes, since nothing tells which one the app server speaks. */
-async function findCandidate(client: ProbeClient, host: string, port: number, site: Site) {
+async function findCandidate(
+  client: ProbeClient,
+  host: string,
+  port: number,
+  site: Site,
+): Promise<Candidate> {
   const authority = `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
-  const tried = await Promise.all(
-    ["http", "https"].map(async (scheme) => {
-      const url = new URL(`${scheme}://${authority}${site.path}`);
-      return {
-        url,
-        baseline: await originProbe(client, url, site, `candidate ${url.origin}`, {
-          recordCertificate: true,
-        }),
-      };
-    }),
-  );
-  return tried.find((t) => t.baseline.response) ?? tried[0]!;
+  const ask = async (scheme: Leg): Promise<Candidate> => {
+    const url = new URL(`${scheme}://${authority}${site.path}`);
+    return {
+      url,
+      baseline: await originProbe(client, url, site, `candidate ${url.origin}`, { recordCertificate: true }),
+    };
+  };
+  const [plain, overTls] = await Promise.all([ask("http"), ask("https")]);
+  // A TLS port answers plain HTTP too (nginx: 400, "The plain HTTP request was sent to HTTPS port"),
+  // while a plain port never completes a handshake: an answer over TLS says which one the port speaks.
+  return overTls.baseline.response ? overTls : plain;
+}
+
+interface Candidate {
+  url: URL;
+  baseline: Captured;
 }
 
 /** A request to the app server as the proxy would send it: the site's Host, and its name for TLS to an address. */
@@ -522,12 +529,12 @@ async function collectOrigin(
   pair: CsrfPair | undefined,
   candidateBaseline?: Captured,
 ): Promise<OriginEvidence> {
-  const url = new URL(site.path, origin.origin);
+  const url = pathOn(origin, site.path);
   const direct = (label: string, headers: ProbeSpec["headers"] = []) =>
     originProbe(client, url, site, label, { headers });
   const post = (label: string, headers: ProbeSpec["headers"]) =>
     pair
-      ? originProbe(client, new URL(pair.postPath, origin.origin), site, label, {
+      ? originProbe(client, pathOn(origin, pair.postPath), site, label, {
           cookie: pair.cookieHeader,
           form: { csrfmiddlewaretoken: pair.formToken },
           headers,

@@ -111,9 +111,9 @@ export interface OriginEvidence {
 
 export interface RedirectChain {
   hops: Captured[];
-  outcome: "final" | "loop" | "off-host" | "too-many" | "error";
-  /** For off-host: where it pointed (never followed). */
-  offHostLocation?: string;
+  outcome: "final" | "loop" | "off-host" | "invalid-location" | "too-many" | "error";
+  /** For off-host and invalid-location: the Location, never followed. */
+  unfollowedLocation?: string;
 }
 
 export interface ScanEvidence {

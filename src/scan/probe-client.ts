@@ -31,6 +31,14 @@ export interface ProbeSpec {
   freshConnection?: boolean;
 }
 
+/**
+ * `path` on `origin`'s scheme, host and port, whatever the path holds. Not `new URL(path, origin)`:
+ * that reads a path starting with `//` (`//admin/`) as another host, and a probe never leaves the target's.
+ */
+export function pathOn(origin: URL, path: string): URL {
+  return new URL(`${origin.origin}${path.startsWith("/") ? "" : "/"}${path}`);
+}
+
 /** Host header value for a URL as a browser would send it. */
 export function hostHeader(url: URL): string {
   return url.host;

@@ -9,7 +9,7 @@ export const httpsRedirectCheck: LiveCheck = {
   clause: "https-redirect",
   severity: "high",
   judge(e) {
-    const { hops, outcome, offHostLocation } = e.httpChain;
+    const { hops, outcome, unfollowedLocation } = e.httpChain;
     const first = hops[0];
     if (!first?.response) {
       return {
@@ -34,11 +34,19 @@ export const httpsRedirectCheck: LiveCheck = {
       };
     }
     const from = new URL(e.httpChainStart);
-    const to = new URL(headerValue(first.response.headers, "location") as string, from);
+    const location = headerValue(first.response.headers, "location") as string;
+    if (!URL.canParse(location, from)) {
+      return {
+        status: "fail",
+        summary: `plain HTTP redirects to a Location no client can follow: ${location}`,
+        evidence: [first],
+      };
+    }
+    const to = new URL(location, from);
     if (outcome === "off-host" && hops.length === 1) {
       return {
         status: "fail",
-        summary: `plain HTTP redirects off the site's host, to ${offHostLocation} (not followed)`,
+        summary: `plain HTTP redirects off the site's host, to ${unfollowedLocation} (not followed)`,
         evidence: [first],
       };
     }

@@ -17,12 +17,12 @@ test("https-redirect: one permanent redirect to the same path and query passes",
   );
 });
 
-test("https-redirect: no redirect, a lost query, a loop and an off-host redirect fail; 302 warns", () => {
+test("https-redirect: no redirect, a lost query, a loop, an off-host or unusable redirect fail; 302 warns", () => {
   const judge = (
     hops: ReturnType<typeof exchange>[],
-    outcome: "final" | "loop" | "off-host",
-    offHostLocation?: string,
-  ) => httpsRedirectCheck.judge(evidence({ httpChain: { hops, outcome, offHostLocation } })).status;
+    outcome: "final" | "loop" | "off-host" | "invalid-location",
+    unfollowedLocation?: string,
+  ) => httpsRedirectCheck.judge(evidence({ httpChain: { hops, outcome, unfollowedLocation } })).status;
   assert.equal(judge([exchange(start, { status: 200 })], "final"), "fail");
   assert.equal(
     judge([exchange(start, { status: 301, headers: [["Location", "https://app.test/"]] }), final], "final"),
@@ -45,6 +45,12 @@ test("https-redirect: no redirect, a lost query, a loop and an off-host redirect
       "off-host",
       "https://127.0.0.9:8000/",
     ),
+    "fail",
+  );
+  // The port is out of range: no URL parser accepts it, so no browser follows it.
+  const badPort = "https://app.test:99999/?proxytrust=1";
+  assert.equal(
+    judge([exchange(start, { status: 301, headers: [["Location", badPort]] })], "invalid-location", badPort),
     "fail",
   );
   assert.equal(

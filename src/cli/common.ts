@@ -111,6 +111,9 @@ export function checkOutputOptions(command: Command): void {
   const { format, output } = command.opts<OutputFlags>();
   if (format.includes("sh") && command.name() !== "scan")
     throw new UsageError(`--format sh: only scan writes a shell script, not ${command.name()}`);
+  // Without a URL, scan runs a fleet: refused now rather than once every target has been scanned.
+  if (format.includes("sh") && command.args.length === 0)
+    throw new UsageError("--format sh: only a scan of one URL writes a shell script, not a fleet");
   if (format.length > 1 && output === undefined)
     throw new UsageError(`--format ${format.join(",")}: several formats need --output BASE`);
   if (output !== undefined) {

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
@@ -88,4 +89,29 @@ test("--format sh is for scan alone: any other command says so on one line, exit
   const result = await runCli(["audit", "--settings", "settings.py", "--format", "sh"]);
   assert.equal(result.code, 2);
   assert.equal(result.stderr, "proxytrust: --format sh: only scan writes a shell script, not audit\n");
+});
+
+test("--format sh with --targets is refused before any target is scanned, exit 2", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "proxytrust-sh-fleet-"));
+  const targets = join(dir, "targets.txt");
+  writeFileSync(targets, "https://127.0.0.1:1/\n");
+  try {
+    const result = await runCli([
+      "scan",
+      "--targets",
+      targets,
+      "--format",
+      "json,sh",
+      "--output",
+      join(dir, "out"),
+    ]);
+    assert.equal(result.code, 2);
+    assert.equal(
+      result.stderr,
+      "proxytrust: --format sh: only a scan of one URL writes a shell script, not a fleet\n",
+    );
+    assert.equal(existsSync(join(dir, "out.json")), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

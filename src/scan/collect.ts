@@ -194,6 +194,8 @@ async function findCsrfPair(
  */
 async function siblingHost(host: string): Promise<string | undefined> {
   if (isIP(host.replace(/^\[|\]$/g, ""))) return undefined;
+  // A turn of the event loop first: the scan's first connections are opened, then the list loads.
+  await new Promise(setImmediate);
   const registrable = registrableDomainOf(host) ?? host;
   const parent = host.split(".").slice(1).join(".");
   const base = parent.length >= registrable.length ? parent : host;

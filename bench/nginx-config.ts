@@ -17,7 +17,7 @@ export type Shape = (typeof SHAPES)[number];
 /** Server blocks per included file: a few hundred sites a file, as generated configs often hold. */
 const SERVERS_PER_FILE = 500;
 
-/** One or two server blocks (and what they use) for site `i`; returns the text and its server count. */
+/** One server block (and what it uses) for site `i`: a redirect to HTTPS, or a proxied TLS site; returns the text and its server count. */
 function smallSite(i: number): { text: string; servers: number } {
   const name = `app${i}.example.com`;
   if (i % 3 === 0) {

@@ -58,7 +58,9 @@ export function runMeasuredProcess(args: string[]): ProcessRun & { peakRssMb: nu
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
+  const middle = Math.floor(sorted.length / 2);
+  // An even count has two middle values: their mean, not the upper one.
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /**

@@ -153,13 +153,21 @@ function csrfPairIn(searched: Captured[], site: Site, options: ScanOptions): Csr
   return undefined;
 }
 
-/** The token pair, the pages searched for it, and a POST without any token where one can be aimed. */
+interface CsrfSearch {
+  searched: Captured[];
+  pair?: CsrfPair;
+  reason?: string;
+  /** Where a POST without any token can be aimed, if anywhere. */
+  tokenlessTarget?: { source: string; url: URL };
+}
+
+/** The token pair and the pages searched for it. */
 async function findCsrfPair(
   client: ProbeClient,
   site: Site,
   options: ScanOptions,
   sitePage: Promise<Captured>,
-): Promise<ScanEvidence["csrf"]> {
+): Promise<CsrfSearch> {
   const candidates = options.csrfPath ? [options.csrfPath] : [site.path, ...DEFAULT_CSRF_PATHS];
   const unique = [...new Set(candidates)];
   const searched = await Promise.all(
@@ -170,22 +178,27 @@ async function findCsrfPair(
     ),
   );
   const pair = csrfPairIn(searched, site, options);
-  const target = tokenlessTarget(searched, site, options, pair);
-  const tokenless: TokenlessPost | undefined = target && {
-    source: target.source,
-    captured: await client.probe({
-      label: `POST without any CSRF token from a foreign Origin (${target.source})`,
-      url: target.url,
-      form: { proxytrust: "1" },
-      headers: [["Origin", `https://${FOREIGN_HOST}`]],
-    }),
-  };
   const found = pair
     ? { pair }
     : {
         reason: `no page among ${unique.join(", ")} answered 200 with a CSRF cookie and a csrfmiddlewaretoken form field${options.csrfPath ? "" : " (use --csrf-path)"}`,
       };
-  return { searched, origins: [], ...found, ...(tokenless ? { tokenless } : {}) };
+  return { searched, ...found, tokenlessTarget: tokenlessTarget(searched, site, options, pair) };
+}
+
+/** A POST without any token, from a foreign Origin, where one can be aimed. */
+async function postWithoutToken(
+  client: ProbeClient,
+  target: CsrfSearch["tokenlessTarget"],
+): Promise<TokenlessPost | undefined> {
+  if (!target) return undefined;
+  const captured = await client.probe({
+    label: `POST without any CSRF token from a foreign Origin (${target.source})`,
+    url: target.url,
+    form: { proxytrust: "1" },
+    headers: [["Origin", `https://${FOREIGN_HOST}`]],
+  });
+  return { source: target.source, captured };
 }
 
 /**
@@ -391,6 +404,7 @@ export async function collectEvidence(
     clientIpResults,
     proxyProtocol,
     mtls,
+    tokenless,
   ] = await Promise.all([
     httpsBaseline,
     httpBaseline,
@@ -410,9 +424,11 @@ export async function collectEvidence(
     mtlsOrigin && options.clientCertificate
       ? collectMtls(client, mtlsOrigin, site, options.clientCertificate)
       : Promise.resolve(undefined),
+    // Beside the token-carrying POSTs rather than before them: none of them needs its answer.
+    csrfSearch.then((search) => postWithoutToken(client, search.tokenlessTarget)),
   ]);
 
-  const csrf = await csrfSearch;
+  const { tokenlessTarget: _aimedAt, ...csrf } = await csrfSearch;
   const cookieSources: ScanEvidence["cookieSources"] = [
     { leg: "https", captured: httpsBase.get },
     ...csrf.searched
@@ -434,7 +450,7 @@ export async function collectEvidence(
     schemeSpoofs: spoofs,
     hostProbes: hosts,
     forwardedHost: fwdHosts,
-    csrf: { ...csrf, origins },
+    csrf: { ...csrf, origins, ...(tokenless ? { tokenless } : {}) },
     cookieSources,
     ...(options.cookiePath ? { cookiePath: options.cookiePath } : {}),
     health: healthResults,

@@ -91,3 +91,44 @@ test("a candidate port that answers over TLS is judged by that answer, not by it
   assert.equal(candidate?.url, "https://127.0.0.1:8443/");
   assert.equal(originExposureCheck.judge(evidence).status, "pass");
 });
+
+test("the token-carrying POSTs do not wait for the POST without any token", async () => {
+  const withToken = `<form method="post" action="/contact/"><input type="hidden" name="csrfmiddlewaretoken" value="t0ken"></form>`;
+  const withoutCookie = `<form method="post" action="/subscribe/"></form>`;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let holding = false;
+  let tokenPostsWhileHeld = 0;
+  const client = {
+    count: 0,
+    async probe(spec: ProbeSpec) {
+      const method = spec.form ? "POST" : "GET";
+      if (spec.form && !spec.cookie) {
+        holding = true;
+        await held;
+        return exchange(spec.url.href, { status: 403 }, { method });
+      }
+      if (spec.cookie && holding) tokenPostsWhileHeld += 1;
+      if (method === "GET" && spec.url.protocol === "https:" && spec.url.pathname === "/")
+        return exchange(spec.url.href, {
+          status: 200,
+          headers: [["Set-Cookie", "csrftoken=abc; Path=/; Secure"]],
+          body: withToken,
+        });
+      if (method === "GET" && spec.url.pathname === "/admin/login/")
+        return exchange(spec.url.href, { status: 200, body: withoutCookie });
+      return exchange(spec.url.href, { status: 403 }, { method });
+    },
+  } as unknown as ProbeClient;
+  const collecting = collectEvidence(new URL("https://shop.example.com/"), options(), client);
+  // Everything else is answered at once: give the scan a few turns, then let the held POST answer.
+  for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+  holding = false;
+  release();
+  const evidence = await collecting;
+  assert.equal(evidence.csrf.tokenless?.source.startsWith("/subscribe/"), true);
+  assert.ok(
+    tokenPostsWhileHeld > 0,
+    "no token-carrying POST was sent while the tokenless one was unanswered",
+  );
+});

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { setCookies } from "../../../src/parsers/cookies.js";
 import { parseHsts } from "../../../src/parsers/hsts.js";
 import { csrfForms, pageTitle } from "../../../src/parsers/html-forms.js";
+import { fastestMs } from "../fastest.js";
 
 const RUNS = { numRuns: 10_000 };
 
@@ -83,18 +84,6 @@ test("HTML forms: any page yields forms with tokens, never a throw", () => {
   );
 });
 
-/** The fastest of several runs after a warm-up: a GC pause or a busy core then cannot pass for growth. */
-function cost(run: () => void): number {
-  run();
-  let fastest = Infinity;
-  for (let i = 0; i < 7; i++) {
-    const started = process.hrtime.bigint();
-    run();
-    fastest = Math.min(fastest, Number(process.hrtime.bigint() - started));
-  }
-  return fastest;
-}
-
 test("adversarial inputs grow linearly: 16 times the input costs far less than 16² times the time", () => {
   const shapes: [string, (n: number) => () => void][] = [
     ["HSTS of many semicolons", (n) => () => parseHsts(";".repeat(n) + "max-age=1")],
@@ -104,8 +93,8 @@ test("adversarial inputs grow linearly: 16 times the input costs far less than 1
     ["a title never closed", (n) => () => pageTitle(`<title>${"x".repeat(n)}`)],
   ];
   for (const [name, make] of shapes) {
-    const small = cost(make(2_000));
-    const large = cost(make(32_000));
-    assert.ok(large < small * 16 * 8, `${name}: ${small} ns -> ${large} ns`);
+    const small = fastestMs(make(2_000), 8);
+    const large = fastestMs(make(32_000), 8);
+    assert.ok(large < small * 16 * 8, `${name}: ${small.toFixed(3)} ms -> ${large.toFixed(3)} ms`);
   }
 });

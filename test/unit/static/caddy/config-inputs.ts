@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
+import { fastestMs } from "../../fastest.js";
 
 export function readSeeds(dir: string, suffix: string): string[] {
   return readdirSync(dir)
@@ -33,16 +34,13 @@ export function configTexts(seeds: string[], pieces: string[]): fc.Arbitrary<str
   return fc.oneof(tokenSoup, mutated, fc.string({ maxLength: 200, unit: "binary" }));
 }
 
-export function millisecondsFor(parse: (text: string) => unknown, text: string): number {
-  const started = process.hrtime.bigint();
-  parse(text);
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
-
 /** 16 times the input may take at most 64 times as long: generous for noise, far below quadratic (256x). */
 export function assertLinear(parse: (text: string) => unknown, unit: string): void {
-  millisecondsFor(parse, unit.repeat(20));
-  const small = Math.max(millisecondsFor(parse, unit.repeat(50)), 1);
-  const large = millisecondsFor(parse, unit.repeat(800));
+  parse(unit.repeat(20));
+  const small = Math.max(
+    fastestMs(() => parse(unit.repeat(50))),
+    1,
+  );
+  const large = fastestMs(() => parse(unit.repeat(800)));
   assert.ok(large < small * 16 * 4, `16x input took ${large.toFixed(1)} ms vs ${small.toFixed(1)} ms`);
 }

@@ -10,6 +10,7 @@ const WORDS: Record<string, string> = {
   ELOOP: "too many levels of symbolic links",
   ENAMETOOLONG: "file name too long",
   EMFILE: "too many open files",
+  EBADF: "the file descriptor is not open",
 };
 
 /** `writing`: the file was being created, where ENOENT means the directory takes no new file (e.g. /proc). */

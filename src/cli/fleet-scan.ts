@@ -1,5 +1,4 @@
 /** `proxytrust scan` over many targets: --targets FILE or the config file's targets. */
-import { readFileSync } from "node:fs";
 import type { Command } from "./commander.js";
 import { nothingScanned } from "../fleet/combine.js";
 import { JsonlWriter } from "../fleet/jsonl.js";
@@ -15,8 +14,12 @@ import { parseTarget } from "./target-url.js";
 import { UsageError } from "./usage-error.js";
 import type { Interruption } from "./interrupt.js";
 import { describeFileError } from "../file-error.js";
+import { readTextFile } from "../read-file.js";
 
 /** The targets to scan, before sharding: the --targets file, else the config file's targets. */
+/** A URL a line: millions of targets fit. */
+const MAX_TARGETS_BYTES = 256 * 1024 * 1024;
+
 function fleetUrls(flags: ScanConfigFlags, config: ScanConfig): URL[] {
   const located = (where: string, raw: string): URL => {
     try {
@@ -30,7 +33,7 @@ function fleetUrls(flags: ScanConfigFlags, config: ScanConfig): URL[] {
   if (flags.targets !== undefined) {
     let text: string;
     try {
-      text = readFileSync(flags.targets, "utf8");
+      text = readTextFile(flags.targets, MAX_TARGETS_BYTES);
     } catch (err) {
       throw new UsageError(`--targets ${flags.targets}: ${describeFileError(err)}`);
     }

@@ -2,6 +2,7 @@
  * The safety net under the command line: a failure nothing else caught becomes one line on stderr and
  * exit 3, never a stack trace (`--debug` prints it). Reaching it is a bug to fix where it happened.
  */
+import { describeFileError } from "../file-error.js";
 import { EXIT } from "../report/model.js";
 
 function wantsTrace(): boolean {
@@ -25,4 +26,16 @@ export function installLastResort(): void {
   };
   process.on("uncaughtException", onEscaped);
   process.on("unhandledRejection", onEscaped);
+  process.stdout.on("error", onStdoutError);
+}
+
+/**
+ * The report could not be written: not a bug. A reader that stopped early (`| head`) wants no
+ * message, as with any Unix tool; a full disk or a closed descriptor gets one line. Either way the
+ * report was not delivered, so the run did not do its job.
+ */
+function onStdoutError(err: NodeJS.ErrnoException): void {
+  if (err.code !== "EPIPE")
+    process.stderr.write(`proxytrust: cannot write to stdout: ${describeFileError(err)}\n`);
+  process.exit(EXIT.couldNotRun);
 }

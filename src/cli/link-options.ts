@@ -1,5 +1,4 @@
 /** The scan options about the links between proxy and app: PROXY protocol, mutual TLS, origins. */
-import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import type { Command } from "./commander.js";
 import { ORIGIN_CANDIDATE_PORTS } from "../scan/collect.js";
@@ -7,6 +6,7 @@ import type { ScanOptions } from "../scan/options.js";
 import { UsageError } from "./usage-error.js";
 import { quoted } from "../report/quote.js";
 import { describeFileError } from "../file-error.js";
+import { readTextFile } from "../read-file.js";
 
 export interface LinkFlags {
   proxyProtocolPort?: string;
@@ -28,9 +28,12 @@ function parseProxyProtocolPort(raw: string, target: URL): ScanOptions["proxyPro
   return { scheme, port };
 }
 
-function readPem(flag: string, file: string): string {
+/** Certificates and keys are a few kilobytes; a bundle of every public CA is under a megabyte. */
+const MAX_PEM_BYTES = 1024 * 1024;
+
+export function readPem(flag: string, file: string): string {
   try {
-    return readFileSync(file, "utf8");
+    return readTextFile(file, MAX_PEM_BYTES);
   } catch (err) {
     throw new UsageError(`${flag} ${file}: ${describeFileError(err)}`);
   }

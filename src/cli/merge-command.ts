@@ -1,5 +1,4 @@
 /** `proxytrust merge FILE...`: JSON and JSONL outputs joined into one report, in any output format. */
-import { readFileSync } from "node:fs";
 import { Command } from "./commander.js";
 import { combineReports, nothingScanned } from "../fleet/combine.js";
 import { parseReports, ReportFileError } from "../fleet/read-reports.js";
@@ -7,11 +6,15 @@ import type { Report } from "../report/model.js";
 import { addReportOptions, finishReport, type OutputFlags } from "./common.js";
 import { UsageError } from "./usage-error.js";
 import { describeFileError } from "../file-error.js";
+import { readTextFile } from "../read-file.js";
+
+/** A fleet of thousands of targets writes tens of megabytes; past this a string cannot hold it. */
+const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 
 function readReports(file: string): Report[] {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readTextFile(file, MAX_REPORT_BYTES);
   } catch (err) {
     throw new UsageError(`${file}: ${describeFileError(err)}`);
   }

@@ -1,5 +1,4 @@
 /** `proxytrust scan URL`: parses arguments into ScanOptions, runs the scan, prints, exits. */
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "./commander.js";
 import { PROXY_KINDS, type ProxyKind } from "../clauses.js";
@@ -12,12 +11,11 @@ import { addReportOptions, finishReport, parseSeconds, type OutputFlags } from "
 import { collect } from "./repeated-options.js";
 import { UsageError } from "./usage-error.js";
 import { onInterrupt } from "./interrupt.js";
-import { addLinkOptions, linkOptionsFrom, type LinkFlags } from "./link-options.js";
+import { addLinkOptions, linkOptionsFrom, readPem, type LinkFlags } from "./link-options.js";
 import { addFleetOptions, checkSingleTarget, type FleetFlags } from "./fleet-options.js";
 import { loadScanConfig } from "./scan-config.js";
 import { quoted } from "../report/quote.js";
 import { parseTarget } from "./target-url.js";
-import { describeFileError } from "../file-error.js";
 
 interface ScanFlags extends LinkFlags, OutputFlags, FleetFlags {
   resolve: string[];
@@ -52,22 +50,13 @@ function parsePath(flag: string, raw: string | undefined): string | undefined {
   return raw;
 }
 
-function readCa(file: string | undefined): string | undefined {
-  if (file === undefined) return undefined;
-  try {
-    return readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageError(`--cacert ${file}: ${describeFileError(err)}`);
-  }
-}
-
 export function scanOptionsFrom(flags: ScanFlags): ScanOptions {
   const mappings = [...flags.resolve.map(parseResolve), ...flags.connectTo.map(parseConnectTo)];
   const headers: HeaderList = flags.header.map(parseHeader);
   return {
     ...DEFAULT_SCAN_OPTIONS,
     mappings,
-    ca: readCa(flags.cacert),
+    ca: flags.cacert === undefined ? undefined : readPem("--cacert", flags.cacert),
     caFile: flags.cacert === undefined ? undefined : resolve(flags.cacert),
     insecure: flags.insecure,
     timeoutMs: flags.timeout * 1000,

@@ -1,8 +1,9 @@
 /** Finds, reads and validates proxytrust.config.json; every problem is one line naming the key path. */
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { z } from "zod";
 import { configSchema, type ProxytrustConfig } from "./schema.js";
+import { describeFileError } from "../file-error.js";
+import { readTextFile } from "../read-file.js";
 
 /** A config file that cannot be used; the message is one line, prefixed with the file. */
 export class ConfigError extends Error {}
@@ -58,13 +59,14 @@ export function parseConfig(text: string, file: string): ProxytrustConfig {
   return result.data;
 }
 
+const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+
 export function loadConfig(file: string): LoadedConfig {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readTextFile(file, MAX_CONFIG_BYTES);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(`${file}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    throw new ConfigError(`${file}: ${describeFileError(err)}`);
   }
   return { config: parseConfig(text, file), file, dir: dirname(resolve(file)) };
 }

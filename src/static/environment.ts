@@ -1,5 +1,6 @@
 /** Environment variables a deployment sets, each with where it was set (Compose, env files, manifests). */
-import { readFileSync } from "node:fs";
+import { describeFileError } from "../file-error.js";
+import { readTextFile } from "../read-file.js";
 import type { Located } from "./caddy/config-source.js";
 
 export interface EnvironmentEntry extends Located {
@@ -21,12 +22,15 @@ export function literalEnvironment(name: string, value: unknown, where: Located)
 }
 
 /** KEY=VALUE lines of a Compose/systemd-style env file; comments and blank lines skipped, quotes removed. */
+/** An env file is a few lines; anything near this is not one. */
+const MAX_ENV_FILE_BYTES = 5 * 1024 * 1024;
+
 export function readEnvFile(file: string): EnvironmentEntry[] | string {
   let source: string;
   try {
-    source = readFileSync(file, "utf8");
+    source = readTextFile(file, MAX_ENV_FILE_BYTES);
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
+    return describeFileError(err);
   }
   return source.split("\n").flatMap((line, index): EnvironmentEntry[] => {
     const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);

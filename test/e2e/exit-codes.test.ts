@@ -3,7 +3,16 @@
  * decided something, and 3 when every result is error or skip or no file could be read.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
@@ -67,7 +76,7 @@ describe("exit codes", () => {
     ["binary", "--nginx", /binary data/],
     ["binary", "--caddy", /NUL bytes/],
     ["binary", "--haproxy", /NUL bytes/],
-    ["huge.conf", "--nginx", /over the 256 MB limit for one config file/],
+    ["huge.conf", "--nginx", /over the 256 MB limit for one file/],
   ] as const) {
     test(`3: audit ${flag} of ${name} reports the error where it is and decides nothing`, async () => {
       const result = await runCli(["audit", flag, broken[name]!]);
@@ -113,5 +122,26 @@ describe("exit codes", () => {
       assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
       assertNoTrace(result);
     }
+  });
+
+  test("3: a report that cannot be written to stdout; a reader that left early gets no message", async () => {
+    const full = openSync("/dev/full", "w");
+    try {
+      for (const args of [
+        ["explain", "scheme"],
+        ["audit", "--nginx", nginx, "--gunicorn", gunicorn],
+      ]) {
+        const result = await runCli(args, 60_000, { stdoutFd: full });
+        assert.equal(result.code, 3, result.stderr);
+        assert.equal(result.stderr, "proxytrust: cannot write to stdout: no space left on the device\n");
+      }
+    } finally {
+      closeSync(full);
+    }
+    const closed = await runCli(["explain", "scheme"], 60_000, {
+      onStart: (child) => child.stdout?.destroy(),
+    });
+    assert.equal(closed.code, 3);
+    assert.equal(closed.stderr, "");
   });
 });

@@ -56,6 +56,8 @@ export interface RunOptions {
   cwd?: string;
   /** Called with the running command, e.g. to signal it. */
   onStart?: (child: ChildProcess) => void;
+  /** A file descriptor to give the command as its stdout instead of a pipe read here. */
+  stdoutFd?: number;
 }
 
 export function runCli(args: string[], timeoutMs = 60_000, options: RunOptions = {}): Promise<CliResult> {
@@ -81,19 +83,19 @@ function runGuarded(
   args: string[],
   env: Record<string, string>,
   timeoutMs: number,
-  { measureMemory = false, onStart, cwd }: RunOptions = {},
+  { measureMemory = false, onStart, cwd, stdoutFd }: RunOptions = {},
 ): Promise<CliResult> {
   const logDir = mkdtempSync(join(tmpdir(), "proxytrust-lookups-"));
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...commandPrefix, ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", stdoutFd ?? "pipe", "pipe"],
       cwd,
       env: { ...process.env, ...env, PROXYTRUST_TEST_LOOKUPS: join(logDir, "lookups") },
     });
     onStart?.(child);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    child.stdout?.on("data", (d: Buffer) => (stdout += d));
     child.stderr.on("data", (d: Buffer) => (stderr += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     let peak: number | undefined;

@@ -3,7 +3,7 @@
  * arguments, sections (<VirtualHost>, <Location>, <IfModule> …) nested, Include / IncludeOptional
  * followed (globs, relative to ServerRoot or the including file), each directive with file and line.
  */
-import { readdirSync } from "node:fs";
+import { lstatSync, readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
 import { perConfig } from "../memo.js";
@@ -141,9 +141,8 @@ function include(
 /** A path whose last part may be a glob (sites-enabled/*.conf), matched files sorted as Apache does. */
 function expand(path: string): string[] {
   const name = basename(path);
-  if (!/[*?[]/.test(name)) {
-    return readConfigSource(path).ok ? [resolve(path)] : [];
-  }
+  // A name that exists is the one meant, even if it cannot be read: the read says why.
+  if (!/[*?[]/.test(name)) return lstatSync(path, { throwIfNoEntry: false }) ? [resolve(path)] : [];
   const matcher = new RegExp(
     `^${name
       .replace(/[.+^${}()|\\]/g, "\\$&")

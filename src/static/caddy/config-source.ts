@@ -1,5 +1,6 @@
 /** Reading a proxy config file safely: size cap, binary detection, errors instead of throws. */
-import { readFileSync, statSync } from "node:fs";
+import { describeFileError } from "../../file-error.js";
+import { FileTooLargeError, NotRegularFileError, readTextFile } from "../../read-file.js";
 
 /** A problem found while loading a config: where, and what. Loaders return these instead of throwing. */
 export interface LoadError {
@@ -22,13 +23,11 @@ export type SourceText = { ok: true; text: string } | { ok: false; error: LoadEr
 export function readConfigSource(file: string): SourceText {
   let text: string;
   try {
-    const size = statSync(file).size;
-    if (size > MAX_CONFIG_BYTES) {
-      return fail(file, `file is ${size} bytes, larger than the ${MAX_CONFIG_BYTES}-byte limit for a config`);
-    }
-    text = readFileSync(file, "utf8");
+    text = readTextFile(file, MAX_CONFIG_BYTES);
   } catch (err) {
-    return fail(file, `cannot read file: ${(err as Error).message}`);
+    if (err instanceof FileTooLargeError || err instanceof NotRegularFileError)
+      return fail(file, err.message);
+    return fail(file, `cannot read file: ${describeFileError(err)}`);
   }
   return checkConfigText(file, text);
 }

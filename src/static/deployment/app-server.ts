@@ -1,5 +1,5 @@
 /** Telling the Django app's containers and the proxies' apart, from what they run. */
-import { readFileSync } from "node:fs";
+import { readTextFile } from "../../read-file.js";
 import { readDockerfile } from "../launch/dockerfile.js";
 import type { EnvironmentEntry } from "../environment.js";
 
@@ -31,9 +31,11 @@ export function proxyOfImage(image: string | undefined): ImageProxy | undefined 
   return undefined;
 }
 
+const MAX_DOCKERFILE_BYTES = 5 * 1024 * 1024;
+
 function readText(file: string): string {
   try {
-    return readFileSync(file, "utf8");
+    return readTextFile(file, MAX_DOCKERFILE_BYTES);
   } catch {
     return "";
   }

@@ -2,7 +2,7 @@
  * What a repository file is, from its name first and then its content: the name picks the few
  * candidates worth opening, so a large tree costs one directory read per folder and little else.
  */
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { basename, extname } from "node:path";
 
 export const FILE_KINDS = [
@@ -47,7 +47,9 @@ const headBuffer = Buffer.alloc(HEAD_BYTES);
 export function readHead(path: string): string {
   let fd: number | undefined;
   try {
-    fd = openSync(path, "r");
+    // Not blocking on a FIFO's open; only a regular file is read.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) return "";
     const length = readSync(fd, headBuffer, 0, HEAD_BYTES, 0);
     return headBuffer.toString("utf8", 0, length);
   } catch {

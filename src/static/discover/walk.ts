@@ -2,7 +2,8 @@
  * The repository walk: every file a deployment could be described in, with what was left out and why.
  * Honours .gitignore files at every level (the `ignore` package implements git's matching rules).
  */
-import { readFileSync, readdirSync, type Dirent } from "node:fs";
+import { readdirSync, type Dirent } from "node:fs";
+import { readTextFile } from "../../read-file.js";
 import { join } from "node:path";
 import ignore, { type Ignore } from "ignore";
 
@@ -42,10 +43,15 @@ interface GitignoreScope {
   rules: Ignore;
 }
 
+const MAX_GITIGNORE_BYTES = 1024 * 1024;
+
 function gitignoreIn(root: string, dir: string, entries: Dirent[]): GitignoreScope | undefined {
   if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return undefined;
   try {
-    return { base: dir, rules: ignore().add(readFileSync(join(root, dir, ".gitignore"), "utf8")) };
+    return {
+      base: dir,
+      rules: ignore().add(readTextFile(join(root, dir, ".gitignore"), MAX_GITIGNORE_BYTES)),
+    };
   } catch {
     return undefined;
   }

@@ -3,9 +3,9 @@
  * Both answer the same two questions, so include resolution does not care which it reads.
  */
 import { isUtf8 } from "node:buffer";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { FileTooLargeError, readAtMost } from "../read-bounded.js";
+import { readAtMost } from "../../read-file.js";
 import { MAX_FILE_BYTES } from "./model.js";
 import { describeFileError } from "../../file-error.js";
 
@@ -66,11 +66,8 @@ export function decodeConfigBytes(bytes: Buffer): ReadResult {
 export const diskSource: ConfigSource = {
   read(file) {
     try {
-      const stats = statSync(file);
-      if (stats.isDirectory()) return { error: "is a directory", line: 1 };
       return decodeConfigBytes(readAtMost(file, MAX_FILE_BYTES));
     } catch (error) {
-      if (error instanceof FileTooLargeError) return { error: error.message, line: 1 };
       return { error: describeFileError(error), line: 1 };
     }
   },

@@ -18,10 +18,12 @@
  * Bad input never throws: it becomes a diagnostic and `unknown` values. Work is linear in the
  * input: each statement is visited once, branches are copy-on-write and values are capped.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { parser } from "@lezer/python";
 import type { SyntaxNode } from "@lezer/common";
+import { describeFileError } from "../../file-error.js";
+import { readAtMost } from "../../read-file.js";
 import type { SourceLocation } from "../../report/model.js";
 import type { EnvCast, PossibleValue, PythonDiagnostic, Setting } from "./settings-model.js";
 import {
@@ -158,15 +160,12 @@ function readSource(file: string, shared: Shared, from: SourceLocation | undefin
     return undefined;
   };
   try {
-    const size = statSync(file).size;
-    if (size > MAX_FILE_BYTES)
-      return fail(`${file}: ${size} bytes, larger than the ${MAX_FILE_BYTES}-byte limit`);
-    const bytes = readFileSync(file);
+    const bytes = readAtMost(file, MAX_FILE_BYTES);
     if (bytes.subarray(0, 8192).includes(0)) return fail(`${file}: binary file, not Python source`);
     shared.files.push(file);
     return bytes.toString("utf8");
   } catch (error) {
-    return fail(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    return fail(`${file}: cannot read (${describeFileError(error)})`);
   }
 }
 

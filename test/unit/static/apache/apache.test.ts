@@ -1,5 +1,7 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadApacheConfig, parseApacheConfig, virtualHosts } from "../../../../src/static/apache/model.js";
@@ -83,6 +85,24 @@ test("broken sections and missing includes are located errors", () => {
     [
       [2, 'cannot include "/nonexistent/app.conf": file not found'],
       [1, "<VirtualHost> is never closed"],
+    ],
+  );
+});
+
+test("an Include of a device, a directory or a symbolic-link loop says why it cannot be read", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "proxytrust-apache-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  symlinkSync("loop", path.join(dir, "loop"));
+  const config = parseApacheConfig(
+    `Include /dev/zero\nInclude ${dir}\nInclude ${path.join(dir, "loop")}\n`,
+    path.join(dir, "apache2.conf"),
+  );
+  assert.deepEqual(
+    config.errors.map((e) => [e.line, e.message]),
+    [
+      [1, "cannot include /dev/zero: not a regular file"],
+      [2, `cannot include ${dir}: is a directory`],
+      [3, `cannot include ${path.join(dir, "loop")}: cannot read file: too many levels of symbolic links`],
     ],
   );
 });

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -99,9 +100,24 @@ describe("nginx config loader", () => {
     const main = write("big/nginx.conf", "include huge.conf;\nuser a;\n");
     const config = await loadNginxConfig(main);
     assert.equal(config.errors.length, 1);
-    assert.match(config.errors[0]!.message, /over the 256 MB limit for one config file/);
+    assert.match(config.errors[0]!.message, /over the 256 MB limit for one file/);
     assert.equal(config.errors[0]!.line, 1);
     assert.deepEqual(names(config.root), ["include huge.conf", "user a"]);
+  });
+
+  it("refuses an included FIFO or device without waiting for a writer or reading for ever", async () => {
+    const fifo = path.join(dir, "special", "pipe.conf");
+    mkdirSync(path.dirname(fifo), { recursive: true });
+    execFileSync("mkfifo", [fifo]);
+    const main = write("special/nginx.conf", "include pipe.conf;\ninclude /dev/zero;\nuser a;\n");
+    const config = await loadNginxConfig(main);
+    assert.deepEqual(
+      config.errors.map((e) => [e.line, e.message]),
+      [
+        [1, `cannot include "pipe.conf" (${fifo}): not a regular file`],
+        [2, 'cannot include "/dev/zero": not a regular file'],
+      ],
+    );
   });
 
   it("reports a main file that is missing or a directory instead of throwing", async () => {

@@ -72,7 +72,7 @@ function summarySection(report: Report): string {
     })
     .join("\n");
   return `<section class="card" id="summary"><h2>Summary</h2>
-<p class="tally">${tally || "nothing checked"}</p><p><strong>${esc(verdict)}</strong></p>
+<p class="tally">${tally || "no findings"}</p><p><strong>${esc(verdict)}</strong></p>
 <table><thead><tr><th>status</th><th>id</th><th>what is promised</th><th>what was found</th></tr></thead><tbody>
 ${rows}
 </tbody></table></section>`;

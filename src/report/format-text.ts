@@ -179,5 +179,5 @@ export function formatText(report: Report, options: TextOptions): string {
   ]
     .map((block) => `${block}\n\n`)
     .join("");
-  return `${head}\n\n${opening}${body}\n\n${tally || "nothing checked"}\n`;
+  return `${head}\n\n${opening}${body}\n${tally ? `\n${tally}\n` : ""}`;
 }

@@ -47,10 +47,13 @@ export interface AuditOutcome {
   decided: boolean;
 }
 
-/** Why a file cannot be opened at all, or undefined when it can be read. */
+/** Why a file cannot be opened at all or holds nothing to judge, or undefined when it can be read. */
 async function unreadable(file: string): Promise<string | undefined> {
   try {
-    if (!(await stat(file)).isFile()) return "not a regular file";
+    const stats = await stat(file);
+    if (!stats.isFile()) return "not a regular file";
+    // No finding in an empty file would be a pass for a config nobody wrote.
+    if (stats.size === 0) return "the file is empty";
     await access(file, constants.R_OK);
     return undefined;
   } catch (err) {

@@ -11,7 +11,7 @@ import {
   type ImageProxy,
 } from "../deployment/app-server.js";
 import { literalEnvironment, readEnvFile, type EnvironmentEntry } from "../environment.js";
-import { parseYamlDocuments, text, tree, type YamlDocument } from "../yaml/documents.js";
+import { isTree, parseYamlDocuments, text, tree, type YamlDocument } from "../yaml/documents.js";
 
 export interface PublishedPort extends Located {
   /** The host address it is published on; "" for every interface (the default). */
@@ -212,7 +212,13 @@ export function loadComposeFile(file: string): ComposeProject {
   const docs = parseYamlDocuments(file, source.text);
   if (!Array.isArray(docs)) return { file, services: [], errors: [docs] };
   const doc = docs[0];
-  if (!doc) return { file, services: [], errors: [] };
+  if (!isTree(doc?.data.services)) {
+    const included =
+      doc && "include" in tree(doc.data)
+        ? " (files under include: are not followed: name each with --compose)"
+        : "";
+    return { file, services: [], errors: [{ file, line: 1, message: `no services in it${included}` }] };
+  }
   const services = Object.entries(tree(doc.data.services)).map(([name, raw]) => service(doc, name, raw));
   return { file, services, errors: services.flatMap((s) => s.envFileProblems) };
 }

@@ -243,7 +243,7 @@ function addObject(objects: KubernetesObjects, doc: YamlDocument): void {
     return;
   }
   // ingress-nginx chart values: controller.config becomes the controller ConfigMap.
-  if (!kind && Object.keys(tree(tree(doc.data.controller).config)).length)
+  if (!kind && Object.keys(helmControllerConfig(doc)).length)
     objects.configMaps.push(
       configMapOf(doc, "ingress-nginx-controller (Helm values)", ["controller", "config"]),
     );
@@ -272,6 +272,11 @@ function yamlDocumentsOf(file: string): YamlDocument[] | LoadError {
   return parseYamlDocuments(file, source.text);
 }
 
+const helmControllerConfig = (doc: YamlDocument) => tree(tree(doc.data.controller).config);
+
+const isManifestOrValues = (doc: YamlDocument) =>
+  text(doc.data.kind) !== undefined || Object.keys(helmControllerConfig(doc)).length > 0;
+
 /** Reads manifest files (several documents each) and literal Helm values into one collection. */
 export function loadKubernetesManifests(files: string[]): KubernetesObjects {
   const objects = emptyKubernetes();
@@ -279,6 +284,8 @@ export function loadKubernetesManifests(files: string[]): KubernetesObjects {
     objects.files.push(file);
     const docs = yamlDocumentsOf(file);
     if (!Array.isArray(docs)) objects.errors.push(docs);
+    else if (!docs.some(isManifestOrValues))
+      objects.errors.push({ file, line: 1, message: "no Kubernetes object (a document with a kind) in it" });
     else for (const doc of docs) addObject(objects, doc);
   }
   return objects;

@@ -4,7 +4,7 @@ import type { LoadError } from "../caddy/config-source.js";
 
 export type Tree = Record<string, unknown>;
 
-const isTree = (value: unknown): value is Tree =>
+export const isTree = (value: unknown): value is Tree =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 export const tree = (value: unknown): Tree => (isTree(value) ? value : {});
 export const text = (value: unknown): string | undefined =>

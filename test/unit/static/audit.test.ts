@@ -114,3 +114,26 @@ test("fixes name the site the files serve, not app.example.com", async () => {
   const otherProxies = fixes.filter((f) => /^(caddy|haproxy|apache|traefik|alb|cloudflare): /m.test(f));
   assert.deepEqual(otherProxies, []);
 });
+
+test("a file that holds nothing of its kind decides nothing, whatever flag names it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "proxytrust-audit-"));
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  const empty = file("empty", "");
+  for (const role of ["settings", "nginx", "caddy", "haproxy", "traefik", "gunicorn", "apache"] as const) {
+    const outcome = await runAudit({ [role]: empty });
+    assert.equal(outcome.couldNotRun, `${empty}: the file is empty`, role);
+  }
+  const list = file("list.yaml", "- web\n- db\n");
+  const service = file("service.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n");
+  for (const files of [{ compose: [list] }, { kubernetes: [list] }, { traefik: service }]) {
+    const outcome = await runAudit(files);
+    assert.equal(outcome.decided, false, JSON.stringify(files));
+    assert.deepEqual(
+      outcome.report.checks.map((c) => c.id),
+      ["config-error"],
+    );
+  }
+});

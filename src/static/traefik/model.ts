@@ -107,6 +107,19 @@ function parseFile(file: string): ParsedFile | LoadError {
     : parseYaml(file, source.text);
 }
 
+/**
+ * A boolean as Traefik reads one (Go's strconv.ParseBool): YAML's true, or a string such as "True",
+ * "TRUE", "t" or "1" from TOML, labels and flags; undefined for anything else.
+ */
+export function goBool(value: unknown): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  if (typeof value === "number") return value === 1 ? true : value === 0 ? false : undefined;
+  if (typeof value !== "string") return undefined;
+  if (["1", "t", "T", "TRUE", "true", "True"].includes(value)) return true;
+  if (["0", "f", "F", "FALSE", "false", "False"].includes(value)) return false;
+  return undefined;
+}
+
 function entryPoints(parsed: ParsedFile): TraefikEntryPoint[] {
   return Object.entries(tree(parsed.data.entryPoints)).map(([name, raw]) => {
     const ep = tree(raw);
@@ -116,7 +129,7 @@ function entryPoints(parsed: ParsedFile): TraefikEntryPoint[] {
     return {
       name,
       address: typeof ep.address === "string" ? ep.address : "",
-      forwardedInsecure: forwarded.insecure === true,
+      forwardedInsecure: goBool(forwarded.insecure) === true,
       trustedIPs: strings(forwarded.trustedIPs),
       ...(typeof redirection.to === "string" ? { redirectsTo: redirection.to } : {}),
       tls: http.tls !== undefined,
@@ -169,27 +182,54 @@ function dynamicParts(
     return {
       name,
       urls: servers.map((s) => (typeof s.url === "string" ? s.url : "")).filter(Boolean),
-      passHostHeader: lb.passHostHeader !== false,
+      passHostHeader: goBool(lb.passHostHeader) !== false,
       file: parsed.file,
       line: parsed.lineOf(["http", "services", name]),
     };
   });
-  const sniStrict = tree(tree(tree(parsed.data.tls).options).default).sniStrict === true;
+  const sniStrict = goBool(tree(tree(tree(parsed.data.tls).options).default).sniStrict) === true;
   return { routers, middlewares, services, sniStrict };
 }
 
 /** The file provider's file: as configured, else the file of that name beside the static one. */
-function dynamicFiles(staticFile: string, parsed: ParsedFile): string[] {
+function dynamicFile(staticFile: string, parsed: ParsedFile): string | LoadError | undefined {
   const provider = tree(tree(parsed.data.providers).file);
   const named = typeof provider.filename === "string" ? provider.filename : undefined;
-  if (!named) return [];
+  if (!named) return undefined;
   const candidates = [
     isAbsolute(named) ? named : join(dirname(staticFile), named),
     join(dirname(staticFile), basename(named)),
   ];
   const found = candidates.find((c) => c !== staticFile && existsSync(c));
-  return found ? [found] : [];
+  // Its routers and services are what the rules judge: without them, silence would read as a pass.
+  return (
+    found ?? {
+      file: staticFile,
+      line: parsed.lineOf(["providers", "file", "filename"]),
+      message: `providers.file.filename ${named}: no such file here or beside this one`,
+    }
+  );
 }
+
+/** Top-level keys of Traefik's static and dynamic configuration. */
+const TRAEFIK_KEYS = new Set([
+  "entryPoints",
+  "providers",
+  "api",
+  "log",
+  "accessLog",
+  "metrics",
+  "ping",
+  "global",
+  "serversTransport",
+  "certificatesResolvers",
+  "experimental",
+  "tracing",
+  "http",
+  "tcp",
+  "udp",
+  "tls",
+]);
 
 export function emptyTraefikConfig(): TraefikConfig {
   return {
@@ -235,12 +275,22 @@ export function loadTraefikConfig(file: string): TraefikConfig {
   const config = emptyTraefikConfig();
   const first = parseFile(file);
   if (!("data" in first)) return { ...config, errors: [first] };
+  if (!Object.keys(first.data).some((key) => TRAEFIK_KEYS.has(key)))
+    return {
+      ...config,
+      errors: [
+        {
+          file,
+          line: 1,
+          message: `no Traefik configuration in it (none of ${[...TRAEFIK_KEYS].join(", ")})`,
+        },
+      ],
+    };
   const parsed = [first];
-  for (const dynamic of dynamicFiles(file, first)) {
-    const next = parseFile(dynamic);
-    if ("data" in next) parsed.push(next);
-    else config.errors.push(next);
-  }
+  const dynamic = dynamicFile(file, first);
+  const next = typeof dynamic === "string" ? parseFile(dynamic) : dynamic;
+  if (next && "data" in next) parsed.push(next);
+  else if (next) config.errors.push(next);
   for (const part of parsed) addTraefikSource(config, part);
   return config;
 }

@@ -4,7 +4,7 @@
  * and Middleware CRDs all arrive here as middlewares.
  */
 import type { StaticRule } from "../../rule.js";
-import type { TraefikMiddleware } from "../../traefik/model.js";
+import { goBool, type TraefikMiddleware } from "../../traefik/model.js";
 import { hstsWeakMeta, weakHstsFindings } from "../hsts-weak.js";
 
 /** The header value Traefik sends, or undefined when stsSeconds is unset or 0 (no header at all). */
@@ -13,7 +13,7 @@ export function traefikHstsValue(middleware: TraefikMiddleware): string | undefi
   const { stsSeconds, stsIncludeSubdomains, stsPreload } = middleware.options;
   if (stsSeconds === undefined || Number(stsSeconds) === 0) return undefined;
   // Labels carry strings: "true" was typed already, anything else stays as written.
-  const on = (flag: unknown) => flag === true || flag === "true";
+  const on = (flag: unknown) => goBool(flag) === true;
   return [
     `max-age=${String(stsSeconds)}`,
     ...(on(stsIncludeSubdomains) ? ["includeSubDomains"] : []),

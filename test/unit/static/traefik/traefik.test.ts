@@ -131,6 +131,29 @@ describe("Traefik rules", () => {
     ]);
   });
 
+  test("insecure is true however Go's ParseBool spells it; false and junk are not", async () => {
+    const spellings = ['"true"', "True", "TRUE", '"t"', '"T"', "1", '"1"'];
+    for (const value of spellings) {
+      const found = await audit(
+        "spelled.yml",
+        `entryPoints:\n  web:\n    address: ":80"\n    forwardedHeaders:\n      insecure: ${value}\n`,
+      );
+      assert.deepEqual(found, [["traefik-forwarded-headers-trusted", "fail", 2]], value);
+    }
+    for (const value of ["false", '"False"', "0", '"yes"']) {
+      const found = await audit(
+        "spelled.yml",
+        `entryPoints:\n  web:\n    address: ":80"\n    forwardedHeaders:\n      insecure: ${value}\n`,
+      );
+      assert.deepEqual(found, [], value);
+    }
+    const toml = await audit(
+      "spelled.toml",
+      '[entryPoints.web]\naddress = ":80"\n[entryPoints.web.forwardedHeaders]\ninsecure = "True"\n',
+    );
+    assert.deepEqual(toml, [["traefik-forwarded-headers-trusted", "fail", 1]]);
+  });
+
   test("a narrow trustedIPs is fine", async () => {
     const found = await audit(
       "narrow.yml",
@@ -267,5 +290,21 @@ describe("Traefik rules", () => {
     assert.equal(config.errors.length, 1);
     assert.equal(config.errors[0]?.line, 2);
     assert.equal((await readFile(file, "utf8")).length > 0, true);
+  });
+
+  test("a file with no Traefik key, or naming a dynamic file that is not there, is a reading problem", async () => {
+    const manifest = join(dir, "service.yaml");
+    await writeFile(manifest, "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n");
+    assert.match(loadTraefikConfig(manifest).errors[0]?.message ?? "", /^no Traefik configuration in it/);
+    const named = join(dir, "static.yml");
+    await writeFile(
+      named,
+      'entryPoints:\n  web:\n    address: ":80"\nproviders:\n  file:\n    filename: gone.yml\n',
+    );
+    const config = loadTraefikConfig(named);
+    assert.deepEqual(
+      config.errors.map((e) => [e.line, e.message]),
+      [[6, "providers.file.filename gone.yml: no such file here or beside this one"]],
+    );
   });
 });

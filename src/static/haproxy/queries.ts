@@ -142,10 +142,25 @@ export function conditionTests(
 
 const REJECTING_ACTIONS = new Set(["deny", "reject", "tarpit", "silent-drop", "return", "redirect"]);
 
+/**
+ * A request-header sample fetch: hdr() and fhdr() (the full value, commas kept), with or without
+ * `req.`, and their converters-in-the-name forms (hdr_beg, hdr_ip …).
+ */
+const HEADER_FETCH = String.raw`(?:req\.)?f?hdr(?:_[a-z]+)?\(`;
+
 /** A criterion whose fetch is the Host header (or the authority in HTTP/2). */
 function testsHost(criterion: string[]): boolean {
-  return /^(req\.)?hdr(_[a-z]+)?\((host|:authority)\b/i.test(criterion[0] ?? "");
+  return new RegExp(String.raw`^${HEADER_FETCH}\s*(host|:authority)\b`, "i").test(criterion[0] ?? "");
 }
+
+const COPIES_HOST = new RegExp(String.raw`%\[\s*${HEADER_FETCH}\s*host\s*[),]`, "i");
+const COPIES_CLIENT = new RegExp(String.raw`%\[\s*${HEADER_FETCH}(?!\s*host\s*[),])`, "i");
+
+/** A set-header value that reads the client's Host header. */
+export const copiesHost = (value: string): boolean => COPIES_HOST.test(value);
+
+/** A set-header value that copies a request header the client wrote (Host aside): the client still picks it. */
+export const copiesClientHeader = (value: string): boolean => COPIES_CLIENT.test(value);
 
 export interface HostFilter {
   /** The Host tests of the rejecting http-request rules and the use_backend lines, in file order. */

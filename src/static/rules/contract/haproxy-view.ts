@@ -9,6 +9,8 @@ import {
   bindsOf,
   conditionCriteria,
   conditionOutcome,
+  copiesClientHeader,
+  copiesHost,
   headerActions,
   hostFilter,
   httpEntryPoints,
@@ -42,11 +44,6 @@ function schemeOf(value: string, traffic: Traffic): "https" | "http" | undefined
   if (value === "https" || value === "http") return value;
   if (/%\[ssl_fc,iif\(https,http\)\]/.test(value)) return traffic === "tls" ? "https" : "http";
   return undefined;
-}
-
-/** A set-header value that copies a request header the client wrote (Host aside). */
-function copiesClient(value: string): boolean {
-  return /%\[(req\.)?hdr\((?!host\))/i.test(value);
 }
 
 /** The client's copy, now left in place only when `kept` holds (a conditional rule that removes or overwrites it). */
@@ -89,10 +86,10 @@ function headerFate(
       // A rule for some requests only: whose copy gets through depends on who decides its condition.
       if (
         fate.kind === "client" &&
-        (action === "del-header" || (action === "set-header" && !copiesClient(value)))
+        (action === "del-header" || (action === "set-header" && !copiesClientHeader(value)))
       )
         fate = keptWhen(fate, conditionOutcome(section, directive.condition, traffic, true), directive.line);
-      else if (fate.kind !== "client" && action === "set-header" && copiesClient(value))
+      else if (fate.kind !== "client" && action === "set-header" && copiesClientHeader(value))
         fate = {
           kind: "client",
           how: `copied from a request header (${value}) when ${applies.words}`,
@@ -113,7 +110,7 @@ function headerFate(
       };
     } else if (action === "set-header" || fate.kind === "removed") {
       const scheme = schemeOf(value, traffic);
-      fate = copiesClient(value)
+      fate = copiesClientHeader(value)
         ? { kind: "client", how: `copied from a request header (${value})`, at }
         : { kind: "proxy", value, ...(scheme ? { scheme } : {}), at };
     }
@@ -123,7 +120,7 @@ function headerFate(
 
 function hostRewrite(entry: HaproxySection, backend: HaproxySection): AppRoute["hostRewrite"] {
   const set = headerActions(requestSections(entry, backend), "http-request", ["Host"])
-    .filter((a) => a.action === "set-header" && !/%\[(req\.)?hdr\(host\)/i.test(a.directive.args[2] ?? ""))
+    .filter((a) => a.action === "set-header" && !copiesHost(a.directive.args[2] ?? ""))
     .at(-1);
   if (!set) return undefined;
   const value = set.directive.args[2] ?? "";

@@ -11,6 +11,7 @@ import {
   backendsOf,
   bindsOf,
   conditionOutcome,
+  copiesClientHeader,
   headerActions,
   httpEntryPoints,
   redirectsPlainToHttps,
@@ -41,7 +42,11 @@ export function clientCopySurvives(
       "http-request",
       names,
     )) {
-      if (action === "add-header") {
+      // Appended beside the client's copy, or set from a header the client wrote: the client still picks it.
+      if (
+        action === "add-header" ||
+        (action === "set-header" && copiesClientHeader(directive.args[2] ?? ""))
+      ) {
         culprit ??= directive;
         continue;
       }
@@ -97,6 +102,9 @@ function describe(spec: HeaderRuleSpec, culprit: HaproxyDirective | undefined, o
   if (culprit.args[0] === "add-header") {
     return `http-request add-header ${spec.header} appends after the client's copy, and Django reads the leftmost value: ${spec.harm}`;
   }
+  if (culprit.args[0] === "set-header" && copiesClientHeader(culprit.args[2] ?? "")) {
+    return `http-request set-header ${spec.header} ${culprit.args[2]} copies a header the client wrote: ${spec.harm}`;
+  }
   return `http-request ${culprit.args[0]} ${spec.header} only applies to some requests; the others keep the client's value: ${spec.harm}`;
 }
 
@@ -107,7 +115,7 @@ export function forwardedHeaderRule(spec: HeaderRuleSpec): StaticRule {
       clause: spec.clause,
       severity: "high",
       title: spec.title,
-      explanation: `HAProxy forwards request headers as the client sent them. ${spec.header} is only trustworthy if every request path replaces it with set-header (or removes it with del-header); add-header appends after the client's copy, and a set-header limited to { ssl_fc } leaves plain-HTTP requests alone.`,
+      explanation: `HAProxy forwards request headers as the client sent them. ${spec.header} is only trustworthy if every request path replaces it with set-header (or removes it with del-header); add-header appends after the client's copy, a set-header limited to { ssl_fc } leaves plain-HTTP requests alone, and a set-header from %[req.hdr(...)] or %[req.fhdr(...)] copies what the client wrote.`,
       fix: { haproxy: spec.fix },
     },
     check(input: AuditInput): RuleFinding[] {

@@ -11,6 +11,8 @@ function isSiteName(host: string): boolean {
 
 /** ALLOWED_HOSTS' first real name, else the first name a proxy route answers for; undefined if none. */
 export function siteHostOf(input: AuditInput): string | undefined {
-  const allowed = input.settings ? candidates(input.settings, "ALLOWED_HOSTS").flatMap(hostEntries) : [];
+  const allowed = input.settings
+    ? candidates(input.settings, "ALLOWED_HOSTS").flatMap((c) => hostEntries(c).hosts)
+    : [];
   return allowed.find(isSiteName) ?? servedHosts(input).find(isSiteName);
 }

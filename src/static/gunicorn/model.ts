@@ -13,7 +13,11 @@ export type { LoadError, Located } from "../caddy/config-source.js";
 /** One value a setting may take: known (maybe as the default of an environment variable), or unknown. */
 export type GunicornValue<T> =
   | { kind: "known"; value: T; /** Set when the value is an env variable's default. */ fromEnv?: string }
-  | { kind: "unknown"; reason: string };
+  | {
+      kind: "unknown";
+      reason: string;
+      /** Set when it is whatever this variable holds: the deployer's. */ env?: string;
+    };
 
 export interface GunicornSetting<T> extends Located {
   /** Every value the setting may take (one per branch of the config file). */
@@ -97,7 +101,7 @@ function toGunicornValues<T>(
   if (value.kind === "env") {
     const fallback = value.default ? toGunicornValues(value.default, convert) : [];
     const fromEnv = fallback.map((v) => (v.kind === "known" ? { ...v, fromEnv: value.env } : v));
-    return [...fromEnv, { kind: "unknown", reason: `whatever $${value.env} holds` }];
+    return [...fromEnv, { kind: "unknown", reason: `whatever $${value.env} holds`, env: value.env }];
   }
   const converted = convert(value);
   if (converted === "none") return [];

@@ -45,7 +45,7 @@ export const allowedHostsMalformed = settingsRule(
         ];
       }
       const problems = hostEntries(c)
-        .map(entryProblem)
+        .hosts.map(entryProblem)
         .filter((p): p is string => p !== undefined);
       return problems.map((p) => finding(settings, NAME, "fail", `${c.label}: ${p}${judgedOn(c)}.`));
     }),

@@ -39,17 +39,30 @@ export const allowedHostsWildcard = settingsRule(
         ];
       }
       const entries = hostEntries(c);
-      if (entries.includes("*")) {
-        return [finding(settings, NAME, "fail", `${c.label}: '*' accepts any Host header${judgedOn(c)}.`)];
+      const onDefault =
+        entries.fromDefault && !c.env
+          ? " (judged on an entry's default: what runs when its variable is unset)"
+          : judgedOn(c);
+      if (entries.hosts.includes("*")) {
+        return [finding(settings, NAME, "fail", `${c.label}: '*' accepts any Host header${onDefault}.`)];
       }
-      return entries
+      if (entries.unread)
+        return [
+          finding(
+            settings,
+            NAME,
+            "error",
+            `${NAME} could not be read statically (an entry: ${entries.unread}); if it is '*', any Host is accepted`,
+          ),
+        ];
+      return entries.hosts
         .filter(publicSuffixWildcard)
         .map((e) =>
           finding(
             settings,
             NAME,
             "fail",
-            `${c.label}: '${e}' matches every site under the public suffix ${e.slice(1)}${judgedOn(c)}.`,
+            `${c.label}: '${e}' matches every site under the public suffix ${e.slice(1)}${onDefault}.`,
           ),
         );
     }),

@@ -21,8 +21,20 @@ export const gunicornForwardedAllowIpsWildcard: StaticRule = {
   check(input: AuditInput): RuleFinding[] {
     const config = input.gunicorn;
     if (!config?.forwardedAllowIps) return [];
-    const wildcard = config.forwardedAllowIps.values.find((v) => v.kind === "known" && v.value.includes("*"));
-    if (!wildcard) return [];
+    const values = config.forwardedAllowIps.values;
+    const wildcard = values.find((v) => v.kind === "known" && v.value.includes("*"));
+    if (!wildcard) {
+      const unread = values.find((v) => v.kind === "unknown" && !v.env);
+      return unread?.kind === "unknown"
+        ? [
+            {
+              status: "error",
+              message: `forwarded_allow_ips could not be read statically (${unread.reason}); if it is '*', any peer that reaches gunicorn can set the scheme`,
+              location: where(config, config.forwardedAllowIps),
+            },
+          ]
+        : [];
+    }
     const envNote =
       wildcard.kind === "known" && wildcard.fromEnv
         ? ` (the default when $${wildcard.fromEnv} is unset)`

@@ -42,7 +42,7 @@ test("python config: values, lines, branches and env defaults", async () => {
   const local = await fixture("wildcard-local.conf.py");
   assert.deepEqual(local.forwardedAllowIps?.values, [
     { kind: "known", value: ["*"], fromEnv: "FORWARDED_ALLOW_IPS" },
-    { kind: "unknown", reason: "whatever $FORWARDED_ALLOW_IPS holds" },
+    { kind: "unknown", reason: "whatever $FORWARDED_ALLOW_IPS holds", env: "FORWARDED_ALLOW_IPS" },
   ]);
   const dict = gunicornConfigFromSource(
     "secure_scheme_headers = {'x-proto': 'https'}\nforwarded_allow_ips = ['10.0.0.1', '10.0.0.2,10.0.0.3']\n",
@@ -126,6 +126,21 @@ test("gunicorn-forwarded-allow-ips-wildcard: fail when reachable, warn on a unix
     check("gunicorn-forwarded-allow-ips-wildcard", { gunicorn: await fixture("container.conf.py") }),
     [],
   );
+});
+
+test("gunicorn-forwarded-allow-ips-wildcard: a value it cannot read is an error; one left to the environment is not", () => {
+  const judged = (value: string) =>
+    check("gunicorn-forwarded-allow-ips-wildcard", {
+      gunicorn: gunicornConfigFromSource(
+        `import os\nbind = "0.0.0.0:8000"\nforwarded_allow_ips = ${value}\n`,
+        "gunicorn.conf.py",
+      ),
+    }).map((f) => [f.status, f.message.split(" (")[0]]);
+  assert.deepEqual(judged('f"*"'), [["error", "forwarded_allow_ips could not be read statically"]]);
+  assert.deepEqual(judged('os.environ["FORWARDED_ALLOW_IPS"]'), []);
+  assert.deepEqual(judged('os.environ.get("FORWARDED_ALLOW_IPS", "*")'), [
+    ["fail", "forwarded_allow_ips '*'"],
+  ]);
 });
 
 test("gunicorn-forwarded-allow-ips-misses-proxy: default trust with a reachable bind or a remote proxy", async () => {

@@ -147,6 +147,21 @@ describe("ALLOWED_HOSTS", () => {
     assert.deepEqual(statuses("django-allowed-hosts-wildcard", `ALLOWED_HOSTS = [".example.com"]`), []);
   });
 
+  it("judges an entry from the environment on its default; an entry it cannot read is an error, not a pass", () => {
+    const [fromDefault] = run(
+      "django-allowed-hosts-wildcard",
+      `ALLOWED_HOSTS = ["app.example.com", os.environ.get("EXTRA_HOST", "*")]`,
+    );
+    assert.equal(fromDefault!.status, "fail");
+    assert.match(fromDefault!.message, /judged on an entry's default/);
+    assert.deepEqual(statuses("django-allowed-hosts-wildcard", `ALLOWED_HOSTS = [os.environ["HOST"]]`), []);
+    for (const entry of [`f"{HOST}"`, `"%s" % HOST`, `socket.gethostname()`]) {
+      const [unread] = run("django-allowed-hosts-wildcard", `HOST = "*"\nALLOWED_HOSTS = [${entry}]`);
+      assert.equal(unread?.status, "error", entry);
+      assert.match(unread!.message, /could not be read statically \(an entry: .+\); if it is '\*'/, entry);
+    }
+  });
+
   it("fails entries Django never matches", () => {
     const messages = run(
       "django-allowed-hosts-malformed",

@@ -1,16 +1,49 @@
 /** A configuration snippet that copies a client header into the one Django trusts for scheme, host or address. */
 import { clause } from "../../../clauses.js";
 import { controllerConfigMaps, nginxIngresses } from "../../kubernetes/ingress-nginx.js";
+import { loadNginxText } from "../../nginx/loader.js";
+import type { NginxDirective } from "../../nginx/model.js";
+import { forEachNamed } from "../../nginx/scope.js";
+import { variableIndex } from "../../nginx/variables.js";
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
+import { clientValuedAssignments } from "../nginx/shared.js";
 
 const SNIPPET_ANNOTATIONS = /\/(configuration|server)-snippet$/;
 const SNIPPET_KEYS = new Set(["http-snippet", "server-snippet", "location-snippet"]);
-/** proxy_set_header or more_set_input_headers of a trusted header from a client-sent $http_ variable. */
-const CLIENT_COPY =
-  /(?:proxy_set_header\s+["']?(host|x-forwarded-(?:proto|host|for|port)|x-real-ip)["']?\s+["']?\$http_\w+|more_set_input_headers\s+["']?(host|x-forwarded-(?:proto|host|for|port)|x-real-ip)\s*:\s*\$http_\w+)/gi;
+const TRUSTED_HEADERS = [
+  "host",
+  "x-forwarded-proto",
+  "x-forwarded-host",
+  "x-forwarded-for",
+  "x-forwarded-port",
+  "x-real-ip",
+];
 
-function clientCopies(snippet: string): string[] {
-  return [...snippet.matchAll(CLIENT_COPY)].map((m) => m[0].replace(/\s+/g, " "));
+const written = (d: NginxDirective) => [d.name, ...d.args].join(" ");
+
+/**
+ * The snippet's lines that set a trusted header from a value the client controls: read as nginx
+ * reads them, so `${http_x}`, quotes, and `set`/`map` indirection count as the plain `$http_x` does.
+ */
+function clientCopies(snippet: string, file: string): string[] {
+  const config = loadNginxText(snippet, file);
+  const copies = TRUSTED_HEADERS.flatMap((name) =>
+    clientValuedAssignments(config, name).map((a) => a.directive),
+  );
+  const variables = variableIndex(config);
+  // headers-more's more_set_input_headers 'Name: value' ...
+  forEachNamed(config.root, ["more_set_input_headers"], (directive) => {
+    const copied = directive.args.some((arg) => {
+      const match = /^\s*([\w-]+)\s*:\s*(.*)$/s.exec(arg);
+      return (
+        match !== null &&
+        TRUSTED_HEADERS.includes(match[1]!.toLowerCase()) &&
+        variables.clientSources(match[2]!).length > 0
+      );
+    });
+    if (copied) copies.push(directive);
+  });
+  return copies.sort((a, b) => a.line - b.line).map(written);
 }
 
 export const ingressNginxSnippetClientHeader: StaticRule = {
@@ -43,7 +76,7 @@ export const ingressNginxSnippetClientHeader: StaticRule = {
         .map((d) => ({ where: `ConfigMap ${map.name} ${d.key}`, snippet: d.value, location: d })),
     );
     return [...fromAnnotations, ...fromConfigMap].flatMap(({ where, snippet, location }): RuleFinding[] => {
-      const copies = clientCopies(snippet);
+      const copies = clientCopies(snippet, location.file);
       return copies.length
         ? [
             {

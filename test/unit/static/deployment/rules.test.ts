@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { applyRules } from "../../../../src/static/audit.js";
@@ -48,6 +51,50 @@ describe("ingress-nginx ConfigMap and annotations", () => {
   test("a snippet copying a client header into X-Forwarded-* fails (ConfigMap and annotation); an unrelated snippet passes", () => {
     assert.deepEqual(open.get("ingress-nginx-snippet-client-header"), ["fail", "fail"]);
     assert.equal(safe.has("ingress-nginx-snippet-client-header"), false);
+  });
+
+  test("a snippet's copy is found however nginx lets it be written: braces, quotes, a set variable, headers-more", () => {
+    const snippets: [string, boolean][] = [
+      ["proxy_set_header X-Forwarded-Proto ${http_x_forwarded_proto};", true],
+      ['proxy_set_header X-Forwarded-Host "${http_x_forwarded_host}";', true],
+      ["set $proto $http_x_forwarded_proto;\nproxy_set_header X-Forwarded-Proto $proto;", true],
+      ['more_set_input_headers "X-Forwarded-Proto: $http_x_scheme";', true],
+      ["proxy_set_header X-Forwarded-Proto $scheme;", false],
+      ['more_set_input_headers "X-Request-Start: t=${msec}";', false],
+    ];
+    const dir = mkdtempSync(join(tmpdir(), "proxytrust-snippets-"));
+    try {
+      const manifest = join(dir, "ingress.yaml");
+      writeFileSync(
+        manifest,
+        snippets
+          .map(([snippet], i) =>
+            [
+              "apiVersion: networking.k8s.io/v1",
+              "kind: Ingress",
+              "metadata:",
+              `  name: shop-${i}`,
+              "  annotations:",
+              "    nginx.ingress.kubernetes.io/configuration-snippet: |",
+              ...snippet.split("\n").map((line) => `      ${line}`),
+              "spec:",
+              "  ingressClassName: nginx",
+              "  rules:",
+              `    - host: shop-${i}.example.com`,
+            ].join("\n"),
+          )
+          .join("\n---\n"),
+      );
+      const found = applyRules({ kubernetes: loadKubernetesManifests([manifest]) }, ALL_RULES)
+        .filter((c) => c.id === "ingress-nginx-snippet-client-header")
+        .map((c) => /Ingress (shop-\d+)/.exec(c.summary)?.[1]);
+      assert.deepEqual(
+        found,
+        snippets.flatMap(([, copies], i) => (copies ? [`shop-${i}`] : [])),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("upstream-vhost replaces the Host Django sees", () => {

@@ -85,6 +85,11 @@ export function parseDomain(raw: string): string {
 export function parseHealthPath(raw: string): string {
   if (!/^\/[A-Za-z0-9._~\-/]*$/.test(raw))
     throw new InitInputError(`--health-path '${raw}': expected a plain path such as /healthz`);
+  // Exempting it from the HTTPS redirect would serve the home page over plain HTTP.
+  if (raw === "/")
+    throw new InitInputError(
+      `--health-path '/': the site's root cannot stay on plain HTTP; use a path of its own such as /healthz`,
+    );
   return raw;
 }
 

@@ -150,6 +150,10 @@ describe("what init is asked", () => {
       { proxy: "nginx", domains: ["a.com"], healthPath: "/h", upstream: "127.0.0.1:1", project: "my-site" },
     ],
     [
+      "the site's root as the health path (it would stay on plain HTTP)",
+      { proxy: "nginx", domains: ["a.com"], healthPath: "/", upstream: "127.0.0.1:8000" },
+    ],
+    [
       "a proxy address that is no IP",
       {
         proxy: "nginx",

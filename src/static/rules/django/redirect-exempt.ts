@@ -1,12 +1,35 @@
 import type { RuleFinding } from "../../rule.js";
+import { pythonRegex } from "../../python/regex.js";
 import { candidates, finding, judgedOn, settingsRule } from "./shared.js";
 
 const NAME = "SECURE_REDIRECT_EXEMPT";
-/** Patterns that match every path once Django has stripped the leading slash. */
-const MATCHES_EVERYTHING = /^\^?(\.\*|\.\+|\.|\(\.\*\)|)\$?$/;
+/**
+ * Paths as Django matches them (the leading slash stripped), of every shape a site serves: a
+ * pattern that matches all of them exempts every page, whatever its spelling (`.*`, `^|x`, `^(x)?`).
+ */
+const SAMPLE_PATHS = [
+  "",
+  "a",
+  "Z",
+  "9",
+  "-",
+  "login/",
+  "admin/login/",
+  "accounts/password_reset/done/",
+  "static/css/site.4f2a.css",
+  "api/v1/orders/42",
+  "index.html",
+  "café/menü",
+];
 
-function patternProblem(pattern: string): { status: "fail" | "warn"; problem: string } | undefined {
-  if (MATCHES_EVERYTHING.test(pattern)) {
+function patternProblem(pattern: string): { status: "fail" | "warn" | "error"; problem: string } | undefined {
+  const regex = pythonRegex(pattern);
+  if (!regex)
+    return {
+      status: "error",
+      problem: `r'${pattern}' could not be read as a regular expression here, so what it exempts is not known`,
+    };
+  if (SAMPLE_PATHS.every((path) => regex.test(path))) {
     return { status: "fail", problem: `r'${pattern}' matches every path, so nothing is redirected to HTTPS` };
   }
   if (/^\^?\//.test(pattern)) {

@@ -302,6 +302,22 @@ describe("HSTS, redirect and middleware", () => {
     assert.match(found[0]!.message, /strips the leading slash/);
   });
 
+  it("finds a pattern that matches every path however it is spelled, and only those", () => {
+    for (const everything of [`^healthz$|.*`, `^.*?`, `^(healthz)?`, `^|healthz`, `^\\S*`, `(?i)^.*$`, `\\A`]) {
+      const found = run("django-redirect-exempt", `SECURE_REDIRECT_EXEMPT = [r"${everything}"]`);
+      assert.deepEqual(
+        found.map((f) => [f.status, /matches every path/.test(f.message)]),
+        [["fail", true]],
+        everything,
+      );
+    }
+    for (const some of [`^$`, `^.$`, `^healthz$`, `^(?P<probe>healthz|readyz)/?$`, `^static/`]) {
+      assert.deepEqual(statuses("django-redirect-exempt", `SECURE_REDIRECT_EXEMPT = [r"${some}"]`), [], some);
+    }
+    const [unread] = run("django-redirect-exempt", `SECURE_REDIRECT_EXEMPT = [r"(?x) ^ healthz $"]`);
+    assert.equal(unread?.status, "error");
+  });
+
   it("fails missing security and CSRF middleware but not an unreadable list", () => {
     assert.deepEqual(
       statuses("django-security-middleware", `MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]`),

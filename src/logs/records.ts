@@ -61,10 +61,23 @@ export function parseLogLine(text: string, line: number): LogRecord | null | "un
   };
 }
 
+/**
+ * Braces tried as the record's start: a log prefix (timestamp, level, logger) holds a few at most,
+ * and each failed try reads the rest of the line, so a line of braces must not make this quadratic.
+ */
+const MAX_STARTS_TRIED = 64;
+
 /** The JSON object that ends the line, behind any prefix (timestamps, levels, logger names). */
 function jsonAtEnd(text: string): unknown {
   const body = text.trimEnd();
-  for (let start = body.indexOf("{"); start >= 0; start = body.indexOf("{", start + 1)) {
+  // The record holds its key, so it starts before the key's first occurrence.
+  const key = body.indexOf(`"${RECORD_KEY}"`);
+  let tried = 0;
+  for (
+    let start = body.indexOf("{");
+    start >= 0 && start < key && tried < MAX_STARTS_TRIED;
+    start = body.indexOf("{", start + 1), tried++
+  ) {
     try {
       return JSON.parse(body.slice(start));
     } catch {

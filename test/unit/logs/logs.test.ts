@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { test } from "node:test";
 import { parseLogLine } from "../../../src/logs/records.js";
+import { fastestMs } from "../fastest.js";
 import { runLogs } from "../../../src/logs/run.js";
 import { formatHtml } from "../../../src/report/format-html.js";
 import { formatJunit } from "../../../src/report/format-junit.js";
@@ -49,6 +50,15 @@ test("a request line is found behind any log prefix; other lines are not records
   assert.equal(parsed.headers.HTTP_X_FORWARDED_PROTO, "https");
   assert.equal(parseLogLine("[INFO] Booting worker with pid: 7 {not json}", 1), null);
   assert.equal(parseLogLine('x {"proxytrust_request": 1, "broken', 2), "unreadable");
+});
+
+test("a line of nested braces before the key is refused in time linear in its length", () => {
+  const hostile = (depth: number) => '{"a":'.repeat(depth) + '"proxytrust_request"';
+  assert.equal(parseLogLine(hostile(1000), 1), "unreadable");
+  const small = fastestMs(() => parseLogLine(hostile(2_000), 1));
+  const large = fastestMs(() => parseLogLine(hostile(16_000), 1));
+  // 8 times the input: a quadratic search takes about 64 times as long.
+  assert.ok(large < 24 * small + 20, `8x input took ${large.toFixed(1)} ms vs ${small.toFixed(1)} ms`);
 });
 
 test("healthy traffic: every result passes, with the counts", async () => {

@@ -3,6 +3,7 @@ import type { CheckResult, Exchange, Report, Status } from "./model.js";
 import { countByStatus } from "./model.js";
 import { discoveryLines } from "./discovery-text.js";
 import { identificationLines } from "./identification-text.js";
+import { printable, printableLines } from "./quote.js";
 
 const COLOURS: Record<Status, number> = { pass: 32, fail: 31, warn: 33, skip: 90, error: 35 };
 
@@ -56,7 +57,8 @@ export function formatExchange(x: Exchange): string {
   if (x.belief) lines.push(`= ${x.belief}`);
   const replay = replayLine(x);
   if (replay) lines.push(replay);
-  return lines.join("\n");
+  // Headers and bodies came from the network: nothing in them reaches the terminal as a control.
+  return lines.map(printable).join("\n");
 }
 
 /** Indents each distinct fix once: an audit of a large config repeats one rule's fix thousands of times. */
@@ -83,11 +85,12 @@ function fixLines(check: CheckResult, indentFix: (fix: string) => string): strin
 function formatCheck(check: CheckResult, options: TextOptions, indentFix: (fix: string) => string): string {
   const label = statusLabel(check, options);
   const where = check.location
-    ? `${check.target ? `[${check.target}] ` : ""}${check.location.file}:${check.location.line}  `
+    ? `${check.target ? `[${printable(check.target)}] ` : ""}${printable(check.location.file)}:${check.location.line}  `
     : check.target
-      ? `${check.target}  `
+      ? `${printable(check.target)}  `
       : "";
-  const [firstLine, ...rest] = check.summary.split("\n");
+  // Summaries quote what files, logs and servers said; their control characters are shown, not sent.
+  const [firstLine, ...rest] = printableLines(check.summary).split("\n");
   const lines = [`${label} ${check.id.padEnd(16)} ${where}${firstLine}`];
   if (rest.length) lines.push(indent(rest.join("\n"), "      "));
   const detailed = options.verbose || check.status === "fail" || check.status === "warn";
@@ -124,15 +127,17 @@ function groupChecks(checks: CheckResult[]): CheckResult[][] {
 function formatGroup(group: CheckResult[], options: TextOptions, indentFix: (fix: string) => string): string {
   const first = group[0]!;
   const label = statusLabel(first, options);
-  const target = first.target ? `[${first.target}] ` : "";
+  const target = first.target ? `[${printable(first.target)}] ` : "";
   const lines = [
     `${label} ${first.id.padEnd(16)} ${target}${group.length.toLocaleString("en")} places: ${first.title}`,
   ];
   const bySummary = new Map<string, Map<string, number[]>>();
   for (const check of group) {
-    let files = bySummary.get(check.summary);
-    if (!files) bySummary.set(check.summary, (files = new Map()));
-    const { file, line } = check.location!;
+    const summary = printableLines(check.summary);
+    let files = bySummary.get(summary);
+    if (!files) bySummary.set(summary, (files = new Map()));
+    const file = printable(check.location!.file);
+    const line = check.location!.line;
     const fileLines = files.get(file);
     if (fileLines) fileLines.push(line);
     else files.set(file, [line]);
@@ -157,7 +162,7 @@ export function formatText(report: Report, options: TextOptions): string {
     report.durationMs !== undefined ? `${(report.durationMs / 1000).toFixed(2)} s` : "",
     report.incomplete ? `incomplete: ${report.incomplete}` : "",
   ].filter(Boolean);
-  const head = `proxytrust ${report.command} ${report.target}${facts.length ? `  (${facts.join(", ")})` : ""}`;
+  const head = `proxytrust ${report.command} ${printable(report.target)}${facts.length ? `  (${facts.join(", ")})` : ""}`;
   const counts = countByStatus(report);
   const tally = (Object.keys(counts) as Status[])
     .filter((s) => counts[s] > 0)

@@ -6,9 +6,11 @@
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
+const HAS_CONTROL = new RegExp(CONTROL.source);
+
 /** True when the text holds a control character (a line break, an escape, NUL). */
 export function hasControl(text: string): boolean {
-  return new RegExp(CONTROL.source).test(text);
+  return HAS_CONTROL.test(text);
 }
 
 function escapeControl(char: string): string {
@@ -22,6 +24,11 @@ function escapeControl(char: string): string {
 /** The message with every control character escaped: one line, nothing the terminal would act on. */
 export function printable(text: string): string {
   return text.replace(CONTROL, escapeControl);
+}
+
+/** Text of several lines made safe the same way, line by line: its line breaks are kept. */
+export function printableLines(text: string): string {
+  return hasControl(text) ? text.split("\n").map(printable).join("\n") : text;
 }
 
 /** Input quoted for a message: control characters escaped, cut after `max` characters with "…". */

@@ -68,3 +68,33 @@ test("a finding alone, one with evidence, or one of another status keeps its own
   assert.match(text, /^FAIL +nginx-hsts-dropped +sites\/a\.conf:30 +location/m);
   assert.equal(text.split("fix:").length - 1, 3);
 });
+
+test("what files, logs and servers said reaches the terminal with its control characters shown, not obeyed", () => {
+  const hostile = "X\u001b[31mRED\u001b]0;title\u0007\rPASS";
+  const exchange = {
+    ...SPOOF_EXCHANGE,
+    request: {
+      ...SPOOF_EXCHANGE.request,
+      headers: [["X-Forwarded-Host", `evil\u001b[2J.com`]] as [string, string][],
+    },
+  };
+  for (const colour of [false, true]) {
+    const text = formatText(
+      report([
+        finding(`sites/a\u001b[1m.conf`, 1, `${hostile}\nsecond line`, { target: `t\u009b1m` }),
+        finding("sites/b.conf", 2, hostile),
+        finding("sites/b.conf", 3, hostile),
+        finding("sites/c.conf", 4, DROPPED, { status: "warn", evidence: [exchange] }),
+      ]),
+      { colour, verbose: true },
+    );
+    // eslint-disable-next-line no-control-regex -- the colour codes the formatter adds itself
+    const withoutPaint = colour ? text.replace(/\u001b\[\d+m/g, "") : text;
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    assert.doesNotMatch(withoutPaint, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/, `colour ${colour}`);
+    assert.match(text, /X\\x1b\[31mRED\\x1b\]0;title\\x07\\rPASS/);
+    assert.match(text, /^ +second line$/m);
+    assert.match(text, /sites\/a\\x1b\[1m\.conf:1/);
+    assert.match(text, /X-Forwarded-Host: evil\\x1b\[2J\.com/);
+  }
+});

@@ -303,7 +303,15 @@ describe("HSTS, redirect and middleware", () => {
   });
 
   it("finds a pattern that matches every path however it is spelled, and only those", () => {
-    for (const everything of [`^healthz$|.*`, `^.*?`, `^(healthz)?`, `^|healthz`, `^\\S*`, `(?i)^.*$`, `\\A`]) {
+    for (const everything of [
+      `^healthz$|.*`,
+      `^.*?`,
+      `^(healthz)?`,
+      `^|healthz`,
+      `^\\S*`,
+      `(?i)^.*$`,
+      `\\A`,
+    ]) {
       const found = run("django-redirect-exempt", `SECURE_REDIRECT_EXEMPT = [r"${everything}"]`);
       assert.deepEqual(
         found.map((f) => [f.status, /matches every path/.test(f.message)]),

@@ -16,7 +16,8 @@ export interface PythonFlags {
   /** Not --env-file: Node 20 reads that flag itself wherever it appears (nodejs/node#54232). */
   pythonEnvFile?: string;
   projectDir?: string;
-  pythonTimeout: number;
+  /** Unset unless given: given without --python, it is a mistake to say so. */
+  pythonTimeout?: number;
 }
 
 export function addPythonOptions(command: Command): Command {
@@ -38,17 +39,20 @@ export function addPythonOptions(command: Command): Command {
       "with --python: put first on sys.path and run in (default: the current directory, or above --settings FILE's packages)",
     )
     .addOption(
-      new Option("--python-timeout <seconds>", "with --python: give up on the import after this long")
-        .argParser(parseSeconds)
-        .default(DEFAULT_PYTHON_TIMEOUT_MS / 1000),
+      new Option(
+        "--python-timeout <seconds>",
+        `with --python: give up on the import after this long (default: ${DEFAULT_PYTHON_TIMEOUT_MS / 1000})`,
+      ).argParser(parseSeconds),
     );
 }
 
 /** What --python imports; undefined without --python. --settings FILE then names the module to import. */
 export function pythonRequest(flags: PythonFlags & { settings?: string }): PythonSettingsRequest | undefined {
   if (flags.python === undefined) {
-    if (flags.settingsModule || flags.pythonEnvFile || flags.projectDir)
-      throw new UsageError("--settings-module, --python-env-file and --project-dir need --python");
+    if (flags.settingsModule || flags.pythonEnvFile || flags.projectDir || flags.pythonTimeout !== undefined)
+      throw new UsageError(
+        "--settings-module, --python-env-file, --project-dir and --python-timeout need --python",
+      );
     return undefined;
   }
   if (flags.projectDir && !(existsSync(flags.projectDir) && statSync(flags.projectDir).isDirectory()))
@@ -70,6 +74,6 @@ export function pythonRequest(flags: PythonFlags & { settings?: string }): Pytho
     python: flags.python === true ? "python3" : flags.python,
     ...imported,
     envFile: flags.pythonEnvFile,
-    timeoutMs: flags.pythonTimeout * 1000,
+    timeoutMs: flags.pythonTimeout === undefined ? DEFAULT_PYTHON_TIMEOUT_MS : flags.pythonTimeout * 1000,
   };
 }

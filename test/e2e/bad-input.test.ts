@@ -119,6 +119,19 @@ describe("bad input", () => {
     assertOneLine(result.stderr);
   });
 
+  test("an option that only --python uses, given without it, exits 2 with one line", async () => {
+    for (const option of [
+      ["--settings-module", "shop.settings"],
+      ["--project-dir", "."],
+      ["--python-timeout", "5"],
+    ]) {
+      const result = await runCli(["audit", "--nginx", "nginx.conf", ...option]);
+      assert.equal(result.code, 2, option.join(" "));
+      assertOneLine(result.stderr);
+      assert.match(result.stderr, /need --python/);
+    }
+  });
+
   test("init with mod_wsgi needs no --upstream, and refuses one (or --proxy-address) with one line", async () => {
     const base = ["init", "--proxy", "apache", "--app-server", "mod_wsgi", "--domain", "app.example.com"];
     const plain = await runCli(base);

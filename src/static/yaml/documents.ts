@@ -43,6 +43,14 @@ function located(file: string, doc: Document, lineCounter: LineCounter): YamlDoc
   };
 }
 
+/** The parser's first line; its own stack running out (hundreds of nested levels) in words. */
+function readableMessage(message: string): string {
+  const first = message.split("\n")[0] ?? "invalid YAML";
+  return first.startsWith("Maximum call stack size exceeded")
+    ? `nested too deeply to be read${first.slice("Maximum call stack size exceeded".length).replace(/:$/, "")}`
+    : first;
+}
+
 /** Every document of a YAML stream (`---`-separated), or the first syntax error. */
 export function parseYamlDocuments(file: string, source: string): YamlDocument[] | LoadError {
   const lineCounter = new LineCounter();
@@ -54,7 +62,7 @@ export function parseYamlDocuments(file: string, source: string): YamlDocument[]
       return {
         file,
         line: problem.linePos?.[0]?.line ?? 1,
-        message: problem.message.split("\n")[0] ?? "invalid YAML",
+        message: readableMessage(problem.message),
       };
   }
   return docs.map((doc) => located(file, doc, lineCounter));

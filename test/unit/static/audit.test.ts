@@ -128,6 +128,12 @@ test("a file that holds nothing of its kind decides nothing, whatever flag names
   }
   const list = file("list.yaml", "- web\n- db\n");
   const service = file("service.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n");
+  const deep = file("deep.yaml", `services: ${"[".repeat(5000)}${"]".repeat(5000)}\n`);
+  const nested = await runAudit({ compose: [deep] });
+  assert.match(
+    nested.report.checks[0]?.summary ?? "",
+    /^nested too deeply to be read at line 1, column \d+$/,
+  );
   for (const files of [{ compose: [list] }, { kubernetes: [list] }, { traefik: service }]) {
     const outcome = await runAudit(files);
     assert.equal(outcome.decided, false, JSON.stringify(files));

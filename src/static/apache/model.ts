@@ -7,6 +7,7 @@ import { lstatSync, readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
 import { perConfig } from "../memo.js";
+import { quoted } from "../../report/quote.js";
 
 export type { LoadError, Located } from "../caddy/config-source.js";
 
@@ -165,10 +166,70 @@ export function parseApacheConfig(text: string, file: string): ApacheConfig {
   return { file, root: parse(file, text, roots, errors, 0), errors };
 }
 
+/** Directives nearly every Apache config or vhost file holds one of: a file with none is not one. */
+const COMMON_DIRECTIVES = new Set(
+  [
+    "VirtualHost",
+    "ServerName",
+    "ServerAlias",
+    "ServerRoot",
+    "Listen",
+    "LoadModule",
+    "Include",
+    "IncludeOptional",
+    "IfModule",
+    "IfDefine",
+    "Define",
+    "DocumentRoot",
+    "Directory",
+    "DirectoryMatch",
+    "Location",
+    "LocationMatch",
+    "Files",
+    "FilesMatch",
+    "Proxy",
+    "ProxyPass",
+    "ProxyPassMatch",
+    "ProxyPassReverse",
+    "ProxyPreserveHost",
+    "RequestHeader",
+    "Header",
+    "RewriteEngine",
+    "RewriteCond",
+    "RewriteRule",
+    "Redirect",
+    "RedirectMatch",
+    "Alias",
+    "WSGIScriptAlias",
+    "WSGIDaemonProcess",
+    "WSGIProcessGroup",
+    "SSLEngine",
+    "SSLCertificateFile",
+    "RemoteIPHeader",
+    "ErrorLog",
+    "CustomLog",
+    "LogLevel",
+    "User",
+    "Group",
+    "ServerAdmin",
+    "Options",
+    "AllowOverride",
+    "Require",
+    "SetEnvIf",
+  ].map((name) => name.toLowerCase()),
+);
+
 export function loadApacheConfig(file: string): ApacheConfig {
   const source = readConfigSource(file);
   if (!source.ok) return { file, root: [], errors: [source.error] };
-  return parseApacheConfig(source.text, file);
+  const config = parseApacheConfig(source.text, file);
+  if (config.root.length > 0 && !config.root.some((d) => COMMON_DIRECTIVES.has(d.name.toLowerCase())))
+    config.errors.push({
+      file,
+      line: config.root[0]!.line,
+      message: `no Apache directive proxytrust knows at the top level (the first line reads as ${quoted(config.root[0]!.name)}): is it an Apache config?`,
+    });
+  return config;
 }
 
 /** Every directive under `directives`, sections and included files opened, in order. */

@@ -134,7 +134,13 @@ test("a file that holds nothing of its kind decides nothing, whatever flag names
     nested.report.checks[0]?.summary ?? "",
     /^nested too deeply to be read at line 1, column \d+$/,
   );
-  for (const files of [{ compose: [list] }, { kubernetes: [list] }, { traefik: service }]) {
+  const readme = file("README", "Deploying the shop\nRun make deploy.\n");
+  for (const files of [
+    { compose: [list] },
+    { kubernetes: [list] },
+    { traefik: service },
+    { apache: readme },
+  ]) {
     const outcome = await runAudit(files);
     assert.equal(outcome.decided, false, JSON.stringify(files));
     assert.deepEqual(

@@ -3,7 +3,7 @@
  * Both answer the same two questions, so include resolution does not care which it reads.
  */
 import { isUtf8 } from "node:buffer";
-import { existsSync, readdirSync } from "node:fs";
+import { lstatSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { readAtMost } from "../../read-file.js";
 import { MAX_FILE_BYTES } from "./model.js";
@@ -92,7 +92,9 @@ export const diskSource: ConfigSource = {
         }
       });
     }
-    return bases.filter((file) => existsSync(file));
+    // As glob(3) does for nginx: a matching name counts even when it cannot be opened (a symbolic-link
+    // loop, a dangling link); reading it then says why, as nginx -t would.
+    return bases.filter((file) => lstatSync(file, { throwIfNoEntry: false }) !== undefined);
   },
 };
 

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadNginxConfig, loadNginxText } from "../../../../src/static/nginx/loader.js";
@@ -116,6 +116,21 @@ describe("nginx config loader", () => {
       [
         [1, `cannot include "pipe.conf" (${fifo}): not a regular file`],
         [2, 'cannot include "/dev/zero": not a regular file'],
+      ],
+    );
+  });
+
+  it("a glob's match that cannot be opened (a link loop, a dangling link) is reported, as nginx -t does", async () => {
+    mkdirSync(path.join(dir, "links", "sites"), { recursive: true });
+    symlinkSync("loop.conf", path.join(dir, "links", "sites", "loop.conf"));
+    symlinkSync("gone", path.join(dir, "links", "sites", "dangling.conf"));
+    const main = write("links/nginx.conf", "http {\n  include sites/*.conf;\n}\n");
+    const config = await loadNginxConfig(main);
+    assert.deepEqual(
+      config.errors.map((e) => [e.line, e.message.replace(/ \(.*\)/, "")]),
+      [
+        [2, 'cannot include "sites/*.conf": no such file'],
+        [2, 'cannot include "sites/*.conf": too many levels of symbolic links'],
       ],
     );
   });

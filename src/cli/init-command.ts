@@ -5,6 +5,7 @@ import { APP_SERVER_KINDS } from "../clauses.js";
 import { INIT_PROXIES, InitInputError, OUTER_TIERS } from "../init/model.js";
 import { buildInitRequest, DEFAULT_UPSTREAM, type InitAnswers } from "../init/request.js";
 import { EXIT } from "../report/model.js";
+import { describeFileError } from "../file-error.js";
 import { collect } from "./repeated-options.js";
 import { UsageError } from "./usage-error.js";
 
@@ -62,7 +63,9 @@ export function initCommand(): Command {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         const reason =
-          code === "EEXIST" ? "a file exists already (use --force to overwrite)" : (err as Error).message;
+          code === "EEXIST"
+            ? "a file exists already (use --force to overwrite)"
+            : describeFileError(err, { writing: true });
         process.stderr.write(`proxytrust: init could not write to ${flags.out}: ${reason}\n`);
         process.exitCode = EXIT.couldNotRun;
       }

@@ -1,5 +1,5 @@
 /** `proxytrust init`: the matched files for one proxy and app server, as text (generateFiles) or on disk (writeFiles). */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { InitRequest, ProxiedRequest } from "./model.js";
 import { apacheSite } from "./templates/apache.js";
@@ -68,6 +68,25 @@ export function generateFiles(request: InitRequest): GeneratedFile[] {
 }
 
 /** Writes every file under `outDir`; refuses to overwrite unless `overwrite`. Returns the paths written. */
+/**
+ * mkdir -p one level at a time. Node's recursive mkdir retries for ever where the kernel says ENOENT
+ * under a parent that exists (/proc/1/x); here that is the error it is.
+ */
+async function makeDirectories(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = dir; !(await exists(at)); at = dirname(at)) missing.unshift(at);
+  for (const path of missing) await mkdir(path);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function writeFiles(
   outDir: string,
   files: readonly GeneratedFile[],
@@ -76,7 +95,7 @@ export async function writeFiles(
   const written: string[] = [];
   for (const file of files) {
     const path = join(outDir, file.path);
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirectories(dirname(path));
     await writeFile(path, file.contents, { flag: overwrite ? "w" : "wx" });
     written.push(path);
   }

@@ -132,6 +132,17 @@ describe("bad input", () => {
     }
   });
 
+  test("init --out where no directory can be made ends with one line and exit 3, not a hang", async () => {
+    // /proc refuses new entries with ENOENT under a parent that exists: Node's recursive mkdir loops on it.
+    const result = await runCli(
+      ["init", "--proxy", "nginx", "--domain", "app.example.com", "--out", "/proc/1"],
+      20_000,
+    );
+    assert.equal(result.code, 3, result.stderr);
+    assertOneLine(result.stderr);
+    assert.match(result.stderr, /init could not write to \/proc\/1: no file can be created there/);
+  });
+
   test("init with mod_wsgi needs no --upstream, and refuses one (or --proxy-address) with one line", async () => {
     const base = ["init", "--proxy", "apache", "--app-server", "mod_wsgi", "--domain", "app.example.com"];
     const plain = await runCli(base);

@@ -7,6 +7,7 @@ import { checkOutputOptions, finishReport, type OutputFlags } from "./common.js"
 import { onInterrupt } from "./interrupt.js";
 import { scanCommand, scanOptionsFrom } from "./scan-command.js";
 import { parseTarget } from "./target-url.js";
+import { printable } from "../report/quote.js";
 
 type DoctorFlags = Parameters<typeof scanOptionsFrom>[0] & AuditFiles & OutputFlags;
 
@@ -66,9 +67,14 @@ export function doctorCommand(): Command {
     };
     const interruption = onInterrupt();
     const options = { ...scanOptionsFrom(flags), stop: interruption.signal };
-    const { report, couldNotRun, auditProblem } = await runDoctor(target, options, files);
+    const { report, couldNotRun, auditProblem, fileProblems } = await runDoctor(target, options, files);
     if (auditProblem)
       process.stderr.write(`proxytrust: the files were not read (${auditProblem}); live evidence only\n`);
+    else
+      for (const problem of fileProblems)
+        process.stderr.write(
+          `proxytrust: ${printable(problem)}; causes in what was not read are not named\n`,
+        );
     await finishReport("doctor", report, flags, couldNotRun, { interruption });
   });
 }

@@ -4,6 +4,9 @@
  * how each stack variant was built (stacks/README.md), not from what doctor printed before.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startStack, type ProxyName, type RunningStack, type Variant } from "../../stacks/index.js";
 import { runCli, type JsonCheck } from "./run-cli.js";
@@ -122,5 +125,29 @@ describe("doctor when the files are not the deployed ones", () => {
     const disagreement = checks.find((c) => c.id === "files-disagree" && c.clause === "spoofed-proto");
     assert.ok(disagreement, checks.map((c) => `${c.id}/${c.clause}`).join(", "));
     assert.match(disagreement.summary, /the live result is the true one/);
+  });
+
+  test("a proxy config read only in part is said on stderr, and its silence is not taken for agreement", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "proxytrust-doctor-"));
+    try {
+      const text = readFileSync(repository.files.proxyConfig, "utf8");
+      const broken = join(dir, "nginx.conf");
+      // Cut inside the server block: what follows (the proxy_set_header lines) is never read.
+      writeFileSync(broken, text.slice(0, text.indexOf("location")) + "location / {\n");
+      const result = await runCli(["doctor", ...deployed.scanArgs, "--nginx", broken, "--format", "json"]);
+      const lines = result.stderr.trim().split("\n");
+      assert.ok(
+        lines.some((l) => l.startsWith(`proxytrust: ${broken}:`) && /not named$/.test(l)),
+        result.stderr,
+      );
+      const checks = (JSON.parse(result.stdout) as { checks: DoctorCheck[] }).checks;
+      assert.equal(
+        checks.find((c) => c.id === "files-disagree"),
+        undefined,
+        checks.map((c) => `${c.id}/${c.clause}`).join(", "),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

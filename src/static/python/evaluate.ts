@@ -383,6 +383,13 @@ class FileEvaluator {
     if (target.name === "MemberExpression" && children(target).some((c) => c.name === "[")) {
       const [object, index] = children(target).filter(isExpressionNode);
       if (!object || !index) return;
+      if (this.isNamespace(object))
+        return this.namespaceWrite(
+          this.expr(index),
+          values,
+          target,
+          `${this.text(object)}[${this.text(index).slice(0, 40)}] = …`,
+        );
       const keys = this.expr(index);
       this.updatePlace(object, target, (container) =>
         combine([[container], keys, values], ([c, k, v]) => setItem(c!, k!, v!)),
@@ -433,6 +440,7 @@ class FileEvaluator {
     const expression = node.firstChild;
     if (!expression) return;
     if (expression.name === "CallExpression") {
+      if (this.namespaceCall(expression, node)) return;
       const callee = expression.firstChild;
       const property = callee?.name === "MemberExpression" ? callee.lastChild : null;
       const object = callee?.firstChild;
@@ -566,11 +574,112 @@ class FileEvaluator {
     const name = children(node).find((c) => c.name === "VariableName");
     if (!name) return;
     const body = this.source.slice(node.from, node.to);
+    const writesGlobals: string[] = [];
+    const cursor = node.cursor();
+    while (cursor.next() && cursor.to <= node.to)
+      if (cursor.name === "ScopeStatement" && this.text(cursor.node.firstChild!) === "global")
+        writesGlobals.push(
+          ...children(cursor.node)
+            .filter((c) => c.name === "VariableName")
+            .map((c) => this.text(c)),
+        );
     this.bind(
       this.text(name),
-      [{ kind: "function", name: this.text(name), readsEnv: /\b(environ|getenv)\b/.test(body) }],
+      [
+        {
+          kind: "function",
+          name: this.text(name),
+          readsEnv: /\b(environ|getenv)\b/.test(body),
+          writesGlobals,
+        },
+      ],
       name,
     );
+  }
+
+  // ---- writes to the module's namespace other than by assignment ----
+
+  /** `globals()`, `vars()` or `locals()`: at module level, each is the module's namespace. */
+  private isNamespace(node: SyntaxNode | null | undefined): boolean {
+    return (
+      node?.name === "CallExpression" &&
+      /^(globals|vars|locals)\s*\(\s*\)$/.test(this.text(node)) &&
+      this.scope.get(this.text(node.firstChild!)) === undefined
+    );
+  }
+
+  /** Binds what a write by name sets (`globals()["DEBUG"] = v`); a name not known makes any setting suspect. */
+  private namespaceWrite(names: Alternatives, values: Alternatives, node: SyntaxNode, how: string): void {
+    const known = names.map((n) => (n.kind === "str" ? n.value : undefined));
+    if (known.length === 0 || known.some((n) => n === undefined)) {
+      this.diagnose(
+        node,
+        "error",
+        `${how} names a setting not known statically: any setting may differ from what the file says`,
+      );
+      return;
+    }
+    const distinct = [...new Set(known as string[])];
+    for (const name of distinct)
+      this.bind(name, distinct.length === 1 ? values : [...this.lookup(name, node), ...values], node);
+  }
+
+  /** exec(), setattr(sys.modules[...], ...), globals().update(...) and calls of functions that declare `global`. */
+  private namespaceCall(call: SyntaxNode, statement: SyntaxNode): boolean {
+    const callee = call.firstChild;
+    if (!callee) return false;
+    const calleeText = this.text(callee);
+    if (callee.name === "VariableName" && this.scope.get(calleeText) === undefined && calleeText === "exec") {
+      this.diagnose(statement, "error", "exec() may set any setting: its code is not read");
+      return true;
+    }
+    const args = this.argList(call);
+    if (
+      callee.name === "VariableName" &&
+      calleeText === "setattr" &&
+      this.scope.get("setattr") === undefined
+    ) {
+      const [object] = children(call.lastChild!).filter(isExpressionNode);
+      if (!object || !/\bsys\.modules\b/.test(this.text(object))) return false;
+      this.namespaceWrite(
+        args?.positional[1] ?? [],
+        args?.positional[2] ?? [unknown("setattr")],
+        statement,
+        "setattr() on the module",
+      );
+      return true;
+    }
+    if (
+      callee.name === "MemberExpression" &&
+      this.isNamespace(callee.firstChild) &&
+      this.text(callee.lastChild!) === "update"
+    ) {
+      const updates = args?.positional[0] ?? [];
+      const dicts = updates.every((d) => d.kind === "dict" && d.entries.every((e) => e.key.kind === "str"));
+      if (!args || args.unpacked || args.positional.length > 1 || !dicts) {
+        this.diagnose(
+          statement,
+          "error",
+          `${this.text(callee)}() with names not known statically: any setting may differ from what the file says`,
+        );
+        return true;
+      }
+      for (const dict of updates)
+        if (dict.kind === "dict")
+          for (const entry of dict.entries)
+            this.namespaceWrite([entry.key], [entry.value], statement, "update()");
+      for (const [name, values] of args.keywords)
+        this.namespaceWrite([{ kind: "str", value: name }], values, statement, "update()");
+      return true;
+    }
+    if (callee.name === "VariableName") {
+      const writers = (this.scope.get(calleeText)?.values ?? []).flatMap((v) =>
+        v.kind === "function" ? v.writesGlobals : [],
+      );
+      for (const name of new Set(writers))
+        this.bind(name, [unknown(`set by ${calleeText}() through \`global ${name}\``)], statement);
+    }
+    return false;
   }
 
   private classDefinition(node: SyntaxNode): void {

@@ -33,6 +33,8 @@ export interface FunctionValue {
   kind: "function";
   name: string;
   readsEnv: boolean;
+  /** Names its body declares `global`: calling it may rebind them to anything. */
+  writesGlobals: string[];
 }
 
 export type Value = PossibleValue | RefValue | EnvReaderValue | FunctionValue;

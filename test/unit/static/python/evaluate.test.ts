@@ -290,3 +290,41 @@ describe("bad input", () => {
     assert.ok(s.diagnostics.some((d) => /class-based settings \(class Base\)/.test(d.message)));
   });
 });
+
+describe("writes to the module's namespace other than by assignment", () => {
+  it("binds a setting written by name through globals(), vars(), update() or setattr on the module", () => {
+    for (const write of [
+      `globals()["DEBUG"] = True`,
+      `vars()["DEBUG"] = True`,
+      `globals().update({"DEBUG": True})`,
+      `globals().update(DEBUG=True)`,
+      `import sys\nsetattr(sys.modules[__name__], "DEBUG", True)`,
+    ])
+      assert.deepEqual(values(`DEBUG = False\n${write}\n`, "DEBUG"), ["True"], write);
+  });
+
+  it("a setting a called function declares global is unknown after the call, not its old value", () => {
+    const [value] = djangoSettingsFromSource(
+      `DEBUG = False\ndef enable():\n    global DEBUG\n    DEBUG = True\nenable()\n`,
+    ).values("DEBUG");
+    assert.deepEqual(value, { kind: "unknown", reason: "set by enable() through `global DEBUG`" });
+  });
+
+  it("a write whose name is not known, or exec(), is a located error: any setting may differ", () => {
+    for (const [write, line, message] of [
+      [
+        `for name in ["DEBUG"]:\n    globals()[name] = True`,
+        3,
+        /globals\(\)\[name\] = … names a setting not known/,
+      ],
+      [`globals().update(os.environ)`, 2, /globals\(\)\.update\(\) with names not known statically/],
+      [`exec("DEBUG = True")`, 2, /exec\(\) may set any setting/],
+    ] as const) {
+      const s = djangoSettingsFromSource(`import os\n${write}\n`);
+      const found = s.diagnostics.find((d) => message.test(d.message));
+      assert.ok(found, `${write}: ${s.diagnostics.map((d) => d.message).join("; ")}`);
+      assert.equal(found.severity, "error");
+      assert.equal(found.line, line);
+    }
+  });
+});

@@ -133,23 +133,23 @@ function formatGroup(group: CheckResult[], options: TextOptions, indentFix: (fix
   ];
   const bySummary = new Map<string, Map<string, number[]>>();
   for (const check of group) {
-    const summary = printableLines(check.summary);
-    let files = bySummary.get(summary);
-    if (!files) bySummary.set(summary, (files = new Map()));
-    const file = printable(check.location!.file);
-    const line = check.location!.line;
+    let files = bySummary.get(check.summary);
+    if (!files) bySummary.set(check.summary, (files = new Map()));
+    const { file, line } = check.location!;
     const fileLines = files.get(file);
     if (fileLines) fileLines.push(line);
     else files.set(file, [line]);
   }
+  // Made printable once per distinct summary and file, not once per place.
   for (const [summary, files] of bySummary) {
     const [only] = files.values();
     if (files.size === 1 && only!.length === 1) {
-      lines.push(indent(`${files.keys().next().value!}:${only![0]!}  ${summary}`, "      "));
+      const file = printable(files.keys().next().value!);
+      lines.push(indent(`${file}:${only![0]!}  ${printableLines(summary)}`, "      "));
       continue;
     }
-    lines.push(indent(summary, "      "));
-    for (const [file, fileLines] of files) lines.push(`        ${file}:${fileLines.join(", ")}`);
+    lines.push(indent(printableLines(summary), "      "));
+    for (const [file, fileLines] of files) lines.push(`        ${printable(file)}:${fileLines.join(", ")}`);
   }
   lines.push(...fixLines(first, indentFix));
   return lines.join("\n");

@@ -48,12 +48,13 @@ export interface AuditOutcome {
 }
 
 /** Why a file cannot be opened at all or holds nothing to judge, or undefined when it can be read. */
-async function unreadable(file: string): Promise<string | undefined> {
+async function unreadable(file: string, emptyMeansDefaults: boolean): Promise<string | undefined> {
   try {
     const stats = await stat(file);
     if (!stats.isFile()) return "not a regular file";
-    // No finding in an empty file would be a pass for a config nobody wrote.
-    if (stats.size === 0) return "the file is empty";
+    // No finding in an empty file would be a pass for a config nobody wrote; an empty
+    // gunicorn.conf.py is gunicorn running on its defaults, which the rules judge.
+    if (stats.size === 0 && !emptyMeansDefaults) return "the file is empty";
     await access(file, constants.R_OK);
     return undefined;
   } catch (err) {
@@ -298,7 +299,7 @@ export async function runAudit(
   const given = Object.values(files)
     .flat()
     .filter((f): f is string => Boolean(f));
-  const reasons = await Promise.all(given.map(unreadable));
+  const reasons = await Promise.all(given.map((f) => unreadable(f, f === files.gunicorn)));
   const readableFile = (f: string) => reasons[given.indexOf(f)] === undefined;
   // An unreadable file is one problem, not a set of findings about defaults it never set.
   const readable = Object.fromEntries(

@@ -122,10 +122,14 @@ test("a file that holds nothing of its kind decides nothing, whatever flag names
     return join(dir, name);
   };
   const empty = file("empty", "");
-  for (const role of ["settings", "nginx", "caddy", "haproxy", "traefik", "gunicorn", "apache"] as const) {
+  for (const role of ["settings", "nginx", "caddy", "haproxy", "traefik", "apache"] as const) {
     const outcome = await runAudit({ [role]: empty });
     assert.equal(outcome.couldNotRun, `${empty}: the file is empty`, role);
   }
+  // gunicorn.conf.py may be empty: gunicorn then runs on its defaults, and those are judged.
+  const defaults = await runAudit({ gunicorn: empty });
+  assert.equal(defaults.couldNotRun, undefined);
+  assert.equal(defaults.decided, true);
   const list = file("list.yaml", "- web\n- db\n");
   const service = file("service.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n");
   const deep = file("deep.yaml", `services: ${"[".repeat(5000)}${"]".repeat(5000)}\n`);

@@ -123,13 +123,14 @@ export function loadNginxText(text: string, file: string, options: LoadOptions =
   const dump = splitNginxDump(text);
   // A dump holds every file nginx read, at the paths nginx saw: no prefix or sysroot applies.
   if (dump && dump.size > 0) return resolveAll(dumpSource(dump), dump.keys().next().value!, {});
-  const inMemory = new Map([[file, text]]);
+  // Keyed by the absolute path, as the resolver asks for it: a relative name would miss and read the disk.
+  const main = path.resolve(file);
   // Includes of an in-memory file are read from disk, beside where the file claims to live.
   const source: ConfigSource = {
-    read: (name) => (inMemory.has(name) ? { text: inMemory.get(name)! } : diskSource.read(name)),
+    read: (name) => (name === main ? { text } : diskSource.read(name)),
     expand: (pattern) => diskSource.expand(pattern),
   };
-  return resolveAll(source, path.resolve(file), options);
+  return resolveAll(source, main, options);
 }
 
 /** Loads the main configuration file (or an `nginx -T` dump saved to a file) and its includes. */

@@ -135,6 +135,12 @@ describe("nginx config loader", () => {
     );
   });
 
+  it("text in memory is read as given under a relative name, not from the disk under that name", () => {
+    const config = loadNginxText("user www-data;\n", path.join("deploy", "not-on-disk.conf"));
+    assert.deepEqual(config.errors, []);
+    assert.deepEqual(names(config.root), ["user www-data"]);
+  });
+
   it("reports a main file that is missing or a directory instead of throwing", async () => {
     const missing = await loadNginxConfig(path.join(dir, "does-not-exist.conf"));
     assert.match(missing.errors[0]!.message, /no such file/);

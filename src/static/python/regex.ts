@@ -13,7 +13,11 @@ export function pythonRegex(pattern: string): RegExp | undefined {
     flags = [...new Set(inline[1]!.replace(/[au]/g, ""))].join("");
     body = body.slice(inline[0].length);
   }
-  if (/\(\?\(|\(\?[aiLmsux-]+:|[*+?}]\+/.test(body)) return undefined;
+  // Judged on the pattern with escapes and character classes blanked: `[*+]` and `\++` are no possessive.
+  const skeleton = body.replace(/\\[\s\S]/g, "e").replace(/\[\^?\]?(?:\\[\s\S]|[^\]\\])*\]/g, "c");
+  if (/\(\?\(|\(\?>|\(\?[aiLmsux-]+:|[*+?}]\+/.test(skeleton)) return undefined;
+  // `[^]]` is "not ]" in Python but "any character, then ]" in JavaScript.
+  if (/\[\^?\]/.test(body.replace(/\\[\s\S]/g, "e"))) return undefined;
   body = body
     .replace(/\(\?P<(\w+)>/g, "(?<$1>")
     .replace(/\(\?P=(\w+)\)/g, "\\k<$1>")

@@ -6,9 +6,9 @@ const NAME = "SECURE_REDIRECT_EXEMPT";
 /**
  * Paths as Django matches them (the leading slash stripped), of every shape a site serves: a
  * pattern that matches all of them exempts every page, whatever its spelling (`.*`, `^|x`, `^(x)?`).
+ * The root ("") is left out: `^.+$` spares only the home page, which is as good as every page.
  */
 const SAMPLE_PATHS = [
-  "",
   "a",
   "Z",
   "9",
@@ -19,7 +19,6 @@ const SAMPLE_PATHS = [
   "static/css/site.4f2a.css",
   "api/v1/orders/42",
   "index.html",
-  "café/menü",
 ];
 
 function patternProblem(pattern: string): { status: "fail" | "warn" | "error"; problem: string } | undefined {
@@ -32,13 +31,15 @@ function patternProblem(pattern: string): { status: "fail" | "warn" | "error"; p
   if (SAMPLE_PATHS.every((path) => regex.test(path))) {
     return { status: "fail", problem: `r'${pattern}' matches every path, so nothing is redirected to HTTPS` };
   }
-  if (/^\^?\//.test(pattern)) {
+  // Inline flags such as (?i) come before the anchor.
+  const body = pattern.replace(/^\(\?[aiLmsux]+\)/, "");
+  if (/^(\^|\\A)?\//.test(body)) {
     return {
       status: "fail",
       problem: `r'${pattern}' starts with '/', but Django strips the leading slash before matching, so it never matches`,
     };
   }
-  if (!pattern.startsWith("^")) {
+  if (!/^(\^|\\A)/.test(body)) {
     return {
       status: "warn",
       problem: `r'${pattern}' is not anchored with '^': Django uses re.search, so it also exempts any path that merely contains it`,

@@ -311,6 +311,11 @@ describe("HSTS, redirect and middleware", () => {
       `^\\S*`,
       `(?i)^.*$`,
       `\\A`,
+      // Every page but the home page.
+      `^.+$`,
+      `^.`,
+      `.+`,
+      `^[\\w./-]*$`,
     ]) {
       const found = run("django-redirect-exempt", `SECURE_REDIRECT_EXEMPT = [r"${everything}"]`);
       assert.deepEqual(
@@ -319,7 +324,18 @@ describe("HSTS, redirect and middleware", () => {
         everything,
       );
     }
-    for (const some of [`^$`, `^.$`, `^healthz$`, `^(?P<probe>healthz|readyz)/?$`, `^static/`]) {
+    for (const some of [
+      `^$`,
+      `^.$`,
+      `^healthz$`,
+      `^(?P<probe>healthz|readyz)/?$`,
+      `^static/`,
+      `(?i)^healthz$`,
+      `\\Ahealthz\\Z`,
+      // No possessive quantifier: a class holding + and an escaped +.
+      `^health[*+]$`,
+      `^v\\++$`,
+    ]) {
       assert.deepEqual(statuses("django-redirect-exempt", `SECURE_REDIRECT_EXEMPT = [r"${some}"]`), [], some);
     }
     const [unread] = run("django-redirect-exempt", `SECURE_REDIRECT_EXEMPT = [r"(?x) ^ healthz $"]`);

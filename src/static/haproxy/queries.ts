@@ -143,10 +143,11 @@ export function conditionTests(
 const REJECTING_ACTIONS = new Set(["deny", "reject", "tarpit", "silent-drop", "return", "redirect"]);
 
 /**
- * A request-header sample fetch: hdr() and fhdr() (the full value, commas kept), with or without
- * `req.`, and their converters-in-the-name forms (hdr_beg, hdr_ip …).
+ * A fetch of a request header's value: hdr() and fhdr() (the full value, commas kept), with or
+ * without `req.`, and the matching forms (hdr_beg, hdr_dom …). hdr_cnt and hdr_len give a number,
+ * not the value: a rule on them checks nothing about which host was asked for.
  */
-const HEADER_FETCH = String.raw`(?:req\.)?f?hdr(?:_[a-z]+)?\(`;
+const HEADER_FETCH = String.raw`(?:req\.)?f?hdr(?:_(?:beg|end|dom|reg|sub|str|ip|val))?\(`;
 
 /** A criterion whose fetch is the Host header (or the authority in HTTP/2). */
 function testsHost(criterion: string[]): boolean {

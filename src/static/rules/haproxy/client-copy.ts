@@ -42,12 +42,15 @@ export function clientCopySurvives(
       "http-request",
       names,
     )) {
-      // Appended beside the client's copy, or set from a header the client wrote: the client still picks it.
-      if (
-        action === "add-header" ||
-        (action === "set-header" && copiesClientHeader(directive.args[2] ?? ""))
-      ) {
+      // Appended beside the client's copy: the client's stays first.
+      if (action === "add-header") {
         culprit ??= directive;
+        continue;
+      }
+      if (action === "set-header" && copiesClientHeader(directive.args[2] ?? "")) {
+        // Whatever came before, the header now holds what the client wrote.
+        culprit = directive;
+        left = { kind: "everyone" };
         continue;
       }
       const applies = conditionOutcome(section, directive.condition, traffic);

@@ -230,18 +230,31 @@ const COMMON_DIRECTIVES = new Set(
     "RemoteIPTrustedProxy",
     "ProxyRequests",
     "AddDefaultCharset",
+    "Macro",
+    "Use",
+    "If",
+    "ElseIf",
+    "Else",
   ].map((name) => name.toLowerCase()),
 );
+/** Module families whose directives share a prefix. */
+const COMMON_PREFIX = /^(wsgi|proxy|ssl|remoteip|rewrite|header|log|server)/i;
+
+const isCommon = (directive: ApacheDirective): boolean =>
+  COMMON_DIRECTIVES.has(directive.name.toLowerCase()) || COMMON_PREFIX.test(directive.name);
 
 export function loadApacheConfig(file: string): ApacheConfig {
   const source = readConfigSource(file);
   if (!source.ok) return { file, root: [], errors: [source.error] };
   const config = parseApacheConfig(source.text, file);
-  if (config.root.length > 0 && !config.root.some((d) => COMMON_DIRECTIVES.has(d.name.toLowerCase())))
+  // Sections count by their name and by what they hold (an Include is common itself).
+  const anyCommon = (level: ApacheDirective[]): boolean =>
+    level.some((d) => isCommon(d) || anyCommon(d.children ?? []));
+  if (config.root.length > 0 && !anyCommon(config.root))
     config.errors.push({
       file,
       line: config.root[0]!.line,
-      message: `no Apache directive proxytrust knows at the top level (the first line reads as ${quoted(config.root[0]!.name)}): is it an Apache config?`,
+      message: `no Apache directive proxytrust knows in it (the first line reads as ${quoted(config.root[0]!.name)}): is it an Apache config?`,
     });
   return config;
 }

@@ -3,6 +3,7 @@
  * and what the ingress controller does to headers. Field names as in the Kubernetes API reference,
  * ingress-nginx keys as in its ConfigMap and annotation docs, Traefik CRDs as in doc.traefik.io.
  */
+import { basename } from "node:path";
 import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
 import { djangoAppEvidence } from "../deployment/app-server.js";
 import { literalEnvironment, type EnvironmentEntry } from "../environment.js";
@@ -272,6 +273,8 @@ function yamlDocumentsOf(file: string): YamlDocument[] | LoadError {
   return parseYamlDocuments(file, source.text);
 }
 
+const HELM_VALUES = /^values([.-][\w-]+)?\.ya?ml$/i;
+
 const helmControllerConfig = (doc: YamlDocument) => tree(tree(doc.data.controller).config);
 
 const isManifestOrValues = (doc: YamlDocument) =>
@@ -284,7 +287,8 @@ export function loadKubernetesManifests(files: string[]): KubernetesObjects {
     objects.files.push(file);
     const docs = yamlDocumentsOf(file);
     if (!Array.isArray(docs)) objects.errors.push(docs);
-    else if (!docs.some(isManifestOrValues))
+    // A chart's own values.yaml holds no object and is not meant to: only what it sets is read.
+    else if (!docs.some(isManifestOrValues) && !HELM_VALUES.test(basename(file)))
       objects.errors.push({ file, line: 1, message: "no Kubernetes object (a document with a kind) in it" });
     else for (const doc of docs) addObject(objects, doc);
   }

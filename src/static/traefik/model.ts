@@ -4,7 +4,7 @@
  * TLS options). Option names as documented at doc.traefik.io. Only what the rules need is modelled.
  */
 import { existsSync } from "node:fs";
-import { basename, dirname, extname, isAbsolute, join } from "node:path";
+import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
 import { parseYamlDocuments, tree, type YamlDocument } from "../yaml/documents.js";
@@ -200,7 +200,9 @@ function dynamicFile(staticFile: string, parsed: ParsedFile): string | LoadError
     isAbsolute(named) ? named : join(dirname(staticFile), named),
     join(dirname(staticFile), basename(named)),
   ];
-  const found = candidates.find((c) => c !== staticFile && existsSync(c));
+  // A static file that names itself (one file for both) is read already.
+  if (candidates.some((c) => resolve(c) === resolve(staticFile))) return undefined;
+  const found = candidates.find((c) => existsSync(c));
   // Its routers and services are what the rules judge: without them, silence would read as a pass.
   return (
     found ?? {

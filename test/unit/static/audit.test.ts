@@ -153,3 +153,42 @@ test("a file that holds nothing of its kind decides nothing, whatever flag names
     );
   }
 });
+
+test("files that hold their kind in a less common shape are read as such, not refused", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "proxytrust-audit-"));
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  const cases: AuditFiles[] = [
+    // mod_macro: the vhost sits inside a <Macro> section.
+    {
+      apache: file(
+        "macro.conf",
+        "<Macro Site $domain $port>\n<VirtualHost *:443>\nServerName $domain\nProxyPass / http://127.0.0.1:$port/\n</VirtualHost>\n</Macro>\nUse Site app.example.com 8000\n",
+      ),
+    },
+    { apache: file("wsgi.conf", "WSGIPythonHome /srv/venv\nWSGIPythonPath /srv/app\n") },
+    // A chart's values.yaml holds no Kubernetes object.
+    {
+      kubernetes: [
+        file("values.yaml", "replicaCount: 2\nimage:\n  repository: shop\ningress:\n  enabled: true\n"),
+      ],
+    },
+    // One file for static and dynamic configuration, naming itself as the file provider.
+    {
+      traefik: file(
+        "traefik.yml",
+        'entryPoints:\n  web:\n    address: ":80"\nproviders:\n  file:\n    filename: /etc/traefik/traefik.yml\n',
+      ),
+    },
+  ];
+  for (const files of cases) {
+    const { report } = await runAudit(files);
+    assert.deepEqual(
+      report.checks.filter((c) => c.id === "config-error").map((c) => c.summary),
+      [],
+      JSON.stringify(files),
+    );
+  }
+});

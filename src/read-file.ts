@@ -1,5 +1,5 @@
 /** Reading a file the user or a config names: regular files only, with a bound on memory. */
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -20,14 +20,25 @@ function formatLimit(limit: number): string {
   return limit >= 1024 * 1024 ? `${limit / 1024 / 1024} MB` : `${limit} byte`;
 }
 
+export interface ReadOptions {
+  /**
+   * Also read a pipe or device, to its end or the limit: for a file the user names on the command
+   * line (`merge <(…)`, `--targets /dev/stdin`). A file a config names must be a regular file.
+   */
+  streams?: boolean;
+}
+
 /** The whole file, or FileTooLargeError once it passes `limit` bytes; NotRegularFileError unless it is a regular file. */
-export function readAtMost(file: string, limit: number): Buffer {
-  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, deaf to signals.
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+export function readAtMost(file: string, limit: number, { streams = false }: ReadOptions = {}): Buffer {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, deaf to signals. A
+  // stream the user named is opened as `cat` would, to wait for its data (closing and opening it
+  // again would drop what a writer had already put in the pipe).
+  const stream = streams && !statSync(file).isFile();
+  const fd = openSync(file, stream ? constants.O_RDONLY : constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile())
-      throw new NotRegularFileError(stats.isDirectory() ? "is a directory" : "not a regular file");
+    if (stats.isDirectory()) throw new NotRegularFileError("is a directory");
+    if (!stats.isFile() && !stream) throw new NotRegularFileError("not a regular file");
     // A true size is refused before reading a byte and read into one buffer of its size (one byte
     // more, to see it grew); /proc files say 0 and are read in chunks up to the limit.
     if (stats.size > limit) throw new FileTooLargeError(limit, stats.size);
@@ -56,6 +67,6 @@ export function readAtMost(file: string, limit: number): Buffer {
 }
 
 /** The file as UTF-8 text; the same errors as readAtMost. */
-export function readTextFile(file: string, limit: number): string {
-  return readAtMost(file, limit).toString("utf8");
+export function readTextFile(file: string, limit: number, options: ReadOptions = {}): string {
+  return readAtMost(file, limit, options).toString("utf8");
 }

@@ -33,7 +33,7 @@ function fleetUrls(flags: ScanConfigFlags, config: ScanConfig): URL[] {
   if (flags.targets !== undefined) {
     let text: string;
     try {
-      text = readTextFile(flags.targets, MAX_TARGETS_BYTES);
+      text = readTextFile(flags.targets, MAX_TARGETS_BYTES, { streams: true });
     } catch (err) {
       throw new UsageError(`--targets ${flags.targets}: ${describeFileError(err)}`);
     }

@@ -33,7 +33,7 @@ const MAX_PEM_BYTES = 1024 * 1024;
 
 export function readPem(flag: string, file: string): string {
   try {
-    return readTextFile(file, MAX_PEM_BYTES);
+    return readTextFile(file, MAX_PEM_BYTES, { streams: true });
   } catch (err) {
     throw new UsageError(`${flag} ${file}: ${describeFileError(err)}`);
   }

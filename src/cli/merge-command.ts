@@ -14,7 +14,7 @@ const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 function readReports(file: string): Report[] {
   let text: string;
   try {
-    text = readTextFile(file, MAX_REPORT_BYTES);
+    text = readTextFile(file, MAX_REPORT_BYTES, { streams: true });
   } catch (err) {
     throw new UsageError(`${file}: ${describeFileError(err)}`);
   }

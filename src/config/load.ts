@@ -64,7 +64,7 @@ const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
 export function loadConfig(file: string): LoadedConfig {
   let text: string;
   try {
-    text = readTextFile(file, MAX_CONFIG_BYTES);
+    text = readTextFile(file, MAX_CONFIG_BYTES, { streams: true });
   } catch (err) {
     throw new ConfigError(`${file}: ${describeFileError(err)}`);
   }

@@ -1,6 +1,6 @@
 /** The bounded read: over the limit is refused, and only regular files are read at all. */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,4 +48,22 @@ test("devices, directories and FIFOs are refused without reading or waiting", ()
       file,
     );
   }
+});
+
+test("a pipe or device the user names is read to its end or the limit, never a directory", () => {
+  const fifo = join(dir, "targets.fifo");
+  execFileSync("mkfifo", [fifo]);
+  // A writer in another process, as with `merge <(cat report.json)`.
+  const writer = spawn("sh", ["-c", `printf 'https://a.test/\\n' > ${fifo}`]);
+  try {
+    assert.equal(readAtMost(fifo, MB, { streams: true }).toString("utf8"), "https://a.test/\n");
+  } finally {
+    writer.kill();
+  }
+  assert.equal(readAtMost("/dev/null", MB, { streams: true }).length, 0);
+  assert.throws(() => readAtMost("/dev/zero", MB, { streams: true }), FileTooLargeError);
+  assert.throws(
+    () => readAtMost(dir, MB, { streams: true }),
+    (err: unknown) => err instanceof NotRegularFileError && err.message === "is a directory",
+  );
 });

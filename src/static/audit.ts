@@ -1,6 +1,6 @@
 /** A whole audit: load every file given, run every rule over what loaded, build the report. */
 import { constants } from "node:fs";
-import { access, stat } from "node:fs/promises";
+import { access, readFile, stat } from "node:fs/promises";
 import { relative } from "node:path";
 import { PROXY_KINDS, type FixTarget } from "../clauses.js";
 import { decidedNothing, type CheckResult, type Report, type SourceLocation } from "../report/model.js";
@@ -47,6 +47,10 @@ export interface AuditOutcome {
   decided: boolean;
 }
 
+const MAX_COMMENT_ONLY_BYTES = 64 * 1024;
+
+const onlyComments = (text: string): boolean => text.split("\n").every((line) => /^\s*(#.*)?$/.test(line));
+
 /** Why a file cannot be opened at all or holds nothing to judge, or undefined when it can be read. */
 async function unreadable(file: string, emptyMeansDefaults: boolean): Promise<string | undefined> {
   try {
@@ -54,8 +58,12 @@ async function unreadable(file: string, emptyMeansDefaults: boolean): Promise<st
     if (!stats.isFile()) return "not a regular file";
     // No finding in an empty file would be a pass for a config nobody wrote; an empty
     // gunicorn.conf.py is gunicorn running on its defaults, which the rules judge.
-    if (stats.size === 0 && !emptyMeansDefaults) return "the file is empty";
     await access(file, constants.R_OK);
+    if (emptyMeansDefaults) return undefined;
+    if (stats.size === 0) return "the file is empty";
+    // Every format read here writes comments with #: a file of only those is as empty.
+    if (stats.size <= MAX_COMMENT_ONLY_BYTES && onlyComments(await readFile(file, "utf8")))
+      return "the file holds only comments";
     return undefined;
   } catch (err) {
     return describeFileError(err);

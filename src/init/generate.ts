@@ -1,5 +1,5 @@
 /** `proxytrust init`: the matched files for one proxy and app server, as text (generateFiles) or on disk (writeFiles). */
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { InitRequest, ProxiedRequest } from "./model.js";
 import { apacheSite } from "./templates/apache.js";
@@ -78,9 +78,10 @@ async function makeDirectories(dir: string): Promise<void> {
   for (const path of missing) await mkdir(path);
 }
 
+/** Whether the name is taken: a dangling link is, and writing through it then says why it fails. */
 async function exists(path: string): Promise<boolean> {
   try {
-    await stat(path);
+    await lstat(path);
     return true;
   } catch {
     return false;

@@ -43,7 +43,7 @@ import {
   useDeploymentEnvironment,
   isData,
 } from "./internal.js";
-import { decodeNumber, decodeString } from "./literals.js";
+import { decodeNumber, decodeString, unescape } from "./literals.js";
 import {
   MUTATING_METHODS,
   binaryOp,
@@ -55,6 +55,7 @@ import {
   parseBool,
   setItem,
   subscript,
+  toStr,
   unaryOp,
 } from "./operations.js";
 import { type Binding, Scope } from "./scope.js";
@@ -855,7 +856,7 @@ class FileEvaluator {
       case "String":
         return [decodeString(this.text(node))];
       case "FormatString":
-        return [unknown("f-string")];
+        return this.formatString(node, depth);
       case "ContinuedString":
         return combine(parts().map(sub), (items) => binaryOpChain(items));
       case "Number":
@@ -1014,6 +1015,43 @@ class FileEvaluator {
       }
     }
     return { positional, keywords, unpacked };
+  }
+
+  /**
+   * An f-string whose replacements are plain expressions (`f"{HOST}:8000"`): each is str() of its
+   * value. Conversions (!r), format specs (:>8) and self-documenting `=` stay unknown.
+   */
+  private formatString(node: SyntaxNode, depth: number): Alternatives {
+    const token = this.text(node);
+    const prefix = /^[a-zA-Z]*/.exec(token)![0];
+    const rest = token.slice(prefix.length);
+    const quote = rest.startsWith('"""') || rest.startsWith("'''") ? 3 : 1;
+    const raw = prefix.toLowerCase().includes("r");
+    const literal = (text: string) => {
+      const joined = text.replace(/\{\{/g, "{").replace(/\}\}/g, "}");
+      return raw ? joined : unescape(joined);
+    };
+    const parts: Alternatives[] = [];
+    let at = node.from + prefix.length + quote;
+    for (const replacement of children(node).filter((c) => c.name === "FormatReplacement")) {
+      const inner = children(replacement);
+      const expressions = inner.filter(isExpressionNode);
+      if (expressions.length !== 1 || inner.some((c) => c.name.startsWith("Format")))
+        return [unknown("f-string with a conversion, format spec or = in a replacement")];
+      parts.push([str(literal(this.source.slice(at, replacement.from)))]);
+      parts.push(
+        this.expr(expressions[0]!, depth + 1).map((v) =>
+          v.kind === "unknown" ? v : v.kind === "env" ? unknown(`$${v.env} in an f-string`) : toStr(v),
+        ),
+      );
+      at = replacement.to;
+    }
+    parts.push([str(literal(this.source.slice(at, node.to - quote)))]);
+    return combine(parts, (pieces) => {
+      const unread = pieces.find((p) => p.kind !== "str");
+      if (unread) return [unread.kind === "unknown" ? unread : unknown(`f-string of ${unread.kind}`)];
+      return [str(pieces.map((p) => (p as { value: string }).value).join(""))];
+    });
   }
 
   private call(node: SyntaxNode, depth: number): Alternatives {

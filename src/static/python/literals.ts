@@ -17,7 +17,7 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   "\n": "",
 };
 
-function unescape(body: string): string {
+export function unescape(body: string): string {
   return body.replace(
     /\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[\s\S])/g,
     (whole, code: string) => {

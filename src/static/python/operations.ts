@@ -221,7 +221,7 @@ export function unaryOp(operator: string, operand: Value): Alternatives {
 }
 
 /** Python's str() of a scalar. */
-function toStr(v: Value): PossibleValue {
+export function toStr(v: Value): PossibleValue {
   switch (v.kind) {
     case "str":
       return v;

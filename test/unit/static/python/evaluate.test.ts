@@ -328,3 +328,27 @@ describe("writes to the module's namespace other than by assignment", () => {
     }
   });
 });
+
+describe("f-strings", () => {
+  it("are the string they make when every replacement is a plain expression of known value", () => {
+    const source = [
+      "import os",
+      'HOST = "shop.example.com"',
+      "PORT = 8000",
+      'A = f"{HOST}:{PORT}"',
+      "B = f'https://{HOST}/{{x}}\\n'",
+      'C = rf"\\d{HOST}"',
+      'D = f"""{HOST}"""',
+      'E = f"{HOST!r}"',
+      'F = f"{PORT:>6}"',
+      "G = f\"{os.environ['X']}\"",
+    ].join("\n");
+    const s = djangoSettingsFromSource(source);
+    const shown = (name: string) => s.values(name).map(repr);
+    assert.deepEqual(shown("A"), ["'shop.example.com:8000'"]);
+    assert.deepEqual(shown("B"), ["'https://shop.example.com/{x}\\n'"]);
+    assert.deepEqual(shown("C"), ["'\\\\dshop.example.com'"]);
+    assert.deepEqual(shown("D"), ["'shop.example.com'"]);
+    for (const name of ["E", "F", "G"]) assert.equal(s.values(name)[0]?.kind, "unknown", name);
+  });
+});

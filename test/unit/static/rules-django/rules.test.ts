@@ -155,11 +155,24 @@ describe("ALLOWED_HOSTS", () => {
     assert.equal(fromDefault!.status, "fail");
     assert.match(fromDefault!.message, /judged on an entry's default/);
     assert.deepEqual(statuses("django-allowed-hosts-wildcard", `ALLOWED_HOSTS = [os.environ["HOST"]]`), []);
-    for (const entry of [`f"{HOST}"`, `"%s" % HOST`, `socket.gethostname()`]) {
+    for (const entry of [`f"{HOST!s}"`, `"%s" % HOST`, `socket.gethostname()`]) {
       const [unread] = run("django-allowed-hosts-wildcard", `HOST = "*"\nALLOWED_HOSTS = [${entry}]`);
       assert.equal(unread?.status, "error", entry);
       assert.match(unread!.message, /could not be read statically \(an entry: .+\); if it is '\*'/, entry);
     }
+  });
+
+  it("reads an f-string of known values as the string it makes", () => {
+    assert.deepEqual(statuses("django-allowed-hosts-wildcard", `HOST = "*"\nALLOWED_HOSTS = [f"{HOST}"]`), [
+      "fail",
+    ]);
+    assert.deepEqual(
+      statuses(
+        "django-allowed-hosts-wildcard",
+        `DOMAIN = "shop.example.com"\nALLOWED_HOSTS = [f"api.{DOMAIN}"]`,
+      ),
+      [],
+    );
   });
 
   it("fails entries Django never matches", () => {

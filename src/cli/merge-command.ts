@@ -1,6 +1,6 @@
 /** `proxytrust merge FILE...`: JSON and JSONL outputs joined into one report, in any output format. */
 import { Command } from "./commander.js";
-import { combineReports, nothingScanned } from "../fleet/combine.js";
+import { combineReports, decidedAny, nothingScanned } from "../fleet/combine.js";
 import { parseReports, ReportFileError } from "../fleet/read-reports.js";
 import type { Report } from "../report/model.js";
 import { addReportOptions, finishReport, type OutputFlags } from "./common.js";
@@ -34,7 +34,7 @@ export function mergeCommand(): Command {
     async (files: string[], flags: OutputFlags) => {
       const merged = combineReports(files.flatMap(readReports));
       const couldNotRun = nothingScanned(merged) ? "none of the targets could be scanned" : undefined;
-      await finishReport("merge", merged, flags, couldNotRun);
+      await finishReport("merge", merged, flags, couldNotRun, { decided: decidedAny(merged) });
     },
   );
 }

@@ -3,7 +3,7 @@
  * check names its target, and `targets` lists what was scanned. Combined reports combine again.
  */
 import { VERSION } from "../version.js";
-import type { CheckResult, Report, TargetSummary } from "../report/model.js";
+import { decidedNothing, type CheckResult, type Report, type TargetSummary } from "../report/model.js";
 
 function summaryOf(report: Report): TargetSummary {
   return {
@@ -56,4 +56,16 @@ export function combineReports(parts: readonly Report[], durationMs?: number): R
 export function nothingScanned(report: Report): boolean {
   const targets = report.targets ?? [summaryOf(report)];
   return targets.length > 0 && targets.every((t) => t.couldNotRun !== undefined);
+}
+
+/**
+ * Whether some target decided something: a result other than error or skip, or an audit that ran
+ * and found nothing (its files were read cleanly; its JSON then holds no result at all).
+ */
+export function decidedAny(report: Report): boolean {
+  if (!decidedNothing(report)) return true;
+  const judged = new Set(report.checks.map((c) => c.target));
+  return (report.targets ?? []).some(
+    (t) => t.command === "audit" && t.couldNotRun === undefined && !judged.has(t.target),
+  );
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { combineReports, nothingScanned } from "../../../src/fleet/combine.js";
+import { combineReports, decidedAny, nothingScanned } from "../../../src/fleet/combine.js";
 import { forSummary } from "../../../src/fleet/scan-fleet.js";
 import { exitCodeFor, type CheckResult, type Report } from "../../../src/report/model.js";
 
@@ -103,4 +103,17 @@ test("the fleet summary keeps no target's identification or smoke test: combinin
     assert.equal(kept.smokeTest, undefined);
   }
   assert.deepEqual(combineReports([forSummary(report, true)]), combineReports([report]));
+});
+
+test("a merge decided something when a target has a verdict, or is an audit that ran and found nothing", () => {
+  const audit = (target: string, ...checks: CheckResult[]): Report => ({
+    ...scan(target, ...checks),
+    command: "audit",
+  });
+  const unreadable = check("hygiene", "error");
+  assert.equal(decidedAny(combineReports([audit("clean.conf")])), true);
+  assert.equal(decidedAny(combineReports([audit("broken.conf", unreadable)])), false);
+  assert.equal(decidedAny(combineReports([audit("broken.conf", unreadable), audit("clean.conf")])), true);
+  assert.equal(decidedAny(combineReports([scan("https://a.test/", check("scheme", "skip"))])), false);
+  assert.equal(decidedAny(combineReports([scan("https://a.test/", check("scheme", "pass"))])), true);
 });

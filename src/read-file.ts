@@ -3,6 +3,9 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "n
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
+/** The limit for one config file of any kind: real ones are kilobytes, and the parsers must stay fast. */
+export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+
 /** The file was larger than the limit; `bytes` is its size, or how much was read before giving up. */
 export class FileTooLargeError extends Error {
   constructor(

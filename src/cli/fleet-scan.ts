@@ -16,10 +16,10 @@ import type { Interruption } from "./interrupt.js";
 import { describeFileError } from "../file-error.js";
 import { readTextFile } from "../read-file.js";
 
-/** The targets to scan, before sharding: the --targets file, else the config file's targets. */
 /** A URL a line: millions of targets fit. */
 const MAX_TARGETS_BYTES = 256 * 1024 * 1024;
 
+/** The targets to scan, before sharding: the --targets file, else the config file's targets. */
 function fleetUrls(flags: ScanConfigFlags, config: ScanConfig): URL[] {
   const located = (where: string, raw: string): URL => {
     try {

@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import type { z } from "zod";
 import { configSchema, type ProxytrustConfig } from "./schema.js";
 import { describeFileError } from "../file-error.js";
-import { readTextFile } from "../read-file.js";
+import { MAX_CONFIG_BYTES, readTextFile } from "../read-file.js";
 
 /** A config file that cannot be used; the message is one line, prefixed with the file. */
 export class ConfigError extends Error {}
@@ -58,8 +58,6 @@ export function parseConfig(text: string, file: string): ProxytrustConfig {
   if (!result.success) throw new ConfigError(`${file}: ${describeIssues(result.error.issues)}`);
   return result.data;
 }
-
-const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
 
 export function loadConfig(file: string): LoadedConfig {
   let text: string;

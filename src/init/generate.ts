@@ -67,7 +67,6 @@ export function generateFiles(request: InitRequest): GeneratedFile[] {
   ];
 }
 
-/** Writes every file under `outDir`; refuses to overwrite unless `overwrite`. Returns the paths written. */
 /**
  * mkdir -p one level at a time. Node's recursive mkdir retries for ever where the kernel says ENOENT
  * under a parent that exists (/proc/1/x); here that is the error it is.
@@ -88,6 +87,7 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** Writes every file under `outDir`; refuses to overwrite unless `overwrite`. Returns the paths written. */
 export async function writeFiles(
   outDir: string,
   files: readonly GeneratedFile[],

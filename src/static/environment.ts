@@ -1,6 +1,6 @@
 /** Environment variables a deployment sets, each with where it was set (Compose, env files, manifests). */
 import { describeFileError } from "../file-error.js";
-import { readTextFile } from "../read-file.js";
+import { MAX_CONFIG_BYTES, readTextFile } from "../read-file.js";
 import type { Located } from "./caddy/config-source.js";
 
 export interface EnvironmentEntry extends Located {
@@ -22,13 +22,10 @@ export function literalEnvironment(name: string, value: unknown, where: Located)
 }
 
 /** KEY=VALUE lines of a Compose/systemd-style env file; comments and blank lines skipped, quotes removed. */
-/** An env file is a few lines; anything near this is not one. */
-const MAX_ENV_FILE_BYTES = 5 * 1024 * 1024;
-
 export function readEnvFile(file: string): EnvironmentEntry[] | string {
   let source: string;
   try {
-    source = readTextFile(file, MAX_ENV_FILE_BYTES);
+    source = readTextFile(file, MAX_CONFIG_BYTES);
   } catch (err) {
     return describeFileError(err);
   }

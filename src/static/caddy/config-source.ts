@@ -1,6 +1,6 @@
 /** Reading a proxy config file safely: size cap, binary detection, errors instead of throws. */
 import { describeFileError } from "../../file-error.js";
-import { FileTooLargeError, NotRegularFileError, readTextFile } from "../../read-file.js";
+import { FileTooLargeError, MAX_CONFIG_BYTES, NotRegularFileError, readTextFile } from "../../read-file.js";
 
 /** A problem found while loading a config: where, and what. Loaders return these instead of throwing. */
 export interface LoadError {
@@ -14,9 +14,6 @@ export interface Located {
   file: string;
   line: number;
 }
-
-/** Larger files are refused: real proxy configs are kilobytes, and the parsers must stay fast. */
-const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
 
 export type SourceText = { ok: true; text: string } | { ok: false; error: LoadError };
 

@@ -1,5 +1,5 @@
 /** Telling the Django app's containers and the proxies' apart, from what they run. */
-import { readTextFile } from "../../read-file.js";
+import { MAX_CONFIG_BYTES, readTextFile } from "../../read-file.js";
 import { readDockerfile } from "../launch/dockerfile.js";
 import type { EnvironmentEntry } from "../environment.js";
 
@@ -31,11 +31,9 @@ export function proxyOfImage(image: string | undefined): ImageProxy | undefined 
   return undefined;
 }
 
-const MAX_DOCKERFILE_BYTES = 5 * 1024 * 1024;
-
 function readText(file: string): string {
   try {
-    return readTextFile(file, MAX_DOCKERFILE_BYTES);
+    return readTextFile(file, MAX_CONFIG_BYTES);
   } catch {
     return "";
   }

@@ -149,9 +149,11 @@ const REJECTING_ACTIONS = new Set(["deny", "reject", "tarpit", "silent-drop", "r
  */
 const HEADER_FETCH = String.raw`(?:req\.)?f?hdr(?:_(?:beg|end|dom|reg|sub|str|ip|val))?\(`;
 
+const TESTS_HOST = new RegExp(String.raw`^${HEADER_FETCH}\s*(host|:authority)\b`, "i");
+
 /** A criterion whose fetch is the Host header (or the authority in HTTP/2). */
 function testsHost(criterion: string[]): boolean {
-  return new RegExp(String.raw`^${HEADER_FETCH}\s*(host|:authority)\b`, "i").test(criterion[0] ?? "");
+  return TESTS_HOST.test(criterion[0] ?? "");
 }
 
 const COPIES_HOST = new RegExp(String.raw`%\[\s*${HEADER_FETCH}\s*host\s*[),]`, "i");

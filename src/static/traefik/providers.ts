@@ -51,10 +51,6 @@ function canonicalPath(path: string[]): string[] {
   });
 }
 
-function typed(value: string): unknown {
-  return value === "true" ? true : value === "false" ? false : value;
-}
-
 /** A tree from dotted keys, with each key path's line for findings. */
 function dottedTree(file: string, entries: (Located & { path: string[]; value: string })[]): YamlDocument {
   const data: Tree = {};
@@ -69,7 +65,8 @@ function dottedTree(file: string, entries: (Located & { path: string[]; value: s
     const last = path.at(-1) as string;
     // `tls=false` means no TLS: the model takes any tls key as TLS on.
     if (last === "tls" && entry.value === "false") continue;
-    node[last] = typed(entry.value);
+    // Kept as written: the model reads booleans as Traefik does (goBool), from files and flags alike.
+    node[last] = entry.value;
     path.forEach((_, depth) => {
       const key = path.slice(0, depth + 1).join(".");
       if (!lines.has(key)) lines.set(key, entry.line);

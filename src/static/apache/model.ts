@@ -3,9 +3,10 @@
  * arguments, sections (<VirtualHost>, <Location>, <IfModule> …) nested, Include / IncludeOptional
  * followed (globs, relative to ServerRoot or the including file), each directive with file and line.
  */
-import { lstatSync, readdirSync } from "node:fs";
+import { lstatSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
+import { describeFileError } from "../../file-error.js";
 import { perConfig } from "../memo.js";
 import { quoted } from "../../report/quote.js";
 
@@ -125,18 +126,51 @@ function include(
   for (const candidate of candidates) {
     const files = expand(candidate);
     if (files.length === 0) continue;
-    return files.flatMap((path) => {
-      const source = readConfigSource(path);
-      if (!source.ok) {
-        errors.push({ ...at, message: `cannot include ${path}: ${source.error.message}` });
-        return [];
-      }
-      return parse(path, source.text, roots, errors, depth + 1);
-    });
+    return files
+      .flatMap((named) => withDirectoriesRead(named, at, errors))
+      .flatMap((path) => {
+        const source = readConfigSource(path);
+        if (!source.ok) {
+          errors.push({ ...at, message: `cannot include ${path}: ${source.error.message}` });
+          return [];
+        }
+        return parse(path, source.text, roots, errors, depth + 1);
+      });
   }
   if (!optional && !/[*?[]/.test(pattern))
     errors.push({ ...at, message: `cannot include "${pattern}": file not found` });
   return [];
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An included directory stands for every file in it and in its subdirectories, each folder's entries
+ * in byte order, as Apache reads them; anything else is read as a file, and that read says if it fails.
+ */
+function withDirectoriesRead(path: string, at: Located, errors: LoadError[], depth = 0): string[] {
+  if (!isDirectory(path)) return [path];
+  if (depth >= MAX_INCLUDE_DEPTH) {
+    errors.push({
+      ...at,
+      message: `cannot include ${path}: directories nested deeper than ${MAX_INCLUDE_DEPTH}`,
+    });
+    return [];
+  }
+  let entries: string[];
+  try {
+    entries = readdirSync(path).sort();
+  } catch (error) {
+    errors.push({ ...at, message: `cannot include ${path}: ${describeFileError(error)}` });
+    return [];
+  }
+  return entries.flatMap((entry) => withDirectoriesRead(join(path, entry), at, errors, depth + 1));
 }
 
 /** A path whose last part may be a glob (sites-enabled/*.conf), matched files sorted as Apache does. */
@@ -151,10 +185,13 @@ function expand(path: string): string[] {
       .replace(/\?/g, ".")}$`,
   );
   try {
-    return readdirSync(dirname(path))
-      .filter((entry) => matcher.test(entry))
-      .sort()
-      .map((entry) => join(dirname(path), entry));
+    return (
+      readdirSync(dirname(path))
+        // As fnmatch with FNM_PERIOD: a wildcard does not match the leading dot of a hidden file.
+        .filter((entry) => matcher.test(entry) && (name.startsWith(".") || !entry.startsWith(".")))
+        .sort()
+        .map((entry) => join(dirname(path), entry))
+    );
   } catch {
     return [];
   }

@@ -1,6 +1,6 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,20 +89,45 @@ test("broken sections and missing includes are located errors", () => {
   );
 });
 
-test("an Include of a device, a directory or a symbolic-link loop says why it cannot be read", () => {
+test("an Include of a device or a symbolic-link loop says why it cannot be read", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "proxytrust-apache-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
   symlinkSync("loop", path.join(dir, "loop"));
   const config = parseApacheConfig(
-    `Include /dev/zero\nInclude ${dir}\nInclude ${path.join(dir, "loop")}\n`,
+    `Include /dev/zero\nInclude ${path.join(dir, "loop")}\n`,
     path.join(dir, "apache2.conf"),
   );
   assert.deepEqual(
     config.errors.map((e) => [e.line, e.message]),
     [
       [1, "cannot include /dev/zero: not a regular file"],
-      [2, `cannot include ${dir}: is a directory`],
-      [3, `cannot include ${path.join(dir, "loop")}: cannot read file: too many levels of symbolic links`],
+      [2, `cannot include ${path.join(dir, "loop")}: cannot read file: too many levels of symbolic links`],
     ],
   );
+});
+
+test("an Include of a directory reads every file in it and its subdirectories, in order; a wildcard skips hidden files", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "proxytrust-apache-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const conf = path.join(dir, "conf.d");
+  mkdirSync(path.join(conf, "b-sites"), { recursive: true });
+  writeFileSync(path.join(conf, "c.conf"), "ServerName c.example.com\n");
+  writeFileSync(path.join(conf, "a.conf"), "ServerName a.example.com\n");
+  writeFileSync(path.join(conf, "b-sites", "shop.conf"), "ServerName shop.example.com\n");
+  writeFileSync(path.join(conf, ".hidden.conf"), "ServerName hidden.example.com\n");
+  const names = (text: string) =>
+    parseApacheConfig(text, path.join(dir, "apache2.conf"))
+      .root.flatMap((include) => include.children ?? [])
+      .map((directive) => directive.args[0]);
+  assert.deepEqual(names(`Include ${conf}\n`), [
+    "hidden.example.com",
+    "a.example.com",
+    "shop.example.com",
+    "c.example.com",
+  ]);
+  assert.deepEqual(names("IncludeOptional conf.d/*\n"), [
+    "a.example.com",
+    "shop.example.com",
+    "c.example.com",
+  ]);
 });

@@ -85,13 +85,24 @@ const FRESH = {
 };
 
 /**
+ * Kept-alive connections to one origin, at most: requests beyond wait for one to be free. A TLS
+ * connection costs both ends more CPU than the few requests it would carry, and a site is asked at
+ * the pace of a browser's page load, not of a burst of handshakes.
+ */
+const KEPT_ALIVE_PER_ORIGIN = 4;
+
+/**
  * Kept-alive connections, one pool per scan: handshakes are most of a request's cost on a fast
  * link. Closed when the scan ends, so a fleet holds no idle sockets between targets.
  */
 export class ConnectionPool {
-  readonly http = new http.Agent({ keepAlive: true });
+  readonly http = new http.Agent({ keepAlive: true, maxSockets: KEPT_ALIVE_PER_ORIGIN });
   // Sessions are resumed from the transport's own cache, shared with fresh connections (see `reuseFor`).
-  readonly https = new ResumingAgent({ keepAlive: true, maxCachedSessions: 0 });
+  readonly https = new ResumingAgent({
+    keepAlive: true,
+    maxSockets: KEPT_ALIVE_PER_ORIGIN,
+    maxCachedSessions: 0,
+  });
 
   close(): void {
     this.http.destroy();
@@ -302,6 +313,12 @@ function abortReason(signal: AbortSignal): string {
  */
 const peerFingerprints = new WeakMap<object, string>();
 
+/**
+ * Sockets that have carried a request. Node marks a request `reusedSocket` only when a free socket
+ * waits for it, not when a queued request is handed one, so reuse is tracked here.
+ */
+const carried = new WeakSet<object>();
+
 const STALE_CONNECTION = Symbol("stale kept-alive connection");
 const STALE_CODES = new Set(["ECONNRESET", "EPIPE"]);
 
@@ -319,6 +336,7 @@ function attempt(
 
   return new Promise<WireResult | typeof STALE_CONNECTION>((resolve) => {
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (result: WireResult | typeof STALE_CONNECTION) => {
       if (settled) return;
       settled = true;
@@ -363,23 +381,31 @@ function attempt(
       baseOptions.agent = isTls ? agents.https : agents.http;
     }
     const request = isTls ? https.request({ ...baseOptions, ...tls }) : http.request(baseOptions);
-    if (reuse)
-      request.once("socket", (socket) => {
-        // A kept-alive socket keeps these from the request that opened it.
-        if (request.reusedSocket) return;
-        socket.on("session", (session: Buffer) => reuse.sessions.set(server, session));
-        // A pooled connection may later carry a request that records the certificate.
-        if (req.recordCertificate || kept)
-          socket.once("secureConnect", () => {
-            const fingerprint = (socket as TLSSocket).getPeerX509Certificate()?.fingerprint256;
-            if (fingerprint) peerFingerprints.set(socket, fingerprint);
-          });
-      });
+    let reused = false;
+    request.once("socket", (socket) => {
+      // The answer is awaited from here: time spent queued for a kept-alive connection is not the server's.
+      if (!settled)
+        timer = setTimeout(
+          () => giveUp(`no complete answer within ${opts.timeoutMs / 1000} s`),
+          opts.timeoutMs,
+        );
+      reused = carried.has(socket);
+      carried.add(socket);
+      // A kept-alive socket keeps these from the request that opened it.
+      if (!reuse || reused) return;
+      socket.on("session", (session: Buffer) => reuse.sessions.set(server, session));
+      // A pooled connection may later carry a request that records the certificate.
+      if (req.recordCertificate || kept)
+        socket.once("secureConnect", () => {
+          const fingerprint = (socket as TLSSocket).getPeerX509Certificate()?.fingerprint256;
+          if (fingerprint) peerFingerprints.set(socket, fingerprint);
+        });
+    });
     let answered = false;
     // First, before anything can destroy the request: every failure is a result, never a throw.
     request.on("error", (err) =>
       finish(
-        request.reusedSocket && !answered && STALE_CODES.has((err as NodeJS.ErrnoException).code ?? "")
+        reused && !answered && STALE_CODES.has((err as NodeJS.ErrnoException).code ?? "")
           ? STALE_CONNECTION
           : { ok: false, error: describeError(err) },
       ),
@@ -389,10 +415,6 @@ function attempt(
       finish({ ok: false, error, noAnswer: true });
       request.destroy();
     };
-    const timer = setTimeout(
-      () => giveUp(`no complete answer within ${opts.timeoutMs / 1000} s`),
-      opts.timeoutMs,
-    );
     const onAbort = () => giveUp(abortReason(opts.signal!));
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener("abort", onAbort, { once: true });

@@ -1,5 +1,5 @@
 /**
- * Kept-alive connections: requests marked reusable share one, every other request opens its own, and
+ * Kept-alive connections: requests marked reusable share a few, every other request opens its own, and
  * a kept connection the server closed while idle is retried on a new one instead of reported.
  */
 import assert from "node:assert/strict";
@@ -11,14 +11,17 @@ import { ConnectionPool, DEFAULT_TRANSPORT, send, type WireRequest } from "../..
 let server: Server;
 let port = 0;
 const connections: Socket[] = [];
+const SLOW_MS = 150;
 /** Connections that hang up on their next request, as a server whose idle timeout just expired does. */
 const expiring = new Set<Socket>();
 
 before(async () => {
   server = createServer((req, res) => {
     if (expiring.has(req.socket)) return req.socket.destroy();
-    if (req.url === "/expire") expiring.add(req.socket);
-    res.end(`connection ${connections.indexOf(req.socket) + 1}`);
+    if (req.url?.startsWith("/expire")) expiring.add(req.socket);
+    const answer = () => res.end(`connection ${connections.indexOf(req.socket) + 1}`);
+    if (req.url?.startsWith("/slow")) setTimeout(answer, SLOW_MS);
+    else answer();
   });
   server.on("connection", (socket: Socket) => connections.push(socket));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -70,4 +73,34 @@ test("a kept connection the server hangs up on is retried on a new one", async (
 test("without a pool, reusable requests still get connections of their own", async () => {
   const opts = { ...DEFAULT_TRANSPORT, mappings: [] };
   assert.notEqual(await body(request("/e", true), opts), await body(request("/f", true), opts));
+});
+
+test("many reusable requests at once share at most four connections; waiting for one is not the server's time", async () => {
+  const pool = new ConnectionPool();
+  // Twelve answers of 150 ms on four connections take 450 ms: the last ones wait 300 ms for a connection.
+  const opts = { ...DEFAULT_TRANSPORT, timeoutMs: 400, mappings: [], connections: pool };
+  const before = connections.length;
+  try {
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => body(request(`/slow${i}`, true), opts)),
+    );
+    assert.equal(connections.length - before, 4);
+    assert.equal(new Set(answers).size, 4);
+  } finally {
+    pool.close();
+  }
+});
+
+test("a queued request handed a connection the server then hangs up on is retried on a new one", async () => {
+  const pool = new ConnectionPool();
+  const opts = { ...DEFAULT_TRANSPORT, mappings: [], connections: pool };
+  try {
+    // Four connections, each told to hang up on its next request; the four requests queued behind them get those.
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => send(request(i < 4 ? `/expire${i}` : `/next${i}`, true), opts)),
+    );
+    for (const result of results) assert.ok(result.ok, result.ok ? "" : result.error);
+  } finally {
+    pool.close();
+  }
 });

@@ -98,3 +98,17 @@ test("what files, logs and servers said reaches the terminal with its control ch
     assert.match(text, /X-Forwarded-Host: evil\\x1b\[2J\.com/);
   }
 });
+
+test("a group's count is written with thousands separators", () => {
+  for (const [count, shown] of [
+    [999, "999"],
+    [1_000, "1,000"],
+    [23_456, "23,456"],
+  ] as const) {
+    const checks = Array.from({ length: count }, (_, i) => finding("sites/a.conf", i + 1));
+    assert.match(
+      formatText(report(checks), { colour: false }),
+      new RegExp(`nginx-hsts-dropped +${shown} places:`),
+    );
+  }
+});

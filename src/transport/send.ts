@@ -85,9 +85,9 @@ const FRESH = {
 };
 
 /**
- * Kept-alive connections to one origin, at most: requests beyond wait for one to be free. A TLS
- * connection costs both ends more CPU than the few requests it would carry, and a site is asked at
- * the pace of a browser's page load, not of a burst of handshakes.
+ * Kept-alive connections to one origin, at most: requests beyond wait for one to be free. A new TLS
+ * connection costs both ends more CPU than the few requests it would carry, and the site is spared a
+ * burst of handshakes.
  */
 const KEPT_ALIVE_PER_ORIGIN = 4;
 

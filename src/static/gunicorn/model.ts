@@ -172,6 +172,10 @@ export function gunicornFromArgs(
   // GUNICORN_CMD_ARGS is read first and overridden by the real arguments, as gunicorn does.
   const extra = env.GUNICORN_CMD_ARGS;
   applyFlags(config, [...(extra ? (shellWords(extra) ?? []) : []), ...args], where);
+  // Without a bind, gunicorn listens on every interface at $PORT when that is set.
+  const port = env.PORT;
+  if (!config.bind && port !== undefined)
+    config.bind = { ...where, values: [{ kind: "known", value: [`0.0.0.0:${port}`], fromEnv: "PORT" }] };
   return config;
 }
 
@@ -212,16 +216,23 @@ function applyFlags(config: GunicornConfig, args: string[], where: Located): voi
   if (binds.length > 0) config.bind = known(where, binds);
 }
 
+/** A setting that holds only an environment variable's default, which a config file's value overrides. */
+export const onlyEnvDefault = (setting: GunicornSetting<unknown>) =>
+  setting.values.every((v) => v.kind === "known" && v.fromEnv !== undefined);
+
 /** A command line overrides the config file it points at, setting by setting, as gunicorn does. */
 export function overrideWithCommandLine(
   fileConfig: GunicornConfig,
   commandLine: GunicornConfig,
 ): GunicornConfig {
   const merged: GunicornConfig = { ...fileConfig, errors: [...fileConfig.errors, ...commandLine.errors] };
-  if (commandLine.bind) merged.bind = commandLine.bind;
-  // $FORWARDED_ALLOW_IPS only changes the default: a value in the file still wins over it.
-  const onlyEnvDefault = commandLine.forwardedAllowIps?.values.every((v) => v.kind === "known" && v.fromEnv);
-  if (commandLine.forwardedAllowIps && !(onlyEnvDefault && fileConfig.forwardedAllowIps)) {
+  // $PORT and $FORWARDED_ALLOW_IPS only change the defaults: a value in the file still wins over them.
+  if (commandLine.bind && !(onlyEnvDefault(commandLine.bind) && fileConfig.bind))
+    merged.bind = commandLine.bind;
+  if (
+    commandLine.forwardedAllowIps &&
+    !(onlyEnvDefault(commandLine.forwardedAllowIps) && fileConfig.forwardedAllowIps)
+  ) {
     merged.forwardedAllowIps = commandLine.forwardedAllowIps;
   }
   if (commandLine.secureSchemeHeaders) merged.secureSchemeHeaders = commandLine.secureSchemeHeaders;

@@ -99,6 +99,17 @@ test("a command line overrides the file, but $FORWARDED_ALLOW_IPS does not overr
   assert.deepEqual(flag.forwardedAllowIps?.values, [{ kind: "known", value: ["*"] }]);
 });
 
+test("without a bind, $PORT makes gunicorn listen on every interface, unless the config file binds", async () => {
+  const command = parseGunicornCommandLine("PORT=8080 gunicorn app.wsgi", UNIT);
+  assert.deepEqual(command.bind?.values, [{ kind: "known", value: ["0.0.0.0:8080"], fromEnv: "PORT" }]);
+  const merged = overrideWithCommandLine(await fixture("proxy-trusted.conf.py"), command);
+  assert.notDeepEqual(merged.bind?.values, command.bind?.values);
+  assert.deepEqual(
+    parseGunicornCommandLine("PORT=8080 gunicorn -b unix:/run/app.sock app.wsgi", UNIT).bind?.values,
+    [{ kind: "known", value: ["unix:/run/app.sock"] }],
+  );
+});
+
 test("an unreadable or broken config file is an error, not an exception", async () => {
   const missing = await loadGunicornConfig("/nonexistent/gunicorn.conf.py");
   assert.equal(missing.errors.length > 0, true);

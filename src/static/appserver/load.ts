@@ -9,9 +9,11 @@ import { readConfigSource, type LoadError, type Located } from "../caddy/config-
 import {
   gunicornFromArgs,
   loadGunicornConfig,
+  onlyEnvDefault,
   overrideWithCommandLine,
   type GunicornConfig,
 } from "../gunicorn/model.js";
+import { GUNICORN_DEFAULTS } from "../gunicorn/defaults.js";
 import { readLaunchFile, type Launch } from "../launch/index.js";
 import { daphneFromArgs } from "./daphne.js";
 import type { AppServerConfig } from "./model.js";
@@ -46,6 +48,38 @@ function appServerOf(argv: string[]): { program: Program; argsAt: number } | und
     if (word !== "waitress" && PROGRAMS[word]) return { program: PROGRAMS[word] as Program, argsAt: i + 1 };
   }
   return undefined;
+}
+
+/**
+ * Where the app server a launch starts listens, as its command line (or its default) says; undefined
+ * when the launch starts none, or its binds are in a config file the command names (gunicorn -c).
+ */
+export function launchBinds(launch: Launch): { server: Program; binds: string[] } | undefined {
+  const server = appServerOf(launch.argv);
+  if (!server) return undefined;
+  const args = launch.argv.slice(server.argsAt);
+  const where = launch.location;
+  switch (server.program) {
+    case "gunicorn": {
+      const { bind, configFile } = gunicornFromArgs(args, launch.env, where);
+      // The config file the command names may set the bind; only a command-line bind is known to win.
+      if (configFile && (!bind || onlyEnvDefault(bind))) return undefined;
+      // From the command line and the environment, every bind value is known.
+      const binds = bind?.values.flatMap((v) => (v.kind === "known" ? v.value : []));
+      return { server: "gunicorn", binds: binds ?? [...GUNICORN_DEFAULTS.bind] };
+    }
+    case "uvicorn":
+      return { server: "uvicorn", binds: uvicornFromArgs(args, launch.env, where).binds.value };
+    case "daphne":
+      return { server: "daphne", binds: daphneFromArgs(args, where).binds.value };
+    case "waitress":
+      return { server: "waitress", binds: waitressFromArgs(args, where).binds.value };
+    case "uwsgi":
+      return {
+        server: "uwsgi",
+        binds: uwsgiFromArgs(args, launch.env, where, dirname(resolve(where.file))).binds.value,
+      };
+  }
 }
 
 async function fromLaunch(launch: Launch, found: AppServerFile): Promise<void> {

@@ -11,6 +11,8 @@ import {
   type ImageProxy,
 } from "../deployment/app-server.js";
 import { literalEnvironment, readEnvFile, type EnvironmentEntry } from "../environment.js";
+import { composeCommandWords } from "../launch/compose.js";
+import { peelCommand, type Launch } from "../launch/model.js";
 import { isTree, parseYamlDocuments, text, tree, type YamlDocument } from "../yaml/documents.js";
 
 export interface PublishedPort extends Located {
@@ -50,6 +52,10 @@ export interface ComposeService extends Located {
   proxy?: ImageProxy;
   /** DJANGO_SETTINGS_MODULE from its environment, else its Dockerfile's ENV. */
   settingsModule?: string;
+  /** `network_mode:` as written ("host" shares the host's own interfaces). */
+  networkMode?: Located & { value: string };
+  /** The processes it starts: its command / entrypoint, else its Dockerfile's. */
+  launches: Launch[];
 }
 
 export interface ComposeProject {
@@ -185,6 +191,7 @@ function service(doc: YamlDocument, name: string, raw: unknown): ComposeService 
   const djangoApp = djangoAppEvidence(runs, env);
   const proxy = proxyOfImage(image) ?? proxyOfImage(built.baseImage);
   const settingsModule = env.find((e) => e.name === "DJANGO_SETTINGS_MODULE")?.value ?? built.settingsModule;
+  const networkMode = text(spec.network_mode);
   return {
     name,
     ...(image ? { image } : {}),
@@ -201,9 +208,48 @@ function service(doc: YamlDocument, name: string, raw: unknown): ComposeService 
     ...(djangoApp ? { djangoApp } : {}),
     ...(proxy ? { proxy } : {}),
     ...(settingsModule ? { settingsModule } : {}),
+    ...(networkMode
+      ? { networkMode: { value: networkMode, file: doc.file, line: doc.lineOf([...path, "network_mode"]) } }
+      : {}),
+    launches: command || entrypoint ? launchesOf(doc, path, spec, env) : built.launch ? [built.launch] : [],
     file: doc.file,
     line: doc.lineOf(path),
   };
+}
+
+/** The service's own command line, peeled of shell layers as a launch file's would be. */
+function launchesOf(
+  doc: YamlDocument,
+  path: string[],
+  spec: Record<string, unknown>,
+  env: EnvironmentEntry[],
+): Launch[] {
+  const where = {
+    file: doc.file,
+    line: doc.lineOf([...path, spec.command !== undefined ? "command" : "entrypoint"]),
+  };
+  // Problems with the command line are the launch reader's to report (audit --app-server).
+  const ignored: LoadError[] = [];
+  const words = [
+    ...composeCommandWords(spec.entrypoint, where, ignored),
+    ...composeCommandWords(spec.command, where, ignored),
+  ];
+  const known = Object.fromEntries(env.flatMap((e) => (e.value !== undefined ? [[e.name, e.value]] : [])));
+  return peelCommand(words, known, where, ignored).map((started) => ({
+    ...started,
+    location: where,
+    kind: "compose",
+    name: path.at(-1) as string,
+  }));
+}
+
+/** The service that proxies for the project, by image or Dockerfile, or Traefik by its labels. */
+export function proxyServiceOf(project: ComposeProject): string | undefined {
+  const proxy = project.services.find((s) => s.proxy);
+  if (proxy) return `${proxy.name} (${proxy.proxy})`;
+  return project.services.some((s) => s.labels.some((l) => /^traefik\.http\.routers\./i.test(l.name)))
+    ? "Traefik (by labels)"
+    : undefined;
 }
 
 export function loadComposeFile(file: string): ComposeProject {

@@ -1,6 +1,7 @@
 /** Telling the Django app's containers and the proxies' apart, from what they run. */
 import { MAX_CONFIG_BYTES, readTextFile } from "../../read-file.js";
 import { readDockerfile } from "../launch/dockerfile.js";
+import type { Launch } from "../launch/model.js";
 import type { EnvironmentEntry } from "../environment.js";
 
 const APP_SERVERS =
@@ -43,6 +44,8 @@ function readText(file: string): string {
 export interface DockerfileFacts {
   baseImage?: string;
   commandLine: string;
+  /** What the container starts when nothing overrides it. */
+  launch?: Launch;
   settingsModule?: string;
 }
 
@@ -55,6 +58,7 @@ export function dockerfileFacts(file: string): DockerfileFacts {
   return {
     ...(baseImage ? { baseImage } : {}),
     commandLine: launch?.argv.join(" ") ?? "",
+    ...(launch ? { launch } : {}),
     ...(settingsModule ? { settingsModule } : {}),
   };
 }

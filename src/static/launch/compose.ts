@@ -1,6 +1,6 @@
 /** docker-compose services: `command:`, `entrypoint:` and `environment:`, each service its own launch. */
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Node } from "yaml";
-import type { LoadError } from "../caddy/config-source.js";
+import type { LoadError, Located } from "../caddy/config-source.js";
 import { assignments, peelCommand, splitWords, type Launch } from "./model.js";
 
 export function readCompose(file: string, text: string): { launches: Launch[]; errors: LoadError[] } {
@@ -26,18 +26,19 @@ export function readCompose(file: string, text: string): { launches: Launch[]; e
     const shown = command ?? entrypoint;
     if (!shown) continue;
     const where = { file, line: lineOf(shown) };
-    // Compose splits a string command like a shell would, but runs no shell.
-    const words = (node: Node | undefined): string[] => {
-      const value: unknown = node?.toJSON();
-      if (typeof value === "string") return splitWords(value, where, errors);
-      return Array.isArray(value) ? value.map(String) : [];
-    };
+    const words = (node: Node | undefined) => composeCommandWords(node?.toJSON(), where, errors);
     const env = environment(service.get("environment", true)?.toJSON());
     for (const started of peelCommand([...words(entrypoint), ...words(command)], env, where, errors)) {
       launches.push({ ...started, location: where, kind: "compose", name });
     }
   }
   return { launches, errors };
+}
+
+/** A `command:` or `entrypoint:` value: Compose splits a string like a shell would, but runs no shell. */
+export function composeCommandWords(value: unknown, where: Located, errors: LoadError[]): string[] {
+  if (typeof value === "string") return splitWords(value, where, errors);
+  return Array.isArray(value) ? value.map(String) : [];
 }
 
 /** `environment:` as a map (values may be numbers, booleans or null) or a list of `KEY=value`. */

@@ -1,18 +1,9 @@
 /** A Compose service running Django publishes its port on every interface while a proxy service fronts it. */
 import { clause } from "../../../clauses.js";
-import type { ComposeProject, PublishedPort } from "../../compose/model.js";
+import { proxyServiceOf, type PublishedPort } from "../../compose/model.js";
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
 
 const isLoopback = (host: string) => /^(127\.|\[?::1\]?$|localhost$)/.test(host);
-
-/** The service that proxies for the project, by image, Dockerfile or Traefik labels. */
-function proxyService(project: ComposeProject): string | undefined {
-  const proxy = project.services.find((s) => s.proxy);
-  if (proxy) return `${proxy.name} (${proxy.proxy})`;
-  return project.services.some((s) => s.labels.some((l) => /^traefik\.http\.routers\./i.test(l.name)))
-    ? "Traefik (by labels)"
-    : undefined;
-}
 
 function describe(port: PublishedPort): string {
   const host = port.hostIp ? `${port.hostIp}:` : "";
@@ -35,7 +26,7 @@ export const composePortPublished: StaticRule = {
   },
   check(input: AuditInput): RuleFinding[] {
     return (input.compose ?? []).flatMap((project) => {
-      const proxy = proxyService(project);
+      const proxy = proxyServiceOf(project);
       if (!proxy) return [];
       return project.services
         .filter((service) => service.djangoApp)

@@ -141,6 +141,60 @@ describe("origin exposure from Service types and published ports", () => {
     ]);
     assert.equal(verdicts(compose("compose-traefik-labels-safe.yml")).has("compose-port-published"), false);
   });
+
+  test("a Django service on the host's network whose app server binds every interface fails, at its network_mode line", () => {
+    const project = loadComposeFile(fixture("compose-host-network-open.yml"));
+    const findings = applyRules({ compose: [project] }, ALL_RULES).filter(
+      (c) => c.id === "compose-host-network",
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.status, f.location?.line, /binds (\S+),/.exec(f.summary)?.[1]]),
+      [
+        ["fail", 10, "0.0.0.0:8000"],
+        ["fail", 16, "0.0.0.0:8001"],
+      ],
+    );
+    assert.match(findings[0]!.summary, /service web .* gunicorn binds .* skipping nginx \(nginx\)/);
+  });
+
+  test("host networking with app servers on loopback, a unix socket or gunicorn's default bind passes", () => {
+    assert.equal(verdicts(compose("compose-host-network-safe.yml")).has("compose-host-network"), false);
+  });
+
+  test("host networking is judged by the bind: $PORT moves gunicorn's default to every interface; no proxy service, no finding", () => {
+    const dir = mkdtempSync(join(tmpdir(), "proxytrust-host-network-"));
+    try {
+      const file = join(dir, "compose.yaml");
+      const write = (withProxy: boolean) =>
+        writeFileSync(
+          file,
+          [
+            "services:",
+            ...(withProxy ? ["  caddy:", "    image: caddy:2", "    network_mode: host"] : []),
+            "  web:",
+            "    image: shop:latest",
+            "    network_mode: host",
+            "    command: gunicorn shop.wsgi",
+            "    environment:",
+            "      - DJANGO_SETTINGS_MODULE=shop.settings",
+            "      - PORT=8080",
+            "",
+          ].join("\n"),
+        );
+      write(true);
+      const found = applyRules({ compose: [loadComposeFile(file)] }, ALL_RULES).filter(
+        (c) => c.id === "compose-host-network",
+      );
+      assert.deepEqual(
+        found.map((f) => /binds (\S+),/.exec(f.summary)?.[1]),
+        ["0.0.0.0:8080"],
+      );
+      write(false);
+      assert.equal(verdicts({ compose: [loadComposeFile(file)] }).has("compose-host-network"), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("Traefik from Docker labels, flags and CRDs (the Traefik rules, reused)", () => {

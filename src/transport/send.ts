@@ -6,7 +6,7 @@
  */
 import http from "node:http";
 import https from "node:https";
-import { connect as connectTcp, isIP } from "node:net";
+import { connect as connectTcp, isIP, type Socket } from "node:net";
 import {
   checkServerIdentity,
   connect as connectTls,
@@ -16,7 +16,11 @@ import {
   TLSSocket,
 } from "node:tls";
 import type { HeaderList } from "../report/model.js";
+import { ConnectionPool } from "./kept-alive.js";
 import { connectAddress, type ConnectMapping } from "./mapping.js";
+import { ResponseReader, type ReadResponse } from "./response-reader.js";
+
+export { ConnectionPool } from "./kept-alive.js";
 
 export interface WireRequest {
   method: "GET" | "HEAD" | "POST";
@@ -83,32 +87,6 @@ const FRESH = {
   http: new http.Agent(),
   https: new ResumingAgent({ maxCachedSessions: 0 }),
 };
-
-/**
- * Kept-alive connections to one origin, at most: requests beyond wait for one to be free. A new TLS
- * connection costs both ends more CPU than the few requests it would carry, and the site is spared a
- * burst of handshakes.
- */
-const KEPT_ALIVE_PER_ORIGIN = 4;
-
-/**
- * Kept-alive connections, one pool per scan: handshakes are most of a request's cost on a fast
- * link. Closed when the scan ends, so a fleet holds no idle sockets between targets.
- */
-export class ConnectionPool {
-  readonly http = new http.Agent({ keepAlive: true, maxSockets: KEPT_ALIVE_PER_ORIGIN });
-  // Sessions are resumed from the transport's own cache, shared with fresh connections (see `reuseFor`).
-  readonly https = new ResumingAgent({
-    keepAlive: true,
-    maxSockets: KEPT_ALIVE_PER_ORIGIN,
-    maxCachedSessions: 0,
-  });
-
-  close(): void {
-    this.http.destroy();
-    this.https.destroy();
-  }
-}
 
 export interface WireResponse {
   status: number;
@@ -265,13 +243,15 @@ function reuseFor(opts: TransportOptions): TlsReuse {
 export async function send(req: WireRequest, opts: TransportOptions): Promise<WireResult> {
   // Past the deadline nothing is sent: no connection is opened only to be dropped.
   if (opts.signal?.aborted) return { ok: false, error: abortReason(opts.signal), noAnswer: true };
-  const kept = req.reuseConnection === true && opts.connections !== undefined && req.preface === undefined;
+  const pool = req.reuseConnection && req.preface === undefined ? opts.connections : undefined;
   const peer = peerOf(req, opts);
   const handshakeDone = peer.tls ? await peer.tls.sessions.turn(peer.tlsServer) : undefined;
   try {
-    const result = await attempt(req, opts, peer, kept);
-    // A new connection is never stale.
-    return result === STALE_CONNECTION ? ((await attempt(req, opts, peer, false)) as WireResult) : result;
+    const kept = pool ? await attemptKept(req, opts, peer, pool) : undefined;
+    // A stale kept connection, or an answer of a shape only node:http reads: once more, on a new connection.
+    return kept === undefined || kept === STALE_CONNECTION || kept === UNUSUAL_RESPONSE
+      ? await attempt(req, opts, peer)
+      : kept;
   } finally {
     handshakeDone?.();
   }
@@ -313,31 +293,48 @@ function abortReason(signal: AbortSignal): string {
  */
 const peerFingerprints = new WeakMap<object, string>();
 
-/**
- * Sockets that have carried a request. Node marks a request `reusedSocket` only when a free socket
- * waits for it, not when a queued request is handed one, so reuse is tracked here.
- */
-const carried = new WeakSet<object>();
-
 const STALE_CONNECTION = Symbol("stale kept-alive connection");
 const STALE_CODES = new Set(["ECONNRESET", "EPIPE"]);
+const UNUSUAL_RESPONSE = Symbol("a response only node:http reads");
 
-function attempt(
-  req: WireRequest,
-  opts: TransportOptions,
-  target: Peer,
-  kept: boolean,
-): Promise<WireResult | typeof STALE_CONNECTION> {
+/** A new TLS connection's session is kept for the next ones, and when asked its certificate for its requests. */
+function watchHandshake(
+  socket: TLSSocket,
+  reuse: TlsReuse,
+  server: string,
+  recordCertificate: boolean,
+): void {
+  socket.on("session", (session: Buffer) => reuse.sessions.set(server, session));
+  if (recordCertificate)
+    socket.once("secureConnect", () => {
+      const fingerprint = socket.getPeerX509Certificate()?.fingerprint256;
+      if (fingerprint) peerFingerprints.set(socket, fingerprint);
+    });
+}
+
+/** TLS options of a connection to `target`, checked against the URL's name, not the address connected to. */
+function tlsOptions(target: Peer, opts: TransportOptions): ConnectionOptions {
+  const { servername, tls: reuse } = target;
+  return {
+    servername: isIP(servername) ? undefined : servername,
+    secureContext: reuse?.context,
+    session: reuse?.sessions.get(target.tlsServer),
+    rejectUnauthorized: !opts.insecure,
+    checkServerIdentity: (_host, cert) => checkServerIdentity(servername, cert),
+  };
+}
+
+/** A request on a connection of its own, through node:http, which reads every shape of response. */
+function attempt(req: WireRequest, opts: TransportOptions, target: Peer): Promise<WireResult> {
   const reuse = target.tls;
   const isTls = reuse !== undefined;
-  const { servername, tlsServer: server } = target;
   const headers: string[] = req.headers.flat();
   if (req.body !== undefined) headers.push("Content-Length", String(Buffer.byteLength(req.body)));
 
-  return new Promise<WireResult | typeof STALE_CONNECTION>((resolve) => {
+  return new Promise<WireResult>((resolve) => {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
-    const finish = (result: WireResult | typeof STALE_CONNECTION) => {
+    const finish = (result: WireResult) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -353,14 +350,7 @@ function attempt(
       setHost: false,
       maxHeaderSize: opts.maxHeaderBytes,
     };
-    const tls: ConnectionOptions = {
-      servername: isIP(servername) ? undefined : servername,
-      secureContext: reuse?.context,
-      session: reuse?.sessions.get(server),
-      rejectUnauthorized: !opts.insecure,
-      // Certificates are checked against the URL's name, not the address we connect to.
-      checkServerIdentity: (_host, cert) => checkServerIdentity(servername, cert),
-    };
+    const tls = tlsOptions(target, opts);
     const preface = req.preface;
     if (preface) {
       // No agent: the request runs on a connection of our own that starts with the preface.
@@ -376,40 +366,18 @@ function attempt(
         secure.once("close", () => socket.destroy());
         return secure;
       };
-    } else {
-      const agents = (kept ? opts.connections : undefined) ?? FRESH;
-      baseOptions.agent = isTls ? agents.https : agents.http;
-    }
+    } else baseOptions.agent = isTls ? FRESH.https : FRESH.http;
     const request = isTls ? https.request({ ...baseOptions, ...tls }) : http.request(baseOptions);
-    let reused = false;
     request.once("socket", (socket) => {
-      // The answer is awaited from here: time spent queued for a kept-alive connection is not the server's.
       if (!settled)
         timer = setTimeout(
           () => giveUp(`no complete answer within ${opts.timeoutMs / 1000} s`),
           opts.timeoutMs,
         );
-      reused = carried.has(socket);
-      carried.add(socket);
-      // A kept-alive socket keeps these from the request that opened it.
-      if (!reuse || reused) return;
-      socket.on("session", (session: Buffer) => reuse.sessions.set(server, session));
-      // A pooled connection may later carry a request that records the certificate.
-      if (req.recordCertificate || kept)
-        socket.once("secureConnect", () => {
-          const fingerprint = (socket as TLSSocket).getPeerX509Certificate()?.fingerprint256;
-          if (fingerprint) peerFingerprints.set(socket, fingerprint);
-        });
+      if (reuse) watchHandshake(socket as TLSSocket, reuse, target.tlsServer, req.recordCertificate === true);
     });
-    let answered = false;
     // First, before anything can destroy the request: every failure is a result, never a throw.
-    request.on("error", (err) =>
-      finish(
-        reused && !answered && STALE_CODES.has((err as NodeJS.ErrnoException).code ?? "")
-          ? STALE_CONNECTION
-          : { ok: false, error: describeError(err) },
-      ),
-    );
+    request.on("error", (err) => finish({ ok: false, error: describeError(err) }));
 
     const giveUp = (error: string) => {
       finish({ ok: false, error, noAnswer: true });
@@ -420,7 +388,6 @@ function attempt(
     opts.signal?.addEventListener("abort", onAbort, { once: true });
 
     request.on("response", (res) => {
-      answered = true;
       const fingerprint = req.recordCertificate ? peerFingerprints.get(res.socket) : undefined;
       const chunks: Buffer[] = [];
       let kept = 0;
@@ -456,4 +423,105 @@ function attempt(
     });
     request.end(req.body);
   });
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** The request as bytes, or undefined when a header could not be sent as written (node:http says why). */
+function requestBytes(req: WireRequest): Buffer | undefined {
+  const body = req.body === undefined ? undefined : Buffer.from(req.body);
+  const headers: HeaderList = body ? [...req.headers, ["Content-Length", String(body.length)]] : req.headers;
+  let head = `${req.method} ${req.requestTarget ?? `${req.url.pathname}${req.url.search}`} HTTP/1.1\r\n`;
+  for (const [name, value] of headers) {
+    if (!TOKEN.test(name) || /[\r\n\0]/.test(value)) return undefined;
+    head += `${name}: ${value}\r\n`;
+  }
+  const bytes = Buffer.from(`${head}\r\n`, "latin1");
+  return body ? Buffer.concat([bytes, body]) : bytes;
+}
+
+/** Opens a connection for the pool: what node:http's agents would, TLS resuming the newest session. */
+function openKept(target: Peer, opts: TransportOptions): Socket {
+  if (!target.tls) return connectTcp({ host: target.host, port: target.port, noDelay: true });
+  const socket = connectResuming({ host: target.host, port: target.port, ...tlsOptions(target, opts) });
+  watchHandshake(socket, target.tls, target.tlsServer, true);
+  return socket;
+}
+
+/**
+ * A request on a pooled connection, written and read here: node:http costs several times the CPU per
+ * request. Answers of a shape the reader leaves to node:http, and a reused connection found closed,
+ * come back as markers for the caller to send the request again on a new connection.
+ */
+async function attemptKept(
+  req: WireRequest,
+  opts: TransportOptions,
+  target: Peer,
+  pool: ConnectionPool,
+): Promise<WireResult | typeof STALE_CONNECTION | typeof UNUSUAL_RESPONSE> {
+  const bytes = requestBytes(req);
+  if (!bytes) return UNUSUAL_RESPONSE;
+  const key = `${target.tls ? "https" : "http"}|${target.tlsServer}`;
+  const lease = await pool.acquire(key, () => openKept(target, opts), opts.signal);
+  if (!lease) {
+    const error = opts.signal?.aborted
+      ? abortReason(opts.signal)
+      : "the scan ended before a connection was free";
+    return { ok: false, error, noAnswer: true };
+  }
+  const { socket, reused } = lease;
+  const reader = new ResponseReader(opts, req.method === "HEAD");
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (
+      outcome: WireResult | typeof STALE_CONNECTION | typeof UNUSUAL_RESPONSE,
+      reusable = false,
+    ) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
+      socket.off("data", onData).off("error", onClosed).off("close", onClosed);
+      pool.release(key, socket, reusable);
+      resolve(outcome);
+    };
+    const onData = (chunk: Buffer) => {
+      const progress = reader.feed(chunk);
+      if (progress === "unusual") return finish(UNUSUAL_RESPONSE);
+      const response = reader.result;
+      if (progress === "done" && response)
+        finish(wireResponse(response, socket, req.recordCertificate === true), response.reusable);
+    };
+    const onClosed = (err?: Error | boolean) => {
+      const error = err instanceof Error ? err : undefined;
+      const code = (error as NodeJS.ErrnoException | undefined)?.code ?? "";
+      if (reused && !reader.started && (!error || STALE_CODES.has(code))) return finish(STALE_CONNECTION);
+      // Part of an answer then nothing, or a new connection closed unanswered: node:http names what that was.
+      finish(error && !reader.started ? { ok: false, error: describeError(error) } : UNUSUAL_RESPONSE);
+    };
+    const onAbort = () => finish({ ok: false, error: abortReason(opts.signal!), noAnswer: true });
+    const timer = setTimeout(
+      () =>
+        finish({ ok: false, error: `no complete answer within ${opts.timeoutMs / 1000} s`, noAnswer: true }),
+      opts.timeoutMs,
+    );
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    socket.on("data", onData).once("error", onClosed).once("close", onClosed);
+    socket.write(bytes);
+  });
+}
+
+function wireResponse(response: ReadResponse, socket: Socket, recordCertificate: boolean): WireResult {
+  const fingerprint = recordCertificate ? peerFingerprints.get(socket) : undefined;
+  return {
+    ok: true,
+    response: {
+      status: response.status,
+      headers: response.headers,
+      body: Buffer.concat(response.body).toString("latin1"),
+      bodyTruncated: response.bodyTruncated,
+      ...(fingerprint ? { tlsCertificateSha256: fingerprint } : {}),
+    },
+  };
 }

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
-import type { Socket } from "node:net";
+import { createServer as createNetServer, type Socket } from "node:net";
 import { after, before, test } from "node:test";
 import { ConnectionPool, DEFAULT_TRANSPORT, send, type WireRequest } from "../../../src/transport/send.js";
 
@@ -102,5 +102,36 @@ test("a queued request handed a connection the server then hangs up on is retrie
     for (const result of results) assert.ok(result.ok, result.ok ? "" : result.error);
   } finally {
     pool.close();
+  }
+});
+
+test("an answer the pool's reader leaves to node:http is asked again on a connection of its own, and read there", async () => {
+  let requests = 0;
+  // A body ended by closing the connection, no length: read by node:http, not by the pool's reader.
+  const raw = createNetServer((socket) =>
+    socket.once("data", () => {
+      requests += 1;
+      socket.end("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end");
+    }),
+  );
+  await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+  const rawPort = (raw.address() as { port: number }).port;
+  const pool = new ConnectionPool();
+  try {
+    const result = await send(
+      {
+        method: "GET",
+        url: new URL(`http://127.0.0.1:${rawPort}/`),
+        headers: [["Host", "shop.example"]],
+        reuseConnection: true,
+      },
+      { ...DEFAULT_TRANSPORT, mappings: [], connections: pool },
+    );
+    assert.ok(result.ok, result.ok ? "" : result.error);
+    assert.equal(result.response.body, "until the end");
+    assert.equal(requests, 2);
+  } finally {
+    pool.close();
+    raw.close();
   }
 });

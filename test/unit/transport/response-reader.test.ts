@@ -1,0 +1,147 @@
+/**
+ * The kept-alive connections' response reader: the common shapes read whole however the bytes are cut,
+ * everything else left to node:http ("unusual"), never a wrong answer.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import fc from "fast-check";
+import { ResponseReader, type ReadProgress } from "../../../src/transport/response-reader.js";
+
+const LIMITS = { maxHeaderBytes: 1024, maxBodyBytes: 64 };
+
+function read(raw: string, cuts: number[] = [], headOnly = false, limits = LIMITS) {
+  const reader = new ResponseReader(limits, headOnly);
+  const bytes = Buffer.from(raw, "latin1");
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  let progress: ReadProgress = "more";
+  let from = 0;
+  for (const to of [...points, bytes.length]) {
+    if (to <= from) continue;
+    progress = reader.feed(bytes.subarray(from, to));
+    from = to;
+    if (progress !== "more") break;
+  }
+  const result = reader.result;
+  return {
+    progress,
+    status: result?.status,
+    headers: result?.headers,
+    body: result ? Buffer.concat(result.body).toString("latin1") : undefined,
+    truncated: result?.bodyTruncated,
+    reusable: result?.reusable,
+  };
+}
+
+const LENGTH =
+  "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nContent-Length: 11\r\n\r\nhello world";
+const CHUNKED =
+  "HTTP/1.1 302 Found\r\nLocation:  /login/ \r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n";
+
+test("a Content-Length body: status, every header as sent (values trimmed), the body, reusable", () => {
+  assert.deepEqual(read(LENGTH), {
+    progress: "done",
+    status: 200,
+    headers: [
+      ["Content-Type", "text/html"],
+      ["Set-Cookie", "a=1"],
+      ["set-cookie", "b=2"],
+      ["Content-Length", "11"],
+    ],
+    body: "hello world",
+    truncated: false,
+    reusable: true,
+  });
+});
+
+test("a chunked body with extensions and trailers is joined", () => {
+  const read302 = read(CHUNKED);
+  assert.equal(read302.progress, "done");
+  assert.equal(read302.body, "hello world");
+  assert.deepEqual(read302.headers?.[0], ["Location", "/login/"]);
+  assert.equal(read302.reusable, true);
+});
+
+test("however the bytes are cut, the same response is read", () => {
+  for (const raw of [LENGTH, CHUNKED])
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 12 }), (cuts) => {
+        assert.deepEqual(read(raw, cuts), read(raw));
+      }),
+    );
+});
+
+test("no body: HEAD, 204 and 304 end with their headers, whatever length they announce", () => {
+  assert.deepEqual(
+    [
+      read("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n", [], true),
+      read("HTTP/1.1 204 No Content\r\n\r\n"),
+      read("HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n"),
+    ].map((r) => [r.progress, r.status, r.body, r.reusable]),
+    [
+      ["done", 200, "", true],
+      ["done", 204, "", true],
+      ["done", 304, "", true],
+    ],
+  );
+});
+
+test("Connection: close, HTTP/1.0, and bytes past the response leave the connection unused", () => {
+  const closes = read("HTTP/1.1 200 OK\r\nConnection: keep-alive, Close\r\nContent-Length: 2\r\n\r\nok");
+  const old = read("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  const extra = read("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n");
+  assert.deepEqual(
+    [closes, old, extra].map((r) => [r.progress, r.body, r.reusable]),
+    [
+      ["done", "ok", false],
+      ["done", "ok", false],
+      ["done", "ok", false],
+    ],
+  );
+});
+
+test("a body over the limit keeps its first bytes, says so, and ends the connection", () => {
+  const long = "x".repeat(100);
+  for (const raw of [
+    `HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n${long}`,
+    `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n${long}\r\n0\r\n\r\n`,
+  ]) {
+    const r = read(raw, [50, 90]);
+    assert.deepEqual([r.progress, r.body?.length, r.truncated, r.reusable], ["done", 64, true, false]);
+  }
+  const exact = read(`HTTP/1.1 200 OK\r\nContent-Length: 64\r\n\r\n${"y".repeat(64)}`);
+  assert.deepEqual([exact.body?.length, exact.truncated, exact.reusable], [64, false, true]);
+});
+
+test("every other shape is left to node:http", () => {
+  const unusual = [
+    "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    "HTTP/1.1 200 OK\r\n\r\nbody until the connection closes",
+    "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok",
+    "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nX-Folded: a\r\n b\r\nContent-Length: 0\r\n\r\n",
+    "HTTP/1.1 200 OK\nContent-Length: 0\n\n\r\n\r\n",
+    "HTTP/2 200\r\nContent-Length: 0\r\n\r\n",
+    "SSH-2.0-OpenSSH_9.2\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nno colon here\r\nContent-Length: 0\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nBad Name: x\r\nContent-Length: 0\r\n\r\n",
+    `HTTP/1.1 200 OK\r\nX-Big: ${"b".repeat(2000)}\r\nContent-Length: 0\r\n\r\n`,
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n",
+  ];
+  for (const raw of unusual) assert.equal(read(raw).progress, "unusual", JSON.stringify(raw));
+  // A header block over the limit is given up on before its end arrives.
+  assert.equal(read(`HTTP/1.1 200 OK\r\nX-Big: ${"b".repeat(2000)}`).progress, "unusual");
+});
+
+test("until the whole response has arrived, more is asked for", () => {
+  for (const raw of [LENGTH, CHUNKED]) {
+    const reader = new ResponseReader(LIMITS, false);
+    assert.equal(reader.started, false);
+    assert.equal(reader.feed(Buffer.from(raw.slice(0, -1), "latin1")), "more");
+    assert.equal(reader.started, true);
+    assert.equal(reader.result, undefined);
+    assert.equal(reader.feed(Buffer.from(raw.slice(-1), "latin1")), "done");
+  }
+});

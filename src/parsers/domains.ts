@@ -1,14 +1,11 @@
 /**
  * Host names against the public suffix list. tldts's list takes tens of milliseconds to load, so it is
  * read at the first question, not by every command: most audits and scans start without one.
- * require(), not import(): tldts is CommonJS, and importing it as ESM first scans its 200 KB for
- * module syntax and exports, which costs more than compiling it.
  */
-import { createRequire } from "node:module";
 import type * as Tldts from "tldts";
+import { lazyPackage } from "../lazy-package.js";
 
-let tldts: typeof Tldts | undefined;
-const suffixList = () => (tldts ??= createRequire(import.meta.url)("tldts") as typeof Tldts);
+const suffixList = lazyPackage<typeof Tldts>("tldts");
 
 /** The public suffix of a host name (co.uk, github.io: private suffixes count). */
 export function publicSuffixOf(host: string): string | null {

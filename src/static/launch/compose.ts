@@ -1,9 +1,14 @@
 /** docker-compose services: `command:`, `entrypoint:` and `environment:`, each service its own launch. */
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Node } from "yaml";
+import type * as Yaml from "yaml";
+import type { Node } from "yaml";
+import { lazyPackage } from "../../lazy-package.js";
 import type { LoadError, Located } from "../caddy/config-source.js";
 import { assignments, peelCommand, splitWords, type Launch } from "./model.js";
 
+const yaml = lazyPackage<typeof Yaml>("yaml");
+
 export function readCompose(file: string, text: string): { launches: Launch[]; errors: LoadError[] } {
+  const { isMap, isNode, isScalar, LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   const problem = doc.errors[0];

@@ -20,9 +20,10 @@
  */
 import { statSync } from "node:fs";
 import path from "node:path";
-import { parser } from "@lezer/python";
+import type * as LezerPython from "@lezer/python";
 import type { SyntaxNode } from "@lezer/common";
 import { describeFileError } from "../../file-error.js";
+import { lazyPackage } from "../../lazy-package.js";
 import { readAtMost } from "../../read-file.js";
 import type { SourceLocation } from "../../report/model.js";
 import type { EnvCast, PossibleValue, PythonDiagnostic, Setting } from "./settings-model.js";
@@ -79,6 +80,7 @@ export interface PythonModule {
   deploymentVariables?: string[];
 }
 
+const python = lazyPackage<typeof LezerPython>("@lezer/python");
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const MAX_FILES = 200;
 /** Work allowed: a fixed allowance plus so much per character read, so the total is linear in the input. */
@@ -195,7 +197,7 @@ class FileEvaluator {
   }
 
   run(): void {
-    const tree = parser.parse(this.source);
+    const tree = python().parser.parse(this.source);
     this.reportSyntaxErrors(tree.topNode);
     this.statements(children(tree.topNode));
   }

@@ -5,9 +5,12 @@
  */
 import { existsSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
-import { parse as parseToml } from "smol-toml";
+import type * as SmolToml from "smol-toml";
+import { lazyPackage } from "../../lazy-package.js";
 import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
 import { parseYamlDocuments, tree, type YamlDocument } from "../yaml/documents.js";
+
+const toml = lazyPackage<typeof SmolToml>("smol-toml");
 
 export interface TraefikEntryPoint extends Located {
   name: string;
@@ -76,7 +79,7 @@ function parseYaml(file: string, source: string): ParsedFile | LoadError {
 function parseTomlFile(file: string, text: string): ParsedFile | LoadError {
   let data: unknown;
   try {
-    data = parseToml(text);
+    data = toml().parse(text);
   } catch (err) {
     const line = (err as { line?: number }).line ?? 1;
     return { file, line, message: (err as Error).message.split("\n")[0] ?? "invalid TOML" };

@@ -1,5 +1,9 @@
 /** YAML files as plain data with the line of every key path: one parser for Traefik, Compose and Kubernetes. */
-import { LineCounter, isMap, isNode, isScalar, parseAllDocuments, type Document } from "yaml";
+import type * as Yaml from "yaml";
+import type { Document, LineCounter } from "yaml";
+import { lazyPackage } from "../../lazy-package.js";
+
+const yaml = lazyPackage<typeof Yaml>("yaml");
 import type { LoadError } from "../caddy/config-source.js";
 
 export type Tree = Record<string, unknown>;
@@ -30,13 +34,13 @@ function located(file: string, doc: Document, lineCounter: LineCounter): YamlDoc
       for (let depth = path.length; depth > 0; depth--) {
         const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
         const key = path[depth - 1];
-        if (isMap(parent)) {
-          const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
-          const range = isNode(pair?.key) ? pair.key.range : undefined;
+        if (yaml().isMap(parent)) {
+          const pair = parent.items.find((item) => yaml().isScalar(item.key) && item.key.value === key);
+          const range = yaml().isNode(pair?.key) ? pair.key.range : undefined;
           if (range) return lineCounter.linePos(range[0]).line;
         }
         const node = doc.getIn(path.slice(0, depth), true);
-        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+        if (yaml().isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
       }
       return doc.contents?.range ? lineCounter.linePos(doc.contents.range[0]).line : 1;
     },
@@ -53,6 +57,7 @@ function readableMessage(message: string): string {
 
 /** Every document of a YAML stream (`---`-separated), or the first syntax error. */
 export function parseYamlDocuments(file: string, source: string): YamlDocument[] | LoadError {
+  const { LineCounter, parseAllDocuments } = yaml();
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(source, { lineCounter, uniqueKeys: false });
   if (!Array.isArray(docs)) return [];

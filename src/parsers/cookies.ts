@@ -1,6 +1,10 @@
-import { parseSetCookie, type Cookie } from "set-cookie-parser";
+import type * as SetCookieParser from "set-cookie-parser";
+import type { Cookie } from "set-cookie-parser";
+import { lazyPackage } from "../lazy-package.js";
 import type { HeaderList } from "../report/model.js";
 import { headerValues } from "./headers.js";
+
+const cookieParser = lazyPackage<typeof SetCookieParser>("set-cookie-parser");
 
 export interface SetCookie extends Cookie {
   /** The Set-Cookie line as received, for evidence. */
@@ -15,7 +19,9 @@ export function setCookies(headers: HeaderList): readonly SetCookie[] {
   let cookies = parsed.get(headers);
   if (!cookies) {
     cookies = headerValues(headers, "set-cookie").flatMap((line) =>
-      parseSetCookie(line, { decodeValues: false, split: false }).map((cookie) => ({ ...cookie, line })),
+      cookieParser()
+        .parseSetCookie(line, { decodeValues: false, split: false })
+        .map((cookie) => ({ ...cookie, line })),
     );
     parsed.set(headers, cookies);
   }

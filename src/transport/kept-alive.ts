@@ -27,13 +27,14 @@ interface Origin {
 export class ConnectionPool {
   private readonly origins = new Map<string, Origin>();
   private readonly sockets = new Set<Socket>();
-  private closed = false;
+  private ended = false;
 
   /**
    * A connection to the origin `key` names: an idle one, a new one while fewer than four are open,
    * else the next one freed. Undefined when `signal` aborts the wait.
    */
   acquire(key: string, open: () => Socket, signal?: AbortSignal): Promise<Lease | undefined> {
+    if (this.ended) return Promise.resolve(undefined);
     let origin = this.origins.get(key);
     if (!origin) this.origins.set(key, (origin = { open, idle: [], count: 0, waiting: [] }));
     origin.open = open;
@@ -58,7 +59,7 @@ export class ConnectionPool {
   /** Gives a connection back after its exchange: kept for the next request if it may carry one, else closed. */
   release(key: string, socket: Socket, reusable: boolean): void {
     const origin = this.origins.get(key);
-    if (!origin || !reusable || this.closed || socket.destroyed) {
+    if (!origin || !reusable || this.ended || socket.destroyed) {
       socket.destroy();
       return;
     }
@@ -68,8 +69,13 @@ export class ConnectionPool {
     origin.idle.push(socket);
   }
 
+  /** Once the scan is over: no connection is lent or opened again. */
+  get closed(): boolean {
+    return this.ended;
+  }
+
   close(): void {
-    this.closed = true;
+    this.ended = true;
     for (const socket of this.sockets) socket.destroy();
     for (const origin of this.origins.values())
       for (const waiter of origin.waiting.splice(0)) waiter(undefined);
@@ -91,7 +97,7 @@ export class ConnectionPool {
       origin.count -= 1;
       const idle = origin.idle.indexOf(socket);
       if (idle !== -1) origin.idle.splice(idle, 1);
-      const next = this.closed ? undefined : origin.waiting.shift();
+      const next = this.ended ? undefined : origin.waiting.shift();
       if (next) next(this.lend(this.opened(origin), false));
     });
     return socket;

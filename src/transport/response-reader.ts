@@ -20,10 +20,23 @@ export interface ReadResponse {
 export type ReadProgress = "more" | "done" | "unusual";
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: [^\r\n]*)?$/;
-const CHUNK_SIZE = /^([0-9A-Fa-f]{1,15})(?:[ \t]*;[^\r\n]*)?$/;
+const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: [\t\x20-\x7e\x80-\xff]*)?$/;
+/** What node:http refuses in a header value. */
+const NOT_FIELD_TEXT = /[^\t\x20-\x7e\x80-\xff]/;
+/** A chunk size with extensions in the token grammar, quoted values included, as node:http reads them. */
+const CHUNK_SIZE =
+  /^([0-9A-Fa-f]{1,15})(?:;[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:=(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+|"[\t\x20\x21\x23-\x5b\x5d-\x7e\x80-\xff]*"))?)*$/;
 const CRLF = Buffer.from("\r\n");
 const HEAD_END = Buffer.from("\r\n\r\n");
+const HTTP_START = Buffer.from("HTTP/1.");
+/** A chunk-size or trailer line longer than this is not one this reader needs to read. */
+const MAX_LINE_BYTES = 4096;
+/**
+ * Reads that may arrive while one line or header block is incomplete. Each read is joined to the bytes
+ * before it and scanned again; a server trickling its head byte by byte is left to node:http, whose
+ * parser keeps no such state, instead of costing time quadratic in its size.
+ */
+const MAX_READS_PER_LINE = 32;
 
 type Stage =
   | { kind: "head" }
@@ -40,6 +53,7 @@ export class ResponseReader {
   private bodyBytes = 0;
   private keepAlive = false;
   private response: ReadResponse | undefined;
+  private readsOnLine = 0;
 
   constructor(
     private readonly limits: { maxHeaderBytes: number; maxBodyBytes: number },
@@ -63,8 +77,37 @@ export class ResponseReader {
       const progress = this.step();
       if (progress !== "more") return progress;
       if (this.stage.kind === "done") return this.finish();
-      if (!this.canStep()) return "more";
+      if (!this.canStep()) break;
     }
+    this.readsOnLine = this.onLine() ? this.readsOnLine + 1 : 0;
+    return this.plausible() ? "more" : "unusual";
+  }
+
+  /**
+   * Whether the bytes at hand can still be read here, decided as they arrive: a server that answers
+   * with something else (a banner, bare LF line ends, an endless line) is handed over at once, never
+   * waited on until the timeout.
+   */
+  private plausible(): boolean {
+    if (!this.onLine()) return true;
+    if (this.readsOnLine > MAX_READS_PER_LINE) return false;
+    const { pending } = this;
+    const head = this.stage.kind === "head";
+    const start = Math.min(pending.length, HTTP_START.length);
+    if (head && pending.compare(HTTP_START, 0, start, 0, start) !== 0) return false;
+    // A whole head or line is judged by its parser; one still arriving must be able to end.
+    if (pending.includes(head ? HEAD_END : CRLF)) return true;
+    if (pending.length > (head ? this.limits.maxHeaderBytes : MAX_LINE_BYTES)) return false;
+    // Lines end with CRLF: after a bare LF, node:http names the fault.
+    for (let at = pending.indexOf(0x0a); at !== -1; at = pending.indexOf(0x0a, at + 1))
+      if (at === 0 || pending[at - 1] !== 0x0d) return false;
+    return true;
+  }
+
+  /** Reading the head or a line of a chunked body, not body bytes. */
+  private onLine(): boolean {
+    const { kind } = this.stage;
+    return kind === "head" || kind === "chunk-size" || kind === "chunk-end" || kind === "trailers";
   }
 
   /** Whether the bytes at hand let the current stage move on. */
@@ -120,6 +163,7 @@ export class ResponseReader {
         const line = this.line();
         if (line === undefined) return "more";
         if (line === "") this.stage = { kind: "done" };
+        else if (!isHeaderLine(line)) return "unusual";
         return "more";
       }
       case "done":
@@ -132,6 +176,7 @@ export class ResponseReader {
     if (end === -1) return this.pending.length > this.limits.maxHeaderBytes ? "unusual" : "more";
     if (end > this.limits.maxHeaderBytes) return "unusual";
     const lines = this.pending.toString("latin1", 0, end).split("\r\n");
+    this.readsOnLine = 0;
     this.pending = this.pending.subarray(end + HEAD_END.length);
     const status = STATUS_LINE.exec(lines[0] as string);
     if (!status) return "unusual";
@@ -139,11 +184,9 @@ export class ResponseReader {
     if (code < 200) return "unusual";
     const headers: HeaderList = [];
     for (const line of lines.slice(1)) {
+      if (!isHeaderLine(line)) return "unusual";
       const colon = line.indexOf(":");
-      const name = line.slice(0, colon);
-      const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
-      if (colon <= 0 || !TOKEN.test(name) || /[\r\n\0]/.test(value)) return "unusual";
-      headers.push([name, value]);
+      headers.push([line.slice(0, colon), line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "")]);
     }
     const named = (wanted: string) => headers.filter(([name]) => name.toLowerCase() === wanted);
     const lengths = named("content-length");
@@ -172,6 +215,7 @@ export class ResponseReader {
   private line(): string | undefined {
     const end = this.pending.indexOf(CRLF);
     if (end === -1) return undefined;
+    this.readsOnLine = 0;
     const line = this.pending.toString("latin1", 0, end);
     this.pending = this.pending.subarray(end + CRLF.length);
     return line;
@@ -198,7 +242,15 @@ export class ResponseReader {
 
   private finish(): ReadProgress {
     const response = this.response as ReadResponse;
-    response.reusable = this.keepAlive && !response.bodyTruncated && this.pending.length === 0;
+    // Bytes past the end of the answer in the same read: node:http says what they are.
+    if (this.pending.length > 0 && !response.bodyTruncated) return "unusual";
+    response.reusable = this.keepAlive && !response.bodyTruncated;
     return "done";
   }
+}
+
+/** `name: value` with a token name and a value node:http accepts. */
+function isHeaderLine(line: string): boolean {
+  const colon = line.indexOf(":");
+  return colon > 0 && TOKEN.test(line.slice(0, colon)) && !NOT_FIELD_TEXT.test(line.slice(colon + 1));
 }

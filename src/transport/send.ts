@@ -7,6 +7,7 @@
 import http from "node:http";
 import https from "node:https";
 import { connect as connectTcp, isIP, type Socket } from "node:net";
+import { Duplex } from "node:stream";
 import {
   checkServerIdentity,
   connect as connectTls,
@@ -248,10 +249,11 @@ export async function send(req: WireRequest, opts: TransportOptions): Promise<Wi
   const handshakeDone = peer.tls ? await peer.tls.sessions.turn(peer.tlsServer) : undefined;
   try {
     const kept = pool ? await attemptKept(req, opts, peer, pool) : undefined;
-    // A stale kept connection, or an answer of a shape only node:http reads: once more, on a new connection.
-    return kept === undefined || kept === STALE_CONNECTION || kept === UNUSUAL_RESPONSE
-      ? await attempt(req, opts, peer)
-      : kept;
+    if (kept === undefined || kept === STALE_CONNECTION || kept === NOT_WRITTEN)
+      return await attempt(req, opts, peer);
+    // An answer of a shape only node:http reads: it reads the same bytes, nothing is sent again.
+    if ("handOver" in kept) return await attempt(req, opts, peer, kept.handOver);
+    return kept;
   } finally {
     handshakeDone?.();
   }
@@ -295,7 +297,15 @@ const peerFingerprints = new WeakMap<object, string>();
 
 const STALE_CONNECTION = Symbol("stale kept-alive connection");
 const STALE_CODES = new Set(["ECONNRESET", "EPIPE"]);
-const UNUSUAL_RESPONSE = Symbol("a response only node:http reads");
+/** A header the transport will not write as given: node:http refuses it in its own words. */
+const NOT_WRITTEN = Symbol("request not written");
+
+/** The rest of an exchange node:http is to read: the bytes that came so far, then the connection's. */
+interface HandOver {
+  connection: Duplex;
+  /** What is left of the request's time. */
+  timeLeftMs: number;
+}
 
 /** A new TLS connection's session is kept for the next ones, and when asked its certificate for its requests. */
 function watchHandshake(
@@ -324,8 +334,16 @@ function tlsOptions(target: Peer, opts: TransportOptions): ConnectionOptions {
   };
 }
 
-/** A request on a connection of its own, through node:http, which reads every shape of response. */
-function attempt(req: WireRequest, opts: TransportOptions, target: Peer): Promise<WireResult> {
+/**
+ * A request on a connection of its own, through node:http, which reads every shape of response; or,
+ * handed over, the answer to a request already written on a kept-alive connection.
+ */
+function attempt(
+  req: WireRequest,
+  opts: TransportOptions,
+  target: Peer,
+  handOver?: HandOver,
+): Promise<WireResult> {
   const reuse = target.tls;
   const isTls = reuse !== undefined;
   const headers: string[] = req.headers.flat();
@@ -352,7 +370,10 @@ function attempt(req: WireRequest, opts: TransportOptions, target: Peer): Promis
     };
     const tls = tlsOptions(target, opts);
     const preface = req.preface;
-    if (preface) {
+    if (handOver) {
+      baseOptions.agent = undefined;
+      baseOptions.createConnection = () => handOver.connection;
+    } else if (preface) {
       // No agent: the request runs on a connection of our own that starts with the preface.
       baseOptions.agent = undefined;
       baseOptions.createConnection = () => {
@@ -367,14 +388,21 @@ function attempt(req: WireRequest, opts: TransportOptions, target: Peer): Promis
         return secure;
       };
     } else baseOptions.agent = isTls ? FRESH.https : FRESH.http;
-    const request = isTls ? https.request({ ...baseOptions, ...tls }) : http.request(baseOptions);
+    let request: http.ClientRequest;
+    try {
+      request = isTls ? https.request({ ...baseOptions, ...tls }) : http.request(baseOptions);
+    } catch (err) {
+      // A header node:http will not send (a control character, a character past U+00FF).
+      return resolve({ ok: false, error: describeError(err) });
+    }
     request.once("socket", (socket) => {
       if (!settled)
         timer = setTimeout(
           () => giveUp(`no complete answer within ${opts.timeoutMs / 1000} s`),
-          opts.timeoutMs,
+          handOver?.timeLeftMs ?? opts.timeoutMs,
         );
-      if (reuse) watchHandshake(socket as TLSSocket, reuse, target.tlsServer, req.recordCertificate === true);
+      if (reuse && !handOver)
+        watchHandshake(socket as TLSSocket, reuse, target.tlsServer, req.recordCertificate === true);
     });
     // First, before anything can destroy the request: every failure is a result, never a throw.
     request.on("error", (err) => finish({ ok: false, error: describeError(err) }));
@@ -426,6 +454,8 @@ function attempt(req: WireRequest, opts: TransportOptions, target: Peer): Promis
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** What node:http refuses to send in a header value. */
+const NOT_FIELD_TEXT = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** The request as bytes, or undefined when a header could not be sent as written (node:http says why). */
 function requestBytes(req: WireRequest): Buffer | undefined {
@@ -433,7 +463,7 @@ function requestBytes(req: WireRequest): Buffer | undefined {
   const headers: HeaderList = body ? [...req.headers, ["Content-Length", String(body.length)]] : req.headers;
   let head = `${req.method} ${req.requestTarget ?? `${req.url.pathname}${req.url.search}`} HTTP/1.1\r\n`;
   for (const [name, value] of headers) {
-    if (!TOKEN.test(name) || /[\r\n\0]/.test(value)) return undefined;
+    if (!TOKEN.test(name) || NOT_FIELD_TEXT.test(value)) return undefined;
     head += `${name}: ${value}\r\n`;
   }
   const bytes = Buffer.from(`${head}\r\n`, "latin1");
@@ -458,9 +488,9 @@ async function attemptKept(
   opts: TransportOptions,
   target: Peer,
   pool: ConnectionPool,
-): Promise<WireResult | typeof STALE_CONNECTION | typeof UNUSUAL_RESPONSE> {
+): Promise<WireResult | typeof STALE_CONNECTION | typeof NOT_WRITTEN | { handOver: HandOver }> {
   const bytes = requestBytes(req);
-  if (!bytes) return UNUSUAL_RESPONSE;
+  if (!bytes) return NOT_WRITTEN;
   const key = `${target.tls ? "https" : "http"}|${target.tlsServer}`;
   const lease = await pool.acquire(key, () => openKept(target, opts), opts.signal);
   if (!lease) {
@@ -471,23 +501,34 @@ async function attemptKept(
   }
   const { socket, reused } = lease;
   const reader = new ResponseReader(opts, req.method === "HEAD");
+  const received: Buffer[] = [];
+  const started = performance.now();
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (
-      outcome: WireResult | typeof STALE_CONNECTION | typeof UNUSUAL_RESPONSE,
-      reusable = false,
-    ) => {
-      if (settled) return;
+    const settle = () => {
       settled = true;
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onAbort);
       socket.off("data", onData).off("error", onClosed).off("close", onClosed);
+    };
+    const finish = (outcome: WireResult | typeof STALE_CONNECTION, reusable = false) => {
+      if (settled) return;
+      settle();
       pool.release(key, socket, reusable);
       resolve(outcome);
     };
+    // node:http reads what came and what follows; the connection is its own from here, never pooled again.
+    const handOverToNode = () => {
+      if (settled) return;
+      settle();
+      const connection = replaying(socket, received);
+      const timeLeftMs = Math.max(0, opts.timeoutMs - (performance.now() - started));
+      resolve({ handOver: { connection, timeLeftMs } });
+    };
     const onData = (chunk: Buffer) => {
+      received.push(chunk);
       const progress = reader.feed(chunk);
-      if (progress === "unusual") return finish(UNUSUAL_RESPONSE);
+      if (progress === "unusual") return handOverToNode();
       const response = reader.result;
       if (progress === "done" && response)
         finish(wireResponse(response, socket, req.recordCertificate === true), response.reusable);
@@ -495,9 +536,12 @@ async function attemptKept(
     const onClosed = (err?: Error | boolean) => {
       const error = err instanceof Error ? err : undefined;
       const code = (error as NodeJS.ErrnoException | undefined)?.code ?? "";
+      if (pool.closed)
+        return finish({ ok: false, error: "the scan ended before the answer did", noAnswer: true });
       if (reused && !reader.started && (!error || STALE_CODES.has(code))) return finish(STALE_CONNECTION);
+      if (error && !reader.started) return finish({ ok: false, error: describeError(error) });
       // Part of an answer then nothing, or a new connection closed unanswered: node:http names what that was.
-      finish(error && !reader.started ? { ok: false, error: describeError(error) } : UNUSUAL_RESPONSE);
+      handOverToNode();
     };
     const onAbort = () => finish({ ok: false, error: abortReason(opts.signal!), noAnswer: true });
     const timer = setTimeout(
@@ -512,6 +556,34 @@ async function attemptKept(
   });
 }
 
+/**
+ * A stream for node:http to read an answer from: first the bytes already received, then the socket's.
+ * What node:http writes (the request again) goes nowhere: the request went out once, on the socket.
+ */
+function replaying(socket: Socket, received: Buffer[]): Duplex {
+  const connection = new Duplex({
+    read() {},
+    write(_chunk, _encoding, done) {
+      done();
+    },
+    destroy(error, done) {
+      socket.destroy();
+      done(error);
+    },
+  });
+  const fingerprint = peerFingerprints.get(socket);
+  if (fingerprint) peerFingerprints.set(connection, fingerprint);
+  for (const chunk of received) connection.push(chunk);
+  if (socket.readableEnded || socket.destroyed) connection.push(null);
+  else
+    socket
+      .on("data", (chunk: Buffer) => connection.push(chunk))
+      .once("end", () => connection.push(null))
+      .once("error", (error) => connection.destroy(error))
+      .once("close", () => connection.push(null));
+  return connection;
+}
+
 function wireResponse(response: ReadResponse, socket: Socket, recordCertificate: boolean): WireResult {
   const fingerprint = recordCertificate ? peerFingerprints.get(socket) : undefined;
   return {
@@ -521,6 +593,8 @@ function wireResponse(response: ReadResponse, socket: Socket, recordCertificate:
       headers: response.headers,
       body: Buffer.concat(response.body).toString("latin1"),
       bodyTruncated: response.bodyTruncated,
+      // As on a connection of its own, where reading stops by destroying the response.
+      ...(response.bodyTruncated ? { brokenOff: true as const } : {}),
       ...(fingerprint ? { tlsCertificateSha256: fingerprint } : {}),
     },
   };

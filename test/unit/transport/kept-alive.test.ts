@@ -105,33 +105,102 @@ test("a queued request handed a connection the server then hangs up on is retrie
   }
 });
 
-test("an answer the pool's reader leaves to node:http is asked again on a connection of its own, and read there", async () => {
-  let requests = 0;
-  // A body ended by closing the connection, no length: read by node:http, not by the pool's reader.
-  const raw = createNetServer((socket) =>
-    socket.once("data", () => {
-      requests += 1;
-      socket.end("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end");
-    }),
+/** A server of raw answers: `answer` gets each request's first bytes and writes what it likes. */
+async function rawServer(answer: (socket: Socket, request: string) => void) {
+  const requests: string[] = [];
+  const server = createNetServer((socket) =>
+    socket
+      // The client closes a connection whose body it stopped reading.
+      .on("error", () => undefined)
+      .on("data", (data) => {
+        requests.push(data.toString("latin1"));
+        answer(socket, data.toString("latin1"));
+      }),
   );
-  await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
-  const rawPort = (raw.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  return { requests, url, close: () => server.close() };
+}
+
+async function sendBoth(url: string, req: Partial<WireRequest> = {}) {
+  const request: WireRequest = {
+    method: "GET",
+    url: new URL(url),
+    headers: [["Host", "shop.example"]],
+    ...req,
+  };
   const pool = new ConnectionPool();
   try {
-    const result = await send(
-      {
-        method: "GET",
-        url: new URL(`http://127.0.0.1:${rawPort}/`),
-        headers: [["Host", "shop.example"]],
-        reuseConnection: true,
-      },
+    const kept = await send(
+      { ...request, reuseConnection: true },
       { ...DEFAULT_TRANSPORT, mappings: [], connections: pool },
     );
-    assert.ok(result.ok, result.ok ? "" : result.error);
-    assert.equal(result.response.body, "until the end");
-    assert.equal(requests, 2);
+    const fresh = await send(request, { ...DEFAULT_TRANSPORT, mappings: [] });
+    return { kept, fresh };
   } finally {
     pool.close();
-    raw.close();
+  }
+}
+
+test("an answer the pool's reader leaves to node:http is read by it from the same bytes: sent once, read as on a connection of its own", async () => {
+  const shapes = [
+    // A body ended by closing the connection.
+    "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end",
+    // An interim answer first.
+    "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\nwelcome",
+    // Bare LF line ends, a banner: faults node:http names.
+    "HTTP/1.1 200 OK\nContent-Length: 2\n\nok",
+    "SSH-2.0-OpenSSH_9.2\r\n",
+  ];
+  for (const shape of shapes) {
+    const server = await rawServer((socket) => socket.end(shape));
+    try {
+      const { kept, fresh } = await sendBoth(server.url, { method: "POST", body: "csrfmiddlewaretoken=t" });
+      assert.deepEqual(strip(kept), strip(fresh), JSON.stringify(shape));
+      assert.equal(server.requests.length, 2, "one request each way");
+    } finally {
+      server.close();
+    }
   }
 });
+
+test("a new kept connection closed unanswered, and a body over the limit, read as on a connection of their own", async () => {
+  const closing = await rawServer((socket) => socket.destroy());
+  const big = await rawServer((socket) =>
+    socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 300000\r\n\r\n${"x".repeat(300_000)}`),
+  );
+  try {
+    for (const server of [closing, big]) {
+      const { kept, fresh } = await sendBoth(server.url);
+      assert.deepEqual(strip(kept), strip(fresh));
+      assert.equal(server.requests.length, 2);
+    }
+  } finally {
+    closing.close();
+    big.close();
+  }
+});
+
+test("after the pool closes, a request gets its answer at once: no connection is lent or opened", async () => {
+  const pool = new ConnectionPool();
+  pool.close();
+  const result = await send(request("/late", true), {
+    ...DEFAULT_TRANSPORT,
+    mappings: [],
+    connections: pool,
+  });
+  assert.deepEqual(result, {
+    ok: false,
+    error: "the scan ended before a connection was free",
+    noAnswer: true,
+  });
+});
+
+/** A result without the Date header, which differs from one answer to the next. */
+function strip(result: Awaited<ReturnType<typeof send>>) {
+  if (!result.ok) return result;
+  return {
+    ...result,
+    response: { ...result.response, headers: result.response.headers.filter(([n]) => n !== "Date") },
+  };
+}

@@ -3,6 +3,8 @@
  * (Host included, duplicates allowed), the request target may be absolute-form, SNI is
  * independent of Host, redirects are never followed, every Set-Cookie line is kept, and
  * bodies and header blocks are capped so a hostile server cannot exhaust memory.
+ * A request on a connection of its own goes through node:http; one on a kept-alive connection is
+ * written and read here, and node:http reads any answer of a shape the reader here leaves to it.
  */
 import http from "node:http";
 import https from "node:https";

@@ -359,6 +359,8 @@ function attempt(
       settled = true;
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onAbort);
+      // node:http keeps a connection it did not get from an agent open; a pooled one must close to free its place.
+      handOver?.connection.destroy();
       resolve(result);
     };
     const baseOptions: http.RequestOptions = {

@@ -204,3 +204,29 @@ function strip(result: Awaited<ReturnType<typeof send>>) {
     response: { ...result.response, headers: result.response.headers.filter(([n]) => n !== "Date") },
   };
 }
+
+test("a connection whose answer node:http read is closed after it, so later requests are not left waiting for a place", async () => {
+  // An interim answer first: read by node:http, on a connection that stays open unless closed.
+  const server = await rawServer((socket) =>
+    socket.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+  );
+  const pool = new ConnectionPool();
+  try {
+    for (let i = 0; i < 6; i++) {
+      const result = await send(
+        {
+          method: "GET",
+          url: new URL(`${server.url}${i}`),
+          headers: [["Host", "shop.example"]],
+          reuseConnection: true,
+        },
+        // A request left waiting for a place fails at this deadline instead of hanging the test.
+        { ...DEFAULT_TRANSPORT, mappings: [], connections: pool, signal: AbortSignal.timeout(5000) },
+      );
+      assert.ok(result.ok, `request ${i}: ${result.ok ? "" : result.error}`);
+    }
+  } finally {
+    pool.close();
+    server.close();
+  }
+});

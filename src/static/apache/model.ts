@@ -3,7 +3,7 @@
  * arguments, sections (<VirtualHost>, <Location>, <IfModule> …) nested, Include / IncludeOptional
  * followed (globs, relative to ServerRoot or the including file), each directive with file and line.
  */
-import { lstatSync, readdirSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
 import { describeFileError } from "../../file-error.js";
@@ -41,10 +41,15 @@ function words(text: string): string[] {
 
 const MAX_INCLUDE_DEPTH = 16;
 
+/** Files one Include may stand for: a directory tree beyond this is not a config directory. */
+const MAX_INCLUDED_FILES = 1000;
+
 /** Where relative Include paths start: the audited main file's folder first, then ServerRoot. */
 interface Roots {
   main: string;
   server: string;
+  /** Real paths of the files being read, outermost first: one met again is an include loop. */
+  reading: Set<string>;
 }
 
 function parse(
@@ -126,15 +131,27 @@ function include(
   for (const candidate of candidates) {
     const files = expand(candidate);
     if (files.length === 0) continue;
+    const walk: DirectoryWalk = { files: 0, directories: new Set(), stopped: false };
     return files
-      .flatMap((named) => withDirectoriesRead(named, at, errors))
+      .flatMap((named) => withDirectoriesRead(named, at, errors, walk))
       .flatMap((path) => {
+        const real = realPath(path);
+        if (roots.reading.has(real)) {
+          errors.push({
+            ...at,
+            message: `cannot include ${path}: it is already being read (an include loop)`,
+          });
+          return [];
+        }
         const source = readConfigSource(path);
         if (!source.ok) {
           errors.push({ ...at, message: `cannot include ${path}: ${source.error.message}` });
           return [];
         }
-        return parse(path, source.text, roots, errors, depth + 1);
+        roots.reading.add(real);
+        const directives = parse(path, source.text, roots, errors, depth + 1);
+        roots.reading.delete(real);
+        return directives;
       });
   }
   if (!optional && !/[*?[]/.test(pattern))
@@ -150,19 +167,43 @@ function isDirectory(path: string): boolean {
   }
 }
 
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** One Include's walk of directories: a link back into the tree, or a tree too big, ends it with one error. */
+interface DirectoryWalk {
+  files: number;
+  /** Real paths of the directories being read, outermost first. */
+  directories: Set<string>;
+  stopped: boolean;
+}
+
 /**
  * An included directory stands for every file in it and in its subdirectories, each folder's entries
  * in byte order, as Apache reads them; anything else is read as a file, and that read says if it fails.
  */
-function withDirectoriesRead(path: string, at: Located, errors: LoadError[], depth = 0): string[] {
-  if (!isDirectory(path)) return [path];
-  if (depth >= MAX_INCLUDE_DEPTH) {
-    errors.push({
-      ...at,
-      message: `cannot include ${path}: directories nested deeper than ${MAX_INCLUDE_DEPTH}`,
-    });
+function withDirectoriesRead(path: string, at: Located, errors: LoadError[], walk: DirectoryWalk): string[] {
+  if (walk.stopped) return [];
+  const stop = (why: string) => {
+    errors.push({ ...at, message: `cannot include ${path}: ${why}` });
+    walk.stopped = true;
     return [];
+  };
+  if (!isDirectory(path)) {
+    walk.files += 1;
+    return walk.files > MAX_INCLUDED_FILES
+      ? stop(`the include holds more than ${MAX_INCLUDED_FILES} files`)
+      : [path];
   }
+  if (walk.directories.size >= MAX_INCLUDE_DEPTH)
+    return stop(`directories nested deeper than ${MAX_INCLUDE_DEPTH}`);
+  const real = realPath(path);
+  if (walk.directories.has(real)) return stop("a link leads back into a directory already being read");
   let entries: string[];
   try {
     entries = readdirSync(path).sort();
@@ -170,7 +211,10 @@ function withDirectoriesRead(path: string, at: Located, errors: LoadError[], dep
     errors.push({ ...at, message: `cannot include ${path}: ${describeFileError(error)}` });
     return [];
   }
-  return entries.flatMap((entry) => withDirectoriesRead(join(path, entry), at, errors, depth + 1));
+  walk.directories.add(real);
+  const files = entries.flatMap((entry) => withDirectoriesRead(join(path, entry), at, errors, walk));
+  walk.directories.delete(real);
+  return files;
 }
 
 /** A path whose last part may be a glob (sites-enabled/*.conf), matched files sorted as Apache does. */
@@ -199,7 +243,7 @@ function expand(path: string): string[] {
 
 export function parseApacheConfig(text: string, file: string): ApacheConfig {
   const errors: LoadError[] = [];
-  const roots = { main: dirname(file), server: dirname(file) };
+  const roots = { main: dirname(file), server: dirname(file), reading: new Set([realPath(file)]) };
   return { file, root: parse(file, text, roots, errors, 0), errors };
 }
 

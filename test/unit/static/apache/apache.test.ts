@@ -131,3 +131,27 @@ test("an Include of a directory reads every file in it and its subdirectories, i
     "c.example.com",
   ]);
 });
+
+test("a directory Include that links back into itself, or holds too many files, ends with one error", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "proxytrust-apache-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const conf = path.join(dir, "conf.d");
+  mkdirSync(conf);
+  writeFileSync(path.join(conf, "app.conf"), "ServerName app.example.com\n");
+  // Two links back: without a guard the walk branches at every level (2^16 paths).
+  symlinkSync(".", path.join(conf, "self"));
+  symlinkSync(".", path.join(conf, "again"));
+  symlinkSync("..", path.join(conf, "up"));
+  const looped = parseApacheConfig(`Include ${conf}\n`, path.join(dir, "apache2.conf"));
+  assert.equal(looped.errors.length, 1, JSON.stringify(looped.errors));
+  assert.match(looped.errors[0]!.message, /a link leads back into a directory already being read/);
+
+  const many = path.join(dir, "many");
+  mkdirSync(many);
+  for (let i = 0; i < 1001; i++) writeFileSync(path.join(many, `${i}.conf`), "");
+  const big = parseApacheConfig(`Include ${many}\n`, path.join(dir, "apache2.conf"));
+  assert.deepEqual(
+    big.errors.map((e) => e.message),
+    [`cannot include ${path.join(many, "999.conf")}: the include holds more than 1000 files`],
+  );
+});

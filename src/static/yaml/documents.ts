@@ -59,7 +59,8 @@ function readableMessage(message: string): string {
 export function parseYamlDocuments(file: string, source: string): YamlDocument[] | LoadError {
   const { LineCounter, parseAllDocuments } = yaml();
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(source, { lineCounter, uniqueKeys: false });
+  // Compose files share settings through `<<: *anchor` merge keys (YAML 1.1), which the 1.2 core schema leaves as a key.
+  const docs = parseAllDocuments(source, { lineCounter, uniqueKeys: false, merge: true });
   if (!Array.isArray(docs)) return [];
   for (const doc of docs) {
     const problem = doc.errors[0];

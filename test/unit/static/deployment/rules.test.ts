@@ -157,6 +157,34 @@ describe("origin exposure from Service types and published ports", () => {
     assert.match(findings[0]!.summary, /service web .* gunicorn binds .* skipping nginx \(nginx\)/);
   });
 
+  test("settings shared through a YAML merge key count as the service's own", () => {
+    const dir = mkdtempSync(join(tmpdir(), "proxytrust-merge-"));
+    try {
+      const file = join(dir, "compose.yaml");
+      writeFileSync(
+        file,
+        [
+          "x-app: &app",
+          "  image: shop:latest",
+          "  command: gunicorn shop.wsgi --bind 0.0.0.0:8000",
+          "  ports:",
+          '    - "8000:8000"',
+          "services:",
+          "  nginx:",
+          "    image: nginx:1.27",
+          "  web:",
+          "    <<: *app",
+          "",
+        ].join("\n"),
+      );
+      assert.deepEqual(verdicts({ compose: [loadComposeFile(file)] }).get("compose-port-published"), [
+        "fail",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("host networking with app servers on loopback, a unix socket or gunicorn's default bind passes", () => {
     assert.equal(verdicts(compose("compose-host-network-safe.yml")).has("compose-host-network"), false);
   });

@@ -9,6 +9,8 @@ export interface EnvironmentEntry extends Located {
   value?: string;
   /** Why the value is not known, when it is not. */
   unknownBecause?: string;
+  /** As written, when the value is interpolated (`${PORT:-8000}`): the variable is set, to what is not known. */
+  interpolated?: string;
 }
 
 /** A value written with `${VAR}` interpolation is decided where the deployment runs, not in the file. */
@@ -17,7 +19,7 @@ export function literalEnvironment(name: string, value: unknown, where: Located)
     return { name, ...where, unknownBecause: "taken from the environment compose runs in" };
   const raw = String(value);
   return /\$\{?\w/.test(raw)
-    ? { name, ...where, unknownBecause: `interpolated (${raw})` }
+    ? { name, ...where, unknownBecause: `interpolated (${raw})`, interpolated: raw }
     : { name, value: raw, ...where };
 }
 

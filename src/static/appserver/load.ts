@@ -105,10 +105,16 @@ async function fromLaunch(launch: Launch, found: AppServerFile): Promise<void> {
       if (found.gunicorn) return;
       const commandLine = gunicornFromArgs(args, launch.env, where);
       const configFile = commandLine.configFile?.replace(/^python:.*/, "");
-      found.gunicorn =
-        configFile && readConfigSource(resolve(baseDir, configFile)).ok
-          ? overrideWithCommandLine(await loadGunicornConfig(resolve(baseDir, configFile)), commandLine)
-          : commandLine;
+      if (configFile && readConfigSource(resolve(baseDir, configFile)).ok)
+        found.gunicorn = overrideWithCommandLine(
+          await loadGunicornConfig(resolve(baseDir, configFile)),
+          commandLine,
+        );
+      else if (commandLine.configFile && commandLine.bind && onlyEnvDefault(commandLine.bind)) {
+        // A config file not at hand may bind elsewhere: $PORT's default is not known to apply.
+        const { bind: _unknown, ...rest } = commandLine;
+        found.gunicorn = rest;
+      } else found.gunicorn = commandLine;
     }
   }
 }

@@ -234,7 +234,13 @@ function launchesOf(
     ...composeCommandWords(spec.entrypoint, where, ignored),
     ...composeCommandWords(spec.command, where, ignored),
   ];
-  const known = Object.fromEntries(env.flatMap((e) => (e.value !== undefined ? [[e.name, e.value]] : [])));
+  // An interpolated value is known only where Compose runs, but the variable is set: it stays as written.
+  const known = Object.fromEntries(
+    env.flatMap((e) => {
+      const value = e.value ?? e.interpolated;
+      return value !== undefined ? [[e.name, value]] : [];
+    }),
+  );
   return peelCommand(words, known, where, ignored).map((started) => ({
     ...started,
     location: where,

@@ -73,7 +73,11 @@ export function trustBreadth(entry: string): TrustBreadth {
 
 /** Host part of "host:port", "[v6]:port", "scheme://host:port/path" or a bare host. */
 export function hostOfAddress(address: string): string {
-  let rest = address.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
+  // `${PORT:-8000}` holds colons of its own: the variable stands as one word while host and port are split.
+  let rest = address
+    .trim()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")
+    .replace(/\$\{[^}]*\}/g, "$VAR");
   if (/^unix[:/]/i.test(rest) || rest.startsWith("/")) return rest;
   rest = rest.replace(/\/.*$/, "");
   const bracketed = /^\[([^\]]*)\]/.exec(rest);

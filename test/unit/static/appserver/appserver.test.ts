@@ -1,5 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadAppServerFile } from "../../../../src/static/appserver/load.js";
@@ -348,4 +350,21 @@ test("uWSGI takes X-Forwarded-Proto from anyone: uwsgi_pass must overwrite the c
     ),
     [],
   );
+});
+
+test("gunicorn -c naming a file not at hand: $PORT's default is not taken for the bind, since the file may set one", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "proxytrust-gunicorn-"));
+  try {
+    const dockerfile = path.join(dir, "Dockerfile");
+    const judged = async (cmd: string) => {
+      writeFileSync(dockerfile, `FROM python:3.12-slim\nENV PORT=8000\nCMD ${cmd}\n`);
+      return (await loadAppServerFile(dockerfile)).gunicorn?.bind?.values;
+    };
+    assert.equal(await judged('["gunicorn", "-c", "/etc/gunicorn.conf.py", "shop.wsgi"]'), undefined);
+    assert.deepEqual(await judged('["gunicorn", "shop.wsgi"]'), [
+      { kind: "known", value: ["0.0.0.0:8000"], fromEnv: "PORT" },
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

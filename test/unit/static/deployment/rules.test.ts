@@ -157,6 +157,46 @@ describe("origin exposure from Service types and published ports", () => {
     assert.match(findings[0]!.summary, /service web .* gunicorn binds .* skipping nginx \(nginx\)/);
   });
 
+  test("host networking: a port written as ${PORT:-8000}, or PORT set by interpolation, still binds every interface", () => {
+    const dir = mkdtempSync(join(tmpdir(), "proxytrust-port-"));
+    try {
+      const file = join(dir, "compose.yaml");
+      const judged = (command: string, environment: string[]) => {
+        writeFileSync(
+          file,
+          [
+            "services:",
+            "  nginx:",
+            "    image: nginx:1.27",
+            "    network_mode: host",
+            "  web:",
+            "    image: shop:latest",
+            "    network_mode: host",
+            `    command: ${command}`,
+            "    environment:",
+            "      - DJANGO_SETTINGS_MODULE=shop.settings",
+            ...environment.map((line) => `      - ${line}`),
+            "",
+          ].join("\n"),
+        );
+        return applyRules({ compose: [loadComposeFile(file)] }, ALL_RULES)
+          .filter((c) => c.id === "compose-host-network")
+          .map((c) => /binds (\S+),/.exec(c.summary)?.[1]);
+      };
+      assert.deepEqual(judged("gunicorn shop.wsgi --bind 0.0.0.0:${PORT:-8000}", []), [
+        "0.0.0.0:${PORT:-8000}",
+      ]);
+      assert.deepEqual(judged("uvicorn shop.asgi:application --host 0.0.0.0 --port ${PORT:-8000}", []), [
+        "0.0.0.0:${PORT:-8000}",
+      ]);
+      assert.deepEqual(judged("gunicorn shop.wsgi", ["PORT=${PORT:-8000}"]), ["0.0.0.0:${PORT:-8000}"]);
+      // Passed through from where Compose runs, PORT may be unset there: gunicorn's default stands.
+      assert.deepEqual(judged("gunicorn shop.wsgi", ["PORT"]), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("settings shared through a YAML merge key count as the service's own", () => {
     const dir = mkdtempSync(join(tmpdir(), "proxytrust-merge-"));
     try {

@@ -74,11 +74,10 @@ export function launchBinds(launch: Launch): { server: Program; binds: string[] 
       return { server: "daphne", binds: daphneFromArgs(args, where).binds.value };
     case "waitress":
       return { server: "waitress", binds: waitressFromArgs(args, where).binds.value };
-    case "uwsgi":
-      return {
-        server: "uwsgi",
-        binds: uwsgiFromArgs(args, launch.env, where, dirname(resolve(where.file))).binds.value,
-      };
+    case "uwsgi": {
+      const uwsgi = uwsgiFromArgs(args, launch.env, where, dirname(resolve(where.file)));
+      return { server: "uwsgi", binds: [...uwsgi.binds.value, ...(uwsgi.otherBinds ?? [])] };
+    }
   }
 }
 

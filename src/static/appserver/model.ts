@@ -38,6 +38,8 @@ export interface AppServerConfig {
   at: Located;
   /** "host:port" or "unix:/path"; the server's default when nothing is given. */
   binds: Setting<string[]>;
+  /** Where else it listens, in another protocol than `protocol` (uWSGI's HTTP router beside its socket). */
+  otherBinds?: string[];
   /**
    * The wire protocol on those binds. With "uwsgi" (nginx uwsgi_pass) the proxy sends the CGI
    * variables itself: HTTPS and REMOTE_ADDR are whatever the peer says, whoever it is.

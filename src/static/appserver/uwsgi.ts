@@ -77,6 +77,8 @@ export function uwsgiFromEntries(entries: UwsgiEntry[], at: Located): AppServerC
     file: at.file,
     at,
     binds: { ...(first ?? at), value: listed, option: first?.key ?? "default" },
+    // Its HTTP router beside the uwsgi socket: reachable too, whatever the socket's protocol.
+    ...(uwsgiProtocol && http.length > 0 ? { otherBinds: http.map((e) => bindOf(e.value)) } : {}),
     protocol: uwsgiProtocol ? "uwsgi" : "http",
     trustedPeers: { ...(first ?? at), value: ["*"], option: first?.key ?? "default" },
     schemeHeaders: [{ name: "X-Forwarded-Proto", secureValue: "https" }],

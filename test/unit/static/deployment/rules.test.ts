@@ -152,6 +152,7 @@ describe("origin exposure from Service types and published ports", () => {
       [
         ["fail", 10, "0.0.0.0:8000"],
         ["fail", 16, "0.0.0.0:8001"],
+        ["fail", 22, "0.0.0.0:8002"],
       ],
     );
     assert.match(findings[0]!.summary, /service web .* gunicorn binds .* skipping nginx \(nginx\)/);

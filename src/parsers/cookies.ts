@@ -1,10 +1,6 @@
-import type * as SetCookieParser from "set-cookie-parser";
-import type { Cookie } from "set-cookie-parser";
-import { lazyPackage } from "../lazy-package.js";
+import { parseSetCookie, type Cookie } from "set-cookie-parser";
 import type { HeaderList } from "../report/model.js";
 import { headerValues } from "./headers.js";
-
-const cookieParser = lazyPackage<typeof SetCookieParser>("set-cookie-parser");
 
 export interface SetCookie extends Cookie {
   /** The Set-Cookie line as received, for evidence. */
@@ -19,9 +15,7 @@ export function setCookies(headers: HeaderList): readonly SetCookie[] {
   let cookies = parsed.get(headers);
   if (!cookies) {
     cookies = headerValues(headers, "set-cookie").flatMap((line) =>
-      cookieParser()
-        .parseSetCookie(line, { decodeValues: false, split: false })
-        .map((cookie) => ({ ...cookie, line })),
+      parseSetCookie(line, { decodeValues: false, split: false }).map((cookie) => ({ ...cookie, line })),
     );
     parsed.set(headers, cookies);
   }

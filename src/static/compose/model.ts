@@ -12,6 +12,7 @@ import {
 } from "../deployment/app-server.js";
 import { literalEnvironment, readEnvFile, type EnvironmentEntry } from "../environment.js";
 import { composeCommandWords } from "../launch/compose.js";
+import { composeLaunches } from "../launch/dockerfile.js";
 import { peelCommand, type Launch } from "../launch/model.js";
 import { isTree, parseYamlDocuments, text, tree, type YamlDocument } from "../yaml/documents.js";
 
@@ -185,12 +186,22 @@ function service(doc: YamlDocument, name: string, raw: unknown): ComposeService 
   const entrypoint = joined(spec.entrypoint);
   const image = text(spec.image);
   const env = [...fromFiles.entries, ...environment(doc, [...path, "environment"], spec.environment)];
-  const built = dockerfile ? dockerfileFacts(dockerfile) : { commandLine: "" };
-  // Without command or entrypoint the image's own decides: the Dockerfile built for it says which.
-  const runs = command || entrypoint ? `${entrypoint ?? ""} ${command ?? ""}` : built.commandLine;
+  const built = dockerfile ? dockerfileFacts(dockerfile) : undefined;
+  const launches = launchesOf(
+    doc,
+    path,
+    spec,
+    env,
+    dockerfile && built ? { file: dockerfile, source: built.source } : undefined,
+  );
+  // What runs, as Docker combines the service's command with the image's ENTRYPOINT and CMD.
+  const runs =
+    launches.length > 0
+      ? launches.map((l) => l.argv.join(" ")).join(" ")
+      : `${entrypoint ?? ""} ${command ?? ""}`;
   const djangoApp = djangoAppEvidence(runs, env);
-  const proxy = proxyOfImage(image) ?? proxyOfImage(built.baseImage);
-  const settingsModule = env.find((e) => e.name === "DJANGO_SETTINGS_MODULE")?.value ?? built.settingsModule;
+  const proxy = proxyOfImage(image) ?? proxyOfImage(built?.baseImage);
+  const settingsModule = env.find((e) => e.name === "DJANGO_SETTINGS_MODULE")?.value ?? built?.settingsModule;
   const networkMode = text(spec.network_mode);
   return {
     name,
@@ -211,29 +222,29 @@ function service(doc: YamlDocument, name: string, raw: unknown): ComposeService 
     ...(networkMode
       ? { networkMode: { value: networkMode, file: doc.file, line: doc.lineOf([...path, "network_mode"]) } }
       : {}),
-    launches: command || entrypoint ? launchesOf(doc, path, spec, env) : built.launch ? [built.launch] : [],
+    launches,
     file: doc.file,
     line: doc.lineOf(path),
   };
 }
 
-/** The service's own command line, peeled of shell layers as a launch file's would be. */
+/**
+ * What the service runs, peeled of shell layers as a launch file's would be: its own command line, or
+ * with a Dockerfile built for it, the image's ENTRYPOINT, CMD and ENV combined with it as Docker does.
+ */
 function launchesOf(
   doc: YamlDocument,
   path: string[],
   spec: Record<string, unknown>,
   env: EnvironmentEntry[],
+  image: { file: string; source: string } | undefined,
 ): Launch[] {
-  const where = {
-    file: doc.file,
-    line: doc.lineOf([...path, spec.command !== undefined ? "command" : "entrypoint"]),
-  };
+  const key =
+    spec.command !== undefined ? "command" : spec.entrypoint !== undefined ? "entrypoint" : undefined;
+  const where = { file: doc.file, line: doc.lineOf(key ? [...path, key] : path) };
   // Problems with the command line are the launch reader's to report (audit --app-server).
   const ignored: LoadError[] = [];
-  const words = [
-    ...composeCommandWords(spec.entrypoint, where, ignored),
-    ...composeCommandWords(spec.command, where, ignored),
-  ];
+  const words = (raw: unknown) => (raw === undefined ? undefined : composeCommandWords(raw, where, ignored));
   // An interpolated value is known only where Compose runs, but the variable is set: it stays as written.
   const known = Object.fromEntries(
     env.flatMap((e) => {
@@ -241,11 +252,21 @@ function launchesOf(
       return value !== undefined ? [[e.name, value]] : [];
     }),
   );
-  return peelCommand(words, known, where, ignored).map((started) => ({
+  const name = path.at(-1) as string;
+  const override = {
+    entrypoint: words(spec.entrypoint),
+    command: words(spec.command),
+    env: known,
+    location: where,
+  };
+  if (image)
+    return composeLaunches(image.file, image.source, override).map((launch) => ({ ...launch, name }));
+  const argv = [...(override.entrypoint ?? []), ...(override.command ?? [])];
+  return peelCommand(argv, known, where, ignored).map((started) => ({
     ...started,
     location: where,
     kind: "compose",
-    name: path.at(-1) as string,
+    name,
   }));
 }
 

@@ -1,7 +1,6 @@
 /** Telling the Django app's containers and the proxies' apart, from what they run. */
 import { MAX_CONFIG_BYTES, readTextFile } from "../../read-file.js";
 import { readDockerfile } from "../launch/dockerfile.js";
-import type { Launch } from "../launch/model.js";
 import type { EnvironmentEntry } from "../environment.js";
 
 const APP_SERVERS =
@@ -44,9 +43,9 @@ function readText(file: string): string {
 export interface DockerfileFacts {
   baseImage?: string;
   commandLine: string;
-  /** What the container starts when nothing overrides it. */
-  launch?: Launch;
   settingsModule?: string;
+  /** The Dockerfile's text, for what Compose combines with it. */
+  source: string;
 }
 
 export function dockerfileFacts(file: string): DockerfileFacts {
@@ -58,7 +57,7 @@ export function dockerfileFacts(file: string): DockerfileFacts {
   return {
     ...(baseImage ? { baseImage } : {}),
     commandLine: launch?.argv.join(" ") ?? "",
-    ...(launch ? { launch } : {}),
     ...(settingsModule ? { settingsModule } : {}),
+    source,
   };
 }

@@ -67,6 +67,38 @@ function envOf(rest: string, where: Located, errors: LoadError[]): Record<string
 
 export function readDockerfile(file: string, text: string): { launches: Launch[]; errors: LoadError[] } {
   const errors: LoadError[] = [];
+  const final = finalStage(file, text, errors);
+  return { launches: final ? stageLaunches(final, errors) : [], errors };
+}
+
+/** What Compose overrides of an image: `entrypoint:` and `command:` as words, `environment:` over ENV. */
+export interface ComposeOverride {
+  entrypoint?: string[];
+  command?: string[];
+  env: Record<string, string>;
+  location: Located;
+}
+
+/**
+ * What a Compose service built from this Dockerfile runs, combined as Docker does: the image's
+ * ENTRYPOINT with the service's command, an `entrypoint:` of its own dropping the image's CMD, and the
+ * service's environment over the image's ENV.
+ */
+export function composeLaunches(file: string, text: string, override: ComposeOverride): Launch[] {
+  const errors: LoadError[] = [];
+  const image = finalStage(file, text, errors) ?? { env: {} };
+  const own = (words: string[] | undefined): Instruction | undefined =>
+    words ? { exec: words, ...override.location } : undefined;
+  const stage: Stage = {
+    env: { ...image.env, ...override.env },
+    entrypoint: own(override.entrypoint) ?? image.entrypoint,
+    cmd: own(override.command) ?? (override.entrypoint ? undefined : image.cmd),
+  };
+  return stageLaunches(stage, errors).map((launch) => ({ ...launch, kind: "compose" }));
+}
+
+/** The stage the image is built from, with the ENV, CMD and ENTRYPOINT it inherits. */
+function finalStage(file: string, text: string, errors: LoadError[]): Stage | undefined {
   const stages: Stage[] = [];
   for (const line of instructions(file, text)) {
     const where = { file, line: line.line };
@@ -86,8 +118,7 @@ export function readDockerfile(file: string, text: string): { launches: Launch[]
       stage.cmd = undefined;
     }
   }
-  const final = stages[stages.length - 1];
-  return { launches: final ? stageLaunches(final, errors) : [], errors };
+  return stages[stages.length - 1];
 }
 
 function stageLaunches(stage: Stage, errors: LoadError[]): Launch[] {

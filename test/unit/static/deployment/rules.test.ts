@@ -198,6 +198,55 @@ describe("origin exposure from Service types and published ports", () => {
     }
   });
 
+  test("host networking: the service's command and environment combine with its Dockerfile's as Docker does", () => {
+    const dir = mkdtempSync(join(tmpdir(), "proxytrust-dockerfile-"));
+    try {
+      writeFileSync(
+        join(dir, "Dockerfile.entry"),
+        'FROM python:3.12-slim\nENTRYPOINT ["gunicorn", "shop.wsgi"]\n',
+      );
+      writeFileSync(
+        join(dir, "Dockerfile.port"),
+        "FROM python:3.12-slim\nENV PORT=8000\nCMD gunicorn shop.wsgi\n",
+      );
+      const judged = (dockerfile: string, service: string[]) => {
+        const file = join(dir, "compose.yaml");
+        writeFileSync(
+          file,
+          [
+            "services:",
+            "  nginx:",
+            "    image: nginx:1.27",
+            "    network_mode: host",
+            "  web:",
+            "    build:",
+            "      context: .",
+            `      dockerfile: ${dockerfile}`,
+            "    network_mode: host",
+            ...service.map((line) => `    ${line}`),
+            "",
+          ].join("\n"),
+        );
+        return applyRules({ compose: [loadComposeFile(file)] }, ALL_RULES)
+          .filter((c) => c.id === "compose-host-network")
+          .map((c) => /binds (\S+),/.exec(c.summary)?.[1]);
+      };
+      // The image's ENTRYPOINT runs with the service's command as its arguments.
+      assert.deepEqual(judged("Dockerfile.entry", ['command: ["-b", "0.0.0.0:8000"]']), ["0.0.0.0:8000"]);
+      // The image's ENV PORT reaches the service's own command.
+      assert.deepEqual(judged("Dockerfile.port", ["command: gunicorn shop.wsgi --workers 3"]), [
+        "0.0.0.0:8000",
+      ]);
+      // An entrypoint of the service's own drops the image's CMD.
+      assert.deepEqual(
+        judged("Dockerfile.port", ['entrypoint: ["gunicorn", "-b", "127.0.0.1:9000", "shop.wsgi"]']),
+        [],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("settings shared through a YAML merge key count as the service's own", () => {
     const dir = mkdtempSync(join(tmpdir(), "proxytrust-merge-"));
     try {

@@ -127,6 +127,18 @@ describe("ingress-nginx ConfigMap and annotations", () => {
   });
 });
 
+/** The binds compose-host-network reports for a web service (these lines) on the host's network beside nginx. */
+function hostNetworkBinds(file: string, web: string[]): (string | undefined)[] {
+  const service = ["services:", "  nginx:", "    image: nginx:1.27", "    network_mode: host", "  web:"];
+  writeFileSync(
+    file,
+    [...service, "    network_mode: host", ...web.map((line) => `    ${line}`), ""].join("\n"),
+  );
+  return applyRules({ compose: [loadComposeFile(file)] }, ALL_RULES)
+    .filter((c) => c.id === "compose-host-network")
+    .map((c) => /binds (\S+),/.exec(c.summary)?.[1]);
+}
+
 describe("origin exposure from Service types and published ports", () => {
   test("a LoadBalancer Service on the Django pods an Ingress fronts fails; ClusterIP passes, and a NodePort on other pods is not theirs", () => {
     assert.deepEqual(verdicts(kubernetes("shop-app-exposed.yaml")).get("kubernetes-service-exposed"), [
@@ -162,28 +174,14 @@ describe("origin exposure from Service types and published ports", () => {
     const dir = mkdtempSync(join(tmpdir(), "proxytrust-port-"));
     try {
       const file = join(dir, "compose.yaml");
-      const judged = (command: string, environment: string[]) => {
-        writeFileSync(
-          file,
-          [
-            "services:",
-            "  nginx:",
-            "    image: nginx:1.27",
-            "    network_mode: host",
-            "  web:",
-            "    image: shop:latest",
-            "    network_mode: host",
-            `    command: ${command}`,
-            "    environment:",
-            "      - DJANGO_SETTINGS_MODULE=shop.settings",
-            ...environment.map((line) => `      - ${line}`),
-            "",
-          ].join("\n"),
-        );
-        return applyRules({ compose: [loadComposeFile(file)] }, ALL_RULES)
-          .filter((c) => c.id === "compose-host-network")
-          .map((c) => /binds (\S+),/.exec(c.summary)?.[1]);
-      };
+      const judged = (command: string, environment: string[]) =>
+        hostNetworkBinds(file, [
+          "image: shop:latest",
+          `command: ${command}`,
+          "environment:",
+          "  - DJANGO_SETTINGS_MODULE=shop.settings",
+          ...environment.map((line) => `  - ${line}`),
+        ]);
       assert.deepEqual(judged("gunicorn shop.wsgi --bind 0.0.0.0:${PORT:-8000}", []), [
         "0.0.0.0:${PORT:-8000}",
       ]);
@@ -209,28 +207,13 @@ describe("origin exposure from Service types and published ports", () => {
         join(dir, "Dockerfile.port"),
         "FROM python:3.12-slim\nENV PORT=8000\nCMD gunicorn shop.wsgi\n",
       );
-      const judged = (dockerfile: string, service: string[]) => {
-        const file = join(dir, "compose.yaml");
-        writeFileSync(
-          file,
-          [
-            "services:",
-            "  nginx:",
-            "    image: nginx:1.27",
-            "    network_mode: host",
-            "  web:",
-            "    build:",
-            "      context: .",
-            `      dockerfile: ${dockerfile}`,
-            "    network_mode: host",
-            ...service.map((line) => `    ${line}`),
-            "",
-          ].join("\n"),
-        );
-        return applyRules({ compose: [loadComposeFile(file)] }, ALL_RULES)
-          .filter((c) => c.id === "compose-host-network")
-          .map((c) => /binds (\S+),/.exec(c.summary)?.[1]);
-      };
+      const judged = (dockerfile: string, service: string[]) =>
+        hostNetworkBinds(join(dir, "compose.yaml"), [
+          "build:",
+          "  context: .",
+          `  dockerfile: ${dockerfile}`,
+          ...service,
+        ]);
       // The image's ENTRYPOINT runs with the service's command as its arguments.
       assert.deepEqual(judged("Dockerfile.entry", ['command: ["-b", "0.0.0.0:8000"]']), ["0.0.0.0:8000"]);
       // The image's ENV PORT reaches the service's own command.

@@ -4,14 +4,14 @@
  * missing max-age makes the whole header invalid, unknown directives are ignored.
  */
 
+import { HTTP_TOKEN } from "../http-syntax.js";
+
 export type HstsPolicy =
   | { valid: true; maxAge: number; includeSubDomains: boolean; preload: boolean }
   | { valid: false; error: string };
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 function unquote(value: string): string | undefined {
-  if (!value.startsWith('"')) return TOKEN.test(value) ? value : undefined;
+  if (!value.startsWith('"')) return HTTP_TOKEN.test(value) ? value : undefined;
   if (value.length < 2 || !value.endsWith('"')) return undefined;
   return value.slice(1, -1).replace(/\\(.)/g, "$1");
 }
@@ -45,7 +45,7 @@ export function parseHsts(header: string): HstsPolicy {
     const eq = directive.indexOf("=");
     const name = (eq === -1 ? directive : directive.slice(0, eq)).trim().toLowerCase();
     const rawValue = eq === -1 ? undefined : directive.slice(eq + 1).trim();
-    if (!TOKEN.test(name)) return { valid: false, error: `malformed directive '${directive}'` };
+    if (!HTTP_TOKEN.test(name)) return { valid: false, error: `malformed directive '${directive}'` };
     if (seen.has(name)) return { valid: false, error: `directive '${name}' appears twice` };
     seen.add(name);
     if (name === "max-age") {

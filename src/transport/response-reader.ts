@@ -6,6 +6,7 @@
  * node:http, which reads every shape and names every fault. Node's HTTP client costs several times the
  * CPU of this reader per request, and most of a scan's requests run on kept-alive connections.
  */
+import { HTTP_TOKEN, NOT_FIELD_TEXT } from "../http-syntax.js";
 import type { HeaderList } from "../report/model.js";
 
 export interface ReadResponse {
@@ -19,10 +20,7 @@ export interface ReadResponse {
 
 export type ReadProgress = "more" | "done" | "unusual";
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: [\t\x20-\x7e\x80-\xff]*)?$/;
-/** What node:http refuses in a header value. */
-const NOT_FIELD_TEXT = /[^\t\x20-\x7e\x80-\xff]/;
 /** A chunk size with extensions in the token grammar, quoted values included, as node:http reads them. */
 const CHUNK_SIZE =
   /^([0-9A-Fa-f]{1,15})(?:;[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:=(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+|"[\t\x20\x21\x23-\x5b\x5d-\x7e\x80-\xff]*"))?)*$/;
@@ -252,5 +250,5 @@ export class ResponseReader {
 /** `name: value` with a token name and a value node:http accepts. */
 function isHeaderLine(line: string): boolean {
   const colon = line.indexOf(":");
-  return colon > 0 && TOKEN.test(line.slice(0, colon)) && !NOT_FIELD_TEXT.test(line.slice(colon + 1));
+  return colon > 0 && HTTP_TOKEN.test(line.slice(0, colon)) && !NOT_FIELD_TEXT.test(line.slice(colon + 1));
 }

@@ -18,6 +18,7 @@ import {
   type SecureContext,
   TLSSocket,
 } from "node:tls";
+import { HTTP_TOKEN, NOT_FIELD_TEXT } from "../http-syntax.js";
 import type { HeaderList } from "../report/model.js";
 import { ConnectionPool } from "./kept-alive.js";
 import { connectAddress, type ConnectMapping } from "./mapping.js";
@@ -457,17 +458,13 @@ function attempt(
   });
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** What node:http refuses to send in a header value. */
-const NOT_FIELD_TEXT = /[^\t\x20-\x7e\x80-\xff]/;
-
 /** The request as bytes, or undefined when a header could not be sent as written (node:http says why). */
 function requestBytes(req: WireRequest): Buffer | undefined {
   const body = req.body === undefined ? undefined : Buffer.from(req.body);
   const headers: HeaderList = body ? [...req.headers, ["Content-Length", String(body.length)]] : req.headers;
   let head = `${req.method} ${req.requestTarget ?? `${req.url.pathname}${req.url.search}`} HTTP/1.1\r\n`;
   for (const [name, value] of headers) {
-    if (!TOKEN.test(name) || NOT_FIELD_TEXT.test(value)) return undefined;
+    if (!HTTP_TOKEN.test(name) || NOT_FIELD_TEXT.test(value)) return undefined;
     head += `${name}: ${value}\r\n`;
   }
   const bytes = Buffer.from(`${head}\r\n`, "latin1");

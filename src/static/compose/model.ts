@@ -13,7 +13,7 @@ import {
 import { literalEnvironment, readEnvFile, type EnvironmentEntry } from "../environment.js";
 import { composeCommandWords } from "../launch/compose.js";
 import { composeLaunches } from "../launch/dockerfile.js";
-import { peelCommand, type Launch } from "../launch/model.js";
+import type { Launch } from "../launch/model.js";
 import { isTree, parseYamlDocuments, text, tree, type YamlDocument } from "../yaml/documents.js";
 
 export interface PublishedPort extends Located {
@@ -192,7 +192,7 @@ function service(doc: YamlDocument, name: string, raw: unknown): ComposeService 
     path,
     spec,
     env,
-    dockerfile && built ? { file: dockerfile, source: built.source } : undefined,
+    dockerfile && built ? { file: dockerfile, text: built.source } : undefined,
   );
   // What runs, as Docker combines the service's command with the image's ENTRYPOINT and CMD.
   const runs =
@@ -237,7 +237,7 @@ function launchesOf(
   path: string[],
   spec: Record<string, unknown>,
   env: EnvironmentEntry[],
-  image: { file: string; source: string } | undefined,
+  image: { file: string; text: string } | undefined,
 ): Launch[] {
   const key =
     spec.command !== undefined ? "command" : spec.entrypoint !== undefined ? "entrypoint" : undefined;
@@ -252,22 +252,13 @@ function launchesOf(
       return value !== undefined ? [[e.name, value]] : [];
     }),
   );
-  const name = path.at(-1) as string;
   const override = {
     entrypoint: words(spec.entrypoint),
     command: words(spec.command),
     env: known,
     location: where,
   };
-  if (image)
-    return composeLaunches(image.file, image.source, override).map((launch) => ({ ...launch, name }));
-  const argv = [...(override.entrypoint ?? []), ...(override.command ?? [])];
-  return peelCommand(argv, known, where, ignored).map((started) => ({
-    ...started,
-    location: where,
-    kind: "compose",
-    name,
-  }));
+  return composeLaunches(image, override).map((launch) => ({ ...launch, name: path.at(-1) as string }));
 }
 
 /** The service that proxies for the project, by image or Dockerfile, or Traefik by its labels. */

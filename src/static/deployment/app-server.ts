@@ -39,10 +39,9 @@ function readText(file: string): string {
   }
 }
 
-/** What a Dockerfile says about the container: its base image, what it runs, and DJANGO_SETTINGS_MODULE. */
+/** What a Dockerfile says about the container: its base image, DJANGO_SETTINGS_MODULE, and its text. */
 export interface DockerfileFacts {
   baseImage?: string;
-  commandLine: string;
   settingsModule?: string;
   /** The Dockerfile's text, for what Compose combines with it. */
   source: string;
@@ -56,7 +55,6 @@ export function dockerfileFacts(file: string): DockerfileFacts {
   const settingsModule = launch?.env.DJANGO_SETTINGS_MODULE;
   return {
     ...(baseImage ? { baseImage } : {}),
-    commandLine: launch?.argv.join(" ") ?? "",
     ...(settingsModule ? { settingsModule } : {}),
     source,
   };

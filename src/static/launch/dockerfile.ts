@@ -80,13 +80,16 @@ export interface ComposeOverride {
 }
 
 /**
- * What a Compose service built from this Dockerfile runs, combined as Docker does: the image's
- * ENTRYPOINT with the service's command, an `entrypoint:` of its own dropping the image's CMD, and the
- * service's environment over the image's ENV.
+ * What a Compose service runs, combined with the Dockerfile built for it (if any) as Docker does: the
+ * image's ENTRYPOINT with the service's command, an `entrypoint:` of its own dropping the image's CMD,
+ * and the service's environment over the image's ENV.
  */
-export function composeLaunches(file: string, text: string, override: ComposeOverride): Launch[] {
+export function composeLaunches(
+  dockerfile: { file: string; text: string } | undefined,
+  override: ComposeOverride,
+): Launch[] {
   const errors: LoadError[] = [];
-  const image = finalStage(file, text, errors) ?? { env: {} };
+  const image = (dockerfile && finalStage(dockerfile.file, dockerfile.text, errors)) ?? { env: {} };
   const own = (words: string[] | undefined): Instruction | undefined =>
     words ? { exec: words, ...override.location } : undefined;
   const stage: Stage = {

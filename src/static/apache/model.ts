@@ -3,11 +3,12 @@
  * arguments, sections (<VirtualHost>, <Location>, <IfModule> …) nested, Include / IncludeOptional
  * followed (globs, relative to ServerRoot or the including file), each directive with file and line.
  */
-import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { readdirSync, realpathSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
 import { describeFileError } from "../../file-error.js";
 import { perConfig } from "../memo.js";
+import { expandGlob, hasWildcard } from "../glob.js";
 import { quoted } from "../../report/quote.js";
 
 export type { LoadError, Located } from "../caddy/config-source.js";
@@ -129,7 +130,8 @@ function include(
     ? [pattern]
     : [join(roots.main, pattern), join(roots.server, pattern)];
   for (const candidate of candidates) {
-    const files = expand(candidate);
+    // apr_fnmatch with FNM_PERIOD: wildcards, in any segment, leave out names that start with a dot.
+    const files = expandGlob(resolve(candidate), { leadingDot: "explicit" });
     if (files.length === 0) continue;
     const walk: DirectoryWalk = { files: 0, directories: new Set(), stopped: false };
     return files
@@ -154,8 +156,9 @@ function include(
         return directives;
       });
   }
-  if (!optional && !/[*?[]/.test(pattern))
-    errors.push({ ...at, message: `cannot include "${pattern}": file not found` });
+  // Apache 2.4 refuses to start on either; IncludeOptional is how a config says "if any".
+  const missing = hasWildcard(pattern) ? "no file matches the wildcard" : "file not found";
+  if (!optional) errors.push({ ...at, message: `cannot include "${pattern}": ${missing}` });
   return [];
 }
 
@@ -215,30 +218,6 @@ function withDirectoriesRead(path: string, at: Located, errors: LoadError[], wal
   const files = entries.flatMap((entry) => withDirectoriesRead(join(path, entry), at, errors, walk));
   walk.directories.delete(real);
   return files;
-}
-
-/** A path whose last part may be a glob (sites-enabled/*.conf), matched files sorted as Apache does. */
-function expand(path: string): string[] {
-  const name = basename(path);
-  // A name that exists is the one meant, even if it cannot be read: the read says why.
-  if (!/[*?[]/.test(name)) return lstatSync(path, { throwIfNoEntry: false }) ? [resolve(path)] : [];
-  const matcher = new RegExp(
-    `^${name
-      .replace(/[.+^${}()|\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`,
-  );
-  try {
-    return (
-      readdirSync(dirname(path))
-        // As fnmatch with FNM_PERIOD: a wildcard does not match the leading dot of a hidden file.
-        .filter((entry) => matcher.test(entry) && (name.startsWith(".") || !entry.startsWith(".")))
-        .sort()
-        .map((entry) => join(dirname(path), entry))
-    );
-  } catch {
-    return [];
-  }
 }
 
 export function parseApacheConfig(text: string, file: string): ApacheConfig {

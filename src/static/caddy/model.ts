@@ -3,9 +3,9 @@
  * with snippets and imports expanded. Every directive keeps the file and line it was written at.
  */
 import path from "node:path";
-import { readdirSync } from "node:fs";
 import { checkConfigText, readConfigSource, type LoadError, type Located } from "./config-source.js";
 import { lexCaddyfile, type CaddyToken } from "./lexer.js";
+import { expandGlob, hasWildcard } from "../glob.js";
 
 export type { LoadError, Located } from "./config-source.js";
 
@@ -174,8 +174,12 @@ class ImportExpander {
   }
 
   private readImportedFiles(pattern: string, written: string, where: Located): CaddyToken[] {
-    const files = expandGlob(pattern);
-    if (files.length === 0 && !pattern.includes("*")) {
+    const files = importedFiles(pattern);
+    if (files === undefined) {
+      this.errors.push({ ...where, message: `import ${written}: Caddy allows one wildcard in a pattern` });
+      return [];
+    }
+    if (files.length === 0 && !hasWildcard(pattern)) {
       this.errors.push({ ...where, message: `import ${written}: no snippet or file by that name` });
     }
     const tokens: CaddyToken[] = [];
@@ -217,29 +221,18 @@ function substituteImportArgs(text: string, args: string[]): string {
   });
 }
 
-/** Files matching a path whose last segment may hold `*` and `?`, sorted like Go's filepath.Glob. */
-function expandGlob(pattern: string): string[] {
-  const dir = path.dirname(pattern);
-  const base = path.basename(pattern);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  if (!/[*?]/.test(base)) return names.includes(base) ? [pattern] : [];
-  const matcher = new RegExp(
-    "^" +
-      base
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*/g, "[^/]*")
-        .replace(/\?/g, ".") +
-      "$",
-  );
-  return names
-    .filter((name) => matcher.test(name))
-    .sort()
-    .map((name) => path.join(dir, name));
+/**
+ * Files matching an import pattern as Caddy finds them: Go's filepath.Glob, which lets wildcards match
+ * dot files, except that a last segment starting with `*` leaves them out. Caddy refuses patterns
+ * with more than one `*` or `?`, or a `[...]` class; undefined for those.
+ */
+function importedFiles(pattern: string): string[] | undefined {
+  const count = (ch: string) => pattern.split(ch).length - 1;
+  if (count("*") > 1 || count("?") > 1 || (pattern.includes("[") && pattern.includes("]"))) return undefined;
+  const files = expandGlob(pattern, { leadingDot: "any" });
+  return path.basename(pattern).startsWith("*")
+    ? files.filter((file) => !path.basename(file).startsWith("."))
+    : files;
 }
 
 /** Splits the expanded token stream into the global options block and the site blocks. */

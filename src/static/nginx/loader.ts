@@ -5,7 +5,8 @@
  */
 import path from "node:path";
 import { parseNginx, type ParsedFile } from "./parser.js";
-import { diskSource, dumpSource, hasWildcard, splitNginxDump, type ConfigSource } from "./sources.js";
+import { diskSource, dumpSource, splitNginxDump, type ConfigSource } from "./sources.js";
+import { hasWildcard } from "../glob.js";
 import { isBlock, type ConfigError, type NginxConfig, type NginxDirective } from "./model.js";
 
 /** Guards against include fan-out (a file included twice by a file included twice, ...). */

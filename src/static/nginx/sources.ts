@@ -3,11 +3,10 @@
  * Both answer the same two questions, so include resolution does not care which it reads.
  */
 import { isUtf8 } from "node:buffer";
-import { lstatSync, readdirSync } from "node:fs";
-import path from "node:path";
 import { readAtMost } from "../../read-file.js";
 import { MAX_FILE_BYTES } from "./model.js";
 import { describeFileError } from "../../file-error.js";
+import { expandGlob, hasWildcard, segmentMatcher, type GlobOptions } from "../glob.js";
 
 export type ReadResult = { text: string } | { error: string; line: number };
 
@@ -17,37 +16,8 @@ export interface ConfigSource {
   expand(pattern: string): string[];
 }
 
-export function hasWildcard(pattern: string): boolean {
-  return /[*?[]/.test(pattern);
-}
-
-/** One path segment of a glob as a regular expression; `*` and `?` never cross a `/`. */
-function segmentRegex(glob: string): RegExp {
-  let source = "";
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === "*") source += "[^/]*";
-    else if (ch === "?") source += "[^/]";
-    else if (ch === "[") {
-      const end = glob.indexOf("]", i + 2);
-      if (end === -1) source += "\\[";
-      else {
-        const body = glob
-          .slice(i + 1, end)
-          .replace(/^!/, "^")
-          .replace(/\\/g, "\\\\");
-        source += `[${body}]`;
-        i = end;
-      }
-    } else source += ch.replace(/[.+^${}()|\\]/g, "\\$&");
-  }
-  return new RegExp(`^${source}$`);
-}
-
-/** glob(3) leaves dot files out of wildcard matches unless the pattern itself starts with a dot. */
-function matchesSegment(name: string, glob: string, regex: RegExp): boolean {
-  return regex.test(name) && (!name.startsWith(".") || glob.startsWith("."));
-}
+/** nginx reads includes with glob(3), whose wildcards leave out names that start with a dot. */
+const GLOB_3: GlobOptions = { leadingDot: "explicit" };
 
 /** Bytes to text: refuses binary data, reads UTF-8, falls back to Latin-1 for legacy files. */
 export function decodeConfigBytes(bytes: Buffer): ReadResult {
@@ -72,29 +42,8 @@ export const diskSource: ConfigSource = {
     }
   },
   expand(pattern) {
-    if (!hasWildcard(pattern)) return [pattern];
-    const { root } = path.parse(pattern);
-    let bases = [root];
-    for (const segment of pattern.slice(root.length).split("/").filter(Boolean)) {
-      if (!hasWildcard(segment)) {
-        bases = bases.map((base) => path.join(base, segment));
-        continue;
-      }
-      const regex = segmentRegex(segment);
-      bases = bases.flatMap((base) => {
-        try {
-          return readdirSync(base)
-            .filter((name) => matchesSegment(name, segment, regex))
-            .sort()
-            .map((name) => path.join(base, name));
-        } catch {
-          return [];
-        }
-      });
-    }
-    // As glob(3) does for nginx: a matching name counts even when it cannot be opened (a symbolic-link
-    // loop, a dangling link); reading it then says why, as nginx -t would.
-    return bases.filter((file) => lstatSync(file, { throwIfNoEntry: false }) !== undefined);
+    // A name without wildcards is read as written, so the read says why it is missing.
+    return hasWildcard(pattern) ? expandGlob(pattern, GLOB_3) : [pattern];
   },
 };
 
@@ -107,15 +56,11 @@ export function dumpSource(files: ReadonlyMap<string, string>): ConfigSource {
     },
     expand(pattern) {
       if (!hasWildcard(pattern)) return [pattern];
-      const segments = pattern.split("/");
-      const regexes = segments.map(segmentRegex);
+      const matchers = pattern.split("/").map((segment) => segmentMatcher(segment, GLOB_3));
       return [...files.keys()]
         .filter((file) => {
           const parts = file.split("/");
-          return (
-            parts.length === segments.length &&
-            parts.every((part, i) => matchesSegment(part, segments[i]!, regexes[i]!))
-          );
+          return parts.length === matchers.length && parts.every((part, i) => matchers[i]!(part));
         })
         .sort();
     },

@@ -155,3 +155,33 @@ test("a directory Include that links back into itself, or holds too many files, 
     [`cannot include ${path.join(many, "999.conf")}: the include holds more than 1000 files`],
   );
 });
+
+test("a wildcard in a directory of an Include path reads each match; Include of a wildcard matching nothing is an error, IncludeOptional's is not", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "proxytrust-apache-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const site of ["shop", "blog", ".old"]) {
+    mkdirSync(path.join(dir, "vhosts", site), { recursive: true });
+    writeFileSync(
+      path.join(dir, "vhosts", site, "site.conf"),
+      `<VirtualHost *:80>\n    ServerName ${site}.example.com\n    ProxyPass / http://127.0.0.1:8000/\n</VirtualHost>\n`,
+    );
+  }
+  const main = path.join(dir, "apache2.conf");
+  const config = parseApacheConfig("Listen 80\nInclude vhosts/*/site.conf\n", main);
+  assert.deepEqual(config.errors, []);
+  assert.deepEqual(
+    virtualHosts(config).map((host) => host.section.children?.find((d) => d.name === "ServerName")?.args[0]),
+    ["blog.example.com", "shop.example.com"],
+  );
+  assert.deepEqual(
+    parseApacheConfig("Include sites/*/site.conf\nInclude vhosts/*.conf\n", main).errors.map((e) => [
+      e.line,
+      e.message,
+    ]),
+    [
+      [1, 'cannot include "sites/*/site.conf": no file matches the wildcard'],
+      [2, 'cannot include "vhosts/*.conf": no file matches the wildcard'],
+    ],
+  );
+  assert.deepEqual(parseApacheConfig("IncludeOptional sites/*/site.conf\n", main).errors, []);
+});

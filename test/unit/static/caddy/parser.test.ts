@@ -191,3 +191,29 @@ test("any Unicode space separates tokens (a punctuation space once stalled the l
     ["a.com", "b.com"],
   );
 });
+
+test("an import's wildcard may stand in a directory; a last segment starting with * leaves dot files out; two wildcards are refused", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "caddy-import-"));
+  for (const site of ["shop", "blog"]) {
+    mkdirSync(path.join(dir, "sites", site), { recursive: true });
+    writeFileSync(
+      path.join(dir, "sites", site, "Caddyfile"),
+      `${site}.example.com {\n\treverse_proxy app:8000\n}\n`,
+    );
+  }
+  writeFileSync(path.join(dir, "sites", "shop", ".draft.caddy"), "draft.example.com {\n\trespond x\n}\n");
+  writeFileSync(path.join(dir, "sites", "shop", "extra.caddy"), "extra.example.com {\n\trespond x\n}\n");
+  writeFileSync(
+    path.join(dir, "Caddyfile"),
+    "import sites/*/Caddyfile\nimport sites/shop/*.caddy\nimport sites/*/*.caddy\n",
+  );
+  const config = loadCaddyfile(path.join(dir, "Caddyfile"));
+  assert.deepEqual(
+    config.sites.map((site) => site.addresses[0]?.host),
+    ["blog.example.com", "shop.example.com", "extra.example.com"],
+  );
+  assert.deepEqual(
+    config.errors.map((e) => [e.line, e.message]),
+    [[3, "import sites/*/*.caddy: Caddy allows one wildcard in a pattern"]],
+  );
+});

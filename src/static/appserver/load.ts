@@ -4,7 +4,8 @@
  * uWSGI, waitress or gunicorn; a uwsgi.ini; a waitress paste ini; a Python file calling waitress.serve();
  * a gunicorn.conf.py.
  */
-import { basename, dirname, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
 import {
   gunicornFromArgs,
@@ -50,6 +51,18 @@ function appServerOf(argv: string[]): { program: Program; argsAt: number } | und
   return undefined;
 }
 
+/** gunicorn's `config` default: the file it reads from its working directory when no -c names one. */
+const IMPLICIT_GUNICORN_CONFIG = "gunicorn.conf.py";
+
+/**
+ * The config file a gunicorn launch reads: the one -c names, or ./gunicorn.conf.py when the launch's
+ * folder (where a relative -c resolves too) has one.
+ */
+function gunicornConfigFile(commandLine: GunicornConfig, baseDir: string): string | undefined {
+  if (commandLine.configFile !== undefined) return commandLine.configFile;
+  return existsSync(join(baseDir, IMPLICIT_GUNICORN_CONFIG)) ? IMPLICIT_GUNICORN_CONFIG : undefined;
+}
+
 /**
  * Where the app server a launch starts listens, as its command line (or its default) says; undefined
  * when the launch starts none, or its binds are in a config file the command names (gunicorn -c).
@@ -61,9 +74,11 @@ export function launchBinds(launch: Launch): { server: Program; binds: string[] 
   const where = launch.location;
   switch (server.program) {
     case "gunicorn": {
-      const { bind, configFile } = gunicornFromArgs(args, launch.env, where);
-      // The config file the command names may set the bind; only a command-line bind is known to win.
-      if (configFile && (!bind || onlyEnvDefault(bind))) return undefined;
+      const commandLine = gunicornFromArgs(args, launch.env, where);
+      const { bind } = commandLine;
+      // The config file may set the bind; only a command-line bind is known to win.
+      if (gunicornConfigFile(commandLine, dirname(resolve(where.file))) && (!bind || onlyEnvDefault(bind)))
+        return undefined;
       // From the command line and the environment, every bind value is known.
       const binds = bind?.values.flatMap((v) => (v.kind === "known" ? v.value : []));
       return { server: "gunicorn", binds: binds ?? [...GUNICORN_DEFAULTS.bind] };
@@ -103,13 +118,14 @@ async function fromLaunch(launch: Launch, found: AppServerFile): Promise<void> {
     case "gunicorn": {
       if (found.gunicorn) return;
       const commandLine = gunicornFromArgs(args, launch.env, where);
-      const configFile = commandLine.configFile?.replace(/^python:.*/, "");
+      const named = gunicornConfigFile(commandLine, baseDir);
+      const configFile = named?.replace(/^python:.*/, "");
       if (configFile && readConfigSource(resolve(baseDir, configFile)).ok)
         found.gunicorn = overrideWithCommandLine(
           await loadGunicornConfig(resolve(baseDir, configFile)),
           commandLine,
         );
-      else if (commandLine.configFile && commandLine.bind && onlyEnvDefault(commandLine.bind)) {
+      else if (named && commandLine.bind && onlyEnvDefault(commandLine.bind)) {
         // A config file not at hand may bind elsewhere: $PORT's default is not known to apply.
         const { bind: _unknown, ...rest } = commandLine;
         found.gunicorn = rest;

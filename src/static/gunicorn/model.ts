@@ -7,12 +7,19 @@ import type { LoadError, Located } from "../caddy/config-source.js";
 import { evaluatePythonModule, evaluatePythonSource, type PythonModule } from "../python/evaluate.js";
 import type { PossibleValue } from "../python/settings-model.js";
 import { shellWords } from "../launch/shell.js";
+import { GUNICORN_DEFAULTS } from "./defaults.js";
 
 export type { LoadError, Located } from "../caddy/config-source.js";
 
 /** One value a setting may take: known (maybe as the default of an environment variable), or unknown. */
 export type GunicornValue<T> =
-  | { kind: "known"; value: T; /** Set when the value is an env variable's default. */ fromEnv?: string }
+  | {
+      kind: "known";
+      value: T;
+      /** Set when the value is an env variable's default. */ fromEnv?: string;
+      /** Set for gunicorn's own default, in effect in a branch of the config file that leaves the setting out. */
+      byDefault?: true;
+    }
   | {
       kind: "unknown";
       reason: string;
@@ -64,16 +71,24 @@ function fromPythonModule(module: PythonModule): GunicornConfig {
       .filter((d) => d.severity === "error")
       .map((d) => ({ file: d.file, line: d.line, message: d.message })),
   };
-  const read = <T>(name: string, convert: (value: PossibleValue) => T | undefined | "none") => {
+  const read = <T>(
+    name: string,
+    convert: (value: PossibleValue) => T | undefined | "none",
+    gunicornDefault?: T,
+  ) => {
     const binding = module.bindings.get(name);
     if (!binding) return undefined;
     const values = binding.values.flatMap((v) => toGunicornValues(v, convert));
     if (values.length === 0) return undefined;
+    // `if DEBUG: bind = ...` alone: where the branch is not taken (or sets None), gunicorn's default holds.
+    const leftOut = binding.values.some((v) => v.kind === "unset" || v.kind === "none");
+    if (leftOut && gunicornDefault !== undefined)
+      values.push({ kind: "known", value: gunicornDefault, byDefault: true });
     return { file: binding.location.file, line: binding.location.line, values };
   };
-  const bind = read("bind", toStringList);
-  const forwarded = read("forwarded_allow_ips", toStringList);
-  const headers = read("secure_scheme_headers", toStringDict);
+  const bind = read("bind", toStringList, [...GUNICORN_DEFAULTS.bind]);
+  const forwarded = read("forwarded_allow_ips", toStringList, [...GUNICORN_DEFAULTS.forwardedAllowIps]);
+  const headers = read("secure_scheme_headers", toStringDict, { ...GUNICORN_DEFAULTS.secureSchemeHeaders });
   const certfile = read("certfile", (v) =>
     v.kind === "str" ? v.value : v.kind === "none" ? "none" : undefined,
   );
@@ -220,21 +235,33 @@ function applyFlags(config: GunicornConfig, args: string[], where: Located): voi
 export const onlyEnvDefault = (setting: GunicornSetting<unknown>) =>
   setting.values.every((v) => v.kind === "known" && v.fromEnv !== undefined);
 
+/**
+ * A setting with a default that $PORT or $FORWARDED_ALLOW_IPS changes. Such a command-line value only
+ * changes the default: a value in the file wins over it, except in the file's branches that leave the
+ * setting to its default.
+ */
+function overridden<T>(
+  inFile: GunicornSetting<T> | undefined,
+  onCommandLine: GunicornSetting<T> | undefined,
+): GunicornSetting<T> | undefined {
+  if (!onCommandLine || !inFile || !onlyEnvDefault(onCommandLine)) return onCommandLine ?? inFile;
+  if (!inFile.values.some((v) => v.kind === "known" && v.byDefault)) return inFile;
+  const values = inFile.values.flatMap((v) =>
+    v.kind === "known" && v.byDefault ? onCommandLine.values : [v],
+  );
+  return { ...inFile, values };
+}
+
 /** A command line overrides the config file it points at, setting by setting, as gunicorn does. */
 export function overrideWithCommandLine(
   fileConfig: GunicornConfig,
   commandLine: GunicornConfig,
 ): GunicornConfig {
   const merged: GunicornConfig = { ...fileConfig, errors: [...fileConfig.errors, ...commandLine.errors] };
-  // $PORT and $FORWARDED_ALLOW_IPS only change the defaults: a value in the file still wins over them.
-  if (commandLine.bind && !(onlyEnvDefault(commandLine.bind) && fileConfig.bind))
-    merged.bind = commandLine.bind;
-  if (
-    commandLine.forwardedAllowIps &&
-    !(onlyEnvDefault(commandLine.forwardedAllowIps) && fileConfig.forwardedAllowIps)
-  ) {
-    merged.forwardedAllowIps = commandLine.forwardedAllowIps;
-  }
+  const bind = overridden(fileConfig.bind, commandLine.bind);
+  if (bind) merged.bind = bind;
+  const forwardedAllowIps = overridden(fileConfig.forwardedAllowIps, commandLine.forwardedAllowIps);
+  if (forwardedAllowIps) merged.forwardedAllowIps = forwardedAllowIps;
   if (commandLine.secureSchemeHeaders) merged.secureSchemeHeaders = commandLine.secureSchemeHeaders;
   if (commandLine.certfile) merged.certfile = commandLine.certfile;
   if (commandLine.workerClass) merged.workerClass = commandLine.workerClass;

@@ -368,3 +368,30 @@ test("gunicorn -c naming a file not at hand: $PORT's default is not taken for th
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("gunicorn's config file binding in one branch only: elsewhere $PORT's default holds; ./gunicorn.conf.py is read without -c", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "proxytrust-gunicorn-"));
+  try {
+    const dockerfile = path.join(dir, "Dockerfile");
+    writeFileSync(
+      dockerfile,
+      'FROM python:3.12-slim\nENV PORT=8000\nCMD ["gunicorn", "-c", "branch.conf.py", "shop.wsgi"]\n',
+    );
+    writeFileSync(
+      path.join(dir, "branch.conf.py"),
+      'import os\n\nworkers = 3\nif os.environ.get("LOCAL_DEV") == "1":\n    bind = "127.0.0.1:8000"\n',
+    );
+    assert.deepEqual((await loadAppServerFile(dockerfile)).gunicorn?.bind?.values, [
+      { kind: "known", value: ["127.0.0.1:8000"] },
+      { kind: "known", value: ["0.0.0.0:8000"], fromEnv: "PORT" },
+    ]);
+    // gunicorn reads ./gunicorn.conf.py by itself, and its bind wins over $PORT's default.
+    writeFileSync(dockerfile, 'FROM python:3.12-slim\nENV PORT=8000\nCMD ["gunicorn", "shop.wsgi"]\n');
+    writeFileSync(path.join(dir, "gunicorn.conf.py"), 'bind = "127.0.0.1:8000"\nworkers = 3\n');
+    const implicit = (await loadAppServerFile(dockerfile)).gunicorn;
+    assert.equal(implicit?.file, path.join(dir, "gunicorn.conf.py"));
+    assert.deepEqual(implicit?.bind?.values, [{ kind: "known", value: ["127.0.0.1:8000"] }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

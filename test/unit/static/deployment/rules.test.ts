@@ -225,6 +225,9 @@ describe("origin exposure from Service types and published ports", () => {
         judged("Dockerfile.port", ['entrypoint: ["gunicorn", "-b", "127.0.0.1:9000", "shop.wsgi"]']),
         [],
       );
+      // gunicorn reads ./gunicorn.conf.py without being told, and a bind there wins over $PORT's default.
+      writeFileSync(join(dir, "gunicorn.conf.py"), 'bind = "127.0.0.1:8000"\n');
+      assert.deepEqual(judged("Dockerfile.port", []), []);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -132,7 +132,7 @@ function stageLaunches(stage: Stage, errors: LoadError[]): Launch[] {
   let started: { argv: string[]; env: Record<string, string> }[];
   if (entrypoint && "shell" in entrypoint) {
     // A shell-form ENTRYPOINT ignores CMD.
-    started = runShell(entrypoint.shell, env, entrypoint, errors);
+    started = runShell(entrypoint.shell, { ...env }, entrypoint, errors);
   } else {
     const cmdWords = !cmd ? [] : "exec" in cmd ? cmd.exec : ["/bin/sh", "-c", cmd.shell];
     started = peelCommand([...(entrypoint?.exec ?? []), ...cmdWords], env, where, errors);

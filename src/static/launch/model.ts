@@ -64,7 +64,10 @@ export function peelCommand(
   return [{ argv: rest, env: ownEnv }];
 }
 
-/** What `sh -c TEXT` starts. */
+/**
+ * What `sh -c TEXT` starts. `env` is the shell's environment: an `export NAME=value` in the text sets it
+ * for the commands after it (and, for a caller that keeps `env`, for its later texts).
+ */
 export function runShell(
   text: string,
   env: Record<string, string>,
@@ -76,7 +79,11 @@ export function runShell(
     errors.push({ ...where, message: "unterminated quote in the command line" });
     return [];
   }
-  return commands.flatMap((command) => peelCommand(command, env, where, errors));
+  return commands.flatMap((command) => {
+    if (command[0] !== "export") return peelCommand(command, env, where, errors);
+    Object.assign(env, assignments(command.slice(1)));
+    return [];
+  });
 }
 
 /** Command words of a line that is not run by a shell (Compose string form, systemd), or an error. */

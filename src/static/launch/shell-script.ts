@@ -1,6 +1,6 @@
 /** Start scripts (docker-entrypoint.sh, start.sh): every command they run, with the variables they export. */
 import type { LoadError } from "../caddy/config-source.js";
-import { assignments, runShell, splitWords, type Launch } from "./model.js";
+import { runShell, type Launch } from "./model.js";
 
 /** Words that open or close shell compound commands; what follows them on the line is still a command. */
 const KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}"]);
@@ -15,11 +15,7 @@ export function readShellScript(file: string, text: string): { launches: Launch[
     let body = (lines[index] as string).replace(/\r$/, "");
     while (/\\$/.test(body) && index + 1 < lines.length) body = `${body.slice(0, -1)} ${lines[++index]}`;
     const where = { file, line };
-    const exported = /^\s*export\s+(.*)$/.exec(body);
-    if (exported?.[1]) {
-      Object.assign(env, assignments(splitWords(exported[1], where, errors)));
-      continue;
-    }
+    // One environment for the whole script: what a line exports, the lines after it start with.
     for (const started of runShell(body, env, where, errors)) {
       const argv = started.argv.slice(started.argv.findIndex((w) => !KEYWORDS.has(w)));
       if (argv.length === 0 || KEYWORDS.has(argv[0] as string)) continue;

@@ -191,6 +191,13 @@ describe("origin exposure from Service types and published ports", () => {
       assert.deepEqual(judged("gunicorn shop.wsgi", ["PORT=${PORT:-8000}"]), ["0.0.0.0:${PORT:-8000}"]);
       // Passed through from where Compose runs, PORT may be unset there: gunicorn's default stands.
       assert.deepEqual(judged("gunicorn shop.wsgi", ["PORT"]), []);
+      // Servers read only for where they listen.
+      assert.deepEqual(judged("python manage.py runserver 0:8000", []), ["0.0.0.0:8000"]);
+      assert.deepEqual(judged("python manage.py runserver --noreload 8000", []), []);
+      assert.deepEqual(judged("hypercorn --bind 0.0.0.0:8000 shop.asgi:application", []), ["0.0.0.0:8000"]);
+      assert.deepEqual(judged("python -m hypercorn shop.asgi:application", []), []);
+      // Exported by the shell that starts gunicorn.
+      assert.deepEqual(judged(`sh -c "export PORT=8000 && exec gunicorn shop.wsgi"`, []), ["0.0.0.0:8000"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -17,6 +17,7 @@ import {
 import { GUNICORN_DEFAULTS } from "../gunicorn/defaults.js";
 import { readLaunchFile, type Launch } from "../launch/index.js";
 import { daphneFromArgs } from "./daphne.js";
+import { listenOnlyBinds } from "./listen-only.js";
 import type { AppServerConfig } from "./model.js";
 import { uvicornFromArgs } from "./uvicorn.js";
 import { uwsgiFromArgs, uwsgiFromEntries, uwsgiIniEntries } from "./uwsgi.js";
@@ -64,12 +65,12 @@ function gunicornConfigFile(commandLine: GunicornConfig, baseDir: string): strin
 }
 
 /**
- * Where the app server a launch starts listens, as its command line (or its default) says; undefined
- * when the launch starts none, or its binds are in a config file the command names (gunicorn -c).
+ * Where the server a launch starts listens, as its command line (or its default) says; undefined when
+ * the launch starts none, or its binds are in a config file it reads (gunicorn's).
  */
-export function launchBinds(launch: Launch): { server: Program; binds: string[] } | undefined {
+export function launchBinds(launch: Launch): { server: string; binds: string[] } | undefined {
   const server = appServerOf(launch.argv);
-  if (!server) return undefined;
+  if (!server) return listenOnlyBinds(launch.argv);
   const args = launch.argv.slice(server.argsAt);
   const where = launch.location;
   switch (server.program) {

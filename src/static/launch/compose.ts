@@ -1,38 +1,26 @@
 /** docker-compose services: `command:`, `entrypoint:` and `environment:`, each service its own launch. */
-import type * as Yaml from "yaml";
-import type { Node } from "yaml";
-import { lazyPackage } from "../../lazy-package.js";
 import type { LoadError, Located } from "../caddy/config-source.js";
+import { parseYamlDocuments, tree } from "../yaml/documents.js";
 import { assignments, peelCommand, splitWords, type Launch } from "./model.js";
 
-const yaml = lazyPackage<typeof Yaml>("yaml");
-
 export function readCompose(file: string, text: string): { launches: Launch[]; errors: LoadError[] } {
-  const { isMap, isNode, isScalar, LineCounter, parseDocument } = yaml();
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
-  const problem = doc.errors[0];
-  if (problem) {
-    const message = problem.message.split("\n")[0] ?? "invalid YAML";
-    return { launches: [], errors: [{ file, line: problem.linePos?.[0]?.line ?? 1, message }] };
-  }
-  const services = doc.get("services", true);
-  if (!isMap(services)) return { launches: [], errors: [] };
+  const docs = parseYamlDocuments(file, text);
+  if (!Array.isArray(docs)) return { launches: [], errors: [docs] };
+  const [doc] = docs;
+  if (!doc) return { launches: [], errors: [] };
   const errors: LoadError[] = [];
   const launches: Launch[] = [];
-  const lineOf = (node: unknown) =>
-    isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : 1;
-  for (const pair of services.items) {
-    if (!isScalar(pair.key) || !isMap(pair.value)) continue;
-    const name = String(pair.key.value);
-    const service = pair.value;
-    const command = service.get("command", true) as Node | undefined;
-    const entrypoint = service.get("entrypoint", true) as Node | undefined;
-    const shown = command ?? entrypoint;
-    if (!shown) continue;
-    const where = { file, line: lineOf(shown) };
-    const words = (node: Node | undefined) => composeCommandWords(node?.toJSON(), where, errors);
-    const env = environment(service.get("environment", true)?.toJSON());
+  // Values as Compose sees them, merge keys (`<<: *app`) resolved.
+  for (const [name, value] of Object.entries(tree(doc.data.services))) {
+    const service = tree(value);
+    const { command, entrypoint } = service;
+    if (command === undefined && entrypoint === undefined) continue;
+    const where = {
+      file,
+      line: doc.lineOf(["services", name, command !== undefined ? "command" : "entrypoint"]),
+    };
+    const words = (value: unknown) => composeCommandWords(value, where, errors);
+    const env = environment(service.environment);
     for (const started of peelCommand([...words(entrypoint), ...words(command)], env, where, errors)) {
       launches.push({ ...started, location: where, kind: "compose", name });
     }

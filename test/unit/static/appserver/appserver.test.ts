@@ -395,3 +395,19 @@ test("gunicorn's config file binding in one branch only: elsewhere $PORT's defau
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a Compose file's command shared through a YAML merge key is the service's own", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "proxytrust-compose-"));
+  try {
+    const file = path.join(dir, "compose.yml");
+    writeFileSync(
+      file,
+      "x-app: &app\n  command: gunicorn -b 0.0.0.0:8000 shop.wsgi\nservices:\n  web:\n    <<: *app\n    image: shop:latest\n",
+    );
+    const gunicorn = (await load("compose.yml", file)).gunicorn;
+    assert.deepEqual(gunicorn?.bind?.values, [{ kind: "known", value: ["0.0.0.0:8000"] }]);
+    assert.equal(gunicorn?.bind?.line, 4);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -187,9 +187,9 @@ export function gunicornFromArgs(
   // GUNICORN_CMD_ARGS is read first and overridden by the real arguments, as gunicorn does.
   const extra = env.GUNICORN_CMD_ARGS;
   applyFlags(config, [...(extra ? (shellWords(extra) ?? []) : []), ...args], where);
-  // Without a bind, gunicorn listens on every interface at $PORT when that is set.
+  // Without a bind, gunicorn listens on every interface at $PORT when that is set (an empty one it refuses).
   const port = env.PORT;
-  if (!config.bind && port !== undefined)
+  if (!config.bind && port !== undefined && port !== "")
     config.bind = { ...where, values: [{ kind: "known", value: [`0.0.0.0:${port}`], fromEnv: "PORT" }] };
   return config;
 }

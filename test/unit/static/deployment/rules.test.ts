@@ -191,6 +191,8 @@ describe("origin exposure from Service types and published ports", () => {
       assert.deepEqual(judged("gunicorn shop.wsgi", ["PORT=${PORT:-8000}"]), ["0.0.0.0:${PORT:-8000}"]);
       // Passed through from where Compose runs, PORT may be unset there: gunicorn's default stands.
       assert.deepEqual(judged("gunicorn shop.wsgi", ["PORT"]), []);
+      // gunicorn refuses to start with an empty $PORT: it listens nowhere.
+      assert.deepEqual(judged("gunicorn shop.wsgi", ["PORT="]), []);
       // Servers read only for where they listen.
       assert.deepEqual(judged("python manage.py runserver 0:8000", []), ["0.0.0.0:8000"]);
       assert.deepEqual(judged("python manage.py runserver --noreload 8000", []), []);

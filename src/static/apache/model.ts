@@ -130,8 +130,9 @@ function include(
     ? [pattern]
     : [join(roots.main, pattern), join(roots.server, pattern)];
   for (const candidate of candidates) {
-    // apr_fnmatch with FNM_PERIOD: wildcards, in any segment, leave out names that start with a dot.
-    const files = expandGlob(resolve(candidate), { leadingDot: "explicit" });
+    // apr_fnmatch with FNM_PERIOD: wildcards, in any segment, leave out names that start with a dot;
+    // a wildcard before the last segment takes only real directories, no links to them.
+    const files = expandGlob(resolve(candidate), { leadingDot: "explicit", links: "skip" });
     if (files.length === 0) continue;
     const walk: DirectoryWalk = { files: 0, directories: new Set(), stopped: false };
     return files

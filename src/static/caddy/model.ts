@@ -229,7 +229,7 @@ function substituteImportArgs(text: string, args: string[]): string {
 function importedFiles(pattern: string): string[] | undefined {
   const count = (ch: string) => pattern.split(ch).length - 1;
   if (count("*") > 1 || count("?") > 1 || (pattern.includes("[") && pattern.includes("]"))) return undefined;
-  const files = expandGlob(pattern, { leadingDot: "any" });
+  const files = expandGlob(pattern, { leadingDot: "any", links: "follow" });
   return path.basename(pattern).startsWith("*")
     ? files.filter((file) => !path.basename(file).startsWith("."))
     : files;

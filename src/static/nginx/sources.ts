@@ -17,7 +17,7 @@ export interface ConfigSource {
 }
 
 /** nginx reads includes with glob(3), whose wildcards leave out names that start with a dot. */
-const GLOB_3: GlobOptions = { leadingDot: "explicit" };
+const GLOB_3: GlobOptions = { leadingDot: "explicit", links: "follow" };
 
 /** Bytes to text: refuses binary data, reads UTF-8, falls back to Latin-1 for legacy files. */
 export function decodeConfigBytes(bytes: Buffer): ReadResult {

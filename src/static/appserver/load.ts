@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
 import {
+  gunicornConfigFromSource,
   gunicornFromArgs,
   loadGunicornConfig,
   onlyEnvDefault,
@@ -65,8 +66,29 @@ function gunicornConfigFile(commandLine: GunicornConfig, baseDir: string): strin
 }
 
 /**
- * Where the server a launch starts listens, as its command line (or its default) says; undefined when
- * the launch starts none, or its binds are in a config file it reads (gunicorn's).
+ * Where gunicorn listens, as far as known: its command line over the config file it reads, at hand or
+ * not; none known when that file is not at hand and may set the bind.
+ */
+function gunicornBinds(commandLine: GunicornConfig, baseDir: string): string[] {
+  const named = gunicornConfigFile(commandLine, baseDir);
+  let config = commandLine;
+  if (named !== undefined) {
+    const path = resolve(baseDir, named);
+    const source = named.startsWith("python:") ? undefined : readConfigSource(path);
+    const fromCommandLine = commandLine.bind && !onlyEnvDefault(commandLine.bind);
+    if (!source?.ok) return fromCommandLine ? knownBinds(commandLine) : [];
+    config = overrideWithCommandLine(gunicornConfigFromSource(source.text, path), commandLine);
+  }
+  return config.bind ? knownBinds(config) : [...GUNICORN_DEFAULTS.bind];
+}
+
+/** The bind values known; one from an unset variable may be anything, and is left to the other rules. */
+const knownBinds = (config: GunicornConfig) =>
+  (config.bind?.values ?? []).flatMap((v) => (v.kind === "known" ? v.value : []));
+
+/**
+ * Where the server a launch starts listens, as its command line, config file or defaults say; undefined
+ * when the launch starts no server.
  */
 export function launchBinds(launch: Launch): { server: string; binds: string[] } | undefined {
   const server = appServerOf(launch.argv);
@@ -74,16 +96,11 @@ export function launchBinds(launch: Launch): { server: string; binds: string[] }
   const args = launch.argv.slice(server.argsAt);
   const where = launch.location;
   switch (server.program) {
-    case "gunicorn": {
-      const commandLine = gunicornFromArgs(args, launch.env, where);
-      const { bind } = commandLine;
-      // The config file may set the bind; only a command-line bind is known to win.
-      if (gunicornConfigFile(commandLine, dirname(resolve(where.file))) && (!bind || onlyEnvDefault(bind)))
-        return undefined;
-      // From the command line and the environment, every bind value is known.
-      const binds = bind?.values.flatMap((v) => (v.kind === "known" ? v.value : []));
-      return { server: "gunicorn", binds: binds ?? [...GUNICORN_DEFAULTS.bind] };
-    }
+    case "gunicorn":
+      return {
+        server: "gunicorn",
+        binds: gunicornBinds(gunicornFromArgs(args, launch.env, where), dirname(resolve(where.file))),
+      };
     case "uvicorn":
       return { server: "uvicorn", binds: uvicornFromArgs(args, launch.env, where).binds.value };
     case "daphne":

@@ -13,6 +13,7 @@ import {
 import { literalEnvironment, readEnvFile, type EnvironmentEntry } from "../environment.js";
 import { composeCommandWords } from "../launch/compose.js";
 import { composeLaunches } from "../launch/dockerfile.js";
+import { launchBinds } from "../appserver/load.js";
 import type { Launch } from "../launch/model.js";
 import { isTree, parseYamlDocuments, text, tree, type YamlDocument } from "../yaml/documents.js";
 
@@ -57,6 +58,8 @@ export interface ComposeService extends Located {
   networkMode?: Located & { value: string };
   /** The processes it starts: its command / entrypoint, else its Dockerfile's. */
   launches: Launch[];
+  /** The servers those processes start and where each listens (read from the config files they read). */
+  listening: { server: string; binds: string[] }[];
 }
 
 export interface ComposeProject {
@@ -223,6 +226,7 @@ function service(doc: YamlDocument, name: string, raw: unknown): ComposeService 
       ? { networkMode: { value: networkMode, file: doc.file, line: doc.lineOf([...path, "network_mode"]) } }
       : {}),
     launches,
+    listening: launches.flatMap((launch) => launchBinds(launch) ?? []),
     file: doc.file,
     line: doc.lineOf(path),
   };

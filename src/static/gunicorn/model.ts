@@ -80,8 +80,8 @@ function fromPythonModule(module: PythonModule): GunicornConfig {
     if (!binding) return undefined;
     const values = binding.values.flatMap((v) => toGunicornValues(v, convert));
     if (values.length === 0) return undefined;
-    // `if DEBUG: bind = ...` alone: where the branch is not taken (or sets None), gunicorn's default holds.
-    const leftOut = binding.values.some((v) => v.kind === "unset" || v.kind === "none");
+    // `if DEBUG: bind = ...` alone: where the branch is not taken, gunicorn's default holds.
+    const leftOut = binding.values.some((v) => v.kind === "unset");
     if (leftOut && gunicornDefault !== undefined)
       values.push({ kind: "known", value: gunicornDefault, byDefault: true });
     return { file: binding.location.file, line: binding.location.line, values };
@@ -126,8 +126,9 @@ function toGunicornValues<T>(
 }
 
 /** gunicorn accepts a string (comma separated for forwarded_allow_ips) or a list of strings. */
-function toStringList(value: PossibleValue): string[] | undefined | "none" {
-  if (value.kind === "none") return "none";
+/** gunicorn's list validators read None as an empty list. */
+function toStringList(value: PossibleValue): string[] | undefined {
+  if (value.kind === "none") return [];
   if (value.kind === "str") return splitList(value.value);
   if (value.kind !== "list" && value.kind !== "tuple") return undefined;
   const items = value.items.map((item) => (item.kind === "str" ? item.value : undefined));

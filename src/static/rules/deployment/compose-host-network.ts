@@ -1,6 +1,5 @@
 /** A Compose service running Django on the host's own network, its app server listening beyond loopback. */
 import { clause } from "../../../clauses.js";
-import { launchBinds } from "../../appserver/load.js";
 import { proxyServiceOf } from "../../compose/model.js";
 import { classifyHost, hostOfAddress } from "../../gunicorn/addresses.js";
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
@@ -30,10 +29,9 @@ export const composeHostNetwork: StaticRule = {
       return project.services.flatMap((service) => {
         const mode = service.networkMode;
         if (!service.djangoApp || mode?.value !== "host") return [];
-        return service.launches.flatMap((launch): RuleFinding[] => {
-          const listening = launchBinds(launch);
-          const open = listening?.binds.filter(reachable) ?? [];
-          if (!listening || open.length === 0) return [];
+        return service.listening.flatMap((listening): RuleFinding[] => {
+          const open = listening.binds.filter(reachable);
+          if (open.length === 0) return [];
           return [
             {
               status: "fail",

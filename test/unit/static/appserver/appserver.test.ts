@@ -385,6 +385,15 @@ test("gunicorn's config file binding in one branch only: elsewhere $PORT's defau
       { kind: "known", value: ["127.0.0.1:8000"] },
       { kind: "known", value: ["0.0.0.0:8000"], fromEnv: "PORT" },
     ]);
+    // None in a branch is gunicorn's empty list, not its default: $PORT does not apply there.
+    writeFileSync(
+      path.join(dir, "branch.conf.py"),
+      'import os\n\nif os.environ.get("LOCAL_DEV") == "1":\n    bind = "127.0.0.1:8000"\nelse:\n    bind = None\n',
+    );
+    assert.deepEqual((await loadAppServerFile(dockerfile)).gunicorn?.bind?.values, [
+      { kind: "known", value: ["127.0.0.1:8000"] },
+      { kind: "known", value: [] },
+    ]);
     // gunicorn reads ./gunicorn.conf.py by itself, and its bind wins over $PORT's default.
     writeFileSync(dockerfile, 'FROM python:3.12-slim\nENV PORT=8000\nCMD ["gunicorn", "shop.wsgi"]\n');
     writeFileSync(path.join(dir, "gunicorn.conf.py"), 'bind = "127.0.0.1:8000"\nworkers = 3\n');

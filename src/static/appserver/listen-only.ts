@@ -17,24 +17,43 @@ function runserverBinds(args: string[]): string[] {
     if (RUNSERVER_VALUED.has(arg)) i++;
     else if (!arg.startsWith("-")) addrport = arg;
   }
-  const match = ADDRPORT.exec(addrport ?? "");
   const fallbackHost = ipv6 ? "[::1]" : "127.0.0.1";
+  // A port Compose or the shell fills in (0.0.0.0:${PORT:-8000}): the host stands as written.
+  if (addrport?.includes("$")) {
+    const colon = addrport.lastIndexOf(":");
+    const host = colon === -1 ? fallbackHost : addrport.slice(0, colon);
+    return [`${host === "0" ? "0.0.0.0" : host}:${addrport.slice(colon + 1)}`];
+  }
+  const match = ADDRPORT.exec(addrport ?? "");
   if (!match) return [`${fallbackHost}:8000`];
   // runserver reads the address "0" as 0.0.0.0.
   const host = match[1] === "0" ? "0.0.0.0" : (match[1] ?? fallbackHost);
   return [`${host}:${match[2]}`];
 }
 
-/** hypercorn's -b/--bind (repeatable, also as --bind=…), else its default, 127.0.0.1:8000. */
+const HYPERCORN_BINDS = new Set(["-b", "--bind", "--insecure-bind", "--quic-bind"]);
+
+/**
+ * hypercorn's -b/--bind, --insecure-bind and --quic-bind (repeatable, also as --bind=…), else its
+ * default, 127.0.0.1:8000; none known when a -c/--config file may set them.
+ */
 function hypercornBinds(args: string[]): string[] {
   const binds: string[] = [];
+  let configFile = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    const inline = /^(?:--bind=|-b)(.+)$/.exec(arg);
-    if (inline?.[1]) binds.push(inline[1]);
-    else if ((arg === "-b" || arg === "--bind") && args[i + 1] !== undefined) binds.push(args[++i] as string);
+    const inline =
+      /^(--bind|--insecure-bind|--quic-bind|--config)=(.+)$/.exec(arg) ?? /^(-[bc])(.+)$/.exec(arg);
+    const flag = inline?.[1] ?? arg;
+    const value = inline ? inline[2] : args[i + 1];
+    if (!HYPERCORN_BINDS.has(flag) && flag !== "-c" && flag !== "--config") continue;
+    if (!inline) i++;
+    if (value === undefined) continue;
+    if (flag === "-c" || flag === "--config") configFile = true;
+    else binds.push(value);
   }
-  return binds.length > 0 ? binds : ["127.0.0.1:8000"];
+  if (binds.length > 0) return binds;
+  return configFile ? [] : ["127.0.0.1:8000"];
 }
 
 /** The bind-only server an argv starts, and where it listens. */
@@ -44,6 +63,8 @@ export function listenOnlyBinds(argv: string[]): { server: string; binds: string
     if ((word === "manage.py" || word === "django-admin") && argv[i + 1] === "runserver")
       return { server: "Django's runserver", binds: runserverBinds(argv.slice(i + 2)) };
     const module = /^python[0-9.]*$/.test(word) && argv[i + 1] === "-m" ? argv[i + 2] : undefined;
+    if (module === "django" && argv[i + 3] === "runserver")
+      return { server: "Django's runserver", binds: runserverBinds(argv.slice(i + 4)) };
     if (word === "hypercorn" || module === "hypercorn")
       return { server: "hypercorn", binds: hypercornBinds(argv.slice(i + (module ? 3 : 1))) };
   }

@@ -28,7 +28,8 @@ export interface YamlDocument {
 function located(file: string, doc: Document, lineCounter: LineCounter): YamlDocument {
   return {
     file,
-    data: tree(doc.toJS({ maxAliasCount: 100 }) as unknown),
+    // Compose files reuse anchors in every service (`logging: *default`); the bound still stops a billion laughs.
+    data: tree(doc.toJS({ maxAliasCount: 10_000 }) as unknown),
     // The line of the key itself, so a finding points at "web:" rather than the map under it.
     lineOf(path) {
       for (let depth = path.length; depth > 0; depth--) {

@@ -198,6 +198,16 @@ describe("origin exposure from Service types and published ports", () => {
       assert.deepEqual(judged("python manage.py runserver --noreload 8000", []), []);
       assert.deepEqual(judged("hypercorn --bind 0.0.0.0:8000 shop.asgi:application", []), ["0.0.0.0:8000"]);
       assert.deepEqual(judged("python -m hypercorn shop.asgi:application", []), []);
+      assert.deepEqual(judged("python manage.py runserver 0.0.0.0:${PORT:-8000}", []), [
+        "0.0.0.0:${PORT:-8000}",
+      ]);
+      assert.deepEqual(judged("python -m django runserver 0:8000", []), ["0.0.0.0:8000"]);
+      assert.deepEqual(
+        judged("hypercorn --insecure-bind 0.0.0.0:8080 --bind 127.0.0.1:8443 shop.asgi:application", []),
+        ["0.0.0.0:8080"],
+      );
+      // A config file not at hand may bind anywhere: nothing is claimed.
+      assert.deepEqual(judged("hypercorn -c hypercorn.toml shop.asgi:application", []), []);
       // Exported by the shell that starts gunicorn.
       assert.deepEqual(judged(`sh -c "export PORT=8000 && exec gunicorn shop.wsgi"`, []), ["0.0.0.0:8000"]);
     } finally {
@@ -237,6 +247,14 @@ describe("origin exposure from Service types and published ports", () => {
       // gunicorn reads ./gunicorn.conf.py without being told, and a bind there wins over $PORT's default.
       writeFileSync(join(dir, "gunicorn.conf.py"), 'bind = "127.0.0.1:8000"\n');
       assert.deepEqual(judged("Dockerfile.port", []), []);
+      // One that leaves bind out, in every branch or in one, leaves $PORT's default standing.
+      writeFileSync(join(dir, "gunicorn.conf.py"), "workers = 4\n");
+      assert.deepEqual(judged("Dockerfile.port", []), ["0.0.0.0:8000"]);
+      writeFileSync(
+        join(dir, "gunicorn.conf.py"),
+        'import os\nif os.environ.get("DEV"):\n    bind = "127.0.0.1:8000"\n',
+      );
+      assert.deepEqual(judged("Dockerfile.port", []), ["0.0.0.0:8000"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -265,6 +283,25 @@ describe("origin exposure from Service types and published ports", () => {
       assert.deepEqual(verdicts({ compose: [loadComposeFile(file)] }).get("compose-port-published"), [
         "fail",
       ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("an anchor reused by every service of a large project is read, not taken for an alias bomb", () => {
+    const dir = mkdtempSync(join(tmpdir(), "proxytrust-aliases-"));
+    try {
+      const file = join(dir, "compose.yaml");
+      const services = Array.from({ length: 150 }, (_, i) => [
+        `  worker${i}:`,
+        "    image: shop:latest",
+        "    logging: *log",
+      ]);
+      writeFileSync(
+        file,
+        ["x-log: &log", "  driver: json-file", "services:", ...services.flat(), ""].join("\n"),
+      );
+      assert.equal(loadComposeFile(file).services.length, 150);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

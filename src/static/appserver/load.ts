@@ -66,20 +66,29 @@ function gunicornConfigFile(commandLine: GunicornConfig, baseDir: string): strin
 }
 
 /**
- * Where gunicorn listens, as far as known: its command line over the config file it reads, at hand or
- * not; none known when that file is not at hand and may set the bind.
+ * The gunicorn settings a launch runs with: its command line over the config file it reads. A file not
+ * at hand (`unread`) may set the bind, so $PORT's default is not taken for it.
  */
-function gunicornBinds(commandLine: GunicornConfig, baseDir: string): string[] {
+function launchedGunicorn(
+  commandLine: GunicornConfig,
+  baseDir: string,
+): { config: GunicornConfig; unread?: string } {
   const named = gunicornConfigFile(commandLine, baseDir);
-  let config = commandLine;
-  if (named !== undefined) {
-    const path = resolve(baseDir, named);
-    const source = named.startsWith("python:") ? undefined : readConfigSource(path);
-    const fromCommandLine = commandLine.bind && !onlyEnvDefault(commandLine.bind);
-    if (!source?.ok) return fromCommandLine ? knownBinds(commandLine) : [];
-    config = overrideWithCommandLine(gunicornConfigFromSource(source.text, path), commandLine);
-  }
-  return config.bind ? knownBinds(config) : [...GUNICORN_DEFAULTS.bind];
+  if (named === undefined) return { config: commandLine };
+  const path = resolve(baseDir, named);
+  const source = named.startsWith("python:") ? undefined : readConfigSource(path);
+  if (source?.ok)
+    return { config: overrideWithCommandLine(gunicornConfigFromSource(source.text, path), commandLine) };
+  if (!commandLine.bind || !onlyEnvDefault(commandLine.bind)) return { config: commandLine, unread: named };
+  const { bind: _unknown, ...rest } = commandLine;
+  return { config: rest, unread: named };
+}
+
+/** Where gunicorn listens, as far as known: none when its config file is not at hand and may set the bind. */
+function gunicornBinds(commandLine: GunicornConfig, baseDir: string): string[] {
+  const { config, unread } = launchedGunicorn(commandLine, baseDir);
+  if (config.bind) return knownBinds(config);
+  return unread === undefined ? [...GUNICORN_DEFAULTS.bind] : [];
 }
 
 /** The bind values known; one from an unset variable may be anything, and is left to the other rules. */
@@ -114,7 +123,7 @@ export function launchBinds(launch: Launch): { server: string; binds: string[] }
   }
 }
 
-async function fromLaunch(launch: Launch, found: AppServerFile): Promise<void> {
+function fromLaunch(launch: Launch, found: AppServerFile): void {
   const server = appServerOf(launch.argv);
   if (!server) return;
   const args = launch.argv.slice(server.argsAt);
@@ -135,19 +144,7 @@ async function fromLaunch(launch: Launch, found: AppServerFile): Promise<void> {
       return;
     case "gunicorn": {
       if (found.gunicorn) return;
-      const commandLine = gunicornFromArgs(args, launch.env, where);
-      const named = gunicornConfigFile(commandLine, baseDir);
-      const configFile = named?.replace(/^python:.*/, "");
-      if (configFile && readConfigSource(resolve(baseDir, configFile)).ok)
-        found.gunicorn = overrideWithCommandLine(
-          await loadGunicornConfig(resolve(baseDir, configFile)),
-          commandLine,
-        );
-      else if (named && commandLine.bind && onlyEnvDefault(commandLine.bind)) {
-        // A config file not at hand may bind elsewhere: $PORT's default is not known to apply.
-        const { bind: _unknown, ...rest } = commandLine;
-        found.gunicorn = rest;
-      } else found.gunicorn = commandLine;
+      found.gunicorn = launchedGunicorn(gunicornFromArgs(args, launch.env, where), baseDir).config;
     }
   }
 }
@@ -202,7 +199,7 @@ export async function loadAppServerFile(file: string): Promise<AppServerFile> {
   const launchFile = readLaunchFile(file, text);
   if (launchFile) {
     found.errors.push(...launchFile.errors);
-    for (const launch of launchFile.launches) await fromLaunch(launch, found);
+    for (const launch of launchFile.launches) fromLaunch(launch, found);
   } else {
     const top: Located = { file, line: 1 };
     const uwsgi = uwsgiIniEntries(file, text);

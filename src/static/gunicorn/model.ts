@@ -51,16 +51,24 @@ export async function loadGunicornConfig(file: string): Promise<GunicornConfig> 
   try {
     return fromPythonModule(await evaluatePythonModule(file));
   } catch (err) {
-    return {
-      file,
-      source: "python",
-      errors: [{ file, line: 1, message: `cannot evaluate: ${(err as Error).message}` }],
-    };
+    return unevaluated(file, err);
   }
 }
 
 export function gunicornConfigFromSource(source: string, file: string): GunicornConfig {
-  return fromPythonModule(evaluatePythonSource(source, file));
+  try {
+    return fromPythonModule(evaluatePythonSource(source, file));
+  } catch (err) {
+    return unevaluated(file, err);
+  }
+}
+
+function unevaluated(file: string, err: unknown): GunicornConfig {
+  return {
+    file,
+    source: "python",
+    errors: [{ file, line: 1, message: `cannot evaluate: ${(err as Error).message}` }],
+  };
 }
 
 function fromPythonModule(module: PythonModule): GunicornConfig {

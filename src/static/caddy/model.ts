@@ -5,7 +5,7 @@
 import path from "node:path";
 import { checkConfigText, readConfigSource, type LoadError, type Located } from "./config-source.js";
 import { lexCaddyfile, type CaddyToken } from "./lexer.js";
-import { expandGlob, hasWildcard } from "../glob.js";
+import { expandGlob } from "../glob.js";
 
 export type { LoadError, Located } from "./config-source.js";
 
@@ -175,11 +175,12 @@ class ImportExpander {
 
   private readImportedFiles(pattern: string, written: string, where: Located): CaddyToken[] {
     const files = importedFiles(pattern);
-    if (files === undefined) {
-      this.errors.push({ ...where, message: `import ${written}: Caddy allows one wildcard in a pattern` });
+    if (typeof files === "string") {
+      this.errors.push({ ...where, message: `import ${written}: ${files}` });
       return [];
     }
-    if (files.length === 0 && !hasWildcard(pattern)) {
+    // Caddy only warns when a pattern with any of `*?[]` matches nothing.
+    if (files.length === 0 && !/[*?[\]]/.test(pattern)) {
       this.errors.push({ ...where, message: `import ${written}: no snippet or file by that name` });
     }
     const tokens: CaddyToken[] = [];
@@ -224,11 +225,14 @@ function substituteImportArgs(text: string, args: string[]): string {
 /**
  * Files matching an import pattern as Caddy finds them: Go's filepath.Glob, which lets wildcards match
  * dot files, except that a last segment starting with `*` leaves them out. Caddy refuses patterns
- * with more than one `*` or `?`, or a `[...]` class; undefined for those.
+ * with more than one `*` or `?`, or a `[...]` class, and Go refuses a `[` never closed or a trailing
+ * backslash before reading any folder; the reason, for those.
  */
-function importedFiles(pattern: string): string[] | undefined {
+function importedFiles(pattern: string): string[] | string {
   const count = (ch: string) => pattern.split(ch).length - 1;
-  if (count("*") > 1 || count("?") > 1 || (pattern.includes("[") && pattern.includes("]"))) return undefined;
+  if (count("*") > 1 || count("?") > 1 || (pattern.includes("[") && pattern.includes("]")))
+    return "Caddy allows one wildcard in a pattern";
+  if (pattern.includes("[") || /(^|[^\\])(\\\\)*\\$/.test(pattern)) return "syntax error in pattern";
   const files = expandGlob(pattern, { leadingDot: "any", links: "follow" });
   return path.basename(pattern).startsWith("*")
     ? files.filter((file) => !path.basename(file).startsWith("."))

@@ -217,3 +217,19 @@ test("an import's wildcard may stand in a directory; a last segment starting wit
     [[3, "import sites/*/*.caddy: Caddy allows one wildcard in a pattern"]],
   );
 });
+
+test("an import pattern Go cannot read is an error; a missing file whose name has a `]` only warns in Caddy", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "caddy-import-"));
+  writeFileSync(
+    path.join(dir, "Caddyfile"),
+    "import sites/[x.caddy\nimport sites/a\\\nimport sites/x].caddy\n",
+  );
+  const config = loadCaddyfile(path.join(dir, "Caddyfile"));
+  assert.deepEqual(
+    config.errors.map((e) => [e.line, e.message]),
+    [
+      [1, "import sites/[x.caddy: syntax error in pattern"],
+      [2, "import sites/a\\: syntax error in pattern"],
+    ],
+  );
+});

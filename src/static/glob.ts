@@ -59,7 +59,7 @@ export function segmentMatcher(glob: string, options: GlobOptions): (name: strin
 /** Paths one pattern may stand for on the way: a few links back into their own folder multiply them. */
 export const MAX_GLOB_PATHS = 10_000;
 
-function exists(file: string): boolean {
+export function entryExists(file: string): boolean {
   try {
     return lstatSync(file, { throwIfNoEntry: false }) !== undefined;
   } catch {
@@ -79,12 +79,29 @@ function isDirectory(file: string, links: GlobOptions["links"]): boolean {
 }
 
 /**
+ * The entries of one folder that match one wildcard segment, in byte order; directories only when
+ * more segments follow. Throws when the folder cannot be read.
+ */
+export function matchingEntries(
+  base: string,
+  segment: string,
+  options: GlobOptions,
+  directoriesOnly: boolean,
+): string[] {
+  return readdirSync(base)
+    .filter(segmentMatcher(segment, options))
+    .sort()
+    .map((name) => path.join(base, name))
+    .filter((found) => !directoriesOnly || isDirectory(found, options.links));
+}
+
+/**
  * The paths a pattern names, each directory's matches in byte order; a wildcard before the last segment
  * matches directories only. A last match counts even when it cannot be opened (a link loop, a dangling
  * link): reading it then says why, as the server would. Throws past MAX_GLOB_PATHS.
  */
 export function expandGlob(pattern: string, options: GlobOptions): string[] {
-  if (!hasWildcard(pattern)) return exists(pattern) ? [pattern] : [];
+  if (!hasWildcard(pattern)) return entryExists(pattern) ? [pattern] : [];
   const { root } = path.parse(pattern);
   const segments = pattern.slice(root.length).split("/").filter(Boolean);
   let bases = [root];
@@ -94,14 +111,9 @@ export function expandGlob(pattern: string, options: GlobOptions): string[] {
       bases = bases.map((base) => path.join(base, segment));
       return;
     }
-    const matches = segmentMatcher(segment, options);
     bases = bases.flatMap((base) => {
       try {
-        return readdirSync(base)
-          .filter(matches)
-          .sort()
-          .map((name) => path.join(base, name))
-          .filter((found) => last || isDirectory(found, options.links));
+        return matchingEntries(base, segment, options, !last);
       } catch {
         return [];
       }
@@ -109,5 +121,5 @@ export function expandGlob(pattern: string, options: GlobOptions): string[] {
     if (bases.length > MAX_GLOB_PATHS)
       throw new Error(`the pattern ${pattern} stands for more than ${MAX_GLOB_PATHS} paths`);
   });
-  return bases.filter(exists);
+  return bases.filter(entryExists);
 }

@@ -8,7 +8,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
 import { describeFileError } from "../../file-error.js";
 import { perConfig } from "../memo.js";
-import { expandGlob, hasWildcard } from "../glob.js";
+import { entryExists, hasWildcard, matchingEntries, MAX_GLOB_PATHS } from "../glob.js";
 import { quoted } from "../../report/quote.js";
 
 export type { LoadError, Located } from "../caddy/config-source.js";
@@ -53,12 +53,17 @@ interface Roots {
   reading: Set<string>;
 }
 
+/** Sections Apache reads only when their condition holds, which the audit cannot know. */
+const CONDITIONAL_SECTION = /^If/i;
+
 function parse(
   file: string,
   text: string,
   roots: Roots,
   errors: LoadError[],
   depth: number,
+  /** Inside a conditional section, here or around the Include that led to this file. */
+  conditional = false,
 ): ApacheDirective[] {
   const root: ApacheDirective[] = [];
   const stack: ApacheDirective[] = [];
@@ -96,14 +101,10 @@ function parse(
     const directive: ApacheDirective = { file, line, name, args };
     into.push(directive);
     if ((is(directive, "Include") || is(directive, "IncludeOptional")) && args[0]) {
-      directive.children = include(
-        args[0],
-        roots,
-        is(directive, "IncludeOptional"),
-        { file, line },
-        errors,
-        depth,
-      );
+      directive.children = include(args[0], roots, { file, line }, errors, depth, {
+        optional: is(directive, "IncludeOptional"),
+        conditional: conditional || stack.some((section) => CONDITIONAL_SECTION.test(section.name)),
+      });
     }
     if (is(directive, "ServerRoot") && args[0]) roots.server = args[0];
   }
@@ -112,13 +113,19 @@ function parse(
   return root;
 }
 
+interface IncludeKind {
+  optional: boolean;
+  /** Inside an <IfDefine>, <IfModule> … that Apache may skip: naming nothing is then no error. */
+  conditional: boolean;
+}
+
 function include(
   pattern: string,
   roots: Roots,
-  optional: boolean,
   at: Located,
   errors: LoadError[],
   depth: number,
+  kind: IncludeKind,
 ): ApacheDirective[] {
   if (depth >= MAX_INCLUDE_DEPTH) {
     errors.push({ ...at, message: `includes nested deeper than ${MAX_INCLUDE_DEPTH}` });
@@ -130,10 +137,11 @@ function include(
     ? [pattern]
     : [join(roots.main, pattern), join(roots.server, pattern)];
   for (const candidate of candidates) {
-    // apr_fnmatch with FNM_PERIOD: wildcards, in any segment, leave out names that start with a dot;
-    // a wildcard before the last segment takes only real directories, no links to them.
-    const files = expandGlob(resolve(candidate), { leadingDot: "explicit", links: "skip" });
-    if (files.length === 0) continue;
+    const { files, problems, matchedAny } = includedPaths(resolve(candidate), kind);
+    // The other root, unless this one holds what the pattern starts from.
+    if (!matchedAny) continue;
+    for (const problem of problems)
+      errors.push({ ...at, message: `cannot include "${pattern}": ${problem}` });
     const walk: DirectoryWalk = { files: 0, directories: new Set(), stopped: false };
     return files
       .flatMap((named) => withDirectoriesRead(named, at, errors, walk))
@@ -152,15 +160,62 @@ function include(
           return [];
         }
         roots.reading.add(real);
-        const directives = parse(path, source.text, roots, errors, depth + 1);
+        const directives = parse(path, source.text, roots, errors, depth + 1, kind.conditional);
         roots.reading.delete(real);
         return directives;
       });
   }
   // Apache 2.4 refuses to start on either; IncludeOptional is how a config says "if any".
   const missing = hasWildcard(pattern) ? "no file matches the wildcard" : "file not found";
-  if (!optional) errors.push({ ...at, message: `cannot include "${pattern}": ${missing}` });
+  if (!kind.optional && !kind.conditional)
+    errors.push({ ...at, message: `cannot include "${pattern}": ${missing}` });
   return [];
+}
+
+/**
+ * The paths an Include names, walked as httpd's process_resource_config_fnmatch walks them. A wildcard
+ * reads its folder with FNM_PERIOD (no names starting with a dot), and before the last segment takes
+ * real directories only, no links to them. A literal segment is taken as written: a matched folder
+ * without the rest names a file that is not there, and reading it fails, optional or not, as in Apache.
+ * A wildcard that matches nothing in one folder fails only a plain Include.
+ */
+function includedPaths(
+  pattern: string,
+  kind: IncludeKind,
+): { files: string[]; problems: string[]; matchedAny: boolean } {
+  if (!hasWildcard(pattern)) {
+    const exists = entryExists(pattern);
+    return { files: exists ? [pattern] : [], problems: [], matchedAny: exists };
+  }
+  const options = { leadingDot: "explicit", links: "skip" } as const;
+  const segments = pattern.split("/").filter(Boolean);
+  const files: string[] = [];
+  const problems: string[] = [];
+  let matchedAny = false;
+  const walk = (base: string, index: number): void => {
+    if (files.length > MAX_GLOB_PATHS) return;
+    if (index === segments.length) {
+      files.push(base);
+      return;
+    }
+    const segment = segments[index]!;
+    if (!hasWildcard(segment)) return walk(join(base, segment), index + 1);
+    let matched: string[];
+    try {
+      matched = matchingEntries(base, segment, options, index < segments.length - 1);
+    } catch (error) {
+      if (!kind.conditional) problems.push(`cannot read the folder ${base}: ${describeFileError(error)}`);
+      return;
+    }
+    matchedAny ||= matched.length > 0;
+    if (matched.length === 0 && !kind.optional && !kind.conditional)
+      problems.push(`no match for the wildcard ${segment} in ${base}`);
+    for (const found of matched) walk(found, index + 1);
+  };
+  walk("/", 0);
+  if (files.length > MAX_GLOB_PATHS)
+    problems.push(`the pattern stands for more than ${MAX_GLOB_PATHS} paths`);
+  return { files: kind.conditional ? files.filter(entryExists) : files, problems, matchedAny };
 }
 
 function isDirectory(path: string): boolean {

@@ -185,3 +185,34 @@ test("a wildcard in a directory of an Include path reads each match; Include of 
   );
   assert.deepEqual(parseApacheConfig("IncludeOptional sites/*/site.conf\n", main).errors, []);
 });
+
+test("a folder a wildcard matches must hold the rest of the path, optional or not; Apache may skip an Include in an <If…> section", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "proxytrust-apache-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(path.join(dir, "vhosts", "shop"), { recursive: true });
+  mkdirSync(path.join(dir, "vhosts", "blog", "conf"), { recursive: true });
+  writeFileSync(path.join(dir, "vhosts", "shop", "site.conf"), "ServerName shop.example.com\n");
+  const main = path.join(dir, "apache2.conf");
+  const messages = (text: string) => parseApacheConfig(text, main).errors.map((e) => [e.line, e.message]);
+  for (const directive of ["Include", "IncludeOptional"])
+    assert.deepEqual(messages(`${directive} vhosts/*/site.conf\n`), [
+      [1, `cannot include ${path.join(dir, "vhosts", "blog", "site.conf")}: cannot read file: no such file`],
+    ]);
+  // A wildcard with no match in a folder fails Include only; a folder that is not there fails both.
+  const unread = `cannot read the folder ${path.join(dir, "vhosts", "shop", "conf")}: no such file`;
+  assert.deepEqual(messages("Include vhosts/*/conf/*.conf\n"), [
+    [
+      1,
+      `cannot include "vhosts/*/conf/*.conf": no match for the wildcard *.conf in ${path.join(dir, "vhosts", "blog", "conf")}`,
+    ],
+    [1, `cannot include "vhosts/*/conf/*.conf": ${unread}`],
+  ]);
+  assert.deepEqual(messages("IncludeOptional vhosts/*/conf/*.conf\n"), [
+    [1, `cannot include "vhosts/*/conf/*.conf": ${unread}`],
+  ]);
+  assert.deepEqual(
+    messages("<IfDefine SSL>\n  Include ssl/*.conf\n  Include vhosts/*/site.conf\n</IfDefine>\n"),
+    [],
+  );
+  assert.deepEqual(messages("<IfModule mod_ssl.c>\n  Include ssl/*.conf\n</IfModule>\n"), []);
+});

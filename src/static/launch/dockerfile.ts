@@ -1,6 +1,6 @@
 /** Dockerfile CMD / ENTRYPOINT (exec and shell form) and ENV, in the stage the image is built from. */
 import type { LoadError, Located } from "../caddy/config-source.js";
-import { assignments, peelCommand, runShell, splitWords, type Launch } from "./model.js";
+import { assignments, newShell, peelCommand, runShell, splitWords, type Launch } from "./model.js";
 
 /** A CMD or ENTRYPOINT as written: exec form (a JSON array) or shell form (run by `/bin/sh -c`). */
 type Instruction = ({ exec: string[] } | { shell: string }) & Located;
@@ -132,7 +132,7 @@ function stageLaunches(stage: Stage, errors: LoadError[]): Launch[] {
   let started: { argv: string[]; env: Record<string, string> }[];
   if (entrypoint && "shell" in entrypoint) {
     // A shell-form ENTRYPOINT ignores CMD.
-    started = runShell(entrypoint.shell, { ...env }, entrypoint, errors);
+    started = runShell(entrypoint.shell, newShell({ ...env }), entrypoint, errors);
   } else {
     const cmdWords = !cmd ? [] : "exec" in cmd ? cmd.exec : ["/bin/sh", "-c", cmd.shell];
     started = peelCommand([...(entrypoint?.exec ?? []), ...cmdWords], env, where, errors);

@@ -34,6 +34,17 @@ export interface LaunchFile {
 
 const SHELLS = /^(?:\/usr)?(?:\/bin\/)?(?:sh|bash|dash|ash|zsh)$/;
 
+/** A shell's variables: `env` is what the commands it starts inherit; `unexported` only its own expansions see. */
+export interface Shell {
+  env: Record<string, string>;
+  unexported: Record<string, string>;
+}
+
+export const newShell = (env: Record<string, string> = {}): Shell => ({ env, unexported: {} });
+
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+const VARIABLE_REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+
 /**
  * The processes one argv starts, with shell layers peeled off: `sh -c 'a && exec b'` gives a and b,
  * `exec`, `env` and leading assignments are resolved into argv and env.
@@ -47,7 +58,7 @@ export function peelCommand(
   const ownEnv = { ...env };
   let rest = argv;
   for (;;) {
-    const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(rest[0] ?? "");
+    const assignment = ASSIGNMENT.exec(rest[0] ?? "");
     if (assignment?.[1] !== undefined && assignment[2] !== undefined) {
       ownEnv[assignment[1]] = assignment[2];
       rest = rest.slice(1);
@@ -59,18 +70,19 @@ export function peelCommand(
   if (program === undefined) return [];
   const dashC = rest.findIndex((word, i) => i > 0 && /^-[a-z]*c$/.test(word));
   if (SHELLS.test(program) && dashC > 0 && rest[dashC + 1] !== undefined) {
-    return runShell(rest[dashC + 1] as string, ownEnv, where, errors);
+    return runShell(rest[dashC + 1] as string, newShell(ownEnv), where, errors);
   }
   return [{ argv: rest, env: ownEnv }];
 }
 
 /**
- * What `sh -c TEXT` starts. `env` is the shell's environment: an `export NAME=value` in the text sets it
- * for the commands after it (and, for a caller that keeps `env`, for its later texts).
+ * What `sh -c TEXT` starts. `NAME=value` alone sets a shell variable, which `$NAME` in later commands
+ * reads and `export NAME` passes on; `export NAME=value` sets the environment of the commands after it
+ * (and, for a caller that keeps the shell, of its later texts). Exported values stay as written.
  */
 export function runShell(
   text: string,
-  env: Record<string, string>,
+  shell: Shell,
   where: Located,
   errors: LoadError[],
 ): { argv: string[]; env: Record<string, string> }[] {
@@ -79,10 +91,33 @@ export function runShell(
     errors.push({ ...where, message: "unterminated quote in the command line" });
     return [];
   }
+  const { env, unexported } = shell;
   return commands.flatMap((command) => {
-    if (command[0] !== "export") return peelCommand(command, env, where, errors);
-    Object.assign(env, assignments(command.slice(1)));
-    return [];
+    if (command[0] === "export") {
+      for (const word of command.slice(1)) {
+        const assignment = ASSIGNMENT.exec(word);
+        const name = assignment?.[1] ?? word;
+        const value = assignment?.[2] ?? unexported[name];
+        if (value !== undefined) env[name] = value;
+        delete unexported[name];
+      }
+      return [];
+    }
+    if (command.length > 0 && command.every((word) => ASSIGNMENT.test(word))) {
+      for (const word of command) {
+        const [, name = "", value = ""] = ASSIGNMENT.exec(word)!;
+        if (Object.hasOwn(env, name)) env[name] = value;
+        else unexported[name] = value;
+      }
+      return [];
+    }
+    const expanded = command.map((word) =>
+      word.replace(VARIABLE_REFERENCE, (reference, braced?: string, bare?: string) => {
+        const name = (braced ?? bare)!;
+        return Object.hasOwn(unexported, name) ? unexported[name]! : reference;
+      }),
+    );
+    return peelCommand(expanded, env, where, errors);
   });
 }
 

@@ -1,6 +1,6 @@
 /** Procfile lines (`web: gunicorn app.wsgi`), each run by a shell. */
 import type { LoadError } from "../caddy/config-source.js";
-import { runShell, type Launch } from "./model.js";
+import { newShell, runShell, type Launch } from "./model.js";
 
 export function readProcfile(file: string, text: string): { launches: Launch[]; errors: LoadError[] } {
   const errors: LoadError[] = [];
@@ -8,7 +8,7 @@ export function readProcfile(file: string, text: string): { launches: Launch[]; 
     const match = /^([A-Za-z0-9_-]+):\s*(.*?)\s*$/.exec(line);
     if (!match?.[1] || !match[2]) return [];
     const where = { file, line: index + 1 };
-    return runShell(match[2], {}, where, errors).map((started) => ({
+    return runShell(match[2], newShell(), where, errors).map((started) => ({
       ...started,
       location: where,
       kind: "procfile",

@@ -210,6 +210,15 @@ describe("origin exposure from Service types and published ports", () => {
       assert.deepEqual(judged("hypercorn -c hypercorn.toml shop.asgi:application", []), []);
       // Exported by the shell that starts gunicorn.
       assert.deepEqual(judged(`sh -c "export PORT=8000 && exec gunicorn shop.wsgi"`, []), ["0.0.0.0:8000"]);
+      // Set, then exported: the same environment. Set but never exported: gunicorn does not see it.
+      assert.deepEqual(judged(`sh -c "PORT=8000; export PORT; exec gunicorn shop.wsgi"`, []), [
+        "0.0.0.0:8000",
+      ]);
+      assert.deepEqual(judged(`sh -c "PORT=8000; exec gunicorn shop.wsgi"`, []), []);
+      // The shell itself expands its own variable in the command line.
+      assert.deepEqual(judged(`sh -c 'HOST=0.0.0.0; exec gunicorn -b $HOST:8000 shop.wsgi'`, []), [
+        "0.0.0.0:8000",
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -227,7 +227,7 @@ class FileEvaluator {
     const lines = new Set<number>();
     const cursor = top.cursor();
     do {
-      if (!cursor.type.isError) continue;
+      if (!cursor.type.isError || this.spuriousError(cursor.node)) continue;
       const line = this.at(cursor.node).line;
       if (lines.has(line)) continue;
       lines.add(line);
@@ -239,6 +239,22 @@ class FileEvaluator {
         `Python syntax error${hint}: values on this line are not evaluated`,
       );
     } while (cursor.next());
+  }
+
+  /**
+   * @lezer/python (1.1.19) can mark the line break between two top-level statements of a long module
+   * as an error where CPython reads the file: DefectDojo's settings.dist.py at line 1774. Read on its
+   * own, the stretch from the statement before to the one after then has no error; a real one does.
+   */
+  private spuriousError(node: SyntaxNode): boolean {
+    if (!node.parent?.type.isTop) return false;
+    const from = node.prevSibling?.from ?? node.from;
+    const to = node.nextSibling?.to ?? node.to;
+    let clean = true;
+    python()
+      .parser.parse(this.source.slice(from, to))
+      .iterate({ enter: (inner) => (clean &&= !inner.type.isError) });
+    return clean;
   }
 
   private step(): void {

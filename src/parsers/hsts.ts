@@ -1,7 +1,8 @@
 /**
  * Strict-Transport-Security as a browser reads it (RFC 6797 §6.1): directive names are
- * case-insensitive, values are tokens or quoted strings, a repeated directive or a
- * missing max-age makes the whole header invalid, unknown directives are ignored.
+ * case-insensitive, values are tokens or quoted strings, and a value that is neither, a value on
+ * includeSubDomains, a repeated directive or a missing max-age makes the whole header invalid (as in
+ * Chromium); unknown directives are otherwise ignored.
  */
 
 import { HTTP_TOKEN } from "../http-syntax.js";
@@ -48,8 +49,13 @@ export function parseHsts(header: string): HstsPolicy {
     if (!HTTP_TOKEN.test(name)) return { valid: false, error: `malformed directive '${directive}'` };
     if (seen.has(name)) return { valid: false, error: `directive '${name}' appears twice` };
     seen.add(name);
+    const value = rawValue === undefined ? undefined : unquote(rawValue);
+    // Browsers ignore a header that does not follow the grammar, an unknown directive's value included.
+    if (rawValue !== undefined && value === undefined)
+      return { valid: false, error: `the value of '${name}' is neither a token nor a quoted string` };
+    if (name === "includesubdomains" && rawValue !== undefined)
+      return { valid: false, error: "includeSubDomains takes no value" };
     if (name === "max-age") {
-      const value = rawValue === undefined ? undefined : unquote(rawValue);
       if (value === undefined || !/^\d+$/.test(value)) {
         return { valid: false, error: `max-age '${rawValue ?? ""}' is not a number of seconds` };
       }

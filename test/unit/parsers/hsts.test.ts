@@ -33,3 +33,16 @@ test("unknown directives and empty segments are ignored, semicolons inside quote
     preload: false,
   });
 });
+
+test("a value on includeSubDomains, or a value that is neither a token nor a quoted string, invalidates the header", () => {
+  assert.deepEqual(parseHsts("max-age=63072000; includeSubDomains=true; preload"), {
+    valid: false,
+    error: "includeSubDomains takes no value",
+  });
+  assert.deepEqual(parseHsts("max-age=63072000; includeSubDomains; report-uri=https://x.test/r"), {
+    valid: false,
+    error: "the value of 'report-uri' is neither a token nor a quoted string",
+  });
+  assert.equal(parseHsts('max-age=63072000; report-uri="https://x.test/r"').valid, true);
+  assert.equal(parseHsts("max-age=63072000; preload=yes").valid, true);
+});

@@ -13,6 +13,12 @@ import { probeAnswer } from "./probe-answer.js";
 export interface Belief {
   scheme: Leg | "unknown";
   reason: string;
+  /**
+   * Read from Strict-Transport-Security on plain HTTP: Django's sign of believing https, but also what a
+   * proxy adding HSTS to every answer (nginx's `add_header … always` in a block on both ports) sends,
+   * so it tells only as a change between two answers, not on its own.
+   */
+  fromHsts?: true;
 }
 
 const UNKNOWN: Belief = { scheme: "unknown", reason: "no response revealed the scheme the app assumed" };
@@ -46,6 +52,37 @@ function isUpgradeRedirect(captured: Captured | undefined): boolean {
   }
 }
 
+/**
+ * Django's APPEND_SLASH answer: a redirect to the same path with a slash added, which CommonMiddleware
+ * sends before the CSRF check runs, whatever the request carries.
+ */
+export function appendSlashRedirect(captured: Captured | undefined): boolean {
+  const response = captured?.response;
+  if (!captured || !response || response.status < 300 || response.status >= 400) return false;
+  const location = headerValue(response.headers, "location");
+  if (location === undefined) return false;
+  try {
+    const from = new URL(captured.request.url);
+    const to = new URL(location, from);
+    return to.pathname === `${from.pathname}/` && to.search === from.search;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when Django's CSRF middleware let a token-carrying POST through to the view. A 404 comes from URL
+ * resolution and APPEND_SLASH's redirect from CommonMiddleware, both before the CSRF check runs.
+ */
+export function accepted(captured: Captured | undefined): boolean {
+  const status = captured?.response?.status;
+  return (
+    status !== undefined &&
+    ((status >= 200 && status < 400) || status === 405) &&
+    !appendSlashRedirect(captured)
+  );
+}
+
 function fromPost(post: Captured | undefined): Belief {
   const response = post?.response;
   if (!post || !response) return UNKNOWN;
@@ -58,9 +95,7 @@ function fromPost(post: Captured | undefined): Belief {
   if (isUpgradeRedirect(post)) {
     return { scheme: "http", reason: `the POST was redirected to https (${response.status})` };
   }
-  // 404 comes from URL resolution, before the CSRF check runs, so it says nothing.
-  const passedCsrf = (response.status >= 200 && response.status < 400) || response.status === 405;
-  if (passedCsrf) {
+  if (accepted(post)) {
     return {
       scheme: "http",
       reason: `Django accepted a token-carrying POST without Referer (${response.status}); on a request it believes is HTTPS it would have demanded one`,
@@ -78,11 +113,11 @@ function fromGet(get: Captured | undefined, leg: Leg): Belief {
       reason: `redirected to https (${response.status}): the answering side believed the request was plain HTTP`,
     };
   }
-  // On plain HTTP no sane proxy adds HSTS, so its presence means Django believed https.
   if (leg === "http" && headerValue(response.headers, "strict-transport-security") !== undefined) {
     return {
       scheme: "https",
       reason: "sent Strict-Transport-Security, which Django sends only on requests it believes are HTTPS",
+      fromHsts: true,
     };
   }
   return UNKNOWN;

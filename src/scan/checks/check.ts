@@ -41,10 +41,9 @@ export function present(...items: (Captured | undefined)[]): Captured[] {
   return items.filter((c, i): c is Captured => c !== undefined && items.indexOf(c) === i);
 }
 
-/** True when Django's CSRF middleware let a token-carrying POST through to the view. */
-export function accepted(captured: Captured | undefined): boolean {
-  const status = captured?.response?.status;
-  return status !== undefined && ((status >= 200 && status < 400) || status === 405);
+/** Django's CSRF refusal: 403, from the stock failure view (a custom CSRF_FAILURE_VIEW is rare). */
+export function refused(captured: Captured | undefined): boolean {
+  return captured?.response?.status === 403;
 }
 
 /** A proxy's 502, 503 or 504: the app gave no answer of its own, so it neither refused nor accepted. */

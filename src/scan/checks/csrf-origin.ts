@@ -1,5 +1,6 @@
 import type { CsrfOriginProbe, ScanEvidence } from "../evidence.js";
-import { accepted, describeOutcome, gatewayError, present, type Judgement, type LiveCheck } from "./check.js";
+import { accepted, appendSlashRedirect } from "../belief.js";
+import { describeOutcome, gatewayError, present, refused, type Judgement, type LiveCheck } from "./check.js";
 
 const WHAT: Record<CsrfOriginProbe["kind"], string> = {
   "own-origin": "the site's own Origin",
@@ -67,6 +68,13 @@ export const csrfOriginCheck: LiveCheck = {
         evidence: [own.captured],
       };
     }
+    if (appendSlashRedirect(own.captured)) {
+      return {
+        status: "error",
+        summary: `the own-origin POST was redirected to the same path with a slash (${describe(own)}): Django's APPEND_SLASH answers before the CSRF check runs, so no answer to this URL says anything about CSRF; name the form's URL with its slash (--csrf-post)`,
+        evidence: [own.captured],
+      };
+    }
     if (!accepted(own.captured)) {
       return {
         status: "fail",
@@ -89,6 +97,15 @@ export const csrfOriginCheck: LiveCheck = {
         status: "error",
         summary: `some CSRF probes failed: ${errors.map(describe).join("; ")}`,
         evidence: errors.map((p) => p.captured),
+      };
+    }
+    // Django refuses with 403; any other answer (a 500, a rate limit's 429) shows no refusal by CSRF.
+    const unexplained = foreign.filter((p) => !accepted(p.captured) && !refused(p.captured));
+    if (unexplained.length) {
+      return {
+        status: "error",
+        summary: `some foreign POSTs were answered neither with Django's CSRF refusal (403) nor accepted: ${unexplained.map(describe).join("; ")}`,
+        evidence: unexplained.map((p) => p.captured).slice(0, 3),
       };
     }
     const sibling = foreign.find((p) => p.kind === "sibling-origin" && accepted(p.captured));

@@ -1,5 +1,6 @@
 import type { Captured, ForwardedHostProbe } from "../evidence.js";
-import { accepted, describeOutcome, headerNameOf, present, type LiveCheck } from "./check.js";
+import { accepted } from "../belief.js";
+import { describeOutcome, headerNameOf, present, type LiveCheck } from "./check.js";
 import { probeAnswer } from "../probe-answer.js";
 import { reflection } from "./host-header.js";
 

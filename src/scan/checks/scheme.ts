@@ -65,6 +65,13 @@ function judgeScheme(e: ScanEvidence): Judgement {
       evidence: httpsEvidence,
     };
   }
+  if (overHttp.scheme === "https" && overHttp.fromHsts) {
+    return {
+      status: "warn",
+      summary: `a plain-HTTP answer carried Strict-Transport-Security: Django sends it only on requests it believes are HTTPS, but a proxy that adds it to every answer looks the same; name a page with a CSRF form (--csrf-path) or use the probe middleware to tell`,
+      evidence: present(http.get),
+    };
+  }
   if (overHttp.scheme === "https") {
     return {
       status: "fail",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { readBelief } from "../../../src/scan/belief.js";
 import { csrfOriginCheck } from "../../../src/scan/checks/csrf-origin.js";
 import { forwardedHostCheck } from "../../../src/scan/checks/forwarded-host.js";
 import { hostHeaderCheck } from "../../../src/scan/checks/host-header.js";
@@ -112,6 +113,32 @@ test("csrf-origin: own origin accepted and foreign refused passes; a refused own
     csrfOriginCheck.judge(evidence({ csrf: { searched: [], origins: [], reason: "no form" } })).status,
     "skip",
   );
+});
+
+test("csrf-origin: only Django's 403 is a refusal; a 500 or a rate limit's 429 decides nothing", () => {
+  for (const status of [500, 429, 400]) {
+    const judged = judgeCsrfOrigins(csrfProbe("own-origin", 200), csrfProbe("foreign-origin", status));
+    assert.equal(judged.status, "error", judged.summary);
+    assert.match(judged.summary, /neither with Django's CSRF refusal \(403\) nor accepted/);
+  }
+});
+
+test("csrf-origin and scheme: APPEND_SLASH's redirect of a POST comes before the CSRF check and decides nothing", () => {
+  const redirect = (url: string, status: number, location: string) =>
+    exchange(url, { status, headers: [["Location", location]] }, { method: "POST" });
+  const slashed = (url: string) => redirect(url, 301, "/accounts/login/");
+  const probeOf = (kind: CsrfOriginProbe["kind"]): CsrfOriginProbe => ({
+    kind,
+    origin: "x",
+    captured: slashed("https://app.test/accounts/login"),
+  });
+  const judged = judgeCsrfOrigins(probeOf("own-origin"), probeOf("foreign-origin"), probeOf("null-origin"));
+  assert.equal(judged.status, "error", judged.summary);
+  assert.match(judged.summary, /APPEND_SLASH/);
+  assert.equal(readBelief("https", undefined, slashed("https://app.test/accounts/login")).scheme, "unknown");
+  // A form that redirects after a successful POST is still an acceptance.
+  const thanks = redirect("http://app.test/contact/", 302, "/thanks/");
+  assert.equal(readBelief("http", undefined, thanks).scheme, "http");
 });
 
 test("csrf-origin: a proxy's gateway error is neither a refusal nor an acceptance", () => {

@@ -50,6 +50,29 @@ test("scheme passes when HTTPS is seen as https and fails when it is seen as htt
   assert.equal(schemeCheck.judge(seenAsHttp).status, "fail");
 });
 
+test("HSTS on a plain-HTTP answer alone is a warning: a proxy adding it to every answer looks the same", () => {
+  const hstsOverHttp = exchange("http://app.test/", {
+    status: 200,
+    headers: [["Strict-Transport-Security", "max-age=31536000; includeSubDomains"]],
+  });
+  const judged = schemeCheck.judge(
+    evidence({
+      baselines: { https: { get: httpsGet, postNoReferer: httpsPost403 }, http: { get: hstsOverHttp } },
+    }),
+  );
+  assert.equal(judged.status, "warn");
+  assert.match(judged.summary, /a proxy that adds it to every answer looks the same/);
+  // Django's own word on the same request still decides.
+  const refused = post("http://app.test/contact/", 403, NO_REFERER_403);
+  const believed = evidence({
+    baselines: {
+      https: { get: httpsGet, postNoReferer: httpsPost403 },
+      http: { get: hstsOverHttp, postNoReferer: refused },
+    },
+  });
+  assert.equal(schemeCheck.judge(believed).status, "fail");
+});
+
 test("scheme fails on an HTTPS self-redirect loop and reports error when nothing can be read", () => {
   const selfRedirect = exchange("https://app.test/", {
     status: 301,

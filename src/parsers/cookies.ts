@@ -22,9 +22,9 @@ export function setCookies(headers: HeaderList): readonly SetCookie[] {
   return cookies;
 }
 
-/** A cookie that deletes itself is not a credential being handed out. */
+/** A cookie that deletes itself is not a credential being handed out. Max-Age wins over Expires (RFC 6265 §5.3). */
 export function isDeletion(cookie: Cookie): boolean {
-  if (cookie.maxAge !== undefined && cookie.maxAge <= 0) return true;
+  if (cookie.maxAge !== undefined) return cookie.maxAge <= 0;
   return cookie.expires !== undefined && cookie.expires.getTime() < Date.now();
 }
 

@@ -17,6 +17,9 @@ function problems({ leg, cookie, role }: Seen): ["fail" | "warn", string][] {
   if (!cookie.secure) found.push(["fail", `${cookie.name} lacks Secure`]);
   if (role === "session" && !cookie.httpOnly) found.push(["fail", `${cookie.name} (session) lacks HttpOnly`]);
   if (!sameSite) found.push(["warn", `${cookie.name} has no SameSite`]);
+  // Browsers ignore a value they do not know, as if the attribute were absent (RFC 6265bis).
+  else if (!["lax", "strict", "none"].includes(sameSite))
+    found.push(["warn", `${cookie.name} has SameSite=${cookie.sameSite}, which browsers ignore`]);
   if (sameSite === "none" && !cookie.secure)
     found.push(["fail", `${cookie.name} has SameSite=None without Secure (browsers drop it)`]);
   if (cookie.name.startsWith("__Host-") && (!cookie.secure || cookie.domain || cookie.path !== "/")) {

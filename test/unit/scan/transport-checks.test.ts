@@ -135,6 +135,15 @@ test("cookie-flags: judges each sensitive cookie on its own attributes", () => {
   assert.equal(judge("http", "sessionid=b; Secure; HttpOnly; SameSite=Lax").status, "fail");
   assert.equal(judge("https", "theme=dark").status, "skip");
   assert.equal(judge("https", "sessionid=; Max-Age=0").status, "skip");
+  // Max-Age wins over an Expires in the past: this cookie is set for two weeks.
+  assert.equal(
+    judge("https", "sessionid=b; Max-Age=1209600; Expires=Thu, 01 Jan 1970 00:00:00 GMT; SameSite=Lax")
+      .status,
+    "fail",
+  );
+  const unknownSameSite = judge("https", "sessionid=b; Secure; HttpOnly; SameSite=Lax,Strict");
+  assert.equal(unknownSameSite.status, "warn");
+  assert.match(unknownSameSite.summary, /SameSite=Lax,Strict, which browsers ignore/);
 });
 
 test("health-exempt: a named path must answer 2xx over plain HTTP; a default one only warns", () => {

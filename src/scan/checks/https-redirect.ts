@@ -33,6 +33,15 @@ export const httpsRedirectCheck: LiveCheck = {
         evidence: [first],
       };
     }
+    const last = hops[hops.length - 1];
+    // Every hop is judged, not only the first: a chain that ends on plain HTTP serves it.
+    if (outcome === "final" && last?.response && new URL(last.request.url).protocol === "http:") {
+      return {
+        status: "fail",
+        summary: `plain HTTP is served at the end of the redirects: ${trail}`,
+        evidence: hops.slice(0, 3),
+      };
+    }
     const from = new URL(e.httpChainStart);
     const location = headerValue(first.response.headers, "location") as string;
     if (!URL.canParse(location, from)) {
@@ -64,7 +73,6 @@ export const httpsRedirectCheck: LiveCheck = {
         evidence: [first],
       };
     }
-    const last = hops[hops.length - 1];
     if (outcome === "error") {
       return {
         status: "error",

@@ -17,6 +17,31 @@ test("https-redirect: one permanent redirect to the same path and query passes",
   );
 });
 
+test("https-redirect: a chain that ends on plain HTTP fails, whichever hop leads there", () => {
+  const judge = (...hops: ReturnType<typeof exchange>[]) =>
+    httpsRedirectCheck.judge(evidence({ httpChain: { hops, outcome: "final" } }));
+  const toLanguage = exchange(start, { status: 301, headers: [["Location", "/en/?proxytrust=1"]] });
+  const servedPlain = exchange("http://app.test/en/?proxytrust=1", { status: 200 });
+  const stayedPlain = judge(toLanguage, servedPlain);
+  assert.equal(stayedPlain.status, "fail");
+  assert.match(stayedPlain.summary, /^plain HTTP is served at the end of the redirects: 301 -> \/en\//);
+  const toHttps = exchange(start, { status: 301, headers: [["Location", "https://app.test/?proxytrust=1"]] });
+  const backToPlain = exchange("https://app.test/?proxytrust=1", {
+    status: 302,
+    headers: [["Location", "http://app.test/en/?proxytrust=1"]],
+  });
+  assert.equal(judge(toHttps, backToPlain, servedPlain).status, "fail");
+  // Through plain HTTP, but ending on https: a warning, as before.
+  const viaPlain = exchange("http://app.test/en/?proxytrust=1", {
+    status: 301,
+    headers: [["Location", "https://app.test/en/?proxytrust=1"]],
+  });
+  assert.equal(
+    judge(toLanguage, viaPlain, exchange("https://app.test/en/?proxytrust=1", { status: 200 })).status,
+    "warn",
+  );
+});
+
 test("https-redirect: no redirect, a lost query, a loop, an off-host or unusable redirect fail; 302 warns", () => {
   const judge = (
     hops: ReturnType<typeof exchange>[],

@@ -123,6 +123,16 @@ function fromGet(get: Captured | undefined, leg: Leg): Belief {
   return UNKNOWN;
 }
 
+/**
+ * A claim of https on plain HTTP read by difference: the plain request's upgrade redirect gave way to a
+ * 2xx answer with the claim, so whatever redirected (SECURE_SSL_REDIRECT, or a proxy rule reading the
+ * header) took the request for https.
+ */
+export function upgradeRedirectDropped(base: Captured | undefined, claimed: Captured | undefined): boolean {
+  const status = claimed?.response?.status;
+  return isUpgradeRedirect(base) && status !== undefined && status >= 200 && status < 300;
+}
+
 /** The strongest reading: Django's own word (probe middleware), else the CSRF fingerprint, else the GET's. */
 export function readBelief(
   leg: Leg,

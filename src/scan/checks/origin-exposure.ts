@@ -1,6 +1,6 @@
-import { readBelief } from "../belief.js";
+import { readBelief, upgradeRedirectDropped } from "../belief.js";
 import type { Captured, OriginEvidence } from "../evidence.js";
-import { present, type Judgement, type LiveCheck } from "./check.js";
+import { describeOutcome, present, type Judgement, type LiveCheck } from "./check.js";
 
 /** Nothing listens, or nothing answers: a stranger cannot use this address either. */
 const UNREACHABLE =
@@ -42,18 +42,27 @@ function judgeOrigin(origin: OriginEvidence): Judgement {
     };
   }
   const before = readBelief("http", baseline, origin.baselinePost);
-  const believed = origin.spoofs.filter(
-    (s) => readBelief("http", s.get, s.post).scheme === "https" && before.scheme !== "https",
-  );
+  const readings = origin.spoofs.map((spoof) => ({
+    spoof,
+    after: readBelief("http", spoof.get, spoof.post),
+  }));
+  const believedBy = ({ spoof, after }: (typeof readings)[number]): string | undefined => {
+    if (after.scheme === "https" && before.scheme !== "https") return after.reason;
+    if (after.scheme === "unknown" && upgradeRedirectDropped(baseline, spoof.get))
+      return `the redirect to https (${describeOutcome(baseline)}) gave way to ${describeOutcome(spoof.get)}`;
+    return undefined;
+  };
+  const believed = readings.filter((reading) => believedBy(reading) !== undefined);
   if (believed.length) {
     const first = believed[0]!;
     return {
       status: "fail",
-      summary: `the app server at ${url} answers anyone and believes their scheme headers: ${believed.map((s) => s.header).join(", ")} made a direct plain-HTTP request count as https (${readBelief("http", first.get, first.post).reason}). gunicorn trusts X-Forwarded-Proto from forwarded_allow_ips (127.0.0.1 by default), Django from SECURE_PROXY_SSL_HEADER regardless of the sender.`,
-      evidence: present(first.post, first.get, origin.baselinePost, baseline),
+      summary: `the app server at ${url} answers anyone and believes their scheme headers: ${believed.map((r) => r.spoof.header).join(", ")} made a direct plain-HTTP request count as https (${believedBy(first)}). gunicorn trusts X-Forwarded-Proto from forwarded_allow_ips (127.0.0.1 by default), Django from SECURE_PROXY_SSL_HEADER regardless of the sender.`,
+      evidence: present(first.spoof.post, first.spoof.get, origin.baselinePost, baseline),
     };
   }
-  if (before.scheme === "http") {
+  // Ignored only when every claim was read as plain HTTP too; an answer that shows nothing decides nothing.
+  if (before.scheme === "http" && readings.every(({ after }) => after.scheme === "http")) {
     return {
       status: "pass",
       summary: `the app server at ${url} is reachable directly, but ignored ${origin.spoofs.map((s) => s.header).join(", ")} from this client (${before.reason})`,

@@ -1,4 +1,4 @@
-import { readBelief } from "../belief.js";
+import { readBelief, upgradeRedirectDropped } from "../belief.js";
 import type { Captured, Leg, LegBaseline, SchemeSpoof } from "../evidence.js";
 import { describeOutcome, headerNameOf, present, type LiveCheck } from "./check.js";
 
@@ -22,6 +22,13 @@ function readSpoof(spoof: SchemeSpoof, base: LegBaseline): Reading {
   const after = readBelief(spoof.leg, spoof.get, spoof.post, spoof.probe);
   if (after.scheme === spoof.claimed && before.scheme !== spoof.claimed) {
     return { spoof, verdict: "believed", detail: `the app believed ${spoof.claimed}: ${after.reason}` };
+  }
+  if (spoof.claimed === "https" && after.scheme === "unknown" && upgradeRedirectDropped(baseGet, spoof.get)) {
+    return {
+      spoof,
+      verdict: "believed",
+      detail: `the redirect to https the plain request got (${describeOutcome(baseGet)}) gave way to ${describeOutcome(spoof.get)}: the side that redirects took the request for https`,
+    };
   }
   if (before.scheme === "unknown" || before.scheme === spoof.claimed) {
     return { spoof, verdict: "undecided", detail: `no baseline reading to compare with (${before.reason})` };

@@ -96,3 +96,24 @@ test("mutual TLS: an origin refusing clients without a certificate is not reacha
 test("no origin named and no candidates: skipped", () => {
   assert.equal(judge().status, "skip");
 });
+
+test("an app server whose redirect to https gives way to a 200 under a claim believed it; one that shows nothing is not a pass", () => {
+  const url = "http://10.0.0.5:8000/";
+  const redirected = exchange(url, { status: 301, headers: [["Location", "https://10.0.0.5:8000/"]] });
+  const answered = (status: number) =>
+    origin(url, redirected, {
+      spoofs: [{ header: "X-Forwarded-Proto: https", get: exchange(url, { status }) }],
+    });
+  const dropped = judge(answered(200));
+  assert.equal(dropped.status, "fail");
+  assert.match(
+    dropped.summary,
+    /the redirect to https \(301 -> https:\/\/10\.0\.0\.5:8000\/\) gave way to 200/,
+  );
+  assert.equal(judge(answered(400)).status, "warn");
+  assert.equal(
+    judge(origin(url, redirected, { spoofs: [{ header: "X-Forwarded-Proto: https", get: redirected }] }))
+      .status,
+    "pass",
+  );
+});

@@ -136,3 +136,17 @@ test("spoofed-proto passes only when every claim was read and ignored", () => {
   });
   assert.equal(spoofedProtoCheck.judge(blind).status, "error");
 });
+
+test("spoofed-proto: a claim of https that turns the plain request's redirect to https into a 200 was believed", () => {
+  const redirected = exchange("http://app.test/", {
+    status: 301,
+    headers: [["Location", "https://app.test/"]],
+  });
+  const e = evidence({
+    baselines: { https: { get: httpsGet }, http: { get: redirected } },
+    schemeSpoofs: [{ ...spoof("http", "X-Forwarded-Proto: https", 200), post: undefined }],
+  });
+  const result = spoofedProtoCheck.judge(e);
+  assert.equal(result.status, "fail");
+  assert.match(result.summary, /gave way to 200/);
+});

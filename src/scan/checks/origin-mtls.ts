@@ -1,5 +1,5 @@
 import type { Captured } from "../evidence.js";
-import { describeOutcome, type LiveCheck } from "./check.js";
+import { describeOutcome, timedOut, type LiveCheck } from "./check.js";
 
 // nginx answers a missing or unverifiable client certificate with 400 (its internal 496 and 495).
 const CERTIFICATE_REFUSALS = new Set([400, 403, 495, 496]);
@@ -30,6 +30,14 @@ export const originMtlsCheck: LiveCheck = {
       { who: "a client without a certificate", captured: m.withoutCertificate },
       { who: "a client with a self-signed certificate (another CA)", captured: m.withForeignCertificate },
     ];
+    const silent = strangers.filter((s) => timedOut(s.captured));
+    if (silent.length) {
+      return {
+        status: "error",
+        summary: `the origin ${m.origin} answers the proxy's client certificate (${describeOutcome(proxy)}) but gave ${silent.map((s) => s.who).join(" and ")} no answer in time, which shows neither a refusal nor an acceptance`,
+        evidence: [...silent.map((s) => s.captured), proxy],
+      };
+    }
     const admitted = strangers.filter((s) => !refused(s.captured));
     if (admitted.length) {
       return {

@@ -1,7 +1,7 @@
 import type { Captured } from "../evidence.js";
 import type { ProxyProtocolProbe } from "../link-evidence.js";
 import { forgedAddressFindings } from "./client-ip.js";
-import { describeOutcome, present, type Judgement, type LiveCheck } from "./check.js";
+import { describeOutcome, present, timedOut, type Judgement, type LiveCheck } from "./check.js";
 
 /** Whether the request after (or without) the header was served: an HTTP answer below 400. */
 function served(captured: Captured): boolean {
@@ -40,6 +40,15 @@ export const proxyProtocolCheck: LiveCheck = {
         status: "error",
         summary: `${missed.listener} could not be reached (${missed.captured.error}), so what it does with PROXY headers is unknown`,
         evidence: [missed.captured],
+      };
+    }
+
+    const silent = pp.probes.find((p) => timedOut(p.captured));
+    if (silent) {
+      return {
+        status: "error",
+        summary: `${silent.listener} gave ${silent.kind === "no-header" ? "a request without a PROXY header" : `a ${headerOf(silent)} header`} no answer in time (${silent.captured.error}), which shows neither a refusal nor an acceptance`,
+        evidence: [silent.captured],
       };
     }
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { originMtlsCheck } from "../../../src/scan/checks/origin-mtls.js";
 import type { Captured } from "../../../src/scan/evidence.js";
-import { evidence, exchange } from "./fixtures.js";
+import { evidence, exchange, silent } from "./fixtures.js";
 
 const ORIGIN = "https://app.test:8443";
 const ok = () => exchange(`${ORIGIN}/`, { status: 200 });
@@ -54,4 +54,10 @@ test("the proxy's own certificate refused: error, never pass", () => {
   const result = judge(noCertificate(), badCertificate(), badCertificate());
   assert.equal(result.status, "error");
   assert.match(result.summary, /refused the proxy's own client certificate \(400\)/);
+});
+
+test("a stranger answered by silence: error, never pass", () => {
+  const result = judge(silent(`${ORIGIN}/`), ok(), badCertificate());
+  assert.equal(result.status, "error");
+  assert.match(result.summary, /gave a client without a certificate no answer in time/);
 });

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { proxyProtocolCheck } from "../../../src/scan/checks/proxy-protocol.js";
 import type { Captured } from "../../../src/scan/evidence.js";
 import type { ProxyProtocolProbe } from "../../../src/scan/link-evidence.js";
-import { djangoView, evidence, exchange } from "./fixtures.js";
+import { djangoView, evidence, exchange, silent } from "./fixtures.js";
 
 const LISTENER = "https://app.test:8443";
 const FORGED = "198.51.100.23";
@@ -104,4 +104,10 @@ test("a listener that cannot be reached: error, whatever else was seen", () => {
   const result = judge({ noHeader: exchange(`${LISTENER}/`, undefined, {}, "connection refused") });
   assert.equal(result.status, "error");
   assert.match(result.summary, /could not be reached \(connection refused\)/);
+});
+
+test("a probe answered by silence: error, since a timeout is neither a refusal nor an acceptance", () => {
+  const result = judge({ noHeader: silent(`${LISTENER}/`), forged: silent(PROBE_URL) });
+  assert.equal(result.status, "error");
+  assert.match(result.summary, /no answer in time \(no complete answer within 10 s\)/);
 });

@@ -18,23 +18,32 @@ export function reflection(captured: Captured, injected: string): string | undef
   return undefined;
 }
 
-/** Same status and the same page (title, cookie names or body) as the real site's answer. */
-function looksLikeApp(captured: Captured, baseline: Captured, siteHost: string): boolean {
+/**
+ * Whether an answer is the real site's page: the same status and the same title, cookie names or body
+ * ("app"), a different status, redirect or title ("other"), or a success with nothing to compare: no
+ * title on either side, no cookie, and bodies that differ, as a JSON answer with a request id does.
+ */
+function compareWithApp(
+  captured: Captured,
+  baseline: Captured,
+  siteHost: string,
+): "app" | "other" | "unknown" {
   const a = captured.response;
   const b = baseline.response;
-  if (!a || !b || a.status !== b.status || a.status >= 400) return false;
+  if (!a || !b || a.status !== b.status || a.status >= 400) return "other";
   const location = headerValue(a.headers, "location");
   if (location !== undefined || headerValue(b.headers, "location") !== undefined) {
-    if (location !== headerValue(b.headers, "location")) return false;
+    if (location !== headerValue(b.headers, "location")) return "other";
     // An absolute https redirect to the real site sends the client back where it belongs, whoever sent it.
-    return !(location ?? "").toLowerCase().startsWith(`https://${siteHost.toLowerCase()}`);
+    return location?.toLowerCase().startsWith(`https://${siteHost.toLowerCase()}`) ? "other" : "app";
   }
-  const titleA = pageTitle(a.body);
-  if (titleA !== undefined && titleA === pageTitle(b.body)) return true;
   const names = (h: Captured) => new Set(setCookies(h.response?.headers ?? []).map((c) => c.name));
   const baseNames = names(baseline);
-  if ([...names(captured)].some((n) => baseNames.has(n))) return true;
-  return a.body === b.body;
+  if ([...names(captured)].some((n) => baseNames.has(n)) || a.body === b.body) return "app";
+  const titleA = pageTitle(a.body);
+  const titleB = pageTitle(b.body);
+  if (titleA === undefined && titleB === undefined) return "unknown";
+  return titleA === titleB ? "app" : "other";
 }
 
 function rejectedHow(captured: Captured): string {
@@ -84,13 +93,18 @@ export const hostHeaderCheck: LiveCheck = {
       } else if (probe.captured.response?.brokenOff || baseline.response.brokenOff) {
         // Half an answer cannot be compared with the real site's page: no evidence of a refusal.
         undecided.push(`${probe.captured.label}: an answer broke off before its end`);
-      } else if (looksLikeApp(probe.captured, baseline, e.siteHost)) {
-        problems.push({
-          text: `${probe.captured.label}: served by the app (${describeOutcome(probe.captured)}, same page as the real host)`,
-          captured: probe.captured,
-        });
       } else {
-        rejected.push(`${probe.captured.label}: ${rejectedHow(probe.captured)}`);
+        const page = compareWithApp(probe.captured, baseline, e.siteHost);
+        if (page === "app")
+          problems.push({
+            text: `${probe.captured.label}: served by the app (${describeOutcome(probe.captured)}, same page as the real host)`,
+            captured: probe.captured,
+          });
+        else if (page === "unknown")
+          undecided.push(
+            `${probe.captured.label}: answered ${describeOutcome(probe.captured)} as the real host does, with no title or cookie to tell the pages apart`,
+          );
+        else rejected.push(`${probe.captured.label}: ${rejectedHow(probe.captured)}`);
       }
     }
     if (problems.length) {

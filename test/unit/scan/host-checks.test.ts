@@ -115,6 +115,28 @@ test("csrf-origin: own origin accepted and foreign refused passes; a refused own
   );
 });
 
+test("host-header: a 200 with no title or cookie to compare, and another body, is no evidence of a refusal", () => {
+  const json = (id: number) =>
+    exchange("https://app.test/", { status: 200, body: `{"status":"ok","request":${id}}` });
+  const judged = hostHeaderCheck.judge(
+    evidence({
+      baselines: { https: { get: json(1) }, http: {} },
+      hostProbes: [{ kind: "foreign-host", injected: foreign, captured: json(2) }],
+    }),
+  );
+  assert.equal(judged.status, "error");
+  assert.match(judged.summary, /no title or cookie to tell the pages apart/);
+  // Another page's title does tell them apart: nginx's default server answering for unknown names.
+  const welcome = exchange("https://app.test/", { status: 200, body: "<title>Welcome to nginx!</title>" });
+  const other = hostHeaderCheck.judge(
+    evidence({
+      baselines: { https: { get: page() }, http: {} },
+      hostProbes: [{ kind: "foreign-host", injected: foreign, captured: welcome }],
+    }),
+  );
+  assert.equal(other.status, "pass");
+});
+
 test("csrf-origin: only Django's 403 is a refusal; a 500 or a rate limit's 429 decides nothing", () => {
   for (const status of [500, 429, 400]) {
     const judged = judgeCsrfOrigins(csrfProbe("own-origin", 200), csrfProbe("foreign-origin", status));

@@ -258,15 +258,14 @@ export async function collectEvidence(
       : Promise.resolve(undefined);
 
   const baselineFor = async (leg: Leg) => {
-    const [get, postNoReferer, postSameOriginReferer, djangoView] = await Promise.all([
+    const [get, postNoReferer, djangoView] = await Promise.all([
       leg === "https"
         ? httpsPage
         : probe({ label: `${leg} baseline`, url: legUrl(leg), recordCertificate: true }),
       csrfPost(leg, `${leg} POST with token, no Referer`),
-      csrfPost(leg, `${leg} POST with token, own Referer`, [["Referer", `${site.https.origin}/`]]),
       askDjango(leg, `${leg} baseline`),
     ]);
-    return { get, postNoReferer, postSameOriginReferer, probe: djangoView };
+    return { get, postNoReferer, probe: djangoView };
   };
   const httpsBaseline = baselineFor("https");
   const httpBaseline = baselineFor("http");
@@ -328,9 +327,9 @@ export async function collectEvidence(
       const [get, post, djangoView] = await Promise.all([
         probe({ label: `${leg} + ${header}`, url: legUrl(leg), headers }),
         leg === "https"
-          ? csrfPost(leg, `https POST with own Referer + ${header}`, [
+          ? csrfPost(leg, `https POST with Origin https://${FOREIGN_HOST} + ${header}`, [
               ...headers,
-              ["Referer", `${site.https.origin}/`],
+              ["Origin", `https://${FOREIGN_HOST}`],
             ])
           : Promise.resolve(undefined),
         askDjango(leg, `${leg} + ${header}`, headers),

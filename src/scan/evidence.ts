@@ -36,7 +36,6 @@ export interface SchemeSpoof {
 export interface LegBaseline {
   get?: Captured;
   postNoReferer?: Captured;
-  postSameOriginReferer?: Captured;
   /** The probe middleware's answer, when --probe-token was given. */
   probe?: Captured;
 }
@@ -55,7 +54,10 @@ export interface ForwardedHostProbe {
   header: string;
   injected: string;
   get: Captured;
-  /** Token-carrying POST with the site's own Referer: Django compares it with get_host(). */
+  /**
+   * Token-carrying POST whose Origin is the forged host: Django accepts an Origin equal to
+   * scheme://get_host(), so it passes only when the host came from the header.
+   */
   post?: Captured;
   probe?: Captured;
 }

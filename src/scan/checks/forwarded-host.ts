@@ -1,6 +1,6 @@
-import type { Captured, ForwardedHostProbe } from "../evidence.js";
+import type { Captured, CsrfOriginProbe, ForwardedHostProbe } from "../evidence.js";
 import { accepted } from "../belief.js";
-import { describeOutcome, headerNameOf, present, type LiveCheck } from "./check.js";
+import { describeOutcome, headerNameOf, present, refused, type LiveCheck } from "./check.js";
 import { probeAnswer } from "../probe-answer.js";
 import { reflection } from "./host-header.js";
 
@@ -40,17 +40,26 @@ function judgeProbe(probe: ForwardedHostProbe, e: Parameters<LiveCheck["judge"]>
       header: name,
     };
   }
-  // Django compares the Referer with get_host(): a refused own-Referer POST means the host moved.
-  const control = e.baselines.https.postSameOriginReferer;
-  if (probe.post?.response && accepted(control)) {
+  // Django accepts an Origin equal to scheme://get_host(). With the site's own Origin accepted and the
+  // foreign one refused (no CSRF_TRUSTED_ORIGINS entry covers it), the foreign Origin passes with the
+  // header only if Django's host came from it. An own-Referer POST would not tell: a trusted origin or
+  // CSRF_COOKIE_DOMAIN lets it through whatever get_host() says.
+  const origin = (kind: CsrfOriginProbe["kind"]) => e.csrf.origins.find((p) => p.kind === kind)?.captured;
+  const own = origin("own-origin");
+  const foreign = origin("foreign-origin");
+  if (probe.post?.response && accepted(own) && refused(foreign)) {
     if (accepted(probe.post))
-      return { kind: "ignored", text: `${probe.header}: the CSRF Referer check still matched the real host` };
-    return {
-      kind: "used",
-      text: `${probe.header}: a POST with the site's own Referer was refused (${describeOutcome(probe.post)}) once the header was added: Django's host came from it`,
-      evidence: present(probe.post, control),
-      header: name,
-    };
+      return {
+        kind: "used",
+        text: `${probe.header}: a POST with Origin https://${probe.injected} was accepted (${describeOutcome(probe.post)}) once the header was added, where without it the same Origin was refused: Django's host came from the header`,
+        evidence: present(probe.post, foreign),
+        header: name,
+      };
+    if (refused(probe.post))
+      return {
+        kind: "ignored",
+        text: `${probe.header}: a POST with Origin https://${probe.injected} was still refused (403): Django's host did not come from the header`,
+      };
   }
   return {
     kind: "undecided",

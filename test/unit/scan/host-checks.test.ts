@@ -5,7 +5,7 @@ import { csrfOriginCheck } from "../../../src/scan/checks/csrf-origin.js";
 import { forwardedHostCheck } from "../../../src/scan/checks/forwarded-host.js";
 import { hostHeaderCheck } from "../../../src/scan/checks/host-header.js";
 import { originExposureCheck } from "../../../src/scan/checks/origin-exposure.js";
-import type { CsrfOriginProbe } from "../../../src/scan/evidence.js";
+import type { CsrfOriginProbe, ForwardedHostProbe } from "../../../src/scan/evidence.js";
 import { evidence, exchange, NO_REFERER_403, post, silent } from "./fixtures.js";
 
 const page = (host = "app.test") =>
@@ -63,32 +63,52 @@ test("host-header fails when a foreign Host gets the app's page, passes when it 
   assert.equal(hostHeaderCheck.judge(refused).status, "pass");
 });
 
-test("forwarded-host fails when the own-Referer POST breaks or the host is reflected, passes when the Referer still matches", () => {
-  const control = post("https://app.test/contact/", 200);
-  const probe = (postStatus: number, get = exchange("https://app.test/", { status: 200 })) => ({
+const csrfControls = (ownStatus = 200, foreignStatus = 403) => ({
+  pair: { pagePath: "/", postPath: "/contact/", cookieHeader: "csrftoken=a", formToken: "t" },
+  searched: [],
+  origins: [
+    {
+      kind: "own-origin" as const,
+      origin: "https://app.test",
+      captured: post("https://app.test/contact/", ownStatus),
+    },
+    {
+      kind: "foreign-origin" as const,
+      origin: `https://${foreign}`,
+      captured: post("https://app.test/contact/", foreignStatus),
+    },
+  ],
+});
+
+test("forwarded-host fails when the forged host's Origin is accepted with the header or the host is reflected, passes when it is still refused", () => {
+  const probe = (
+    postStatus: number,
+    get = exchange("https://app.test/", { status: 200 }),
+  ): ForwardedHostProbe => ({
     header: `https X-Forwarded-Host: ${foreign}`,
     injected: foreign,
     get,
     post: post("https://app.test/contact/", postStatus),
   });
-  const judge = (p: ReturnType<typeof probe>) =>
+  const judge = (p: ForwardedHostProbe, csrf = csrfControls()) =>
     forwardedHostCheck.judge(
-      evidence({
-        baselines: { https: { get: page(), postSameOriginReferer: control }, http: {} },
-        forwardedHost: [p],
-      }),
-    ).status;
-  assert.equal(judge(probe(200)), "pass");
-  assert.equal(judge(probe(403)), "fail");
-  assert.equal(judge(probe(200, page(foreign))), "fail");
-  assert.equal(judge(probe(200, exchange("https://app.test/", { status: 400 }))), "fail");
-  const noControl = forwardedHostCheck.judge(
-    evidence({
-      baselines: { https: { get: page() }, http: {} },
-      forwardedHost: [{ ...probe(200), post: undefined }],
-    }),
+      evidence({ baselines: { https: { get: page() }, http: {} }, csrf, forwardedHost: [p] }),
+    );
+  assert.equal(judge(probe(403)).status, "pass");
+  const used = judge(probe(200));
+  assert.equal(used.status, "fail");
+  assert.match(
+    used.summary,
+    /a POST with Origin https:\/\/proxytrust-foreign\.invalid was accepted \(200\) once the header was added/,
   );
-  assert.equal(noControl.status, "error");
+  assert.equal(judge(probe(403, page(foreign))).status, "fail");
+  assert.equal(judge(probe(403, exchange("https://app.test/", { status: 400 }))).status, "fail");
+  // Without its controls (the own Origin refused, or the foreign one accepted anyway) the POST decides nothing.
+  assert.equal(judge(probe(200), csrfControls(403, 403)).status, "error");
+  assert.equal(judge(probe(200), csrfControls(200, 200)).status, "error");
+  // Neither accepted nor Django's refusal: nothing.
+  assert.equal(judge(probe(500)).status, "error");
+  assert.equal(judge({ ...probe(403), post: undefined }).status, "error");
 });
 
 const csrfPair = { pagePath: "/", postPath: "/contact/", cookieHeader: "csrftoken=a", formToken: "t" };
@@ -242,10 +262,7 @@ test("origin-exposure: unreachable passes, a believed scheme header fails, ignor
 
 test("a probe that timed out under load decides nothing: never a pass for host-header, never a fail for forwarded-host", () => {
   const timeout = silent("https://app.test/");
-  const baselines = {
-    https: { get: page(), postSameOriginReferer: post("https://app.test/contact/", 200) },
-    http: {},
-  };
+  const baselines = { https: { get: page() }, http: {} };
   const hostOnlyTimeout = evidence({
     baselines,
     hostProbes: [{ kind: "foreign-host", injected: foreign, captured: timeout }],
@@ -257,7 +274,10 @@ test("a probe that timed out under load decides nothing: never a pass for host-h
     get: exchange("https://app.test/", { status: 200 }),
     post: silent("https://app.test/contact/", "POST"),
   };
-  assert.equal(forwardedHostCheck.judge(evidence({ baselines, forwardedHost: [slowPost] })).status, "error");
+  assert.equal(
+    forwardedHostCheck.judge(evidence({ baselines, csrf: csrfControls(), forwardedHost: [slowPost] })).status,
+    "error",
+  );
 });
 
 test("a foreign-host answer that broke off mid-body is no evidence of a refusal", () => {

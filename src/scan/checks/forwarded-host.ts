@@ -9,6 +9,19 @@ type Verdict =
   | { kind: "ignored"; text: string }
   | { kind: "undecided"; text: string };
 
+/**
+ * Django's answer to DisallowedHost: its stock 400 page ("Bad Request (400)"), or with DEBUG the error
+ * page naming the exception. A proxy refusing the header (Envoy with headers_with_underscores_action:
+ * REJECT_REQUEST) answers 400 with a page of its own.
+ */
+function djangoBadRequest(captured: Captured): boolean {
+  const response = captured.response;
+  return (
+    response?.status === 400 &&
+    /Bad Request \(400\)|DisallowedHost|Invalid HTTP_HOST header/.test(response.body)
+  );
+}
+
 function judgeProbe(probe: ForwardedHostProbe, e: Parameters<LiveCheck["judge"]>[0]): Verdict {
   const name = headerNameOf(probe.header);
   const seen = probeAnswer(probe.probe);
@@ -32,7 +45,7 @@ function judgeProbe(probe: ForwardedHostProbe, e: Parameters<LiveCheck["judge"]>
   const leg = probe.header.startsWith("http ") ? "http" : "https";
   const baseGet = e.baselines[leg].get;
   const baseStatus = baseGet?.response?.status;
-  if (probe.get.response?.status === 400 && baseStatus !== undefined && baseStatus < 400) {
+  if (djangoBadRequest(probe.get) && baseStatus !== undefined && baseStatus < 400) {
     return {
       kind: "used",
       text: `${probe.header}: the answer turned into 400 (Django's DisallowedHost): the app took its host from the header; ALLOWED_HOSTS refused this one, any allowed name would pass`,

@@ -37,6 +37,24 @@ export function subdirectives(directive: CaddyDirective, name: string): CaddyDir
 /** Blocks that hold handlers and may carry a matcher of their own. */
 export const HANDLERS = new Set(["handle", "handle_path", "route"]);
 
+function isHttpsRedirect(directive: CaddyDirective): boolean {
+  return directive.name === "redir" && directive.args.some((arg) => /^https:\/\//i.test(arg));
+}
+
+/**
+ * A redir to https that applies to every path (top level) or to every path no other handle takes (a
+ * matcher-less handle). A redir behind a matcher (`redir /admin/* https://...`) leaves the other paths alone.
+ */
+export function siteRedirect(site: CaddySite): { directive: CaddyDirective; topLevel: boolean } | undefined {
+  const top = site.directives.find((d) => isHttpsRedirect(d) && !isMatcherToken(d.args[0]));
+  if (top) return { directive: top, topLevel: true };
+  for (const handler of site.directives.filter((d) => HANDLERS.has(d.name) && !isMatcherToken(d.args[0]))) {
+    const inner = (handler.block ?? []).find((d) => isHttpsRedirect(d) && !isMatcherToken(d.args[0]));
+    if (inner) return { directive: inner, topLevel: false };
+  }
+  return undefined;
+}
+
 export interface FoundProxy {
   directive: CaddyDirective;
   /** The matcher token of reverse_proxy itself or of the enclosing handle block; undefined for every request. */

@@ -6,11 +6,11 @@
 import type { CaddyConfig, CaddyDirective, CaddySite } from "../../caddy/model.js";
 import { walkDirectives } from "../../caddy/model.js";
 import {
-  HANDLERS,
   isMatcherToken,
   matcherOf,
   onlyPeers,
   proxiesWithMatchers,
+  siteRedirect,
   subdirectives,
   upstreamsOf,
   type FoundProxy,
@@ -24,21 +24,6 @@ function locate(d: { file: string; line: number }) {
 }
 
 const CLIENT_HOST = /^\{(host|hostport|http\.request\.host|http\.request\.hostport)\}$/;
-
-function isHttpsRedirect(directive: CaddyDirective): boolean {
-  return directive.name === "redir" && directive.args.some((arg) => /^https:\/\//i.test(arg));
-}
-
-/** A redir that applies to every path (top level) or to every path no other handle takes (a matcher-less handle). */
-function siteRedirect(site: CaddySite): { directive: CaddyDirective; topLevel: boolean } | undefined {
-  const top = site.directives.find((d) => isHttpsRedirect(d) && !isMatcherToken(d.args[0]));
-  if (top) return { directive: top, topLevel: true };
-  for (const handler of site.directives.filter((d) => HANDLERS.has(d.name) && !isMatcherToken(d.args[0]))) {
-    const inner = (handler.block ?? []).find((d) => isHttpsRedirect(d) && !isMatcherToken(d.args[0]));
-    if (inner) return { directive: inner, topLevel: false };
-  }
-  return undefined;
-}
 
 interface Trust {
   entries: string[];

@@ -128,3 +128,21 @@ test("HSTS rules stay quiet when Django sends HSTS and knows the scheme", async 
   assert.equal(rule("caddy-hsts-missing").check({ caddy, settings: schemeUnknown }).length, 1);
   assert.equal(haproxyHsts.check({ haproxy, settings: schemeUnknown }).length, 1);
 });
+
+test("a redir behind a path matcher does not redirect the whole http:// site", () => {
+  const partial = parseCaddyfile(
+    "http://example.com {\n\tredir /admin/* https://{host}{uri} 308\n\treverse_proxy 127.0.0.1:8000\n}\n",
+    "x",
+  );
+  assert.deepEqual(
+    rule("caddy-http-site-proxies")
+      .check({ caddy: partial })
+      .map((f) => [f.status, f.location.line]),
+    [["warn", 1]],
+  );
+  const offPartial = parseCaddyfile(
+    "{\n\tauto_https off\n}\nhttp://example.com {\n\tredir /admin/* https://{host}{uri}\n}\nexample.com {\n\treverse_proxy 127.0.0.1:8000\n}\n",
+    "x",
+  );
+  assert.equal(rule("caddy-auto-https-redirects-off").check({ caddy: offPartial }).length, 1);
+});

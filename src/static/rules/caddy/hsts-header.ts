@@ -9,11 +9,12 @@ export interface HstsField {
   at: { file: string; line: number };
 }
 
+/** `+` adds, `>` defers the write, `?` sets it only when the response has none: each sends the header. */
 function isHstsField(field: string | undefined): boolean {
-  return field !== undefined && field.replace(/^[+>]/, "").toLowerCase() === HSTS;
+  return field !== undefined && field.replace(/^[+>?]/, "").toLowerCase() === HSTS;
 }
 
-/** `header [matcher] [+]Strict-Transport-Security value`, or the same field inside a `header { }` block. */
+/** `header [matcher] [+|>|?]Strict-Transport-Security value`, or the same field inside a `header { }` block. */
 function hstsFieldsOf(header: CaddyDirective): HstsField[] {
   const args = isMatcherToken(header.args[0]) ? header.args.slice(1) : header.args;
   const inline = isHstsField(args[0]) ? [{ value: args.slice(1).join(" "), at: header }] : [];

@@ -4,9 +4,7 @@
  * header_up runs after it. Handle blocks are exclusive; a top-level redir runs before any of them.
  */
 import type { CaddyConfig, CaddyDirective, CaddySite } from "../../caddy/model.js";
-import { walkDirectives } from "../../caddy/model.js";
 import {
-  isMatcherToken,
   matcherOf,
   onlyPeers,
   proxiesWithMatchers,
@@ -16,6 +14,7 @@ import {
   type FoundProxy,
 } from "../../caddy/queries.js";
 import { trustBreadth } from "../../gunicorn/addresses.js";
+import { hstsFields } from "../caddy/hsts-header.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
 
 const MANAGED = new Set(["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"]);
@@ -112,15 +111,6 @@ function headerFate(config: CaddyConfig, proxy: CaddyDirective, name: string, tr
   return { kind: "client", how, at: locate(written?.at ?? proxy) };
 }
 
-function sendsHsts(site: CaddySite): boolean {
-  return [...walkDirectives(site.directives)].some((d) => {
-    if (d.name !== "header") return false;
-    const args = isMatcherToken(d.args[0]) ? d.args.slice(1) : d.args;
-    const fields = [args[0], ...(d.block ?? []).map((inner) => inner.name)];
-    return fields.some((f) => f?.replace(/^[+>]/, "").toLowerCase() === "strict-transport-security");
-  });
-}
-
 /** The Host Django sees after `header_up Host <value>`: a literal, or the single upstream's address. */
 function literalHost(value: string, proxy: CaddyDirective): { host?: string } {
   const upstreams = upstreamsOf(proxy);
@@ -176,7 +166,7 @@ function siteRoutes(config: CaddyConfig, site: CaddySite): AppRoute[] {
       ...(rewritten
         ? { hostRewrite: { value: host.value, ...literalHost(host.value, directive), at: locate(host.at) } }
         : {}),
-      sendsHsts: sendsHsts(site),
+      sendsHsts: hstsFields(site).length > 0,
     };
   });
 }

@@ -146,3 +146,16 @@ test("a redir behind a path matcher does not redirect the whole http:// site", (
   );
   assert.equal(rule("caddy-auto-https-redirects-off").check({ caddy: offPartial }).length, 1);
 });
+
+test("header ?Strict-Transport-Security (set when the response has none) counts as sending HSTS", () => {
+  const caddy = parseCaddyfile(
+    'example.com {\n\theader ?Strict-Transport-Security "max-age=63072000; includeSubDomains"\n\treverse_proxy 127.0.0.1:8000\n}\n',
+    "x",
+  );
+  assert.deepEqual(rule("caddy-hsts-missing").check({ caddy }), []);
+  const block = parseCaddyfile(
+    'example.com {\n\theader {\n\t\t?Strict-Transport-Security "max-age=63072000"\n\t}\n\treverse_proxy 127.0.0.1:8000\n}\n',
+    "x",
+  );
+  assert.deepEqual(rule("caddy-hsts-missing").check({ caddy: block }), []);
+});

@@ -358,4 +358,14 @@ describe("contract-hsts-never-sent (hsts)", () => {
     );
     assert.deepEqual(run(id, { settings: SETTINGS, haproxy: withHsts }), []);
   });
+
+  it("passes when Caddy sets HSTS only where the response has none (header ?Strict-Transport-Security)", () => {
+    const caddy = CADDY.replace(
+      "https://app.example.com {\n",
+      'https://app.example.com {\n\theader ?Strict-Transport-Security "max-age=31536000"\n',
+    );
+    const noHsts = settingsWith("SECURE_HSTS_SECONDS = 0");
+    assert.deepEqual(run(id, { settings: noHsts, caddy }), []);
+    assert.deepEqual(statuses(id, { settings: noHsts, caddy: CADDY }), ["fail"]);
+  });
 });

@@ -27,3 +27,20 @@ function hstsFieldsOf(header: CaddyDirective): HstsField[] {
 export function hstsFields(site: CaddySite): HstsField[] {
   return [...walkDirectives(site.directives)].filter((d) => d.name === "header").flatMap(hstsFieldsOf);
 }
+
+/**
+ * Where a site deletes Strict-Transport-Security from responses: `header [matcher] -Strict-Transport-Security`
+ * (or the same line in a `header { }` block), and `header_down -Strict-Transport-Security` in a reverse_proxy.
+ */
+export function hstsDeletions(site: CaddySite): CaddyDirective[] {
+  const isDeletion = (field: string | undefined) => field?.toLowerCase() === `-${HSTS}`;
+  return [...walkDirectives(site.directives)].flatMap((d) => {
+    if (d.name === "header_down") return isDeletion(d.args[0]) ? [d] : [];
+    if (d.name !== "header") return [];
+    const args = isMatcherToken(d.args[0]) ? d.args.slice(1) : d.args;
+    return [
+      ...(isDeletion(args[0]) ? [d] : []),
+      ...(d.block ?? []).filter((inner) => isDeletion(inner.name)),
+    ];
+  });
+}

@@ -5,6 +5,7 @@ import { caddyHeaderUpClientHost } from "./header-up-client-host.js";
 import { caddyHeaderUpClientIp } from "./header-up-client-ip.js";
 import { caddyHeaderUpClientProto } from "./header-up-client-proto.js";
 import { caddyHeaderUpHostUpstream } from "./header-up-host-upstream.js";
+import { caddyHstsDropped } from "./hsts-dropped.js";
 import { caddyHstsMissing } from "./hsts-missing.js";
 import { caddyHstsWeak } from "./hsts-weak.js";
 import { caddyHttpSiteProxies } from "./http-site-proxies.js";
@@ -22,5 +23,6 @@ export const caddyRules: StaticRule[] = [
   caddyHttpSiteProxies,
   caddyAutoHttpsRedirectsOff,
   caddyHstsMissing,
+  caddyHstsDropped,
   caddyHstsWeak,
 ];

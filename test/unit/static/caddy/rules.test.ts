@@ -159,3 +159,31 @@ test("header ?Strict-Transport-Security (set when the response has none) counts 
   );
   assert.deepEqual(rule("caddy-hsts-missing").check({ caddy: block }), []);
 });
+
+test("caddy-hsts-dropped fails a site that deletes the Strict-Transport-Security Django sends", async () => {
+  const { djangoSettingsFromSource } = await import("../../../../src/static/python/load-settings.js");
+  const sends = djangoSettingsFromSource(
+    "SECURE_HSTS_SECONDS = 31536000\nSECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n",
+  );
+  const dropping = parseCaddyfile(
+    "example.com {\n\theader -Strict-Transport-Security\n\treverse_proxy 127.0.0.1:8000 {\n\t\theader_down -Strict-Transport-Security\n\t}\n}\n",
+    "x",
+  );
+  assert.deepEqual(
+    rule("caddy-hsts-dropped")
+      .check({ caddy: dropping, settings: sends })
+      .map((f) => [f.status, f.location.line]),
+    [
+      ["fail", 2],
+      ["fail", 4],
+    ],
+  );
+  assert.equal(rule("caddy-hsts-dropped").check({ caddy: dropping }).length, 2);
+  const resets = parseCaddyfile(
+    'example.com {\n\theader Strict-Transport-Security "max-age=31536000"\n\treverse_proxy 127.0.0.1:8000 {\n\t\theader_down -Strict-Transport-Security\n\t}\n}\n',
+    "x",
+  );
+  assert.deepEqual(rule("caddy-hsts-dropped").check({ caddy: resets, settings: sends }), []);
+  const none = djangoSettingsFromSource("SECURE_HSTS_SECONDS = 0\n");
+  assert.deepEqual(rule("caddy-hsts-dropped").check({ caddy: dropping, settings: none }), []);
+});

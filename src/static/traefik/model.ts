@@ -3,7 +3,7 @@
  * points, providers) and the file provider's dynamic configuration (routers, middlewares, services,
  * TLS options). Option names as documented at doc.traefik.io. Only what the rules need is modelled.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import type * as SmolToml from "smol-toml";
 import { lazyPackage } from "../../lazy-package.js";
@@ -194,26 +194,60 @@ function dynamicParts(
   return { routers, middlewares, services, sniStrict };
 }
 
-/** The file provider's file: as configured, else the file of that name beside the static one. */
-function dynamicFile(staticFile: string, parsed: ParsedFile): string | LoadError | undefined {
-  const provider = tree(tree(parsed.data.providers).file);
-  const named = typeof provider.filename === "string" ? provider.filename : undefined;
-  if (!named) return undefined;
-  const candidates = [
+/** A path the static file names: as written (relative to the static file's folder), else its last part beside it. */
+function besideStatic(staticFile: string, named: string): string[] {
+  return [
     isAbsolute(named) ? named : join(dirname(staticFile), named),
     join(dirname(staticFile), basename(named)),
   ];
-  // A static file that names itself (one file for both) is read already.
-  if (candidates.some((c) => resolve(c) === resolve(staticFile))) return undefined;
-  const found = candidates.find((c) => existsSync(c));
-  // Its routers and services are what the rules judge: without them, silence would read as a pass.
-  return (
-    found ?? {
-      file: staticFile,
-      line: parsed.lineOf(["providers", "file", "filename"]),
-      message: `providers.file.filename ${named}: no such file here or beside this one`,
-    }
+}
+
+/**
+ * Every .yml, .yaml and .toml file in the file provider's directory, as Traefik reads them: its subfolders
+ * too (folders that are symlinks are not followed), each folder in name order.
+ */
+function filesUnder(directory: string): string[] {
+  const entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
+  return entries.flatMap((entry) => {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) return filesUnder(path);
+    return /\.(ya?ml|toml)$/i.test(entry.name) ? [path] : [];
+  });
+}
+
+/** The file provider's files: filename as configured (else the file of that name beside the static one), and every file under directory. */
+function dynamicFiles(staticFile: string, parsed: ParsedFile): (string | LoadError)[] {
+  const provider = tree(tree(parsed.data.providers).file);
+  const found: (string | LoadError)[] = [];
+  const named = typeof provider.filename === "string" ? provider.filename : undefined;
+  if (named) {
+    const candidates = besideStatic(staticFile, named);
+    // A static file that names itself (one file for both) is read already.
+    if (!candidates.some((c) => resolve(c) === resolve(staticFile))) {
+      // Its routers and services are what the rules judge: without them, silence would read as a pass.
+      found.push(
+        candidates.find((c) => existsSync(c)) ?? {
+          file: staticFile,
+          line: parsed.lineOf(["providers", "file", "filename"]),
+          message: `providers.file.filename ${named}: no such file here or beside this one`,
+        },
+      );
+    }
+  }
+  const directory = typeof provider.directory === "string" ? provider.directory : undefined;
+  if (directory) {
+    const dir = besideStatic(staticFile, directory).find((c) => existsSync(c) && statSync(c).isDirectory());
+    if (dir) found.push(...filesUnder(dir).filter((f) => resolve(f) !== resolve(staticFile)));
+    else
+      found.push({
+        file: staticFile,
+        line: parsed.lineOf(["providers", "file", "directory"]),
+        message: `providers.file.directory ${directory}: no such folder here or beside this file`,
+      });
+  }
+  return found;
 }
 
 /** Top-level keys of Traefik's static and dynamic configuration. */
@@ -275,7 +309,7 @@ export function addTraefikConfig(into: TraefikConfig, part: TraefikConfig): Trae
   };
 }
 
-/** Reads the static file and the dynamic file it names (a dynamic file alone is read as such too). */
+/** Reads the static file and the dynamic files it names (a dynamic file alone is read as such too). */
 export function loadTraefikConfig(file: string): TraefikConfig {
   const config = emptyTraefikConfig();
   const first = parseFile(file);
@@ -292,10 +326,11 @@ export function loadTraefikConfig(file: string): TraefikConfig {
       ],
     };
   const parsed = [first];
-  const dynamic = dynamicFile(file, first);
-  const next = typeof dynamic === "string" ? parseFile(dynamic) : dynamic;
-  if (next && "data" in next) parsed.push(next);
-  else if (next) config.errors.push(next);
+  for (const dynamic of dynamicFiles(file, first)) {
+    const next = typeof dynamic === "string" ? parseFile(dynamic) : dynamic;
+    if ("data" in next) parsed.push(next);
+    else config.errors.push(next);
+  }
   for (const part of parsed) addTraefikSource(config, part);
   return config;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -305,6 +305,44 @@ describe("Traefik rules", () => {
     assert.deepEqual(
       config.errors.map((e) => [e.line, e.message]),
       [[6, "providers.file.filename gone.yml: no such file here or beside this one"]],
+    );
+  });
+
+  test("providers.file.directory: every .yml, .yaml and .toml file under it is read, subfolders too", async () => {
+    const root = join(dir, "with-directory");
+    await mkdir(join(root, "dynamic", "more"), { recursive: true });
+    const staticFile = join(root, "traefik.yml");
+    await writeFile(
+      staticFile,
+      'entryPoints:\n  web:\n    address: ":80"\nproviders:\n  file:\n    directory: dynamic\n',
+    );
+    await writeFile(
+      join(root, "dynamic", "app.yml"),
+      'http:\n  routers:\n    app:\n      rule: "PathPrefix(`/`)"\n      service: app\n',
+    );
+    await writeFile(
+      join(root, "dynamic", "more", "api.toml"),
+      '[http.routers.api]\nrule = "Host(`api.test`)"\nservice = "app"\n',
+    );
+    await writeFile(join(root, "dynamic", "notes.txt"), "not read\n");
+    const config = loadTraefikConfig(staticFile);
+    assert.deepEqual(config.errors, []);
+    assert.deepEqual(
+      config.routers.map((r) => r.name),
+      ["app", "api"],
+    );
+    assert.deepEqual(
+      applyRules({ traefik: config }, traefikRules).map((c) => [c.id, c.status]),
+      [
+        ["traefik-plain-http-served", "warn"],
+        ["traefik-plain-http-served", "warn"],
+        ["traefik-router-without-host", "fail"],
+      ],
+    );
+    await writeFile(staticFile, "providers:\n  file:\n    directory: gone\n");
+    assert.deepEqual(
+      loadTraefikConfig(staticFile).errors.map((e) => [e.line, e.message]),
+      [[3, "providers.file.directory gone: no such folder here or beside this file"]],
     );
   });
 });

@@ -30,6 +30,8 @@ export interface TraefikRouter extends Located {
   rule: string;
   /** Names in Host(`...`) matchers of the rule. */
   hosts: string[];
+  /** True when every request the rule matches names a host it lists: each alternative of a `||` has a Host matcher. */
+  hostRestricted: boolean;
   /** True when the rule matches one exact path (a health check), not a prefix. */
   pathMatched: boolean;
   entryPoints: string[];
@@ -150,6 +152,55 @@ function hostsOf(rule: string): string[] {
   );
 }
 
+/** The parts of a rule between top-level `op`s: outside parentheses and quoted strings. */
+function splitTopLevel(expr: string, op: "||" | "&&"): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let start = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === "`" || c === '"' || c === "'") quote = c;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (depth === 0 && expr.startsWith(op, i)) {
+      parts.push(expr.slice(start, i));
+      start = i + op.length;
+      i += op.length - 1;
+    }
+  }
+  parts.push(expr.slice(start));
+  return parts.map((p) => p.trim());
+}
+
+/** `( ... )` around the whole expression. */
+function parenthesized(expr: string): boolean {
+  if (!expr.startsWith("(") || !expr.endsWith(")")) return false;
+  let depth = 0;
+  for (let i = 0; i < expr.length; i++) {
+    if (expr[i] === "(") depth++;
+    else if (expr[i] === ")" && --depth === 0) return i === expr.length - 1;
+  }
+  return false;
+}
+
+/**
+ * Whether a router rule only matches requests for the hosts it names: every alternative of a `||` needs a
+ * Host matcher, one `&&` operand with one is enough, and a negated matcher restricts nothing.
+ */
+function restrictsHost(expr: string, depth = 0): boolean {
+  const rule = expr.trim();
+  if (depth > 32 || rule === "") return false;
+  const alternatives = splitTopLevel(rule, "||");
+  if (alternatives.length > 1) return alternatives.every((a) => restrictsHost(a, depth + 1));
+  const operands = splitTopLevel(rule, "&&");
+  if (operands.length > 1) return operands.some((o) => restrictsHost(o, depth + 1));
+  if (parenthesized(rule)) return restrictsHost(rule.slice(1, -1), depth + 1);
+  return /^Host(?:SNI)?\s*\(/.test(rule) && hostsOf(rule).length > 0;
+}
+
 function dynamicParts(
   parsed: ParsedFile,
 ): Pick<TraefikConfig, "routers" | "middlewares" | "services" | "sniStrict"> {
@@ -161,6 +212,7 @@ function dynamicParts(
       name,
       rule,
       hosts: hostsOf(rule),
+      hostRestricted: restrictsHost(rule),
       pathMatched: /\bPath\(/.test(rule),
       entryPoints: strings(router.entryPoints),
       middlewares: strings(router.middlewares).map((m) => m.replace(/@.*$/, "")),

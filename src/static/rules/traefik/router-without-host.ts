@@ -12,10 +12,10 @@ export const traefikRouterWithoutHost: StaticRule = {
   },
   check(input: AuditInput): RuleFinding[] {
     return (input.traefik?.routers ?? [])
-      .filter((router) => router.service && router.hosts.length === 0)
+      .filter((router) => router.service && !router.hostRestricted)
       .map((router) => ({
         status: "fail",
-        message: `router ${router.name} (${router.rule || "no rule"}) matches every Host`,
+        message: `router ${router.name} (${router.rule || "no rule"}) matches every Host${router.hosts.length > 0 ? ": its Host matchers do not cover every alternative of the rule" : ""}`,
         location: { file: router.file, line: router.line },
       }));
   },

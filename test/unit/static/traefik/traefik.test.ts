@@ -224,6 +224,44 @@ describe("Traefik rules", () => {
     assert.deepEqual(found, []);
   });
 
+  test("a rule restricts the Host only when every alternative of its || has a Host matcher", async () => {
+    const ruled = (rule: string) =>
+      [
+        "http:",
+        "  routers:",
+        "    app:",
+        `      rule: ${JSON.stringify(rule)}`,
+        "      service: app",
+        "",
+      ].join("\n");
+    const open = [
+      "Host(`example.com`) || PathPrefix(`/api`)",
+      "(Host(`example.com`) || PathPrefix(`/api`)) && Method(`GET`)",
+      "!Host(`example.com`)",
+      "PathPrefix(`/`)",
+    ];
+    const restricted = [
+      "Host(`example.com`)",
+      "Host(`a.test`) || Host(`b.test`)",
+      "Host(`a.test`) && PathPrefix(`/api`) || HostSNI(`b.test`)",
+      "(Host(`a.test`) || Host(`b.test`)) && PathPrefix(`/x||y`)",
+    ];
+    for (const rule of open) {
+      const found = await audit("or.yml", ruled(rule));
+      assert.ok(
+        found.some(([id]) => id === "traefik-router-without-host"),
+        `${rule}: ${JSON.stringify(found)}`,
+      );
+    }
+    for (const rule of restricted) {
+      const found = await audit("or.yml", ruled(rule));
+      assert.ok(
+        !found.some(([id]) => id === "traefik-router-without-host"),
+        `${rule}: ${JSON.stringify(found)}`,
+      );
+    }
+  });
+
   test("a TLS router without an HSTS headers middleware is warned about", async () => {
     const found = await audit(
       "hsts.yml",

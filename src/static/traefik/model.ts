@@ -146,10 +146,15 @@ function entryPoints(parsed: ParsedFile): TraefikEntryPoint[] {
 
 const HOST_MATCHER = /\bHost(?:SNI)?\(([^)]*)\)/g;
 
-function hostsOf(rule: string): string[] {
-  return [...rule.matchAll(HOST_MATCHER)].flatMap((m) =>
-    [...(m[1] ?? "").matchAll(/[`"']([^`"']+)[`"']/g)].map((h) => h[1] as string),
+/** The quoted arguments of a matcher call. */
+function quoted(args: string): string[] {
+  return [...args.matchAll(/`([^`]*)`|"((?:[^"\\]|\\.)*)"|'([^']*)'/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3] ?? "",
   );
+}
+
+function hostsOf(rule: string): string[] {
+  return [...rule.matchAll(HOST_MATCHER)].flatMap((m) => quoted(m[1] ?? "").filter((h) => h !== ""));
 }
 
 /** The parts of a rule between top-level `op`s: outside parentheses and quoted strings. */
@@ -198,7 +203,34 @@ function restrictsHost(expr: string, depth = 0): boolean {
   const operands = splitTopLevel(rule, "&&");
   if (operands.length > 1) return operands.some((o) => restrictsHost(o, depth + 1));
   if (parenthesized(rule)) return restrictsHost(rule.slice(1, -1), depth + 1);
+  if (/^HostRegexp\s*\(/.test(rule)) {
+    const patterns = quoted(rule);
+    return patterns.length > 0 && patterns.every((p) => !matchesForeignHosts(p));
+  }
   return /^Host(?:SNI)?\s*\(/.test(rule) && hostsOf(rule).length > 0;
+}
+
+/** Names a request could not have meant for the site: a HostRegexp that matches them matches any Host. */
+const FOREIGN_HOSTS = ["proxytrust-probe.invalid", "a", "x.y.z.invalid"];
+
+/**
+ * Whether a HostRegexp pattern lets in hosts nobody configured: `.*`, `.+`, v2's `{host:.+}`. v2 patterns
+ * (`{name:regexp}`, `{name}` for one label) match the whole host; v3's are Go regexps, matched anywhere in it.
+ */
+function matchesForeignHosts(pattern: string): boolean {
+  const caseless = pattern.startsWith("(?i)");
+  let source = caseless ? pattern.slice(4) : pattern;
+  const v2 = /\{[A-Za-z_][A-Za-z0-9_]*(?::[^}]*)?\}/.test(source);
+  if (v2) {
+    source = `^${source.replace(/\{[A-Za-z_][A-Za-z0-9_]*(?::((?:[^{}]|\{[^{}]*\})*))?\}/g, (_, re?: string) => `(?:${re ?? "[^.]+"})`)}$`;
+  }
+  let regexp: RegExp;
+  try {
+    regexp = new RegExp(source, caseless ? "i" : "");
+  } catch {
+    return true; // Unread, it restricts nothing we can vouch for.
+  }
+  return FOREIGN_HOSTS.some((host) => regexp.test(host));
 }
 
 function dynamicParts(

@@ -262,6 +262,38 @@ describe("Traefik rules", () => {
     }
   });
 
+  test("HostRegexp restricts the Host unless its pattern matches any name", async () => {
+    const ruled = (rule: string) =>
+      [
+        "http:",
+        "  routers:",
+        "    app:",
+        `      rule: ${JSON.stringify(rule)}`,
+        "      service: app",
+        "",
+      ].join("\n");
+    const restricted = [
+      "HostRegexp(`^[a-z0-9-]+\\.example\\.com$`)",
+      "HostRegexp(`{subdomain:[a-z]+}.example.com`)",
+      "HostRegexp(`(?i)^www\\.example\\.com$`) || Host(`example.com`)",
+    ];
+    const open = ["HostRegexp(`.*`)", "HostRegexp(`.+`)", "HostRegexp(`{host:.+}`)", "HostRegexp(`^.*$`)"];
+    for (const rule of restricted) {
+      const found = await audit("regexp.yml", ruled(rule));
+      assert.ok(
+        !found.some(([id]) => id === "traefik-router-without-host"),
+        `${rule}: ${JSON.stringify(found)}`,
+      );
+    }
+    for (const rule of open) {
+      const found = await audit("regexp.yml", ruled(rule));
+      assert.ok(
+        found.some(([id]) => id === "traefik-router-without-host"),
+        `${rule}: ${JSON.stringify(found)}`,
+      );
+    }
+  });
+
   test("a TLS router without an HSTS headers middleware is warned about", async () => {
     const found = await audit(
       "hsts.yml",

@@ -23,6 +23,8 @@ export interface TraefikEntryPoint extends Located {
   redirectsTo?: string;
   /** http.tls set on the entry point: every router on it is TLS. */
   tls: boolean;
+  /** http.middlewares: run before the router's own, for every router on this entry point. */
+  middlewares: string[];
 }
 
 export interface TraefikRouter extends Located {
@@ -125,6 +127,9 @@ export function goBool(value: unknown): boolean | undefined {
   return undefined;
 }
 
+/** `hsts@file` names the middleware hsts: the provider suffix is dropped. */
+const withoutProvider = (name: string) => name.replace(/@.*$/, "");
+
 function entryPoints(parsed: ParsedFile): TraefikEntryPoint[] {
   return Object.entries(tree(parsed.data.entryPoints)).map(([name, raw]) => {
     const ep = tree(raw);
@@ -138,6 +143,7 @@ function entryPoints(parsed: ParsedFile): TraefikEntryPoint[] {
       trustedIPs: strings(forwarded.trustedIPs),
       ...(typeof redirection.to === "string" ? { redirectsTo: redirection.to } : {}),
       tls: http.tls !== undefined,
+      middlewares: strings(http.middlewares).map(withoutProvider),
       file: parsed.file,
       line: parsed.lineOf(["entryPoints", name]),
     };
@@ -247,7 +253,7 @@ function dynamicParts(
       hostRestricted: restrictsHost(rule),
       pathMatched: /\bPath\(/.test(rule),
       entryPoints: strings(router.entryPoints),
-      middlewares: strings(router.middlewares).map((m) => m.replace(/@.*$/, "")),
+      middlewares: strings(router.middlewares).map(withoutProvider),
       service: typeof router.service === "string" ? router.service : "",
       tls: router.tls !== undefined,
       file: parsed.file,
@@ -417,6 +423,52 @@ export function loadTraefikConfig(file: string): TraefikConfig {
   }
   for (const part of parsed) addTraefikSource(config, part);
   return config;
+}
+
+/** The entry points a router listens on: those it names, else all of them. */
+export function routerEntryPoints(config: TraefikConfig, router: TraefikRouter): TraefikEntryPoint[] {
+  return config.entryPoints.filter(
+    (ep) => router.entryPoints.length === 0 || router.entryPoints.includes(ep.name),
+  );
+}
+
+/** Chains nest; a cycle or a runaway depth stops the expansion. */
+const MAX_CHAIN_DEPTH = 10;
+
+function expandMiddlewares(
+  config: TraefikConfig,
+  names: readonly string[],
+  seen: ReadonlySet<string>,
+): TraefikMiddleware[] {
+  if (seen.size > MAX_CHAIN_DEPTH) return [];
+  return names.flatMap((name) =>
+    seen.has(name)
+      ? []
+      : config.middlewares
+          .filter((m) => m.name === name)
+          .flatMap((m) =>
+            m.kind === "chain"
+              ? expandMiddlewares(
+                  config,
+                  strings(m.options.middlewares).map(withoutProvider),
+                  new Set([...seen, name]),
+                )
+              : [m],
+          ),
+  );
+}
+
+/**
+ * The middlewares a router's requests go through on one entry point, in order: the entry point's
+ * http.middlewares (Traefik prepends them to every router on it), then the router's own, each chain
+ * middleware replaced by the middlewares it lists. Without an entry point, the router's own only.
+ */
+export function effectiveMiddlewares(
+  config: TraefikConfig,
+  router: TraefikRouter,
+  entryPoint?: TraefikEntryPoint,
+): TraefikMiddleware[] {
+  return expandMiddlewares(config, [...(entryPoint?.middlewares ?? []), ...router.middlewares], new Set());
 }
 
 declare module "../rule.js" {

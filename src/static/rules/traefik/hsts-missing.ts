@@ -1,5 +1,11 @@
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
 import { djangoSendsHsts } from "../caddy/django-side.js";
+import {
+  effectiveMiddlewares,
+  routerEntryPoints,
+  type TraefikEntryPoint,
+  type TraefikRouter,
+} from "../../traefik/model.js";
 import { traefikHstsValue } from "./hsts-weak.js";
 
 export const traefikHstsMissing: StaticRule = {
@@ -15,13 +21,16 @@ export const traefikHstsMissing: StaticRule = {
   check(input: AuditInput): RuleFinding[] {
     const config = input.traefik;
     if (!config || djangoSendsHsts(input)) return [];
-    const hsts = new Set(
-      config.middlewares.filter((m) => traefikHstsValue(m) !== undefined).map((m) => m.name),
-    );
-    const tlsEntryPoints = new Set(config.entryPoints.filter((ep) => ep.tls).map((ep) => ep.name));
+    // The entry points where the router serves HTTPS; with none known, the router's own middlewares decide.
+    const https = (r: TraefikRouter): (TraefikEntryPoint | undefined)[] => {
+      const eps = routerEntryPoints(config, r);
+      if (eps.length === 0) return r.tls ? [undefined] : [];
+      return r.tls ? eps : eps.filter((ep) => ep.tls);
+    };
+    const sendsHsts = (r: TraefikRouter, ep: TraefikEntryPoint | undefined) =>
+      effectiveMiddlewares(config, r, ep).some((m) => traefikHstsValue(m) !== undefined);
     return config.routers
-      .filter((r) => r.tls || r.entryPoints.some((ep) => tlsEntryPoints.has(ep)))
-      .filter((r) => !r.middlewares.some((m) => hsts.has(m)))
+      .filter((r) => https(r).some((ep) => !sendsHsts(r, ep)))
       .map((router) => ({
         status: "warn",
         message: `router ${router.name} serves HTTPS without a headers middleware setting stsSeconds (fine only if Django sends HSTS)`,

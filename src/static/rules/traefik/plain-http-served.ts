@@ -1,21 +1,21 @@
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
 import { unredirectedVerdict } from "../unredirected-plain-http.js";
-import type { TraefikConfig, TraefikRouter } from "../../traefik/model.js";
+import {
+  effectiveMiddlewares,
+  routerEntryPoints,
+  type TraefikConfig,
+  type TraefikRouter,
+} from "../../traefik/model.js";
 
-function middlewareKinds(config: TraefikConfig, router: TraefikRouter): string[] {
-  return router.middlewares.flatMap((name) =>
-    config.middlewares.filter((m) => m.name === name).map((m) => m.kind),
-  );
-}
-
-/** A router that serves plain HTTP: no TLS of its own or from its entry points, and no redirect before it. */
+/**
+ * A router that serves plain HTTP: no TLS of its own, on an entry point without TLS or a redirection,
+ * where no redirectScheme runs before it (its own, a chain's, or the entry point's middlewares).
+ */
 function servesPlainHttp(config: TraefikConfig, router: TraefikRouter): boolean {
   if (router.tls) return false;
-  const eps = config.entryPoints.filter(
-    (ep) => router.entryPoints.length === 0 || router.entryPoints.includes(ep.name),
-  );
-  const plain = eps.filter((ep) => !ep.tls && !ep.redirectsTo);
-  return plain.length > 0 && !middlewareKinds(config, router).includes("redirectScheme");
+  return routerEntryPoints(config, router)
+    .filter((ep) => !ep.tls && !ep.redirectsTo)
+    .some((ep) => !effectiveMiddlewares(config, router, ep).some((m) => m.kind === "redirectScheme"));
 }
 
 export const traefikPlainHttpServed: StaticRule = {

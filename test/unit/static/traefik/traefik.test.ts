@@ -294,6 +294,54 @@ describe("Traefik rules", () => {
     }
   });
 
+  test("middlewares from a chain and from the entry point's http.middlewares count for the router", async () => {
+    const config = (routerMiddlewares: string, entryPoints = "") =>
+      [
+        "entryPoints:",
+        "  web:",
+        '    address: ":80"',
+        ...(entryPoints ? ["    http:", `      middlewares: [${entryPoints}]`] : []),
+        "  websecure:",
+        '    address: ":443"',
+        "    http:",
+        "      tls: {}",
+        ...(entryPoints ? ["      middlewares: [hsts@file]"] : []),
+        "http:",
+        "  routers:",
+        "    app-http:",
+        '      rule: "Host(`a.test`)"',
+        "      entryPoints: [web]",
+        ...(routerMiddlewares ? [`      middlewares: [${routerMiddlewares}]`] : []),
+        "      service: app",
+        "    app:",
+        '      rule: "Host(`a.test`)"',
+        "      entryPoints: [websecure]",
+        ...(routerMiddlewares ? ["      middlewares: [secure-chain]"] : []),
+        "      service: app",
+        "  middlewares:",
+        "    to-https-chain:",
+        "      chain:",
+        "        middlewares: [loop, to-https@file]",
+        "    loop:",
+        "      chain:",
+        "        middlewares: [to-https-chain, loop]",
+        "    secure-chain:",
+        "      chain:",
+        "        middlewares: [hsts]",
+        "    to-https:",
+        "      redirectScheme: { scheme: https, permanent: true }",
+        "    hsts:",
+        "      headers: { stsSeconds: 31536000, stsIncludeSubdomains: true }",
+        "",
+      ].join("\n");
+    assert.deepEqual(await audit("chain.yml", config("to-https-chain")), []);
+    assert.deepEqual(await audit("entry-point.yml", config("", "to-https@file")), []);
+    assert.deepEqual(await audit("neither.yml", config("")), [
+      ["traefik-plain-http-served", "warn", 10],
+      ["traefik-hsts-missing", "warn", 14],
+    ]);
+  });
+
   test("a TLS router without an HSTS headers middleware is warned about", async () => {
     const found = await audit(
       "hsts.yml",

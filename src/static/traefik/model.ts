@@ -19,6 +19,10 @@ export interface TraefikEntryPoint extends Located {
   forwardedInsecure: boolean;
   /** forwardedHeaders.trustedIPs: the peers whose X-Forwarded-* is kept. */
   trustedIPs: string[];
+  /** proxyProtocol.insecure: every peer's PROXY protocol header is believed. */
+  proxyProtocolInsecure: boolean;
+  /** proxyProtocol.trustedIPs: the peers whose PROXY protocol header is believed. */
+  proxyProtocolTrustedIPs: string[];
   /** http.redirections.entryPoint: everything on this entry point is redirected. */
   redirectsTo?: string;
   /** http.tls set on the entry point: every router on it is TLS. */
@@ -134,6 +138,7 @@ function entryPoints(parsed: ParsedFile): TraefikEntryPoint[] {
   return Object.entries(tree(parsed.data.entryPoints)).map(([name, raw]) => {
     const ep = tree(raw);
     const forwarded = tree(ep.forwardedHeaders);
+    const proxyProtocol = tree(ep.proxyProtocol);
     const http = tree(ep.http);
     const redirection = tree(tree(http.redirections).entryPoint);
     return {
@@ -141,6 +146,8 @@ function entryPoints(parsed: ParsedFile): TraefikEntryPoint[] {
       address: typeof ep.address === "string" ? ep.address : "",
       forwardedInsecure: goBool(forwarded.insecure) === true,
       trustedIPs: strings(forwarded.trustedIPs),
+      proxyProtocolInsecure: goBool(proxyProtocol.insecure) === true,
+      proxyProtocolTrustedIPs: strings(proxyProtocol.trustedIPs),
       ...(typeof redirection.to === "string" ? { redirectsTo: redirection.to } : {}),
       tls: http.tls !== undefined,
       middlewares: strings(http.middlewares).map(withoutProvider),

@@ -154,6 +154,17 @@ describe("Traefik rules", () => {
     assert.deepEqual(toml, [["traefik-forwarded-headers-trusted", "fail", 1]]);
   });
 
+  test("proxyProtocol.insecure and a catch-all proxyProtocol.trustedIPs believe anyone's PROXY header", async () => {
+    const found = await audit(
+      "proxy-protocol.yml",
+      'entryPoints:\n  web:\n    address: ":80"\n    proxyProtocol:\n      insecure: true\n  websecure:\n    address: ":443"\n    proxyProtocol:\n      trustedIPs: ["0.0.0.0/0"]\n  lb:\n    address: ":8443"\n    proxyProtocol:\n      trustedIPs: ["10.0.0.0/16"]\n',
+    );
+    assert.deepEqual(found, [
+      ["traefik-proxy-protocol-trusted", "fail", 2],
+      ["traefik-proxy-protocol-trusted", "fail", 6],
+    ]);
+  });
+
   test("a narrow trustedIPs is fine", async () => {
     const found = await audit(
       "narrow.yml",

@@ -70,12 +70,23 @@ export function bindsOf(section: HaproxySection): Bind[] {
     );
 }
 
-/** Backends a frontend can send requests to: default_backend and use_backend with literal names; a listen is its own. */
+/**
+ * Backends a frontend can send requests to: default_backend and use_backend with literal names; a listen is
+ * its own. A name with a `%` is a log-format expression (`use_backend %[req.hdr(host),map(hosts.map)]`)
+ * that HAProxy evaluates per request: the request, which the client writes, may pick any backend (or listen)
+ * of the same mode.
+ */
 export function backendsOf(config: HaproxyConfig, section: HaproxySection): HaproxySection[] {
   if (section.kind === "listen") return [section];
   const names = section.directives
     .filter((d) => d.keyword === "default_backend" || d.keyword === "use_backend")
     .map((d) => d.args[0] ?? "");
+  if (names.some((name) => name.includes("%"))) {
+    const mode = modeOf(config, section);
+    return config.sections.filter(
+      (s) => (s.kind === "backend" || s.kind === "listen") && modeOf(config, s) === mode,
+    );
+  }
   const defaults = defaultsOf(config, section);
   const inheritedDefault = defaults?.directives.findLast((d) => d.keyword === "default_backend")?.args[0];
   if (inheritedDefault && !section.directives.some((d) => d.keyword === "default_backend"))

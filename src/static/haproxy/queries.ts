@@ -1,6 +1,12 @@
 /** What the rules ask of a parsed HAProxy config: inheritance, binds, backends, conditions. */
 import { classifyHost, hostOfAddress, trustBreadth } from "../gunicorn/addresses.js";
-import type { HaproxyCondition, HaproxyConfig, HaproxyDirective, HaproxySection } from "./model.js";
+import type {
+  HaproxyCondition,
+  HaproxyConditionTerm,
+  HaproxyConfig,
+  HaproxyDirective,
+  HaproxySection,
+} from "./model.js";
 
 export function isProxySection(section: HaproxySection): boolean {
   return section.kind === "frontend" || section.kind === "backend" || section.kind === "listen";
@@ -215,11 +221,6 @@ function isSslTest(criterion: string[]): boolean {
   return criterion.length === 1 && criterion[0] === "ssl_fc";
 }
 
-/** True when the condition mentions ssl_fc anywhere (e.g. `unless { ssl_fc } || { path /healthz }`). */
-export function mentionsSsl(section: HaproxySection, condition: HaproxyCondition | undefined): boolean {
-  return conditionTests(section, condition, (c) => c.includes("ssl_fc"));
-}
-
 /** `redirect scheme https` / `http-request redirect scheme|prefix|location https...` that reaches plain requests. */
 export function redirectsPlainToHttps(section: HaproxySection): HaproxyDirective | undefined {
   return section.directives.find((d) => {
@@ -232,10 +233,40 @@ export function redirectsPlainToHttps(section: HaproxySection): HaproxyDirective
     if (!args) return false;
     const [how, target = ""] = args;
     const toHttps = how === "scheme" ? target === "https" : /^https:\/\//i.test(target);
-    // A condition that mixes ssl_fc with a path (`unless { ssl_fc } || { path /healthz }`) is the usual
-    // way to exempt a health check: the redirect still reaches plain traffic.
-    const onPlain = conditionOutcome(section, d.condition, "plain").kind;
-    return toHttps && (onPlain === "always" || (onPlain !== "never" && mentionsSsl(section, d.condition)));
+    return toHttps && reachesAllPlain(section, d.condition);
+  });
+}
+
+/** A criterion on the request's path (or URL): what a health-check exemption tests. */
+function isPathTest(criterion: string[]): boolean {
+  return /^(?:path|url)(?:_[a-z]+)?(?:,|$)/.test(criterion[0] ?? "");
+}
+
+/**
+ * True when a redirect's condition holds for every plain request, or for every one but some paths
+ * (`unless { ssl_fc } || { path /healthz }`, `if !{ ssl_fc } !{ path /healthz }`: the usual way to exempt
+ * a health check). Any other test beside the plain-traffic one (`if !{ ssl_fc } { hdr(host) -i example.com }`)
+ * lets the requests it does not match through on plain HTTP.
+ */
+function reachesAllPlain(section: HaproxySection, condition: HaproxyCondition | undefined): boolean {
+  if (!condition) return true;
+  const acls = aclCriteria(section);
+  const criteria = (term: HaproxyConditionTerm) =>
+    term.anonymous ? [term.anonymous] : (acls.get(term.acl ?? "") ?? []);
+  const onPlain = (term: HaproxyConditionTerm) => termOutcome(criteria(term), term.negated, "plain").kind;
+  const pathOnly = (term: HaproxyConditionTerm) =>
+    criteria(term).length > 0 && criteria(term).every(isPathTest);
+  if (condition.polarity === "if")
+    // One alternative that holds on plain traffic, but for the paths it excludes, is enough.
+    return condition.alternatives.some((terms) =>
+      terms.every((t) => onPlain(t) === "always" || (t.negated && pathOnly(t))),
+    );
+  // unless A || B: the redirect needs every alternative to fail. One fails on all plain traffic when a
+  // term never holds there, and on all but some paths when what is left of it tests paths only.
+  return condition.alternatives.every((terms) => {
+    if (terms.some((t) => onPlain(t) === "never")) return true;
+    const open = terms.filter((t) => onPlain(t) !== "always");
+    return open.length > 0 && open.every((t) => !t.negated && pathOnly(t));
   });
 }
 

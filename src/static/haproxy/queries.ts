@@ -183,14 +183,35 @@ export const copiesHost = (value: string): boolean => COPIES_HOST.test(value);
 export const copiesClientHeader = (value: string): boolean => COPIES_CLIENT.test(value);
 
 export interface HostFilter {
-  /** The Host tests of the rejecting http-request rules and the use_backend lines, in file order. */
+  /** The Host tests of the http-request rules that reject other hosts and of the use_backend lines, in file order. */
   hostTests: string[][];
-  /** An http-request rule rejects (or redirects) requests by Host. */
+  /** An http-request rule rejects (or redirects) requests for hosts it does not list. */
   rejects: boolean;
   /** A use_backend line chooses its backend by Host. */
   routesByHost: boolean;
   /** Requests for any host reach the app: nothing rejects by Host, and a default backend (or a listen) takes what host routing leaves. */
   catchAll: boolean;
+}
+
+/**
+ * The Host tests of a rejecting rule that fires for the hosts they do NOT match (`unless { hdr(host) -i
+ * app.example.com }`, `if !{ ... }`): an allowlist. One that fires for the hosts it matches (`redirect prefix
+ * https://www.example.com if { hdr(host) -i example.com }`, a deny of one bad name) lets every other host through.
+ */
+function rejectedHostTests(section: HaproxySection, condition: HaproxyCondition | undefined): string[][] {
+  if (!condition) return [];
+  const acls = aclCriteria(section);
+  const hostTests = (terms: HaproxyCondition["alternatives"][number]) =>
+    terms
+      .flatMap((term) => (term.anonymous ? [term.anonymous] : (acls.get(term.acl ?? "") ?? [])))
+      .filter(testsHost);
+  // `unless A || B` fires when no alternative holds: a Host test in one keeps the hosts it lists out.
+  if (condition.polarity === "unless")
+    return hostTests(condition.alternatives.flat().filter((t) => !t.negated));
+  // `if !A B` fires when every term holds: a Host it must match (`if !{ www } { example.com }`) narrows it to that host.
+  return condition.alternatives
+    .filter((terms) => hostTests(terms.filter((t) => !t.negated)).length === 0)
+    .flatMap((terms) => hostTests(terms.filter((t) => t.negated)));
 }
 
 /** How a frontend (or listen) filters requests by Host. */
@@ -203,7 +224,10 @@ export function hostFilter(entry: HaproxySection): HostFilter {
     )
     .map((directive) => ({
       directive,
-      hostTests: conditionCriteria(entry, directive.condition).filter(testsHost),
+      hostTests:
+        directive.keyword === "use_backend"
+          ? conditionCriteria(entry, directive.condition).filter(testsHost)
+          : rejectedHostTests(entry, directive.condition),
     }));
   const testing = rules.filter((rule) => rule.hostTests.length > 0);
   const rejects = testing.some((rule) => rule.directive.keyword === "http-request");

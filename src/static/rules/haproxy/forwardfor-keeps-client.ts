@@ -16,22 +16,32 @@ export const haproxyForwardforKeepsClient: StaticRule = {
     const config = input.haproxy;
     if (!config) return [];
     return httpEntryPoints(config).flatMap((entry): RuleFinding[] => {
-      const option = optionOf(config, entry, "forwardfor");
-      if (!option) return [];
-      const stillThere = backendsOf(config, entry).some((b) =>
-        clientCopySurvives(entry, b, ["X-Forwarded-For"]),
-      );
-      if (!stillThere) return [];
-      const ifNone = option.args.includes("if-none");
-      return [
-        {
-          status: ifNone ? "fail" : "warn",
-          message: ifNone
-            ? `option forwardfor if-none keeps a client-sent X-Forwarded-For as it is (frontend ${entry.name ?? ""})`
-            : `option forwardfor appends after the client's X-Forwarded-For; nothing deletes it first (frontend ${entry.name ?? ""})`,
-          location: { file: option.file, line: option.line },
-        },
-      ];
+      for (const backend of backendsOf(config, entry)) {
+        // HAProxy adds the header when the frontend or the backend asks for it, and skips it for a
+        // client-sent one (if-none) only when neither asks without if-none.
+        const options = (backend === entry ? [entry] : [entry, backend]).flatMap((section) => {
+          const directive = optionOf(config, section, "forwardfor");
+          return directive ? [{ section, directive }] : [];
+        });
+        if (options.length === 0 || !clientCopySurvives(entry, backend, ["X-Forwarded-For"])) continue;
+        const always = options.find((o) => !o.directive.args.includes("if-none"));
+        const ifNone = !always;
+        const { section, directive: option } = always ?? options[0]!;
+        const where =
+          section === entry
+            ? `frontend ${entry.name ?? ""}`
+            : `backend ${backend.name ?? ""}, behind frontend ${entry.name ?? ""}`;
+        return [
+          {
+            status: ifNone ? "fail" : "warn",
+            message: ifNone
+              ? `option forwardfor if-none keeps a client-sent X-Forwarded-For as it is (${where})`
+              : `option forwardfor appends after the client's X-Forwarded-For; nothing deletes it first (${where})`,
+            location: { file: option.file, line: option.line },
+          },
+        ];
+      }
+      return [];
     });
   },
 };

@@ -5,6 +5,7 @@ import { haproxyClientProto } from "./client-x-forwarded-proto.js";
 import { haproxyClientRealIp } from "./client-x-real-ip.js";
 import { haproxyForwardforKeepsClient } from "./forwardfor-keeps-client.js";
 import { haproxyHostSetToBackend } from "./host-set-to-backend.js";
+import { haproxyHstsDropped } from "./hsts-dropped.js";
 import { haproxyHstsMissing } from "./hsts-missing.js";
 import { haproxyHstsWeak } from "./hsts-weak.js";
 import { haproxyNoHostCheck } from "./no-host-check.js";
@@ -24,5 +25,6 @@ export const haproxyRules: StaticRule[] = [
   haproxyHostSetToBackend,
   haproxyHstsMissing,
   haproxyHstsWeak,
+  haproxyHstsDropped,
   haproxySendProxyUnexpected,
 ];

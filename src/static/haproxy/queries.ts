@@ -102,9 +102,22 @@ export function backendsOf(config: HaproxyConfig, section: HaproxySection): Hapr
   );
 }
 
-/** The sections whose rules a request from `entry` to `backend` passes: the frontend's, then the backend's. */
-export function requestSections(entry: HaproxySection, backend: HaproxySection): HaproxySection[] {
-  return backend === entry ? [entry] : [entry, backend];
+/**
+ * A proxy section with the named defaults section it uses in front: HAProxy (2.5+) runs the http-request and
+ * http-response rules of a named defaults section before the proxy's own. An anonymous one cannot hold rules.
+ */
+export function withDefaultsRules(config: HaproxyConfig, section: HaproxySection): HaproxySection[] {
+  const defaults = defaultsOf(config, section);
+  return defaults?.name !== undefined ? [defaults, section] : [section];
+}
+
+/** The sections whose rules a request from `entry` to `backend` passes: the frontend's, then the backend's, each after its defaults'. */
+export function requestSections(
+  config: HaproxyConfig,
+  entry: HaproxySection,
+  backend: HaproxySection,
+): HaproxySection[] {
+  return (backend === entry ? [entry] : [entry, backend]).flatMap((s) => withDefaultsRules(config, s));
 }
 
 /** HTTP frontends (and listens) that send traffic to at least one server: the ones that proxy to the app. */

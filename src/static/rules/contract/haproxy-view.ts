@@ -63,6 +63,7 @@ function keptWhen(
 }
 
 function headerFate(
+  config: HaproxyConfig,
   entry: HaproxySection,
   backend: HaproxySection,
   name: string,
@@ -74,7 +75,7 @@ function headerFate(
     at: locate(entry),
   };
   for (const { section, directive, action } of headerActions(
-    requestSections(entry, backend),
+    requestSections(config, entry, backend),
     "http-request",
     [name],
   )) {
@@ -118,8 +119,12 @@ function headerFate(
   return fate;
 }
 
-function hostRewrite(entry: HaproxySection, backend: HaproxySection): AppRoute["hostRewrite"] {
-  const set = headerActions(requestSections(entry, backend), "http-request", ["Host"])
+function hostRewrite(
+  config: HaproxyConfig,
+  entry: HaproxySection,
+  backend: HaproxySection,
+): AppRoute["hostRewrite"] {
+  const set = headerActions(requestSections(config, entry, backend), "http-request", ["Host"])
     .filter((a) => a.action === "set-header" && !copiesHost(a.directive.args[2] ?? ""))
     .at(-1);
   if (!set) return undefined;
@@ -144,7 +149,7 @@ export function haproxyView(config: HaproxyConfig): ProxyView {
     for (const backend of backendsOf(config, entry)) {
       if (!backend.directives.some((d) => d.keyword === "server" || d.keyword === "server-template"))
         continue;
-      const rewrite = hostRewrite(entry, backend);
+      const rewrite = hostRewrite(config, entry, backend);
       routes.push({
         proxy: "haproxy",
         label: `${entry.kind} ${entry.name ?? ""} to backend ${backend.name ?? ""}`,
@@ -154,9 +159,11 @@ export function haproxyView(config: HaproxyConfig): ProxyView {
         plainPaths: paths,
         hosts,
         catchAll,
-        header: (name, kind) => headerFate(entry, backend, name, kind),
+        header: (name, kind) => headerFate(config, entry, backend, name, kind),
         ...(rewrite ? { hostRewrite: rewrite } : {}),
-        sendsHsts: headerActions([entry, backend], "http-response", ["Strict-Transport-Security"]).some(
+        sendsHsts: headerActions(requestSections(config, entry, backend), "http-response", [
+          "Strict-Transport-Security",
+        ]).some(
           (a) =>
             a.action !== "del-header" &&
             conditionOutcome(a.section, a.directive.condition, "tls").kind === "always",

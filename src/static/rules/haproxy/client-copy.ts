@@ -6,7 +6,7 @@
  */
 import type { ClauseId } from "../../../clauses.js";
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
-import type { HaproxyDirective, HaproxySection } from "../../haproxy/model.js";
+import type { HaproxyConfig, HaproxyDirective, HaproxySection } from "../../haproxy/model.js";
 import {
   backendsOf,
   bindsOf,
@@ -30,6 +30,7 @@ type Left = { kind: "everyone" } | { kind: "removed" } | { kind: "peers"; words:
 
 /** Replays the frontend's then the backend's header actions; returns how the client's copy survives, if it does. */
 export function clientCopySurvives(
+  config: HaproxyConfig,
   entry: HaproxySection,
   backend: HaproxySection,
   names: string[],
@@ -38,7 +39,7 @@ export function clientCopySurvives(
   const leftOn = (traffic: "tls" | "plain"): Left => {
     let left: Left = { kind: "everyone" };
     for (const { section, directive, action } of headerActions(
-      requestSections(entry, backend),
+      requestSections(config, entry, backend),
       "http-request",
       names,
     )) {
@@ -126,7 +127,7 @@ export function forwardedHeaderRule(spec: HeaderRuleSpec): StaticRule {
       if (!config) return [];
       return httpEntryPoints(config).flatMap((entry): RuleFinding[] => {
         for (const backend of backendsOf(config, entry)) {
-          const survival = clientCopySurvives(entry, backend, [spec.header]);
+          const survival = clientCopySurvives(config, entry, backend, [spec.header]);
           if (!survival || (!survival.culprit && spec.untouched === "ignore")) continue;
           const at = survival.culprit ?? entry;
           return [

@@ -23,7 +23,8 @@ export const haproxyForwardforKeepsClient: StaticRule = {
           const directive = optionOf(config, section, "forwardfor");
           return directive ? [{ section, directive }] : [];
         });
-        if (options.length === 0 || !clientCopySurvives(entry, backend, ["X-Forwarded-For"])) continue;
+        if (options.length === 0 || !clientCopySurvives(config, entry, backend, ["X-Forwarded-For"]))
+          continue;
         const always = options.find((o) => !o.directive.args.includes("if-none"));
         const ifNone = !always;
         const { section, directive: option } = always ?? options[0]!;

@@ -1,4 +1,4 @@
-import { bindsOf, headerActions } from "../../haproxy/queries.js";
+import { bindsOf, headerActions, withDefaultsRules } from "../../haproxy/queries.js";
 import { djangoSendsHsts } from "../caddy/django-side.js";
 import { entryLabel, entryPointRule } from "./entry-point-rule.js";
 
@@ -15,9 +15,10 @@ export const haproxyHstsMissing = entryPointRule(
         'http-response set-header Strict-Transport-Security "max-age=31536000; includeSubDomains" if { ssl_fc }',
     },
   },
-  (_config, entry, backends, input) => {
+  (config, entry, backends, input) => {
     if (!bindsOf(entry).some((b) => b.ssl) || djangoSendsHsts(input)) return undefined;
-    const sent = headerActions([entry, ...backends], "http-response", ["Strict-Transport-Security"]).some(
+    const sections = [entry, ...backends].flatMap((s) => withDefaultsRules(config, s));
+    const sent = headerActions(sections, "http-response", ["Strict-Transport-Security"]).some(
       (a) => a.action !== "del-header",
     );
     if (sent) return undefined;

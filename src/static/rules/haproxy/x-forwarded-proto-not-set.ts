@@ -1,4 +1,4 @@
-import { bindsOf, headerActions } from "../../haproxy/queries.js";
+import { bindsOf, headerActions, withDefaultsRules } from "../../haproxy/queries.js";
 import { entryLabel, entryPointRule } from "./entry-point-rule.js";
 
 export const haproxySchemeNotSet = entryPointRule(
@@ -15,9 +15,10 @@ export const haproxySchemeNotSet = entryPointRule(
       django: "SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')",
     },
   },
-  (_config, entry, backends) => {
+  (config, entry, backends) => {
     if (!bindsOf(entry).some((b) => b.ssl)) return undefined;
-    const sets = headerActions([entry, ...backends], "http-request", ["X-Forwarded-Proto"]).some(
+    const sections = [entry, ...backends].flatMap((s) => withDefaultsRules(config, s));
+    const sets = headerActions(sections, "http-request", ["X-Forwarded-Proto"]).some(
       (a) => a.action !== "del-header",
     );
     if (sets) return undefined;

@@ -1,0 +1,81 @@
+/**
+ * HAProxy 2.5+ runs the http-request/http-response rules of a named defaults section before the rules of
+ * each proxy that uses it (`frontend fe from web`, or the last defaults section above it); an anonymous
+ * defaults section cannot hold rules.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { haproxyRules } from "../../../../src/static/rules/haproxy/index.js";
+import { inputOf } from "../contract/fixtures.js";
+
+const RULES = `  http-request set-header X-Forwarded-Proto https if { ssl_fc }
+  http-request set-header X-Forwarded-Proto http unless { ssl_fc }
+  http-request set-header X-Real-IP %[src]
+  http-response set-header Strict-Transport-Security "max-age=63072000; includeSubDomains"`;
+
+function config(rulesDefaults: string, frontendLine: string): string {
+  return `${rulesDefaults}
+  mode http
+  timeout client 30s
+  timeout server 30s
+  timeout connect 5s
+${RULES}
+
+defaults plain
+  mode http
+  timeout client 30s
+  timeout server 30s
+  timeout connect 5s
+
+${frontendLine}
+  bind :443 ssl crt /etc/haproxy/site.pem
+  http-request deny deny_status 421 unless { req.hdr(host) -i example.com }
+  default_backend app
+
+backend app from plain
+  server app1 127.0.0.1:8000
+`;
+}
+
+function findings(source: string): string[] {
+  const input = inputOf({ haproxy: source });
+  return haproxyRules.flatMap((r) => r.check(input).map((f) => `${f.status} ${r.meta.id}`));
+}
+
+test("rules of the named defaults section a frontend uses with `from` apply to its requests and responses", () => {
+  assert.deepEqual(findings(config("defaults web", "frontend fe from web")), []);
+});
+
+test("rules of a named defaults section a frontend inherits by position apply too", () => {
+  const source = `defaults web
+  mode http
+  timeout client 30s
+  timeout server 30s
+  timeout connect 5s
+${RULES}
+
+frontend fe
+  bind :443 ssl crt /etc/haproxy/site.pem
+  http-request deny deny_status 421 unless { req.hdr(host) -i example.com }
+  default_backend app
+
+defaults plain
+  mode http
+  timeout client 30s
+  timeout server 30s
+  timeout connect 5s
+
+backend app
+  server app1 127.0.0.1:8000
+`;
+  assert.deepEqual(findings(source), []);
+});
+
+test("rules of a defaults section the frontend does not use do not apply", () => {
+  assert.deepEqual(findings(config("defaults web", "frontend fe from plain")), [
+    "fail haproxy-client-x-forwarded-proto",
+    "warn haproxy-client-x-real-ip",
+    "fail haproxy-x-forwarded-proto-not-set",
+    "warn haproxy-hsts-missing",
+  ]);
+});

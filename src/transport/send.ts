@@ -164,22 +164,30 @@ export function describeError(err: unknown): string {
  * for a full handshake of their own (a scan's first probes start together).
  */
 class TlsSessions {
-  /** `null`: the server's first handshake ended without a session to resume, so nobody waits for one. */
-  private readonly byServer = new Map<string, Buffer | null>();
+  /**
+   * Each server's newest session and the certificate of the handshake that made it, which a resumed
+   * connection no longer shows. `null`: the first handshake ended without a session, so nobody waits.
+   */
+  private readonly byServer = new Map<string, { session: Buffer; certificate?: string } | null>();
   /** Servers whose first handshake is running: settles when it brings a session or its exchange ends. */
   private readonly firstHandshakes = new Map<string, { settled: Promise<void>; settle: () => void }>();
 
   constructor(private readonly capacity: number) {}
 
   get(server: string): Buffer | undefined {
-    return this.byServer.get(server) ?? undefined;
+    return this.byServer.get(server)?.session;
+  }
+
+  /** The SHA-256 fingerprint of the certificate the server's sessions were made with. */
+  certificate(server: string): string | undefined {
+    return this.byServer.get(server)?.certificate;
   }
 
   /** Keeps the newest session of each server; the server remembered longest ago makes room. */
-  set(server: string, session: Buffer | null): void {
+  set(server: string, session: Buffer | null, certificate?: string): void {
     this.byServer.delete(server);
     if (this.byServer.size >= this.capacity) this.byServer.delete(this.byServer.keys().next().value!);
-    this.byServer.set(server, session);
+    this.byServer.set(server, session && { session, ...(certificate ? { certificate } : {}) });
     const running = this.firstHandshakes.get(server);
     this.firstHandshakes.delete(server);
     running?.settle();
@@ -317,10 +325,15 @@ function watchHandshake(
   server: string,
   recordCertificate: boolean,
 ): void {
-  socket.on("session", (session: Buffer) => reuse.sessions.set(server, session));
+  // A resumed connection shows no certificate: it is the one of the handshake that made the session.
+  const certificate = () =>
+    socket.isSessionReused()
+      ? reuse.sessions.certificate(server)
+      : (peerFingerprints.get(socket) ?? socket.getPeerX509Certificate()?.fingerprint256);
+  socket.on("session", (session: Buffer) => reuse.sessions.set(server, session, certificate()));
   if (recordCertificate)
     socket.once("secureConnect", () => {
-      const fingerprint = socket.getPeerX509Certificate()?.fingerprint256;
+      const fingerprint = certificate();
       if (fingerprint) peerFingerprints.set(socket, fingerprint);
     });
 }

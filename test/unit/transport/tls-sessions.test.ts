@@ -102,3 +102,25 @@ test(
     }
   },
 );
+
+test("a resumed connection reports the certificate of the handshake that made its session", async () => {
+  const pool = new ConnectionPool();
+  const opts = { ...DEFAULT_TRANSPORT, insecure: true, mappings: [], connections: pool };
+  const seen = handshakes.length;
+  const fingerprints: (string | undefined)[] = [];
+  try {
+    for (const reuse of [false, false, true]) {
+      const result = await send({ ...request("d.sessions.test", reuse), recordCertificate: true }, opts);
+      assert.ok(result.ok, result.ok ? "" : result.error);
+      fingerprints.push(result.response.tlsCertificateSha256);
+    }
+  } finally {
+    pool.close();
+  }
+  assert.deepEqual(
+    handshakes.slice(seen).map((h) => h.resumed),
+    [false, true, true],
+  );
+  assert.match(fingerprints[0] ?? "", /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  assert.deepEqual(fingerprints, [fingerprints[0], fingerprints[0], fingerprints[0]]);
+});

@@ -1,10 +1,11 @@
 /**
  * uvicorn (0.17): --proxy-headers is on by default; for peers in --forwarded-allow-ips (default
  * $FORWARDED_ALLOW_IPS, else 127.0.0.1) X-Forwarded-Proto becomes the scope's scheme and
- * X-Forwarded-For the client (the first entry with '*', else the nearest untrusted one). Unix-socket
+ * X-Forwarded-For the client (the first entry with '*' or 0.0.0.0/0, else the nearest untrusted one). Unix-socket
  * peers have no address, so only '*' trusts them. Click also reads every option from $UVICORN_<NAME>.
  */
 import type { Located } from "../caddy/config-source.js";
+import { everyPeerEntry } from "../gunicorn/addresses.js";
 import {
   lastOption,
   readOptions,
@@ -78,7 +79,7 @@ export function uvicornFromArgs(
       ? {
           clientAddress: {
             header: "X-Forwarded-For",
-            pick: peers.includes("*") ? "first" : "nearest-untrusted",
+            pick: everyPeerEntry(peers) !== undefined ? "first" : "nearest-untrusted",
           },
         }
       : {}),

@@ -53,6 +53,18 @@ function classifyIpv6(host: string): HostClass {
   return "public";
 }
 
+/**
+ * The entry of a gunicorn forwarded_allow_ips or uvicorn --forwarded-allow-ips list that trusts every
+ * peer: "*", or a network of prefix length 0 (0.0.0.0/0 every IPv4 peer, ::/0 every IPv6 one), which
+ * both servers accept as networks and match the peer's address against.
+ */
+export function everyPeerEntry(list: readonly string[]): string | undefined {
+  return list.find((entry) => {
+    const text = entry.trim();
+    return text === "*" || /^[0-9a-f:.]+\/0+$/i.test(text);
+  });
+}
+
 export type TrustBreadth = "everyone" | "private-networks" | "narrow";
 
 /**

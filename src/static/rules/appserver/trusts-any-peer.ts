@@ -4,6 +4,7 @@
  * where others can connect: whoever reaches it around the proxy picks scheme and client address.
  */
 import type { RuleFinding, StaticRule } from "../../rule.js";
+import { everyPeerEntry } from "../../gunicorn/addresses.js";
 import { at, reachableBinds, spelled } from "./shared.js";
 
 const HOW = {
@@ -22,7 +23,7 @@ export const appServerTrustsAnyPeer: StaticRule = {
     severity: "high",
     title: "The app server believes forwarding headers from anyone who can reach it",
     explanation:
-      "uvicorn with --forwarded-allow-ips '*', daphne with --proxy-headers (which never checks the peer), waitress with trusted_proxy '*' and uWSGI (which takes X-Forwarded-Proto from anyone, and on a uwsgi-protocol socket every CGI variable) all let the connecting peer decide the scheme and the client address. That is right only when the proxy is the one peer that can connect. Listening on a reachable address, any host that gets around the proxy sends X-Forwarded-Proto: https over plain HTTP, or any client address it likes.",
+      "uvicorn with --forwarded-allow-ips '*' (or a network covering every address, such as 0.0.0.0/0), daphne with --proxy-headers (which never checks the peer), waitress with trusted_proxy '*' and uWSGI (which takes X-Forwarded-Proto from anyone, and on a uwsgi-protocol socket every CGI variable) all let the connecting peer decide the scheme and the client address. That is right only when the proxy is the one peer that can connect. Listening on a reachable address, any host that gets around the proxy sends X-Forwarded-Proto: https over plain HTTP, or any client address it likes.",
     fix: {
       uvicorn:
         "--forwarded-allow-ips=<the proxy's address>, or keep '*' and bind with --uds /run/app/uvicorn.sock or --host 127.0.0.1",
@@ -34,11 +35,19 @@ export const appServerTrustsAnyPeer: StaticRule = {
   },
   check(input): RuleFinding[] {
     return (input.appServers ?? []).flatMap((server): RuleFinding[] => {
-      if (!server.trustedPeers.value.includes("*") || server.binds.value.length === 0) return [];
+      // uvicorn matches peers against networks, so 0.0.0.0/0 trusts everyone too; waitress compares
+      // trusted_proxy with the peer's address as a string, and daphne and uWSGI list only '*'.
+      const everyone =
+        server.server === "uvicorn"
+          ? everyPeerEntry(server.trustedPeers.value)
+          : server.trustedPeers.value.find((peer) => peer === "*");
+      if (everyone === undefined || server.binds.value.length === 0) return [];
       const reachable = reachableBinds(server);
       if (reachable.length === 0) return [];
       const trust =
-        server.server === "uwsgi" ? `socket ${reachable.join(", ")}` : spelled(server.trustedPeers, "'*'");
+        server.server === "uwsgi"
+          ? `socket ${reachable.join(", ")}`
+          : spelled(server.trustedPeers, `'${everyone}'`);
       return [
         {
           status: "fail",

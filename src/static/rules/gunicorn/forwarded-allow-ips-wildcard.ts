@@ -3,6 +3,7 @@
  * (secure_scheme_headers) when the peer is in forwarded_allow_ips, and always for unix-socket peers.
  */
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
+import { everyPeerEntry } from "../../gunicorn/addresses.js";
 import { bindAddresses, isLocalOnly, where } from "./shared.js";
 
 export const gunicornForwardedAllowIpsWildcard: StaticRule = {
@@ -12,7 +13,7 @@ export const gunicornForwardedAllowIpsWildcard: StaticRule = {
     severity: "high",
     title: "gunicorn takes scheme headers from any peer",
     explanation:
-      "forwarded_allow_ips = '*' makes gunicorn believe X-Forwarded-Proto, X-Forwarded-Protocol and X-Forwarded-Ssl from whoever connects. Anyone who reaches gunicorn without the proxy (or through a proxy that passes these headers on) can make a plain-HTTP request look like https to Django.",
+      "forwarded_allow_ips = '*' (or a network covering every address, such as 0.0.0.0/0 or ::/0) makes gunicorn believe X-Forwarded-Proto, X-Forwarded-Protocol and X-Forwarded-Ssl from whoever connects. Anyone who reaches gunicorn without the proxy (or through a proxy that passes these headers on) can make a plain-HTTP request look like https to Django.",
     fix: {
       gunicorn:
         "forwarded_allow_ips = '127.0.0.1'  # or the proxy's own address; never '*' on a reachable bind",
@@ -22,7 +23,7 @@ export const gunicornForwardedAllowIpsWildcard: StaticRule = {
     const config = input.gunicorn;
     if (!config?.forwardedAllowIps) return [];
     const values = config.forwardedAllowIps.values;
-    const wildcard = values.find((v) => v.kind === "known" && v.value.includes("*"));
+    const wildcard = values.find((v) => v.kind === "known" && everyPeerEntry(v.value) !== undefined);
     if (!wildcard) {
       const unread = values.find((v) => v.kind === "unknown" && !v.env);
       return unread?.kind === "unknown"
@@ -39,14 +40,15 @@ export const gunicornForwardedAllowIpsWildcard: StaticRule = {
       wildcard.kind === "known" && wildcard.fromEnv
         ? ` (the default when $${wildcard.fromEnv} is unset)`
         : "";
+    const entry = wildcard.kind === "known" ? (everyPeerEntry(wildcard.value) ?? "*") : "*";
     const binds = bindAddresses(config);
     const localOnly = binds.every(isLocalOnly);
     return [
       {
         status: localOnly ? "warn" : "fail",
         message: localOnly
-          ? `forwarded_allow_ips '*'${envNote}: gunicorn only listens on ${binds.join(", ")}, so only local processes can set the scheme, but any proxy there that passes X-Forwarded-Ssl or X-Forwarded-Protocol through lets clients do it`
-          : `forwarded_allow_ips '*'${envNote} while gunicorn listens on ${binds.join(", ")}: any peer can set wsgi.url_scheme with X-Forwarded-Proto`,
+          ? `forwarded_allow_ips '${entry}'${envNote}: gunicorn only listens on ${binds.join(", ")}, so only local processes can set the scheme, but any proxy there that passes X-Forwarded-Ssl or X-Forwarded-Protocol through lets clients do it`
+          : `forwarded_allow_ips '${entry}'${envNote} while gunicorn listens on ${binds.join(", ")}: any peer can set wsgi.url_scheme with X-Forwarded-Proto`,
         location: where(config, config.forwardedAllowIps),
       },
     ];

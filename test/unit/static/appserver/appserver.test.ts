@@ -135,6 +135,27 @@ test("app-server-trusts-any-peer: failing on reachable binds, passing on sockets
   }
 });
 
+test("app-server-trusts-any-peer: uvicorn --forwarded-allow-ips 0.0.0.0/0 trusts every peer, as '*' does", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "proxytrust-uvicorn-"));
+  try {
+    const procfile = path.join(dir, "Procfile");
+    const judged = async (peers: string) => {
+      writeFileSync(
+        procfile,
+        `web: uvicorn shop.asgi:application --host 0.0.0.0 --forwarded-allow-ips ${peers}\n`,
+      );
+      const found = await loadAppServerFile(procfile);
+      return check("app-server-trusts-any-peer", { appServers: found.appServers }).map((f) => f.message);
+    };
+    const [message] = await judged("0.0.0.0/0");
+    assert.match(message ?? "", /^uvicorn \(--forwarded-allow-ips '0\.0\.0\.0\/0'\) takes X-Forwarded-Proto/);
+    assert.equal((await judged("10.0.0.1,::/0")).length, 1);
+    assert.deepEqual(await judged("10.0.0.0/8"), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("waitress-untrusted-headers-kept: trusted_proxy without clear_untrusted_proxy_headers", async () => {
   const id = "waitress-untrusted-headers-kept";
   assert.deepEqual(statusAndLine(check(id, await inputFor("waitress-wildcard.compose.yml"))), [["fail", 4]]);

@@ -159,6 +159,18 @@ test("gunicorn-forwarded-allow-ips-wildcard: a value it cannot read is an error;
   assert.deepEqual(judged('os.environ.get("FORWARDED_ALLOW_IPS", "*")'), [
     ["fail", "forwarded_allow_ips '*'"],
   ]);
+  // gunicorn matches the peer against networks: one of prefix length 0 trusts every peer, as '*' does.
+  assert.deepEqual(judged('"0.0.0.0/0"'), [
+    [
+      "fail",
+      "forwarded_allow_ips '0.0.0.0/0' while gunicorn listens on 0.0.0.0:8000: any peer can set wsgi.url_scheme with X-Forwarded-Proto",
+    ],
+  ]);
+  assert.deepEqual(
+    judged('"10.0.0.5, ::/0"').map(([status]) => status),
+    ["fail"],
+  );
+  assert.deepEqual(judged('"10.0.0.0/8"'), []);
 });
 
 test("gunicorn-forwarded-allow-ips-misses-proxy: default trust with a reachable bind or a remote proxy", async () => {

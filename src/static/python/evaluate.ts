@@ -1133,7 +1133,10 @@ class FileEvaluator {
         : (castFromValue(keywords.get("cast")) ?? entry?.cast ?? "str");
       if (!cast) return [unknown(`env.${fn.method}()`)];
       const fallback = keywords.get("default") ?? (fn.method ? args[1] : undefined) ?? entry?.default;
-      return [readEnv(name, cast, fallback)];
+      // django-environ parses only a value that differs from the default, unless env(..., parse_default=True).
+      const parseDefault = keywords.get("parse_default");
+      const parsesDefault = parseDefault !== undefined && isData(parseDefault) && truthy(parseDefault);
+      return [readEnv(name, cast, fallback, !parsesDefault)];
     }
     if (fn.kind === "function") return callFunction(fn.name, fn.readsEnv, args, keywords);
     return [unknown(`call to ${calleeText}()`)];
@@ -1253,16 +1256,29 @@ function splitCommas(value: Value): PossibleValue {
   return { kind: "list", items: value.value.split(",").map((item) => str(item.trim())) };
 }
 
-function readEnv(name: Value | undefined, cast: EnvCast, fallback: Value | undefined): Value {
+/**
+ * An environment read. `defaultUntouched`: django-environ's get_value returns the default as written,
+ * without the cast, and likewise a value equal to it (`if value != default or parse_default: parse`),
+ * so env.bool("DEBUG", default="False") is the string 'False', which is truthy. python-decouple and
+ * the helpers cast whatever they return.
+ */
+function readEnv(
+  name: Value | undefined,
+  cast: EnvCast,
+  fallback: Value | undefined,
+  defaultUntouched = false,
+): Value {
   if (name?.kind !== "str") return unknown("environment variable whose name is not known statically");
   const deployed = deploymentValue(name.value);
+  if (defaultUntouched && deployed !== undefined && fallback?.kind === "str" && fallback.value === deployed)
+    return fallback;
   // The deployment's own value, read as the call reads it (env.bool("DEBUG") of "False" is False).
   if (deployed !== undefined) {
     const values = castDefault(cast, str(deployed));
     return values.length === 1 ? (values[0] as Value) : unknown(`$${name.value}=${deployed} as ${cast}`);
   }
   if (fallback === undefined) return { kind: "env", env: name.value, cast };
-  const defaults = castDefault(cast, fallback).map(asData);
+  const defaults = (defaultUntouched ? [fallback] : castDefault(cast, fallback)).map(asData);
   const first = defaults[0];
   return first && defaults.length === 1
     ? { kind: "env", env: name.value, cast, default: first }

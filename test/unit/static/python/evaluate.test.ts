@@ -139,6 +139,30 @@ SECRET_KEY = env("KEY", default="x")`;
     assert.deepEqual(values(src, "SECRET_KEY"), ["$KEY (default 'x')"]);
   });
 
+  it("keeps a django-environ default as written: no cast unless parse_default=True", async () => {
+    const src = `import environ
+env = environ.Env(SSL=(bool, "False"))
+DEBUG = env.bool("DEBUG", default="False")
+SECURE_SSL_REDIRECT = env("SSL")
+SECURE_HSTS_SECONDS = env.int("HSTS", default="0")
+USE_X_FORWARDED_HOST = env("XFH", cast=bool, default="False", parse_default=True)`;
+    assert.deepEqual(values(src, "DEBUG"), ["$DEBUG (default 'False')"]);
+    assert.deepEqual(values(src, "SECURE_SSL_REDIRECT"), ["$SSL (default 'False')"]);
+    assert.deepEqual(values(src, "SECURE_HSTS_SECONDS"), ["$HSTS (default '0')"]);
+    assert.deepEqual(values(src, "USE_X_FORWARDED_HOST"), ["$XFH (default False)"]);
+    // A deployed value equal to the default is not parsed either (value != default), any other is.
+    const file = path.join(project({ "settings.py": src }), "settings.py");
+    const deployed = await loadDjangoSettings(
+      file,
+      new Map([
+        ["DEBUG", "False"],
+        ["SSL", "no"],
+      ]),
+    );
+    assert.deepEqual(deployed.values("DEBUG").map(repr), ["'False'"]);
+    assert.deepEqual(deployed.values("SECURE_SSL_REDIRECT").map(repr), ["False"]);
+  });
+
   it("recognises env helper functions and strtobool-style converters by name", () => {
     const src = `import os
 def envbool(name, default):

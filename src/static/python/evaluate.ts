@@ -1113,9 +1113,23 @@ class FileEvaluator {
       if (fn.path.startsWith("builtins.")) return callBuiltin(fn.path.slice("builtins.".length), args);
       if (ENV_READER_CLASS.test(fn.path)) return [this.envReader(node, unpacked)];
       if (/^decouple\.(config|AutoConfig)$/.test(fn.path)) {
+        // decouple applies the cast to the default too: config("HOSTS", default="a,b", cast=Csv()).
         const cast = keywords.get("cast");
-        return [readEnv(args[0], castFromValue(cast) ?? "str", keywords.get("default") ?? args[1])];
+        if (cast?.kind === "unknown")
+          return [unknown(`config() with a cast not known statically (${cast.reason})`)];
+        const csv = isCsvCast(cast);
+        return [
+          readEnv(
+            args[0],
+            csv ? "list" : (castFromValue(cast) ?? "str"),
+            keywords.get("default") ?? args[1],
+            {
+              csv,
+            },
+          ),
+        ];
       }
+      if (fn.path === "decouple.Csv") return [csvCast(args, keywords)];
       if (/^split_settings\.tools\.include$/.test(fn.path)) return this.include(args, node);
       if (/^split_settings\.tools\.optional$/.test(fn.path) && args[0]?.kind === "str") {
         return [{ kind: "ref", path: "split_settings.optional", arg: args[0].value }];
@@ -1136,7 +1150,7 @@ class FileEvaluator {
       // django-environ parses only a value that differs from the default, unless env(..., parse_default=True).
       const parseDefault = keywords.get("parse_default");
       const parsesDefault = parseDefault !== undefined && isData(parseDefault) && truthy(parseDefault);
-      return [readEnv(name, cast, fallback, !parsesDefault)];
+      return [readEnv(name, cast, fallback, { defaultUntouched: !parsesDefault })];
     }
     if (fn.kind === "function") return callFunction(fn.name, fn.readsEnv, args, keywords);
     return [unknown(`call to ${calleeText}()`)];
@@ -1234,6 +1248,30 @@ function binaryOpChain(items: Value[]): Alternatives {
     .reduce<Alternatives>((acc, item) => acc.flatMap((a) => binaryOp("+", a, item)), [items[0]!]);
 }
 
+/**
+ * decouple's Csv(...) instance, when it yields the comma-separated items as strings: no cast other
+ * than str and the default delimiter (post_process=tuple and other sequences read like a list).
+ */
+function csvCast(args: Value[], keywords: Map<string, Value>): Value {
+  const cast = keywords.get("cast") ?? args[0];
+  const delimiter = keywords.get("delimiter") ?? args[1];
+  const known = [...keywords.keys()].every((k) => ["cast", "delimiter", "strip", "post_process"].includes(k));
+  if (
+    !known ||
+    args.length > 2 ||
+    (cast !== undefined && !(cast.kind === "ref" && /^(builtins\.)?str$/.test(cast.path))) ||
+    (delimiter !== undefined && !(delimiter.kind === "str" && delimiter.value === ","))
+  )
+    return unknown("decouple.Csv() with a cast or delimiter of its own");
+  return { kind: "ref", path: CSV_CAST };
+}
+
+const CSV_CAST = "decouple.Csv()";
+
+function isCsvCast(value: Value | undefined): boolean {
+  return value?.kind === "ref" && value.path === CSV_CAST;
+}
+
 function castFromValue(value: Value | undefined): EnvCast | undefined {
   if (value?.kind !== "ref") return undefined;
   const name = value.path.split(".").pop()!;
@@ -1241,8 +1279,14 @@ function castFromValue(value: Value | undefined): EnvCast | undefined {
 }
 
 /** Converts a default written as a string to what the cast makes of it (env.bool("X", default="yes")). */
-function castDefault(cast: EnvCast, value: Value): Alternatives {
+function castDefault(cast: EnvCast, value: Value, csv = false): Alternatives {
   if (value.kind !== "str") return [value];
+  if (csv) {
+    // Csv splits with shlex (quotes are its own), strips each item and drops empty ones.
+    if (/["'\\]/.test(value.value)) return [unknown("decouple Csv of a value with quotes")];
+    const items = value.value.split(",").map((item) => item.trim());
+    return [{ kind: "list", items: items.filter((item) => item !== "").map((item) => str(item)) }];
+  }
   if (cast === "bool") return [parseBool(value)];
   if (cast === "int") return callBuiltin("int", [value]);
   if (cast === "list")
@@ -1266,7 +1310,7 @@ function readEnv(
   name: Value | undefined,
   cast: EnvCast,
   fallback: Value | undefined,
-  defaultUntouched = false,
+  { defaultUntouched = false, csv = false }: { defaultUntouched?: boolean; csv?: boolean } = {},
 ): Value {
   if (name?.kind !== "str") return unknown("environment variable whose name is not known statically");
   const deployed = deploymentValue(name.value);
@@ -1274,11 +1318,11 @@ function readEnv(
     return fallback;
   // The deployment's own value, read as the call reads it (env.bool("DEBUG") of "False" is False).
   if (deployed !== undefined) {
-    const values = castDefault(cast, str(deployed));
+    const values = castDefault(cast, str(deployed), csv);
     return values.length === 1 ? (values[0] as Value) : unknown(`$${name.value}=${deployed} as ${cast}`);
   }
   if (fallback === undefined) return { kind: "env", env: name.value, cast };
-  const defaults = (defaultUntouched ? [fallback] : castDefault(cast, fallback)).map(asData);
+  const defaults = (defaultUntouched ? [fallback] : castDefault(cast, fallback, csv)).map(asData);
   const first = defaults[0];
   return first && defaults.length === 1
     ? { kind: "env", env: name.value, cast, default: first }

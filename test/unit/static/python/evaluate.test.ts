@@ -163,6 +163,22 @@ USE_X_FORWARDED_HOST = env("XFH", cast=bool, default="False", parse_default=True
     assert.deepEqual(deployed.values("SECURE_SSL_REDIRECT").map(repr), ["False"]);
   });
 
+  it("casts python-decouple defaults with Csv(), as decouple does", async () => {
+    const src = `from decouple import config, Csv
+ALLOWED_HOSTS = config("HOSTS", default="a.example, b.example,,c.example", cast=Csv())
+CSRF_TRUSTED_ORIGINS = config("ORIGINS", default="https://a.example", cast=Csv(post_process=tuple))
+INTERNAL_IPS = config("IPS", default="10.0.0.1;10.0.0.2", cast=Csv(delimiter=";"))`;
+    assert.deepEqual(values(src, "ALLOWED_HOSTS"), [
+      "$HOSTS (default ['a.example', 'b.example', 'c.example'])",
+    ]);
+    assert.deepEqual(values(src, "CSRF_TRUSTED_ORIGINS"), ["$ORIGINS (default ['https://a.example'])"]);
+    // A delimiter or item cast of its own is not modelled: unknown, never the raw string.
+    assert.equal(djangoSettingsFromSource(src).values("INTERNAL_IPS")[0]?.kind, "unknown");
+    const file = path.join(project({ "settings.py": src }), "settings.py");
+    const deployed = await loadDjangoSettings(file, new Map([["HOSTS", "x.example , y.example"]]));
+    assert.deepEqual(deployed.values("ALLOWED_HOSTS").map(repr), ["['x.example', 'y.example']"]);
+  });
+
   it("recognises env helper functions and strtobool-style converters by name", () => {
     const src = `import os
 def envbool(name, default):

@@ -22,7 +22,9 @@ export const hstsMissing = settingsRule(
           settings,
           "SECURE_HSTS_SECONDS",
           "warn",
-          `${h.label}: Django sends no Strict-Transport-Security header${h.suffix}.`,
+          h.sentAs === undefined
+            ? `${h.label}: Django sends no Strict-Transport-Security header${h.suffix}.`
+            : `${h.label}: the string is truthy, so Django sends Strict-Transport-Security: max-age=${h.sentAs}, which tells browsers to forget HSTS for the site${h.suffix}.`,
         ),
       ),
 );

@@ -101,15 +101,23 @@ export function booleanRule(
   );
 }
 
-/** Every value SECURE_HSTS_SECONDS can take, with None read as 0 (no header); unknown values are left out. */
-export function hstsSeconds(settings: DjangoSettings): { seconds: number; label: string; suffix: string }[] {
+/**
+ * Every value SECURE_HSTS_SECONDS can take, with None read as 0 (no header); unknown values are left
+ * out. SecurityMiddleware sends "max-age=%s" % the value whenever it is truthy, so a string of digits
+ * counts as its number (`sentAs` holds it: "0" still sends max-age=0) and the empty string as 0.
+ */
+export function hstsSeconds(
+  settings: DjangoSettings,
+): { seconds: number; label: string; suffix: string; sentAs?: string }[] {
   return candidates(settings, "SECURE_HSTS_SECONDS").flatMap((c) => {
+    const value = c.value;
+    if (value.kind === "str" && /^\d*$/.test(value.value)) {
+      const seconds = Number(value.value || "0");
+      const sentAs = value.value === "" ? {} : { sentAs: value.value };
+      return [{ seconds, label: c.label, suffix: judgedOn(c), ...sentAs }];
+    }
     const seconds =
-      c.value.kind === "int" || c.value.kind === "float"
-        ? c.value.value
-        : c.value.kind === "none"
-          ? 0
-          : undefined;
+      value.kind === "int" || value.kind === "float" ? value.value : value.kind === "none" ? 0 : undefined;
     return seconds === undefined ? [] : [{ seconds, label: c.label, suffix: judgedOn(c) }];
   });
 }

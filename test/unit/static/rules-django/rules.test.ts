@@ -303,6 +303,19 @@ describe("HSTS, redirect and middleware", () => {
     assert.deepEqual(statuses("django-hsts-subdomains", `SECURE_HSTS_SECONDS = 0`), []);
   });
 
+  it("reads a numeric string in SECURE_HSTS_SECONDS as Django sends it: max-age=%s", () => {
+    const fromEnv = `import os\nSECURE_HSTS_SECONDS = os.environ.get("SECURE_HSTS_SECONDS", "0")`;
+    const [missing] = run("django-hsts-missing", fromEnv);
+    assert.equal(missing?.status, "warn");
+    assert.match(
+      missing?.message ?? "",
+      /Django sends Strict-Transport-Security: max-age=0, which tells browsers/,
+    );
+    assert.deepEqual(statuses("django-hsts-missing", `SECURE_HSTS_SECONDS = ""`), ["warn"]);
+    assert.deepEqual(statuses("django-hsts-short", `SECURE_HSTS_SECONDS = "300"`), ["fail"]);
+    assert.deepEqual(statuses("django-hsts-short", `SECURE_HSTS_SECONDS = "31536000"`), []);
+  });
+
   it("judges SECURE_REDIRECT_EXEMPT patterns the way Django matches them", () => {
     const found = run(
       "django-redirect-exempt",

@@ -66,27 +66,34 @@ function gunicornConfigFile(commandLine: GunicornConfig, baseDir: string): strin
 }
 
 /**
- * The gunicorn settings a launch runs with: its command line over the config file it reads. A file not
- * at hand (`unread`) may set the bind, so $PORT's default is not taken for it.
+ * The gunicorn settings a launch runs with: its command line over the config file it reads, evaluated
+ * with the variables the launch sets (a Compose service's environment, ENV, `VAR=value gunicorn`), as
+ * gunicorn runs the file in its own process. A file not at hand (`unread`) may set the bind, so $PORT's
+ * default is not taken for it.
  */
 function launchedGunicorn(
   commandLine: GunicornConfig,
   baseDir: string,
+  env: Record<string, string>,
 ): { config: GunicornConfig; unread?: string } {
   const named = gunicornConfigFile(commandLine, baseDir);
   if (named === undefined) return { config: commandLine };
   const path = resolve(baseDir, named);
   const source = named.startsWith("python:") ? undefined : readConfigSource(path);
-  if (source?.ok)
-    return { config: overrideWithCommandLine(gunicornConfigFromSource(source.text, path), commandLine) };
+  if (source?.ok) {
+    // Values naming other variables ($OTHER) are not expanded: those stay unset here.
+    const literal = new Map(Object.entries(env).filter(([, value]) => !value.includes("$")));
+    const fileConfig = gunicornConfigFromSource(source.text, path, literal);
+    return { config: overrideWithCommandLine(fileConfig, commandLine) };
+  }
   if (!commandLine.bind || !onlyEnvDefault(commandLine.bind)) return { config: commandLine, unread: named };
   const { bind: _unknown, ...rest } = commandLine;
   return { config: rest, unread: named };
 }
 
 /** Where gunicorn listens, as far as known: none when its config file is not at hand and may set the bind. */
-function gunicornBinds(commandLine: GunicornConfig, baseDir: string): string[] {
-  const { config, unread } = launchedGunicorn(commandLine, baseDir);
+function gunicornBinds(commandLine: GunicornConfig, baseDir: string, env: Record<string, string>): string[] {
+  const { config, unread } = launchedGunicorn(commandLine, baseDir, env);
   if (config.bind) return knownBinds(config);
   return unread === undefined ? [...GUNICORN_DEFAULTS.bind] : [];
 }
@@ -108,7 +115,11 @@ export function launchBinds(launch: Launch): { server: string; binds: string[] }
     case "gunicorn":
       return {
         server: "gunicorn",
-        binds: gunicornBinds(gunicornFromArgs(args, launch.env, where), dirname(resolve(where.file))),
+        binds: gunicornBinds(
+          gunicornFromArgs(args, launch.env, where),
+          dirname(resolve(where.file)),
+          launch.env,
+        ),
       };
     case "uvicorn":
       return { server: "uvicorn", binds: uvicornFromArgs(args, launch.env, where).binds.value };
@@ -144,7 +155,11 @@ function fromLaunch(launch: Launch, found: AppServerFile): void {
       return;
     case "gunicorn": {
       if (found.gunicorn) return;
-      found.gunicorn = launchedGunicorn(gunicornFromArgs(args, launch.env, where), baseDir).config;
+      found.gunicorn = launchedGunicorn(
+        gunicornFromArgs(args, launch.env, where),
+        baseDir,
+        launch.env,
+      ).config;
     }
   }
 }

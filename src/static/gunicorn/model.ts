@@ -55,9 +55,14 @@ export async function loadGunicornConfig(file: string): Promise<GunicornConfig> 
   }
 }
 
-export function gunicornConfigFromSource(source: string, file: string): GunicornConfig {
+/** `environment`: literal variables the launch sets, which the file's os.environ reads see. */
+export function gunicornConfigFromSource(
+  source: string,
+  file: string,
+  environment?: ReadonlyMap<string, string>,
+): GunicornConfig {
   try {
-    return fromPythonModule(evaluatePythonSource(source, file));
+    return fromPythonModule(evaluatePythonSource(source, file, environment));
   } catch (err) {
     return unevaluated(file, err);
   }

@@ -5,7 +5,7 @@
  *   evaluatePythonModule(file: string): Promise<PythonModule>
  *     Reads `file`, follows `from .x import *`, `from pkg.mod import *` (searched upward from
  *     the file's directory) and split_settings include(), and returns every module-level name.
- *   evaluatePythonSource(source: string, file: string): PythonModule
+ *   evaluatePythonSource(source: string, file: string, environment?): PythonModule
  *     The same for text already in memory; imports are still resolved next to `file`.
  *
  *   PythonModule.bindings: name -> { name, values: PossibleValue[], location }
@@ -1398,13 +1398,22 @@ function toModule(shared: Shared, file: string, scope: Scope): PythonModule {
   };
 }
 
-export function evaluatePythonSource(source: string, file: string): PythonModule {
-  const shared = newShared();
-  const resolved = path.resolve(file);
-  const scope = new Scope();
-  shared.modules.set(resolved, undefined);
-  evaluateText(shared, resolved, source, scope);
-  return toModule(shared, resolved, scope);
+export function evaluatePythonSource(
+  source: string,
+  file: string,
+  environment?: ReadonlyMap<string, string>,
+): PythonModule {
+  if (environment) useDeploymentEnvironment(environment);
+  try {
+    const shared = newShared();
+    const resolved = path.resolve(file);
+    const scope = new Scope();
+    shared.modules.set(resolved, undefined);
+    evaluateText(shared, resolved, source, scope);
+    return toModule(shared, resolved, scope);
+  } finally {
+    if (environment) useDeploymentEnvironment(new Map());
+  }
 }
 
 /** Evaluates a settings module; variables the deployment sets (Compose, manifests) read as their values. */

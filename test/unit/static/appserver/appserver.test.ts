@@ -390,6 +390,32 @@ test("gunicorn -c naming a file not at hand: $PORT's default is not taken for th
   }
 });
 
+test("gunicorn's config file reads the environment its launch sets (a Compose service's environment)", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "proxytrust-gunicorn-"));
+  try {
+    const compose = path.join(dir, "compose.yaml");
+    const service = (environment: string) =>
+      `services:\n  web:\n    command: gunicorn -c gunicorn.conf.py shop.wsgi\n    environment:\n${environment}`;
+    writeFileSync(
+      path.join(dir, "gunicorn.conf.py"),
+      'import os\nbind = "0.0.0.0:8000"\nforwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")\n',
+    );
+    writeFileSync(compose, service('      FORWARDED_ALLOW_IPS: "*"\n'));
+    assert.deepEqual((await loadAppServerFile(compose)).gunicorn?.forwardedAllowIps?.values, [
+      { kind: "known", value: ["*"] },
+    ]);
+    // A value naming another variable is not expanded: the file's default stands, marked as such.
+    writeFileSync(compose, service("      FORWARDED_ALLOW_IPS: $PROXY_IPS\n"));
+    assert.deepEqual((await loadAppServerFile(compose)).gunicorn?.forwardedAllowIps?.values[0], {
+      kind: "known",
+      value: ["127.0.0.1"],
+      fromEnv: "FORWARDED_ALLOW_IPS",
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("gunicorn's config file binding in one branch only: elsewhere $PORT's default holds; ./gunicorn.conf.py is read without -c", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "proxytrust-gunicorn-"));
   try {

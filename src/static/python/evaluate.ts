@@ -691,6 +691,31 @@ class FileEvaluator {
         this.namespaceWrite([{ kind: "str", value: name }], values, statement, "update()");
       return true;
     }
+    const handed = call.lastChild ? children(call.lastChild).find((n) => this.isNamespace(n)) : undefined;
+    if (handed && !(callee.name === "MemberExpression" && this.isNamespace(callee.firstChild))) {
+      const refs = this.expr(callee).map((t) => (t.kind === "ref" ? t.path : ""));
+      // Builtins that only read it (print, len, dict) and split_settings' include(scope=globals()) are read.
+      const understood = (path: string) =>
+        (path.startsWith("builtins.") && !/^builtins\.(eval|exec)$/.test(path)) ||
+        path.startsWith("split_settings.");
+      if (refs.length > 0 && refs.every(understood)) return false;
+      if (refs.length > 0 && refs.every((path) => path === "django_heroku.settings")) {
+        this.herokuSettings(args?.keywords ?? new Map(), statement);
+        return true;
+      }
+      // Code not read gets the module's namespace and may set any setting in it.
+      const how = `${calleeText.slice(0, 60)}(${this.text(handed)})`;
+      const reason = `${how} may change it: that code is not read`;
+      for (const [name, binding] of this.scope.entries())
+        if (isSettingName(name))
+          this.scope.set({ ...binding, values: capAlternatives([...binding.values, unknown(reason)]) });
+      this.diagnose(
+        statement,
+        "error",
+        `${how} hands the module namespace to code not read: any setting may differ from what the file says`,
+      );
+      return true;
+    }
     if (callee.name === "VariableName") {
       const writers = (this.scope.get(calleeText)?.values ?? []).flatMap((v) =>
         v.kind === "function" ? v.writesGlobals : [],
@@ -699,6 +724,57 @@ class FileEvaluator {
         this.bind(name, [unknown(`set by ${calleeText}() through \`global ${name}\``)], statement);
     }
     return false;
+  }
+
+  /**
+   * django_heroku.settings(locals()) (heroku/django-heroku core.py): each keyword-only flag defaults to
+   * True. allowed_hosts sets ALLOWED_HOSTS = ['*']; secret_key takes SECRET_KEY from $SECRET_KEY when
+   * set; staticfiles puts WhiteNoise first in MIDDLEWARE (MIDDLEWARE_CLASSES when defined) and sets
+   * STATIC_URL = '/static/'; databases and logging replace DATABASES (from $DATABASE_URL) and LOGGING.
+   */
+  private herokuSettings(keywords: Map<string, Alternatives>, statement: SyntaxNode): void {
+    const source = "django_heroku.settings()";
+    /** What a flag is on every alternative: true, false, or undefined when the file does not decide. */
+    const flag = (name: string): boolean | undefined => {
+      const values = keywords.get(name);
+      if (!values) return true;
+      const seen = new Set(
+        values.map((v) => (isData(v) && v.kind !== "unknown" && v.kind !== "env" ? truthy(v) : undefined)),
+      );
+      return seen.size === 1 ? [...seen][0] : undefined;
+    };
+    const set = (setting: string, enabled: string, values: Alternatives) => {
+      const on = flag(enabled);
+      if (on === false) return;
+      this.bind(setting, on ? values : [...this.lookup(setting, statement), ...values], statement);
+    };
+    set("ALLOWED_HOSTS", "allowed_hosts", [{ kind: "list", items: [str("*")] }]);
+    const deployedKey = deploymentValue("SECRET_KEY");
+    set(
+      "SECRET_KEY",
+      "secret_key",
+      deployedKey !== undefined
+        ? [str(deployedKey)]
+        : this.lookup("SECRET_KEY", statement).map((v) =>
+            isData(v) && v.kind !== "unknown" && v.kind !== "unset" && v.kind !== "env"
+              ? { kind: "env", env: "SECRET_KEY", cast: "str", default: v }
+              : v,
+          ),
+    );
+    const middleware = this.scope.get("MIDDLEWARE_CLASSES") ? "MIDDLEWARE_CLASSES" : "MIDDLEWARE";
+    set(
+      middleware,
+      "staticfiles",
+      this.lookup(middleware, statement).map((v) =>
+        v.kind === "list" || v.kind === "tuple"
+          ? { kind: "tuple", items: [str("whitenoise.middleware.WhiteNoiseMiddleware"), ...v.items] }
+          : unknown(`${middleware} with WhiteNoise put first by ${source}`),
+      ),
+    );
+    set("STATIC_URL", "staticfiles", [str("/static/")]);
+    set("STATIC_ROOT", "staticfiles", [unknown(`BASE_DIR/staticfiles, set by ${source}`)]);
+    set("DATABASES", "databases", [unknown(`set by ${source} from $DATABASE_URL`)]);
+    set("LOGGING", "logging", [unknown(`set by ${source}`)]);
   }
 
   private classDefinition(node: SyntaxNode): void {

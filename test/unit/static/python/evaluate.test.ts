@@ -192,6 +192,46 @@ SESSION_COOKIE_SECURE = bool(strtobool(os.environ.get("SECURE") or "False"))`;
   });
 });
 
+describe("the module namespace handed to other code", () => {
+  it("applies django_heroku.settings(locals()): ALLOWED_HOSTS ['*'] and WhiteNoise first unless turned off", () => {
+    const src = `import django_heroku
+ALLOWED_HOSTS = ["app.example.com"]
+SECRET_KEY = "committed"
+MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]
+django_heroku.settings(locals())`;
+    const s = djangoSettingsFromSource(src);
+    assert.deepEqual(s.values("ALLOWED_HOSTS").map(repr), ["['*']"]);
+    assert.deepEqual(s.values("SECRET_KEY").map(repr), ["$SECRET_KEY (default 'committed')"]);
+    assert.deepEqual(s.values("MIDDLEWARE").map(repr), [
+      "('whitenoise.middleware.WhiteNoiseMiddleware', 'django.middleware.security.SecurityMiddleware')",
+    ]);
+    assert.deepEqual(s.diagnostics, []);
+    const off = `${src.slice(0, src.lastIndexOf("\n"))}\ndjango_heroku.settings(locals(), allowed_hosts=False)`;
+    assert.deepEqual(values(off, "ALLOWED_HOSTS"), ["['app.example.com']"]);
+  });
+
+  it("makes every setting unknown, with an error, when code not read gets locals() or globals()", () => {
+    const s = djangoSettingsFromSource(`import herokuish
+ALLOWED_HOSTS = ["app.example.com"]
+print(globals())
+herokuish.configure(locals())`);
+    assert.deepEqual(
+      s.values("ALLOWED_HOSTS").map((v) => v.kind),
+      ["list", "unknown"],
+    );
+    assert.deepEqual(
+      s.diagnostics.map((d) => [d.severity, d.line, d.message]),
+      [
+        [
+          "error",
+          4,
+          "herokuish.configure(locals()) hands the module namespace to code not read: any setting may differ from what the file says",
+        ],
+      ],
+    );
+  });
+});
+
 describe("control flow", () => {
   it("keeps every branch of an if/elif/else and 'unset' when no else", () => {
     const src = `import os

@@ -82,7 +82,7 @@ function inWords(subject: string, operator: string | undefined, operand: string)
  * The condition's words without its parentheses. nginx lets each parenthesis touch the word next to it
  * or stand alone (`( $scheme = http )`); operators stand alone (`$scheme=http` is refused).
  */
-function withoutParentheses(args: string[]): string[] {
+export function withoutParentheses(args: string[]): string[] {
   const words = [...args];
   if (words[0] === "(") words.shift();
   else if (words[0]?.startsWith("(")) words[0] = words[0].slice(1);

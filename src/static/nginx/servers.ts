@@ -2,6 +2,7 @@
 import type { NginxConfig, NginxDirective } from "./model.js";
 import { walkBlocks, type Scope } from "./scope.js";
 import { perConfig } from "../memo.js";
+import { singleVariable, withoutParentheses } from "./conditions.js";
 
 export interface ListenSpec {
   /** Address and port as nginx groups them for default-server selection, e.g. "*:443". */
@@ -92,4 +93,19 @@ export function defaultServers(servers: ServerBlock[]): Map<string, ServerBlock>
     }
   }
   return chosen;
+}
+
+/**
+ * A server-level `if` that ends the request for every Host it does NOT name (`if ($host != app.example.com)
+ * { return 444; }`, `if ($host !~* ^(a|b)\.example\.com$) { ... }`): an allowlist that keeps unknown hosts off
+ * the app. One that fires for the hosts it names (`if ($host = www.example.com) { return 301 ...; }`, a
+ * certbot or canonical-host redirect) sends every other Host on.
+ */
+export function rejectsOtherHosts(server: ServerBlock): boolean {
+  return (server.directive.block ?? []).some((child) => {
+    if (child.name !== "if" || !(child.block ?? []).some((inner) => inner.name === "return")) return false;
+    const [subject = "", operator = ""] = withoutParentheses(child.args);
+    const variable = singleVariable(subject);
+    return (variable === "host" || variable === "http_host") && ["!=", "!~", "!~*"].includes(operator);
+  });
 }

@@ -8,7 +8,7 @@ import {
 } from "../../nginx/routes.js";
 import { perConfig } from "../../memo.js";
 import { inheritedValue } from "../../nginx/scope.js";
-import { defaultServers, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
+import { defaultServers, rejectsOtherHosts, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
 import { plainReach, redirectConditionsIn, redirectsToHttps } from "../../nginx/redirects.js";
 import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
 import { appRoutes, describeRoute, describeServer, schemeVariable } from "../nginx/shared.js";
@@ -21,16 +21,6 @@ function children(directive: NginxDirective): NginxDirective[] {
 /** A `return` directly in the server block ends every request before any location runs. */
 function serverReturns(server: ServerBlock): NginxDirective | undefined {
   return children(server.directive).find((child) => child.name === "return");
-}
-
-/** `if ($host != app.example.com) { return 444; }` at server level keeps unknown hosts out. */
-function guardsHost(server: ServerBlock): boolean {
-  return children(server.directive).some(
-    (child) =>
-      child.name === "if" &&
-      /\$(host|http_host)\b/.test(child.args.join(" ")) &&
-      children(child).some((inner) => inner.name === "return"),
-  );
 }
 
 function trafficOf(server: ServerBlock): Traffic[] {
@@ -205,7 +195,7 @@ export const nginxView = perConfig((config: NginxConfig): ProxyView => {
   const servers = serverBlocks(config);
   const defaults = new Set(defaultServers(servers).values());
   const routes = viewedRoutes(config).map((route) =>
-    toRoute(route, variables, defaults.has(route.server) && !guardsHost(route.server)),
+    toRoute(route, variables, defaults.has(route.server) && !rejectsOtherHosts(route.server)),
   );
   return {
     proxy: "nginx",

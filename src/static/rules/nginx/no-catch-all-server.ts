@@ -1,20 +1,9 @@
 import type { StaticRule } from "../../rule.js";
-import type { NginxDirective } from "../../nginx/model.js";
 import { forwardedHeader } from "../../nginx/routes.js";
-import { defaultServers, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
+import { defaultServers, rejectsOtherHosts, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
 import { candidates } from "../django/shared.js";
 import { appRoutes, describeServer, finding } from "./shared.js";
-
-/** `if ($host !~ ^app\.example\.com$) { return 444; }` at server level also keeps unknown hosts out. */
-function guardsHost(server: ServerBlock): boolean {
-  return (server.directive.block ?? []).some(
-    (child: NginxDirective) =>
-      child.name === "if" &&
-      /\$(host|http_host)\b/.test(child.args.join(" ")) &&
-      (child.block ?? []).some((inner) => inner.name === "return"),
-  );
-}
 
 /**
  * ALLOWED_HOSTS when Django refuses every unknown Host on every branch (a list of names, no '*'), or
@@ -58,7 +47,7 @@ export const noCatchAllServer: StaticRule = {
           return host.source === "set" && /^\$(host|http_host)$/.test(host.value);
         });
     return [...defaultServers(serverBlocks(input.nginx))]
-      .filter(([, server]) => proxying.has(server) && !guardsHost(server))
+      .filter(([, server]) => proxying.has(server) && !rejectsOtherHosts(server))
       .map(([key, server]) => {
         const listen = server.listens.find((l) => l.key === key)?.directive ?? server.directive;
         const how = server.listens.some((l) => l.key === key && l.defaultServer)

@@ -280,6 +280,20 @@ describe("contract-allowed-hosts (host-header)", () => {
     assert.deepEqual(run(id, { settings: settingsWith('ALLOWED_HOSTS = [".example.com"]'), nginx: www }), []);
   });
 
+  it("fails behind a default server whose only Host test redirects www to the apex", () => {
+    const settings = settingsWith('ALLOWED_HOSTS = ["*"]');
+    const server = (guard: string) => `http { server {
+      listen 443 ssl default_server;
+      server_name example.com www.example.com;
+      ${guard}
+      location / { proxy_pass http://127.0.0.1:8000; proxy_set_header Host $host; proxy_set_header X-Forwarded-Proto $scheme; }
+    } }`;
+    const www = "if ($host = www.example.com) { return 301 https://example.com$request_uri; }";
+    assert.deepEqual(statuses(id, { settings, nginx: server(www) }), ["fail"]);
+    const allowlist = "if ($host !~* ^(example\\.com|www\\.example\\.com)$) { return 444; }";
+    assert.deepEqual(statuses(id, { settings, nginx: server(allowlist) }), []);
+  });
+
   it("warns when the proxy rewrites Host to an address ALLOWED_HOSTS lacks, judging env defaults", () => {
     const nginx = NGINX.replace(/(listen 443 ssl;[\s\S]*?)proxy_set_header Host \$host;/, "$1");
     const settings = settingsWith('ALLOWED_HOSTS = os.environ.get("HOSTS", "app.example.com").split(",")');

@@ -169,6 +169,22 @@ const cases: Case[] = [
       server { listen 8080; if ($host != app.example.com) { return 444; } ${SAFE_LOCATION} }`,
   },
   {
+    // A canonical-host redirect fires for the host it names only: every other Host still reaches the app.
+    rule: "nginx-no-catch-all-server",
+    failing: `server {
+      listen 443 ssl default_server;
+      server_name example.com www.example.com;
+      if ($host = www.example.com) { return 301 https://example.com$request_uri; }
+      ${SAFE_LOCATION} }`,
+    expect: [["fail", 2, /On \*:443 the default server .*marked default_server/]],
+    passing: `server {
+        listen 443 ssl default_server;
+        if ($host !~* ^(example\\.com|www\\.example\\.com)$) { return 444; }
+        if ($host = www.example.com) { return 301 https://example.com$request_uri; }
+        ${SAFE_LOCATION} }
+      server { listen 8080; if ( $http_host != example.com ) { return 444; } ${SAFE_LOCATION} }`,
+  },
+  {
     rule: "nginx-xfh-from-client",
     failing: `location / {\n proxy_set_header X-Forwarded-Host $http_x_forwarded_host;\n proxy_set_header X-Forwarded-Host $http_host; }`,
     expect: [

@@ -9,6 +9,10 @@ export interface ListenSpec {
   key: string;
   /** undefined for a unix socket. */
   port: number | undefined;
+  /**
+   * TLS on this address:port. From parseListen, this line's own `ssl` flag; in serverBlocks, whether nginx
+   * speaks TLS there at all (see tlsAddresses).
+   */
   ssl: boolean;
   defaultServer: boolean;
   proxyProtocol: boolean;
@@ -57,7 +61,8 @@ export function parseListen(directive: NginxDirective): ListenSpec {
   const host = bare !== undefined ? "*" : (match?.[2] ?? address);
   const port = Number(bare ?? match?.[3] ?? 80);
   const v6Dual = host === "[::]" && dualStack;
-  const key = `${host === "" || v6Dual ? "*" : host}:${port}`;
+  // `443`, `*:443` and `0.0.0.0:443` are the same IPv4 wildcard socket to nginx.
+  const key = `${host === "" || host === "0.0.0.0" || v6Dual ? "*" : host}:${port}`;
   return { key, port, ssl, defaultServer, proxyProtocol, directive };
 }
 
@@ -73,12 +78,33 @@ export const serverBlocks = perConfig((config: NginxConfig): ServerBlock[] => {
     const listenLines = children.filter((child) => child.name === "listen");
     const listens = listenLines.length > 0 ? listenLines.map(parseListen) : [IMPLICIT_LISTEN];
     const names = children.filter((child) => child.name === "server_name").flatMap((child) => child.args);
-    const legacySsl = children.some((child) => child.name === "ssl" && child.args[0] === "on");
-    const tls = legacySsl || listens.some((listen) => listen.ssl);
-    servers.push({ directive, scope, listens, names, tls });
+    servers.push({ directive, scope, listens, names, tls: false });
   });
+  const tls = tlsAddresses(servers);
+  for (const server of servers) {
+    server.listens = server.listens.map((listen) =>
+      tls.has(listen.key) && !listen.ssl ? { ...listen, ssl: true } : listen,
+    );
+    server.tls = server.listens.some((listen) => listen.ssl);
+  }
   return servers;
 });
+
+function legacySsl(server: ServerBlock): boolean {
+  return (server.directive.block ?? []).some((child) => child.name === "ssl" && child.args[0] === "on");
+}
+
+/**
+ * The addresses where nginx speaks TLS. It ORs the `ssl` flag over every listen on one address:port
+ * (ngx_http_add_addresses), so a plain `listen 443;` is TLS when another server has `listen 443 ssl`; and
+ * it starts a handshake on every connection to an address whose default server has the legacy `ssl on;`
+ * (ngx_http_init_connection: sscf->enable || addr_conf->ssl, before any server_name is known).
+ */
+function tlsAddresses(servers: ServerBlock[]): Set<string> {
+  const keys = new Set(servers.flatMap((server) => server.listens.filter((l) => l.ssl).map((l) => l.key)));
+  for (const [key, server] of defaultServers(servers)) if (legacySsl(server)) keys.add(key);
+  return keys;
+}
 
 /** Per address:port, the server nginx picks when no server_name matches the request's Host. */
 export function defaultServers(servers: ServerBlock[]): Map<string, ServerBlock> {

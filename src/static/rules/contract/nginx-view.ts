@@ -23,16 +23,12 @@ function serverReturns(server: ServerBlock): NginxDirective | undefined {
   return children(server.directive).find((child) => child.name === "return");
 }
 
+/** The listens' ssl is decided per address:port, `ssl on;` included (serverBlocks). */
 function trafficOf(server: ServerBlock): Traffic[] {
-  const legacySsl = children(server.directive).some(isLegacySsl);
   const kinds: Traffic[] = [];
-  if (legacySsl || server.listens.some((listen) => listen.ssl)) kinds.push("tls");
-  if (!legacySsl && server.listens.some((listen) => !listen.ssl)) kinds.push("plain");
+  if (server.listens.some((listen) => listen.ssl)) kinds.push("tls");
+  if (server.listens.some((listen) => !listen.ssl)) kinds.push("plain");
   return kinds;
-}
-
-function isLegacySsl(directive: NginxDirective): boolean {
-  return directive.name === "ssl" && directive.args[0] === "on";
 }
 
 function pathsOf(location: string): "all" | string[] {

@@ -268,6 +268,14 @@ test("nginx-uwsgi-https-not-passed: uwsgi_pass on TLS without the HTTPS variable
   assert.deepEqual(check(id, { settings: noHeader, nginx: explicit }), []);
   const headerSet = settings("SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')");
   assert.deepEqual(check(id, { settings: headerSet, nginx: bare }), [], "Django reads a header instead");
+  // TLS by the address, not the line: legacy `ssl on;`, or `ssl` on another server's listen on *:443.
+  const site = tlsSite("uwsgi_pass unix:/run/uwsgi/shop.sock", "uwsgi_param QUERY_STRING $query_string;");
+  const legacy = nginx(site.replace("listen 443 ssl;", "listen 443;\n  ssl on;"));
+  assert.deepEqual(statusAndLine(check(id, { settings: noHeader, nginx: legacy })), [["fail", 8]]);
+  const shared = nginx(
+    `server { listen 443 ssl default_server; ssl_reject_handshake on; }\n${site.replace("listen 443 ssl;", "listen 443;")}`,
+  );
+  assert.deepEqual(statusAndLine(check(id, { settings: noHeader, nginx: shared })), [["fail", 8]]);
 });
 
 test(

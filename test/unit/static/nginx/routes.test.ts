@@ -174,6 +174,30 @@ describe("servers and listen", () => {
     assert.equal(servers[0]!.tls, false);
     assert.equal(servers[1]!.tls, true);
   });
+
+  it("decides TLS per address and port: ssl on any listen there, or ssl on in its default server", () => {
+    const config = load(`
+      http {
+        server { listen 0.0.0.0:443 ssl default_server; return 444; }
+        server { listen 443; server_name shared; }
+        server { listen [::]:443; server_name v6; }
+        server { listen 8443 default_server; ssl on; server_name legacy; }
+        server { listen 8443; server_name behind-legacy; }
+        server { listen 8080; ssl on; server_name not-default; }
+        server { listen 8080 default_server; server_name plain; }
+      }`);
+    const tls = serverBlocks(config).map((s) => [s.names[0] ?? "", s.tls, s.listens.map((l) => l.ssl)]);
+    assert.deepEqual(tls, [
+      ["", true, [true]],
+      ["shared", true, [true]],
+      ["v6", false, [false]],
+      ["legacy", true, [true]],
+      ["behind-legacy", true, [true]],
+      // nginx decides the handshake from the default server of the address, before any Host is read.
+      ["not-default", false, [false]],
+      ["plain", false, [false]],
+    ]);
+  });
 });
 
 describe("directives by name", () => {

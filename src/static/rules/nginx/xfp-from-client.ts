@@ -21,6 +21,13 @@ const SCHEME_HEADERS = [
   "Forwarded",
 ];
 
+/** A value of one of SCHEME_HEADERS that tells the app the request came over HTTPS. */
+function claimsHttps(name: string, value: string): boolean {
+  const lower = value.trim().toLowerCase();
+  if (name === "Forwarded") return /(^|[;,\s])proto="?https"?($|[;,\s])/.test(lower);
+  return name === "X-Forwarded-Ssl" ? lower === "on" : lower === "https";
+}
+
 function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
   const findings: RuleFinding[] = [];
   // Behind a trusted load balancer, passing its X-Forwarded-Proto on is the design; still risky if nginx is reachable directly.
@@ -28,7 +35,8 @@ function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
   // Over HTTPS a client's copy can only claim http: a nuisance to itself, not a spoof.
   const listensTlsOnly =
     route.server.listens.length > 0 && route.server.listens.every((listen) => listen.ssl);
-  const tlsOnly = listensTlsOnly || plainReach(route, variables) === "none";
+  const reach = plainReach(route, variables);
+  const tlsOnly = listensTlsOnly || reach === "none";
   const tlsOnlyNote = listensTlsOnly
     ? "; the server only listens for HTTPS, where a client can only claim http"
     : "; plain HTTP is redirected before it reaches the app, and over HTTPS a client can only claim http";
@@ -49,6 +57,18 @@ function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
     const header = forwardedHeader(route, name);
     if (header.source !== "set") continue;
     const onRoute = variables.routeValue(route.scope, header.value, tlsOnly ? "tls" : "plain");
+    // nginx's own "https" on a route plain HTTP reaches: every plain request looks secure to the app.
+    const written = onRoute?.kind === "fixed" ? onRoute.value : header.value;
+    if (!tlsOnly && reach === "everyone" && claimsHttps(name, written)) {
+      findings.push(
+        finding(
+          "fail",
+          `${name} is set to "${header.value}" in ${describeRoute(route)}, which plain HTTP reaches without a redirect: the app takes every plain request for HTTPS, so SECURE_SSL_REDIRECT never fires and pages and cookies are served over HTTP. Set it to $scheme.`,
+          headerLocation(route, header),
+        ),
+      );
+      continue;
+    }
     if (onRoute?.kind === "fixed") continue;
     const sources = onRoute?.sources ?? variables.clientSources(header.value);
     if (sources.length === 0) continue;
@@ -83,7 +103,7 @@ export const xfpFromClient: StaticRule = {
     severity: "high",
     title: "X-Forwarded-Proto can come from the client",
     explanation:
-      "nginx forwards every request header it does not override, so unless a location sets X-Forwarded-Proto itself, a client can send X-Forwarded-Proto: https over plain HTTP. Django with SECURE_PROXY_SSL_HEADER then treats the request as secure: the HTTPS redirect is skipped and secure cookies are sent over HTTP. Passing $http_x_forwarded_proto or appending to it has the same effect.",
+      "nginx forwards every request header it does not override, so unless a location sets X-Forwarded-Proto itself, a client can send X-Forwarded-Proto: https over plain HTTP. Django with SECURE_PROXY_SSL_HEADER then treats the request as secure: the HTTPS redirect is skipped and secure cookies are sent over HTTP. Passing $http_x_forwarded_proto or appending to it has the same effect, and so does a literal `https` on a server that passes plain HTTP to the app: every plain request then looks secure.",
     fix: {
       nginx:
         "proxy_set_header X-Forwarded-Proto $scheme;  # in every location that proxies to Django (uwsgi: uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;)",

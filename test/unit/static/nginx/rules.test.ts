@@ -152,6 +152,29 @@ const cases: Case[] = [
     passing: "proxy_set_header Host $host;\nproxy_set_header X-Host $http_host;\nuwsgi_param HOST $arg_host;",
   },
   {
+    // A literal https where plain HTTP reaches the app: Django takes every plain request for HTTPS.
+    rule: "nginx-xfp-from-client",
+    failing: `server {
+      listen 80; listen 443 ssl;
+      location / { proxy_set_header X-Forwarded-Proto https; proxy_pass http://app; }
+      location /a { proxy_set_header X-Forwarded-Ssl on; proxy_set_header X-Forwarded-Proto $scheme; proxy_pass http://app; }
+    }`,
+    expect: [
+      [
+        "fail",
+        3,
+        /X-Forwarded-Proto is set to "https" in location \/ .*plain HTTP reaches without a redirect/,
+      ],
+      ["fail", 4, /X-Forwarded-Ssl is set to "on" in location \/a .*SECURE_SSL_REDIRECT never fires/],
+    ],
+    passing: `server { listen 443 ssl; location / { proxy_set_header X-Forwarded-Proto https; proxy_pass http://app; } }
+      server {
+        listen 80; listen 443 ssl;
+        if ($scheme = http) { return 301 https://$host$request_uri; }
+        location / { proxy_set_header X-Forwarded-Proto https; proxy_pass http://app; }
+      }`,
+  },
+  {
     rule: "nginx-no-catch-all-server",
     failing: `server {\n listen 443 ssl;\n server_name app.example.com;\n ${SAFE_LOCATION} }
       server { listen 80 default_server; ${SAFE_LOCATION} }`,

@@ -24,24 +24,78 @@ export function redirectConditionsIn(block: NginxDirective, variables: VariableI
     .map((child) => variables.conditionOf(child));
 }
 
-/** The conditions of the `if` blocks in the server and the route's location that redirect to https. */
-function redirectConditions(route: AppRoute, variables: VariableIndex): IfCondition[] {
-  const location = route.scope.path.findLast((block) => block.name === "location");
-  return [route.server.directive, ...(location ? [location] : [])].flatMap((block) =>
-    redirectConditionsIn(block, variables),
+/** A `rewrite` whose pattern matches every path ("^", "^/(.*)$"), so every request meets it. */
+function matchesEveryPath(directive: NginxDirective): boolean {
+  try {
+    const pattern = new RegExp(directive.args[0] ?? "");
+    return ["/", "/a/b.html"].every((path) => pattern.test(path));
+  } catch {
+    return false;
+  }
+}
+
+/** A `return` (or a rewrite of every path) to https directly in the block: every request it runs for is redirected. */
+function redirectsEveryRequest(block: NginxDirective): boolean {
+  return (block.block ?? []).some(
+    (child) => redirectsToHttps(child) && (child.name === "return" || matchesEveryPath(child)),
   );
+}
+
+/** The innermost `location` of a route, if any. */
+function routeLocation(route: AppRoute): NginxDirective | undefined {
+  return route.scope.path.findLast((block) => block.name === "location");
+}
+
+/**
+ * The locations that send requests to a named location (`try_files $uri @app;`, `error_page 404 = @app;`)
+ * in the route's server; [] when the route is not in a named location.
+ */
+export function namedReferrers(route: AppRoute): NginxDirective[] {
+  const name = routeLocation(route)?.args[0];
+  if (!name?.startsWith("@")) return [];
+  const found: NginxDirective[] = [];
+  const visit = (block: NginxDirective) => {
+    for (const child of block.block ?? []) {
+      if (child.name !== "location") continue;
+      const refers = (child.block ?? []).some(
+        (inner) => (inner.name === "try_files" || inner.name === "error_page") && inner.args.at(-1) === name,
+      );
+      if (refers) found.push(child);
+      visit(child);
+    }
+  };
+  visit(route.server.directive);
+  return found;
+}
+
+/**
+ * The blocks whose rewrite-phase directives a request meets on its way to the route, for each way there:
+ * the server and the route's location; for a named location, the server, the location that sends the
+ * request there (its rewrites run before try_files or error_page) and the named location itself.
+ */
+function waysTo(route: AppRoute): NginxDirective[][] {
+  const location = routeLocation(route);
+  const server = route.server.directive;
+  const own = location ? [location] : [];
+  const referrers = namedReferrers(route);
+  return referrers.length > 0 ? referrers.map((referrer) => [server, referrer, ...own]) : [[server, ...own]];
 }
 
 /**
  * Who still reaches the app over plain HTTP past those redirects: everyone; only a client that claims
  * https itself (`if ($http_x_forwarded_proto != https)` redirects the honest ones); or no one
- * (`if ($scheme = http)`).
+ * (`if ($scheme = http)`, or a `return 301 https://...` every request meets). The most open way there counts.
  */
 export function plainReach(
   route: AppRoute,
   variables: VariableIndex,
 ): "everyone" | "claiming-https" | "none" {
-  const conditions = redirectConditions(route, variables);
-  const redirects = (honest: boolean) => conditions.some((c) => c.holds("plain", honest) === true);
-  return redirects(false) ? "none" : redirects(true) ? "claiming-https" : "everyone";
+  const order = ["none", "claiming-https", "everyone"] as const;
+  const reaches = waysTo(route).map((blocks) => {
+    if (blocks.some(redirectsEveryRequest)) return 0;
+    const conditions: IfCondition[] = blocks.flatMap((block) => redirectConditionsIn(block, variables));
+    const redirects = (honest: boolean) => conditions.some((c) => c.holds("plain", honest) === true);
+    return redirects(false) ? 0 : redirects(true) ? 1 : 2;
+  });
+  return order[Math.max(...reaches)]!;
 }

@@ -9,6 +9,11 @@ import { candidates, isTruthy, judgedOn, middleware } from "./django/shared.js";
 
 const SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware";
 
+/** A path a proxy keeps on plain HTTP on purpose: a load balancer's health check, an ACME challenge. */
+export function meantForPlainHttp(path: string): boolean {
+  return /(health|ping|ready|live|status|heartbeat|alive)/i.test(path) || path.startsWith("/.well-known/");
+}
+
 /** Why Django may not redirect plain HTTP ("fail" when a branch surely does not), or undefined when it always does. */
 function djangoRedirectGap(
   settings: DjangoSettings,

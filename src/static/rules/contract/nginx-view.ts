@@ -9,7 +9,7 @@ import {
 import { perConfig } from "../../memo.js";
 import { inheritedValue } from "../../nginx/scope.js";
 import { defaultServers, rejectsOtherHosts, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
-import { plainReach, redirectConditionsIn, redirectsToHttps } from "../../nginx/redirects.js";
+import { namedReferrers, plainReach, redirectConditionsIn, redirectsToHttps } from "../../nginx/redirects.js";
 import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
 import { appRoutes, describeRoute, describeServer, schemeVariable } from "../nginx/shared.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
@@ -31,10 +31,23 @@ function trafficOf(server: ServerBlock): Traffic[] {
   return kinds;
 }
 
-function pathsOf(location: string): "all" | string[] {
-  const [modifier = "", path] = location.split(/\s+/);
+/**
+ * The paths a location serves: "all" for `/`, the prefix or exact path, the path a regex anchors to
+ * (`~ ^/healthz$`), "all" for any other regex (it may match any page), and for a named location the
+ * paths of the locations that send requests there (try_files, error_page).
+ */
+function pathsOf(location: string, referrers: NginxDirective[] = []): "all" | string[] {
+  const [modifier = "", path = ""] = location.split(/\s+/);
   if (location === "" || /^(\^~ )?\/$/.test(location)) return "all";
   if (modifier === "=" || modifier === "^~") return path ? [path] : [];
+  if (modifier === "~" || modifier === "~*") {
+    const literal = /^\^(\/(?:[\w\-/]|\\\.)*)\$?$/.exec(path)?.[1];
+    return literal ? [literal.replace(/\\\./g, ".")] : "all";
+  }
+  if (modifier.startsWith("@")) {
+    const paths = referrers.map((referrer) => pathsOf(referrer.args.join(" ")));
+    return paths.includes("all") ? "all" : paths.flatMap((p) => (p === "all" ? [] : p));
+  }
   return modifier.startsWith("/") ? [modifier] : [];
 }
 
@@ -143,15 +156,16 @@ export function nginxHosts(config: NginxConfig): string[] {
 function toRoute(route: NginxRoute, variables: VariableIndex, catchAll: boolean): AppRoute {
   const rewrite = hostRewrite(route);
   const reach = plainReach(route, variables);
+  const paths = pathsOf(route.location, namedReferrers(route));
   return {
     proxy: "nginx",
     label: describeRoute(route),
     site: describeServer(route.server),
-    ...(pathsOf(route.location) === "all" ? {} : { pages: `every page under location ${route.location}` }),
+    ...(paths === "all" ? {} : { pages: `every page under location ${route.location}` }),
     at: { file: route.file, line: route.line },
     traffic: trafficOf(route.server).filter((kind) => kind === "tls" || reach !== "none"),
     // A client that claims https past a redirect for the others still reaches the app: traffic keeps "plain".
-    plainPaths: reach === "everyone" ? pathsOf(route.location) : [],
+    plainPaths: reach === "everyone" ? paths : [],
     hosts: hostsOf(route.server),
     catchAll,
     header: (name, traffic) => headerFate(route, variables, name, traffic),

@@ -1,5 +1,6 @@
 /** Plain HTTP must be redirected by someone: the proxy, or Django with SECURE_SSL_REDIRECT. */
 import { candidates, isTruthy, judgedOn } from "../django/shared.js";
+import { meantForPlainHttp } from "../unredirected-plain-http.js";
 import { allRoutes, contractRule, finding } from "./shared.js";
 
 export const plainHttpUnredirected = contractRule(
@@ -9,7 +10,7 @@ export const plainHttpUnredirected = contractRule(
     severity: "high",
     title: "Plain HTTP reaches the app and nobody redirects it",
     explanation:
-      "The proxy passes plain-HTTP requests to the app for every path, and SECURE_SSL_REDIRECT is off, so neither side sends users to HTTPS: logins and session cookies travel in clear.",
+      "The proxy passes plain-HTTP requests to the app for every path, or for pages other than health checks and ACME challenges, and SECURE_SSL_REDIRECT is off, so neither side sends users to HTTPS: logins and session cookies travel in clear.",
     fix: {
       django: "SECURE_SSL_REDIRECT = True  # with SECURE_PROXY_SSL_HEADER, so it does not loop",
       nginx: "server { listen 80; server_name app.example.com; return 301 https://$host$request_uri; }",
@@ -21,8 +22,11 @@ export const plainHttpUnredirected = contractRule(
     },
   },
   (input) => {
+    // Paths let through for health checks and ACME are meant to be plain; any other page is not.
+    const pagesOf = (paths: "all" | string[]): "all" | string[] =>
+      paths === "all" ? "all" : paths.filter((p) => !meantForPlainHttp(p));
     const plain = allRoutes(input).filter(
-      (route) => route.traffic.includes("plain") && route.plainPaths === "all",
+      (route) => route.traffic.includes("plain") && pagesOf(route.plainPaths).length > 0,
     );
     return candidates(input.settings, "SECURE_SSL_REDIRECT")
       .filter((c) => isTruthy(c) === false)

@@ -1,17 +1,15 @@
 import type { StaticRule } from "../../rule.js";
-import { redirectsToHttps } from "../../nginx/redirects.js";
-import { serverBlocks, type ServerBlock } from "../../nginx/servers.js";
-import { walkDirectivesIn } from "../../nginx/scope.js";
-import { unredirectedVerdict } from "../unredirected-plain-http.js";
+import { plainReach } from "../../nginx/redirects.js";
+import { serverBlocks } from "../../nginx/servers.js";
+import { variableIndex } from "../../nginx/variables.js";
+import { meantForPlainHttp, unredirectedVerdict } from "../unredirected-plain-http.js";
 import { appRoutes, describeServer, finding } from "./shared.js";
 
-/** Any return/rewrite to https:// in the server counts, conditional or not (e.g. `if ($scheme = http)`). */
-function hasHttpsRedirect(server: ServerBlock): boolean {
-  let found = false;
-  walkDirectivesIn(server.scope, (directive) => {
-    if (redirectsToHttps(directive)) found = true;
-  });
-  return found;
+/** The path of a prefix or exact location (`/healthz`, `= /healthz`, `^~ /.well-known/`); "" otherwise. */
+function literalPath(location: string): string {
+  const [first = "", second = ""] = location.split(/\s+/);
+  if (first.startsWith("/")) return first;
+  return first === "=" || first === "^~" ? second : "";
 }
 
 export const noHttpsRedirect: StaticRule = {
@@ -29,14 +27,25 @@ export const noHttpsRedirect: StaticRule = {
   },
   check(input) {
     if (!input.nginx) return [];
-    const proxying = new Set(appRoutes(input.nginx).map((route) => route.server));
+    const variables = variableIndex(input.nginx);
+    const routes = appRoutes(input.nginx);
     return serverBlocks(input.nginx).flatMap((server) => {
-      if (!proxying.has(server)) return [];
       const plain80 = server.listens.find((listen) => listen.port === 80 && !listen.ssl);
-      // Walking the server's blocks for a redirect costs most: asked last.
-      if (!plain80 || hasHttpsRedirect(server)) return [];
+      if (!plain80) return [];
+      const own = routes.filter((route) => route.server === server);
+      // Judged per route: a redirect in one location, or under an `if ($host = ...)`, leaves the others plain.
+      // A health check or ACME path kept on plain HTTP (location = /healthz) is meant to be.
+      const unredirected = own.filter(
+        (route) =>
+          plainReach(route, variables) === "everyone" && !meantForPlainHttp(literalPath(route.location)),
+      );
+      if (unredirected.length === 0) return [];
+      const where =
+        unredirected.length === own.length
+          ? ""
+          : ` in ${unredirected.map((route) => (route.location === "" ? "the server block" : `location ${route.location}`)).join(", ")}`;
       const verdict = unredirectedVerdict(
-        `The ${describeServer(server)} accepts plain HTTP on port 80 and proxies it to the app without redirecting to https://`,
+        `The ${describeServer(server)} accepts plain HTTP on port 80 and proxies it to the app${where} without redirecting to https://`,
         input.settings,
       );
       return [finding(verdict.status, verdict.message, plain80.directive ?? server.directive)];

@@ -194,6 +194,24 @@ describe("https-redirect contract rules", () => {
     assert.deepEqual(statuses("contract-plain-http-unredirected", { settings: off, nginx: NGINX }), []);
   });
 
+  it("contract-plain-http-unredirected: judges each route, prefix, regex and named locations too", () => {
+    const off = settingsWith("SECURE_SSL_REDIRECT = False");
+    const site = (locations: string) => `http { server { listen 80; server_name app.example.com;
+      location / { if ($scheme = http) { return 301 https://$host$request_uri; } try_files $uri @app; }
+      ${locations} } }`;
+    const nginx = site(`location /admin/ { proxy_pass http://127.0.0.1:8000; }
+      location ~ \\.php$ { proxy_pass http://127.0.0.1:8000; }
+      location = /healthz { proxy_pass http://127.0.0.1:8000; }
+      location @app { proxy_pass http://127.0.0.1:8000; }`);
+    const findings = run("contract-plain-http-unredirected", { settings: off, nginx });
+    assert.deepEqual(
+      findings.map((f) => f.message.replace(/ of the server.*/, "")),
+      ["location /admin/", "location ~ \\.php$"],
+    );
+    const named = site("location @app { proxy_pass http://127.0.0.1:8000; }").replace(/if \(.*?\} /, "");
+    assert.deepEqual(statuses("contract-plain-http-unredirected", { settings: off, nginx: named }), ["fail"]);
+  });
+
   it("contract-plain-http-unredirected judges an env value on its default and says so", () => {
     const settings = settingsWith('SECURE_SSL_REDIRECT = os.environ.get("SSL_REDIRECT", "") == "on"');
     const haproxy = HAPROXY.replace(/http-request redirect .*\n/, "");

@@ -101,7 +101,43 @@ const cases: Case[] = [
       ],
     ],
     passing: `server { listen 80; if ($scheme = http) { return 301 https://$host$request_uri; } ${SAFE_LOCATION} }
-      server { listen 80; location / { proxy_pass http://app; } location /x { rewrite ^ https://example.com/ permanent; } }`,
+      server { listen 80; location / { rewrite ^ https://example.com/ permanent; proxy_pass http://app; } }
+      server {
+        listen 80;
+        location / { if ($scheme = http) { return 301 https://$host$request_uri; } try_files $uri @app; }
+        location @app { proxy_pass http://app; }
+      }`,
+  },
+  {
+    // Judged per route: a redirect in one location, or one under a Host test, leaves the rest on plain HTTP.
+    rule: "nginx-no-https-redirect",
+    failing: `server {
+      listen 80;
+      location / { proxy_pass http://app; }
+      location /x { rewrite ^ https://example.com/ permanent; }
+    }
+    server {
+      listen 80;
+      location / { if ($scheme = http) { return 301 https://$host$request_uri; } proxy_pass http://app; }
+      location /admin/ { proxy_pass http://app; }
+    }
+    server {
+      listen 80;
+      if ($host = www.example.com) { return 301 https://example.com$request_uri; }
+      location / { try_files $uri @app; }
+      location @app { proxy_pass http://app; }
+    }`,
+    expect: [
+      ["warn", 2, /proxies it to the app without redirecting to https:\/\//],
+      ["warn", 7, /proxies it to the app in location \/admin\/ without redirecting/],
+      ["warn", 12, /proxies it to the app without redirecting/],
+    ],
+    passing: `server { listen 80; return 301 https://$host$request_uri; location / { proxy_pass http://app; } }
+      server {
+        listen 80;
+        location = /healthz { proxy_pass http://app; }
+        location / { return 301 https://$host$request_uri; }
+      }`,
   },
   {
     rule: "nginx-hsts-missing",

@@ -1,7 +1,14 @@
 import type { StaticRule } from "../../rule.js";
 import type { AppRoute } from "../../nginx/routes.js";
 import { inheritedList, levelsOf, named } from "../../nginx/scope.js";
-import { appRoutes, describeServer, finding, HSTS_HEADER, hstsFromMoreSetHeaders } from "./shared.js";
+import {
+  appRoutes,
+  describeRoute,
+  describeServer,
+  finding,
+  HSTS_HEADER,
+  hstsFromMoreSetHeaders,
+} from "./shared.js";
 
 function routeSendsHsts(route: AppRoute): boolean {
   // The add_header lines in effect first: they answer for most routes, without walking the levels.
@@ -15,6 +22,15 @@ function routeSendsHsts(route: AppRoute): boolean {
   );
 }
 
+/** An HSTS add_header or more_set_headers at some level around the route, in effect or not (hsts-dropped reports the latter). */
+function hstsAround(route: AppRoute): boolean {
+  return levelsOf(route.scope).some(
+    (level) =>
+      named(level, "add_header").some((header) => header.args[0]?.toLowerCase() === HSTS_HEADER) ||
+      named(level, "more_set_headers").some((d) => hstsFromMoreSetHeaders(d) !== undefined),
+  );
+}
+
 export const hstsMissing: StaticRule = {
   meta: {
     id: "nginx-hsts-missing",
@@ -22,7 +38,7 @@ export const hstsMissing: StaticRule = {
     severity: "medium",
     title: "A TLS server proxying to the app sends no HSTS header",
     explanation:
-      "Without Strict-Transport-Security, a browser will try plain HTTP first on every new visit, and that first request can be intercepted and kept on HTTP (SSL stripping). nginx sends no HSTS of its own here; Django sends it only with SECURE_HSTS_SECONDS set and only when it knows the request is HTTPS.",
+      "Without Strict-Transport-Security, a browser will try plain HTTP first on every new visit, and that first request can be intercepted and kept on HTTP (SSL stripping). nginx sends no HSTS of its own here (add_header works per location: one location adding it leaves the others without); Django sends it only with SECURE_HSTS_SECONDS set and only when it knows the request is HTTPS.",
     fix: {
       nginx: 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;',
       django: "SECURE_HSTS_SECONDS = 31536000\nSECURE_HSTS_INCLUDE_SUBDOMAINS = True",
@@ -38,14 +54,25 @@ export const hstsMissing: StaticRule = {
       if (routes) routes.push(route);
       else byServer.set(route.server, [route]);
     }
-    return [...byServer]
-      .filter(([, routes]) => !routes.some(routeSendsHsts))
-      .map(([server]) =>
-        finding(
-          "warn",
-          `The ${describeServer(server)} terminates TLS and proxies to the app but never adds Strict-Transport-Security; unless Django sends it (SECURE_HSTS_SECONDS), browsers get no HSTS.`,
-          server.directive,
-        ),
-      );
+    return [...byServer].flatMap(([server, routes]) => {
+      if (!routes.some(routeSendsHsts))
+        return [
+          finding(
+            "warn",
+            `The ${describeServer(server)} terminates TLS and proxies to the app but never adds Strict-Transport-Security; unless Django sends it (SECURE_HSTS_SECONDS), browsers get no HSTS.`,
+            server.directive,
+          ),
+        ];
+      // Some locations add it: each one with none around it sends none (add_header is per location).
+      return routes
+        .filter((route) => !hstsAround(route))
+        .map((route) =>
+          finding(
+            "warn",
+            `TLS responses from ${describeRoute(route)} carry no Strict-Transport-Security, though other locations of the server add it; unless Django sends it (SECURE_HSTS_SECONDS), browsers visiting those pages get no HSTS.`,
+            route,
+          ),
+        );
+    });
   },
 };

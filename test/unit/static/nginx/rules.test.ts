@@ -148,6 +148,29 @@ const cases: Case[] = [
       server { listen 80; ${SAFE_LOCATION} }`,
   },
   {
+    // One location adding HSTS does not cover the others.
+    rule: "nginx-hsts-missing",
+    failing: `server {
+      listen 443 ssl;
+      location / { proxy_pass http://app; }
+      location /api/ { add_header Strict-Transport-Security "max-age=31536000" always; proxy_pass http://app; }
+    }`,
+    expect: [
+      [
+        "warn",
+        3,
+        /TLS responses from location \/ .*carry no Strict-Transport-Security, though other locations/,
+      ],
+    ],
+    passing: `server {
+        listen 443 ssl;
+        add_header Strict-Transport-Security "max-age=31536000" always;
+        location / { proxy_pass http://app; }
+        location /api/ { add_header Strict-Transport-Security "max-age=31536000" always; proxy_pass http://app; }
+        location /static/ { add_header Cache-Control public; proxy_pass http://app; }
+      }`,
+  },
+  {
     rule: "nginx-hsts-dropped",
     failing: `server {
       listen 443 ssl;

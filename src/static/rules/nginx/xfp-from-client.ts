@@ -28,6 +28,9 @@ function claimsHttps(name: string, value: string): boolean {
   return name === "X-Forwarded-Ssl" ? lower === "on" : lower === "https";
 }
 
+/** Behind a trusted load balancer (set_real_ip_from), passing on its X-Forwarded-Proto is the design. */
+const BEHIND_PROXY_NOTE = "; safe only if nothing but the trusted proxy in front can reach nginx";
+
 function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
   const findings: RuleFinding[] = [];
   // Behind a trusted load balancer, passing its X-Forwarded-Proto on is the design; still risky if nginx is reachable directly.
@@ -47,8 +50,8 @@ function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
       : "";
     findings.push(
       finding(
-        route.unreadInclude || tlsOnly ? "warn" : "fail",
-        `X-Forwarded-Proto is not set in ${describeRoute(route)}, so the client's own X-Forwarded-Proto reaches the app unchanged${unreadIncludeNote(route)}${tlsOnly ? tlsOnlyNote : ""}.${ignored}`,
+        route.unreadInclude || tlsOnly || behindProxy ? "warn" : "fail",
+        `X-Forwarded-Proto is not set in ${describeRoute(route)}, so the client's own X-Forwarded-Proto reaches the app unchanged${unreadIncludeNote(route)}${tlsOnly ? tlsOnlyNote : behindProxy ? BEHIND_PROXY_NOTE : ""}.${ignored}`,
         route,
       ),
     );
@@ -83,7 +86,7 @@ function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
       : tlsOnly
         ? `${tlsOnlyNote}.`
         : behindProxy
-          ? "; safe only if nothing but the trusted proxy in front can reach nginx."
+          ? `${BEHIND_PROXY_NOTE}.`
           : ".";
     findings.push(
       finding(

@@ -211,6 +211,28 @@ const cases: Case[] = [
     passing: "proxy_set_header Host $host;\nproxy_set_header X-Host $http_host;\nuwsgi_param HOST $arg_host;",
   },
   {
+    // Behind a trusted load balancer, not setting the header and copying it have the same effect.
+    rule: "nginx-xfp-from-client",
+    failing: `http {
+      set_real_ip_from 10.0.0.0/16;
+      server { listen 80; location / { proxy_pass http://app; } }
+      server { listen 80; location / { proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto; proxy_pass http://app; } }
+    }`,
+    expect: [
+      [
+        "warn",
+        3,
+        /X-Forwarded-Proto is not set in location \/ .*unchanged; safe only if nothing but the trusted proxy/,
+      ],
+      [
+        "warn",
+        4,
+        /comes from the client \(\$http_x_forwarded_proto\); safe only if nothing but the trusted proxy/,
+      ],
+    ],
+    passing: `http { set_real_ip_from 10.0.0.0/16; server { listen 80; ${SAFE_LOCATION} } }`,
+  },
+  {
     // A literal https where plain HTTP reaches the app: Django takes every plain request for HTTPS.
     rule: "nginx-xfp-from-client",
     failing: `server {

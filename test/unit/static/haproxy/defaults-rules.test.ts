@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { haproxyRules } from "../../../../src/static/rules/haproxy/index.js";
 import { inputOf } from "../contract/fixtures.js";
+import { HTTP_DEFAULTS } from "./config-text.js";
 
 const RULES = `  http-request set-header X-Forwarded-Proto https if { ssl_fc }
   http-request set-header X-Forwarded-Proto http unless { ssl_fc }
@@ -15,17 +16,11 @@ const RULES = `  http-request set-header X-Forwarded-Proto https if { ssl_fc }
 
 function config(rulesDefaults: string, frontendLine: string): string {
   return `${rulesDefaults}
-  mode http
-  timeout client 30s
-  timeout server 30s
-  timeout connect 5s
+${HTTP_DEFAULTS}
 ${RULES}
 
 defaults plain
-  mode http
-  timeout client 30s
-  timeout server 30s
-  timeout connect 5s
+${HTTP_DEFAULTS}
 
 ${frontendLine}
   bind :443 ssl crt /etc/haproxy/site.pem
@@ -48,10 +43,7 @@ test("rules of the named defaults section a frontend uses with `from` apply to i
 
 test("rules of a named defaults section a frontend inherits by position apply too", () => {
   const source = `defaults web
-  mode http
-  timeout client 30s
-  timeout server 30s
-  timeout connect 5s
+${HTTP_DEFAULTS}
 ${RULES}
 
 frontend fe
@@ -60,10 +52,7 @@ frontend fe
   default_backend app
 
 defaults plain
-  mode http
-  timeout client 30s
-  timeout server 30s
-  timeout connect 5s
+${HTTP_DEFAULTS}
 
 backend app
   server app1 127.0.0.1:8000

@@ -7,12 +7,10 @@ import { test } from "node:test";
 import { backendsOf, httpEntryPoints } from "../../../../src/static/haproxy/queries.js";
 import { haproxyRules } from "../../../../src/static/rules/haproxy/index.js";
 import { inputOf } from "../contract/fixtures.js";
+import { HTTP_DEFAULTS } from "./config-text.js";
 
 const CONFIG = `defaults
-  mode http
-  timeout client 30s
-  timeout server 30s
-  timeout connect 5s
+${HTTP_DEFAULTS}
 
 frontend fe
   bind :80

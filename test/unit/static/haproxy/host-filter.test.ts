@@ -8,13 +8,11 @@ import { applyRules } from "../../../../src/static/audit.js";
 import { hostFilter } from "../../../../src/static/haproxy/queries.js";
 import { ALL_RULES } from "../../../../src/static/rules/index.js";
 import { inputOf } from "../contract/fixtures.js";
+import { HTTP_DEFAULTS } from "./config-text.js";
 
 function config(rule: string): string {
   return `defaults
-  mode http
-  timeout client 30s
-  timeout server 30s
-  timeout connect 5s
+${HTTP_DEFAULTS}
 
 frontend fe
   bind :443 ssl crt /etc/haproxy/site.pem

@@ -8,6 +8,7 @@ import { applyRules } from "../../../../src/static/audit.js";
 import { haproxyRules } from "../../../../src/static/rules/haproxy/index.js";
 import { ALL_RULES } from "../../../../src/static/rules/index.js";
 import { inputOf } from "../contract/fixtures.js";
+import { HTTP_DEFAULTS } from "./config-text.js";
 
 function config(
   frontendRules: string,
@@ -15,10 +16,7 @@ function config(
   bind = "bind :443 ssl crt /etc/haproxy/site.pem",
 ): string {
   return `defaults
-  mode http
-  timeout client 30s
-  timeout server 30s
-  timeout connect 5s
+${HTTP_DEFAULTS}
 
 frontend fe
   ${bind}

@@ -6,13 +6,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { haproxyRules } from "../../../../src/static/rules/haproxy/index.js";
 import { inputOf } from "../contract/fixtures.js";
+import { HTTP_DEFAULTS } from "./config-text.js";
 
 function config(redirect: string): string {
   return `defaults
-  mode http
-  timeout client 30s
-  timeout server 30s
-  timeout connect 5s
+${HTTP_DEFAULTS}
 
 frontend fe
   bind :80

@@ -235,16 +235,13 @@ describe("Traefik rules", () => {
     assert.deepEqual(found, []);
   });
 
+  /** A dynamic file with one router of this rule. */
+  const ruled = (rule: string) =>
+    ["http:", "  routers:", "    app:", `      rule: ${JSON.stringify(rule)}`, "      service: app", ""].join(
+      "\n",
+    );
+
   test("a rule restricts the Host only when every alternative of its || has a Host matcher", async () => {
-    const ruled = (rule: string) =>
-      [
-        "http:",
-        "  routers:",
-        "    app:",
-        `      rule: ${JSON.stringify(rule)}`,
-        "      service: app",
-        "",
-      ].join("\n");
     const open = [
       "Host(`example.com`) || PathPrefix(`/api`)",
       "(Host(`example.com`) || PathPrefix(`/api`)) && Method(`GET`)",
@@ -274,15 +271,6 @@ describe("Traefik rules", () => {
   });
 
   test("HostRegexp restricts the Host unless its pattern matches any name", async () => {
-    const ruled = (rule: string) =>
-      [
-        "http:",
-        "  routers:",
-        "    app:",
-        `      rule: ${JSON.stringify(rule)}`,
-        "      service: app",
-        "",
-      ].join("\n");
     const restricted = [
       "HostRegexp(`^[a-z0-9-]+\\.example\\.com$`)",
       "HostRegexp(`{subdomain:[a-z]+}.example.com`)",

@@ -20,9 +20,16 @@ const der = (tag: number, ...content: Buffer[]): Buffer => {
   return Buffer.concat([Buffer.from([tag]), encodeLength(body.length), body]);
 };
 const sequence = (...content: Buffer[]) => der(0x30, ...content);
-/** A positive INTEGER: a leading zero keeps a high first bit from reading as negative. */
-const integer = (bytes: Buffer) =>
-  der(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+/**
+ * A positive INTEGER from unsigned big-endian bytes, in DER's one encoding: leading zero bytes dropped
+ * (OpenSSL refuses them as "illegal padding"), one put back where a high first bit would read as negative.
+ */
+function integer(bytes: Buffer): Buffer {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const minimal = bytes.subarray(start);
+  return der(0x02, minimal[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
+}
 const name = (commonName: string) =>
   sequence(der(0x31, sequence(COMMON_NAME, der(0x0c, Buffer.from(commonName, "utf8")))));
 /** UTCTime, YYMMDDHHMMSSZ. */
@@ -34,13 +41,17 @@ export interface PemPair {
   key: string;
 }
 
-export function throwawayClientCertificate(commonName: string, now = new Date()): PemPair {
+export function throwawayClientCertificate(
+  commonName: string,
+  now = new Date(),
+  serial = randomBytes(16),
+): PemPair {
   const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const algorithm = sequence(ECDSA_WITH_SHA256);
   const subject = name(commonName);
   const tbs = sequence(
     der(0xa0, integer(Buffer.from([2]))), // version 3
-    integer(randomBytes(16)),
+    integer(serial),
     algorithm,
     subject, // self-signed: the issuer is the subject
     sequence(utcTime(new Date(now.getTime() - 3_600_000)), utcTime(new Date(now.getTime() + 86_400_000))),

@@ -22,3 +22,15 @@ test("the throwaway certificate is a valid self-signed X.509 v3 that matches its
   assert.match(text, /Version: 3 \(0x2\)/);
   assert.match(text, /Signature Algorithm: ecdsa-with-SHA256/);
 });
+
+test("a random serial that starts with zero bytes is still encoded as DER allows (one in 512 once was not)", () => {
+  for (const hex of ["00" + "11".repeat(15), "0000" + "ff".repeat(14), "80" + "00".repeat(15)]) {
+    const { cert } = throwawayClientCertificate(
+      "proxytrust foreign client",
+      undefined,
+      Buffer.from(hex, "hex"),
+    );
+    const parsed = new X509Certificate(cert);
+    assert.equal(BigInt(`0x${parsed.serialNumber}`), BigInt(`0x${hex}`));
+  }
+});

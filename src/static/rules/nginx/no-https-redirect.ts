@@ -1,6 +1,7 @@
 import type { StaticRule } from "../../rule.js";
 import { plainReach } from "../../nginx/redirects.js";
-import { serverBlocks } from "../../nginx/servers.js";
+import { serverBlocks, type ServerBlock } from "../../nginx/servers.js";
+import type { AppRoute } from "../../nginx/routes.js";
 import { variableIndex } from "../../nginx/variables.js";
 import { meantForPlainHttp, unredirectedVerdict } from "../unredirected-plain-http.js";
 import { appRoutes, describeServer, finding } from "./shared.js";
@@ -28,11 +29,17 @@ export const noHttpsRedirect: StaticRule = {
   check(input) {
     if (!input.nginx) return [];
     const variables = variableIndex(input.nginx);
-    const routes = appRoutes(input.nginx);
+    // Grouped once: a big configuration has tens of thousands of servers, each looking for its routes.
+    const routesOf = new Map<ServerBlock, AppRoute[]>();
+    for (const route of appRoutes(input.nginx)) {
+      const own = routesOf.get(route.server);
+      if (own) own.push(route);
+      else routesOf.set(route.server, [route]);
+    }
     return serverBlocks(input.nginx).flatMap((server) => {
       const plain80 = server.listens.find((listen) => listen.port === 80 && !listen.ssl);
       if (!plain80) return [];
-      const own = routes.filter((route) => route.server === server);
+      const own = routesOf.get(server) ?? [];
       // Judged per route: a redirect in one location, or under an `if ($host = ...)`, leaves the others plain.
       // A health check or ACME path kept on plain HTTP (location = /healthz) is meant to be.
       const unredirected = own.filter(

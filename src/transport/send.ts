@@ -326,16 +326,19 @@ function watchHandshake(
   recordCertificate: boolean,
 ): void {
   // A resumed connection shows no certificate: it is the one of the handshake that made the session.
-  const certificate = () =>
-    socket.isSessionReused()
-      ? reuse.sessions.certificate(server)
-      : (peerFingerprints.get(socket) ?? socket.getPeerX509Certificate()?.fingerprint256);
-  socket.on("session", (session: Buffer) => reuse.sessions.set(server, session, certificate()));
-  if (recordCertificate)
-    socket.once("secureConnect", () => {
-      const fingerprint = certificate();
+  // Read once per connection: TLS 1.3 servers send several session tickets.
+  const certificate = () => {
+    let fingerprint = peerFingerprints.get(socket);
+    if (fingerprint === undefined) {
+      fingerprint = socket.isSessionReused()
+        ? reuse.sessions.certificate(server)
+        : socket.getPeerX509Certificate()?.fingerprint256;
       if (fingerprint) peerFingerprints.set(socket, fingerprint);
-    });
+    }
+    return fingerprint;
+  };
+  socket.on("session", (session: Buffer) => reuse.sessions.set(server, session, certificate()));
+  if (recordCertificate) socket.once("secureConnect", certificate);
 }
 
 /** TLS options of a connection to `target`, checked against the URL's name, not the address connected to. */

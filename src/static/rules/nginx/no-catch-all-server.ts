@@ -3,7 +3,7 @@ import { forwardedHeader } from "../../nginx/routes.js";
 import { defaultServers, rejectsOtherHosts, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
 import { candidates } from "../django/shared.js";
-import { appRoutes, describeServer, finding } from "./shared.js";
+import { appRoutesByServer, describeServer, finding } from "./shared.js";
 
 /**
  * ALLOWED_HOSTS when Django refuses every unknown Host on every branch (a list of names, no '*'), or
@@ -35,19 +35,16 @@ export const noCatchAllServer: StaticRule = {
   },
   check(input) {
     if (!input.nginx) return [];
-    const routes = appRoutes(input.nginx);
-    const proxying = new Set(routes.map((route) => route.server));
+    const routesOf = appRoutesByServer(input.nginx);
     const allowed = strictAllowedHosts(input.settings);
     // ALLOWED_HOSTS can refuse an unknown Host only when the server passes the client's Host on.
     const passesClientHost = (server: ServerBlock) =>
-      routes
-        .filter((route) => route.server === server)
-        .every((route) => {
-          const host = forwardedHeader(route, "Host");
-          return host.source === "set" && /^\$(host|http_host)$/.test(host.value);
-        });
+      (routesOf.get(server) ?? []).every((route) => {
+        const host = forwardedHeader(route, "Host");
+        return host.source === "set" && /^\$(host|http_host)$/.test(host.value);
+      });
     return [...defaultServers(serverBlocks(input.nginx))]
-      .filter(([, server]) => proxying.has(server) && !rejectsOtherHosts(server))
+      .filter(([, server]) => routesOf.has(server) && !rejectsOtherHosts(server))
       .map(([key, server]) => {
         const listen = server.listens.find((l) => l.key === key)?.directive ?? server.directive;
         const how = server.listens.some((l) => l.key === key && l.defaultServer)

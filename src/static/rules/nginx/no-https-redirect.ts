@@ -1,10 +1,9 @@
 import type { StaticRule } from "../../rule.js";
 import { plainReach } from "../../nginx/redirects.js";
-import { serverBlocks, type ServerBlock } from "../../nginx/servers.js";
-import type { AppRoute } from "../../nginx/routes.js";
+import { serverBlocks } from "../../nginx/servers.js";
 import { variableIndex } from "../../nginx/variables.js";
 import { meantForPlainHttp, unredirectedVerdict } from "../unredirected-plain-http.js";
-import { appRoutes, describeServer, finding } from "./shared.js";
+import { appRoutesByServer, describeServer, finding } from "./shared.js";
 
 /** The path of a prefix or exact location (`/healthz`, `= /healthz`, `^~ /.well-known/`); "" otherwise. */
 function literalPath(location: string): string {
@@ -29,13 +28,7 @@ export const noHttpsRedirect: StaticRule = {
   check(input) {
     if (!input.nginx) return [];
     const variables = variableIndex(input.nginx);
-    // Grouped once: a big configuration has tens of thousands of servers, each looking for its routes.
-    const routesOf = new Map<ServerBlock, AppRoute[]>();
-    for (const route of appRoutes(input.nginx)) {
-      const own = routesOf.get(route.server);
-      if (own) own.push(route);
-      else routesOf.set(route.server, [route]);
-    }
+    const routesOf = appRoutesByServer(input.nginx);
     return serverBlocks(input.nginx).flatMap((server) => {
       const plain80 = server.listens.find((listen) => listen.port === 80 && !listen.ssl);
       if (!plain80) return [];

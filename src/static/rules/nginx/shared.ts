@@ -20,6 +20,17 @@ export const appRoutes = perConfig((config: NginxConfig): readonly AppRoute[] =>
   routesToApp(config).filter((route) => route.appBound),
 );
 
+/** The app routes of each server: rules asking per server would otherwise filter every route for each. */
+export const appRoutesByServer = perConfig((config: NginxConfig): ReadonlyMap<ServerBlock, AppRoute[]> => {
+  const byServer = new Map<ServerBlock, AppRoute[]>();
+  for (const route of appRoutes(config)) {
+    const own = byServer.get(route.server);
+    if (own) own.push(route);
+    else byServer.set(route.server, [route]);
+  }
+  return byServer;
+});
+
 export function describeServer(server: ServerBlock): string {
   const listens = server.listens.map((listen) => listen.key).join(", ");
   const names = server.names.length > 0 ? ` (${server.names.join(" ")})` : "";

@@ -98,3 +98,16 @@ export function hostOfAddress(address: string): string {
   if (colons === 1) return rest.slice(0, rest.indexOf(":"));
   return rest;
 }
+
+/**
+ * What a connection to an address reaches, comparable between a proxy's upstream and an app server's
+ * bind: "unix:PATH" for a socket, ":PORT" for TCP. Hosts are left out: `0.0.0.0:8000` in a container
+ * is `web:8000` to the proxy beside it. Undefined when the address names no port (a bare name, a variable).
+ */
+export function endpointKey(address: string): string | undefined {
+  const rest = address.trim().replace(/^(?!unix:)[a-z][a-z0-9+.-]*:\/\//i, "");
+  const socket = /^unix:(?:\/\/)?(\/[^:]*)/i.exec(rest)?.[1] ?? (rest.startsWith("/") ? rest : undefined);
+  if (socket !== undefined) return `unix:${socket}`;
+  const port = /:(\d{1,5})(?:\/.*)?$/.exec(rest)?.[1];
+  return port === undefined ? undefined : `:${Number(port)}`;
+}

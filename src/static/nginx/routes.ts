@@ -74,7 +74,8 @@ export interface AppRoute {
   pass: PassInfo;
   /**
    * False for side backends: a location that sends a path such as /static/ to another upstream
-   * than the one the server's `location /` uses. Rules about the app skip those.
+   * than the one the server's `location /` uses. Rules about the app skip those. This is the guess
+   * from nginx alone; an audit that knows where the app server listens goes by that instead.
    */
   appBound: boolean;
   /** An include in scope could not be read, so header settings may be incomplete. */
@@ -172,6 +173,23 @@ function routesOf(server: ServerBlock): AppRoute[] {
 export const routesToApp = perConfig((config: NginxConfig): AppRoute[] =>
   serverBlocks(config).flatMap(routesOf),
 );
+
+/** The `server` addresses of each http `upstream NAME { ... }` block, by name. */
+const upstreamBlocks = perConfig((config: NginxConfig): ReadonlyMap<string, string[]> => {
+  const blocks = new Map<string, string[]>();
+  forEachNamed(config.root, ["upstream"], (directive, scope) => {
+    const name = directive.args[0];
+    if (name === undefined || !directive.block || scope.path.some((block) => block.name === "stream")) return;
+    const servers = directive.block.filter((child) => child.name === "server" && child.args[0] !== undefined);
+    blocks.set(name, [...(blocks.get(name) ?? []), ...servers.map((server) => server.args[0]!)]);
+  });
+  return blocks;
+});
+
+/** Where a route's requests go: the servers of the upstream block it names, or the address it names. */
+export function passAddresses(config: NginxConfig, route: AppRoute): readonly string[] {
+  return upstreamBlocks(config).get(route.pass.upstream) ?? [route.pass.upstream];
+}
 
 /** The key a setter line files a header under: its name in lower case, or the CGI param as written. */
 function setterKey(shape: ModuleShape, target: string): string {

@@ -6,12 +6,12 @@ import {
   responseHeaders,
   type AppRoute as NginxRoute,
 } from "../../nginx/routes.js";
-import { perConfig } from "../../memo.js";
+import { perConfigAndKey } from "../../memo.js";
 import { inheritedValue } from "../../nginx/scope.js";
 import { defaultServers, rejectsOtherHosts, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
 import { namedReferrers, plainReach, redirectConditionsIn, redirectsToHttps } from "../../nginx/redirects.js";
 import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
-import { appRoutes, describeRoute, describeServer, schemeVariable } from "../nginx/shared.js";
+import { appRoutesAt, describeRoute, describeServer, schemeVariable } from "../nginx/shared.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
 
 function children(directive: NginxDirective): NginxDirective[] {
@@ -144,13 +144,13 @@ function hostsOf(server: ServerBlock): string[] {
 }
 
 /** The routes nginxView gives, before each is judged: their order and hosts are known without the judging. */
-function viewedRoutes(config: NginxConfig): NginxRoute[] {
-  return appRoutes(config).filter((route) => !serverReturns(route.server));
+function viewedRoutes(config: NginxConfig, appEndpoints: string): NginxRoute[] {
+  return appRoutesAt(config, appEndpoints).filter((route) => !serverReturns(route.server));
 }
 
 /** The hosts of nginxView's routes, in order, without building the view. */
-export function nginxHosts(config: NginxConfig): string[] {
-  return viewedRoutes(config).flatMap((route) => hostsOf(route.server));
+export function nginxHosts(config: NginxConfig, appEndpoints: string): string[] {
+  return viewedRoutes(config, appEndpoints).flatMap((route) => hostsOf(route.server));
 }
 
 function toRoute(route: NginxRoute, variables: VariableIndex, catchAll: boolean): AppRoute {
@@ -199,12 +199,12 @@ function plainRedirects(servers: ServerBlock[], variables: VariableIndex): Nginx
     });
 }
 
-/** Built once per configuration: every contract rule asks for the same view. */
-export const nginxView = perConfig((config: NginxConfig): ProxyView => {
+/** Built once per configuration and app server (appServerEndpoints): every contract rule asks for the same view. */
+export const nginxView = perConfigAndKey((config: NginxConfig, appEndpoints: string): ProxyView => {
   const variables = variableIndex(config);
   const servers = serverBlocks(config);
   const defaults = new Set(defaultServers(servers).values());
-  const routes = viewedRoutes(config).map((route) =>
+  const routes = viewedRoutes(config, appEndpoints).map((route) =>
     toRoute(route, variables, defaults.has(route.server) && !rejectsOtherHosts(route.server)),
   );
   return {

@@ -10,6 +10,7 @@ import { apacheView } from "./apache-view.js";
 import { caddyView } from "./caddy-view.js";
 import { haproxyView } from "./haproxy-view.js";
 import { nginxHosts, nginxView } from "./nginx-view.js";
+import { appServerEndpoints } from "../nginx/shared.js";
 
 export type Traffic = "tls" | "plain";
 
@@ -96,7 +97,14 @@ function viewSources(input: AuditInput): ViewSource[] {
   });
   return [
     // nginx's hosts are known without judging every route: a large configuration's view is costly.
-    ...(nginx ? [{ view: () => nginxView(nginx), hosts: () => nginxHosts(nginx) }] : []),
+    ...(nginx
+      ? [
+          {
+            view: () => nginxView(nginx, appServerEndpoints(input)),
+            hosts: () => nginxHosts(nginx, appServerEndpoints(input)),
+          },
+        ]
+      : []),
     ...(caddy ? [fromView(() => caddyView(caddy))] : []),
     ...(haproxy ? [fromView(() => haproxyView(haproxy))] : []),
     ...(apache ? [fromView(() => apacheView(apache))] : []),

@@ -48,7 +48,7 @@ export const hstsMissing: StaticRule = {
   check(input) {
     if (!input.nginx) return [];
     const byServer = new Map<AppRoute["server"], AppRoute[]>();
-    for (const route of appRoutes(input.nginx)) {
+    for (const route of appRoutes(input)) {
       if (!route.server.tls) continue;
       const routes = byServer.get(route.server);
       if (routes) routes.push(route);

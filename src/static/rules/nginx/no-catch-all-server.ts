@@ -35,7 +35,7 @@ export const noCatchAllServer: StaticRule = {
   },
   check(input) {
     if (!input.nginx) return [];
-    const routesOf = appRoutesByServer(input.nginx);
+    const routesOf = appRoutesByServer(input);
     const allowed = strictAllowedHosts(input.settings);
     // ALLOWED_HOSTS can refuse an unknown Host only when the server passes the client's Host on.
     const passesClientHost = (server: ServerBlock) =>

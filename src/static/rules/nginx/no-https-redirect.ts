@@ -28,7 +28,7 @@ export const noHttpsRedirect: StaticRule = {
   check(input) {
     if (!input.nginx) return [];
     const variables = variableIndex(input.nginx);
-    const routesOf = appRoutesByServer(input.nginx);
+    const routesOf = appRoutesByServer(input);
     return serverBlocks(input.nginx).flatMap((server) => {
       const plain80 = server.listens.find((listen) => listen.port === 80 && !listen.ssl);
       if (!plain80) return [];

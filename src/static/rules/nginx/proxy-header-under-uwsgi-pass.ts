@@ -20,7 +20,7 @@ export const nginxProxyHeaderUnderUwsgiPass: StaticRule = {
   check(input): RuleFinding[] {
     if (!input.nginx) return [];
     return oncePerLocation(
-      appRoutes(input.nginx).flatMap((route) => {
+      appRoutes(input).flatMap((route) => {
         if (route.pass.module === "proxy") return [];
         return inheritedList(route.scope, "proxy_set_header").map((directive) =>
           finding(

@@ -1,9 +1,11 @@
 /** Small pieces every nginx rule uses: locating findings, picking app routes, naming places. */
-import type { RuleFinding } from "../../rule.js";
+import type { AuditInput, RuleFinding } from "../../rule.js";
 import type { NginxConfig, NginxDirective } from "../../nginx/model.js";
-import { headerAssignments, routesToApp, type AppRoute } from "../../nginx/routes.js";
+import { headerAssignments, passAddresses, routesToApp, type AppRoute } from "../../nginx/routes.js";
 import { variableIndex } from "../../nginx/variables.js";
-import { perConfig } from "../../memo.js";
+import { perConfigAndKey } from "../../memo.js";
+import { endpointKey } from "../../gunicorn/addresses.js";
+import { bindAddresses } from "../gunicorn/shared.js";
 import { inheritedList, levelsOf, named, type Scope } from "../../nginx/scope.js";
 import type { ServerBlock } from "../../nginx/servers.js";
 
@@ -15,21 +17,56 @@ export function finding(
   return { status, message, location: { file: at.file, line: at.line } };
 }
 
-/** The routes to the app itself (not to side backends), found once per configuration: most rules ask. */
-export const appRoutes = perConfig((config: NginxConfig): readonly AppRoute[] =>
-  routesToApp(config).filter((route) => route.appBound),
-);
+/**
+ * Where the app server Django runs under listens, as endpointKey()s joined by spaces ("" when the audit has
+ * no app server): what tells Django's upstream from a front end's.
+ */
+export function appServerEndpoints(input: AuditInput): string {
+  const binds = [
+    ...(input.gunicorn ? bindAddresses(input.gunicorn) : []),
+    ...(input.appServers ?? []).flatMap((server) => [...server.binds.value, ...(server.otherBinds ?? [])]),
+  ];
+  const keys = binds.map(endpointKey).filter((key): key is string => key !== undefined);
+  return [...new Set(keys)].sort().join(" ");
+}
+
+/**
+ * The routes to the app itself (not to side backends), found once per configuration and app server. nginx
+ * alone cannot tell which upstream is Django when a server proxies to several (a JavaScript front end on
+ * `location /`, Django on /api/ and /admin/): where a server has routes to the address the app server listens
+ * on, those are the app's; elsewhere the routes to `location /`'s upstream are.
+ */
+export const appRoutesAt = perConfigAndKey((config: NginxConfig, endpoints: string): readonly AppRoute[] => {
+  const routes = routesToApp(config);
+  if (endpoints === "") return routes.filter((route) => route.appBound);
+  const known = new Set(endpoints.split(" "));
+  const toAppServer = (route: AppRoute) =>
+    passAddresses(config, route).some((address) => known.has(endpointKey(address) ?? ""));
+  const reachAppServer = new Set(routes.filter(toAppServer).map((route) => route.server));
+  return routes.filter((route) => (reachAppServer.has(route.server) ? toAppServer(route) : route.appBound));
+});
+
+/** The routes to the app itself: see appRoutesAt. Most rules ask. */
+export function appRoutes(input: AuditInput): readonly AppRoute[] {
+  return input.nginx ? appRoutesAt(input.nginx, appServerEndpoints(input)) : [];
+}
 
 /** The app routes of each server: rules asking per server would otherwise filter every route for each. */
-export const appRoutesByServer = perConfig((config: NginxConfig): ReadonlyMap<ServerBlock, AppRoute[]> => {
-  const byServer = new Map<ServerBlock, AppRoute[]>();
-  for (const route of appRoutes(config)) {
-    const own = byServer.get(route.server);
-    if (own) own.push(route);
-    else byServer.set(route.server, [route]);
-  }
-  return byServer;
-});
+const appRoutesByServerAt = perConfigAndKey(
+  (config: NginxConfig, endpoints: string): ReadonlyMap<ServerBlock, AppRoute[]> => {
+    const byServer = new Map<ServerBlock, AppRoute[]>();
+    for (const route of appRoutesAt(config, endpoints)) {
+      const own = byServer.get(route.server);
+      if (own) own.push(route);
+      else byServer.set(route.server, [route]);
+    }
+    return byServer;
+  },
+);
+
+export function appRoutesByServer(input: AuditInput): ReadonlyMap<ServerBlock, AppRoute[]> {
+  return input.nginx ? appRoutesByServerAt(input.nginx, appServerEndpoints(input)) : new Map();
+}
 
 export function describeServer(server: ServerBlock): string {
   const listens = server.listens.map((listen) => listen.key).join(", ");

@@ -31,7 +31,7 @@ export const uwsgiHttpsNotPassed: StaticRule = {
     const djangoNote = input.settings
       ? ` and SECURE_PROXY_SSL_HEADER is not set (${input.settings.locate("SECURE_PROXY_SSL_HEADER").file})`
       : " (Django's settings were not given: SECURE_PROXY_SSL_HEADER could still carry the scheme)";
-    return appRoutes(input.nginx).flatMap((route): RuleFinding[] => {
+    return appRoutes(input).flatMap((route): RuleFinding[] => {
       if (route.pass.module !== "uwsgi") return [];
       if (!route.server.listens.some((listen) => listen.ssl)) return [];
       if (schemeVariable(route)) return [];

@@ -76,6 +76,6 @@ export const xffFromClient: StaticRule = {
   check(input) {
     if (!input.nginx) return [];
     const variables = variableIndex(input.nginx);
-    return oncePerLocation(appRoutes(input.nginx).flatMap((route) => checkRoute(route, variables)));
+    return oncePerLocation(appRoutes(input).flatMap((route) => checkRoute(route, variables)));
   },
 };

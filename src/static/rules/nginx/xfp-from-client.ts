@@ -117,6 +117,6 @@ export const xfpFromClient: StaticRule = {
   check(input) {
     if (!input.nginx) return [];
     const variables = variableIndex(input.nginx);
-    return oncePerLocation(appRoutes(input.nginx).flatMap((route) => checkRoute(route, variables)));
+    return oncePerLocation(appRoutes(input).flatMap((route) => checkRoute(route, variables)));
   },
 };

@@ -322,7 +322,8 @@ export async function runAudit(
   if (imported.settings) input.settings = imported.settings;
   crashes.push(...given.flatMap((f, i) => (reasons[i] ? [problem(f, `cannot be read: ${reasons[i]}`)] : [])));
   const findings = applyRules(input, rules).sort((a, b) => ORDER[a.status] - ORDER[b.status]);
-  const targets = given.map((f) => display({ file: f, line: 0 }).file);
+  // A file read in two roles (a compose file's services and its app server) is one target.
+  const targets = [...new Set(given.map((f) => display({ file: f, line: 0 }).file))];
   const report = auditReport(pythonTarget ? [pythonTarget, ...targets] : targets, [...crashes, ...findings]);
   if (given.length > 0 && !imported.settings && reasons.every((r) => r !== undefined)) {
     return {

@@ -215,3 +215,24 @@ test("Debian's apache2.conf is the deployment; the site it includes is read thro
     tree.ignored.some((i) => i.path === "sites-enabled/shop.conf" && i.reason === "included by apache2.conf"),
   );
 });
+
+test("a Compose file read for its services and for the app server it runs is named once in the report", async () => {
+  const root = mkdtempSync(join(tmpdir(), "proxytrust-one-target-"));
+  try {
+    mkdirSync(join(root, "shop"));
+    writeFileSync(join(root, "shop/settings.py"), 'ALLOWED_HOSTS = ["shop.example.com"]\nDEBUG = False\n');
+    writeFileSync(
+      join(root, "docker-compose.yml"),
+      "services:\n  web:\n    build: .\n    command: gunicorn shop.wsgi --bind 0.0.0.0:8000\n    environment:\n      DJANGO_SETTINGS_MODULE: shop.settings\n",
+    );
+    const { report } = await auditRepository(root);
+    const targets = report.target.split(", ");
+    assert.ok(
+      targets.some((t) => t.endsWith("docker-compose.yml")),
+      report.target,
+    );
+    assert.deepEqual(targets, [...new Set(targets)]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

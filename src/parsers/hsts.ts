@@ -103,10 +103,21 @@ export function hstsStrength(policy: { maxAge: number; includeSubDomains: boolea
   return { status, problems };
 }
 
+type HstsWeakness = Readonly<{ status: "warn" | "fail"; problems: readonly string[] }> | undefined;
+
+/** Verdicts by value: a configuration of thousands of sites writes the same HSTS line in each. */
+const weaknessByValue = new Map<string, HstsWeakness>();
+const VALUES_REMEMBERED = 1024;
+
 /** The verdict on a configured HSTS value as browsers read it, or undefined when it protects well. */
-export function hstsValueWeakness(
-  value: string,
-): { status: "warn" | "fail"; problems: string[] } | undefined {
+export function hstsValueWeakness(value: string): HstsWeakness {
+  if (weaknessByValue.has(value)) return weaknessByValue.get(value);
+  const weakness = judgeHstsValue(value);
+  if (weaknessByValue.size < VALUES_REMEMBERED) weaknessByValue.set(value, weakness);
+  return weakness;
+}
+
+function judgeHstsValue(value: string): HstsWeakness {
   // A value built from proxy variables ($var, %[...], {placeholder}) cannot be read statically.
   if (/[$%{]/.test(value)) return undefined;
   const policy = parseHsts(value);

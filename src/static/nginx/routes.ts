@@ -95,8 +95,9 @@ export type ForwardedHeader =
   | { source: "default"; value: string };
 
 function normaliseUpstream(target: string): string {
-  const withoutScheme = target.replace(/^[a-z0-9+]+:\/\//i, "");
-  if (withoutScheme.startsWith("unix:")) return withoutScheme.replace(/^(unix:[^:]*).*$/, "$1");
+  // `unix:///tmp/uwsgi.sock` (uWSGI's own docs write it so) is a socket path, not a scheme and host.
+  const withoutScheme = target.replace(/^(?!unix:)[a-z0-9+]+:\/\//i, "");
+  if (withoutScheme.startsWith("unix:")) return withoutScheme.replace(/^unix:(?:\/\/)?([^:]*).*$/, "unix:$1");
   return withoutScheme.replace(/\/.*$/, "");
 }
 

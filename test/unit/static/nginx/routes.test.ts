@@ -82,6 +82,20 @@ describe("effective request headers", () => {
     assert.equal(header(r, "X-Forwarded-Proto"), "set:$scheme");
   });
 
+  it("names unix socket upstreams by their path, with or without slashes after unix:", () => {
+    const routes = routesToApp(
+      load(`server {
+        location / { uwsgi_pass unix:///run/uwsgi/shop.sock; }
+        location /api/ { proxy_pass http://unix:/run/gunicorn.sock:/api/; }
+        location /admin/ { uwsgi_pass uwsgi://127.0.0.1:3031; }
+      }`),
+    );
+    assert.deepEqual(
+      routes.map((r) => r.pass.upstream),
+      ["unix:/run/uwsgi/shop.sock", "unix:/run/gunicorn.sock", "127.0.0.1:3031"],
+    );
+  });
+
   it("marks side backends: other upstreams than the one location / proxies to", () => {
     const routes = routesToApp(
       load(`server {

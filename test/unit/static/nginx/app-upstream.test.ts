@@ -4,6 +4,8 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { loadAppServerFile } from "../../../../src/static/appserver/load.js";
 import { endpointKey } from "../../../../src/static/gunicorn/addresses.js";
 import type { RuleFinding } from "../../../../src/static/rule.js";
 import { ALL_RULES } from "../../../../src/static/rules/index.js";
@@ -73,6 +75,24 @@ http {
     const gunicorn = `bind = "0.0.0.0:8000"\n`;
     assert.deepEqual(lines(findings("nginx-xfp-from-client", { nginx, gunicorn })), []);
     assert.deepEqual(lines(findings("nginx-xfp-from-client", { nginx })), [["fail", 5]]);
+  });
+
+  it("reads uWSGI's socket from an --app-server file", async () => {
+    const nginx = `
+http {
+  server {
+    listen 80;
+    location / { proxy_pass http://127.0.0.1:3000; proxy_set_header X-Forwarded-Proto $scheme; }
+    location /admin/ { uwsgi_pass unix:///run/uwsgi/shop.sock; }
+  }
+}`;
+    const found = await loadAppServerFile(
+      fileURLToPath(new URL("../appserver/fixtures/uwsgi-socket.ini", import.meta.url)),
+    );
+    const input = { ...inputOf({ nginx }), appServers: found.appServers };
+    const rule = ALL_RULES.find((r) => r.meta.id === "nginx-xfp-from-client")!;
+    assert.deepEqual(lines(rule.check(input)), [["fail", 6]]);
+    assert.deepEqual(lines(rule.check(inputOf({ nginx }))), []);
   });
 
   it("keeps location /'s upstream where no route reaches the app server's address", () => {

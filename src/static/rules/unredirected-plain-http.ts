@@ -5,9 +5,13 @@
  */
 import type { DjangoSettings } from "../python/settings-model.js";
 import type { RuleFinding } from "../rule.js";
-import { candidates, isTruthy, judgedOn, middleware } from "./django/shared.js";
-
-const SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware";
+import {
+  candidates,
+  isTruthy,
+  judgedOn,
+  SECURITY_MIDDLEWARE,
+  lacksSecurityMiddleware,
+} from "./django/shared.js";
 
 /** A path a proxy keeps on plain HTTP on purpose: a load balancer's health check, an ACME challenge. */
 export function meantForPlainHttp(path: string): boolean {
@@ -23,8 +27,7 @@ function djangoRedirectGap(
   if (off) return { status: "fail", why: `${off.label}${judgedOn(off)}` };
   const unknown = branches.find((c) => isTruthy(c) === undefined);
   if (unknown) return { status: "warn", why: `${unknown.label} cannot be read statically` };
-  const without = middleware(settings).find((m) => m.complete && !m.names.includes(SECURITY_MIDDLEWARE));
-  if (without)
+  if (lacksSecurityMiddleware(settings))
     return {
       status: "fail",
       why: `MIDDLEWARE lacks ${SECURITY_MIDDLEWARE}, so SECURE_SSL_REDIRECT does nothing`,

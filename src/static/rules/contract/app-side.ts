@@ -183,13 +183,22 @@ export function schemeReaders(
   gunicorn: GunicornConfig | undefined,
   appServers: AppServerConfig[] = [],
 ): SchemeReader[] {
+  return schemeReadersByBranch(settings, gunicorn, appServers).flat();
+}
+
+/** The ways the scheme may be decided on each branch of SECURE_PROXY_SSL_HEADER; none for a branch left unjudged. */
+export function schemeReadersByBranch(
+  settings: DjangoSettings,
+  gunicorn: GunicornConfig | undefined,
+  appServers: AppServerConfig[] = [],
+): SchemeReader[][] {
   const at = settings.locate("SECURE_PROXY_SSL_HEADER");
   const appServerReaders = (suffix: string, absence: Absence) =>
     appServers.length > 0 && !gunicorn
       ? appServers.flatMap((server) => appServerReader(settings, server, suffix, absence))
       : gunicornReader(settings, gunicorn, suffix, absence);
   const known = gunicorn !== undefined || appServers.length > 0;
-  return candidates(settings, "SECURE_PROXY_SSL_HEADER").flatMap((c): SchemeReader[] => {
+  return candidates(settings, "SECURE_PROXY_SSL_HEADER").map((c): SchemeReader[] => {
     const value = c.value;
     if (value.kind === "none") return appServerReaders(judgedOn(c), NOT_SET);
     const [meta, secure] = value.kind === "tuple" || value.kind === "list" ? value.items : [];

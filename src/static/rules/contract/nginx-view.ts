@@ -199,17 +199,38 @@ function plainRedirects(servers: ServerBlock[], variables: VariableIndex): Nginx
     });
 }
 
+/** Each route of the view, by the nginx route it is built from; built once per configuration and app server. */
+const viewedRouteMap = perConfigAndKey(
+  (config: NginxConfig, appEndpoints: string): ReadonlyMap<NginxRoute, AppRoute> => {
+    const variables = variableIndex(config);
+    const defaults = new Set(defaultServers(serverBlocks(config)).values());
+    return new Map(
+      viewedRoutes(config, appEndpoints).map((route) => [
+        route,
+        toRoute(route, variables, defaults.has(route.server) && !rejectsOtherHosts(route.server)),
+      ]),
+    );
+  },
+);
+
+/**
+ * The contract's view of one nginx route, for nginx rules that weigh what Django does on it; undefined for
+ * a route no request reaches (its server returns first).
+ */
+export function viewedRoute(
+  config: NginxConfig,
+  appEndpoints: string,
+  route: NginxRoute,
+): AppRoute | undefined {
+  return viewedRouteMap(config, appEndpoints).get(route);
+}
+
 /** Built once per configuration and app server (appServerEndpoints): every contract rule asks for the same view. */
-export const nginxView = perConfigAndKey((config: NginxConfig, appEndpoints: string): ProxyView => {
-  const variables = variableIndex(config);
-  const servers = serverBlocks(config);
-  const defaults = new Set(defaultServers(servers).values());
-  const routes = viewedRoutes(config, appEndpoints).map((route) =>
-    toRoute(route, variables, defaults.has(route.server) && !rejectsOtherHosts(route.server)),
-  );
-  return {
-    proxy: "nginx",
-    routes,
-    plainRedirects: plainRedirects(servers, variables).map((d) => ({ file: d.file, line: d.line })),
-  };
-});
+export const nginxView = perConfigAndKey((config: NginxConfig, appEndpoints: string): ProxyView => ({
+  proxy: "nginx",
+  routes: [...viewedRouteMap(config, appEndpoints).values()],
+  plainRedirects: plainRedirects(serverBlocks(config), variableIndex(config)).map((d) => ({
+    file: d.file,
+    line: d.line,
+  })),
+}));

@@ -1,4 +1,4 @@
-import { missingMiddleware, settingsRule } from "./shared.js";
+import { missingMiddleware, SECURITY_MIDDLEWARE, settingsRule } from "./shared.js";
 
 export const securityMiddleware = settingsRule(
   {
@@ -16,7 +16,7 @@ export const securityMiddleware = settingsRule(
   (settings) =>
     missingMiddleware(
       settings,
-      "django.middleware.security.SecurityMiddleware",
+      SECURITY_MIDDLEWARE,
       "fail",
       "SECURE_HSTS_SECONDS and SECURE_SSL_REDIRECT have no effect",
     ),

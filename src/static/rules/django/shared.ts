@@ -122,6 +122,13 @@ export function hstsSeconds(
   });
 }
 
+export const SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware";
+
+/** Some MIDDLEWARE list the settings can give surely lacks SecurityMiddleware: the SECURE_* settings then do nothing. */
+export function lacksSecurityMiddleware(settings: DjangoSettings): boolean {
+  return middleware(settings).some((m) => m.complete && !m.names.includes(SECURITY_MIDDLEWARE));
+}
+
 export function middleware(
   settings: DjangoSettings,
 ): { label: string; names: string[]; complete: boolean }[] {

@@ -1,8 +1,13 @@
 import type { StaticRule } from "../../rule.js";
+import type { NginxConfig } from "../../nginx/model.js";
 import type { AppRoute } from "../../nginx/routes.js";
+import type { AppRoute as ViewedRoute } from "../contract/proxy-view.js";
 import { inheritedList, levelsOf, named } from "../../nginx/scope.js";
+import { viewedRoute } from "../contract/nginx-view.js";
+import { djangoSendsHsts } from "../contract/shared.js";
 import {
-  appRoutes,
+  appRoutesByServer,
+  appServerEndpoints,
   describeRoute,
   describeServer,
   finding,
@@ -31,6 +36,18 @@ function hstsAround(route: AppRoute): boolean {
   );
 }
 
+/** Whether Django sends HSTS on the contract's view of an nginx route; none does on a route no request reaches. */
+function sentByDjangoOn(
+  config: NginxConfig,
+  appEndpoints: string,
+  djangoSends: (route: ViewedRoute) => boolean,
+): (route: AppRoute) => boolean {
+  return (route) => {
+    const viewed = viewedRoute(config, appEndpoints, route);
+    return viewed !== undefined && djangoSends(viewed);
+  };
+}
+
 export const hstsMissing: StaticRule = {
   meta: {
     id: "nginx-hsts-missing",
@@ -38,7 +55,7 @@ export const hstsMissing: StaticRule = {
     severity: "medium",
     title: "A TLS server proxying to the app sends no HSTS header",
     explanation:
-      "Without Strict-Transport-Security, a browser will try plain HTTP first on every new visit, and that first request can be intercepted and kept on HTTP (SSL stripping). nginx sends no HSTS of its own here (add_header works per location: one location adding it leaves the others without); Django sends it only with SECURE_HSTS_SECONDS set and only when it knows the request is HTTPS.",
+      "Without Strict-Transport-Security, a browser will try plain HTTP first on every new visit, and that first request can be intercepted and kept on HTTP (SSL stripping). nginx sends no HSTS of its own here (add_header works per location: one location adding it leaves the others without); Django sends it only with SECURE_HSTS_SECONDS set and only when it knows the request is HTTPS. Audited with the settings, a route on which Django surely sends it (SECURE_HSTS_SECONDS > 0, and X-Forwarded-Proto set from $scheme where SECURE_PROXY_SSL_HEADER reads it) is not reported.",
     fix: {
       nginx: 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;',
       django: "SECURE_HSTS_SECONDS = 31536000\nSECURE_HSTS_INCLUDE_SUBDOMAINS = True",
@@ -46,16 +63,17 @@ export const hstsMissing: StaticRule = {
     djangoCheck: "security.W004",
   },
   check(input) {
-    if (!input.nginx) return [];
-    const byServer = new Map<AppRoute["server"], AppRoute[]>();
-    for (const route of appRoutes(input)) {
-      if (!route.server.tls) continue;
-      const routes = byServer.get(route.server);
-      if (routes) routes.push(route);
-      else byServer.set(route.server, [route]);
-    }
-    return [...byServer].flatMap(([server, routes]) => {
-      if (!routes.some(routeSendsHsts))
+    const { nginx, settings } = input;
+    if (!nginx) return [];
+    // With the settings, a route on which Django surely sends HSTS itself needs none from nginx. Where it
+    // surely does not, contract-hsts-never-sent says why; this rule still points at nginx's missing header.
+    const sentByDjango = settings
+      ? sentByDjangoOn(nginx, appServerEndpoints(input), djangoSendsHsts({ ...input, settings }))
+      : () => false;
+    return [...appRoutesByServer(input)].flatMap(([server, routes]) => {
+      if (!server.tls) return [];
+      const bare = routes.filter((route) => !sentByDjango(route));
+      if (bare.length === routes.length && !routes.some(routeSendsHsts))
         return [
           finding(
             "warn",
@@ -63,13 +81,13 @@ export const hstsMissing: StaticRule = {
             server.directive,
           ),
         ];
-      // Some locations add it: each one with none around it sends none (add_header is per location).
-      return routes
+      // Some routes send it: each other one with none around it sends none (add_header is per location).
+      return bare
         .filter((route) => !hstsAround(route))
         .map((route) =>
           finding(
             "warn",
-            `TLS responses from ${describeRoute(route)} carry no Strict-Transport-Security, though other locations of the server add it; unless Django sends it (SECURE_HSTS_SECONDS), browsers visiting those pages get no HSTS.`,
+            `TLS responses from ${describeRoute(route)} carry no Strict-Transport-Security, though other locations of the server send it; unless Django sends it (SECURE_HSTS_SECONDS), browsers visiting those pages get no HSTS.`,
             route,
           ),
         );

@@ -1,0 +1,141 @@
+/**
+ * The deployment of the common gunicorn + nginx tutorials after `certbot --nginx`: one server for 443 that
+ * redirects www to the bare name at server level and proxies the rest to gunicorn's socket with
+ * X-Forwarded-Proto $scheme, certbot's port-80 server, and settings that read X-Forwarded-Proto and send HSTS.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { applyRules } from "../../../../src/static/audit.js";
+import { ALL_RULES } from "../../../../src/static/rules/index.js";
+import { inputOf, type Sources } from "../contract/fixtures.js";
+
+const PROXY_HEADERS = `proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;`;
+
+/** The site, its 443 server holding `extra` after the certbot lines. */
+function nginx(extra = ""): string {
+  return `events {}
+http {
+    server {
+        server_name example.com www.example.com;
+
+        if ($host = www.example.com) {
+            return 301 https://example.com$request_uri;
+        }
+
+        location = /favicon.ico { access_log off; log_not_found off; }
+        location /static/ {
+            root /home/sammy/myprojectdir;
+        }
+
+        location / {
+        ${PROXY_HEADERS}
+            proxy_pass http://unix:/run/gunicorn.sock;
+        }
+
+        listen 443 ssl; # managed by Certbot
+        ssl_certificate /etc/letsencrypt/live/example.com/fullchain.pem; # managed by Certbot
+        ssl_certificate_key /etc/letsencrypt/live/example.com/privkey.pem; # managed by Certbot
+${extra}
+    }
+    server {
+        if ($host = www.example.com) {
+            return 301 https://$host$request_uri;
+        } # managed by Certbot
+
+        if ($host = example.com) {
+            return 301 https://$host$request_uri;
+        } # managed by Certbot
+
+        listen 80;
+        server_name example.com www.example.com;
+        return 404; # managed by Certbot
+    }
+}
+`;
+}
+
+const SETTINGS = `
+DEBUG = False
+ALLOWED_HOSTS = ["example.com"]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 31536000
+`;
+
+/** SETTINGS with one setting's line replaced, or removed when `line` is empty. */
+function settingsWith(name: string, line: string): string {
+  return SETTINGS.replace(new RegExp(`^${name} = .*$`, "m"), line);
+}
+
+/** [status, line] of each finding of one rule. */
+function findings(rule: string, sources: Sources): [string, number][] {
+  return applyRules(inputOf(sources), ALL_RULES)
+    .filter((check) => check.id === rule)
+    .map((check) => [check.status, check.location?.line ?? 0]);
+}
+
+describe("nginx-hsts-missing on a certbot site whose Django sends HSTS", () => {
+  const id = "nginx-hsts-missing";
+
+  it("says nothing where Django learns https from X-Forwarded-Proto and SECURE_HSTS_SECONDS is set", () => {
+    assert.deepEqual(findings(id, { nginx: nginx(), settings: SETTINGS }), []);
+  });
+
+  it("still warns without the settings: only nginx's side is known", () => {
+    assert.deepEqual(findings(id, { nginx: nginx() }), [["warn", 3]]);
+  });
+
+  for (const [why, settings] of [
+    ["SECURE_HSTS_SECONDS = 0", settingsWith("SECURE_HSTS_SECONDS", "SECURE_HSTS_SECONDS = 0")],
+    ["no SECURE_HSTS_SECONDS", settingsWith("SECURE_HSTS_SECONDS", "")],
+    [
+      "SECURE_HSTS_SECONDS from an env variable without a default",
+      settingsWith("SECURE_HSTS_SECONDS", 'SECURE_HSTS_SECONDS = int(os.environ["HSTS_SECONDS"])'),
+    ],
+    [
+      "SECURE_PROXY_SSL_HEADER naming a header nginx does not set",
+      settingsWith("SECURE_PROXY_SSL_HEADER", 'SECURE_PROXY_SSL_HEADER = ("HTTP_X_SCHEME", "https")'),
+    ],
+    ["no SECURE_PROXY_SSL_HEADER", settingsWith("SECURE_PROXY_SSL_HEADER", "")],
+    [
+      "MIDDLEWARE without SecurityMiddleware",
+      SETTINGS.replace('"django.middleware.security.SecurityMiddleware",', ""),
+    ],
+  ] as const) {
+    it(`still warns with ${why}`, () => {
+      assert.deepEqual(findings(id, { nginx: nginx(), settings }), [["warn", 3]]);
+    });
+  }
+
+  it("says nothing where gunicorn, trusting nginx, marks the request https without SECURE_PROXY_SSL_HEADER", () => {
+    const sources = {
+      nginx: nginx().replace("http://unix:/run/gunicorn.sock", "http://127.0.0.1:8000"),
+      settings: settingsWith("SECURE_PROXY_SSL_HEADER", ""),
+    };
+    assert.deepEqual(findings(id, sources), [["warn", 3]]);
+    const gunicorn = 'bind = "127.0.0.1:8000"\nforwarded_allow_ips = "127.0.0.1"\n';
+    assert.deepEqual(findings(id, { ...sources, gunicorn }), []);
+  });
+
+  it("warns for a location that does not pass X-Forwarded-Proto, where Django sends none", () => {
+    // A location with proxy_set_header lines of its own inherits none of the server's.
+    const site = nginx(`        location /api/ {
+            proxy_set_header Host $host;
+            proxy_pass http://unix:/run/gunicorn.sock;
+        }`);
+    const line = site.split("\n").findLastIndex((l) => l.includes("proxy_pass")) + 1;
+    assert.deepEqual(findings(id, { nginx: site, settings: SETTINGS }), [["warn", line]]);
+  });
+});

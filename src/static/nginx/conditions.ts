@@ -121,6 +121,16 @@ export function ifCondition(directive: NginxDirective, classify: (variable: stri
   return { text, words: inWords(subject, operator, operand) ?? text, picker, directive, holds };
 }
 
+/**
+ * Whether an `if` on `$host` holds for a request to `host`; undefined for a condition on anything else. nginx's
+ * $host is the name in lower case without the port, unlike $http_host, which the client spells as it likes.
+ */
+export function holdsForHost(directive: NginxDirective, host: string): boolean | undefined {
+  const [subject = "", operator, operand = ""] = withoutParentheses(directive.args);
+  if (singleVariable(subject) !== "host" || operator === undefined) return undefined;
+  return compare(host.toLowerCase(), operator, operand);
+}
+
 /** The condition in words, with the `if` it belongs to: `$scheme is "http" (if at nginx.conf:12)`. */
 export function describeCondition(condition: IfCondition): string {
   return `${condition.words} (if at ${condition.directive.file}:${condition.directive.line})`;

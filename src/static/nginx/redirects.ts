@@ -35,7 +35,7 @@ function matchesEveryPath(directive: NginxDirective): boolean {
 }
 
 /** A `return` (or a rewrite of every path) to https directly in the block: every request it runs for is redirected. */
-function redirectsEveryRequest(block: NginxDirective): boolean {
+export function redirectsEveryRequest(block: NginxDirective): boolean {
   return (block.block ?? []).some(
     (child) => redirectsToHttps(child) && (child.name === "return" || matchesEveryPath(child)),
   );

@@ -6,9 +6,15 @@ import {
   responseHeaders,
   type AppRoute as NginxRoute,
 } from "../../nginx/routes.js";
-import { perConfigAndKey } from "../../memo.js";
+import { perConfig, perConfigAndKey } from "../../memo.js";
 import { inheritedValue } from "../../nginx/scope.js";
-import { defaultServers, rejectsOtherHosts, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
+import {
+  answersHostItself,
+  defaultServers,
+  rejectsOtherHosts,
+  serverBlocks,
+  type ServerBlock,
+} from "../../nginx/servers.js";
 import { namedReferrers, plainReach, redirectConditionsIn, redirectsToHttps } from "../../nginx/redirects.js";
 import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
 import { appRoutesAt, describeRoute, describeServer, schemeVariable } from "../nginx/shared.js";
@@ -138,10 +144,15 @@ function hostRewrite(route: NginxRoute): AppRoute["hostRewrite"] {
   return undefined;
 }
 
-/** The names a server answers for that a browser could ask for: no `_`, empty or regex names. */
-function hostsOf(server: ServerBlock): string[] {
-  return server.names.filter((name) => name !== "_" && name !== "" && !name.startsWith("~"));
-}
+/**
+ * The names a server passes to the app that a browser could ask for: no `_`, empty or regex names, and none
+ * that nginx answers itself at server level (a www redirect). Read once per server: each of its routes asks.
+ */
+const hostsOf = perConfig((server: ServerBlock): string[] =>
+  server.names.filter(
+    (name) => name !== "_" && name !== "" && !name.startsWith("~") && !answersHostItself(server, name),
+  ),
+);
 
 /** The routes nginxView gives, before each is judged: their order and hosts are known without the judging. */
 function viewedRoutes(config: NginxConfig, appEndpoints: string): NginxRoute[] {

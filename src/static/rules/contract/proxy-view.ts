@@ -50,7 +50,7 @@ export interface AppRoute {
    * HTTPS redirect (health checks, ACME).
    */
   plainPaths: "all" | string[];
-  /** Host names this route answers for, as the proxy spells them ("app.test", "*.example.com"). */
+  /** Host names whose requests this route passes to the app, as the proxy spells them ("app.test", "*.example.com"). */
   hosts: string[];
   /** Requests whose Host matches no name land here (a default server, a host-less site or frontend). */
   catchAll: boolean;

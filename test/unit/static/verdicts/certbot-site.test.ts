@@ -139,3 +139,61 @@ describe("nginx-hsts-missing on a certbot site whose Django sends HSTS", () => {
     assert.deepEqual(findings(id, { nginx: site, settings: SETTINGS }), [["warn", line]]);
   });
 });
+
+describe("contract-allowed-hosts on a certbot site that redirects www to the bare name", () => {
+  const id = "contract-allowed-hosts";
+  const WWW_REDIRECT = `if ($host = www.example.com) {
+            return 301 https://example.com$request_uri;
+        }`;
+
+  /** The hosts the rule reports as refused by ALLOWED_HOSTS. */
+  function refused(site: string): string[] {
+    return applyRules(inputOf({ nginx: site, settings: SETTINGS }), ALL_RULES)
+      .filter((check) => check.id === id)
+      .map((check) => /serves (\S+),/.exec(check.summary)?.[1] ?? check.summary);
+  }
+
+  it("says nothing of www, which nginx redirects before any request reaches Django", () => {
+    assert.deepEqual(refused(nginx()), []);
+  });
+
+  for (const [how, redirect] of [
+    [
+      "every host but the bare name",
+      "if ($host != example.com) {\n return 301 https://example.com$request_uri;\n }",
+    ],
+    [
+      "it by a rewrite",
+      "if ($host = www.example.com) {\n rewrite ^(.*)$ https://example.com$1 permanent;\n }",
+    ],
+    ["hosts matching a regex", "if ($host ~* ^www\\.) {\n return 301 https://example.com$request_uri;\n }"],
+  ] as const) {
+    it(`says nothing of www when nginx redirects ${how}`, () => {
+      assert.deepEqual(refused(nginx().replace(WWW_REDIRECT, redirect)), []);
+    });
+  }
+
+  it("still reports a name the redirect does not cover", () => {
+    const site = nginx().replace(
+      "server_name example.com www.example.com;",
+      "server_name example.com www.example.com api.example.com;",
+    );
+    assert.deepEqual(refused(site), ["api.example.com"]);
+  });
+
+  for (const [how, redirect] of [
+    ["the if does not end the request", "if ($host = www.example.com) {\n set $canonical 0;\n }"],
+    [
+      "the if reads $http_host, which a client may spell www.example.com:443",
+      "if ($http_host = www.example.com) {\n return 301 https://example.com$request_uri;\n }",
+    ],
+    [
+      "an earlier rewrite ... last skips the if for the paths it matches",
+      `rewrite ^/old/(.*)$ /$1 last;\n ${WWW_REDIRECT}`,
+    ],
+  ] as const) {
+    it(`still reports www when ${how}`, () => {
+      assert.deepEqual(refused(nginx().replace(WWW_REDIRECT, redirect)), ["www.example.com"]);
+    });
+  }
+});

@@ -45,8 +45,12 @@ absolute() {
   esac
 }
 
+# The host of a URL, lower case. A user-info part (http://site@elsewhere/) or a backslash, which browsers
+# read as a slash, gives no host: such a Location is never followed, as the scan never follows it.
 host_of() {
-  printf '%s\n' "$1" | sed -n 's|^https\{0,1\}://\([^/:?#]*\).*|\1|p' | sed 'y/ABCDEFGHIJKLMNOPQRSTUVWXYZ/abcdefghijklmnopqrstuvwxyz/'
+  authority=$(printf '%s\n' "$1" | sed -n 's|^https\{0,1\}://\([^/?#]*\).*|\1|p')
+  case $authority in *@* | *\\*) return ;; esac
+  printf '%s\n' "$authority" | sed 's|^\(\[[^]]*\]\).*|\1|; t; s|:[0-9]*$||' | sed 'y/ABCDEFGHIJKLMNOPQRSTUVWXYZ/abcdefghijklmnopqrstuvwxyz/'
 }
 
 path_of() {
@@ -77,7 +81,8 @@ follow() {
     if [ -z "$location" ]; then OUTCOME=final; return; fi
     next=$(absolute "$url" "$location")
     case $next in http://* | https://*) ;; *) OUTCOME=off-host; return ;; esac
-    if [ "$(host_of "$next")" != "$SITE_HOST" ]; then OUTCOME=off-host; return; fi
+    next_host=$(host_of "$next")
+    if [ -z "$next_host" ] || [ "$next_host" != "$SITE_HOST" ]; then OUTCOME=off-host; return; fi
     case $seen in *" $next "*) OUTCOME=loop; return ;; esac
     url=$next
   done
@@ -156,7 +161,7 @@ function hsts(t: SmokeTest): string {
   last_status=$STATUS
   fetch ${q(t.httpsUrl)}
   if [ -z "$STATUS" ]; then result ERROR hsts "the HTTPS request failed"; return; fi
-  hsts_verdict "$(header Strict-Transport-Security)" "${t.httpsUrl} ($STATUS)"
+  hsts_verdict "$(header Strict-Transport-Security)" ${q(t.httpsUrl)}" ($STATUS)"
   if [ "$VERDICT" = PASS ] && [ "$HOPS" -gt 1 ] && [ -n "$last_status" ]; then
     hsts_verdict "$last_value" "the last redirect hop ($last_status)"
   fi
@@ -255,7 +260,7 @@ function csrfOrigin(t: SmokeTest): string {
   COOKIES=$(printf '%s\n' "$HEADERS" | grep -i '^set-cookie:' | sed 's/^[^:]*: *\([^;]*\).*/\1/' | grep -v '=$' | grep -v '=""$' | sed -e ':a' -e '$!N' -e 's/\n/; /' -e 'ta')
   TOKEN=$(printf '%s\n' "$BODY" | sed -n 's/.*name="csrfmiddlewaretoken" value="\([^"]*\)".*/\1/p' | sed -n 1p)
   if [ -z "$TOKEN" ] || [ -z "$COOKIES" ]; then
-    result ERROR csrf-origin "${page} gave no CSRF cookie and form token (${"${"}STATUS:-no answer})"; return
+    result ERROR csrf-origin ${q(page)}" gave no CSRF cookie and form token (${"${"}STATUS:-no answer})"; return
   fi
   OWN=''
   LEAKS=''

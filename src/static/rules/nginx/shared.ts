@@ -40,10 +40,15 @@ export const appRoutesAt = perConfigAndKey((config: NginxConfig, endpoints: stri
   const routes = routesToApp(config);
   if (endpoints === "") return routes.filter((route) => route.appBound);
   const known = new Set(endpoints.split(" "));
-  const toAppServer = (route: AppRoute) =>
-    passAddresses(config, route).some((address) => known.has(endpointKey(address) ?? ""));
-  const reachAppServer = new Set(routes.filter(toAppServer).map((route) => route.server));
-  return routes.filter((route) => (reachAppServer.has(route.server) ? toAppServer(route) : route.appBound));
+  const toAppServer = new Set(
+    routes.filter((route) =>
+      passAddresses(config, route).some((address) => known.has(endpointKey(address) ?? "")),
+    ),
+  );
+  const reachAppServer = new Set([...toAppServer].map((route) => route.server));
+  return routes.filter((route) =>
+    reachAppServer.has(route.server) ? toAppServer.has(route) : route.appBound,
+  );
 });
 
 /** The routes to the app itself: see appRoutesAt. Most rules ask. */

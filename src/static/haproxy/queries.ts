@@ -227,21 +227,24 @@ function rejectedHostTests(section: HaproxySection, condition: HaproxyCondition 
     .flatMap((terms) => hostTests(terms.filter((t) => t.negated)));
 }
 
-/** How a frontend (or listen) filters requests by Host. */
-export function hostFilter(entry: HaproxySection): HostFilter {
-  const rules = entry.directives
-    .filter(
-      (d) =>
-        (d.keyword === "http-request" && REJECTING_ACTIONS.has(d.args[0] ?? "")) ||
-        d.keyword === "use_backend",
-    )
-    .map((directive) => ({
-      directive,
-      hostTests:
-        directive.keyword === "use_backend"
-          ? conditionCriteria(entry, directive.condition).filter(testsHost)
-          : rejectedHostTests(entry, directive.condition),
-    }));
+/** How a frontend (or listen) filters requests by Host, its named defaults' rules included. */
+export function hostFilter(config: HaproxyConfig, entry: HaproxySection): HostFilter {
+  const rules = withDefaultsRules(config, entry).flatMap((section) =>
+    section.directives
+      .filter(
+        (d) =>
+          (d.keyword === "http-request" && REJECTING_ACTIONS.has(d.args[0] ?? "")) ||
+          d.keyword === "use_backend",
+      )
+      .map((directive) => ({
+        directive,
+        // A condition names the ACLs of the section it is written in.
+        hostTests:
+          directive.keyword === "use_backend"
+            ? conditionCriteria(section, directive.condition).filter(testsHost)
+            : rejectedHostTests(section, directive.condition),
+      })),
+  );
   const testing = rules.filter((rule) => rule.hostTests.length > 0);
   const rejects = testing.some((rule) => rule.directive.keyword === "http-request");
   const routesByHost = testing.some((rule) => rule.directive.keyword === "use_backend");
@@ -258,20 +261,36 @@ function isSslTest(criterion: string[]): boolean {
   return criterion.length === 1 && criterion[0] === "ssl_fc";
 }
 
-/** `redirect scheme https` / `http-request redirect scheme|prefix|location https...` that reaches plain requests. */
-export function redirectsPlainToHttps(section: HaproxySection): HaproxyDirective | undefined {
-  return section.directives.find((d) => {
-    const args =
-      d.keyword === "http-request" && d.args[0] === "redirect"
-        ? d.args.slice(1)
-        : d.keyword === "redirect"
-          ? d.args
-          : undefined;
-    if (!args) return false;
-    const [how, target = ""] = args;
-    const toHttps = how === "scheme" ? target === "https" : /^https:\/\//i.test(target);
-    return toHttps && reachesAllPlain(section, d.condition);
-  });
+/** A directive with the section it is written in, whose ACLs its condition names. */
+export interface SectionDirective {
+  section: HaproxySection;
+  directive: HaproxyDirective;
+}
+
+/**
+ * `redirect scheme https` / `http-request redirect scheme|prefix|location https...` that reaches plain
+ * requests, in the proxy or in the named defaults whose rules run before its own.
+ */
+export function redirectsPlainToHttps(
+  config: HaproxyConfig,
+  proxy: HaproxySection,
+): SectionDirective | undefined {
+  for (const section of withDefaultsRules(config, proxy)) {
+    const directive = section.directives.find((d) => {
+      const args =
+        d.keyword === "http-request" && d.args[0] === "redirect"
+          ? d.args.slice(1)
+          : d.keyword === "redirect"
+            ? d.args
+            : undefined;
+      if (!args) return false;
+      const [how, target = ""] = args;
+      const toHttps = how === "scheme" ? target === "https" : /^https:\/\//i.test(target);
+      return toHttps && reachesAllPlain(section, d.condition);
+    });
+    if (directive) return { section, directive };
+  }
+  return undefined;
 }
 
 /** A criterion on the request's path (or URL): what a health-check exemption tests. */
@@ -325,9 +344,7 @@ export function headerActions(
   );
 }
 
-export interface HeaderAction {
-  section: HaproxySection;
-  directive: HaproxyDirective;
+export interface HeaderAction extends SectionDirective {
   action: "set-header" | "add-header" | "del-header";
 }
 

@@ -17,6 +17,7 @@ import {
   redirectsPlainToHttps,
   requestSections,
   type ConditionOutcome,
+  type SectionDirective,
 } from "../../haproxy/queries.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
 
@@ -32,10 +33,9 @@ function valuesOf(criterion: string[]): string[] {
 }
 
 /** Plain requests that get past the HTTPS redirect: "all" without one, else the paths its condition exempts. */
-function plainPaths(entry: HaproxySection): "all" | string[] {
-  const redirect = redirectsPlainToHttps(entry);
+function plainPaths(redirect: SectionDirective | undefined): "all" | string[] {
   if (!redirect) return "all";
-  return conditionCriteria(entry, redirect.condition)
+  return conditionCriteria(redirect.section, redirect.directive.condition)
     .filter((c) => /^path(_beg)?$/.test(c[0] ?? ""))
     .flatMap(valuesOf);
 }
@@ -137,14 +137,14 @@ export function haproxyView(config: HaproxyConfig): ProxyView {
   const plainRedirects: { file: string; line: number }[] = [];
   for (const entry of httpEntryPoints(config)) {
     const binds = bindsOf(entry);
-    const redirect = redirectsPlainToHttps(entry);
-    if (redirect && binds.some((b) => !b.ssl)) plainRedirects.push(locate(redirect));
-    const paths = plainPaths(entry);
+    const redirect = redirectsPlainToHttps(config, entry);
+    if (redirect && binds.some((b) => !b.ssl)) plainRedirects.push(locate(redirect.directive));
+    const paths = plainPaths(redirect);
     const traffic: Traffic[] = [
       ...(binds.some((b) => b.ssl) ? ["tls" as const] : []),
       ...(binds.some((b) => !b.ssl) && paths.length > 0 ? ["plain" as const] : []),
     ];
-    const { hostTests, catchAll } = hostFilter(entry);
+    const { hostTests, catchAll } = hostFilter(config, entry);
     const hosts = [...new Set(hostTests.flatMap(valuesOf))];
     for (const backend of backendsOf(config, entry)) {
       if (!backend.directives.some((d) => d.keyword === "server" || d.keyword === "server-template"))

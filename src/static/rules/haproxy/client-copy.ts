@@ -73,7 +73,7 @@ export function clientCopySurvives(
   const binds = bindsOf(entry);
   const traffic = [
     ...(binds.some((b) => b.ssl) ? (["tls"] as const) : []),
-    ...(binds.some((b) => !b.ssl) && !redirectsPlainToHttps(entry) ? (["plain"] as const) : []),
+    ...(binds.some((b) => !b.ssl) && !redirectsPlainToHttps(config, entry) ? (["plain"] as const) : []),
   ];
   const left = traffic.map(leftOn).filter((l) => l.kind !== "removed");
   if (left.length === 0) return undefined;

@@ -13,8 +13,8 @@ export const haproxyNoHostCheck = entryPointRule(
       haproxy: "http-request deny deny_status 421 unless { req.hdr(host),field(1,:) -i app.example.com }",
     },
   },
-  (_config, entry) => {
-    const { routesByHost, catchAll } = hostFilter(entry);
+  (config, entry) => {
+    const { routesByHost, catchAll } = hostFilter(config, entry);
     if (!catchAll) return undefined;
     return {
       status: "warn",

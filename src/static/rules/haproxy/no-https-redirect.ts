@@ -14,7 +14,7 @@ export const haproxyNoHttpsRedirect = entryPointRule(
   },
   (config, entry, _backends, input) => {
     const plain = bindsOf(entry).filter((b) => !b.ssl);
-    if (plain.length === 0 || redirectsPlainToHttps(entry)) return undefined;
+    if (plain.length === 0 || redirectsPlainToHttps(config, entry)) return undefined;
     const served = `${entryLabel(entry)} serves plain HTTP on ${plain.map((b) => b.address).join(", ")} without redirecting to https`;
     const tlsSomewhere = config.sections.some((s) => bindsOf(s).some((b) => b.ssl));
     if (!tlsSomewhere)

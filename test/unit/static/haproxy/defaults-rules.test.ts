@@ -5,7 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { applyRules } from "../../../../src/static/audit.js";
 import { haproxyRules } from "../../../../src/static/rules/haproxy/index.js";
+import { ALL_RULES } from "../../../../src/static/rules/index.js";
 import { inputOf } from "../contract/fixtures.js";
 import { HTTP_DEFAULTS } from "./config-text.js";
 
@@ -66,5 +68,57 @@ test("rules of a defaults section the frontend does not use do not apply", () =>
     "warn haproxy-client-x-real-ip",
     "fail haproxy-x-forwarded-proto-not-set",
     "warn haproxy-hsts-missing",
+  ]);
+});
+
+/** A Host allowlist and the HTTPS redirect, written once for every frontend that uses the defaults. */
+const GUARDS = `  acl known_host req.hdr(host) -i app.example.com
+  http-request redirect scheme https code 301 unless { ssl_fc } || { path /healthz }
+  http-request deny deny_status 421 unless known_host`;
+
+const GUARDED = new Set([
+  "haproxy-no-host-check",
+  "haproxy-no-https-redirect",
+  "contract-allowed-hosts",
+  "contract-plain-http-unredirected",
+]);
+
+function guardFindings(frontendLine: string): string[] {
+  const checks = applyRules(
+    inputOf({
+      settings: `ALLOWED_HOSTS = ["*"]\nSECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")\n`,
+      haproxy: `defaults web
+${HTTP_DEFAULTS}
+${GUARDS}
+
+defaults plain
+${HTTP_DEFAULTS}
+
+${frontendLine}
+  bind :80
+  bind :443 ssl crt /etc/haproxy/site.pem
+  http-request set-header X-Forwarded-Proto https if { ssl_fc }
+  http-request set-header X-Forwarded-Proto http unless { ssl_fc }
+  default_backend app
+
+backend app from plain
+  server app1 127.0.0.1:8000
+`,
+    }),
+    ALL_RULES,
+  );
+  return checks.filter((c) => GUARDED.has(c.id)).map((c) => `${c.status} ${c.id}`);
+}
+
+test("a Host allowlist and an HTTPS redirect in the named defaults a frontend uses guard it", () => {
+  assert.deepEqual(guardFindings("frontend fe from web"), []);
+});
+
+test("the guards of a named defaults the frontend does not use do not", () => {
+  assert.deepEqual(guardFindings("frontend fe from plain"), [
+    "fail haproxy-no-https-redirect",
+    "warn haproxy-no-host-check",
+    "fail contract-plain-http-unredirected",
+    "fail contract-allowed-hosts",
   ]);
 });

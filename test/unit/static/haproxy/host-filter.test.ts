@@ -29,7 +29,7 @@ backend app
 function filter(rule: string) {
   const haproxy = inputOf({ haproxy: config(rule) }).haproxy!;
   const fe = haproxy.sections.find((s) => s.name === "fe")!;
-  const { rejects, catchAll, hostTests } = hostFilter(fe);
+  const { rejects, catchAll, hostTests } = hostFilter(haproxy, fe);
   return { rejects, catchAll, hostTests };
 }
 

@@ -248,7 +248,9 @@ export function hostFilter(config: HaproxyConfig, entry: HaproxySection): HostFi
   const testing = rules.filter((rule) => rule.hostTests.length > 0);
   const rejects = testing.some((rule) => rule.directive.keyword === "http-request");
   const routesByHost = testing.some((rule) => rule.directive.keyword === "use_backend");
-  const fallback = entry.kind === "listen" || entry.directives.some((d) => d.keyword === "default_backend");
+  // A default_backend in the defaults (named or not) takes the hosts use_backend leaves, as the frontend's own does.
+  const fallback =
+    entry.kind === "listen" || inherited(config, entry, (d) => d.keyword === "default_backend") !== undefined;
   return {
     hostTests: testing.flatMap((rule) => rule.hostTests),
     rejects,

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { applyRules } from "../../../../src/static/audit.js";
 import { hostFilter } from "../../../../src/static/haproxy/queries.js";
+import { haproxyRules } from "../../../../src/static/rules/haproxy/index.js";
 import { ALL_RULES } from "../../../../src/static/rules/index.js";
 import { inputOf } from "../contract/fixtures.js";
 import { HTTP_DEFAULTS } from "./config-text.js";
@@ -72,4 +73,28 @@ test("an apex-to-www redirect in front of ALLOWED_HOSTS = ['*'] still sends any 
   const status = (id: string) => checks.find((c) => c.id === id)?.status;
   assert.equal(status("haproxy-no-host-check"), "warn");
   assert.equal(status("contract-allowed-hosts"), "fail");
+});
+
+test("routing by Host filters nothing when the defaults' default_backend takes the other hosts", () => {
+  const findings = (defaultsLine: string) => {
+    const rule = haproxyRules.find((r) => r.meta.id === "haproxy-no-host-check")!;
+    const input = inputOf({
+      haproxy: `defaults
+${HTTP_DEFAULTS}
+  ${defaultsLine}
+
+frontend fe
+  bind :443 ssl crt /etc/haproxy/site.pem
+  use_backend app if { req.hdr(host) -i www.example.com }
+
+backend app
+  server app1 127.0.0.1:8000
+`,
+    });
+    return rule.check(input).map((f) => `${f.status} ${f.message}`);
+  };
+  assert.deepEqual(findings("default_backend app"), [
+    "warn frontend fe routes by Host but sends unknown hosts to its default_backend",
+  ]);
+  assert.deepEqual(findings(""), []);
 });

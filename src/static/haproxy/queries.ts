@@ -120,6 +120,18 @@ export function requestSections(
   return (backend === entry ? [entry] : [entry, backend]).flatMap((s) => withDefaultsRules(config, s));
 }
 
+/**
+ * The sections whose http-response (and then http-after-response) rules the response passes: the backend's,
+ * then the frontend's, each after its defaults' (dbe, be, dfe, fe, as haproxy 2.6 runs them).
+ */
+export function responseSections(
+  config: HaproxyConfig,
+  entry: HaproxySection,
+  backend: HaproxySection,
+): HaproxySection[] {
+  return requestSections(config, backend, entry);
+}
+
 /** HTTP frontends (and listens) that send traffic to at least one server: the ones that proxy to the app. */
 export function httpEntryPoints(config: HaproxyConfig): HaproxySection[] {
   return config.sections.filter(

@@ -16,6 +16,7 @@ import {
   httpEntryPoints,
   redirectsPlainToHttps,
   requestSections,
+  responseSections,
   type ConditionOutcome,
   type SectionDirective,
 } from "../../haproxy/queries.js";
@@ -161,7 +162,7 @@ export function haproxyView(config: HaproxyConfig): ProxyView {
         catchAll,
         header: (name, kind) => headerFate(config, entry, backend, name, kind),
         ...(rewrite ? { hostRewrite: rewrite } : {}),
-        sendsHsts: headerActions(requestSections(config, entry, backend), "http-response", [
+        sendsHsts: headerActions(responseSections(config, entry, backend), "http-response", [
           "Strict-Transport-Security",
         ]).some(
           (a) =>

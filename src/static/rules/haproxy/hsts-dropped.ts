@@ -1,20 +1,25 @@
 /** A Strict-Transport-Security header (Django's, or one set earlier) deleted on the way out of a TLS frontend. */
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
-import type { HaproxyDirective, HaproxySection } from "../../haproxy/model.js";
+import type { HaproxyConfig, HaproxyDirective, HaproxySection } from "../../haproxy/model.js";
 import {
   backendsOf,
   bindsOf,
   conditionOutcome,
   headerActions,
   httpEntryPoints,
+  responseSections,
   type HeaderAction,
 } from "../../haproxy/queries.js";
 
 const HSTS = "Strict-Transport-Security";
 
-/** The response's header actions in HAProxy's order: the backend's http-response, the frontend's, then http-after-response. */
-function responseActions(entry: HaproxySection, backend: HaproxySection): HeaderAction[] {
-  const actions = headerActions(backend === entry ? [entry] : [backend, entry], "http-response", [HSTS]);
+/** The response's header actions in HAProxy's order: http-response, then http-after-response, each in responseSections' order. */
+function responseActions(
+  config: HaproxyConfig,
+  entry: HaproxySection,
+  backend: HaproxySection,
+): HeaderAction[] {
+  const actions = headerActions(responseSections(config, entry, backend), "http-response", [HSTS]);
   return [
     ...actions.filter((a) => a.directive.keyword === "http-response"),
     ...actions.filter((a) => a.directive.keyword === "http-after-response"),
@@ -54,7 +59,7 @@ export const haproxyHstsDropped: StaticRule = {
     for (const entry of httpEntryPoints(config)) {
       if (!bindsOf(entry).some((b) => b.ssl)) continue;
       for (const backend of backendsOf(config, entry)) {
-        const drop = lastDrop(responseActions(entry, backend));
+        const drop = lastDrop(responseActions(config, entry, backend));
         if (!drop || drops.has(drop.directive)) continue;
         drops.add(drop.directive);
         const { section, directive } = drop;

@@ -69,3 +69,34 @@ test("the audit reports the drop even when Django sends HSTS", () => {
   );
   assert.equal(checks.find((c) => c.id === "haproxy-hsts-dropped")?.status, "fail");
 });
+
+/** The delete in a named defaults section (HAProxy 2.5+), whose rules run before those of the proxy using it. */
+function droppedInDefaults(frontendRules: string, frontendLine = "frontend fe from web"): string[] {
+  const rule = haproxyRules.find((r) => r.meta.id === "haproxy-hsts-dropped")!;
+  const source = `defaults web
+${HTTP_DEFAULTS}
+  http-response del-header Strict-Transport-Security
+
+defaults plain
+${HTTP_DEFAULTS}
+
+${frontendLine}
+  bind :443 ssl crt /etc/haproxy/site.pem
+  ${frontendRules}
+  default_backend app
+
+backend app from plain
+  server app1 127.0.0.1:8000
+`;
+  return rule.check(inputOf({ haproxy: source })).map((f) => `${f.status} ${f.location.line}`);
+}
+
+test("del-header Strict-Transport-Security in the named defaults a frontend uses drops Django's HSTS", () => {
+  assert.deepEqual(droppedInDefaults(""), ["fail 6"]);
+  // The proxy's own rules run after its defaults': a set-header there sends HSTS again.
+  assert.deepEqual(
+    droppedInDefaults('http-response set-header Strict-Transport-Security "max-age=31536000"'),
+    [],
+  );
+  assert.deepEqual(droppedInDefaults("", "frontend fe from plain"), []);
+});

@@ -176,7 +176,8 @@ function splitLine(
       const next = line[i + 1];
       if (next === undefined || next === "\r")
         return { words, error: "trailing backslash: HAProxy has no line continuation" };
-      current += ESCAPES[next] ?? next;
+      // Any other backslash stays, as in regexes and back-references (`\.`, `\1`).
+      current += ESCAPES[next] ?? `\\${next}`;
       inWord = true;
       i++;
       continue;

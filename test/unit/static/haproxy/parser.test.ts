@@ -46,6 +46,18 @@ test("quotes, escapes and comments split words as HAProxy does", () => {
   );
 });
 
+test("outside quotes too, a backslash before a character it does not escape stays (regexes, back-references)", () => {
+  const config = parseHaproxyConfig(
+    "frontend f\n  http-response replace-header X-A ^(max-age=[0-9]+)\\.* \\1;\\ preload\n",
+    FILE,
+  );
+  assert.deepEqual(config.errors, []);
+  assert.deepEqual(config.sections[0]?.directives[0]?.args.slice(2), [
+    "^(max-age=[0-9]+)\\.*",
+    "\\1; preload",
+  ]);
+});
+
 test("conditions: if/unless, anonymous ACLs, negation, || and or", () => {
   const config = parseHaproxyConfig(
     "frontend f\n  acl tls ssl_fc\n  redirect scheme https if !{ ssl_fc } || !tls or { path /x } host_ok\n  acl weird path if\n",

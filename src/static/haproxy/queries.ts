@@ -340,11 +340,15 @@ function reachesAllPlain(section: HaproxySection, condition: HaproxyCondition | 
   });
 }
 
-/** `http-request set-header|add-header|del-header <name>` lines, for a header name compared case-insensitively. */
+/**
+ * `http-request set-header|add-header|del-header <name>` lines (or the `actions` asked for), for a header
+ * name compared case-insensitively.
+ */
 export function headerActions(
   sections: HaproxySection[],
   prefix: "http-request" | "http-response",
   names: string[],
+  actions: readonly HeaderAction["action"][] = ["set-header", "add-header", "del-header"],
 ): HeaderAction[] {
   const wanted = names.map((n) => n.toLowerCase());
   return sections.flatMap((section) =>
@@ -352,14 +356,14 @@ export function headerActions(
       .filter(
         (d) => d.keyword === prefix || (prefix === "http-response" && d.keyword === "http-after-response"),
       )
-      .filter((d) => ["set-header", "add-header", "del-header"].includes(d.args[0] ?? ""))
+      .filter((d) => actions.some((action) => action === d.args[0]))
       .filter((d) => wanted.includes((d.args[1] ?? "").toLowerCase()))
       .map((directive) => ({ section, directive, action: directive.args[0] as HeaderAction["action"] })),
   );
 }
 
 export interface HeaderAction extends SectionDirective {
-  action: "set-header" | "add-header" | "del-header";
+  action: "set-header" | "add-header" | "del-header" | "replace-header" | "replace-value";
 }
 
 function hostKind(address: string): ReturnType<typeof classifyHost> {

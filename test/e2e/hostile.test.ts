@@ -211,7 +211,7 @@ describe("hostile servers", () => {
     "reset mid-body",
     "TLS handshake stalls",
   ]) {
-    test(`${name}: --max-time 3 with --timeout 30 ends within 3 s + 1 s, decided clauses reported`, async () => {
+    test(`${name}: --max-time 3 with --timeout 30 ends within 3 s + 2 s, decided clauses reported`, async () => {
       const pair = name === "TLS handshake stalls" ? await startStalledHandshake() : pairs.get(name)!;
       try {
         const startupBefore = await startupMs();
@@ -222,7 +222,8 @@ describe("hostile servers", () => {
         // Start-up (loading TypeScript under a busy test machine) is not part of the deadline.
         const startup = (startupBefore + (await startupMs())) / 2;
         const elapsed = took - startup;
-        assert.ok(elapsed < 4_000, `took ${elapsed} ms beyond start-up (${startup} ms)`);
+        // A deadline ignored shows as the 30 s timeout; 2 s of slack is for writing the report on a loaded machine.
+        assert.ok(elapsed < 5_000, `took ${elapsed} ms beyond start-up (${startup} ms)`);
         assert.ok(result.code === 1 || result.code === 3, `exit ${result.code}: ${result.stderr}`);
         assert.doesNotMatch(result.stderr, /at .*\.(ts|js):\d+|Unhandled/, "no stack trace");
         if (result.stdout) {

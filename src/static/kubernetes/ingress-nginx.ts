@@ -51,9 +51,17 @@ export function controllerValue(
   return entry ? { value: entry.value.trim(), location: { file: entry.file, line: entry.line } } : undefined;
 }
 
-export const isTrue = (value: ControllerValue | undefined): boolean => value?.value.toLowerCase() === "true";
+/** Go's strconv.ParseBool, which reads both annotations and ConfigMap booleans; undefined where it errs. */
+function parseBool(text: string): boolean | undefined {
+  if (["1", "t", "T", "TRUE", "true", "True"].includes(text)) return true;
+  if (["0", "f", "F", "FALSE", "false", "False"].includes(text)) return false;
+  return undefined;
+}
+
+export const isTrue = (value: ControllerValue | undefined): boolean =>
+  value !== undefined && parseBool(value.value) === true;
 export const isFalse = (value: ControllerValue | undefined): boolean =>
-  value?.value.toLowerCase() === "false";
+  value !== undefined && parseBool(value.value) === false;
 
 /** Ingresses the nginx controller serves: class nginx, or no class at all (the default class). */
 export function nginxIngresses(objects: KubernetesObjects | undefined): Ingress[] {
@@ -74,4 +82,33 @@ export function annotation(ingress: Ingress, key: string): ControllerValue | und
 export function realIpTrustsEveryone(objects: KubernetesObjects | undefined): boolean {
   const cidr = controllerValue(objects, "proxy-real-ip-cidr");
   return !cidr || cidr.value.split(",").some((range) => trustBreadth(range) === "everyone");
+}
+
+/** A boolean setting as one Ingress's locations get it, and the line it came from (none for the default). */
+export interface ResolvedBool {
+  value: boolean;
+  from?: ControllerValue & { source: "annotation" | "ConfigMap" };
+}
+
+/**
+ * An annotation that defaults to the ConfigMap key of the same name, resolved as the controller does: the
+ * annotation if it parses as a boolean, else the ConfigMap's if that parses, else the built-in default.
+ * Each key falls back on its own (internal/ingress/annotations/rewrite/main.go), so an annotation never
+ * overrides the ConfigMap's value of another key.
+ */
+export function resolveBool(
+  objects: KubernetesObjects | undefined,
+  ingress: Ingress,
+  key: string,
+  fallback: boolean,
+): ResolvedBool {
+  const candidates = [
+    { source: "annotation" as const, setting: annotation(ingress, key) },
+    { source: "ConfigMap" as const, setting: controllerValue(objects, key) },
+  ];
+  for (const { source, setting } of candidates) {
+    const value = setting && parseBool(setting.value);
+    if (setting && value !== undefined) return { value, from: { ...setting, source } };
+  }
+  return { value: fallback };
 }

@@ -1,15 +1,10 @@
 /**
- * ingress-nginx redirects HTTP to HTTPS for an Ingress with a tls section (ssl-redirect, default "true"),
- * and for any Ingress with force-ssl-redirect. Turned off without force, plain HTTP reaches the app.
+ * ingress-nginx redirects plain HTTP to HTTPS when force-ssl-redirect is on, or when ssl-redirect (default
+ * "true") is on and the host has a certificate (lua_ingress.lua redirect_to_https). Both off, plain HTTP
+ * reaches the app.
  */
 import { clause } from "../../../clauses.js";
-import {
-  annotation,
-  controllerValue,
-  isFalse,
-  isTrue,
-  nginxIngresses,
-} from "../../kubernetes/ingress-nginx.js";
+import { nginxIngresses, resolveBool } from "../../kubernetes/ingress-nginx.js";
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
 
 export const ingressNginxSslRedirectOff: StaticRule = {
@@ -19,7 +14,7 @@ export const ingressNginxSslRedirectOff: StaticRule = {
     severity: "high",
     title: "ingress-nginx serves a TLS Ingress over plain HTTP too",
     explanation:
-      'ssl-redirect: "false" (annotation or controller ConfigMap) stops the controller redirecting HTTP to HTTPS for an Ingress that has TLS. Unless Django redirects itself (SECURE_SSL_REDIRECT with SECURE_PROXY_SSL_HEADER), users stay on HTTP.',
+      'ssl-redirect: "false" (annotation or controller ConfigMap) stops the controller redirecting HTTP to HTTPS for an Ingress that has TLS, unless force-ssl-redirect is "true" for it; each annotation overrides only the ConfigMap key of its own name. Unless Django redirects itself (SECURE_SSL_REDIRECT with SECURE_PROXY_SSL_HEADER), users stay on HTTP.',
     fix: {
       "ingress-nginx":
         'Remove ssl-redirect: "false", or set nginx.ingress.kubernetes.io/force-ssl-redirect: "true" (needed when TLS ends at a load balancer in front).',
@@ -27,20 +22,21 @@ export const ingressNginxSslRedirectOff: StaticRule = {
     },
   },
   check(input: AuditInput): RuleFinding[] {
-    const controller = controllerValue(input.kubernetes, "ssl-redirect");
-    const controllerForce = isTrue(controllerValue(input.kubernetes, "force-ssl-redirect"));
     return nginxIngresses(input.kubernetes)
       .filter((ingress) => ingress.tlsHosts.length > 0)
       .flatMap((ingress): RuleFinding[] => {
-        const own = annotation(ingress, "ssl-redirect");
-        const off = own ?? controller;
-        const forced = own === undefined ? controllerForce : false;
-        if (!off || !isFalse(off) || forced || isTrue(annotation(ingress, "force-ssl-redirect"))) return [];
+        const redirect = resolveBool(input.kubernetes, ingress, "ssl-redirect", true);
+        const force = resolveBool(input.kubernetes, ingress, "force-ssl-redirect", false);
+        if (redirect.value || force.value || !redirect.from) return [];
+        const where = redirect.from.source === "ConfigMap" ? " in the controller ConfigMap" : "";
+        // An Ingress's force-ssl-redirect: "false" also turns off a force the ConfigMap sets.
+        const unforced =
+          force.from?.source === "annotation" ? ', and its force-ssl-redirect annotation is "false"' : "";
         return [
           {
             status: "fail",
-            message: `Ingress ${ingress.name} (${ingress.tlsHosts.join(", ")}) has TLS but ssl-redirect is "false"${own ? "" : " in the controller ConfigMap"}: plain HTTP reaches the app`,
-            location: off.location,
+            message: `Ingress ${ingress.name} (${ingress.tlsHosts.join(", ")}) has TLS but ssl-redirect is "${redirect.from.value}"${where}${unforced}: plain HTTP reaches the app`,
+            location: redirect.from.location,
           },
         ];
       });

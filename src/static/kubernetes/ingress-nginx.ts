@@ -70,6 +70,19 @@ export function nginxIngresses(objects: KubernetesObjects | undefined): Ingress[
   );
 }
 
+/** The distinct hosts an Ingress routes, lower-cased; "" for a rule without host or the default backend. */
+export const ingressHosts = (ingress: Ingress): string[] => [
+  ...new Set(ingress.backends.map((backend) => backend.host.toLowerCase())),
+];
+
+/**
+ * The hosts (lower-cased; "" for the default server) whose server has a certificate. A server's locations come
+ * from every Ingress naming its host, so one Ingress's tls section gives the others' paths there TLS too.
+ */
+export function hostsWithCertificate(ingresses: Ingress[]): Set<string> {
+  return new Set(ingresses.filter((ingress) => ingress.hasTls).flatMap((ingress) => ingressHosts(ingress)));
+}
+
 export function annotation(ingress: Ingress, key: string): ControllerValue | undefined {
   const entry = ingress.annotations.find((a) => a.name === `${ANNOTATION_PREFIX}${key}`);
   return entry ? { value: entry.value.trim(), location: { file: entry.file, line: entry.line } } : undefined;

@@ -53,8 +53,11 @@ export interface Ingress extends Located {
   className?: string;
   annotations: (Located & { name: string; value: string })[];
   backends: IngressBackend[];
-  /** Hosts listed under spec.tls. */
-  tlsHosts: string[];
+  /**
+   * spec.tls has an entry. The controller then gives every rule host of the Ingress a certificate: the secret
+   * of the entry listing it, else one whose certificate names it, else the default one (createServers).
+   */
+  hasTls: boolean;
 }
 
 /** A ConfigMap's string data with the line of each key. */
@@ -208,7 +211,7 @@ function ingress(doc: YamlDocument, name: string): Ingress {
     ...(className ? { className } : {}),
     annotations,
     backends,
-    tlsHosts: items(spec.tls).flatMap((t) => items(tree(t).hosts).map(String)),
+    hasTls: items(spec.tls).length > 0,
     file: doc.file,
     line: doc.lineOf(["kind"]),
   };

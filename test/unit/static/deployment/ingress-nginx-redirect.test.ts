@@ -19,13 +19,19 @@ const controllerConfigMap = (data: Record<string, string>) =>
     ...Object.entries(data).map(([key, value]) => `  ${key}: "${value}"`),
   ].join("\n");
 
-/** A TLS Ingress for app.example.com with these nginx.ingress.kubernetes.io/ annotations. */
-const webIngress = (annotations: Record<string, string>) =>
+/** The tls entries of the web Ingress unless a test gives others: its host's secret. */
+const WEB_TLS = ["    - hosts: [app.example.com]", "      secretName: web-tls"];
+
+/** An Ingress (by default web: app.example.com with TLS) with these nginx.ingress.kubernetes.io/ annotations. */
+const webIngress = (
+  annotations: Record<string, string>,
+  { name = "web", host = "app.example.com", path = "/", tls = WEB_TLS } = {},
+) =>
   [
     "apiVersion: networking.k8s.io/v1",
     "kind: Ingress",
     "metadata:",
-    "  name: web",
+    `  name: ${name}`,
     "  namespace: shop",
     ...(Object.keys(annotations).length ? ["  annotations:"] : []),
     ...Object.entries(annotations).map(
@@ -33,14 +39,12 @@ const webIngress = (annotations: Record<string, string>) =>
     ),
     "spec:",
     "  ingressClassName: nginx",
-    "  tls:",
-    "    - hosts: [app.example.com]",
-    "      secretName: web-tls",
+    ...(tls.length ? ["  tls:", ...tls] : []),
     "  rules:",
-    "    - host: app.example.com",
+    `    - host: ${host}`,
     "      http:",
     "        paths:",
-    "          - path: /",
+    `          - path: ${path}`,
     "            pathType: Prefix",
     "            backend:",
     "              service:",
@@ -100,5 +104,28 @@ describe("ingress-nginx ssl-redirect and force-ssl-redirect", () => {
         'fail: Ingress web (app.example.com) has TLS but ssl-redirect is "false" in the controller ConfigMap, and its force-ssl-redirect annotation is "false": plain HTTP reaches the app',
       ],
     );
+  });
+
+  test("a tls entry without hosts, or listing other hosts, still gives the rule hosts a certificate", () => {
+    const offFor = (tls: string[]) =>
+      sslRedirectFindings(controllerConfigMap({}), webIngress({ "ssl-redirect": "false" }, { tls }));
+    assert.deepEqual(offFor(["    - secretName: wildcard-example-com-tls"]), [
+      'fail: Ingress web (app.example.com) has TLS but ssl-redirect is "false": plain HTTP reaches the app',
+    ]);
+    assert.equal(offFor(["    - hosts: [www.example.com]", "      secretName: www-tls"]).length, 1);
+    // No tls section: nothing to redirect to, so ssl-redirect changes nothing.
+    assert.deepEqual(offFor([]), []);
+  });
+
+  test("another Ingress's tls section for the same host covers this one's paths", () => {
+    const api = webIngress({ "ssl-redirect": "false" }, { name: "api", path: "/api/", tls: [] });
+    assert.deepEqual(sslRedirectFindings(controllerConfigMap({}), webIngress({}), api), [
+      'fail: Ingress api (app.example.com) has TLS but ssl-redirect is "false": plain HTTP reaches the app',
+    ]);
+    const elsewhere = webIngress(
+      { "ssl-redirect": "false" },
+      { name: "api", host: "api.example.com", tls: [] },
+    );
+    assert.deepEqual(sslRedirectFindings(controllerConfigMap({}), webIngress({}), elsewhere), []);
   });
 });

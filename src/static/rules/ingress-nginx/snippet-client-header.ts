@@ -6,10 +6,20 @@ import type { NginxDirective } from "../../nginx/model.js";
 import { forEachNamed } from "../../nginx/scope.js";
 import { variableIndex } from "../../nginx/variables.js";
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
+import type { Located } from "../../caddy/config-source.js";
 import { clientValuedAssignments } from "../nginx/shared.js";
 
-const SNIPPET_ANNOTATIONS = /\/(configuration|server)-snippet$/;
-const SNIPPET_KEYS = new Set(["http-snippet", "server-snippet", "location-snippet"]);
+/** Snippet annotations (the name after the prefix) and whether the template pastes each into every location. */
+const SNIPPET_ANNOTATIONS = new Map([
+  ["configuration-snippet", true],
+  ["server-snippet", false],
+]);
+/** The same for the controller ConfigMap's snippet keys. */
+const SNIPPET_KEYS = new Map([
+  ["location-snippet", true],
+  ["server-snippet", false],
+  ["http-snippet", false],
+]);
 const TRUSTED_HEADERS = [
   "host",
   "x-forwarded-proto",
@@ -24,12 +34,16 @@ const written = (d: NginxDirective) => [d.name, ...d.args].join(" ");
 /**
  * The snippet's lines that set a trusted header from a value the client controls: read as nginx
  * reads them, so `${http_x}`, quotes, and `set`/`map` indirection count as the plain `$http_x` does.
+ * Every location the template writes sets Host and X-Forwarded-* itself, and nginx inherits
+ * proxy_set_header only into a block setting none: outside a location, a line at the snippet's own
+ * level does nothing, while one in a block the snippet opens, or more_set_input_headers, which
+ * rewrites the request's header, does.
  */
-function clientCopies(snippet: string, file: string): string[] {
+function clientCopies(snippet: string, file: string, inLocation: boolean): string[] {
   const config = loadNginxText(snippet, file);
   const copies = TRUSTED_HEADERS.flatMap((name) =>
     clientValuedAssignments(config, name).map((a) => a.directive),
-  );
+  ).filter((directive) => inLocation || !config.root.includes(directive));
   const variables = variableIndex(config);
   // headers-more's more_set_input_headers 'Name: value' ...
   forEachNamed(config.root, ["more_set_input_headers"], (directive) => {
@@ -46,6 +60,20 @@ function clientCopies(snippet: string, file: string): string[] {
   return copies.sort((a, b) => a.line - b.line).map(written);
 }
 
+/** The snippets among an object's annotations or keys, with where the template puts each. */
+function snippets(
+  owner: string,
+  entries: (Located & { key: string; value: string })[],
+  levels: ReadonlyMap<string, boolean>,
+) {
+  return entries.flatMap((entry) => {
+    const inLocation = levels.get(entry.key);
+    return inLocation === undefined
+      ? []
+      : [{ where: `${owner} ${entry.key}`, snippet: entry.value, inLocation, location: entry }];
+  });
+}
+
 export const ingressNginxSnippetClientHeader: StaticRule = {
   meta: {
     id: "ingress-nginx-snippet-client-header",
@@ -53,7 +81,7 @@ export const ingressNginxSnippetClientHeader: StaticRule = {
     severity: "high",
     title: "An ingress-nginx snippet forwards a client's header as a trusted one",
     explanation:
-      "A configuration-snippet or server-snippet (annotation or ConfigMap) that sets Host, X-Forwarded-Proto, -Host, -For or X-Real-IP from a $http_ variable hands the client's own value to Django, undoing what the controller sets.",
+      "A configuration-snippet or location-snippet that sets Host, X-Forwarded-Proto, -Host, -For or X-Real-IP from a $http_ variable hands the client's own value to Django, undoing what the controller sets; so does a server-snippet or http-snippet that rewrites the request's header (more_set_input_headers) or sets one in a location of its own. A proxy_set_header at server or http level does nothing: each location the controller writes sets these headers itself.",
     fix: {
       "ingress-nginx":
         "Remove the proxy_set_header / more_set_input_headers line from the snippet: the controller already sets these headers from the connection.",
@@ -62,30 +90,28 @@ export const ingressNginxSnippetClientHeader: StaticRule = {
   },
   check(input: AuditInput): RuleFinding[] {
     const fromAnnotations = nginxIngresses(input.kubernetes).flatMap((ingress) =>
-      ingress.annotations
-        .filter((a) => SNIPPET_ANNOTATIONS.test(a.name))
-        .map((a) => ({
-          where: `Ingress ${ingress.name} ${a.name.replace(/^.*\//, "")}`,
-          snippet: a.value,
-          location: a,
-        })),
+      snippets(
+        `Ingress ${ingress.name}`,
+        ingress.annotations.map((a) => ({ ...a, key: a.name.replace(/^.*\//, "") })),
+        SNIPPET_ANNOTATIONS,
+      ),
     );
     const fromConfigMap = controllerConfigMaps(input.kubernetes).flatMap((map) =>
-      map.data
-        .filter((d) => SNIPPET_KEYS.has(d.key))
-        .map((d) => ({ where: `ConfigMap ${map.name} ${d.key}`, snippet: d.value, location: d })),
+      snippets(`ConfigMap ${map.name}`, map.data, SNIPPET_KEYS),
     );
-    return [...fromAnnotations, ...fromConfigMap].flatMap(({ where, snippet, location }): RuleFinding[] => {
-      const copies = clientCopies(snippet, location.file);
-      return copies.length
-        ? [
-            {
-              status: "fail",
-              message: `${where} copies a client header into a trusted one: ${copies.join("; ")}`,
-              location: { file: location.file, line: location.line },
-            },
-          ]
-        : [];
-    });
+    return [...fromAnnotations, ...fromConfigMap].flatMap(
+      ({ where, snippet, inLocation, location }): RuleFinding[] => {
+        const copies = clientCopies(snippet, location.file, inLocation);
+        return copies.length
+          ? [
+              {
+                status: "fail",
+                message: `${where} copies a client header into a trusted one: ${copies.join("; ")}`,
+                location: { file: location.file, line: location.line },
+              },
+            ]
+          : [];
+      },
+    );
   },
 };

@@ -1,73 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, test } from "node:test";
-import { applyRules } from "../../../../src/static/audit.js";
-import { loadKubernetesManifests } from "../../../../src/static/kubernetes/model.js";
-import { ALL_RULES } from "../../../../src/static/rules/index.js";
+import { controllerConfigMap, ruleFindings, webIngress } from "./ingress-nginx-manifests.js";
 
-/** The Helm chart's controller ConfigMap with these data keys. */
-const controllerConfigMap = (data: Record<string, string>) =>
-  [
-    "apiVersion: v1",
-    "kind: ConfigMap",
-    "metadata:",
-    "  name: ingress-nginx-controller",
-    "  namespace: ingress-nginx",
-    "data:",
-    ...Object.entries(data).map(([key, value]) => `  ${key}: "${value}"`),
-  ].join("\n");
-
-/** The tls entries of the web Ingress unless a test gives others: its host's secret. */
-const WEB_TLS = ["    - hosts: [app.example.com]", "      secretName: web-tls"];
-
-/** An Ingress (by default web: app.example.com with TLS) with these nginx.ingress.kubernetes.io/ annotations. */
-const webIngress = (
-  annotations: Record<string, string>,
-  { name = "web", host = "app.example.com", path = "/", tls = WEB_TLS } = {},
-) =>
-  [
-    "apiVersion: networking.k8s.io/v1",
-    "kind: Ingress",
-    "metadata:",
-    `  name: ${name}`,
-    "  namespace: shop",
-    ...(Object.keys(annotations).length ? ["  annotations:"] : []),
-    ...Object.entries(annotations).map(
-      ([key, value]) => `    nginx.ingress.kubernetes.io/${key}: "${value}"`,
-    ),
-    "spec:",
-    "  ingressClassName: nginx",
-    ...(tls.length ? ["  tls:", ...tls] : []),
-    "  rules:",
-    `    - host: ${host}`,
-    "      http:",
-    "        paths:",
-    `          - path: ${path}`,
-    "            pathType: Prefix",
-    "            backend:",
-    "              service:",
-    "                name: web",
-    "                port:",
-    "                  number: 8000",
-  ].join("\n");
-
-/** The ingress-nginx-ssl-redirect-off findings for these manifest documents, as "status: message". */
-function sslRedirectFindings(...documents: string[]): string[] {
-  const dir = mkdtempSync(join(tmpdir(), "proxytrust-redirect-"));
-  try {
-    const manifest = join(dir, "manifests.yaml");
-    writeFileSync(manifest, documents.join("\n---\n"));
-    const objects = loadKubernetesManifests([manifest]);
-    assert.deepEqual(objects.errors, []);
-    return applyRules({ kubernetes: objects }, ALL_RULES)
-      .filter((check) => check.id === "ingress-nginx-ssl-redirect-off")
-      .map((check) => `${check.status}: ${check.summary}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const sslRedirectFindings = (...documents: string[]) =>
+  ruleFindings("ingress-nginx-ssl-redirect-off", ...documents);
 
 describe("ingress-nginx ssl-redirect and force-ssl-redirect", () => {
   test("each annotation falls back to its own ConfigMap key: every combination is judged as the controller redirects", () => {

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { controllerConfigMap, ruleFindings, webIngress } from "./ingress-nginx-manifests.js";
+
+const snippetFindings = (...documents: string[]) =>
+  ruleFindings("ingress-nginx-snippet-client-header", ...documents);
+
+const SPOOFED_HOST = "proxy_set_header Host $http_x_forwarded_host;";
+
+describe("ingress-nginx snippets outside a location", () => {
+  test("a server-snippet or http-snippet proxy_set_header is overridden by every location's own, so passes", () => {
+    assert.deepEqual(snippetFindings(controllerConfigMap({ "server-snippet": SPOOFED_HOST })), []);
+    assert.deepEqual(snippetFindings(controllerConfigMap({ "http-snippet": SPOOFED_HOST })), []);
+    assert.deepEqual(snippetFindings(webIngress({ "server-snippet": SPOOFED_HOST })), []);
+  });
+
+  test("at location level the same line fails, from an annotation or the ConfigMap", () => {
+    assert.deepEqual(snippetFindings(webIngress({ "configuration-snippet": SPOOFED_HOST })), [
+      "fail: Ingress web configuration-snippet copies a client header into a trusted one: proxy_set_header Host $http_x_forwarded_host",
+    ]);
+    assert.equal(snippetFindings(controllerConfigMap({ "location-snippet": SPOOFED_HOST })).length, 1);
+  });
+
+  test("a server-snippet rewriting the request's header, or setting it in a location of its own, fails", () => {
+    assert.deepEqual(
+      snippetFindings(
+        webIngress({ "server-snippet": 'more_set_input_headers "Host: $http_x_forwarded_host";' }),
+      ),
+      [
+        "fail: Ingress web server-snippet copies a client header into a trusted one: more_set_input_headers Host: $http_x_forwarded_host",
+      ],
+    );
+    const ownLocation = [
+      "location /admin/ {",
+      "  proxy_set_header Host $http_x_forwarded_host;",
+      "  proxy_pass http://upstream_balancer;",
+      "}",
+    ].join("\n");
+    assert.equal(snippetFindings(controllerConfigMap({ "server-snippet": ownLocation })).length, 1);
+  });
+});

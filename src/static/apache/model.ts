@@ -386,20 +386,78 @@ export interface VirtualHost {
   tls: boolean;
   /** Every directive inside, sections opened, plus the server-wide ones outside any vhost (inherited). */
   directives: ApacheDirective[];
+  /**
+   * The sections each of `directives` sits in, outermost first (Include lines are not sections): the
+   * vhost's own start with its <VirtualHost>, the inherited ones do not.
+   */
+  sections: ReadonlyMap<ApacheDirective, ApacheDirective[]>;
+}
+
+/** Modules Debian's and the upstream build compile into httpd: no LoadModule line names them. */
+const BUILT_IN_MODULES = ["core", "http_core", "so", "watchdog", "log_config", "logio", "version", "unixd"];
+
+/**
+ * The names <IfModule> may give the modules the tree's LoadModule lines load ("headers_module" and
+ * "mod_headers.c"), with the built-in ones; undefined when no line loads any (a lone vhost file, whose
+ * server loads modules elsewhere).
+ */
+export const loadedModules = perConfig((config: ApacheConfig): Set<string> | undefined => {
+  const loads = flatten(config.root).filter((d) => is(d, "LoadModule"));
+  if (loads.length === 0) return undefined;
+  const names = new Set<string>();
+  const add = (module: string) => names.add(`${module}_module`).add(`mod_${module}.c`);
+  BUILT_IN_MODULES.forEach(add);
+  names.add("core.c").add("http_core.c");
+  for (const { args } of loads) {
+    const [identifier = "", file = ""] = args.map((a) => a.toLowerCase());
+    names.add(identifier);
+    add(identifier.replace(/_module$/, ""));
+    // The source file, which most modules' .so is named after (mod_wsgi.so for wsgi_module).
+    names.add(file.replace(/^.*\//, "").replace(/\.so$/, ".c"));
+  }
+  return names;
+});
+
+/** Whether Apache reads a section's contents: <IfModule> judged by the tree's LoadModule lines, any other as read. */
+function isRead(section: ApacheDirective, loaded: Set<string> | undefined): boolean {
+  if (!loaded || !is(section, "IfModule")) return true;
+  const [, negated, name = ""] = /^(!?)(.*)$/.exec(section.args[0] ?? "") ?? [];
+  return loaded.has(name.toLowerCase()) !== (negated === "!");
+}
+
+/** Each directive Apache reads, in order, with the sections around it, outermost first. */
+function placed(
+  directives: ApacheDirective[],
+  loaded: Set<string> | undefined,
+  around: ApacheDirective[],
+  into: Map<ApacheDirective, ApacheDirective[]>,
+): Map<ApacheDirective, ApacheDirective[]> {
+  for (const d of directives) {
+    into.set(d, around);
+    if (!d.children || !isRead(d, loaded)) continue;
+    const included = is(d, "Include") || is(d, "IncludeOptional");
+    placed(d.children, loaded, included ? around : [...around, d], into);
+  }
+  return into;
 }
 
 /** Built once per configuration: most rules start from the same vhosts. */
 export const virtualHosts = perConfig((config: ApacheConfig): VirtualHost[] => {
-  const all = flatten(config.root);
-  const hosts = all.filter((d) => is(d, "VirtualHost"));
-  const inHost = new Set(hosts.flatMap((h) => flatten(h.children ?? [])));
-  const global = all.filter((d) => !is(d, "VirtualHost") && !inHost.has(d));
-  return hosts.map((section) => {
-    const own = flatten(section.children ?? []);
-    const sslEngine = own.findLast((d) => is(d, "SSLEngine"));
+  const global: [ApacheDirective, ApacheDirective[]][] = [];
+  const own = new Map<ApacheDirective, [ApacheDirective, ApacheDirective[]][]>();
+  for (const entry of placed(config.root, loadedModules(config), [], new Map())) {
+    const [directive, sections] = entry;
+    const host = is(directive, "VirtualHost") ? directive : sections.find((s) => is(s, "VirtualHost"));
+    if (!host) global.push(entry);
+    else if (host === directive) own.set(host, []);
+    else own.get(host)?.push(entry);
+  }
+  return [...own].map(([section, inside]) => {
+    const sslEngine = inside.findLast(([d]) => is(d, "SSLEngine"))?.[0];
     const tls = sslEngine
       ? sslEngine.args[0]?.toLowerCase() === "on"
       : section.args.some((a) => /:443$/.test(a));
-    return { section, tls, directives: [...global, ...own] };
+    const sections = new Map([...global, ...inside]);
+    return { section, tls, directives: [...sections.keys()], sections };
   });
 });

@@ -11,9 +11,9 @@ import { is, virtualHosts, type ApacheConfig, type ApacheDirective, type Virtual
 export type AppMount =
   | {
       kind: "proxy";
-      /** The first ProxyPass / ProxyPassMatch to an HTTP backend. */
+      /** The first ProxyPass / ProxyPassMatch to the app. */
       at: ApacheDirective;
-      /** "http://127.0.0.1:8001/"; for a unix socket the URL part after "|". */
+      /** "http://127.0.0.1:8001/"; for a unix socket the URL part after "|"; for a balancer its first member. */
       backend: string;
       /** The paths handed over: "/" for all. */
       paths: string[];
@@ -27,21 +27,67 @@ export type AppMount =
       daemon?: ApacheDirective;
     };
 
-const HTTP_BACKEND = /^(unix:[^|]*\|)?https?:\/\//i;
+/**
+ * Backends that reach the app: HTTP (over TCP or a unix socket), WebSocket, HTTP/2 cleartext, uWSGI,
+ * and balancers of them. Not fcgi:// or ajp://, which serve PHP and Java apps.
+ */
+const APP_BACKEND = /^(unix:[^|]*\|)?(https?|wss?|h2c?|uwsgi|balancer):\/\//i;
+
+/** Sections that only decide whether Apache reads their contents: a directive in one keeps its context. */
+const CONDITIONAL = /^If/i;
+
+/** The <Location>, <Directory> … a directive applies in, or undefined at server or vhost level. */
+export function contextOf(host: VirtualHost, directive: ApacheDirective): ApacheDirective | undefined {
+  return host.sections
+    .get(directive)
+    ?.findLast((section) => !is(section, "VirtualHost") && !CONDITIONAL.test(section.name));
+}
+
+/** "/app" for `ProxyPass /app http://…`, and for `ProxyPass http://…` in <Location /app> (its first argument omitted). */
+function proxyPass(host: VirtualHost, d: ApacheDirective): { path: string; url: string } | undefined {
+  if (!is(d, "ProxyPass") && !is(d, "ProxyPassMatch")) return undefined;
+  const context = contextOf(host, d);
+  const inLocation = context && /^Location(Match)?$/i.test(context.name);
+  const [path = "/", url = ""] = inLocation ? [context.args[0], d.args[0]] : d.args;
+  if (!APP_BACKEND.test(url)) return undefined;
+  // A pattern (ProxyPassMatch, <LocationMatch>) counts as every path.
+  const pattern = is(d, "ProxyPassMatch") || (inLocation && is(context, "LocationMatch"));
+  return { path: pattern ? "/" : path, url: url.replace(/^unix:[^|]*\|/i, "") };
+}
+
+/** The first BalancerMember of a balancer://name, which is where its requests go; the URL itself when none is listed. */
+function balancerMember(host: VirtualHost, url: string): string {
+  const name = /^balancer:\/\/([^/]+)/i.exec(url)?.[1]?.toLowerCase();
+  if (!name) return url;
+  const inBalancer = (d: ApacheDirective) => {
+    const section = host.sections.get(d)?.findLast((s) => is(s, "Proxy"));
+    return /^balancer:\/\/([^/]+)/i.exec(section?.args[0] ?? "")?.[1]?.toLowerCase() === name;
+  };
+  const member = host.directives.find((d) => is(d, "BalancerMember") && inBalancer(d));
+  return member?.args[0]?.replace(/^unix:[^|]*\|/i, "") ?? url;
+}
 
 function proxyMount(host: VirtualHost): AppMount | undefined {
-  const passes = host.directives.filter(
-    (d) => (is(d, "ProxyPass") || is(d, "ProxyPassMatch")) && HTTP_BACKEND.test(d.args[1] ?? ""),
-  );
+  const passes = host.directives.flatMap((d) => {
+    const pass = proxyPass(host, d);
+    return pass ? [{ at: d, ...pass }] : [];
+  });
   const first = passes[0];
   if (!first) return undefined;
   return {
     kind: "proxy",
-    at: first,
-    backend: (first.args[1] ?? "").replace(/^unix:[^|]*\|/i, ""),
-    paths: passes.map((d) => (is(d, "ProxyPassMatch") ? "/" : (d.args[0] ?? "/"))),
+    at: first.at,
+    backend: balancerMember(host, first.url),
+    paths: passes.map((pass) => pass.path),
   };
 }
+
+/**
+ * mod_proxy_http (and its WebSocket and HTTP/2 kin) forwards the request, with ProxyPreserveHost and
+ * X-Forwarded-*; mod_proxy_uwsgi, like mod_wsgi, hands over CGI variables built from the client's headers.
+ */
+export const speaksHttp = (mount: AppMount): mount is Extract<AppMount, { kind: "proxy" }> =>
+  mount.kind === "proxy" && !/^uwsgi:/i.test(mount.backend);
 
 function wsgiMount(host: VirtualHost): AppMount | undefined {
   const aliases = host.directives.filter((d) => is(d, "WSGIScriptAlias") || is(d, "WSGIScriptAliasMatch"));
@@ -194,13 +240,14 @@ export type RequestHeaderFate = { at: ApacheDirective } & (
  */
 export function requestHeaderFate({ host, mount }: AppHost, name: string): RequestHeaderFate {
   const proxied = mount.kind === "proxy";
+  const overHttp = speaksHttp(mount);
   const addsOwn =
-    proxied &&
+    overHttp &&
     APPENDED_BY_MOD_PROXY.has(name.toLowerCase()) &&
     host.directives.findLast((d) => is(d, "ProxyAddHeaders"))?.args[0]?.toLowerCase() !== "off";
-  // Apache leaves header names with "_" out of the CGI variables mod_wsgi builds (a client's
-  // X_Forwarded_Proto never reached Django on loopback); mod_proxy forwards them as they are.
-  if (!proxied && name.includes("_")) return { kind: "removed", at: mount.at };
+  // Apache leaves header names with "_" out of the CGI variables mod_wsgi and mod_proxy_uwsgi build (a
+  // client's X_Forwarded_Proto never reached Django on loopback); mod_proxy_http forwards them as they are.
+  if (!overHttp && name.includes("_")) return { kind: "removed", at: mount.at };
   let fate: RequestHeaderFate = {
     kind: "client",
     how: addsOwn

@@ -8,7 +8,7 @@ import { hostOfAddress } from "../../gunicorn/addresses.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
 import { hostAllowed, stringItems } from "../contract/app-side.js";
 import { candidates } from "../django/shared.js";
-import { appHosts } from "../../apache/queries.js";
+import { appHosts, speaksHttp } from "../../apache/queries.js";
 import { at, describeHost } from "./shared.js";
 
 export const apacheProxyPreserveHostOff: StaticRule = {
@@ -27,7 +27,7 @@ export const apacheProxyPreserveHostOff: StaticRule = {
   check(input): RuleFinding[] {
     if (!input.apache) return [];
     return appHosts(input.apache).flatMap(({ host, mount }): RuleFinding[] => {
-      if (mount.kind !== "proxy") return [];
+      if (!speaksHttp(mount)) return [];
       const preserve = host.directives.findLast((d) => is(d, "ProxyPreserveHost"));
       if (preserve?.args[0]?.toLowerCase() === "on") return [];
       const backendHost = hostOfAddress(mount.backend);

@@ -13,6 +13,7 @@ import {
   redirectsToHttps,
   requestHeaderFate,
   responseHeaderValues,
+  speaksHttp,
   type AppHost,
 } from "../../apache/queries.js";
 import { hostOfAddress } from "../../gunicorn/addresses.js";
@@ -45,7 +46,7 @@ function headerFate(app: AppHost, name: string, traffic: Traffic): HeaderFate {
 }
 
 function hostRewrite({ host, mount }: AppHost): AppRoute["hostRewrite"] {
-  if (mount.kind !== "proxy") return undefined;
+  if (!speaksHttp(mount)) return undefined;
   const preserve = host.directives.findLast((d) => is(d, "ProxyPreserveHost"));
   if (preserve?.args[0]?.toLowerCase() === "on") return undefined;
   const backendHost = hostOfAddress(mount.backend);

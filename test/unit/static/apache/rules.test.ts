@@ -402,3 +402,76 @@ test("apache-hsts-missing: Header always and Header (onsuccess) are separate tab
     [],
   );
 });
+
+test("mod_proxy mounts: ProxyPass in <Location> (its path omitted), a balancer's members, uwsgi:// and ws:// backends", () => {
+  const mounts = (text: string) =>
+    appHosts(vhost(text)).map(({ mount }) => mount.kind === "proxy" && [mount.backend, mount.paths]);
+  assert.deepEqual(
+    mounts(`<VirtualHost *:80>
+    ServerName shop.example.com
+    <Location />
+        ProxyPass http://127.0.0.1:8000/
+        ProxyPassReverse http://127.0.0.1:8000/
+    </Location>
+    <Location /static/>
+        ProxyPass !
+    </Location>
+</VirtualHost>`),
+    [["http://127.0.0.1:8000/", ["/"]]],
+  );
+  assert.deepEqual(
+    mounts(`<Proxy "balancer://shop">
+    BalancerMember "http://127.0.0.1:8000"
+    BalancerMember "http://127.0.0.1:8001"
+</Proxy>
+<VirtualHost *:80>
+    ServerName shop.example.com
+    ProxyPass / balancer://shop/
+</VirtualHost>`),
+    [["http://127.0.0.1:8000", ["/"]]],
+  );
+  assert.deepEqual(
+    mounts(`<VirtualHost *:80>
+    ServerName shop.example.com
+    ProxyPass /ws/ ws://127.0.0.1:8001/ws/
+    ProxyPass / uwsgi://127.0.0.1:3031/
+</VirtualHost>`),
+    [["ws://127.0.0.1:8001/ws/", ["/ws/", "/"]]],
+  );
+  // PHP-FPM behind fcgi:// is not the Django app.
+  assert.deepEqual(mounts(PLAIN_PROXY_80.replace("http://127.0.0.1:8000/", "fcgi://127.0.0.1:9000/")), []);
+});
+
+test("mod_proxy_uwsgi passes the client's Host and adds no X-Forwarded-For: ProxyPreserveHost does not apply", () => {
+  const uwsgi = vhost(`<VirtualHost *:80>
+    ServerName shop.example.com
+    RequestHeader set X-Forwarded-Proto "http"
+    ProxyPass / uwsgi://127.0.0.1:3031/
+</VirtualHost>`);
+  const allowed = settings('ALLOWED_HOSTS = ["shop.example.com"]\n');
+  assert.deepEqual(check("apache-proxy-preserve-host-off", { apache: uwsgi, settings: allowed }), []);
+  assert.deepEqual(check("contract-allowed-hosts", { apache: uwsgi, settings: allowed }), []);
+  assert.deepEqual(statuses(check("apache-x-forwarded-proto-not-set", { apache: uwsgi })), []);
+  assert.deepEqual(statuses(check("apache-client-address-passed", { apache: uwsgi })), ["warn"]);
+});
+
+test("apache-x-forwarded-proto-not-set: a vhost proxying from <Location /> or to a balancer is audited", () => {
+  const id = "apache-x-forwarded-proto-not-set";
+  const inLocation = `<VirtualHost *:80>
+    ServerName shop.example.com
+    ProxyPreserveHost On
+    <Location />
+        ProxyPass http://127.0.0.1:8000/
+    </Location>
+</VirtualHost>`;
+  assert.deepEqual(statuses(check(id, { apache: vhost(inLocation) })), ["fail"]);
+  const balancer = `<Proxy balancer://shop>
+    BalancerMember http://127.0.0.1:8000
+</Proxy>
+<VirtualHost *:80>
+    ServerName shop.example.com
+    ProxyPreserveHost On
+    ProxyPass / balancer://shop/
+</VirtualHost>`;
+  assert.deepEqual(statuses(check(id, { apache: vhost(balancer) })), ["fail"]);
+});

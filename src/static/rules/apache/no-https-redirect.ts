@@ -3,7 +3,8 @@ import { virtualHosts } from "../../apache/model.js";
 import { appHosts, redirectsToHttps } from "../../apache/queries.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
 import { unredirectedVerdict } from "../unredirected-plain-http.js";
-import { at, describeHost, describeMount } from "./shared.js";
+import { djangoReadsSchemeHeader } from "../caddy/django-side.js";
+import { at, describeHost, describeMount, httpsClaim } from "./shared.js";
 
 export const apacheNoHttpsRedirect: StaticRule = {
   meta: {
@@ -26,12 +27,20 @@ export const apacheNoHttpsRedirect: StaticRule = {
       const mountsAll = app.mount.paths.includes("/");
       if (app.host.tls || !mountsAll || redirectsToHttps(app.host)) return [];
       const served = `${describeHost(app.host)} serves plain HTTP and ${describeMount(app)} without redirecting to https`;
-      const verdict = tlsSomewhere
-        ? unredirectedVerdict(served, input.settings)
-        : {
-            status: "warn" as const,
-            message: `${served}; fine only if TLS ends in front of Apache and redirects there.`,
-          };
+      const claim = httpsClaim(app);
+      // Django believes Apache's "https" on every plain request, so its own redirect never fires.
+      const verdict =
+        claim && djangoReadsSchemeHeader(input)
+          ? {
+              status: "fail" as const,
+              message: `${served}, and it sets ${claim.header} "${claim.value}" (${claim.at.file}:${claim.at.line}), which SECURE_PROXY_SSL_HEADER believes: Django's SECURE_SSL_REDIRECT never fires, so nobody redirects plain HTTP.`,
+            }
+          : tlsSomewhere
+            ? unredirectedVerdict(served, input.settings)
+            : {
+                status: "warn" as const,
+                message: `${served}; fine only if TLS ends in front of Apache and redirects there.`,
+              };
       return [{ ...verdict, location: at(app.mount.at) }];
     });
   },

@@ -1,4 +1,5 @@
 import type { RuleFinding, StaticRule } from "../../rule.js";
+import { claimsHttps, SCHEME_HEADERS } from "../scheme-claims.js";
 import { forwardedHeader, headerLocation, type AppRoute } from "../../nginx/routes.js";
 import { plainReach } from "../../nginx/redirects.js";
 import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
@@ -10,23 +11,6 @@ import {
   trustedProxiesInScope,
   unreadIncludeNote,
 } from "./shared.js";
-
-/** X-Forwarded-Proto and the headers that some framework or middleware reads as "the request was HTTPS". */
-const SCHEME_HEADERS = [
-  "X-Forwarded-Proto",
-  "X-Forwarded-Ssl",
-  "X-Forwarded-Protocol",
-  "X-Forwarded-Scheme",
-  "X-Scheme",
-  "Forwarded",
-];
-
-/** A value of one of SCHEME_HEADERS that tells the app the request came over HTTPS. */
-function claimsHttps(name: string, value: string): boolean {
-  const lower = value.trim().toLowerCase();
-  if (name === "Forwarded") return /(^|[;,\s])proto="?https"?($|[;,\s])/.test(lower);
-  return name === "X-Forwarded-Ssl" ? lower === "on" : lower === "https";
-}
 
 /** Behind a trusted load balancer (set_real_ip_from), passing on its X-Forwarded-Proto is the design. */
 const BEHIND_PROXY_NOTE = "; safe only if nothing but the trusted proxy in front can reach nginx";

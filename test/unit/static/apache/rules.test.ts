@@ -475,3 +475,37 @@ test("apache-x-forwarded-proto-not-set: a vhost proxying from <Location /> or to
 </VirtualHost>`;
   assert.deepEqual(statuses(check(id, { apache: vhost(balancer) })), ["fail"]);
 });
+
+test("apache-x-forwarded-proto-https-on-plain: X-Forwarded-Proto https on an unredirected plain vhost, its own or server-wide", () => {
+  const id = "apache-x-forwarded-proto-https-on-plain";
+  const redirecting = settings(
+    "SECURE_SSL_REDIRECT = True\nSECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n",
+  );
+  const inVhost = PLAIN_PROXY_80.replace('X-Forwarded-Proto "http"', 'X-Forwarded-Proto "https"');
+  const [own] = check(id, { apache: vhost(inVhost + PROXIED_443), settings: redirecting });
+  assert.equal(own?.status, "fail");
+  assert.equal(own?.location.line, 4);
+  const serverWide =
+    'RequestHeader set X-Forwarded-Proto "https"\n' +
+    PLAIN_PROXY_80.replace('    RequestHeader set X-Forwarded-Proto "http"\n', "") +
+    PROXIED_443;
+  assert.deepEqual(statuses(check(id, { apache: vhost(serverWide), settings: redirecting })), ["fail"]);
+  // Django's redirect is no help: it believes the header.
+  const [unredirected] = check("apache-no-https-redirect", {
+    apache: vhost(serverWide),
+    settings: redirecting,
+  });
+  assert.equal(unredirected?.status, "fail");
+  assert.match(unredirected?.message ?? "", /SECURE_SSL_REDIRECT never fires/);
+  // Redirected plain HTTP, or the right scheme per vhost, is fine.
+  const redirected = inVhost.replace(
+    "ProxyPreserveHost On",
+    "Redirect permanent / https://shop.example.com/\n    ProxyPreserveHost On",
+  );
+  const wsgiRedirected = redirected.replace(
+    "ProxyPass / http://127.0.0.1:8000/",
+    "WSGIScriptAlias / /srv/shop/shop/wsgi.py",
+  );
+  assert.deepEqual(check(id, { apache: vhost(wsgiRedirected + PROXIED_443), settings: redirecting }), []);
+  assert.deepEqual(check(id, { apache: vhost(PLAIN_PROXY_80 + PROXIED_443), settings: redirecting }), []);
+});

@@ -324,25 +324,144 @@ export interface PlainRedirect {
 /** A pattern that matches every path, as people write them for "redirect everything". */
 const EVERY_PATH = /^(\^?\/?\??\(?\.[*+]\)?\$?|\^\/?|\/)$/;
 
+/** A path left out by a negated pattern ("!^/healthz$", "!^/\.well-known/"), unescaped. */
+function negatedPath(pattern: string): string | undefined {
+  return /^!\^?(\/(?:[\w/-]|\\\.)*)\$?$/.exec(pattern)?.[1]?.replace(/\\\./g, ".");
+}
+
+/** A mod_alias Redirect of every path to https://…; in a <Location> its path is the section's, not written. */
+function aliasRedirect(host: VirtualHost, d: ApacheDirective): boolean {
+  if (!is(d, "Redirect") && !is(d, "RedirectPermanent") && !is(d, "RedirectMatch")) return false;
+  const args = is(d, "RedirectPermanent") ? ["301", ...d.args] : d.args;
+  const target = args.at(-1) ?? "";
+  const context = contextOf(host, d);
+  const path = context && is(context, "Location") ? context.args[0] : args.find((a) => a.startsWith("/"));
+  const everything = is(d, "RedirectMatch") ? EVERY_PATH.test(path ?? "") : path === "/";
+  return everything && /^https:\/\//i.test(target);
+}
+
+/** What a RewriteCond tests on a plain request to this vhost: one value, or one per name the client may send. */
+function plainValues(host: VirtualHost, variable: string): string[] | undefined {
+  switch (variable.toUpperCase()) {
+    case "HTTPS":
+      return ["off"];
+    case "REQUEST_SCHEME":
+      return ["http"];
+    case "SERVER_PORT":
+      return host.section.args.map((a) => /:(\d+)$/.exec(a)?.[1] ?? "80");
+    // UseCanonicalName Off (the default): the name in the request's Host, one of the vhost's.
+    case "SERVER_NAME":
+    case "HTTP_HOST":
+      return hostNames(host);
+    default:
+      return undefined;
+  }
+}
+
+/** Whether one RewriteCond holds for every plain request to this vhost (false when that cannot be told). */
+function alwaysHolds(host: VirtualHost, cond: ApacheDirective): boolean {
+  const [test = "", written = "", flags = ""] = cond.args;
+  const values = plainValues(host, /^%\{([A-Z_]+)\}$/i.exec(test)?.[1] ?? "");
+  if (!values || values.length === 0) return false;
+  const negated = written.startsWith("!");
+  const pattern = written.replace(/^!/, "");
+  const noCase = /\bNC\b|nocase/i.test(flags);
+  let matches: (value: string) => boolean;
+  if (pattern.startsWith("=")) {
+    const expected = pattern.slice(1);
+    matches = (value) => (noCase ? value.toLowerCase() === expected.toLowerCase() : value === expected);
+  } else {
+    // Other tests (-f, <, >=…) cannot be judged here.
+    if (/^(-|<|>)/.test(pattern)) return false;
+    let regex: RegExp;
+    try {
+      regex = new RegExp(pattern, noCase ? "i" : "");
+    } catch {
+      return false;
+    }
+    matches = (value) => regex.test(value);
+  }
+  return values.every((value) => matches(value) !== negated);
+}
+
 /**
- * `Redirect [permanent|301…] / https://…` or a RewriteRule to https://… with [R]: plain HTTP goes to
- * HTTPS. A negated rule ("!^/healthz$") redirects everything but the one path.
+ * Whether a rule's RewriteConds let every plain request through, and the paths a negated
+ * %{REQUEST_URI} condition leaves out; undefined when a condition may skip the rule (a host, a header).
+ */
+function conditionsPass(host: VirtualHost, conds: ApacheDirective[]): { exempt: string[] } | undefined {
+  const exempt: string[] = [];
+  // [OR] joins a condition to the next: each run must have one that always holds.
+  let run: ApacheDirective[] = [];
+  for (const cond of conds) {
+    run.push(cond);
+    if (/\bOR\b|ornext/i.test(cond.args[2] ?? "")) continue;
+    const [only] = run;
+    const left =
+      run.length === 1 && /^%\{REQUEST_URI\}$/i.test(only!.args[0] ?? "") && negatedPath(only!.args[1] ?? "");
+    if (left) exempt.push(left);
+    else if (!run.some((c) => alwaysHolds(host, c))) return undefined;
+    run = [];
+  }
+  return run.length > 0 ? undefined : { exempt };
+}
+
+/** A RewriteRule to https://… with [R] that every plain request meets, and the paths it leaves out. */
+function rewriteRedirect(
+  host: VirtualHost,
+  rule: ApacheDirective,
+  conds: ApacheDirective[],
+): PlainRedirect | undefined {
+  const [pattern = "", target = "", flags = ""] = rule.args;
+  if (!/^https:\/\//i.test(target) || !/\bR\b|\bR=|redirect/i.test(flags)) return undefined;
+  const passed = conditionsPass(host, conds);
+  if (!passed) return undefined;
+  const negated = negatedPath(pattern);
+  if (negated) return { at: rule, exempt: [negated, ...passed.exempt] };
+  return EVERY_PATH.test(pattern) ? { at: rule, exempt: passed.exempt } : undefined;
+}
+
+/**
+ * The RewriteRules mod_rewrite runs for the vhost, each with its RewriteConds: its own where the last
+ * RewriteEngine of their context says on (the server's RewriteEngine is inherited), and the server's
+ * only under RewriteOptions Inherit (or InheritDown at server level).
+ */
+function rewriteRules(host: VirtualHost): { rule: ApacheDirective; conds: ApacheDirective[] }[] {
+  const own = (d: ApacheDirective) => host.sections.get(d)?.[0] === host.section;
+  const options = host.directives.filter((d) => is(d, "RewriteOptions"));
+  const inherits = options.some((d) =>
+    d.args.some((a) => (own(d) ? /^Inherit(Before)?$/i : /^InheritDown(Before)?$/i).test(a)),
+  );
+  const engineOn = (context: ApacheDirective | undefined) => {
+    const engines = host.directives.filter((d) => is(d, "RewriteEngine") && contextOf(host, d) === context);
+    // At vhost level the vhost's own line wins over the server's.
+    const last = engines.filter(own).at(-1) ?? engines.at(-1);
+    return last?.args[0]?.toLowerCase() === "on";
+  };
+  const rules: { rule: ApacheDirective; conds: ApacheDirective[] }[] = [];
+  let conds: ApacheDirective[] = [];
+  for (const d of host.directives) {
+    if (is(d, "RewriteCond")) conds.push(d);
+    if (!is(d, "RewriteRule")) continue;
+    if ((own(d) || inherits) && engineOn(contextOf(host, d))) rules.push({ rule: d, conds });
+    conds = [];
+  }
+  return rules;
+}
+
+/**
+ * `Redirect [permanent|301…] / https://…` or a RewriteRule to https://… with [R] that runs: plain HTTP
+ * goes to HTTPS. A negated rule ("!^/healthz$") redirects everything but the one path. mod_proxy maps a
+ * ProxyPass path before mod_alias reads a vhost's Redirect (a proxied request was not redirected on
+ * loopback), so beside a ProxyPass only a Redirect in a <Location> (applied later, at fixup) counts;
+ * mod_rewrite runs before mod_proxy, mod_alias before mod_wsgi.
  */
 export function redirectsToHttps(host: VirtualHost): PlainRedirect | undefined {
-  for (const d of host.directives) {
-    if (is(d, "Redirect") || is(d, "RedirectPermanent") || is(d, "RedirectMatch")) {
-      const args = is(d, "RedirectPermanent") ? ["301", ...d.args] : d.args;
-      const [path = "", target = ""] = /^\//.test(args[0] ?? "") ? args : args.slice(1);
-      const everything = is(d, "RedirectMatch") ? EVERY_PATH.test(path) : path === "/";
-      if (everything && /^https:\/\//i.test(target)) return { at: d, exempt: [] };
-    }
-    if (is(d, "RewriteRule")) {
-      const [pattern = "", target = "", flags = ""] = d.args;
-      if (!/^https:\/\//i.test(target) || !/\bR\b|\bR=|redirect/i.test(flags)) continue;
-      const negated = /^!\^?(\/[\w./-]*)\$?$/.exec(pattern);
-      if (negated) return { at: d, exempt: [negated[1] as string] };
-      if (EVERY_PATH.test(pattern)) return { at: d, exempt: [] };
-    }
+  const proxied = proxyMount(host) !== undefined;
+  const alias = host.directives.find((d) => aliasRedirect(host, d) && (!proxied || contextOf(host, d)));
+  if (alias) return { at: alias, exempt: [] };
+  for (const { rule, conds } of rewriteRules(host)) {
+    const redirect = rewriteRedirect(host, rule, conds);
+    if (redirect) return redirect;
   }
   return undefined;
 }

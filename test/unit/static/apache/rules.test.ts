@@ -509,3 +509,88 @@ test("apache-x-forwarded-proto-https-on-plain: X-Forwarded-Proto https on an unr
   assert.deepEqual(check(id, { apache: vhost(wsgiRedirected + PROXIED_443), settings: redirecting }), []);
   assert.deepEqual(check(id, { apache: vhost(PLAIN_PROXY_80 + PROXIED_443), settings: redirecting }), []);
 });
+
+test("apache-no-https-redirect: a RewriteRule counts only when mod_rewrite runs it for every plain request", () => {
+  const id = "apache-no-https-redirect";
+  const off = settings("SECURE_SSL_REDIRECT = False\n");
+  const judged = (before: string, inside: string) =>
+    statuses(
+      check(id, {
+        apache: vhost(
+          before +
+            PLAIN_PROXY_80.replace("ProxyPreserveHost On", `${inside}\n    ProxyPreserveHost On`) +
+            PROXIED_443,
+        ),
+        settings: off,
+      }),
+    );
+  const CERTBOT_RULE = "RewriteRule ^ https://%{SERVER_NAME}%{REQUEST_URI} [END,NE,R=permanent]";
+  // certbot's own lines, and the usual conditions on the scheme or port, redirect.
+  assert.deepEqual(
+    judged("", `RewriteEngine on\n    RewriteCond %{SERVER_NAME} =shop.example.com\n    ${CERTBOT_RULE}`),
+    [],
+  );
+  assert.deepEqual(
+    judged(
+      "",
+      `RewriteEngine On\n    RewriteCond %{HTTPS} !=on\n    RewriteCond %{SERVER_PORT} ^80$\n    ${CERTBOT_RULE}`,
+    ),
+    [],
+  );
+  // The server's RewriteEngine On is inherited (checked on loopback with Apache 2.4).
+  assert.deepEqual(judged("RewriteEngine On\n", CERTBOT_RULE), []);
+  // No engine: the rule never runs.
+  assert.deepEqual(judged("", CERTBOT_RULE), ["fail"]);
+  // Server-level rules are not inherited without RewriteOptions Inherit.
+  assert.deepEqual(judged(`RewriteEngine On\n${CERTBOT_RULE}\n`, ""), ["fail"]);
+  assert.deepEqual(judged(`RewriteEngine On\n${CERTBOT_RULE}\n`, "RewriteOptions Inherit"), []);
+  // A condition only some hosts meet leaves the others on plain HTTP.
+  assert.deepEqual(
+    judged(
+      "",
+      "RewriteEngine On\n    RewriteCond %{HTTP_HOST} ^www\\.(.*)$ [NC]\n    RewriteRule ^(.*)$ https://%1$1 [R=301,L]",
+    ),
+    ["fail"],
+  );
+  assert.deepEqual(
+    judged("", "RewriteEngine On\n    RewriteCond %{HTTP:X-Forwarded-Proto} !https\n    " + CERTBOT_RULE),
+    ["fail"],
+  );
+});
+
+test("apache-no-https-redirect: a vhost-level Redirect beside ProxyPass is never reached (mod_proxy maps the path first)", () => {
+  const id = "apache-no-https-redirect";
+  const off = settings("SECURE_SSL_REDIRECT = False\n");
+  const redirect = (line: string, text = PLAIN_PROXY_80) =>
+    vhost(text.replace("ProxyPreserveHost On", `${line}\n    ProxyPreserveHost On`) + PROXIED_443);
+  assert.deepEqual(
+    statuses(
+      check(id, { apache: redirect("Redirect permanent / https://shop.example.com/"), settings: off }),
+    ),
+    ["fail"],
+  );
+  const contract = check("contract-plain-http-unredirected", {
+    apache: redirect("Redirect permanent / https://shop.example.com/"),
+    settings: off,
+  });
+  assert.deepEqual(statuses(contract), ["fail"]);
+  // In a <Location>, mod_alias redirects at fixup, after mod_proxy's mapping: it does redirect.
+  assert.deepEqual(
+    check(id, {
+      apache: redirect(
+        '<Location "/">\n        Redirect permanent https://shop.example.com/\n    </Location>',
+      ),
+      settings: off,
+    }),
+    [],
+  );
+  // Under mod_wsgi, mod_alias runs first.
+  const wsgi = PLAIN_PROXY_80.replace(
+    "ProxyPass / http://127.0.0.1:8000/",
+    "WSGIScriptAlias / /srv/shop/shop/wsgi.py",
+  );
+  assert.deepEqual(
+    check(id, { apache: redirect("Redirect permanent / https://shop.example.com/", wsgi), settings: off }),
+    [],
+  );
+});

@@ -216,3 +216,57 @@ test("a folder a wildcard matches must hold the rest of the path, optional or no
   );
   assert.deepEqual(messages("<IfModule mod_ssl.c>\n  Include ssl/*.conf\n</IfModule>\n"), []);
 });
+
+test("<IfModule> is judged by the tree's LoadModule lines: Debian without a2enmod headers sends no header", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "proxytrust-apache-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const sub of ["mods-available", "mods-enabled", "sites-enabled"]) mkdirSync(path.join(dir, sub));
+  for (const module of ["headers", "proxy", "proxy_http", "ssl"])
+    writeFileSync(
+      path.join(dir, "mods-available", `${module}.load`),
+      `LoadModule ${module}_module /usr/lib/apache2/modules/mod_${module}.so\n`,
+    );
+  const enable = (module: string) =>
+    symlinkSync(`../mods-available/${module}.load`, path.join(dir, "mods-enabled", `${module}.load`));
+  ["proxy", "proxy_http", "ssl"].forEach(enable);
+  writeFileSync(
+    path.join(dir, "apache2.conf"),
+    "IncludeOptional mods-enabled/*.load\nIncludeOptional sites-enabled/*.conf\n",
+  );
+  writeFileSync(
+    path.join(dir, "sites-enabled", "shop.conf"),
+    `<IfModule mod_ssl.c>
+<VirtualHost *:443>
+    ServerName shop.example.com
+    SSLEngine on
+    ProxyPreserveHost On
+    ProxyPass / http://127.0.0.1:8000/
+    <IfModule mod_headers.c>
+        RequestHeader set X-Forwarded-Proto "https"
+        Header always set Strict-Transport-Security "max-age=31536000; includeSubDomains"
+    </IfModule>
+    <IfModule !headers_module>
+        ProxyAddHeaders Off
+    </IfModule>
+</VirtualHost>
+</IfModule>
+`,
+  );
+  const load = () => loadApacheConfig(path.join(dir, "apache2.conf"));
+  const [host] = virtualHosts(load());
+  assert.ok(host?.directives.some((d) => d.name === "ProxyAddHeaders"));
+  assert.deepEqual(
+    check("apache-x-forwarded-proto-not-set", { apache: load() }).map((f) => f.status),
+    ["fail"],
+  );
+  assert.deepEqual(
+    check("apache-hsts-missing", { apache: load() }).map((f) => f.status),
+    ["warn"],
+  );
+  enable("headers");
+  assert.deepEqual(check("apache-x-forwarded-proto-not-set", { apache: load() }), []);
+  assert.deepEqual(check("apache-hsts-missing", { apache: load() }), []);
+  // A lone vhost file, whose modules are loaded elsewhere: every <IfModule> is read.
+  const site = loadApacheConfig(path.join(dir, "sites-enabled", "shop.conf"));
+  assert.deepEqual(check("apache-x-forwarded-proto-not-set", { apache: site }), []);
+});

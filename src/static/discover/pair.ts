@@ -3,6 +3,7 @@
  * front of it and the settings module it names; Kubernetes manifests with the settings their Django
  * pods name; and the remaining settings modules with the proxy configs beside them.
  */
+import { realpathSync } from "node:fs";
 import { basename, dirname, join, posix, relative } from "node:path";
 import type { AuditFiles } from "../audit.js";
 import { flatten, loadApacheConfig } from "../apache/model.js";
@@ -115,20 +116,38 @@ function settingsNamed(context: Context, module: string | undefined, near: strin
 }
 
 /** Apache files another one includes (sites-enabled/*.conf from apache2.conf) are read through it. */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * The Apache files no other found file includes. Includes are matched by real path: Debian's
+ * sites-enabled/app.conf is a link to the sites-available/app.conf found. Beside a main apache2.conf
+ * (or httpd.conf), a *-available file it does not include is not enabled, so not read.
+ */
 function mainApacheConfigs(context: Context, files: string[]): string[] {
+  const byRealPath = new Map(files.map((file) => [realPath(absolute(context, file)), file]));
   const includedBy = new Map<string, string>();
+  const mains = files.filter((file) => /^(apache2|httpd)\.conf$/.test(basename(file)));
   for (const file of files) {
     const config = loadApacheConfig(absolute(context, file));
-    for (const directive of flatten(config.root)) {
-      const included = rel(context, directive.file);
-      if (included !== file && files.includes(included) && !includedBy.has(included))
-        includedBy.set(included, file);
+    for (const read of new Set(flatten(config.root).map((d) => d.file))) {
+      const included = byRealPath.get(realPath(read));
+      if (included === undefined || included === file) continue;
+      if (!includedBy.has(included)) includedBy.set(included, file);
     }
   }
   return files.filter((file) => {
     const includer = includedBy.get(file);
     if (includer) context.ignored.push({ path: file, reason: `included by ${includer}` });
-    return !includer;
+    const main = mains.find((m) => dirname(m) === "." || file.startsWith(`${dirname(m)}/`));
+    const disabled = !includer && main !== undefined && /(^|\/)[a-z]+-available\//.test(file);
+    if (disabled) context.ignored.push({ path: file, reason: `not enabled: ${main} does not include it` });
+    return !includer && !disabled;
   });
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -213,6 +213,37 @@ test("Debian's apache2.conf is the deployment; the site it includes is read thro
   );
   assert.ok(
     tree.ignored.some((i) => i.path === "sites-enabled/shop.conf" && i.reason === "included by apache2.conf"),
+  );
+});
+
+test("Debian's sites-enabled links are the sites-available files found; a site not enabled is not audited", () => {
+  const root = mkdtempSync(join(tmpdir(), "proxytrust-debian-"));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const etc = join(root, "etc", "apache2");
+  for (const dir of ["sites-available", "sites-enabled"]) mkdirSync(join(etc, dir), { recursive: true });
+  writeFileSync(join(etc, "apache2.conf"), "Listen 80\nIncludeOptional sites-enabled/*.conf\n");
+  const site = (name: string, server: string) =>
+    writeFileSync(
+      join(etc, "sites-available", name),
+      `<VirtualHost *:80>\n    ServerName ${server}\n    ProxyPass / http://127.0.0.1:8000/\n</VirtualHost>\n`,
+    );
+  site("app.conf", "app.example.com");
+  site("old-app.conf", "old.example.com");
+  symlinkSync("../sites-available/app.conf", join(etc, "sites-enabled", "app.conf"));
+  const tree = discoverDeployments(root);
+  assert.deepEqual(
+    tree.deployments.map((d) => [d.name, Object.keys(d.files)]),
+    [["etc/apache2/apache2.conf", ["apache"]]],
+  );
+  assert.deepEqual(
+    tree.ignored.filter((i) => i.path.includes("sites-")).map((i) => [i.path, i.reason]),
+    [
+      ["etc/apache2/sites-available/app.conf", "included by etc/apache2/apache2.conf"],
+      [
+        "etc/apache2/sites-available/old-app.conf",
+        "not enabled: etc/apache2/apache2.conf does not include it",
+      ],
+    ],
   );
 });
 

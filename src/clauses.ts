@@ -56,7 +56,7 @@ const clauseList: Clause[] = [
       haproxy:
         "http-request set-header X-Forwarded-Proto https if { ssl_fc }\nhttp-request set-header X-Forwarded-Proto http if !{ ssl_fc }",
       apache:
-        'RequestHeader set X-Forwarded-Proto "https"  # in the :443 VirtualHost ("http" in the :80 one)',
+        '# In the :443 VirtualHost ("http" in the :80 one)\nRequestHeader set X-Forwarded-Proto "https"',
       traefik:
         "Traefik sets X-Forwarded-Proto; keep entryPoints.<name>.forwardedHeaders.trustedIPs limited to the tier in front.",
       alb: "ALB sets X-Forwarded-Proto; point SECURE_PROXY_SSL_HEADER at HTTP_X_FORWARDED_PROTO and let no other path reach the app.",
@@ -187,7 +187,7 @@ const clauseList: Clause[] = [
       caddy: "Caddy sets X-Forwarded-Host itself; keep trusted_proxies unset or narrow.",
       haproxy: "http-request set-header X-Forwarded-Host %[req.hdr(host)]\nhttp-request del-header Forwarded",
       apache:
-        "ProxyPreserveHost On\nRequestHeader unset X-Forwarded-Host  # mod_proxy then sets it from the real Host",
+        "ProxyPreserveHost On\n# mod_proxy then sets it from the real Host\nRequestHeader unset X-Forwarded-Host",
       traefik:
         "Do not trust forwarded headers from clients: forwardedHeaders.trustedIPs lists only the tier in front.",
     },
@@ -258,7 +258,7 @@ const clauseList: Clause[] = [
         "proxy_set_header X-Forwarded-For $remote_addr;  # overwrite at the outermost proxy\nproxy_set_header X-Real-IP $remote_addr;",
       haproxy: "http-request del-header X-Forwarded-For\noption forwardfor",
       caddy: "Caddy overwrites X-Forwarded-For unless trusted_proxies matches the client; keep it narrow.",
-      apache: "RequestHeader unset X-Forwarded-For early  # mod_proxy then appends only the real peer",
+      apache: "# mod_proxy then appends only the real peer\nRequestHeader unset X-Forwarded-For early",
       django:
         "Take the client address from the rightmost X-Forwarded-For entry added by your own proxy, never the leftmost.",
     },

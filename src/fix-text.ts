@@ -44,7 +44,7 @@ const OVERWRITTEN: Partial<Record<ClauseId, { header: string; set: Partial<Recor
       haproxy:
         "http-request set-header X-Forwarded-Proto https if { ssl_fc }\nhttp-request set-header X-Forwarded-Proto http unless { ssl_fc }  # set-header replaces the client's copy; add-header appends after it",
       apache:
-        'RequestHeader set X-Forwarded-Proto "https"  # in the :443 VirtualHost ("http" in the :80 one)',
+        '# In the :443 VirtualHost ("http" in the :80 one)\nRequestHeader set X-Forwarded-Proto "https"',
     },
   },
   "forwarded-host": {
@@ -52,7 +52,7 @@ const OVERWRITTEN: Partial<Record<ClauseId, { header: string; set: Partial<Recor
     set: {
       nginx: "proxy_set_header X-Forwarded-Host $host;  # overwrite, never $http_x_forwarded_host",
       haproxy: "http-request set-header X-Forwarded-Host %[req.hdr(host)]",
-      apache: "RequestHeader unset X-Forwarded-Host  # mod_proxy then sets it from the real Host",
+      apache: "# mod_proxy then sets it from the real Host\nRequestHeader unset X-Forwarded-Host",
     },
   },
 };

@@ -146,3 +146,23 @@ describe("the site's own names", () => {
     );
   });
 });
+
+test("Apache fix texts put comments on their own line: Apache allows none after a directive's arguments", async () => {
+  const { CLAUSES } = await import("../../src/clauses.js");
+  const { apacheRules } = await import("../../src/static/rules/apache/index.js");
+  const { contractRules } = await import("../../src/static/rules/contract/index.js");
+  const texts = [
+    ...[...apacheRules, ...contractRules].flatMap((rule) => [rule.meta.fix.apache, rule.meta.fix.mod_wsgi]),
+    ...[...CLAUSES.values()].flatMap((clause) => [clause.fix.apache, clause.fix.mod_wsgi]),
+    // The proxy's part of a rendered fix, up to the next target's.
+    ...["spoofed-proto", "forwarded-host"].map(
+      (id) =>
+        /^apache: ([\s\S]*?)(?=^[\w-]+: |$(?![\s\S]))/m.exec(
+          renderFix(id as never, { proxy: "apache" }),
+        )?.[1],
+    ),
+  ];
+  for (const text of texts)
+    for (const line of (text ?? "").split("\n"))
+      assert.doesNotMatch(line, /^\s*[^#\s].*\s#/, `a trailing comment in: ${line}`);
+});

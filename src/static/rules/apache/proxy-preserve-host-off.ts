@@ -20,7 +20,7 @@ export const apacheProxyPreserveHostOff: StaticRule = {
     explanation:
       "Without ProxyPreserveHost On, mod_proxy replaces the client's Host with the backend's (127.0.0.1:8000). Django then validates that address against ALLOWED_HOSTS: every request fails with 400 unless ALLOWED_HOSTS lists the backend address, and when it does, the Host check protects nothing, absolute URLs and redirects point at the backend, and the CSRF Origin check compares against it.",
     fix: {
-      apache: "ProxyPreserveHost On  # in the vhost that proxies to the app",
+      apache: "# In the vhost that proxies to the app\nProxyPreserveHost On",
       django: "ALLOWED_HOSTS = ['app.example.com']  # the public name, never the backend address",
     },
   },

@@ -24,7 +24,7 @@ export const apacheRemoteIpTrustsAny: StaticRule = {
       "RemoteIPHeader makes Apache replace the connection's address with the one in a request header (X-Forwarded-For, X-Real-IP, CF-Connecting-IP). It must believe that header only from the proxies in front of it: without RemoteIPTrustedProxy / RemoteIPInternalProxy, or with a list covering every address, any client writes the address Apache logs, access rules check, mod_wsgi passes as REMOTE_ADDR and mod_proxy forwards in X-Forwarded-For.",
     fix: {
       apache:
-        "RemoteIPHeader X-Forwarded-For\nRemoteIPTrustedProxy 203.0.113.10  # only the load balancer's addresses",
+        "RemoteIPHeader X-Forwarded-For\n# Only the load balancer's addresses\nRemoteIPTrustedProxy 203.0.113.10",
       mod_wsgi: "REMOTE_ADDR is what mod_remoteip decides: fix the trusted list, not the app",
       django: "Read the client address from REMOTE_ADDR only once Apache's trusted list is right.",
     },

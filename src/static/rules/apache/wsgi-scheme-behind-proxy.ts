@@ -20,7 +20,7 @@ export const apacheWsgiSchemeBehindProxy: StaticRule = {
       "mod_wsgi sets wsgi.url_scheme from Apache's own connection. This configuration has no TLS virtual host, so HTTPS ends at a load balancer or proxy in front, and Apache's connection is plain HTTP: Django believes every request is http (SECURE_SSL_REDIRECT then loops, HSTS is never sent, the CSRF Origin check fails) unless SECURE_PROXY_SSL_HEADER or WSGITrustedProxyHeaders carries the proxy's X-Forwarded-Proto over.",
     fix: {
       mod_wsgi:
-        "WSGITrustedProxyHeaders X-Forwarded-Proto\nWSGITrustedProxies 10.0.0.5  # the proxy in front",
+        "WSGITrustedProxyHeaders X-Forwarded-Proto\n# The proxy in front\nWSGITrustedProxies 10.0.0.5",
       django:
         "SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')  # only if the proxy in front overwrites it and nothing else reaches Apache",
     },

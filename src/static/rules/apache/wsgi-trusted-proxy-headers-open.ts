@@ -20,7 +20,7 @@ export const apacheWsgiTrustedProxyHeadersOpen: StaticRule = {
       "WSGITrustedProxyHeaders tells mod_wsgi to take the scheme, client address or host Django sees from headers such as X-Forwarded-Proto and X-Forwarded-For. Without WSGITrustedProxies it accepts them from whoever connects: a client on plain HTTP claims https, another address, or another host.",
     fix: {
       mod_wsgi:
-        "WSGITrustedProxies 10.0.0.5  # the load balancer's addresses, next to WSGITrustedProxyHeaders",
+        "# The load balancer's addresses, next to WSGITrustedProxyHeaders\nWSGITrustedProxies 10.0.0.5",
       apache:
         "Or end TLS in this Apache and drop WSGITrustedProxyHeaders: mod_wsgi then knows https from its own connection.",
     },

@@ -17,7 +17,7 @@ export const apacheXForwardedProtoNotSet: StaticRule = {
       "Apache's mod_proxy sets X-Forwarded-For, X-Forwarded-Host and X-Forwarded-Server on proxied requests, but not X-Forwarded-Proto. Without `RequestHeader set X-Forwarded-Proto`, the client's own X-Forwarded-Proto reaches the app unchanged: a plain-HTTP request claiming https is believed by SECURE_PROXY_SSL_HEADER (or the app server's proxy-header trust), and real HTTPS requests carry no https marker at all.",
     fix: {
       apache:
-        "RequestHeader set X-Forwarded-Proto expr=%{REQUEST_SCHEME}  # in every vhost with ProxyPass (mod_headers)",
+        "# In every vhost with ProxyPass (mod_headers)\nRequestHeader set X-Forwarded-Proto expr=%{REQUEST_SCHEME}",
       django: "SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https') once Apache sets it",
     },
   },

@@ -19,7 +19,7 @@ export const allowedHostsVsProxy = contractRule(
       caddy: "Name the site (app.example.com { ... }) instead of a host-less address like :443.",
       haproxy: "http-request deny deny_status 421 unless { req.hdr(host),field(1,:) -i app.example.com }",
       apache:
-        "<VirtualHost *:443>\n    ServerName default.invalid\n    SSLEngine on\n    Redirect 421 /\n</VirtualHost>  # first on the address: Apache's default for unknown names",
+        "# First on the address: Apache's default for unknown names\n<VirtualHost *:443>\n    ServerName default.invalid\n    SSLEngine on\n    SSLCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n    SSLCertificateKeyFile /etc/ssl/private/ssl-cert-snakeoil.key\n    Redirect 421 /\n</VirtualHost>",
     },
   },
   (input) => {

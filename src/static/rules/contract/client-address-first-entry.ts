@@ -22,7 +22,7 @@ export const clientAddressFirstEntry = contractRule(
       caddy: "Drop trusted_proxies (or narrow it): reverse_proxy then sets X-Forwarded-For to the real peer.",
       daphne: "keep --proxy-headers only behind a proxy that overwrites X-Forwarded-For",
       uvicorn: "--forwarded-allow-ips=<the proxy's address>: uvicorn then takes the nearest untrusted entry",
-      apache: "RequestHeader unset X-Forwarded-For early  # mod_proxy_http then adds only the real peer",
+      apache: "# mod_proxy_http then adds only the real peer\nRequestHeader unset X-Forwarded-For early",
     },
   },
   (input) => {

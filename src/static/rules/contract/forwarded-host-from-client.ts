@@ -47,7 +47,7 @@ export const forwardedHostFromClient = forwardedRule(
     nginx: "proxy_set_header X-Forwarded-Host $host;",
     caddy: "Drop trusted_proxies (or narrow it): reverse_proxy then writes X-Forwarded-Host itself.",
     haproxy: "http-request set-header X-Forwarded-Host %[req.hdr(host)]",
-    apache: "RequestHeader unset X-Forwarded-Host early  # mod_proxy_http then adds only the real Host",
+    apache: "# mod_proxy_http then adds only the real Host\nRequestHeader unset X-Forwarded-Host early",
   },
 );
 

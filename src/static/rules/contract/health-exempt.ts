@@ -79,7 +79,7 @@ export const healthExemptVsProxy = contractRule(
         "http://app.example.com { handle /healthz { reverse_proxy app:8000 } handle { redir https://{host}{uri} 308 } }",
       haproxy: "http-request redirect scheme https code 301 unless { ssl_fc } || { path /healthz }",
       apache:
-        'RewriteRule "!^/healthz$" "https://app.example.com%{REQUEST_URI}" [R=301,L]  # in the port-80 vhost',
+        '# In the port-80 vhost\nRewriteRule "!^/healthz$" "https://app.example.com%{REQUEST_URI}" [R=301,L]',
     },
   },
   (input) =>

@@ -20,7 +20,7 @@ export const schemeHeaderFromClient = contractRule(
       haproxy:
         "http-request set-header X-Forwarded-Proto https if { ssl_fc }\nhttp-request set-header X-Forwarded-Proto http unless { ssl_fc }\nhttp-request del-header X_Forwarded_Proto",
       apache:
-        "RequestHeader set X-Forwarded-Proto expr=%{REQUEST_SCHEME}  # with mod_proxy; under mod_wsgi drop SECURE_PROXY_SSL_HEADER instead",
+        "# With mod_proxy; under mod_wsgi drop SECURE_PROXY_SSL_HEADER instead\nRequestHeader set X-Forwarded-Proto expr=%{REQUEST_SCHEME}",
     },
   },
   (input) => {

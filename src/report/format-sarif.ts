@@ -5,6 +5,7 @@
  * URI is absolute with a scheme other than file:; live findings are therefore placed on the file
  * the user names (--sarif-location), else on a relative path derived from the scanned URL.
  */
+import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { clause } from "../clauses.js";
@@ -110,23 +111,64 @@ function liveLocation(target: string, options: SarifOptions): Json {
   };
 }
 
+/**
+ * Who a result is about: each check's own target in a report over several (fleets, merges, an audit
+ * of several deployments, where one file can hold a finding for each), else a scan's URL.
+ */
+function targetOf(check: CheckResult, report: Report): string | undefined {
+  return check.target ?? (check.location === undefined ? report.target : undefined);
+}
+
+/** The summary with its target in front, as the text report shows it. */
+function messageText(check: CheckResult, target: string | undefined): string {
+  if (target === undefined) return check.summary;
+  return check.location === undefined ? `${target}: ${check.summary}` : `[${target}] ${check.summary}`;
+}
+
+/**
+ * GitHub tracks an alert across runs by its fingerprint: rule, target and, for a static finding,
+ * the place in the repository; never the summary, whose wording a live result may vary per run.
+ */
+function fingerprint(ruleId: string, target: string | undefined, place: Json | undefined): string {
+  return createHash("sha256")
+    .update(JSON.stringify([ruleId, target ?? null, place ?? null]))
+    .digest("hex");
+}
+
 function resultFor(check: CheckResult, ruleIndex: number, report: Report, options: SarifOptions): Json {
-  const live = check.location === undefined;
-  // A report over several targets (fleet scans, merge) names each check's own.
-  const target = check.target ?? report.target;
+  const target = targetOf(check, report);
+  const location =
+    check.location === undefined ? liveLocation(target!, options) : fileLocation(check.location, options.cwd);
   return {
     ruleId: check.id,
     ruleIndex,
     level: check.status === "fail" ? "error" : "warning",
-    message: { text: live ? `${target}: ${check.summary}` : check.summary },
-    locations: [live ? liveLocation(target, options) : fileLocation(check.location!, options.cwd)],
+    message: { text: messageText(check, target) },
+    locations: [location],
+    partialFingerprints: {
+      "proxytrust/v1": fingerprint(check.id, target, check.location && location),
+    },
     properties: {
       status: check.status,
       clause: check.clause,
-      ...(live ? { target } : {}),
+      ...(target !== undefined ? { target } : {}),
       ...(check.evidence.length ? { evidence: check.evidence.map(formatExchange) } : {}),
     },
   };
+}
+
+/** The checks that would say exactly the same in SARIF once (a report merged with itself). */
+function distinctChecks(checks: CheckResult[], report: Report): CheckResult[] {
+  const seen = new Set<string>();
+  return checks.filter((check) => {
+    const { file = "", line = 0, column = 0 } = check.location ?? {};
+    const key = [check.id, targetOf(check, report), check.status, file, line, column, check.summary].join(
+      "\0",
+    );
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
@@ -141,16 +183,17 @@ export function buildSarif(report: Report, options: SarifOptions): Json {
     ruleIndex.set(check.id, rules.length);
     rules.push(ruleFor(check, report));
   }
-  const results = report.checks
+  const checks = distinctChecks(report.checks, report);
+  const results = checks
     .filter((c) => c.status === "fail" || c.status === "warn")
     .map((c) => resultFor(c, ruleIndex.get(c.id)!, report, options));
   const notifications: Json[] = [
     ...(options.couldNotRun ? [{ level: "error", message: { text: options.couldNotRun } }] : []),
-    ...report.checks
+    ...checks
       .filter((c) => c.status === "error")
       .map((c) => ({
         level: "error",
-        message: { text: `${c.id}: ${c.summary}` },
+        message: { text: `${c.id}: ${messageText(c, c.target)}` },
         associatedRule: { id: c.id, index: ruleIndex.get(c.id)! },
         ...(c.location ? { locations: [fileLocation(c.location, options.cwd)] } : {}),
       })),

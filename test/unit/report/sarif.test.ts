@@ -12,6 +12,7 @@ import { describe, test } from "node:test";
 import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { clause } from "../../../src/clauses.js";
+import { combineReports } from "../../../src/fleet/combine.js";
 import { buildSarif, SECURITY_SEVERITY, urlArtifactPath } from "../../../src/report/format-sarif.js";
 import { auditReport, scanReport } from "./fixtures.js";
 
@@ -36,6 +37,8 @@ interface Result {
   level: string;
   message: { text: string };
   locations: Location[];
+  partialFingerprints: Record<string, string>;
+  properties: { target?: string };
 }
 interface Rule {
   id: string;
@@ -205,5 +208,60 @@ describe("SARIF for an audit", () => {
       assertGithubLocation(result);
       assert.ok(result.locations[0]!.physicalLocation.artifactLocation.uri.startsWith("file:///"));
     }
+  });
+});
+
+describe("SARIF results are distinct and keep their identity across runs", () => {
+  /** An audit of two deployments sharing settings.py: the same finding once for each. */
+  function twoDeployments(): { cwd: string; report: ReturnType<typeof auditReport> } {
+    const { root } = repoWithConfigs();
+    const [finding] = auditReport("settings.py", "settings.py").checks;
+    return {
+      cwd: root,
+      report: {
+        ...auditReport("settings.py", "settings.py"),
+        checks: [
+          { ...finding!, target: "settings + a.conf" },
+          { ...finding!, target: "settings + b.conf" },
+        ],
+      },
+    };
+  }
+
+  test("a finding in a file several deployments share names each deployment", () => {
+    const { cwd, report } = twoDeployments();
+    const run = assertValid(buildSarif(report, { cwd }));
+    assert.deepEqual(
+      run.results.map((r) => [r.message.text, r.properties.target]),
+      [
+        ["[settings + a.conf] fail summary of nginx-xfp-from-client", "settings + a.conf"],
+        ["[settings + b.conf] fail summary of nginx-xfp-from-client", "settings + b.conf"],
+      ],
+    );
+    const [a, b] = run.results.map((r) => r.partialFingerprints["proxytrust/v1"]);
+    assert.match(a!, /^[0-9a-f]{64}$/);
+    assert.notEqual(a, b);
+  });
+
+  test("a report merged with itself gives each result once", () => {
+    const scan = scanReport();
+    const once = assertValid(buildSarif(combineReports([scan]), { cwd: process.cwd() }));
+    const twice = assertValid(buildSarif(combineReports([scan, scan]), { cwd: process.cwd() }));
+    assert.deepEqual(twice.results, once.results);
+    const { cwd, report } = twoDeployments();
+    const doubled = { ...report, checks: [...report.checks, ...report.checks] };
+    assert.equal(assertValid(buildSarif(doubled, { cwd })).results.length, 2);
+  });
+
+  test("fingerprints depend on rule, target and place, not on a summary's wording", () => {
+    const fingerprints = (report: ReturnType<typeof scanReport>) =>
+      assertValid(buildSarif(report, { cwd: process.cwd() })).results.map(
+        (r) => r.partialFingerprints["proxytrust/v1"],
+      );
+    const reworded = scanReport();
+    reworded.checks = reworded.checks.map((c) => ({ ...c, summary: `${c.summary}, reworded` }));
+    assert.deepEqual(fingerprints(reworded), fingerprints(scanReport()));
+    const elsewhere = { ...scanReport(), target: "https://other.test/" };
+    assert.notDeepEqual(fingerprints(elsewhere), fingerprints(scanReport()));
   });
 });

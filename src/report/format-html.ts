@@ -9,7 +9,7 @@ import { replayLine, requestLines, responseLines } from "./format-text.js";
 import { escapeMarkup as esc } from "./markup.js";
 import { discoveryLines } from "./discovery-text.js";
 import type { CheckResult, Exchange, Report, Status } from "./model.js";
-import { countByStatus, STATUSES } from "./model.js";
+import { countByStatus, isSuppressed, STATUSES, suppressionNote } from "./model.js";
 import { trustChain, type HeaderHop, type HopState } from "./trust-chain.js";
 
 const STATUS_WORDS: Record<Status, string> = {
@@ -42,12 +42,19 @@ pre{background:#f6f8fa;border:1px solid #d1d9e0;border-radius:6px;padding:8px;ov
 .exchange h4,.fix h4{margin:8px 0 0;font-size:13px;color:#59636e;text-transform:uppercase;letter-spacing:.04em}
 .belief{border-left:4px solid #8250df;padding-left:8px}
 .promise{color:#59636e}
+.suppressed{display:block;color:#59636e;font-style:italic}
 details>summary{cursor:pointer;color:#0969da}
 svg text{font:13px system-ui,sans-serif}
 `;
 
 function badge(status: Status): string {
   return `<span class="badge ${status}">${esc(STATUS_WORDS[status])}</span>`;
+}
+
+/** The config file's suppression of a result, beside its status, or nothing. */
+function suppressionLine(check: CheckResult, tag: "small" | "p"): string {
+  const note = suppressionNote(check);
+  return note ? `<${tag} class="suppressed">${esc(note)}</${tag}>` : "";
 }
 
 function anchor(index: number, check: CheckResult): string {
@@ -59,16 +66,22 @@ function summarySection(report: Report): string {
   const tally = STATUSES.filter((s) => counts[s] > 0)
     .map((s) => `<span class="badge ${s}">${counts[s]} ${esc(STATUS_WORDS[s])}</span>`)
     .join("");
-  const broken = report.checks.filter((c) => c.status === "fail");
-  const verdict = broken.length
-    ? `${broken.length} ${broken.length === 1 ? "promise is" : "promises are"} broken: the proxy and the app disagree about what "secure" means.`
-    : "No promise is broken.";
+  const broken = report.checks.filter((c) => c.status === "fail" && !isSuppressed(c));
+  const suppressed = report.checks.filter((c) => c.status === "fail" && isSuppressed(c)).length;
+  const verdict = [
+    broken.length
+      ? `${broken.length} ${broken.length === 1 ? "promise is" : "promises are"} broken: the proxy and the app disagree about what "secure" means.`
+      : "No promise is broken.",
+    suppressed ? `Broken but suppressed by the config file: ${suppressed}.` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
   const rows = report.checks
     .map((check, i) => {
       const where = check.location
         ? `<br><small>${esc(`${check.location.file}:${check.location.line}`)}</small>`
         : "";
-      return `<tr><td>${badge(check.status)}</td><td><a href="#${anchor(i, check)}">${esc(check.id)}</a>${where}</td><td>${esc(check.title)}</td><td>${esc(check.summary.split("\n", 1)[0] ?? "")}</td></tr>`;
+      return `<tr><td>${badge(check.status)}${suppressionLine(check, "small")}</td><td><a href="#${anchor(i, check)}">${esc(check.id)}</a>${where}</td><td>${esc(check.title)}</td><td>${esc(check.summary.split("\n", 1)[0] ?? "")}</td></tr>`;
     })
     .join("\n");
   return `<section class="card" id="summary"><h2>Summary</h2>
@@ -165,6 +178,7 @@ function checkSection(check: CheckResult, index: number): string {
   const fix = check.fix ? `<div class="fix"><h4>The fix</h4><pre>${esc(check.fix)}</pre></div>` : "";
   return `<section class="card" id="${anchor(index, check)}">
 <h3>${badge(check.status)} ${esc(check.id)}: ${esc(check.title)}</h3>
+${suppressionLine(check, "p")}
 <p class="promise">${esc(promise)}</p>
 <p>${esc(check.summary).replace(/\n/g, "<br>")}</p>${where}
 ${evidence}

@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { clause } from "../clauses.js";
 import { deploymentOf, renderFix } from "../fix-text.js";
 import { formatExchange } from "./format-text.js";
-import type { CheckResult, Report, Severity, SourceLocation } from "./model.js";
+import { isSuppressed, type CheckResult, type Report, type Severity, type SourceLocation } from "./model.js";
 import { repoPath } from "./source-root.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -148,6 +148,10 @@ function resultFor(check: CheckResult, ruleIndex: number, report: Report, option
     partialFingerprints: {
       "proxytrust/v1": fingerprint(check.id, target, check.location && location),
     },
+    // A config file suppression: viewers show the result as suppressed (externally), with the reason.
+    ...(isSuppressed(check)
+      ? { suppressions: [{ kind: "external", justification: check.suppression!.reason }] }
+      : {}),
     properties: {
       status: check.status,
       clause: check.clause,

@@ -1,6 +1,6 @@
 /** The human report: one line per check, and for failures the evidence and the fix. */
 import type { CheckResult, Exchange, Report, Status } from "./model.js";
-import { countByStatus } from "./model.js";
+import { countByStatus, isSuppressed, suppressionNote } from "./model.js";
 import { discoveryLines } from "./discovery-text.js";
 import { identificationLines } from "./identification-text.js";
 import { printable, printableLines } from "./quote.js";
@@ -91,7 +91,9 @@ function formatCheck(check: CheckResult, options: TextOptions, indentFix: (fix: 
       : "";
   // Summaries quote what files, logs and servers said; their control characters are shown, not sent.
   const [firstLine, ...rest] = printableLines(check.summary).split("\n");
-  const lines = [`${label} ${check.id.padEnd(16)} ${where}${firstLine}`];
+  const note = suppressionNote(check);
+  const suppressed = note === undefined ? "" : `  (${printable(note)})`;
+  const lines = [`${label} ${check.id.padEnd(16)} ${where}${firstLine}${suppressed}`];
   if (rest.length) lines.push(indent(rest.join("\n"), "      "));
   const detailed = options.verbose || check.status === "fail" || check.status === "warn";
   if (detailed && check.evidence.length) {
@@ -160,6 +162,12 @@ function formatGroup(group: CheckResult[], options: TextOptions, indentFix: (fix
   return lines.join("\n");
 }
 
+/** "2 suppressed" for the tally: results counted by their status that the exit code leaves out. */
+function suppressedCount(report: Report): string[] {
+  const n = report.checks.filter((c) => c.status !== "pass" && isSuppressed(c)).length;
+  return n ? [`${n} suppressed`] : [];
+}
+
 export function formatText(report: Report, options: TextOptions): string {
   const facts = [
     report.proxy ? `proxy: ${report.proxy}` : "",
@@ -172,6 +180,7 @@ export function formatText(report: Report, options: TextOptions): string {
   const tally = (Object.keys(counts) as Status[])
     .filter((s) => counts[s] > 0)
     .map((s) => paint(`${counts[s]} ${s}`, COLOURS[s], options.colour))
+    .concat(suppressedCount(report))
     .join(", ");
   const indentFix = fixIndenter();
   const body = report.checks.length

@@ -192,6 +192,15 @@ export function isSuppressed(check: CheckResult): boolean {
   return check.suppression !== undefined && !check.suppression.expired;
 }
 
+/** What every format says beside a result a suppression names, so no report shows it as live unmarked. */
+export function suppressionNote(check: CheckResult): string | undefined {
+  const { suppression } = check;
+  if (!suppression) return undefined;
+  return suppression.expired
+    ? `suppression expired on ${suppression.expires ?? "its date"}: ${suppression.reason}`
+    : `suppressed: ${suppression.reason}`;
+}
+
 export function exitCodeFor(report: Report, failOn: FailOn): number {
   const failing = report.checks.some((c) => !isSuppressed(c) && isFailing(c.status, failOn));
   return failing ? EXIT.findings : EXIT.ok;

@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import { formatJunit } from "../../../src/report/format-junit.js";
 import { visibleControls } from "../../../src/report/markup.js";
-import { auditReport, HOSTILE_BODY, scanReport, SPOOF_EXCHANGE } from "./fixtures.js";
+import { auditReport, HOSTILE_BODY, scanReport, SPOOF_EXCHANGE, suppressedScanReport } from "./fixtures.js";
 
 interface Element {
   name: string;
@@ -118,6 +118,25 @@ describe("JUnit XML", () => {
     const strict = parseXml(formatJunit(scanReport(), { failOn: "warn" }));
     assert.equal(outcome(testcases(strict).find((c) => c.attributes.name === "hsts")!), "failure");
     assert.equal(strict.attributes.failures, "2");
+  });
+
+  test("a suppressed result is skipped with its reason, as the exit code leaves it out; an expired one counts", () => {
+    const suites = parseXml(formatJunit(suppressedScanReport(), { failOn: "warn" }));
+    const cases = testcases(suites);
+    const byName = (name: string) => cases.find((c) => c.attributes.name === name)!;
+    for (const name of ["spoofed-proto", "host-header"]) {
+      assert.equal(outcome(byName(name)), "skipped");
+      assert.equal(byName(name).children[0]!.attributes.message, "suppressed: the CDN <strips> it");
+    }
+    assert.match(byName("spoofed-proto").children[0]!.text, /^4 client-sent scheme header/);
+    const hsts = byName("hsts").children[0]!;
+    assert.equal(hsts.name, "failure");
+    assert.match(hsts.text, /\(suppression expired on 2025-01-31: set by the CDN\)/);
+    for (const element of [suites, suites.children[0]!]) {
+      assert.equal(element.attributes.failures, "1");
+      assert.equal(element.attributes.errors, "0");
+      assert.equal(element.attributes.skipped, "3");
+    }
   });
 
   test("an audit: one testcase per finding, grouped by file, named by rule id and line", () => {

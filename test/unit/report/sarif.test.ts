@@ -14,7 +14,7 @@ import addFormats from "ajv-formats";
 import { clause } from "../../../src/clauses.js";
 import { combineReports } from "../../../src/fleet/combine.js";
 import { buildSarif, SECURITY_SEVERITY, urlArtifactPath } from "../../../src/report/format-sarif.js";
-import { auditReport, scanReport } from "./fixtures.js";
+import { auditReport, scanReport, suppressedScanReport } from "./fixtures.js";
 
 const require = createRequire(import.meta.url);
 const schemaFile = join(
@@ -39,6 +39,7 @@ interface Result {
   locations: Location[];
   partialFingerprints: Record<string, string>;
   properties: { target?: string };
+  suppressions?: { kind: string; justification: string }[];
 }
 interface Rule {
   id: string;
@@ -158,6 +159,17 @@ describe("SARIF for a scan", () => {
       assert.deepEqual(artifactLocation, { uri: "deploy/my%20site/nginx.conf", uriBaseId: "%SRCROOT%" });
       assert.equal(region.startLine, 4);
     }
+  });
+
+  test("a result the config file suppresses is suppressed externally, with the reason; an expired one is not", () => {
+    const run = assertValid(buildSarif(suppressedScanReport(), { cwd: process.cwd() }));
+    assert.deepEqual(
+      run.results.map((r) => [r.ruleId, r.suppressions]),
+      [
+        ["spoofed-proto", [{ kind: "external", justification: "the CDN <strips> it" }]],
+        ["hsts", undefined],
+      ],
+    );
   });
 
   test("a scan that could not run is an unsuccessful invocation", () => {

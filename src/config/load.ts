@@ -1,8 +1,8 @@
 /** Finds, reads and validates proxytrust.config.json; every problem is one line naming the key path. */
 import { dirname, resolve } from "node:path";
-import type { z } from "zod";
 import { configSchema, type ProxytrustConfig } from "./schema.js";
 import { describeFileError } from "../file-error.js";
+import { describeIssues } from "../zod-issues.js";
 import { MAX_CONFIG_BYTES, readTextFile } from "../read-file.js";
 
 /** A config file that cannot be used; the message is one line, prefixed with the file. */
@@ -13,24 +13,6 @@ export interface LoadedConfig {
   file: string;
   /** Relative paths in the file (cacert) are relative to this directory. */
   dir: string;
-}
-
-/** `targets[2].url`, from zod's path segments. */
-export function keyPath(path: readonly PropertyKey[]): string {
-  let text = "";
-  for (const segment of path) {
-    if (typeof segment === "number") text += `[${segment}]`;
-    else text += text ? `.${String(segment)}` : String(segment);
-  }
-  return text || "(top level)";
-}
-
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  const [first] = issues;
-  if (!first) return "invalid";
-  const more =
-    issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
-  return `${keyPath(first.path)}: ${first.message}${more}`;
 }
 
 /** JSON.parse's message, on one line, with a line and column where it names a character position. */

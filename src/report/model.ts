@@ -4,7 +4,10 @@ import type { AppServerKind, ClauseId, ProxyKind } from "../clauses.js";
 export const STATUSES = ["pass", "fail", "warn", "skip", "error"] as const;
 export type Status = (typeof STATUSES)[number];
 
-export type Severity = "high" | "medium" | "low" | "info";
+export const SEVERITIES = ["high", "medium", "low", "info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const COMMANDS = ["scan", "audit", "doctor", "logs"] as const;
 
 export type HeaderList = [name: string, value: string][];
 
@@ -116,7 +119,7 @@ export interface Identification {
 export interface Report {
   tool: "proxytrust";
   version: string;
-  command: "scan" | "audit" | "doctor" | "logs";
+  command: (typeof COMMANDS)[number];
   target: string;
   /** Detected or declared proxy, used to pick the fix. */
   proxy?: string;

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { findConfigFile } from "../../../src/config/find.js";
-import { ConfigError, keyPath, loadConfig, parseConfig } from "../../../src/config/load.js";
+import { ConfigError, loadConfig, parseConfig } from "../../../src/config/load.js";
+import { keyPath } from "../../../src/zod-issues.js";
 
 const FILE = "proxytrust.config.json";
 

@@ -6,6 +6,7 @@ import { formatJunit } from "../../../src/report/format-junit.js";
 import { formatSarif } from "../../../src/report/format-sarif.js";
 import { formatText } from "../../../src/report/format-text.js";
 import type { Report } from "../../../src/report/model.js";
+import { auditReport, scanReport, suppressedScanReport } from "../report/fixtures.js";
 
 const report = (target: string, status: "pass" | "fail"): Report => ({
   tool: "proxytrust",
@@ -34,6 +35,43 @@ test("anything else names the file and line", () => {
   ];
   for (const [text, message] of cases)
     assert.throws(() => parseReports(text, "x.jsonl"), new ReportFileError(message));
+});
+
+test("a report whose checks are malformed names the file and the first bad check", () => {
+  const withCheck = (check: unknown, extra = {}) =>
+    JSON.stringify({ tool: "proxytrust", target: "x", command: "scan", checks: [check], ...extra });
+  const good = report("https://a.test/", "fail").checks[0]!;
+  const cases: [string, string][] = [
+    [withCheck({}), "checks[0].id: Invalid input: expected string, received undefined (and 6 more problems)"],
+    [withCheck({ ...good, status: 'fail"><img>' }), "checks[0].status: Invalid option: expected one of"],
+    [withCheck({ ...good, clause: "no-such-clause" }), "checks[0].clause: Invalid option: expected one of"],
+    [withCheck({ ...good, evidence: "none" }), "checks[0].evidence: Invalid input: expected array"],
+    [withCheck({ ...good, evidence: [{ label: "x" }] }), "checks[0].evidence[0].request: Invalid input"],
+    [withCheck({ ...good, location: { file: "a.conf" } }), "checks[0].location.line: Invalid input"],
+    [withCheck(good, { command: "fleet" }), "command: Invalid option: expected one of"],
+    [withCheck(good, { targets: [{ target: "x", command: "scan", requests: "3" }] }), "targets[0].requests"],
+  ];
+  for (const [text, problem] of cases) {
+    assert.throws(
+      () => parseReports(text, "m.json"),
+      (err: unknown) =>
+        err instanceof ReportFileError &&
+        err.message.startsWith(`m.json: not a valid proxytrust report: ${problem}`) &&
+        !err.message.includes("\n"),
+      text,
+    );
+  }
+  const lines = `${JSON.stringify(report("https://a.test/", "pass"))}\n${withCheck({ ...good, status: "bad" })}`;
+  assert.throws(() => parseReports(lines, "x.jsonl"), {
+    message: /^x\.jsonl:2: not a valid proxytrust report: checks\[0\]\.status/,
+  });
+});
+
+test("every report the tool writes reads back", () => {
+  for (const written of [scanReport(), auditReport("nginx.conf", "settings.py"), suppressedScanReport()]) {
+    for (const text of [JSON.stringify(written), JSON.stringify(combineReports([written]))])
+      assert.deepEqual(parseReports(text, "r.json"), [JSON.parse(text)]);
+  }
 });
 
 test("merging shards' JSONL gives the same report as one run over all targets, in any grouping", () => {

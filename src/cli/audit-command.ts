@@ -6,8 +6,11 @@ import { addReportOptions, finishReport, type OutputFlags } from "./common.js";
 import { UsageError } from "./usage-error.js";
 import { describeFileError } from "../file-error.js";
 import { addPythonOptions, pythonRequest, type PythonFlags } from "./python-options.js";
+import { loadAuditConfig } from "./scan-config.js";
 
-interface AuditFlags extends AuditFiles, OutputFlags, PythonFlags {}
+interface AuditFlags extends AuditFiles, OutputFlags, PythonFlags {
+  config?: string;
+}
 
 async function searchRoot(path: string): Promise<string> {
   const info = await stat(path).catch((err: unknown) => {
@@ -41,9 +44,14 @@ export function auditCommand(): Command {
       "how the app server runs: Dockerfile, compose file, Procfile, systemd unit or start script naming uvicorn / daphne / uwsgi / waitress-serve / gunicorn, or uwsgi.ini, a waitress ini, gunicorn.conf.py",
     )
     .option("--compose <file...>", "Compose files (docker-compose.yml, compose.yaml)")
-    .option("--kubernetes <file...>", "Kubernetes manifests or literal Helm values.yaml");
+    .option("--kubernetes <file...>", "Kubernetes manifests or literal Helm values.yaml")
+    .option(
+      "--config <file>",
+      "the config file, for its suppressions and failOn (default: proxytrust.config.json here or in a directory above)",
+    );
   addReportOptions(command, "show details for every finding", { sarifLocation: false }).action(
-    async (path: string | undefined, flags: AuditFlags) => {
+    async (path: string | undefined, flags: AuditFlags, command: Command) => {
+      const suppress = await loadAuditConfig(command);
       const python = pythonRequest(flags);
       const files: AuditFiles = {
         settings: python ? undefined : flags.settings,
@@ -66,12 +74,17 @@ export function auditCommand(): Command {
         const root = await searchRoot(path ?? ".");
         const { auditRepository } = await import("../static/discover/index.js");
         const { report, couldNotRun } = await auditRepository(root);
-        await finishReport("audit", report, flags, couldNotRun, { writeReport: false });
+        await finishReport("audit", suppress(report), command.opts<AuditFlags>(), couldNotRun, {
+          writeReport: false,
+        });
         return;
       }
       const { report, couldNotRun, decided } = await runAudit(files, undefined, python);
       // An audit that could not run has no results: there is no report to keep.
-      await finishReport("audit", report, flags, couldNotRun, { writeReport: false, decided });
+      await finishReport("audit", suppress(report), command.opts<AuditFlags>(), couldNotRun, {
+        writeReport: false,
+        decided,
+      });
     },
   );
   return addPythonOptions(command);

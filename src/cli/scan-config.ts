@@ -1,4 +1,4 @@
-/** The config file's part in every scan: defaults for unset options, per-target settings, suppressions. */
+/** The config file's part in every scan and audit: defaults for unset options, per-target settings, suppressions. */
 import { isAbsolute, resolve } from "node:path";
 import type { Command } from "./commander.js";
 import { findConfigFile } from "../config/find.js";
@@ -66,35 +66,58 @@ async function readConfigFile(file: string): Promise<LoadedConfig> {
   }
 }
 
-/**
- * Reads the config file and fills every option the command line left at its default, so the
- * command line always wins. Expired suppressions are reported once here.
- */
-export async function loadScanConfig(command: Command): Promise<ScanConfig> {
-  const flags = command.opts<ScanConfigFlags>();
-  const file = flags.config ?? findConfigFile(process.cwd());
-  const loaded = file === undefined ? undefined : await readConfigFile(file);
-  if (loaded) {
-    const { config, dir } = loaded;
-    const fromFile: Record<string, unknown> = {
-      ...(config.defaults ? settingsAsFlags(config.defaults, dir) : {}),
-      failOn: config.failOn,
-      concurrency: config.concurrency,
-      perHost: config.perHost,
-      perHostDelay: config.perHostDelay,
-    };
-    for (const [key, value] of Object.entries(fromFile)) {
-      const source = command.getOptionValueSource(key);
-      if (value !== undefined && (source === undefined || source === "default"))
-        command.setOptionValueWithSource(key, value, "config");
-    }
+/** Each option the command line left at its default takes the config file's value: the command line wins. */
+function fillUnsetOptions(command: Command, fromFile: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(fromFile)) {
+    const source = command.getOptionValueSource(key);
+    if (value !== undefined && (source === undefined || source === "default"))
+      command.setOptionValueWithSource(key, value, "config");
   }
+}
+
+/** The config file's suppressions, applied to a report; the expired ones are reported once, here. */
+function suppressionsOf(loaded: LoadedConfig | undefined): (report: Report) => Report {
   const rules = loaded?.config.suppressions ?? [];
   const today = isoToday();
   for (const rule of expiredSuppressions(rules, today))
     process.stderr.write(
       `proxytrust: the suppression of ${describeSuppression(rule)} expired on ${rule.expires} and no longer applies\n`,
     );
+  return (report) => applySuppressions(report, rules, today);
+}
+
+async function loadConfigOf(command: Command): Promise<LoadedConfig | undefined> {
+  const file = command.opts<{ config?: string }>().config ?? findConfigFile(process.cwd());
+  return file === undefined ? undefined : await readConfigFile(file);
+}
+
+/**
+ * The config file's part in an audit: its failOn when --fail-on is not given, and its suppressions
+ * (a `rule` suppression names a static rule). Returns what applies the suppressions to the report.
+ */
+export async function loadAuditConfig(command: Command): Promise<(report: Report) => Report> {
+  const loaded = await loadConfigOf(command);
+  if (loaded) fillUnsetOptions(command, { failOn: loaded.config.failOn });
+  return suppressionsOf(loaded);
+}
+
+/**
+ * Reads the config file and fills every option the command line left at its default, so the
+ * command line always wins. Expired suppressions are reported once here.
+ */
+export async function loadScanConfig(command: Command): Promise<ScanConfig> {
+  const loaded = await loadConfigOf(command);
+  if (loaded) {
+    const { config, dir } = loaded;
+    fillUnsetOptions(command, {
+      ...(config.defaults ? settingsAsFlags(config.defaults, dir) : {}),
+      failOn: config.failOn,
+      concurrency: config.concurrency,
+      perHost: config.perHost,
+      perHostDelay: config.perHostDelay,
+    });
+  }
+  const finish = suppressionsOf(loaded);
   const entries = new Map(targetEntries(loaded).map((entry) => [new URL(entry.url).href, entry]));
   return {
     loaded,
@@ -110,6 +133,6 @@ export async function loadScanConfig(command: Command): Promise<ScanConfig> {
         connectTo: [...((own.connectTo as string[] | undefined) ?? []), ...base.connectTo],
       };
     },
-    finish: (report) => applySuppressions(report, rules, today),
+    finish,
   };
 }

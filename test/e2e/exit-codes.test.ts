@@ -63,6 +63,36 @@ describe("exit codes", () => {
     assert.equal(result.code, 0, result.stderr);
   });
 
+  test("0 once the config file suppresses the audit's one failure by rule id; the report keeps it, marked", async () => {
+    const project = join(dir, "suppressed");
+    mkdirSync(project);
+    writeFileSync(
+      join(project, "settings.py"),
+      'SECRET_KEY = "0dd4b2e7c9a1f3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e3"\nDEBUG = False\nALLOWED_HOSTS = ["*"]\n',
+    );
+    const settings = join(project, "settings.py");
+    const unsuppressed = await runCli(["audit", "--settings", settings, "--format", "json"]);
+    const failing = checksOf(unsuppressed).filter((c) => c.status === "fail");
+    assert.deepEqual(
+      failing.map((c) => c.id),
+      ["django-allowed-hosts-wildcard"],
+    );
+    writeFileSync(
+      join(project, "proxytrust.config.json"),
+      JSON.stringify({
+        suppressions: [{ rule: "django-allowed-hosts-wildcard", reason: "the load balancer checks Host" }],
+      }),
+    );
+    const result = await runCli(["audit", "--settings", settings, "--format", "json"], 60_000, {
+      cwd: project,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const kept = checksOf(result).find((c) => c.id === "django-allowed-hosts-wildcard") as
+      (JsonCheck & { suppression?: { reason: string } }) | undefined;
+    assert.equal(kept?.status, "fail");
+    assert.equal(kept?.suppression?.reason, "the load balancer checks Host");
+  });
+
   test("1: a real project's settings with failures", { skip: corpusMissing }, async () => {
     const result = await runCli(["audit", "--settings", CORPUS_SETTINGS, "--format", "json"]);
     assert.equal(result.code, 1, result.stderr);

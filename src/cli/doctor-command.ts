@@ -5,7 +5,7 @@ import type { AuditFiles } from "../static/audit.js";
 import { auditCommand } from "./audit-command.js";
 import { checkOutputOptions, finishReport, type OutputFlags } from "./common.js";
 import { onInterrupt } from "./interrupt.js";
-import { scanCommand, scanOptionsFrom } from "./scan-command.js";
+import { checkProbeToken, scanCommand, scanOptionsFrom } from "./scan-command.js";
 import { parseTarget } from "./target-url.js";
 import { printable } from "../report/quote.js";
 
@@ -55,6 +55,7 @@ export function doctorCommand(): Command {
     if (option.long && SCAN_OPTIONS.has(option.long)) doctor.addOption(option);
   for (const option of auditCommand().options)
     if (option.long && AUDIT_FILE_OPTIONS.has(option.long)) doctor.addOption(option);
+  doctor.hook("preAction", checkProbeToken);
   return doctor.hook("preAction", checkOutputOptions).action(async (rawUrl: string, flags: DoctorFlags) => {
     const target = parseTarget(rawUrl);
     const files: AuditFiles = {

@@ -50,6 +50,17 @@ function parsePath(flag: string, raw: string | undefined): string | undefined {
   return raw;
 }
 
+/**
+ * A preAction hook. An empty PROXYTRUST_PROBE_TOKEN is most likely a CI secret that is not set: the
+ * scan runs as without it. An empty --probe-token was typed, so it is a mistake.
+ */
+export function checkProbeToken(command: Command): void {
+  if (command.opts<ScanFlags>().probeToken !== "") return;
+  if (command.getOptionValueSource("probeToken") !== "env")
+    throw new UsageError("--probe-token '': expected the probe middleware's token, not an empty string");
+  command.setOptionValueWithSource("probeToken", undefined, "env");
+}
+
 export function scanOptionsFrom(flags: ScanFlags): ScanOptions {
   const mappings = [...flags.resolve.map(parseResolve), ...flags.connectTo.map(parseConnectTo)];
   const headers: HeaderList = flags.header.map(parseHeader);
@@ -122,7 +133,7 @@ export function scanCommand(): Command {
     )
     .option("--probe-path <path>", "where the probe middleware answers", DEFAULT_PROBE_PATH);
   // The single-site options first in --help, then the stronger links, fleets and report options.
-  const scan = addFleetOptions(addLinkOptions(single));
+  const scan = addFleetOptions(addLinkOptions(single)).hook("preAction", checkProbeToken);
   return addReportOptions(scan, "show evidence for every clause", { sarifLocation: true }).action(
     async (rawUrl: string | undefined, _flags: ScanFlags, command: Command) => {
       const config = await loadScanConfig(command);

@@ -47,7 +47,9 @@ export async function collectProxyProtocol(
   listenerUrl.port = String(listener.port);
   const token = options.probeToken;
   const ask = (url: URL): Pick<ProbeSpec, "url" | "headers"> =>
-    token ? { url: pathOn(url, options.probePath), headers: [[PROBE_TOKEN_HEADER, token]] } : { url };
+    token !== undefined
+      ? { url: pathOn(url, options.probePath), headers: [[PROBE_TOKEN_HEADER, token]] }
+      : { url };
   // The Host stays the site's, as a load balancer passing the connection through would leave it.
   const host = siteUrls.https.hostname;
 

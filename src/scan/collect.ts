@@ -249,7 +249,7 @@ export async function collectEvidence(
   // Asks the probe middleware what Django saw, when the user installed it and gave its token.
   const token = options.probeToken;
   const askDjango = (leg: Leg, label: string, headers: ProbeSpec["headers"] = []) =>
-    token
+    token !== undefined
       ? probe({
           label: `${label} (probe)`,
           url: legUrl(leg, options.probePath),

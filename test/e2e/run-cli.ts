@@ -58,6 +58,8 @@ export interface RunOptions {
   onStart?: (child: ChildProcess) => void;
   /** A file descriptor to give the command as its stdout instead of a pipe read here. */
   stdoutFd?: number;
+  /** Environment variables to set for the command, over this process's own. */
+  env?: Record<string, string>;
 }
 
 export function runCli(args: string[], timeoutMs = 60_000, options: RunOptions = {}): Promise<CliResult> {
@@ -65,7 +67,7 @@ export function runCli(args: string[], timeoutMs = 60_000, options: RunOptions =
     process.execPath,
     ["--import", TSX, "--import", NO_NAME_LOOKUPS, CLI],
     args,
-    {},
+    options.env ?? {},
     timeoutMs,
     options,
   );

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { clientIpCheck } from "../../../src/scan/checks/client-ip.js";
 import { originExposureCheck } from "../../../src/scan/checks/origin-exposure.js";
 import { collectEvidence, followRedirects } from "../../../src/scan/collect.js";
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from "../../../src/scan/options.js";
@@ -131,4 +132,16 @@ test("the token-carrying POSTs do not wait for the POST without any token", asyn
     tokenPostsWhileHeld > 0,
     "no token-carrying POST was sent while the tokenless one was unanswered",
   );
+});
+
+test("a probe token, even an empty one, is sent with every question to the probe and judged", async () => {
+  const { client, urls } = stubClient();
+  const evidence = await collectEvidence(
+    new URL("https://shop.example.com/"),
+    options({ probeToken: "" }),
+    client,
+  );
+  assert.equal(evidence.probeAsked, true);
+  assert.ok(urls.some((url) => url.pathname === DEFAULT_SCAN_OPTIONS.probePath));
+  assert.equal(clientIpCheck.judge(evidence).status, "error");
 });

@@ -7,6 +7,7 @@ import { UsageError } from "./usage-error.js";
 import { quoted } from "../report/quote.js";
 import { describeFileError } from "../file-error.js";
 import { readTextFile } from "../read-file.js";
+import { keyMatches, parseCertificates, parsePrivateKey, PemError } from "../transport/pem.js";
 
 export interface LinkFlags {
   proxyProtocolPort?: string;
@@ -31,12 +32,21 @@ function parseProxyProtocolPort(raw: string, target: URL): ScanOptions["proxyPro
 /** Certificates and keys are a few kilobytes; a bundle of every public CA is under a megabyte. */
 const MAX_PEM_BYTES = 1024 * 1024;
 
-export function readPem(flag: string, file: string): string {
+/** The PEM text of FILE once `check` (parseCertificates, parsePrivateKey) has found what the option needs in it. */
+export function readPem(flag: string, file: string, check: (pem: string) => unknown): string {
+  let pem: string;
   try {
-    return readTextFile(file, MAX_PEM_BYTES, { streams: true });
+    pem = readTextFile(file, MAX_PEM_BYTES, { streams: true });
   } catch (err) {
     throw new UsageError(`${flag} ${file}: ${describeFileError(err)}`);
   }
+  try {
+    check(pem);
+  } catch (err) {
+    if (err instanceof PemError) throw new UsageError(`${flag} ${file}: ${err.message}`);
+    throw err;
+  }
+  return pem;
 }
 
 /** A host name or address alone: the candidate ports are ours to try. */
@@ -58,7 +68,11 @@ function parseClientCertificate(flags: LinkFlags): ScanOptions["clientCertificat
     throw new UsageError("--client-cert and --client-key go together");
   if (![flags.origin].flat().some((origin) => origin.startsWith("https://")))
     throw new UsageError("--client-cert needs an https:// --origin to present it to");
-  return { cert: readPem("--client-cert", clientCert), key: readPem("--client-key", clientKey) };
+  const cert = readPem("--client-cert", clientCert, parseCertificates);
+  const key = readPem("--client-key", clientKey, parsePrivateKey);
+  if (!keyMatches(cert, key))
+    throw new UsageError(`--client-key ${clientKey}: not the key of --client-cert ${clientCert}`);
+  return { cert, key };
 }
 
 export function addLinkOptions(command: Command): Command {

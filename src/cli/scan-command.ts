@@ -16,6 +16,7 @@ import { addFleetOptions, checkSingleTarget, type FleetFlags } from "./fleet-opt
 import { loadScanConfig } from "./scan-config.js";
 import { quoted } from "../report/quote.js";
 import { parseTarget } from "./target-url.js";
+import { parseCertificates } from "../transport/pem.js";
 
 interface ScanFlags extends LinkFlags, OutputFlags, FleetFlags {
   resolve: string[];
@@ -67,7 +68,7 @@ export function scanOptionsFrom(flags: ScanFlags): ScanOptions {
   return {
     ...DEFAULT_SCAN_OPTIONS,
     mappings,
-    ca: flags.cacert === undefined ? undefined : readPem("--cacert", flags.cacert),
+    ca: flags.cacert === undefined ? undefined : readPem("--cacert", flags.cacert, parseCertificates),
     caFile: flags.cacert === undefined ? undefined : resolve(flags.cacert),
     insecure: flags.insecure,
     timeoutMs: flags.timeout * 1000,

@@ -17,6 +17,7 @@ import { loadScanConfig } from "./scan-config.js";
 import { quoted } from "../report/quote.js";
 import { parseTarget } from "./target-url.js";
 import { parseCertificates } from "../transport/pem.js";
+import { HTTP_TOKEN, NOT_FIELD_TEXT } from "../http-syntax.js";
 
 interface ScanFlags extends LinkFlags, OutputFlags, FleetFlags {
   resolve: string[];
@@ -40,9 +41,14 @@ interface ScanFlags extends LinkFlags, OutputFlags, FleetFlags {
 function parseHeader(raw: string): [string, string] {
   const colon = raw.indexOf(":");
   const name = colon > 0 ? raw.slice(0, colon).trim() : "";
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
-    throw new UsageError(`--header ${quoted(raw)}: expected 'Name: value'`);
-  return [name, raw.slice(colon + 1).trim()];
+  if (!HTTP_TOKEN.test(name)) throw new UsageError(`--header ${quoted(raw)}: expected 'Name: value'`);
+  const value = raw.slice(colon + 1).trim();
+  // Refused here, or every probe would fail as if the server had not answered.
+  if (NOT_FIELD_TEXT.test(value))
+    throw new UsageError(
+      `--header ${quoted(raw)}: HTTP cannot send a line break, control character or character beyond Latin-1 in a header value`,
+    );
+  return [name, value];
 }
 
 function parsePath(flag: string, raw: string | undefined): string | undefined {

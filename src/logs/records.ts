@@ -2,8 +2,8 @@
  * Reading the probe middleware's request log (PROXYTRUST_PROBE_LOG=1, python/proxytrust_probe.py):
  * one JSON object per line, found behind whatever prefix the app's log format adds.
  */
-import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
 
 /** The key that marks a request line (LOG_RECORD_KEY in the middleware). */
@@ -87,15 +87,70 @@ function jsonAtEnd(text: string): unknown {
   return undefined;
 }
 
+/**
+ * The longest line read as a possible record. The middleware cuts every value to 256 characters
+ * (LOG_VALUE_CAP), at most 12 each once ensure_ascii has escaped them, and app servers take about 100
+ * headers: a record stays well under this.
+ */
+export const MAX_LINE_CHARS = 1024 * 1024;
+
+/** Stands for a line too long to hold that carries the record key. */
+const OVERLONG_RECORD = Symbol("overlong record");
+
+/**
+ * Calls `onLine` with each line of the log, split where readline splits (\n, \r\n, a lone \r). A
+ * line longer than MAX_LINE_CHARS is not held, so no line can exhaust memory: it is searched for the
+ * record key as it streams past, and handed on as OVERLONG_RECORD when it holds one, else as "".
+ */
+async function eachLine(input: Readable, onLine: (text: string | typeof OVERLONG_RECORD) => void) {
+  const key = `"${RECORD_KEY}"`;
+  const decoder = new StringDecoder("utf8");
+  let held = "";
+  let overlong = false;
+  let marked = false;
+  const add = (piece: string) => {
+    held += piece;
+    if (!overlong && held.length <= MAX_LINE_CHARS) return;
+    overlong = true;
+    marked ||= held.includes(key);
+    // Only as much as could be the start of a key cut between two pieces.
+    held = held.slice(1 - key.length);
+  };
+  const end = () => {
+    onLine(overlong ? (marked ? OVERLONG_RECORD : "") : held);
+    held = "";
+    overlong = marked = false;
+  };
+  let afterCr = false;
+  for await (const chunk of input) {
+    let text = typeof chunk === "string" ? chunk : decoder.write(chunk as Buffer);
+    // A \r\n cut between two chunks is one line break.
+    if (afterCr && text.startsWith("\n")) {
+      text = text.slice(1);
+      afterCr = false;
+    }
+    // A chunk that decodes to nothing (half a character) leaves the last one's \r pending.
+    if (text) afterCr = text.endsWith("\r");
+    const pieces = text.split(/\r\n|\r|\n/);
+    add(pieces[0]!);
+    for (let i = 1; i < pieces.length; i++) {
+      end();
+      add(pieces[i]!);
+    }
+  }
+  add(decoder.end());
+  if (held || overlong) end();
+}
+
 export async function readLogRecords(input: Readable): Promise<LogRead> {
   const records: LogRecord[] = [];
   const unreadable: number[] = [];
   let line = 0;
-  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+  await eachLine(input, (text) => {
     line += 1;
-    const parsed = parseLogLine(text, line);
+    const parsed = text === OVERLONG_RECORD ? "unreadable" : parseLogLine(text, line);
     if (parsed === "unreadable") unreadable.push(line);
     else if (parsed) records.push(parsed);
-  }
+  });
   return { records, unreadable };
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { test } from "node:test";
-import { parseLogLine } from "../../../src/logs/records.js";
+import { MAX_LINE_CHARS, parseLogLine, readLogRecords } from "../../../src/logs/records.js";
 import { fastestMs } from "../fastest.js";
 import { runLogs } from "../../../src/logs/run.js";
 import { formatHtml } from "../../../src/report/format-html.js";
@@ -60,6 +60,50 @@ test("a line of nested braces before the key is refused in time linear in its le
   const large = fastestMs(() => parseLogLine(hostile(8_000), 1));
   // 16 times the input: a quadratic search takes about 256 times as long; x64 leaves room for a loaded machine.
   assert.ok(large < 64 * small + 20, `16x input took ${large.toFixed(1)} ms vs ${small.toFixed(1)} ms`);
+});
+
+/** The log's bytes in pieces of `size`, as a file or pipe hands them over. */
+function chunked(text: string, size: number): Readable {
+  const bytes = Buffer.from(text);
+  return Readable.from(
+    (function* () {
+      for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+    })(),
+  );
+}
+
+test("lines end at \\n, \\r\\n or \\r, wherever the input is cut", async () => {
+  const log = ["x", proxied("/a/", "https"), "y", proxied("/b/", "https"), "", proxied("/c/", "https")];
+  const text = `${log[0]}\r\n${log[1]}\r${log[2]}\n${log[3]}\r\n${log[4]}\n${log[5]}`;
+  for (const size of [1, 2, 7, 64 * 1024]) {
+    const { records, unreadable } = await readLogRecords(chunked(text, size));
+    assert.deepEqual(
+      records.map((r) => [r.line, r.path]),
+      [
+        [2, "/a/"],
+        [4, "/b/"],
+        [6, "/c/"],
+      ],
+      `pieces of ${size}`,
+    );
+    assert.deepEqual(unreadable, []);
+  }
+});
+
+test("a line too long to be a record is not held: unreadable when it holds the record key, else passed over", async () => {
+  const long = proxied("/long/", "https", { HTTP_X_PADDING: "a".repeat(MAX_LINE_CHARS) });
+  // The key comes after the headers (sorted keys): it is found in a line that is no longer held.
+  const noKey = "a".repeat(MAX_LINE_CHARS + 1);
+  const text = [proxied("/a/", "https"), long, noKey, proxied("/b/", "https")].join("\n");
+  const { records, unreadable } = await readLogRecords(chunked(text, 64 * 1024 + 3));
+  assert.deepEqual(
+    records.map((r) => [r.line, r.path]),
+    [
+      [1, "/a/"],
+      [4, "/b/"],
+    ],
+  );
+  assert.deepEqual(unreadable, [2]);
 });
 
 test("healthy traffic: every result passes, with the counts", async () => {

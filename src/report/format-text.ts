@@ -192,11 +192,12 @@ export function formatText(report: Report, options: TextOptions): string {
         )
         .join("\n")
     : "no findings";
+  // Server headers, file names and environment values: shown, never obeyed by the terminal.
   const opening = [
-    ...(report.discovery ? [discoveryLines(report.discovery).join("\n")] : []),
-    ...(report.identified ? [identificationLines(report).join("\n")] : []),
+    ...(report.discovery ? [discoveryLines(report.discovery)] : []),
+    ...(report.identified ? [identificationLines(report)] : []),
   ]
-    .map((block) => `${block}\n\n`)
+    .map((block) => `${block.map(printable).join("\n")}\n\n`)
     .join("");
   return `${head}\n\n${opening}${body}\n${tally ? `\n${tally}\n` : ""}`;
 }

@@ -99,6 +99,38 @@ test("what files, logs and servers said reaches the terminal with its control ch
   }
 });
 
+test("the opening lines, what a server's headers and a tree's files said, show control characters too", () => {
+  const text = formatText(
+    {
+      ...report([]),
+      identified: {
+        proxy: { kind: "nginx", from: 'Server: nginx\u009b2J, in "https baseline"' },
+        appServer: { kind: "gunicorn", from: "Server: gunicorn\u001b]0;x\u0007" },
+      },
+      discovery: {
+        root: "/repo\u001b[1m",
+        filesWalked: 3,
+        found: [{ file: "deploy/\u009b2Jnginx.conf", kind: "nginx", why: "server block" }],
+        deployments: [
+          {
+            name: "web\r",
+            files: [{ role: "proxy", file: "deploy/\u009b2Jnginx.conf" }],
+            pairedBecause: ["same directory"],
+            environment: [{ name: "DJANGO_ALLOWED_HOSTS", value: "a\u001b[2J", file: "Dockerfile", line: 3 }],
+          },
+        ],
+        ignored: [{ path: "x\u0085y", reason: "binary" }],
+      },
+    },
+    { colour: false },
+  );
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  assert.doesNotMatch(text, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  assert.match(text, /^proxy: nginx, identified from Server: nginx\\x9b2J, in "https baseline"$/m);
+  assert.match(text, /^app server: gunicorn, identified from Server: gunicorn\\x1b\]0;x\\x07$/m);
+  assert.match(text, /env DJANGO_ALLOWED_HOSTS=a\\x1b\[2J {2}\(Dockerfile:3\)/);
+});
+
 test("a group's count is written with thousands separators", () => {
   for (const [count, shown] of [
     [999, "999"],

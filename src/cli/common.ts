@@ -116,10 +116,13 @@ export function checkOutputOptions(command: Command): void {
     throw new UsageError("--format sh: only a scan of one URL writes a shell script, not a fleet");
   if (format.length > 1 && output === undefined)
     throw new UsageError(`--format ${format.join(",")}: several formats need --output BASE`);
-  if (output !== undefined) {
-    const dir = dirname(resolve(output));
+  for (const [, file] of outputFiles({ format, output })) {
+    if (file === undefined) continue;
+    const dir = dirname(resolve(file));
     if (!existsSync(dir) || !statSync(dir).isDirectory())
       throw new UsageError(`--output ${output}: no such directory ${dir}`);
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory())
+      throw new UsageError(`--output ${file}: cannot write it (is a directory)`);
   }
 }
 

@@ -23,7 +23,8 @@ const exchange = z.object({
 });
 
 const check = z.object({
-  id: z.string().min(1),
+  // Every id the tool writes is lower-case words joined by hyphens; the text report prints it as read.
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "not a check id (lower-case words joined by hyphens)"),
   clause: z.enum(CLAUSE_IDS),
   status: z.enum(STATUSES),
   severity: z.enum(SEVERITIES),

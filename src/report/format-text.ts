@@ -78,7 +78,7 @@ function statusLabel(check: CheckResult, options: TextOptions): string {
 /** The fix, under its heading, for what needs one: a fail or a warn. */
 function fixLines(check: CheckResult, indentFix: (fix: string) => string): string[] {
   return check.fix && (check.status === "fail" || check.status === "warn")
-    ? ["      fix:", indentFix(check.fix)]
+    ? ["      fix:", indentFix(printableLines(check.fix))]
     : [];
 }
 
@@ -136,7 +136,7 @@ function formatGroup(group: CheckResult[], options: TextOptions, indentFix: (fix
   const label = statusLabel(first, options);
   const target = first.target ? `[${printable(first.target)}] ` : "";
   const lines = [
-    `${label} ${first.id.padEnd(16)} ${target}${withThousands(group.length)} places: ${first.title}`,
+    `${label} ${first.id.padEnd(16)} ${target}${withThousands(group.length)} places: ${printable(first.title)}`,
   ];
   const bySummary = new Map<string, Map<string, number[]>>();
   for (const check of group) {

@@ -44,6 +44,7 @@ test("a report whose checks are malformed names the file and the first bad check
   const cases: [string, string][] = [
     [withCheck({}), "checks[0].id: Invalid input: expected string, received undefined (and 6 more problems)"],
     [withCheck({ ...good, status: 'fail"><img>' }), "checks[0].status: Invalid option: expected one of"],
+    [withCheck({ ...good, id: "spoofed-proto\u001b[2J" }), "checks[0].id: not a check id"],
     [withCheck({ ...good, clause: "no-such-clause" }), "checks[0].clause: Invalid option: expected one of"],
     [withCheck({ ...good, evidence: "none" }), "checks[0].evidence: Invalid input: expected array"],
     [withCheck({ ...good, evidence: [{ label: "x" }] }), "checks[0].evidence[0].request: Invalid input"],

@@ -144,3 +144,14 @@ test("a group's count is written with thousands separators", () => {
     );
   }
 });
+
+test("a title or fix read from a merged report shows its control characters, never sends them", () => {
+  const hostile = { title: "HSTS\u001b]0;owned\u0007 dropped", fix: "nginx: add_header\u009b2J X" };
+  const text = formatText(
+    report([finding("a.conf", 1, DROPPED, hostile), finding("a.conf", 2, DROPPED, hostile)]),
+    { colour: false },
+  );
+  assert.ok(!["\u001b", "\u0007", "\u009b"].some((char) => text.includes(char)));
+  assert.match(text, /HSTS\\x1b\]0;owned\\x07 dropped/);
+  assert.match(text, /add_header\\x9b2J X/);
+});

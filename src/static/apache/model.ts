@@ -401,9 +401,15 @@ const BUILT_IN_MODULES = ["core", "http_core", "so", "watchdog", "log_config", "
  * "mod_headers.c"), with the built-in ones; undefined when no line loads any (a lone vhost file, whose
  * server loads modules elsewhere).
  */
-export const loadedModules = perConfig((config: ApacheConfig): Set<string> | undefined => {
-  const loads = flatten(config.root).filter((d) => is(d, "LoadModule"));
+const loadedModules = perConfig((config: ApacheConfig): Set<string> | undefined => {
+  const directives = flatten(config.root);
+  const loads = directives.filter((d) => is(d, "LoadModule"));
   if (loads.length === 0) return undefined;
+  // An Include that read nothing (mods-enabled/*.load left out of a repository, say) may hold the LoadModule
+  // lines of modules the audit never saw: the list is then no proof that a module is missing.
+  const readNothing = (d: ApacheDirective) =>
+    (is(d, "Include") || is(d, "IncludeOptional")) && (d.children?.length ?? 0) === 0;
+  if (directives.some(readNothing)) return undefined;
   const names = new Set<string>();
   const add = (module: string) => names.add(`${module}_module`).add(`mod_${module}.c`);
   BUILT_IN_MODULES.forEach(add);

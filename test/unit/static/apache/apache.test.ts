@@ -269,4 +269,13 @@ test("<IfModule> is judged by the tree's LoadModule lines: Debian without a2enmo
   // A lone vhost file, whose modules are loaded elsewhere: every <IfModule> is read.
   const site = loadApacheConfig(path.join(dir, "sites-enabled", "shop.conf"));
   assert.deepEqual(check("apache-x-forwarded-proto-not-set", { apache: site }), []);
+  // A repository without mods-enabled, and a site loading mod_wsgi itself: the list of modules is not whole.
+  rmSync(path.join(dir, "mods-enabled"), { recursive: true });
+  writeFileSync(
+    path.join(dir, "sites-enabled", "wsgi.conf"),
+    "LoadModule wsgi_module /usr/lib/apache2/modules/mod_wsgi.so\n",
+  );
+  assert.equal(virtualHosts(load()).length, 1, "the vhost inside <IfModule mod_ssl.c> is read");
+  assert.deepEqual(check("apache-x-forwarded-proto-not-set", { apache: load() }), []);
+  assert.deepEqual(check("apache-hsts-missing", { apache: load() }), []);
 });

@@ -126,16 +126,34 @@ function messageText(check: CheckResult, target: string | undefined): string {
 }
 
 /**
- * GitHub tracks an alert across runs by its fingerprint: rule, target and, for a static finding,
- * the place in the repository; never the summary, whose wording a live result may vary per run.
+ * GitHub tracks an alert across runs by its fingerprint. A live result's is its rule and target: its
+ * summary's wording may vary per run. A static finding's is its rule, target, file and summary, and which
+ * of the same it is in that file: not its line, which an edit above it moves.
  */
-function fingerprint(ruleId: string, target: string | undefined, place: Json | undefined): string {
+function fingerprint(ruleId: string, target: string | undefined, staticPlace: unknown[] | undefined): string {
   return createHash("sha256")
-    .update(JSON.stringify([ruleId, target ?? null, place ?? null]))
+    .update(JSON.stringify([ruleId, target ?? null, staticPlace ?? null]))
     .digest("hex");
 }
 
-function resultFor(check: CheckResult, ruleIndex: number, report: Report, options: SarifOptions): Json {
+/** Counts the static findings alike in all but their line, to tell them apart in fingerprints. */
+function occurrences(): (parts: unknown[]) => unknown[] {
+  const seen = new Map<string, number>();
+  return (parts) => {
+    const key = JSON.stringify(parts);
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    return [...parts, n];
+  };
+}
+
+function resultFor(
+  check: CheckResult,
+  ruleIndex: number,
+  report: Report,
+  options: SarifOptions,
+  nthAlike: (parts: unknown[]) => unknown[],
+): Json {
   const target = targetOf(check, report);
   const location =
     check.location === undefined ? liveLocation(target!, options) : fileLocation(check.location, options.cwd);
@@ -146,7 +164,11 @@ function resultFor(check: CheckResult, ruleIndex: number, report: Report, option
     message: { text: messageText(check, target) },
     locations: [location],
     partialFingerprints: {
-      "proxytrust/v1": fingerprint(check.id, target, check.location && location),
+      "proxytrust/v1": fingerprint(
+        check.id,
+        target,
+        check.location && nthAlike([check.id, target ?? null, check.location.file, check.summary]),
+      ),
     },
     // A config file suppression: viewers show the result as suppressed (externally), with the reason.
     ...(isSuppressed(check)
@@ -188,16 +210,17 @@ export function buildSarif(report: Report, options: SarifOptions): Json {
     rules.push(ruleFor(check, report));
   }
   const checks = distinctChecks(report.checks, report);
+  const nthAlike = occurrences();
   const results = checks
     .filter((c) => c.status === "fail" || c.status === "warn")
-    .map((c) => resultFor(c, ruleIndex.get(c.id)!, report, options));
+    .map((c) => resultFor(c, ruleIndex.get(c.id)!, report, options, nthAlike));
   const notifications: Json[] = [
     ...(options.couldNotRun ? [{ level: "error", message: { text: options.couldNotRun } }] : []),
     ...checks
       .filter((c) => c.status === "error")
       .map((c) => ({
         level: "error",
-        message: { text: `${c.id}: ${messageText(c, c.target)}` },
+        message: { text: `${c.id}: ${messageText(c, targetOf(c, report))}` },
         associatedRule: { id: c.id, index: ruleIndex.get(c.id)! },
         ...(c.location ? { locations: [fileLocation(c.location, options.cwd)] } : {}),
       })),

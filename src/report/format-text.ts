@@ -170,10 +170,10 @@ function suppressedCount(report: Report): string[] {
 
 export function formatText(report: Report, options: TextOptions): string {
   const facts = [
-    report.proxy ? `proxy: ${report.proxy}` : "",
+    report.proxy ? `proxy: ${printable(report.proxy)}` : "",
     report.requests !== undefined ? `${report.requests} requests` : "",
     report.durationMs !== undefined ? `${(report.durationMs / 1000).toFixed(2)} s` : "",
-    report.incomplete ? `incomplete: ${report.incomplete}` : "",
+    report.incomplete ? `incomplete: ${printable(report.incomplete)}` : "",
   ].filter(Boolean);
   const head = `proxytrust ${report.command} ${printable(report.target)}${facts.length ? `  (${facts.join(", ")})` : ""}`;
   const counts = countByStatus(report);

@@ -14,6 +14,7 @@ import addFormats from "ajv-formats";
 import { clause } from "../../../src/clauses.js";
 import { combineReports } from "../../../src/fleet/combine.js";
 import { buildSarif, SECURITY_SEVERITY, urlArtifactPath } from "../../../src/report/format-sarif.js";
+import type { Report } from "../../../src/report/model.js";
 import { auditReport, scanReport, suppressedScanReport } from "./fixtures.js";
 
 const require = createRequire(import.meta.url);
@@ -263,6 +264,23 @@ describe("SARIF results are distinct and keep their identity across runs", () =>
     const { cwd, report } = twoDeployments();
     const doubled = { ...report, checks: [...report.checks, ...report.checks] };
     assert.equal(assertValid(buildSarif(doubled, { cwd })).results.length, 2);
+  });
+
+  test("a static finding keeps its fingerprint when an edit above moves its line; two alike in a file differ", () => {
+    const fingerprints = (report: Report) =>
+      assertValid(buildSarif(report, { cwd: process.cwd() })).results.map(
+        (r) => r.partialFingerprints["proxytrust/v1"],
+      );
+    const before = auditReport("nginx.conf", "settings.py");
+    const moved = {
+      ...before,
+      checks: before.checks.map((c) =>
+        c.location ? { ...c, location: { ...c.location, line: c.location.line + 5 } } : c,
+      ),
+    };
+    assert.deepEqual(fingerprints(moved), fingerprints(before));
+    const [first, second] = fingerprints(before);
+    assert.notEqual(first, second, "the two nginx-xfp-from-client findings of one file");
   });
 
   test("fingerprints depend on rule, target and place, not on a summary's wording", () => {

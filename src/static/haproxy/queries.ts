@@ -1,5 +1,6 @@
 /** What the rules ask of a parsed HAProxy config: inheritance, binds, backends, conditions. */
 import { classifyHost, hostOfAddress, trustBreadth } from "../gunicorn/addresses.js";
+import { perConfig } from "../memo.js";
 import type {
   HaproxyCondition,
   HaproxyConditionTerm,
@@ -17,11 +18,29 @@ export function isProxySection(section: HaproxySection): boolean {
  * before it. A defaults section without `from` starts afresh: HAProxy resets the defaults there.
  */
 export function defaultsOf(config: HaproxyConfig, section: HaproxySection): HaproxySection | undefined {
-  const index = config.sections.indexOf(section);
-  const before = config.sections.slice(0, index).filter((s) => s.kind === "defaults");
-  if (section.from !== undefined) return before.findLast((s) => s.name === section.from);
-  return section.kind === "defaults" ? undefined : before.at(-1);
+  return defaultsBySection(config).get(section);
 }
+
+/** Every section's defaults, found in one pass: each proxy's rules ask for theirs, often several times. */
+const defaultsBySection = perConfig((config: HaproxyConfig): ReadonlyMap<HaproxySection, HaproxySection> => {
+  const found = new Map<HaproxySection, HaproxySection>();
+  const lastByName = new Map<string | undefined, HaproxySection>();
+  let last: HaproxySection | undefined;
+  for (const section of config.sections) {
+    const defaults =
+      section.from !== undefined
+        ? lastByName.get(section.from)
+        : section.kind === "defaults"
+          ? undefined
+          : last;
+    if (defaults) found.set(section, defaults);
+    if (section.kind === "defaults") {
+      lastByName.set(section.name, section);
+      last = section;
+    }
+  }
+  return found;
+});
 
 /** Last directive with this keyword (and first argument, when given) in the section, else in its defaults. */
 function inherited(

@@ -72,8 +72,8 @@ export const hstsMissing: StaticRule = {
       : () => false;
     return [...appRoutesByServer(input)].flatMap(([server, routes]) => {
       if (!server.tls) return [];
-      const bare = routes.filter((route) => !sentByDjango(route));
-      if (bare.length === routes.length && !routes.some(routeSendsHsts))
+      // nginx's own lines first: Django is asked about the routes they leave bare only.
+      if (!routes.some(routeSendsHsts) && !routes.some(sentByDjango))
         return [
           finding(
             "warn",
@@ -82,8 +82,8 @@ export const hstsMissing: StaticRule = {
           ),
         ];
       // Some routes send it: each other one with none around it sends none (add_header is per location).
-      return bare
-        .filter((route) => !hstsAround(route))
+      return routes
+        .filter((route) => !hstsAround(route) && !sentByDjango(route))
         .map((route) =>
           finding(
             "warn",

@@ -226,7 +226,8 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function realPath(path: string): string {
+/** The path with its links resolved, or as given (made absolute) when it cannot be. */
+export function realPath(path: string): string {
   try {
     return realpathSync(path);
   } catch {

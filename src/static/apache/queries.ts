@@ -37,7 +37,7 @@ const APP_BACKEND = /^(unix:[^|]*\|)?(https?|wss?|h2c?|uwsgi|balancer):\/\//i;
 const CONDITIONAL = /^If/i;
 
 /** The <Location>, <Directory> … a directive applies in, or undefined at server or vhost level. */
-export function contextOf(host: VirtualHost, directive: ApacheDirective): ApacheDirective | undefined {
+function contextOf(host: VirtualHost, directive: ApacheDirective): ApacheDirective | undefined {
   return host.sections
     .get(directive)
     ?.findLast((section) => !is(section, "VirtualHost") && !CONDITIONAL.test(section.name));

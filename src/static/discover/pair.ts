@@ -3,10 +3,9 @@
  * front of it and the settings module it names; Kubernetes manifests with the settings their Django
  * pods name; and the remaining settings modules with the proxy configs beside them.
  */
-import { realpathSync } from "node:fs";
 import { basename, dirname, join, posix, relative } from "node:path";
 import type { AuditFiles } from "../audit.js";
-import { flatten, loadApacheConfig } from "../apache/model.js";
+import { flatten, loadApacheConfig, realPath } from "../apache/model.js";
 import { loadComposeFile, type ComposeProject, type ComposeService } from "../compose/model.js";
 import { loadKubernetesManifests } from "../kubernetes/model.js";
 import { readHead, type FileKind, type Recognised } from "./recognise.js";
@@ -115,17 +114,9 @@ function settingsNamed(context: Context, module: string | undefined, near: strin
   return file;
 }
 
-/** Apache files another one includes (sites-enabled/*.conf from apache2.conf) are read through it. */
-function realPath(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
 /**
- * The Apache files no other found file includes. Includes are matched by real path: Debian's
+ * The Apache files no other found file includes: those it includes (sites-enabled/*.conf from
+ * apache2.conf) are read through it. Includes are matched by real path: Debian's
  * sites-enabled/app.conf is a link to the sites-available/app.conf found. Beside a main apache2.conf
  * (or httpd.conf), a *-available file it does not include is not enabled, so not read.
  */

@@ -18,7 +18,7 @@ export function finding(
 }
 
 /**
- * Where the app server Django runs under listens, as endpointKey()s joined by spaces ("" when the audit has
+ * Where the app server Django runs under listens, as endpointKey()s one a line ("" when the audit has
  * no app server): what tells Django's upstream from a front end's.
  */
 export function appServerEndpoints(input: AuditInput): string {
@@ -27,7 +27,7 @@ export function appServerEndpoints(input: AuditInput): string {
     ...(input.appServers ?? []).flatMap((server) => [...server.binds.value, ...(server.otherBinds ?? [])]),
   ];
   const keys = binds.map(endpointKey).filter((key): key is string => key !== undefined);
-  return [...new Set(keys)].sort().join(" ");
+  return [...new Set(keys)].sort().join("\n");
 }
 
 /**
@@ -39,7 +39,7 @@ export function appServerEndpoints(input: AuditInput): string {
 export const appRoutesAt = perConfigAndKey((config: NginxConfig, endpoints: string): readonly AppRoute[] => {
   const routes = routesToApp(config);
   if (endpoints === "") return routes.filter((route) => route.appBound);
-  const known = new Set(endpoints.split(" "));
+  const known = new Set(endpoints.split("\n"));
   const toAppServer = new Set(
     routes.filter((route) =>
       passAddresses(config, route).some((address) => known.has(endpointKey(address) ?? "")),

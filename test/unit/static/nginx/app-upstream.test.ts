@@ -95,6 +95,19 @@ http {
     assert.deepEqual(lines(rule.check(inputOf({ nginx }))), []);
   });
 
+  it("matches a socket whose path holds a space", () => {
+    const nginx = `
+http {
+  server {
+    listen 80;
+    location / { proxy_pass http://127.0.0.1:3000; proxy_set_header X-Forwarded-Proto $scheme; }
+    location /api/ { proxy_pass "http://unix:/run/my app/gunicorn.sock:"; }
+  }
+}`;
+    const gunicorn = `bind = ["unix:/run/my app/gunicorn.sock", "127.0.0.1:9000"]\n`;
+    assert.deepEqual(lines(findings("nginx-xfp-from-client", { nginx, gunicorn })), [["fail", 6]]);
+  });
+
   it("keeps location /'s upstream where no route reaches the app server's address", () => {
     const gunicorn = `bind = "127.0.0.1:8001"\n`;
     assert.deepEqual(lines(findings("nginx-xfp-from-client", { nginx: FRONT_END_AND_DJANGO, gunicorn })), []);

@@ -431,12 +431,16 @@ function rewriteRules(host: VirtualHost): { rule: ApacheDirective; conds: Apache
   const inherits = options.some((d) =>
     d.args.some((a) => (own(d) ? /^Inherit(Before)?$/i : /^InheritDown(Before)?$/i).test(a)),
   );
-  const engineOn = (context: ApacheDirective | undefined) => {
-    const engines = host.directives.filter((d) => is(d, "RewriteEngine") && contextOf(host, d) === context);
-    // At vhost level the vhost's own line wins over the server's.
-    const last = engines.filter(own).at(-1) ?? engines.at(-1);
-    return last?.args[0]?.toLowerCase() === "on";
-  };
+  // The last RewriteEngine of each context, read once; at vhost level the vhost's own line wins over the server's.
+  const lastEngine = new Map<ApacheDirective | undefined, ApacheDirective>();
+  const lastOwnEngine = new Map<ApacheDirective | undefined, ApacheDirective>();
+  for (const d of host.directives) {
+    if (!is(d, "RewriteEngine")) continue;
+    lastEngine.set(contextOf(host, d), d);
+    if (own(d)) lastOwnEngine.set(contextOf(host, d), d);
+  }
+  const engineOn = (context: ApacheDirective | undefined) =>
+    (lastOwnEngine.get(context) ?? lastEngine.get(context))?.args[0]?.toLowerCase() === "on";
   const rules: { rule: ApacheDirective; conds: ApacheDirective[] }[] = [];
   let conds: ApacheDirective[] = [];
   for (const d of host.directives) {
@@ -453,9 +457,10 @@ function rewriteRules(host: VirtualHost): { rule: ApacheDirective; conds: Apache
  * goes to HTTPS. A negated rule ("!^/healthz$") redirects everything but the one path. mod_proxy maps a
  * ProxyPass path before mod_alias reads a vhost's Redirect (a proxied request was not redirected on
  * loopback), so beside a ProxyPass only a Redirect in a <Location> (applied later, at fixup) counts;
- * mod_rewrite runs before mod_proxy, mod_alias before mod_wsgi.
+ * mod_rewrite runs before mod_proxy, mod_alias before mod_wsgi. Found once per vhost: the rules and the
+ * contract's view each ask.
  */
-export function redirectsToHttps(host: VirtualHost): PlainRedirect | undefined {
+export const redirectsToHttps = perConfig((host: VirtualHost): PlainRedirect | undefined => {
   const proxied = proxyMount(host) !== undefined;
   const alias = host.directives.find((d) => aliasRedirect(host, d) && (!proxied || contextOf(host, d)));
   if (alias) return { at: alias, exempt: [] };
@@ -464,7 +469,7 @@ export function redirectsToHttps(host: VirtualHost): PlainRedirect | undefined {
     if (redirect) return redirect;
   }
   return undefined;
-}
+});
 
 /** The vhost's names: ServerName and every ServerAlias. */
 export function hostNames(host: VirtualHost): string[] {

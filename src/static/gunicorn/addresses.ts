@@ -105,9 +105,19 @@ export function hostOfAddress(address: string): string {
  * is `web:8000` to the proxy beside it. Undefined when the address names no port (a bare name, a variable).
  */
 export function endpointKey(address: string): string | undefined {
-  const rest = address.trim().replace(/^(?!unix:)[a-z][a-z0-9+.-]*:\/\//i, "");
-  const socket = /^unix:(?:\/\/)?(\/[^:]*)/i.exec(rest)?.[1] ?? (rest.startsWith("/") ? rest : undefined);
+  const rest = withoutScheme(address);
+  const socket = socketPathOf(rest) ?? (rest.startsWith("/") ? rest : undefined);
   if (socket !== undefined) return `unix:${socket}`;
   const port = /:(\d{1,5})(?:\/.*)?$/.exec(rest)?.[1];
   return port === undefined ? undefined : `:${Number(port)}`;
+}
+
+/** An address without its scheme (http://, uwsgi://); `unix:` stays, since it names a socket, not a scheme. */
+export function withoutScheme(address: string): string {
+  return address.trim().replace(/^(?!unix:)[a-z][a-z0-9+.-]*:\/\//i, "");
+}
+
+/** The path of `unix:/path` or `unix:///path` (the form uWSGI's docs use), up to a `:`; undefined for any other address. */
+export function socketPathOf(address: string): string | undefined {
+  return /^unix:(?:\/\/)?(\/[^:]*)/i.exec(address)?.[1];
 }

@@ -7,6 +7,7 @@
  */
 import type { NginxConfig, NginxDirective } from "./model.js";
 import { perConfig } from "../memo.js";
+import { socketPathOf, withoutScheme } from "../gunicorn/addresses.js";
 import { serverBlocks, type ServerBlock } from "./servers.js";
 import {
   inheritedLevel,
@@ -95,10 +96,9 @@ export type ForwardedHeader =
   | { source: "default"; value: string };
 
 function normaliseUpstream(target: string): string {
-  // `unix:///tmp/uwsgi.sock` (uWSGI's own docs write it so) is a socket path, not a scheme and host.
-  const withoutScheme = target.replace(/^(?!unix:)[a-z0-9+]+:\/\//i, "");
-  if (withoutScheme.startsWith("unix:")) return withoutScheme.replace(/^unix:(?:\/\/)?([^:]*).*$/, "unix:$1");
-  return withoutScheme.replace(/\/.*$/, "");
+  const rest = withoutScheme(target);
+  const socket = socketPathOf(rest);
+  return socket !== undefined ? `unix:${socket}` : rest.replace(/\/.*$/, "");
 }
 
 /** Each pass directive's module, as its place in MODULE_NAMES. */

@@ -5,9 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
 import { DJANGO_DIR } from "../../stacks/django.js";
 import { runCli, type CliResult, type JsonCheck } from "./run-cli.js";
@@ -164,11 +165,11 @@ describe("audit --python on a project that cannot be imported: one line, exit 3"
     "slow.py": "import time\ntime.sleep(60)\n",
     "exits.py": "import sys\nsys.exit('settings refused to load')\n",
   });
-  const run = (module: string, ...more: string[]) =>
+  const run = (module: string, python = PYTHON, ...more: string[]) =>
     runCli([
       "audit",
       "--python",
-      PYTHON,
+      python,
       "--settings-module",
       `site_conf.${module}`,
       "--project-dir",
@@ -177,8 +178,23 @@ describe("audit --python on a project that cannot be imported: one line, exit 3"
     ]);
 
   test("a missing dependency", async () => {
+    // An interpreter that has Django and nothing else beside it: `environ` is missing even where the
+    // machine's python3 has django-environ installed.
+    const onlyDjango = join(work, "only-django");
+    mkdirSync(onlyDjango);
+    for (const name of ["django", "asgiref"])
+      symlinkSync(
+        dirname(
+          execFileSync(PYTHON, ["-c", `import ${name}; print(${name}.__file__)`], {
+            encoding: "utf8",
+          }).trim(),
+        ),
+        join(onlyDjango, name),
+      );
+    const python = join(work, "python-with-only-django");
+    writeFileSync(python, `#!/bin/sh\nPYTHONPATH=${onlyDjango} exec ${PYTHON} -S "$@"\n`, { mode: 0o755 });
     assertOneLine(
-      await run("missing_dependency"),
+      await run("missing_dependency", python),
       /^proxytrust: audit could not run: importing site_conf.missing_dependency failed: ModuleNotFoundError: No module named 'environ' \(at site_conf\/missing_dependency.py:1\)$/m,
     );
   });
@@ -197,7 +213,7 @@ describe("audit --python on a project that cannot be imported: one line, exit 3"
 
   test("an import that does not finish in time", async () => {
     assertOneLine(
-      await run("slow", "--python-timeout", "1"),
+      await run("slow", PYTHON, "--python-timeout", "1"),
       /importing site_conf.slow did not finish within 1 s$/m,
     );
   });

@@ -1,4 +1,4 @@
-import { existsSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "./commander.js";
 import type { Interruption } from "./interrupt.js";
@@ -121,8 +121,18 @@ export function checkOutputOptions(command: Command): void {
     const dir = dirname(resolve(file));
     if (!existsSync(dir) || !statSync(dir).isDirectory())
       throw new UsageError(`--output ${output}: no such directory ${dir}`);
-    if (statSync(file, { throwIfNoEntry: false })?.isDirectory())
-      throw new UsageError(`--output ${file}: cannot write it (is a directory)`);
+    const info = statSync(file, { throwIfNoEntry: false });
+    if (info?.isDirectory()) throw new UsageError(`--output ${file}: cannot write it (is a directory)`);
+    // A pipe or device is opened once, to write the report: a reader would take a trial open for the end.
+    if (info && !info.isFile()) continue;
+    try {
+      closeSync(openSync(file, "a"));
+    } catch (err) {
+      throw new UsageError(
+        `--output ${file}: cannot write it (${describeFileError(err, { writing: true })})`,
+      );
+    }
+    if (!info) unlinkSync(file);
   }
 }
 

@@ -1,6 +1,6 @@
 /** --output mistakes are refused before anything is scanned or read, not after the report is made. */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -35,4 +35,18 @@ test("--output naming a directory, or BASE whose file for a format is one, is re
     ["--output", join(dir, "absent", "report.txt")],
     `--output ${join(dir, "absent", "report.txt")}: no such directory ${join(dir, "absent")}`,
   );
+});
+
+test("--output where no file can be written is refused at once; a trial leaves nothing behind", async () => {
+  // /proc/self is a directory where not even root can create a file.
+  await refused(
+    ["--output", "/proc/self/report.json"],
+    "--output /proc/self/report.json: cannot write it (no file can be created there)",
+  );
+  const dir = mkdtempSync(join(tmpdir(), "proxytrust-output-"));
+  await run(["--output", join(dir, "new.json")]);
+  assert.equal(existsSync(join(dir, "new.json")), false);
+  writeFileSync(join(dir, "old.json"), "kept until the report is written");
+  await run(["--output", join(dir, "old.json")]);
+  assert.equal(readFileSync(join(dir, "old.json"), "utf8"), "kept until the report is written");
 });

@@ -1,6 +1,6 @@
 /** `proxytrust merge FILE...`: JSON and JSONL outputs joined into one report, in any output format. */
 import { Command } from "./commander.js";
-import { combineReports, decidedAny, nothingScanned } from "../fleet/combine.js";
+import { combineReports, decidedAny, distinctReports, nothingScanned } from "../fleet/combine.js";
 import { parseReports, ReportFileError } from "../fleet/read-reports.js";
 import type { Report } from "../report/model.js";
 import { addReportOptions, finishReport, type OutputFlags } from "./common.js";
@@ -32,7 +32,12 @@ export function mergeCommand(): Command {
     .argument("<files...>", "files written with --format json or --jsonl");
   return addReportOptions(merge, "show evidence for every result", { sarifLocation: true }).action(
     async (files: string[], flags: OutputFlags) => {
-      const merged = combineReports(files.flatMap(readReports));
+      const { reports, repeated } = distinctReports(files.flatMap(readReports));
+      if (repeated > 0)
+        process.stderr.write(
+          `proxytrust: merge: left out ${repeated} report${repeated === 1 ? "" : "s"} identical to one before\n`,
+        );
+      const merged = combineReports(reports);
       const couldNotRun = nothingScanned(merged) ? "none of the targets could be scanned" : undefined;
       await finishReport("merge", merged, flags, couldNotRun, { decided: decidedAny(merged) });
     },

@@ -25,6 +25,21 @@ export function targetParts(report: Report): { targets: TargetSummary[]; checks:
   };
 }
 
+/**
+ * The reports without those identical to one before them: the same file named twice, or a shard's
+ * JSONL given beside a merge that already holds it, would list every result twice.
+ */
+export function distinctReports(reports: readonly Report[]): { reports: Report[]; repeated: number } {
+  const seen = new Set<string>();
+  const distinct = reports.filter((report) => {
+    const key = JSON.stringify(report);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { reports: distinct, repeated: reports.length - distinct.length };
+}
+
 /** One report over all `parts`; `durationMs` is the wall time when known (a fleet scan), else the sum. */
 export function combineReports(parts: readonly Report[], durationMs?: number): Report {
   const targets: TargetSummary[] = [];
@@ -35,9 +50,11 @@ export function combineReports(parts: readonly Report[], durationMs?: number): R
     checks.push(...split.checks);
   }
   const sum = (values: (number | undefined)[]) => values.reduce<number>((total, v) => total + (v ?? 0), 0);
-  const requests = targets.some((t) => t.requests !== undefined)
-    ? sum(targets.map((t) => t.requests))
-    : undefined;
+  // An audit has neither: a merge of audits is not "0 requests, 0.00 s".
+  const sumOf = (key: "requests" | "durationMs") =>
+    targets.some((t) => t[key] !== undefined) ? sum(targets.map((t) => t[key])) : undefined;
+  const requests = sumOf("requests");
+  const duration = durationMs ?? sumOf("durationMs");
   const unreachable = targets.filter((t) => t.couldNotRun !== undefined).length;
   return {
     tool: "proxytrust",
@@ -47,7 +64,7 @@ export function combineReports(parts: readonly Report[], durationMs?: number): R
     target: `${targets.length} target${targets.length === 1 ? "" : "s"}${unreachable ? ` (${unreachable} could not be scanned)` : ""}`,
     checks,
     ...(requests !== undefined ? { requests } : {}),
-    durationMs: durationMs ?? sum(targets.map((t) => t.durationMs)),
+    ...(duration !== undefined ? { durationMs: duration } : {}),
     targets,
   };
 }

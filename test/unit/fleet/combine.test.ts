@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { combineReports, decidedAny, nothingScanned } from "../../../src/fleet/combine.js";
+import { combineReports, decidedAny, distinctReports, nothingScanned } from "../../../src/fleet/combine.js";
 import { forSummary } from "../../../src/fleet/scan-fleet.js";
 import { exitCodeFor, type CheckResult, type Report } from "../../../src/report/model.js";
 
@@ -116,4 +116,34 @@ test("a merge decided something when a target has a verdict, or is an audit that
   assert.equal(decidedAny(combineReports([audit("broken.conf", unreadable), audit("clean.conf")])), true);
   assert.equal(decidedAny(combineReports([scan("https://a.test/", check("scheme", "skip"))])), false);
   assert.equal(decidedAny(combineReports([scan("https://a.test/", check("scheme", "pass"))])), true);
+});
+
+test("merging a report with itself lists each result once; reports that differ are all kept", () => {
+  const a = scan("https://a.test/", check("hsts", "fail"));
+  const rerun = { ...scan("https://a.test/", check("hsts", "fail")), durationMs: 120 };
+  const fleet = combineReports([a, scan("https://b.test/", check("scheme", "warn"))]);
+  const { reports, repeated } = distinctReports([
+    a,
+    structuredClone(a),
+    rerun,
+    fleet,
+    structuredClone(fleet),
+  ]);
+  assert.deepEqual(reports, [a, rerun, fleet]);
+  assert.equal(repeated, 2);
+  assert.equal(combineReports(reports).checks.length, 4);
+});
+
+test("a merge of audits has no request count or duration to show", () => {
+  const {
+    requests: _requests,
+    durationMs: _durationMs,
+    ...audit
+  } = {
+    ...scan("nginx.conf", check("hsts", "fail")),
+    command: "audit" as const,
+  };
+  const merged = combineReports([audit, { ...audit, target: "other.conf" }]);
+  assert.equal(merged.requests, undefined);
+  assert.equal(merged.durationMs, undefined);
 });

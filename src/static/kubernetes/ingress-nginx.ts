@@ -27,6 +27,7 @@ const CONTROLLER_KEYS = new Set([
 const ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
 
 export interface ControllerValue {
+  /** As written: the controller trims neither booleans nor hsts-max-age. */
   value: string;
   location: SourceLocation;
 }
@@ -48,20 +49,30 @@ export function controllerValue(
     .flatMap((map) => map.data)
     .filter((d) => d.key === key)
     .at(-1);
-  return entry ? { value: entry.value.trim(), location: { file: entry.file, line: entry.line } } : undefined;
+  return entry ? { value: entry.value, location: { file: entry.file, line: entry.line } } : undefined;
 }
 
-/** Go's strconv.ParseBool, which reads both annotations and ConfigMap booleans; undefined where it errs. */
+/** Go's strconv.ParseBool, which reads boolean annotations; undefined where it errs (the default then applies). */
 function parseBool(text: string): boolean | undefined {
   if (["1", "t", "T", "TRUE", "true", "True"].includes(text)) return true;
   if (["0", "f", "F", "FALSE", "false", "False"].includes(text)) return false;
   return undefined;
 }
 
-export const isTrue = (value: ControllerValue | undefined): boolean =>
-  value !== undefined && parseBool(value.value) === true;
-export const isFalse = (value: ControllerValue | undefined): boolean =>
-  value !== undefined && parseBool(value.value) === false;
+/**
+ * A ConfigMap boolean as the controller decodes it (mapstructure with WeaklyTypedInput, in ReadConfig): as
+ * ParseBool, except that an empty value is false; any other value that does not parse keeps the default.
+ */
+const configMapBool = (text: string): boolean | undefined => (text === "" ? false : parseBool(text));
+
+export const isTrue = (setting: ControllerValue | undefined): boolean =>
+  setting !== undefined && configMapBool(setting.value) === true;
+export const isFalse = (setting: ControllerValue | undefined): boolean =>
+  setting !== undefined && configMapBool(setting.value) === false;
+
+/** A ConfigMap boolean for messages: "false" quoted, or what an empty value means. */
+export const describeBool = (setting: ControllerValue): string =>
+  setting.value === "" ? 'empty (the controller reads "" as "false")' : `"${setting.value}"`;
 
 /** Ingresses the nginx controller serves: class nginx, or no class at all (the default class). */
 export function nginxIngresses(objects: KubernetesObjects | undefined): Ingress[] {
@@ -85,7 +96,7 @@ export function hostsWithCertificate(ingresses: Ingress[]): Set<string> {
 
 export function annotation(ingress: Ingress, key: string): ControllerValue | undefined {
   const entry = ingress.annotations.find((a) => a.name === `${ANNOTATION_PREFIX}${key}`);
-  return entry ? { value: entry.value.trim(), location: { file: entry.file, line: entry.line } } : undefined;
+  return entry ? { value: entry.value, location: { file: entry.file, line: entry.line } } : undefined;
 }
 
 /**
@@ -105,7 +116,8 @@ export interface ResolvedBool {
 
 /**
  * An annotation that defaults to the ConfigMap key of the same name, resolved as the controller does: the
- * annotation if it parses as a boolean, else the ConfigMap's if that parses, else the built-in default.
+ * annotation if it parses as a boolean, else the ConfigMap's if that decodes (empty there is false), else the
+ * built-in default.
  * Each key falls back on its own (internal/ingress/annotations/rewrite/main.go), so an annotation never
  * overrides the ConfigMap's value of another key.
  */
@@ -116,11 +128,11 @@ export function resolveBool(
   fallback: boolean,
 ): ResolvedBool {
   const candidates = [
-    { source: "annotation" as const, setting: annotation(ingress, key) },
-    { source: "ConfigMap" as const, setting: controllerValue(objects, key) },
+    { source: "annotation" as const, setting: annotation(ingress, key), read: parseBool },
+    { source: "ConfigMap" as const, setting: controllerValue(objects, key), read: configMapBool },
   ];
-  for (const { source, setting } of candidates) {
-    const value = setting && parseBool(setting.value);
+  for (const { source, setting, read } of candidates) {
+    const value = setting && read(setting.value);
     if (setting && value !== undefined) return { value, from: { ...setting, source } };
   }
   return { value: fallback };

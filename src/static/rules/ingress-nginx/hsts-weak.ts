@@ -1,10 +1,28 @@
 /** ingress-nginx adds HSTS to TLS responses by default (max-age one year, includeSubDomains); the ConfigMap can weaken it. */
 import { clause } from "../../../clauses.js";
-import { controllerValue, isFalse } from "../../kubernetes/ingress-nginx.js";
+import {
+  controllerValue,
+  describeBool,
+  isFalse,
+  type ControllerValue,
+} from "../../kubernetes/ingress-nginx.js";
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
 import { djangoSendsHsts } from "../caddy/django-side.js";
 
 const ONE_YEAR = 31536000;
+
+/**
+ * What is wrong with hsts-max-age, if anything. The controller copies it as written into "max-age=…"; without
+ * a number of seconds the header breaks RFC 6797's grammar and browsers ignore all of it.
+ */
+function maxAgeWeakness(maxAge: ControllerValue): string | undefined {
+  const seconds = maxAge.value.trim();
+  if (seconds === "")
+    return 'hsts-max-age is empty: the controller sends "max-age=" with no number, a header browsers ignore';
+  if (!/^\d+$/.test(seconds))
+    return `hsts-max-age is "${maxAge.value}", not a number of seconds: browsers ignore the header it makes`;
+  return Number(seconds) < ONE_YEAR ? `hsts-max-age is ${seconds}, under a year` : undefined;
+}
 
 export const ingressNginxHstsWeak: StaticRule = {
   meta: {
@@ -27,13 +45,11 @@ export const ingressNginxHstsWeak: StaticRule = {
     const subdomains = controllerValue(input.kubernetes, "hsts-include-subdomains");
     const weak = [
       ...(off && isFalse(off)
-        ? [{ why: 'hsts is "false": no Strict-Transport-Security at all', at: off }]
+        ? [{ why: `hsts is ${describeBool(off)}: no Strict-Transport-Security at all`, at: off }]
         : []),
-      ...(maxAge && !(Number(maxAge.value) >= ONE_YEAR)
-        ? [{ why: `hsts-max-age is ${maxAge.value}, under a year`, at: maxAge }]
-        : []),
+      ...(maxAge && maxAgeWeakness(maxAge) ? [{ why: maxAgeWeakness(maxAge)!, at: maxAge }] : []),
       ...(subdomains && isFalse(subdomains)
-        ? [{ why: 'hsts-include-subdomains is "false"', at: subdomains }]
+        ? [{ why: `hsts-include-subdomains is ${describeBool(subdomains)}`, at: subdomains }]
         : []),
     ];
     return weak.map(({ why, at }) => ({

@@ -5,6 +5,7 @@
  */
 import { clause } from "../../../clauses.js";
 import {
+  describeBool,
   hostsWithCertificate,
   ingressHosts,
   nginxIngresses,
@@ -42,7 +43,7 @@ export const ingressNginxSslRedirectOff: StaticRule = {
       return [
         {
           status: "fail",
-          message: `Ingress ${ingress.name} (${hosts.map((host) => host || "any host").join(", ")}) has TLS but ssl-redirect is "${redirect.from.value}"${where}${unforced}: plain HTTP reaches the app`,
+          message: `Ingress ${ingress.name} (${hosts.map((host) => host || "any host").join(", ")}) has TLS but ssl-redirect is ${describeBool(redirect.from)}${where}${unforced}: plain HTTP reaches the app`,
           location: redirect.from.location,
         },
       ];

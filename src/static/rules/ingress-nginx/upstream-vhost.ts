@@ -19,14 +19,15 @@ export const ingressNginxUpstreamVhost: StaticRule = {
     return nginxIngresses(input.kubernetes).flatMap((ingress): RuleFinding[] => {
       const vhost = annotation(ingress, "upstream-vhost");
       if (!vhost) return [];
+      const name = vhost.value.trim();
       // Host names are case-insensitive: the rule's own name, however written, changes nothing.
-      const others = ingressHosts(ingress).filter((host) => host !== vhost.value.toLowerCase());
+      const others = ingressHosts(ingress).filter((host) => host !== name.toLowerCase());
       if (others.length === 0) return [];
       const names = others.map((host) => host || "whatever host a client sends (a rule without host)");
       return [
         {
           status: "fail",
-          message: `Ingress ${ingress.name} sets upstream-vhost "${vhost.value}": Django sees Host ${vhost.value}, not ${names.join(", ")}`,
+          message: `Ingress ${ingress.name} sets upstream-vhost "${name}": Django sees Host ${name}, not ${names.join(", ")}`,
           location: vhost.location,
         },
       ];

@@ -45,6 +45,11 @@ export interface IngressBackend {
   host: string;
   path: string;
   service: string;
+  /**
+   * spec.defaultBackend of an Ingress without rules: it becomes the controller's catch-all location, which
+   * takes none of the Ingress's redirect annotations (createServers keeps the catch-all's own).
+   */
+  catchAll?: boolean;
 }
 
 export interface Ingress extends Located {
@@ -192,19 +197,25 @@ function ingress(doc: YamlDocument, name: string): Ingress {
   const backendName = (backend: Tree): string =>
     text(tree(tree(backend.service)).name) ?? text(backend.serviceName) ?? "";
   const defaultBackend = tree(spec.defaultBackend ?? spec.backend);
-  const backends: IngressBackend[] = [
-    ...(Object.keys(defaultBackend).length
-      ? [{ host: "", path: "/", service: backendName(defaultBackend) }]
-      : []),
-    ...items(spec.rules).flatMap((raw) => {
-      const rule = tree(raw);
-      return items(tree(rule.http).paths).map((p) => ({
-        host: text(rule.host) ?? "",
-        path: text(tree(p).path) ?? "/",
-        service: backendName(tree(tree(p).backend)),
-      }));
-    }),
-  ];
+  const rules = items(spec.rules).map(tree);
+  const ruleBackends = rules.flatMap((rule) =>
+    items(tree(rule.http).paths).map((p) => ({
+      host: text(rule.host) ?? "",
+      path: text(tree(p).path) ?? "/",
+      service: backendName(tree(tree(p).backend)),
+    })),
+  );
+  // With rules, the default backend serves what no path of their hosts matches; alone, it is the catch-all.
+  const defaultBackends = !Object.keys(defaultBackend).length
+    ? []
+    : rules.length
+      ? [...new Set(rules.map((rule) => text(rule.host) ?? ""))].map((host) => ({
+          host,
+          path: "/",
+          service: backendName(defaultBackend),
+        }))
+      : [{ host: "", path: "/", service: backendName(defaultBackend), catchAll: true }];
+  const backends: IngressBackend[] = [...defaultBackends, ...ruleBackends];
   const className = text(spec.ingressClassName) ?? text(annotationsRaw["kubernetes.io/ingress.class"]);
   return {
     name,

@@ -25,7 +25,10 @@ export const controllerConfigMap = (data: Record<string, string>) =>
 /** The tls entries of the web Ingress unless a test gives others: its host's secret. */
 const WEB_TLS = ["    - hosts: [app.example.com]", "      secretName: web-tls"];
 
-/** An Ingress (by default web: app.example.com with TLS) with these nginx.ingress.kubernetes.io/ annotations. */
+/**
+ * An Ingress (by default web: app.example.com with TLS) with these nginx.ingress.kubernetes.io/ annotations;
+ * host "" writes a rule without host.
+ */
 export const webIngress = (
   annotations: Record<string, string>,
   { name = "web", host = "app.example.com", path = "/", tls = WEB_TLS } = {},
@@ -44,8 +47,7 @@ export const webIngress = (
     "  ingressClassName: nginx",
     ...(tls.length ? ["  tls:", ...tls] : []),
     "  rules:",
-    `    - host: ${host}`,
-    "      http:",
+    ...(host ? [`    - host: ${host}`, "      http:"] : ["    - http:"]),
     "        paths:",
     `          - path: ${path}`,
     "            pathType: Prefix",

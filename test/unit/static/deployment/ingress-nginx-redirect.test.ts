@@ -65,3 +65,61 @@ describe("ingress-nginx ssl-redirect and force-ssl-redirect", () => {
     assert.deepEqual(sslRedirectFindings(controllerConfigMap({}), webIngress({}), elsewhere), []);
   });
 });
+
+describe("ingress-nginx redirects on the default server", () => {
+  const NO_HOST_TLS = ["    - secretName: wildcard-example-com-tls"];
+  const hostless = (annotations: Record<string, string>, tls = NO_HOST_TLS) =>
+    webIngress(annotations, { host: "", tls });
+
+  test("a TLS rule without host is not redirected by ssl-redirect: it fails unless force-ssl-redirect is on", () => {
+    assert.deepEqual(sslRedirectFindings(controllerConfigMap({}), hostless({})), [
+      'fail: Ingress web has TLS but a rule without host, served by the default server: ssl-redirect redirects only a Host with a certificate of its own (the default server\'s is filed under "_"), so without force-ssl-redirect: "true" plain HTTP reaches the app',
+    ]);
+    assert.deepEqual(
+      sslRedirectFindings(controllerConfigMap({}), hostless({ "ssl-redirect": "true" })).length,
+      1,
+    );
+    assert.deepEqual(
+      sslRedirectFindings(controllerConfigMap({}), hostless({ "force-ssl-redirect": "true" })),
+      [],
+    );
+    assert.deepEqual(
+      sslRedirectFindings(controllerConfigMap({ "force-ssl-redirect": "true" }), hostless({})),
+      [],
+    );
+    // Without a tls section nothing promises HTTPS, as for a named host.
+    assert.deepEqual(sslRedirectFindings(controllerConfigMap({}), hostless({}, [])), []);
+  });
+
+  test("an Ingress with only a defaultBackend is the catch-all, where even force-ssl-redirect does nothing", () => {
+    const catchAll = [
+      "apiVersion: networking.k8s.io/v1",
+      "kind: Ingress",
+      "metadata:",
+      "  name: web-catch-all",
+      "  namespace: shop",
+      "  annotations:",
+      '    nginx.ingress.kubernetes.io/force-ssl-redirect: "true"',
+      "spec:",
+      "  ingressClassName: nginx",
+      "  tls:",
+      "    - secretName: wildcard-example-com-tls",
+      "  defaultBackend:",
+      "    service:",
+      "      name: web",
+      "      port:",
+      "        number: 8000",
+    ].join("\n");
+    assert.deepEqual(sslRedirectFindings(controllerConfigMap({ "force-ssl-redirect": "true" }), catchAll), [
+      "fail: Ingress web-catch-all has TLS but only a defaultBackend, which the controller makes its catch-all: there it applies none of the Ingress's redirect annotations, and neither ssl-redirect nor force-ssl-redirect sends plain HTTP to HTTPS, so plain HTTP reaches the app",
+    ]);
+  });
+
+  test("a defaultBackend beside host rules serves those hosts, which ssl-redirect does redirect", () => {
+    const withDefault = webIngress({}).replace(
+      "spec:\n",
+      "spec:\n  defaultBackend:\n    service:\n      name: web\n      port:\n        number: 8000\n",
+    );
+    assert.deepEqual(sslRedirectFindings(controllerConfigMap({}), withDefault), []);
+  });
+});

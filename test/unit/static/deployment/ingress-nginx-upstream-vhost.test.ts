@@ -17,9 +17,6 @@ describe("ingress-nginx upstream-vhost", () => {
   });
 
   test("on a rule without host every client's name is replaced, so even a site name fails", () => {
-    assert.equal(
-      vhostFindings(webIngress({ "upstream-vhost": "app.example.com" }, { host: '""' })).length,
-      1,
-    );
+    assert.equal(vhostFindings(webIngress({ "upstream-vhost": "app.example.com" }, { host: "" })).length, 1);
   });
 });

@@ -1,6 +1,12 @@
 /** A configuration snippet that copies a client header into the one Django trusts for scheme, host or address. */
 import { clause } from "../../../clauses.js";
-import { controllerConfigMaps, nginxIngresses } from "../../kubernetes/ingress-nginx.js";
+import {
+  controllerConfigMaps,
+  controllerValue,
+  isTrue,
+  nginxIngresses,
+} from "../../kubernetes/ingress-nginx.js";
+import type { KubernetesObjects } from "../../kubernetes/model.js";
 import { loadNginxText } from "../../nginx/loader.js";
 import type { NginxDirective } from "../../nginx/model.js";
 import { forEachNamed } from "../../nginx/scope.js";
@@ -32,14 +38,37 @@ const TRUSTED_HEADERS = [
 const written = (d: NginxDirective) => [d.name, ...d.args].join(" ");
 
 /**
+ * The trusted headers whose incoming value reaches Django, and so can be rewritten by more_set_input_headers.
+ * Every location sets each of them from a variable: Host and X-Forwarded-Host from $best_http_host (the
+ * request's Host, or with use-forwarded-headers its X-Forwarded-Host), X-Forwarded-Proto and -Port from the
+ * request's own only with use-forwarded-headers, X-Forwarded-For from the request's only with
+ * compute-full-forwarded-for too; X-Real-IP and the rest come from the connection ($remote_addr, which the
+ * realip module settles before any rewrite).
+ */
+function headersTakenFromRequest(objects: KubernetesObjects | undefined): string[] {
+  const forwarded = isTrue(controllerValue(objects, "use-forwarded-headers"));
+  const fullForwardedFor = forwarded && isTrue(controllerValue(objects, "compute-full-forwarded-for"));
+  return [
+    "host",
+    ...(forwarded ? ["x-forwarded-proto", "x-forwarded-host", "x-forwarded-port"] : []),
+    ...(fullForwardedFor ? ["x-forwarded-for"] : []),
+  ];
+}
+
+/**
  * The snippet's lines that set a trusted header from a value the client controls: read as nginx
  * reads them, so `${http_x}`, quotes, and `set`/`map` indirection count as the plain `$http_x` does.
  * Every location the template writes sets Host and X-Forwarded-* itself, and nginx inherits
  * proxy_set_header only into a block setting none: outside a location, a line at the snippet's own
- * level does nothing, while one in a block the snippet opens, or more_set_input_headers, which
- * rewrites the request's header, does.
+ * level does nothing, while one in a block the snippet opens does. more_set_input_headers, which rewrites
+ * the request's header, counts at any level for the headers the controller takes from the request.
  */
-function clientCopies(snippet: string, file: string, inLocation: boolean): string[] {
+function clientCopies(
+  snippet: string,
+  file: string,
+  inLocation: boolean,
+  takenFromRequest: string[],
+): string[] {
   const config = loadNginxText(snippet, file);
   const copies = TRUSTED_HEADERS.flatMap((name) =>
     clientValuedAssignments(config, name).map((a) => a.directive),
@@ -51,7 +80,7 @@ function clientCopies(snippet: string, file: string, inLocation: boolean): strin
       const match = /^\s*([\w-]+)\s*:\s*(.*)$/s.exec(arg);
       return (
         match !== null &&
-        TRUSTED_HEADERS.includes(match[1]!.toLowerCase()) &&
+        takenFromRequest.includes(match[1]!.toLowerCase()) &&
         variables.clientSources(match[2]!).length > 0
       );
     });
@@ -81,7 +110,7 @@ export const ingressNginxSnippetClientHeader: StaticRule = {
     severity: "high",
     title: "An ingress-nginx snippet forwards a client's header as a trusted one",
     explanation:
-      "A configuration-snippet or location-snippet that sets Host, X-Forwarded-Proto, -Host, -For or X-Real-IP from a $http_ variable hands the client's own value to Django, undoing what the controller sets; so does a server-snippet or http-snippet that rewrites the request's header (more_set_input_headers) or sets one in a location of its own. A proxy_set_header at server or http level does nothing: each location the controller writes sets these headers itself.",
+      "A configuration-snippet or location-snippet that sets Host, X-Forwarded-Proto, -Host, -For or X-Real-IP from a $http_ variable hands the client's own value to Django, undoing what the controller sets; so does a server-snippet or http-snippet that sets one in a location of its own. A proxy_set_header at server or http level does nothing: each location the controller writes sets these headers itself. more_set_input_headers rewrites the request's header, which counts only where the controller takes that header from the request: Host always, X-Forwarded-Proto, -Host and -Port with use-forwarded-headers, X-Forwarded-For with compute-full-forwarded-for too.",
     fix: {
       "ingress-nginx":
         "Remove the proxy_set_header / more_set_input_headers line from the snippet: the controller already sets these headers from the connection.",
@@ -99,9 +128,10 @@ export const ingressNginxSnippetClientHeader: StaticRule = {
     const fromConfigMap = controllerConfigMaps(input.kubernetes).flatMap((map) =>
       snippets(`ConfigMap ${map.name}`, map.data, SNIPPET_KEYS),
     );
+    const takenFromRequest = headersTakenFromRequest(input.kubernetes);
     return [...fromAnnotations, ...fromConfigMap].flatMap(
       ({ where, snippet, inLocation, location }): RuleFinding[] => {
-        const copies = clientCopies(snippet, location.file, inLocation);
+        const copies = clientCopies(snippet, location.file, inLocation, takenFromRequest);
         return copies.length
           ? [
               {

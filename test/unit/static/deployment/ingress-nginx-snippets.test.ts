@@ -39,3 +39,33 @@ describe("ingress-nginx snippets outside a location", () => {
     assert.equal(snippetFindings(controllerConfigMap({ "server-snippet": ownLocation })).length, 1);
   });
 });
+
+describe("ingress-nginx more_set_input_headers", () => {
+  const rewrite = (header: string) => `more_set_input_headers "${header}: $http_x_client_value";`;
+
+  test("it counts only for a header the controller takes from the request", () => {
+    const findingsFor = (data: Record<string, string>, header: string) =>
+      snippetFindings(controllerConfigMap({ ...data, "server-snippet": rewrite(header) })).length;
+    // Host feeds $best_http_host, which every location sends as Host and X-Forwarded-Host.
+    assert.equal(findingsFor({}, "Host"), 1);
+    // Without use-forwarded-headers the location sets these from the connection: rewriting the request's changes nothing.
+    assert.equal(findingsFor({}, "X-Forwarded-Proto"), 0);
+    assert.equal(findingsFor({}, "X-Forwarded-For"), 0);
+    assert.equal(findingsFor({}, "X-Real-IP"), 0);
+    const forwarded = { "use-forwarded-headers": "true" };
+    assert.equal(findingsFor(forwarded, "X-Forwarded-Proto"), 1);
+    assert.equal(findingsFor(forwarded, "X-Forwarded-Host"), 1);
+    assert.equal(findingsFor(forwarded, "X-Forwarded-For"), 0);
+    assert.equal(findingsFor({ ...forwarded, "compute-full-forwarded-for": "true" }, "X-Forwarded-For"), 1);
+    // X-Real-IP is always $remote_addr, settled by the realip module before any rewrite.
+    assert.equal(findingsFor({ ...forwarded, "compute-full-forwarded-for": "true" }, "X-Real-IP"), 0);
+  });
+
+  test("the same holds in a configuration-snippet, whose location sets these headers too", () => {
+    assert.deepEqual(
+      snippetFindings(webIngress({ "configuration-snippet": rewrite("X-Forwarded-Proto") })),
+      [],
+    );
+    assert.equal(snippetFindings(webIngress({ "configuration-snippet": rewrite("Host") })).length, 1);
+  });
+});

@@ -58,7 +58,7 @@ describe("ingress-nginx ConfigMap and annotations", () => {
       ["proxy_set_header X-Forwarded-Proto ${http_x_forwarded_proto};", true],
       ['proxy_set_header X-Forwarded-Host "${http_x_forwarded_host}";', true],
       ["set $proto $http_x_forwarded_proto;\nproxy_set_header X-Forwarded-Proto $proto;", true],
-      ['more_set_input_headers "X-Forwarded-Proto: $http_x_scheme";', true],
+      ['more_set_input_headers "Host: $http_x_original_host";', true],
       ["proxy_set_header X-Forwarded-Proto $scheme;", false],
       ['more_set_input_headers "X-Request-Start: t=${msec}";', false],
     ];

@@ -1,8 +1,9 @@
 /**
- * Where nginx itself sends plain HTTP to https before a route's pass runs: a `return 301 https://...` (or a
- * rewrite to https://) directly, or inside an `if` in the server block or the route's location.
+ * Where nginx answers a request itself before a route's pass runs: plain HTTP sent to https by a
+ * `return 301 https://...` (or a rewrite to https://) directly, or inside an `if` in the server block or the
+ * route's location; a host redirected or refused by an `if ($host = ...)` there.
  */
-import type { IfCondition } from "./conditions.js";
+import { holdsForHost, type IfCondition } from "./conditions.js";
 import type { NginxDirective } from "./model.js";
 import type { AppRoute } from "./routes.js";
 import type { VariableIndex } from "./variables.js";
@@ -35,7 +36,7 @@ function matchesEveryPath(directive: NginxDirective): boolean {
 }
 
 /** A `return` (or a rewrite of every path) to https directly in the block: every request it runs for is redirected. */
-export function redirectsEveryRequest(block: NginxDirective): boolean {
+function redirectsEveryRequest(block: NginxDirective): boolean {
   return (block.block ?? []).some(
     (child) => redirectsToHttps(child) && (child.name === "return" || matchesEveryPath(child)),
   );
@@ -98,4 +99,47 @@ export function plainReach(
     return redirects(false) ? 0 : redirects(true) ? 1 : 2;
   });
   return order[Math.max(...reaches)]!;
+}
+
+/** A `break`, or a `rewrite ... last|break`: the block's later rewrite directives do not run (for the requests it meets). */
+function endsRewrites(directive: NginxDirective): boolean {
+  if (directive.name === "break") return true;
+  if (directive.name === "rewrite") return /^(last|break)$/.test(directive.args[2] ?? "");
+  return directive.name === "if" && (directive.block ?? []).some(endsRewrites);
+}
+
+/** A `return` of any kind, or a rewrite of every path to https://: every request that meets it ends there. */
+function endsEveryRequest(directive: NginxDirective): boolean {
+  return directive.name === "return" || (redirectsToHttps(directive) && matchesEveryPath(directive));
+}
+
+/**
+ * Whether one block's rewrite directives (a server's or a location's) answer every request for `host`: a
+ * `return`, or an `if ($host = www.example.com) { return 301 https://example.com$request_uri; }` (a
+ * canonical-host or certbot redirect). An earlier `break` or `rewrite ... last` may skip them.
+ */
+function answersHostIn(block: NginxDirective, host: string): boolean {
+  for (const child of block.block ?? []) {
+    if (endsRewrites(child)) return false;
+    if (endsEveryRequest(child)) return true;
+    if (
+      child.name === "if" &&
+      holdsForHost(child, host) === true &&
+      (child.block ?? []).some(endsEveryRequest)
+    )
+      return true;
+  }
+  return false;
+}
+
+/**
+ * Whether nginx answers every request for `host` on each way to the route (see waysTo), in the server block
+ * or in a location the request runs, so none reaches the app. Only the matched location's own rewrite
+ * directives run, not an enclosing location's, and a redirect in another location (`location /static/`)
+ * covers none of this route's requests. A wildcard name (`*.example.com`, `.example.com`) stands for hosts
+ * the `if` may not all match.
+ */
+export function answersHostItself(route: AppRoute, host: string): boolean {
+  if (host.includes("*") || host.startsWith(".")) return false;
+  return waysTo(route).every((blocks) => blocks.some((block) => answersHostIn(block, host)));
 }

@@ -2,8 +2,7 @@
 import type { NginxConfig, NginxDirective } from "./model.js";
 import { walkBlocks, type Scope } from "./scope.js";
 import { perConfig } from "../memo.js";
-import { holdsForHost, singleVariable, withoutParentheses } from "./conditions.js";
-import { redirectsEveryRequest } from "./redirects.js";
+import { singleVariable, withoutParentheses } from "./conditions.js";
 
 export interface ListenSpec {
   /** Address and port as nginx groups them for default-server selection, e.g. "*:443". */
@@ -135,28 +134,4 @@ export function rejectsOtherHosts(server: ServerBlock): boolean {
     const variable = singleVariable(subject);
     return (variable === "host" || variable === "http_host") && ["!=", "!~", "!~*"].includes(operator);
   });
-}
-
-/** A `break`, or a `rewrite ... last|break`: the server's later rewrite directives do not run (for the requests it meets). */
-function endsRewrites(directive: NginxDirective): boolean {
-  if (directive.name === "break") return true;
-  if (directive.name === "rewrite") return /^(last|break)$/.test(directive.args[2] ?? "");
-  return directive.name === "if" && (directive.block ?? []).some(endsRewrites);
-}
-
-/**
- * Whether nginx answers every request for `host` itself, before any location runs: a server-level
- * `if ($host = www.example.com) { return 301 https://example.com$request_uri; }` (a canonical-host or certbot
- * redirect). Such a host never reaches the app. An earlier `break` or `rewrite ... last` may skip the `if`; a
- * wildcard name (`*.example.com`, `.example.com`) stands for hosts the `if` may not all match.
- */
-export function answersHostItself(server: ServerBlock, host: string): boolean {
-  if (host.includes("*") || host.startsWith(".")) return false;
-  for (const child of server.directive.block ?? []) {
-    if (endsRewrites(child)) return false;
-    if (child.name !== "if" || holdsForHost(child, host) !== true) continue;
-    if ((child.block ?? []).some((inner) => inner.name === "return") || redirectsEveryRequest(child))
-      return true;
-  }
-  return false;
 }

@@ -8,14 +8,14 @@ import {
 } from "../../nginx/routes.js";
 import { perConfig, perConfigAndKey } from "../../memo.js";
 import { inheritedValue } from "../../nginx/scope.js";
+import { defaultServers, rejectsOtherHosts, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
 import {
   answersHostItself,
-  defaultServers,
-  rejectsOtherHosts,
-  serverBlocks,
-  type ServerBlock,
-} from "../../nginx/servers.js";
-import { namedReferrers, plainReach, redirectConditionsIn, redirectsToHttps } from "../../nginx/redirects.js";
+  namedReferrers,
+  plainReach,
+  redirectConditionsIn,
+  redirectsToHttps,
+} from "../../nginx/redirects.js";
 import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
 import { appRoutesAt, describeRoute, describeServer, schemeVariable } from "../nginx/shared.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
@@ -145,12 +145,13 @@ function hostRewrite(route: NginxRoute): AppRoute["hostRewrite"] {
 }
 
 /**
- * The names a server passes to the app that a browser could ask for: no `_`, empty or regex names, and none
- * that nginx answers itself at server level (a www redirect). Read once per server: each of its routes asks.
+ * The names of a route's server that a browser could ask for and the route passes to the app: no `_`, empty
+ * or regex names, and none that nginx answers itself on the way (a www redirect in the server block or in
+ * the route's location). Read once per route: nginxHosts and the view both ask.
  */
-const hostsOf = perConfig((server: ServerBlock): string[] =>
-  server.names.filter(
-    (name) => name !== "_" && name !== "" && !name.startsWith("~") && !answersHostItself(server, name),
+const hostsOf = perConfig((route: NginxRoute): string[] =>
+  route.server.names.filter(
+    (name) => name !== "_" && name !== "" && !name.startsWith("~") && !answersHostItself(route, name),
   ),
 );
 
@@ -161,7 +162,7 @@ function viewedRoutes(config: NginxConfig, appEndpoints: string): NginxRoute[] {
 
 /** The hosts of nginxView's routes, in order, without building the view. */
 export function nginxHosts(config: NginxConfig, appEndpoints: string): string[] {
-  return viewedRoutes(config, appEndpoints).flatMap((route) => hostsOf(route.server));
+  return viewedRoutes(config, appEndpoints).flatMap(hostsOf);
 }
 
 function toRoute(route: NginxRoute, variables: VariableIndex, catchAll: boolean): AppRoute {
@@ -177,7 +178,7 @@ function toRoute(route: NginxRoute, variables: VariableIndex, catchAll: boolean)
     traffic: trafficOf(route.server).filter((kind) => kind === "tls" || reach !== "none"),
     // A client that claims https past a redirect for the others still reaches the app: traffic keeps "plain".
     plainPaths: reach === "everyone" ? paths : [],
-    hosts: hostsOf(route.server),
+    hosts: hostsOf(route),
     catchAll,
     header: (name, traffic) => headerFate(route, variables, name, traffic),
     ...(rewrite ? { hostRewrite: rewrite } : {}),

@@ -197,3 +197,76 @@ describe("contract-allowed-hosts on a certbot site that redirects www to the bar
     });
   }
 });
+
+describe("contract-allowed-hosts on a site that redirects www inside a location", () => {
+  const id = "contract-allowed-hosts";
+  const WWW_REDIRECT = `if ($host = www.example.com) {
+            return 301 https://example.com$request_uri;
+        }`;
+  const ROOT = "location / {";
+  const DJANGO = `${PROXY_HEADERS}
+            proxy_pass http://unix:/run/gunicorn.sock;`;
+
+  /** The site with its www redirect moved from the server block to the top of the block `opening` opens. */
+  function redirectIn(opening: string, site = nginx()): string {
+    return site.replace(WWW_REDIRECT, "").replace(opening, `${opening}\n            ${WWW_REDIRECT}`);
+  }
+
+  /** The hosts the rule reports as refused by ALLOWED_HOSTS, with the location of the route that serves each. */
+  function refused(site: string): string[] {
+    return applyRules(inputOf({ nginx: site, settings: SETTINGS }), ALL_RULES)
+      .filter((check) => check.id === id)
+      .map(
+        (check) =>
+          /^(location \S+) .* serves (\S+),/.exec(check.summary)?.slice(1).join(": ") ?? check.summary,
+      );
+  }
+
+  it("says nothing of www when location /, the only way to Django, redirects it", () => {
+    assert.deepEqual(refused(redirectIn(ROOT)), []);
+  });
+
+  it("says nothing of www when location / redirects it by a rewrite", () => {
+    const site = redirectIn(ROOT).replace(
+      "return 301 https://example.com$request_uri;",
+      "rewrite ^(.*)$ https://example.com$1 permanent;",
+    );
+    assert.deepEqual(refused(site), []);
+  });
+
+  it("still reports www when only location /static/ redirects it", () => {
+    assert.deepEqual(refused(redirectIn("location /static/ {")), ["location /: www.example.com"]);
+  });
+
+  it("still reports www for a second route to Django that does not redirect it", () => {
+    const site = redirectIn(ROOT, nginx(`        location /api/ {\n        ${DJANGO}\n        }`));
+    assert.deepEqual(refused(site), ["location /api/: www.example.com"]);
+  });
+
+  it("still reports www for a location nested in location /: nginx runs only the nested location's if", () => {
+    const site = redirectIn(
+      ROOT,
+      nginx().replace(ROOT, `${ROOT}\n            location /api/ {\n        ${DJANGO}\n            }`),
+    );
+    assert.deepEqual(refused(site), ["location /api/: www.example.com"]);
+  });
+
+  describe("with Django behind try_files $uri @django", () => {
+    const site = nginx().replace(
+      `${ROOT}\n        ${DJANGO}\n        }`,
+      `${ROOT}\n            try_files $uri @django;\n        }\n        location @django {\n        ${DJANGO}\n        }`,
+    );
+
+    for (const opening of [ROOT, "location @django {"]) {
+      it(`says nothing of www when ${opening.slice(0, -2)} redirects it`, () => {
+        assert.deepEqual(refused(redirectIn(opening, site)), []);
+      });
+    }
+
+    it("still reports www when only location /static/ redirects it", () => {
+      assert.deepEqual(refused(redirectIn("location /static/ {", site)), [
+        "location @django: www.example.com",
+      ]);
+    });
+  });
+});

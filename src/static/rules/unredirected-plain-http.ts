@@ -4,7 +4,11 @@
  * redirect only costs a round trip; only when nothing downstream redirects do users stay on HTTP.
  */
 import type { DjangoSettings } from "../python/settings-model.js";
-import type { RuleFinding } from "../rule.js";
+import type { AuditInput, RuleFinding } from "../rule.js";
+import { schemeReadersByBranch, type SchemeReader } from "./contract/app-side.js";
+import type { AppRoute } from "./contract/proxy-view.js";
+import { where } from "./contract/shared.js";
+import { claimsHttps, SCHEME_HEADERS } from "./scheme-claims.js";
 import {
   candidates,
   isTruthy,
@@ -18,10 +22,14 @@ export function meantForPlainHttp(path: string): boolean {
   return /(health|ping|ready|live|status|heartbeat|alive)/i.test(path) || path.startsWith("/.well-known/");
 }
 
-/** Why Django may not redirect plain HTTP ("fail" when a branch surely does not), or undefined when it always does. */
-function djangoRedirectGap(
-  settings: DjangoSettings,
-): { status: RuleFinding["status"]; why: string } | undefined {
+/** Why Django may not redirect plain HTTP: "fail" when some branch surely does not, "warn" when it cannot be told. */
+export interface RedirectGap {
+  status: RuleFinding["status"];
+  why: string;
+}
+
+/** Why Django may not redirect plain HTTP, from the settings alone, or undefined when it always does. */
+function djangoRedirectGap(settings: DjangoSettings): RedirectGap | undefined {
   const branches = candidates(settings, "SECURE_SSL_REDIRECT");
   const off = branches.find((c) => isTruthy(c) === false);
   if (off) return { status: "fail", why: `${off.label}${judgedOn(off)}` };
@@ -35,6 +43,68 @@ function djangoRedirectGap(
   return undefined;
 }
 
+type Written = { name: string; value: string; at: AppRoute["at"] };
+
+/** A scheme header the proxy itself writes on plain HTTP through the route, with its value there. */
+function writtenOnPlain(route: AppRoute, name: string): Written | undefined {
+  const fate = route.header(name, "plain");
+  return fate.kind === "proxy" ? { name, value: fate.scheme ?? fate.value, at: fate.at } : undefined;
+}
+
+/** The header through which the reader surely learns "https" on plain HTTP through the route. */
+function httpsClaimedFor(reader: SchemeReader, route: AppRoute): Written | undefined {
+  if (reader.kind !== "headers") return undefined;
+  // daphne reads the scheme header only next to an X-Forwarded-For the proxy sets.
+  if (reader.needs && route.header(reader.needs, "plain").kind !== "proxy") return undefined;
+  return reader.headers
+    .map((header) => ({ header, written: writtenOnPlain(route, header.name) }))
+    .find(({ header, written }) => written?.value === header.secureValue)?.written;
+}
+
+/** Where the reader may take a scheme header for https though the audit cannot tell (the app server's config not given). */
+function mayReadHeaders(reader: SchemeReader): boolean {
+  return reader.kind === "unknown" || (reader.kind === "nobody" && !reader.certain);
+}
+
+/**
+ * Why Django takes plain HTTP through the routes for https, so SECURE_SSL_REDIRECT never fires: the proxy
+ * sets the header that decides the scheme to its secure value itself (a literal `https` on a server that
+ * also listens for plain HTTP). "fail" when on some branch of the settings every reader of the scheme surely
+ * takes it so; "warn" when the proxy claims https in a scheme header and a reader that cannot be told may;
+ * undefined otherwise.
+ */
+export function plainTakenForHttps(
+  input: Pick<AuditInput, "gunicorn" | "appServers"> & { settings: DjangoSettings },
+  routes: AppRoute[],
+): RedirectGap | undefined {
+  const branches = schemeReadersByBranch(input.settings, input.gunicorn, input.appServers);
+  for (const route of routes) {
+    for (const branch of branches) {
+      const claims = branch.map((reader) => httpsClaimedFor(reader, route));
+      const [reader] = branch;
+      const [claim] = claims;
+      if (reader?.kind === "headers" && claim && claims.every((c) => c !== undefined))
+        return {
+          status: "fail",
+          why: `${claim.name} is set to "${claim.value}" (${where(claim.at)}) on plain HTTP too, and ${reader.who} takes it for https${reader.suffix}: Django sees every plain request as secure, so SECURE_SSL_REDIRECT never redirects it`,
+        };
+    }
+  }
+  const untold = branches.flat().find(mayReadHeaders);
+  if (!untold) return undefined;
+  for (const route of routes) {
+    const claim = SCHEME_HEADERS.map((name) => writtenOnPlain(route, name)).find(
+      (written) => written !== undefined && claimsHttps(written.name, written.value),
+    );
+    if (claim)
+      return {
+        status: "warn",
+        why: `${claim.name} is set to "${claim.value}" (${where(claim.at)}) on plain HTTP too, which Django may take for https (${untold.who}), and then SECURE_SSL_REDIRECT never redirects it`,
+      };
+  }
+  return undefined;
+}
+
 /**
  * The verdict on `served` ("The server on 80 accepts plain HTTP and proxies it to the app without
  * redirecting to https://"), given what the audit knows of Django.
@@ -42,6 +112,7 @@ function djangoRedirectGap(
 export function unredirectedVerdict(
   served: string,
   settings: DjangoSettings | undefined,
+  schemeGap?: RedirectGap,
 ): Pick<RuleFinding, "status" | "message"> {
   if (!settings) {
     return {
@@ -49,7 +120,9 @@ export function unredirectedVerdict(
       message: `${served}. Users stay on plain HTTP unless Django redirects (SECURE_SSL_REDIRECT = True): audit with --settings to decide.`,
     };
   }
-  const gap = djangoRedirectGap(settings);
+  // A branch that surely does not redirect decides; else a doubt from either side.
+  const gaps = [djangoRedirectGap(settings), schemeGap].filter((g): g is RedirectGap => g !== undefined);
+  const gap = gaps.find((g) => g.status === "fail") ?? gaps[0];
   if (gap) {
     const outcome =
       gap.status === "fail" ? "nobody redirects plain HTTP" : "plain HTTP may stay unredirected";

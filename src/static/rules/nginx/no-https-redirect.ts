@@ -2,8 +2,9 @@ import type { StaticRule } from "../../rule.js";
 import { plainReach } from "../../nginx/redirects.js";
 import { serverBlocks } from "../../nginx/servers.js";
 import { variableIndex } from "../../nginx/variables.js";
-import { meantForPlainHttp, unredirectedVerdict } from "../unredirected-plain-http.js";
-import { appRoutesByServer, describeServer, finding } from "./shared.js";
+import { meantForPlainHttp, plainTakenForHttps, unredirectedVerdict } from "../unredirected-plain-http.js";
+import { viewedRoute } from "../contract/nginx-view.js";
+import { appRoutesByServer, appServerEndpoints, describeServer, finding } from "./shared.js";
 
 /** The path of a prefix or exact location (`/healthz`, `= /healthz`, `^~ /.well-known/`); "" otherwise. */
 function literalPath(location: string): string {
@@ -19,7 +20,7 @@ export const noHttpsRedirect: StaticRule = {
     severity: "medium",
     title: "Plain HTTP on port 80 is served by the app instead of redirected",
     explanation:
-      "A server listening for plain HTTP on port 80 proxies to the app without redirecting to HTTPS. When Django redirects (SECURE_SSL_REDIRECT), that costs a round trip to the app (a warning); when nothing downstream redirects, visitors who type the bare domain stay on HTTP (a failure). Without the settings the audit cannot tell, and warns.",
+      "A server listening for plain HTTP on port 80 proxies to the app without redirecting to HTTPS. When Django redirects (SECURE_SSL_REDIRECT), that costs a round trip to the app (a warning); when nothing downstream redirects, visitors who type the bare domain stay on HTTP (a failure). That includes a server that sets X-Forwarded-Proto (or the header Django reads) to a literal https on plain HTTP: Django takes every request for secure and SECURE_SSL_REDIRECT never fires. Without the settings the audit cannot tell, and warns.",
     fix: {
       nginx: "server { listen 80; server_name app.example.com; return 301 https://$host$request_uri; }",
       django: "SECURE_SSL_REDIRECT = True  # with SECURE_PROXY_SSL_HEADER set to the header nginx overwrites",
@@ -27,9 +28,11 @@ export const noHttpsRedirect: StaticRule = {
   },
   check(input) {
     if (!input.nginx) return [];
-    const variables = variableIndex(input.nginx);
+    const { nginx, settings } = input;
+    const variables = variableIndex(nginx);
     const routesOf = appRoutesByServer(input);
-    return serverBlocks(input.nginx).flatMap((server) => {
+    const endpoints = appServerEndpoints(input);
+    return serverBlocks(nginx).flatMap((server) => {
       const plain80 = server.listens.find((listen) => listen.port === 80 && !listen.ssl);
       if (!plain80) return [];
       const own = routesOf.get(server) ?? [];
@@ -44,9 +47,12 @@ export const noHttpsRedirect: StaticRule = {
         unredirected.length === own.length
           ? ""
           : ` in ${unredirected.map((route) => (route.location === "" ? "the server block" : `location ${route.location}`)).join(", ")}`;
+      // A literal https in the header Django reads hides plain HTTP from SECURE_SSL_REDIRECT.
+      const viewed = unredirected.flatMap((route) => viewedRoute(nginx, endpoints, route) ?? []);
       const verdict = unredirectedVerdict(
         `The ${describeServer(server)} accepts plain HTTP on port 80 and proxies it to the app${where} without redirecting to https://`,
-        input.settings,
+        settings,
+        settings && plainTakenForHttps({ ...input, settings }, viewed),
       );
       return [finding(verdict.status, verdict.message, plain80.directive ?? server.directive)];
     });

@@ -101,3 +101,62 @@ describe("a proxy that leaves the HTTPS redirect to Django", () => {
     );
   });
 });
+
+describe("nginx-no-https-redirect where nginx tells Django every request is https", () => {
+  const id = "nginx-no-https-redirect";
+  const nginx = NGINX_ONE_SERVER_BOTH_PORTS.replace(
+    "proxy_set_header X-Forwarded-Proto $scheme;",
+    "proxy_set_header X-Forwarded-Proto https;",
+  );
+  const line = nginx.split("\n").findIndex((l) => l.includes("X-Forwarded-Proto https")) + 1;
+  const withoutProxyHeader = SETTINGS_DJANGO_REDIRECTS.replace(/^SECURE_PROXY_SSL_HEADER = .*$/m, "");
+
+  function verdict(sources: Parameters<typeof inputOf>[0]) {
+    return audit(sources).find((c) => c.id === id);
+  }
+
+  it("fails: SECURE_PROXY_SSL_HEADER takes the literal https for https, so SECURE_SSL_REDIRECT never fires", () => {
+    const finding = verdict({ settings: SETTINGS_DJANGO_REDIRECTS, nginx });
+    assert.equal(finding?.status, "fail");
+    assert.match(
+      finding!.summary,
+      new RegExp(
+        `X-Forwarded-Proto is set to "https" \\(\\S+:${line}\\) on plain HTTP too, and SECURE_PROXY_SSL_HEADER .* takes it for https: Django sees every plain request as secure, so SECURE_SSL_REDIRECT never redirects it: nobody redirects plain HTTP`,
+      ),
+    );
+    assert.doesNotMatch(finding!.summary, /Django redirects it/);
+  });
+
+  it("fails where gunicorn, trusting nginx's address, takes the literal https for https", () => {
+    const gunicorn = 'bind = "127.0.0.1:8000"\nforwarded_allow_ips = "127.0.0.1"\n';
+    const finding = verdict({ settings: withoutProxyHeader, nginx, gunicorn });
+    assert.equal(finding?.status, "fail");
+    assert.match(finding!.summary, /and gunicorn, .* takes it for https/);
+  });
+
+  it("warns that plain HTTP may stay unredirected when gunicorn's config, which decides, was not given", () => {
+    const finding = verdict({ settings: withoutProxyHeader, nginx });
+    assert.equal(finding?.status, "warn");
+    assert.match(
+      finding!.summary,
+      /which Django may take for https .*gunicorn's config was not given.*: plain HTTP may stay unredirected/,
+    );
+  });
+
+  it("still says Django redirects where it reads another header than the one nginx fixes", () => {
+    const settings = SETTINGS_DJANGO_REDIRECTS.replace(
+      "HTTP_X_FORWARDED_PROTO",
+      "HTTP_X_FORWARDED_SSL",
+    ).replace('"https")', '"on")');
+    const sources = {
+      settings,
+      nginx: nginx.replace(
+        "X-Forwarded-Proto https;",
+        "X-Forwarded-Proto https;\n            proxy_set_header X-Forwarded-Ssl $https;",
+      ),
+    };
+    const finding = verdict(sources);
+    assert.equal(finding?.status, "warn");
+    assert.match(finding!.summary, /Django redirects it/);
+  });
+});

@@ -283,16 +283,19 @@ export function headerLocation(route: AppRoute, header: ForwardedHeader): { file
 export interface ResponseHeader {
   name: string;
   value: string;
-  always: boolean;
   directive: NginxDirective;
 }
 
-/** The add_header lines in effect in a scope (a block with its own add_header drops all inherited ones). */
+/**
+ * The add_header lines in effect in a scope (a block with its own add_header drops all inherited ones). A
+ * line without `always` counts too: nginx then adds it to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308
+ * responses only (ngx_http_headers_filter), which are the pages and redirects a browser learns HSTS from;
+ * only error responses lack it.
+ */
 export function responseHeaders(scope: Scope): ResponseHeader[] {
   return inheritedList(scope, "add_header").map((directive) => ({
     name: directive.args[0] ?? "",
     value: directive.args[1] ?? "",
-    always: directive.args[2] === "always",
     directive,
   }));
 }

@@ -270,3 +270,28 @@ describe("contract-allowed-hosts on a site that redirects www inside a location"
     });
   });
 });
+
+describe("an HSTS add_header without always on a certbot site whose Django sends none", () => {
+  const HSTS = 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains"';
+  const settings = settingsWith("SECURE_HSTS_SECONDS", "");
+
+  /** The hsts-clause findings of the proxy and contract rules (Django's own rules judge Django alone). */
+  function hstsFindings(extra: string): string[] {
+    return applyRules(inputOf({ nginx: nginx(`        ${extra}`), settings }), ALL_RULES)
+      .filter((check) => check.clause === "hsts" && !check.id.startsWith("django-"))
+      .map((check) => `${check.id} ${check.status}: ${check.summary}`);
+  }
+
+  // nginx then adds it to 200, 201, 204, 206 and 30x responses, not to errors: browsers learn HSTS from every page that works.
+  it("counts as sending HSTS, as with always", () => {
+    assert.deepEqual(hstsFindings(`${HSTS};`), []);
+    assert.deepEqual(hstsFindings(`${HSTS};`), hstsFindings(`${HSTS} always;`));
+  });
+
+  it("is reported as missing without the add_header", () => {
+    assert.deepEqual(
+      hstsFindings("").map((f) => f.split(":")[0]),
+      ["nginx-hsts-missing warn", "contract-hsts-never-sent fail"],
+    );
+  });
+});

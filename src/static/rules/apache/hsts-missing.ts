@@ -1,7 +1,8 @@
 /** A TLS vhost serving the app with no Strict-Transport-Security of its own, and Django not sending one. */
-import { appHosts, responseHeaderValues } from "../../apache/queries.js";
+import { responseHeaderValues } from "../../apache/queries.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
-import { djangoHstsPositive, djangoSendsHsts } from "../caddy/django-side.js";
+import { apacheRoutes } from "../contract/apache-view.js";
+import { djangoSendsHsts } from "../contract/shared.js";
 import { at, describeHost, describeMount } from "./shared.js";
 
 export const apacheHstsMissing: StaticRule = {
@@ -11,7 +12,7 @@ export const apacheHstsMissing: StaticRule = {
     severity: "low",
     title: "A TLS virtual host serving the app sends no Strict-Transport-Security",
     explanation:
-      "Apache adds no HSTS header by itself. Unless Django sends it (SECURE_HSTS_SECONDS, on requests it knows are https: under mod_wsgi always, behind mod_proxy only with X-Forwarded-Proto and SECURE_PROXY_SSL_HEADER), browsers never learn to skip plain HTTP. `Header always set` also covers Apache's own error pages.",
+      "Apache adds no HSTS header by itself. Unless Django sends it (SECURE_HSTS_SECONDS with SecurityMiddleware, on requests it knows are https: under mod_wsgi always, unless SECURE_PROXY_SSL_HEADER reads a header Apache sets to another value; behind mod_proxy only when SECURE_PROXY_SSL_HEADER reads the X-Forwarded-Proto Apache sets), browsers never learn to skip plain HTTP. `Header always set` also covers Apache's own error pages.",
     fix: {
       apache: 'Header always set Strict-Transport-Security "max-age=31536000; includeSubDomains"',
       django: "SECURE_HSTS_SECONDS = 31536000\nSECURE_HSTS_INCLUDE_SUBDOMAINS = True",
@@ -20,11 +21,11 @@ export const apacheHstsMissing: StaticRule = {
   },
   check(input): RuleFinding[] {
     if (!input.apache) return [];
-    return appHosts(input.apache).flatMap((app): RuleFinding[] => {
+    const djangoSends = djangoSendsHsts(input);
+    return apacheRoutes(input.apache).flatMap(({ app, route }): RuleFinding[] => {
       if (!app.host.tls || responseHeaderValues(app.host, "Strict-Transport-Security").length > 0) return [];
       // Under mod_wsgi Django knows https from the connection; behind mod_proxy it needs the header.
-      const djangoSends = app.mount.kind === "wsgi" ? djangoHstsPositive(input) : djangoSendsHsts(input);
-      if (djangoSends) return [];
+      if (djangoSends(route)) return [];
       return [
         {
           status: "warn",

@@ -14,8 +14,3 @@ export function djangoHstsPositive(input: AuditInput): boolean {
   const values = input.settings?.values("SECURE_HSTS_SECONDS");
   return values !== undefined && values.length > 0 && values.every((v) => v.kind === "int" && v.value > 0);
 }
-
-/** Django sends HSTS on every path behind a proxy: SECURE_HSTS_SECONDS > 0, and it can tell https requests apart. */
-export function djangoSendsHsts(input: AuditInput): boolean {
-  return djangoHstsPositive(input) && djangoReadsSchemeHeader(input);
-}

@@ -92,11 +92,16 @@ function plainRedirects(config: ApacheConfig): ProxyView["plainRedirects"] {
   });
 }
 
-export function apacheView(config: ApacheConfig): ProxyView {
+/** Each virtual host's way to the app, with its route. */
+export function apacheRoutes(config: ApacheConfig): { app: AppHost; route: AppRoute }[] {
   const defaults = defaultHosts(config);
+  return appHosts(config).map((app) => ({ app, route: toRoute(app, defaults.has(app.host)) }));
+}
+
+export function apacheView(config: ApacheConfig): ProxyView {
   return {
     proxy: "apache",
-    routes: appHosts(config).map((app) => toRoute(app, defaults.has(app.host))),
+    routes: apacheRoutes(config).map(({ route }) => route),
     plainRedirects: plainRedirects(config),
   };
 }

@@ -133,7 +133,8 @@ function peerLimited(fate: HeaderFate, peers: string[] | undefined, token: strin
   };
 }
 
-function siteRoutes(config: CaddyConfig, site: CaddySite): AppRoute[] {
+/** The routes by which one site's requests reach the app: one per reverse_proxy. */
+export function caddySiteRoutes(config: CaddyConfig, site: CaddySite): AppRoute[] {
   const found: FoundProxy[] = proxiesWithMatchers(site);
   const redirect = siteRedirect(site);
   const hasPlain = site.addresses.some((a) => a.scheme === "http");
@@ -187,5 +188,9 @@ export function caddyView(config: CaddyConfig): ProxyView {
     const auto = config.sites.filter((s) => s.addresses.some((a) => a.scheme === "https" && a.host !== ""));
     plainRedirects.push(...auto.map(locate));
   }
-  return { proxy: "caddy", routes: config.sites.flatMap((site) => siteRoutes(config, site)), plainRedirects };
+  return {
+    proxy: "caddy",
+    routes: config.sites.flatMap((site) => caddySiteRoutes(config, site)),
+    plainRedirects,
+  };
 }

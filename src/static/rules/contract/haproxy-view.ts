@@ -133,25 +133,23 @@ function hostRewrite(
   return { value, ...(value.includes("%[") ? {} : { host: value }), at: locate(set.directive) };
 }
 
-export function haproxyView(config: HaproxyConfig): ProxyView {
-  const routes: AppRoute[] = [];
-  const plainRedirects: { file: string; line: number }[] = [];
-  for (const entry of httpEntryPoints(config)) {
-    const binds = bindsOf(entry);
-    const redirect = redirectsPlainToHttps(config, entry);
-    if (redirect && binds.some((b) => !b.ssl)) plainRedirects.push(locate(redirect.directive));
-    const paths = plainPaths(redirect);
-    const traffic: Traffic[] = [
-      ...(binds.some((b) => b.ssl) ? ["tls" as const] : []),
-      ...(binds.some((b) => !b.ssl) && paths.length > 0 ? ["plain" as const] : []),
-    ];
-    const { hostTests, catchAll } = hostFilter(config, entry);
-    const hosts = [...new Set(hostTests.flatMap(valuesOf))];
-    for (const backend of backendsOf(config, entry)) {
-      if (!backend.directives.some((d) => d.keyword === "server" || d.keyword === "server-template"))
-        continue;
+/** The routes through one HTTP frontend or listen section: one per backend it sends to that has servers. */
+export function haproxyEntryRoutes(config: HaproxyConfig, entry: HaproxySection): AppRoute[] {
+  const binds = bindsOf(entry);
+  const paths = plainPaths(redirectsPlainToHttps(config, entry));
+  const traffic: Traffic[] = [
+    ...(binds.some((b) => b.ssl) ? ["tls" as const] : []),
+    ...(binds.some((b) => !b.ssl) && paths.length > 0 ? ["plain" as const] : []),
+  ];
+  const { hostTests, catchAll } = hostFilter(config, entry);
+  const hosts = [...new Set(hostTests.flatMap(valuesOf))];
+  return backendsOf(config, entry)
+    .filter((backend) =>
+      backend.directives.some((d) => d.keyword === "server" || d.keyword === "server-template"),
+    )
+    .map((backend): AppRoute => {
       const rewrite = hostRewrite(config, entry, backend);
-      routes.push({
+      return {
         proxy: "haproxy",
         label: `${entry.kind} ${entry.name ?? ""} to backend ${backend.name ?? ""}`,
         site: `${entry.kind} ${entry.name ?? ""}`,
@@ -169,8 +167,19 @@ export function haproxyView(config: HaproxyConfig): ProxyView {
             a.action !== "del-header" &&
             conditionOutcome(a.section, a.directive.condition, "tls").kind === "always",
         ),
-      });
-    }
-  }
-  return { proxy: "haproxy", routes, plainRedirects };
+      };
+    });
+}
+
+export function haproxyView(config: HaproxyConfig): ProxyView {
+  const entries = httpEntryPoints(config);
+  const plainRedirects = entries.flatMap((entry) => {
+    const redirect = bindsOf(entry).some((b) => !b.ssl) ? redirectsPlainToHttps(config, entry) : undefined;
+    return redirect ? [locate(redirect.directive)] : [];
+  });
+  return {
+    proxy: "haproxy",
+    routes: entries.flatMap((entry) => haproxyEntryRoutes(config, entry)),
+    plainRedirects,
+  };
 }

@@ -4,7 +4,7 @@ import type { GunicornConfig } from "../../gunicorn/model.js";
 import type { AppServerConfig } from "../../appserver/model.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
 import type { RuleFinding, StaticRule, StaticRuleMeta } from "../../rule.js";
-import { candidates, hstsSeconds, lacksSecurityMiddleware } from "../django/shared.js";
+import { candidates, hasSecurityMiddleware, hstsSeconds } from "../django/shared.js";
 import { schemeReadersByBranch, type SchemeReader } from "./app-side.js";
 import {
   proxyViews,
@@ -176,22 +176,23 @@ export function routesLosingScheme(
 /**
  * Whether Django surely adds Strict-Transport-Security to HTTPS responses through a route, whatever branch of
  * the settings runs: SecurityMiddleware sends it when SECURE_HSTS_SECONDS is positive and request.is_secure(),
- * which holds when every way the scheme is decided learns https there. A value that cannot be read counts
- * as not sending.
+ * which holds when every way the scheme is decided learns https there. A value that cannot be read, a
+ * MIDDLEWARE list not known to hold SecurityMiddleware, or no settings at all count as not sending.
  */
 export function djangoSendsHsts(input: {
-  settings: DjangoSettings;
+  settings?: DjangoSettings;
   gunicorn?: GunicornConfig;
   appServers?: AppServerConfig[];
 }): (route: AppRoute) => boolean {
   const { settings } = input;
+  if (!settings) return () => false;
   const hsts = hstsSeconds(settings);
   const branches = schemeReadersByBranch(settings, input.gunicorn, input.appServers);
   const readers = branches.flat();
   const sends =
     hsts.length === candidates(settings, "SECURE_HSTS_SECONDS").length &&
     hsts.every((h) => h.seconds > 0) &&
-    !lacksSecurityMiddleware(settings) &&
+    hasSecurityMiddleware(settings) &&
     branches.every((branch) => branch.length > 0) &&
     readers.every((reader) => reader.kind !== "unknown");
   return (route) => sends && readers.every((reader) => schemeLost(reader, route) === undefined);

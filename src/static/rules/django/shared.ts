@@ -129,6 +129,15 @@ export function lacksSecurityMiddleware(settings: DjangoSettings): boolean {
   return middleware(settings).some((m) => m.complete && !m.names.includes(SECURITY_MIDDLEWARE));
 }
 
+/** Every MIDDLEWARE list the settings can give is known to hold SecurityMiddleware. */
+export function hasSecurityMiddleware(settings: DjangoSettings): boolean {
+  const lists = middleware(settings);
+  return (
+    lists.length === candidates(settings, "MIDDLEWARE").length &&
+    lists.every((m) => m.names.includes(SECURITY_MIDDLEWARE))
+  );
+}
+
 export function middleware(
   settings: DjangoSettings,
 ): { label: string; names: string[]; complete: boolean }[] {

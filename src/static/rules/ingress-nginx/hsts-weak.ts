@@ -7,7 +7,6 @@ import {
   type ControllerValue,
 } from "../../kubernetes/ingress-nginx.js";
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
-import { djangoSendsHsts } from "../caddy/django-side.js";
 
 const ONE_YEAR = 31536000;
 
@@ -39,7 +38,6 @@ export const ingressNginxHstsWeak: StaticRule = {
     },
   },
   check(input: AuditInput): RuleFinding[] {
-    if (djangoSendsHsts(input)) return [];
     const off = controllerValue(input.kubernetes, "hsts");
     const maxAge = controllerValue(input.kubernetes, "hsts-max-age");
     const subdomains = controllerValue(input.kubernetes, "hsts-include-subdomains");

@@ -1,5 +1,4 @@
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
-import { djangoSendsHsts } from "../caddy/django-side.js";
 import {
   effectiveMiddlewares,
   routerEntryPoints,
@@ -15,12 +14,12 @@ export const traefikHstsMissing: StaticRule = {
     severity: "low",
     title: "A TLS router sends no HSTS",
     explanation:
-      "Traefik adds Strict-Transport-Security only through a headers middleware (stsSeconds). Unless Django sends it, browsers never learn to skip plain HTTP. How strong a configured one is, is traefik-hsts-weak's judgement.",
+      "Traefik adds Strict-Transport-Security only through a headers middleware (stsSeconds). Unless Django sends it, browsers never learn to skip plain HTTP. Django sends it only on requests it knows are https, and the audit does not read how Traefik's requests tell Django the scheme, so Django's SECURE_HSTS_SECONDS alone does not silence this warning. How strong a configured one is, is traefik-hsts-weak's judgement.",
     fix: { traefik: "headers middleware: stsSeconds: 31536000, stsIncludeSubdomains: true" },
   },
   check(input: AuditInput): RuleFinding[] {
     const config = input.traefik;
-    if (!config || djangoSendsHsts(input)) return [];
+    if (!config) return [];
     // The entry points where the router serves HTTPS; with none known, the router's own middlewares decide.
     const https = (r: TraefikRouter): (TraefikEntryPoint | undefined)[] => {
       const eps = routerEntryPoints(config, r);

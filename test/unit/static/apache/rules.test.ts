@@ -123,14 +123,31 @@ test("apache-no-https-redirect: plain HTTP proxied or run in-process without a r
 
 test("apache-hsts-missing: under mod_wsgi Django's own HSTS counts; behind mod_proxy only with the scheme header", () => {
   const id = "apache-hsts-missing";
-  const hsts = settings("SECURE_HSTS_SECONDS = 31536000\n");
+  const middleware = 'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]\n';
+  const hsts = settings(middleware + "SECURE_HSTS_SECONDS = 31536000\n");
   assert.deepEqual(check(id, { apache: vhost(WSGI_443), settings: hsts }), []);
   assert.deepEqual(statuses(check(id, { apache: vhost(WSGI_443) })), ["warn"]);
   assert.deepEqual(statuses(check(id, { apache: vhost(PROXIED_443), settings: hsts })), ["warn"]);
   const proxied = settings(
-    "SECURE_HSTS_SECONDS = 31536000\nSECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n",
+    middleware +
+      "SECURE_HSTS_SECONDS = 31536000\nSECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n",
   );
   assert.deepEqual(check(id, { apache: vhost(PROXIED_443), settings: proxied }), []);
+  assert.deepEqual(check(id, { apache: vhost(WSGI_443), settings: proxied }), []);
+  // Without SecurityMiddleware nothing sends the header, under mod_wsgi too.
+  const noMiddleware = settings("SECURE_HSTS_SECONDS = 31536000\n");
+  assert.deepEqual(statuses(check(id, { apache: vhost(WSGI_443), settings: noMiddleware })), ["warn"]);
+  // SECURE_PROXY_SSL_HEADER reading a header Apache never sets: an honest client sends none, Django sees http.
+  const sslHeader = settings(
+    middleware + "SECURE_HSTS_SECONDS = 31536000\nSECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_SSL', 'on')\n",
+  );
+  assert.deepEqual(statuses(check(id, { apache: vhost(PROXIED_443), settings: sslHeader })), ["warn"]);
+  // Under mod_wsgi, a header Apache sets to another value hides the connection's https from Django.
+  const overridden = WSGI_443.replace(
+    "SSLEngine on",
+    'SSLEngine on\n    RequestHeader set X-Forwarded-Proto "http"',
+  );
+  assert.deepEqual(statuses(check(id, { apache: vhost(overridden), settings: proxied })), ["warn"]);
   assert.deepEqual(
     check(id, { apache: loadApacheConfig(path.join(fixtures, "mod-wsgi", "apache2.conf")) }),
     [],

@@ -111,22 +111,52 @@ test("private_ranges on a catch-all site is a warning; a global servers list cou
   );
 });
 
-test("HSTS rules stay quiet when Django sends HSTS and knows the scheme", async () => {
+const SECURITY_MIDDLEWARE = 'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]\n';
+const HSTS_BEHIND_PROXY =
+  "SECURE_HSTS_SECONDS = 31536000\nSECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n";
+
+test("HSTS rules stay quiet only where Django surely sends HSTS through the proxy's routes", async () => {
   const { djangoSettingsFromSource } = await import("../../../../src/static/python/load-settings.js");
   const { haproxyRules } = await import("../../../../src/static/rules/haproxy/index.js");
-  const { loadHaproxyConfig } = await import("../../../../src/static/haproxy/model.js");
+  const { loadHaproxyConfig, parseHaproxyConfig } = await import("../../../../src/static/haproxy/model.js");
   const caddy = loadCaddyfile(path.join(fixtures, "no-hsts.Caddyfile"));
-  const haproxy = loadHaproxyConfig(path.join(fixtures, "..", "..", "haproxy", "fixtures", "no-xfp.cfg"));
   const haproxyHsts = haproxyRules.find((r) => r.meta.id === "haproxy-hsts-missing");
   assert.ok(haproxyHsts);
-  const sends = djangoSettingsFromSource(
-    "SECURE_HSTS_SECONDS = 31536000\nSECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n",
-  );
+  const caddyWarns = (source: string) =>
+    rule("caddy-hsts-missing").check({ caddy, settings: djangoSettingsFromSource(source) }).length;
+  // Caddy's reverse_proxy sets X-Forwarded-Proto: https itself, which SECURE_PROXY_SSL_HEADER reads.
+  const sends = djangoSettingsFromSource(SECURITY_MIDDLEWARE + HSTS_BEHIND_PROXY);
   assert.deepEqual(rule("caddy-hsts-missing").check({ caddy, settings: sends }), []);
-  assert.deepEqual(haproxyHsts.check({ haproxy, settings: sends }), []);
-  const schemeUnknown = djangoSettingsFromSource("SECURE_HSTS_SECONDS = 31536000\n");
-  assert.equal(rule("caddy-hsts-missing").check({ caddy, settings: schemeUnknown }).length, 1);
-  assert.equal(haproxyHsts.check({ haproxy, settings: schemeUnknown }).length, 1);
+  // SecurityMiddleware adds the header: without it SECURE_HSTS_SECONDS does nothing.
+  assert.equal(caddyWarns(HSTS_BEHIND_PROXY), 1);
+  // Without SECURE_PROXY_SSL_HEADER, or reading a header Caddy never sets, Django sees http and sends none.
+  assert.equal(caddyWarns(SECURITY_MIDDLEWARE + "SECURE_HSTS_SECONDS = 31536000\n"), 1);
+  const sslHeader = HSTS_BEHIND_PROXY.replace(
+    "('HTTP_X_FORWARDED_PROTO', 'https')",
+    "('HTTP_X_FORWARDED_SSL', 'on')",
+  );
+  assert.equal(caddyWarns(SECURITY_MIDDLEWARE + sslHeader), 1);
+  // A MIDDLEWARE list that cannot be read is no evidence that SecurityMiddleware runs.
+  assert.equal(caddyWarns("MIDDLEWARE = BASE_MIDDLEWARE + []\n" + HSTS_BEHIND_PROXY), 1);
+  // HAProxy passes the client's X-Forwarded-Proto as sent unless told to set it: an honest client sends none.
+  const noXfp = loadHaproxyConfig(path.join(fixtures, "..", "..", "haproxy", "fixtures", "no-xfp.cfg"));
+  assert.equal(haproxyHsts.check({ haproxy: noXfp, settings: sends }).length, 1);
+  const setsXfp = parseHaproxyConfig(
+    [
+      "defaults",
+      "    mode http",
+      "frontend https-in",
+      "    bind *:443 ssl crt /etc/haproxy/certs/site.pem",
+      "    http-request set-header X-Forwarded-Proto https if { ssl_fc }",
+      "    default_backend django",
+      "backend django",
+      "    server app1 127.0.0.1:8000",
+      "",
+    ].join("\n"),
+    "/etc/haproxy/haproxy.cfg",
+  );
+  assert.deepEqual(haproxyHsts.check({ haproxy: setsXfp, settings: sends }), []);
+  assert.equal(haproxyHsts.check({ haproxy: setsXfp }).length, 1);
 });
 
 test("a redir behind a path matcher does not redirect the whole http:// site", () => {

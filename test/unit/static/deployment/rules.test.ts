@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { applyRules } from "../../../../src/static/audit.js";
 import { loadComposeFile } from "../../../../src/static/compose/model.js";
 import { loadKubernetesManifests } from "../../../../src/static/kubernetes/model.js";
+import { djangoSettingsFromSource } from "../../../../src/static/python/load-settings.js";
 import type { AuditInput } from "../../../../src/static/rule.js";
 import { ALL_RULES } from "../../../../src/static/rules/index.js";
 import { traefikFromCompose, traefikFromKubernetes } from "../../../../src/static/traefik/providers.js";
@@ -110,6 +111,17 @@ describe("ingress-nginx ConfigMap and annotations", () => {
   test("hsts off warns; a one-year max-age with subdomains passes", () => {
     assert.deepEqual(open.get("ingress-nginx-hsts-weak"), ["warn"]);
     assert.equal(safe.has("ingress-nginx-hsts-weak"), false);
+  });
+
+  test("hsts off still warns with Django's HSTS settings: how the ingress tells Django the scheme is not read", () => {
+    const settings = djangoSettingsFromSource(
+      'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]\nSECURE_HSTS_SECONDS = 31536000\nSECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")\n',
+    );
+    const withSettings = verdicts({
+      ...kubernetes("ingress-nginx-controller-open.yaml", "shop-app-exposed.yaml"),
+      settings,
+    });
+    assert.deepEqual(withSettings.get("ingress-nginx-hsts-weak"), ["warn"]);
   });
 
   test("Helm values: controller.config is read as the controller ConfigMap", () => {

@@ -7,6 +7,7 @@ import { parse as parseYaml } from "yaml";
 import { generateFiles, writeFiles } from "../../../../src/init/generate.js";
 import { buildInitRequest } from "../../../../src/init/request.js";
 import { applyRules } from "../../../../src/static/audit.js";
+import { djangoSettingsFromSource } from "../../../../src/static/python/load-settings.js";
 import { traefikRules } from "../../../../src/static/rules/traefik/index.js";
 import { loadTraefikConfig } from "../../../../src/static/traefik/model.js";
 
@@ -394,6 +395,22 @@ describe("Traefik rules", () => {
         expected,
       );
     });
+
+  test("Django's HSTS settings do not silence the warning: how Traefik tells Django the scheme is not read", async () => {
+    const file = join(dir, "hsts-django.yml");
+    await writeFile(
+      file,
+      'http:\n  routers:\n    app:\n      rule: "Host(`a.test`)"\n      tls: {}\n      service: app\n',
+    );
+    const settings = djangoSettingsFromSource(
+      'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]\nSECURE_HSTS_SECONDS = 31536000\nSECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")\n',
+    );
+    const found = applyRules({ traefik: loadTraefikConfig(file), settings }, traefikRules);
+    assert.deepEqual(
+      found.map((c) => [c.id, c.status, c.location?.line]),
+      [["traefik-hsts-missing", "warn", 3]],
+    );
+  });
 
   test("stsSeconds 0 sends no header: HSTS is missing, not weak", async () => {
     const found = await audit("hsts-zero.yml", hstsFile(["stsSeconds: 0", "stsIncludeSubdomains: true"]));

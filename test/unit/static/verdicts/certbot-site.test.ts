@@ -113,6 +113,10 @@ describe("nginx-hsts-missing on a certbot site whose Django sends HSTS", () => {
       "MIDDLEWARE without SecurityMiddleware",
       SETTINGS.replace('"django.middleware.security.SecurityMiddleware",', ""),
     ],
+    [
+      "MIDDLEWARE from a base settings module the audit did not read",
+      SETTINGS.replace(/^MIDDLEWARE = \[[^\]]*\]$/m, "from .base import *  # noqa"),
+    ],
   ] as const) {
     it(`still warns with ${why}`, () => {
       assert.deepEqual(findings(id, { nginx: nginx(), settings }), [["warn", 3]]);

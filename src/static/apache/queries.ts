@@ -4,6 +4,7 @@
  * whether plain HTTP is redirected (mod_alias, mod_rewrite), which response headers it adds, and
  * whose address mod_remoteip believes.
  */
+import type { SourceLocation } from "../../report/model.js";
 import { perConfig } from "../memo.js";
 import { is, virtualHosts, type ApacheConfig, type ApacheDirective, type VirtualHost } from "./model.js";
 
@@ -493,3 +494,14 @@ export const defaultHosts = perConfig((config: ApacheConfig): Set<VirtualHost> =
   }
   return defaults;
 });
+
+/** "<VirtualHost *:443> (shop.example.com)", for messages. */
+export function describeHost(host: VirtualHost): string {
+  const name = host.directives.findLast((d) => is(d, "ServerName"))?.args[0];
+  return `<VirtualHost ${host.section.args.join(" ")}>${name ? ` (${name})` : ""}`;
+}
+
+/** Where a directive is written, for findings. */
+export function at(directive: ApacheDirective): SourceLocation {
+  return { file: directive.file, line: directive.line };
+}

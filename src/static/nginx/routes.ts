@@ -7,6 +7,7 @@
  */
 import type { NginxConfig, NginxDirective } from "./model.js";
 import { perConfig } from "../memo.js";
+import { variableIndex } from "./variables.js";
 import { socketPathOf, withoutScheme } from "../gunicorn/addresses.js";
 import { serverBlocks, type ServerBlock } from "./servers.js";
 import {
@@ -217,6 +218,23 @@ export function headerAssignments(root: NginxDirective[], name: string): NginxDi
     if (target?.length === key.length && setterKey(shape, target) === key) found.push(directive);
   });
   return found;
+}
+
+export interface ClientValuedAssignment {
+  directive: NginxDirective;
+  value: string;
+  /** The client-controlled variables the value is built from, e.g. ["$http_host"]. */
+  sources: string[];
+}
+
+/** Lines that set request header `name` for an upstream from a value the client controls. */
+export function clientValuedAssignments(config: NginxConfig, name: string): ClientValuedAssignment[] {
+  const variables = variableIndex(config);
+  return headerAssignments(config.root, name).flatMap((directive) => {
+    const value = directive.args[1] ?? "";
+    const sources = variables.clientSources(value);
+    return sources.length > 0 ? [{ directive, value, sources }] : [];
+  });
 }
 
 /**

@@ -5,9 +5,9 @@
  */
 import type { DjangoSettings } from "../python/settings-model.js";
 import type { AuditInput, RuleFinding } from "../rule.js";
-import { schemeReadersByBranch, type SchemeReader } from "./contract/app-side.js";
-import type { AppRoute } from "./contract/proxy-view.js";
-import { where } from "./contract/shared.js";
+import { schemeReadersByBranch, type SchemeReader } from "../contract/app-side.js";
+import type { AppRoute } from "../contract/proxy-view.js";
+import { where } from "../contract/scheme.js";
 import { claimsHttps, SCHEME_HEADERS } from "./scheme-claims.js";
 import {
   candidates,
@@ -15,7 +15,7 @@ import {
   judgedOn,
   SECURITY_MIDDLEWARE,
   lacksSecurityMiddleware,
-} from "./django/shared.js";
+} from "../python/settings-queries.js";
 
 /** A path a proxy keeps on plain HTTP on purpose: a load balancer's health check, an ACME challenge. */
 export function meantForPlainHttp(path: string): boolean {

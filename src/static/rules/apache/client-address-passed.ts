@@ -5,9 +5,9 @@
  * a forged address.
  */
 import { is } from "../../apache/model.js";
-import { appHosts, requestHeaderFate } from "../../apache/queries.js";
+import { appHosts, requestHeaderFate, at, describeHost } from "../../apache/queries.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
-import { at, describeHost, describeMount } from "./shared.js";
+import { describeMount } from "./shared.js";
 
 const CLIENT_ADDRESS_HEADERS = ["X-Forwarded-For", "X-Real-IP"];
 

@@ -1,9 +1,9 @@
 /** A TLS vhost serving the app with no Strict-Transport-Security of its own, and Django not sending one. */
-import { responseHeaderValues } from "../../apache/queries.js";
+import { responseHeaderValues, at, describeHost } from "../../apache/queries.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
-import { apacheRoutes } from "../contract/apache-view.js";
-import { djangoSendsHsts } from "../contract/shared.js";
-import { at, describeHost, describeMount } from "./shared.js";
+import { apacheRoutes } from "../../contract/apache-view.js";
+import { describeMount } from "./shared.js";
+import { djangoSendsHsts } from "../../contract/scheme.js";
 
 export const apacheHstsMissing: StaticRule = {
   meta: {

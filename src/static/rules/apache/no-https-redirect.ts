@@ -1,10 +1,10 @@
 /** A plain-HTTP vhost that hands every request to the app, with no Redirect or RewriteRule to https. */
 import { virtualHosts } from "../../apache/model.js";
-import { appHosts, redirectsToHttps } from "../../apache/queries.js";
+import { appHosts, redirectsToHttps, at, describeHost } from "../../apache/queries.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
 import { unredirectedVerdict } from "../unredirected-plain-http.js";
-import { djangoReadsSchemeHeader } from "../caddy/django-side.js";
-import { at, describeHost, describeMount, httpsClaim } from "./shared.js";
+import { describeMount, httpsClaim } from "./shared.js";
+import { djangoReadsSchemeHeader } from "../../python/settings-queries.js";
 
 export const apacheNoHttpsRedirect: StaticRule = {
   meta: {

@@ -6,10 +6,9 @@
 import { is } from "../../apache/model.js";
 import { hostOfAddress } from "../../gunicorn/addresses.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
-import { hostAllowed, stringItems } from "../contract/app-side.js";
-import { candidates } from "../django/shared.js";
-import { appHosts, speaksHttp } from "../../apache/queries.js";
-import { at, describeHost } from "./shared.js";
+import { hostAllowed, stringItems } from "../../contract/app-side.js";
+import { appHosts, speaksHttp, at, describeHost } from "../../apache/queries.js";
+import { candidates } from "../../python/settings-queries.js";
 
 export const apacheProxyPreserveHostOff: StaticRule = {
   meta: {

@@ -5,9 +5,8 @@
  * 2.4, a direct client's `X-Forwarded-For: 198.51.100.7` became %a.
  */
 import { is } from "../../apache/model.js";
-import { appHosts } from "../../apache/queries.js";
+import { appHosts, at, describeHost } from "../../apache/queries.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
-import { at, describeHost } from "./shared.js";
 
 const TRUST_LISTS = ["RemoteIPTrustedProxy", "RemoteIPInternalProxy"];
 const FILE_LISTS = ["RemoteIPTrustedProxyList", "RemoteIPInternalProxyList"];

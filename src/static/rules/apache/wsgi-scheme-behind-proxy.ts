@@ -4,11 +4,10 @@
  * front of it, and Django sees every request as plain HTTP unless something carries the scheme over.
  */
 import { is, virtualHosts } from "../../apache/model.js";
-import { appHosts } from "../../apache/queries.js";
+import { appHosts, at, describeHost } from "../../apache/queries.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
-import { djangoReadsSchemeHeader } from "../caddy/django-side.js";
-import { redirectingBranches } from "../contract/app-side.js";
-import { at, describeHost } from "./shared.js";
+import { redirectingBranches } from "../../contract/app-side.js";
+import { djangoReadsSchemeHeader } from "../../python/settings-queries.js";
 
 export const apacheWsgiSchemeBehindProxy: StaticRule = {
   meta: {

@@ -5,9 +5,8 @@
  * alone, a direct client's plain-HTTP request claiming https was https to Django.
  */
 import { is } from "../../apache/model.js";
-import { appHosts } from "../../apache/queries.js";
+import { appHosts, at, describeHost } from "../../apache/queries.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
-import { at, describeHost } from "./shared.js";
 
 export const apacheWsgiTrustedProxyHeadersOpen: StaticRule = {
   meta: {

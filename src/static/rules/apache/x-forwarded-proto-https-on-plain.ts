@@ -3,9 +3,9 @@
  * server-wide, inherited by it): Django takes every plain request for HTTPS, the Apache twin of
  * nginx-xfp-from-client's literal https.
  */
-import { appHosts, redirectsToHttps } from "../../apache/queries.js";
+import { appHosts, redirectsToHttps, at, describeHost } from "../../apache/queries.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
-import { at, describeHost, describeMount, httpsClaim } from "./shared.js";
+import { describeMount, httpsClaim } from "./shared.js";
 
 export const apacheXForwardedProtoHttpsOnPlain: StaticRule = {
   meta: {

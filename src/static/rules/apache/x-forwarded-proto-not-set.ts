@@ -3,9 +3,8 @@
  * RequestHeader sets it, the app gets the client's copy, or nothing on HTTPS.
  */
 import { is } from "../../apache/model.js";
-import { appHosts, requestHeaderFate } from "../../apache/queries.js";
+import { appHosts, requestHeaderFate, at, describeHost } from "../../apache/queries.js";
 import type { RuleFinding, StaticRule } from "../../rule.js";
-import { at, describeHost } from "./shared.js";
 
 export const apacheXForwardedProtoNotSet: StaticRule = {
   meta: {

@@ -1,8 +1,8 @@
 /** Caddy removing the Strict-Transport-Security header Django sends, with none of its own in its place. */
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
 import { reverseProxies } from "../../caddy/queries.js";
-import { djangoHstsPositive } from "./django-side.js";
-import { hstsDeletions, hstsFields } from "./hsts-header.js";
+import { hstsDeletions, hstsFields } from "../../caddy/hsts-header.js";
+import { djangoHstsPositive } from "../../python/settings-queries.js";
 
 export const caddyHstsDropped: StaticRule = {
   meta: {

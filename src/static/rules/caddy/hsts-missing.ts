@@ -2,9 +2,9 @@
 import type { CaddySite } from "../../caddy/model.js";
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
 import { reverseProxies } from "../../caddy/queries.js";
-import { caddySiteRoutes } from "../contract/caddy-view.js";
-import { djangoSendsHsts } from "../contract/shared.js";
-import { hstsFields } from "./hsts-header.js";
+import { caddySiteRoutes } from "../../contract/caddy-view.js";
+import { hstsFields } from "../../caddy/hsts-header.js";
+import { djangoSendsHsts } from "../../contract/scheme.js";
 
 export const caddyHstsMissing: StaticRule = {
   meta: {

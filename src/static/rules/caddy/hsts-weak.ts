@@ -1,6 +1,6 @@
 import type { StaticRule } from "../../rule.js";
 import { hstsWeakMeta, weakHstsFindings } from "../hsts-weak.js";
-import { hstsFields } from "./hsts-header.js";
+import { hstsFields } from "../../caddy/hsts-header.js";
 
 export const caddyHstsWeak: StaticRule = {
   meta: hstsWeakMeta("caddy-hsts-weak", {

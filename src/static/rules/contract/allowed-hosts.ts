@@ -1,8 +1,8 @@
 /** ALLOWED_HOSTS and the names the proxy serves must agree: no '*' behind a catch-all, no served name refused. */
 import type { RuleFinding } from "../../rule.js";
-import { candidates, judgedOn } from "../django/shared.js";
-import { hostAllowed, proxyNameAllowed, stringItems } from "./app-side.js";
+import { hostAllowed, proxyNameAllowed, stringItems } from "../../contract/app-side.js";
 import { allRoutes, contractRule, finding } from "./shared.js";
+import { candidates, judgedOn } from "../../python/settings-queries.js";
 
 export const allowedHostsVsProxy = contractRule(
   {

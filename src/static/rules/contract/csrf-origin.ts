@@ -3,10 +3,11 @@
  * CSRF_TRUSTED_ORIGINS. A rewritten Host, or a scheme Django does not learn, needs the listing.
  */
 import type { RuleFinding } from "../../rule.js";
-import { candidates, judgedOn } from "../django/shared.js";
-import { schemeReaders, stringItems } from "./app-side.js";
-import type { AppRoute } from "./proxy-view.js";
-import { allRoutes, contractRule, finding, schemeLost, type ContractInput } from "./shared.js";
+import { schemeReaders, stringItems } from "../../contract/app-side.js";
+import type { AppRoute } from "../../contract/proxy-view.js";
+import { allRoutes, contractRule, finding, type ContractInput } from "./shared.js";
+import { schemeLost } from "../../contract/scheme.js";
+import { candidates, judgedOn } from "../../python/settings-queries.js";
 
 /** Why the browser's Origin differs from what Django expects on this route, if it does. */
 function mismatch(input: ContractInput, route: AppRoute): string | undefined {

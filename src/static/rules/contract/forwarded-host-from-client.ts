@@ -1,8 +1,8 @@
 /** USE_X_FORWARDED_HOST / USE_X_FORWARDED_PORT are safe only when the proxy owns those headers on every route. */
 import type { ClauseId } from "../../../clauses.js";
-import { candidates, isTruthy, judgedOn } from "../django/shared.js";
 import type { StaticRule } from "../../rule.js";
 import { allRoutes, clientCopies, contractRule, describeCopy, finding } from "./shared.js";
+import { candidates, isTruthy, judgedOn } from "../../python/settings-queries.js";
 
 function forwardedRule(
   id: string,

@@ -3,9 +3,10 @@
  * SECURE_SSL_REDIRECT exempts it (SECURE_REDIRECT_EXEMPT). Each side's half is useless without the other's.
  */
 import type { RuleFinding } from "../../rule.js";
-import { candidates, judgedOn, type Candidate } from "../django/shared.js";
-import { exemptFromRedirect, redirectingBranches, reprList, stringItems } from "./app-side.js";
-import { allRoutes, contractRule, finding, where, type ContractInput } from "./shared.js";
+import { exemptFromRedirect, redirectingBranches, reprList, stringItems } from "../../contract/app-side.js";
+import { allRoutes, contractRule, finding, type ContractInput } from "./shared.js";
+import { where } from "../../contract/scheme.js";
+import { candidates, judgedOn, type Candidate } from "../../python/settings-queries.js";
 
 const HEALTH_PATH = /(health|ping|ready|live|status|heartbeat|alive)/i;
 

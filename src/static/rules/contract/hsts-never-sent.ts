@@ -1,9 +1,10 @@
 /** Django sends HSTS only on requests it believes are HTTPS; if it never learns that, only the proxy can. */
 import type { RuleFinding } from "../../rule.js";
-import { candidates, hstsSeconds, isTruthy, judgedOn } from "../django/shared.js";
-import { schemeReaders } from "./app-side.js";
-import type { AppRoute } from "./proxy-view.js";
-import { allRoutes, contractRule, finding, routesLosingScheme, schemeLost } from "./shared.js";
+import { schemeReaders } from "../../contract/app-side.js";
+import type { AppRoute } from "../../contract/proxy-view.js";
+import { allRoutes, contractRule, finding } from "./shared.js";
+import { routesLosingScheme, schemeLost } from "../../contract/scheme.js";
+import { candidates, hstsSeconds, isTruthy, judgedOn } from "../../python/settings-queries.js";
 
 export const hstsNeverSent = contractRule(
   {

@@ -1,7 +1,7 @@
 /** Plain HTTP must be redirected by someone: the proxy, or Django with SECURE_SSL_REDIRECT. */
-import { candidates, isTruthy, judgedOn } from "../django/shared.js";
 import { meantForPlainHttp } from "../unredirected-plain-http.js";
 import { allRoutes, contractRule, finding } from "./shared.js";
+import { candidates, isTruthy, judgedOn } from "../../python/settings-queries.js";
 
 export const plainHttpUnredirected = contractRule(
   {

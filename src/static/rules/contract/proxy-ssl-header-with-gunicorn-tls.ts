@@ -1,7 +1,7 @@
 /** Django told to read a proxy's scheme header while gunicorn terminates TLS itself, so no proxy can set it. */
 import type { RuleFinding, StaticRule } from "../../rule.js";
-import { candidates, finding, judgedOn } from "../django/shared.js";
-import { where } from "./shared.js";
+import { where } from "../../contract/scheme.js";
+import { candidates, judgedOn } from "../../python/settings-queries.js";
 
 const NAME = "SECURE_PROXY_SSL_HEADER";
 
@@ -31,13 +31,11 @@ export const proxySslHeaderWithGunicornTls: StaticRule = {
     if (!settings || !certfile?.values.some((v) => v.kind === "known")) return [];
     return candidates(settings, NAME)
       .filter((c) => c.value.kind === "tuple" || c.value.kind === "list")
-      .map((c) =>
-        finding(
-          settings,
-          NAME,
-          "warn",
-          `${c.label}, but gunicorn terminates TLS itself (certfile, ${where(certfile)}): no proxy can set the header, so only a client's copy reaches Django and decides its scheme${judgedOn(c)}.`,
-        ),
-      );
+      .map((c): RuleFinding => ({
+        status: "warn",
+        message: `${c.label}, but gunicorn terminates TLS itself (certfile, ${where(certfile)}): no proxy can set the header, so only a client's copy reaches Django and decides its scheme${judgedOn(c)}.`,
+        // At the setting, column included, as the Django rules locate theirs.
+        location: settings.locate(NAME),
+      }));
   },
 };

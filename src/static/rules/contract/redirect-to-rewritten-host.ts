@@ -1,7 +1,7 @@
 /** Django builds its HTTPS redirect from the Host it receives: a rewritten Host sends users to the backend. */
-import { candidates, isTruthy, judgedOn } from "../django/shared.js";
-import { redirectingBranches } from "./app-side.js";
+import { redirectingBranches } from "../../contract/app-side.js";
 import { allRoutes, contractRule, finding } from "./shared.js";
+import { candidates, isTruthy, judgedOn } from "../../python/settings-queries.js";
 
 export const redirectToRewrittenHost = contractRule(
   {

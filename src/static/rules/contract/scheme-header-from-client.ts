@@ -1,6 +1,6 @@
 /** The header that tells the app "https" must be the proxy's own on every route, never the client's. */
 import type { RuleFinding } from "../../rule.js";
-import { schemeReaders } from "./app-side.js";
+import { schemeReaders } from "../../contract/app-side.js";
 import { allRoutes, clientCopies, contractRule, copyStatus, describeCopy, finding } from "./shared.js";
 
 export const schemeHeaderFromClient = contractRule(

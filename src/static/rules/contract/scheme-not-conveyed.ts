@@ -1,7 +1,8 @@
 /** An HTTPS request must reach the app saying so: through the header the app reads, set by the proxy. */
 import type { RuleFinding } from "../../rule.js";
-import { schemeReaders } from "./app-side.js";
-import { allRoutes, contractRule, finding, routesLosingScheme } from "./shared.js";
+import { schemeReaders } from "../../contract/app-side.js";
+import { allRoutes, contractRule, finding } from "./shared.js";
+import { routesLosingScheme } from "../../contract/scheme.js";
 
 export const schemeNotConveyed = contractRule(
   {

@@ -1,7 +1,8 @@
 /** SECURE_SSL_REDIRECT behind a proxy that does not tell Django about HTTPS redirects HTTPS to itself forever. */
 import type { RuleFinding } from "../../rule.js";
-import { redirectingBranches, schemeReaders } from "./app-side.js";
-import { allRoutes, contractRule, finding, routesLosingScheme } from "./shared.js";
+import { redirectingBranches, schemeReaders } from "../../contract/app-side.js";
+import { allRoutes, contractRule, finding } from "./shared.js";
+import { routesLosingScheme } from "../../contract/scheme.js";
 
 export const sslRedirectLoop = contractRule(
   {

@@ -1,5 +1,6 @@
 import type { DjangoSettings } from "../../python/settings-model.js";
-import { candidates, finding, judgedOn, settingsRule } from "./shared.js";
+import { finding, settingsRule } from "./shared.js";
+import { candidates, judgedOn } from "../../python/settings-queries.js";
 
 const NAME = "ALLOWED_HOSTS";
 

@@ -1,6 +1,6 @@
 import type { RuleFinding } from "../../rule.js";
-import { hostEntries } from "./allowed-hosts-entries.js";
-import { candidates, finding, judgedOn, settingsRule } from "./shared.js";
+import { finding, settingsRule } from "./shared.js";
+import { candidates, judgedOn, hostEntries } from "../../python/settings-queries.js";
 
 const NAME = "ALLOWED_HOSTS";
 

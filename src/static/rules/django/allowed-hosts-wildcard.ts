@@ -1,7 +1,7 @@
 import type { RuleFinding } from "../../rule.js";
-import { hostEntries } from "./allowed-hosts-entries.js";
 import { publicSuffixOf } from "../../../parsers/domains.js";
-import { candidates, finding, isUndecidable, judgedOn, settingsRule, undecided } from "./shared.js";
+import { finding, settingsRule, undecided } from "./shared.js";
+import { candidates, isUndecidable, judgedOn, hostEntries } from "../../python/settings-queries.js";
 
 const NAME = "ALLOWED_HOSTS";
 

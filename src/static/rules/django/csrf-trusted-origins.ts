@@ -1,6 +1,7 @@
 import type { RuleFinding } from "../../rule.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
-import { candidates, finding, hstsSeconds, isTruthy, judgedOn, settingsRule } from "./shared.js";
+import { finding, settingsRule } from "./shared.js";
+import { candidates, hstsSeconds, isTruthy, judgedOn } from "../../python/settings-queries.js";
 import { publicSuffixOf } from "../../../parsers/domains.js";
 
 const NAME = "CSRF_TRUSTED_ORIGINS";

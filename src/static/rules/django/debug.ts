@@ -1,4 +1,5 @@
-import { candidates, finding, isTruthy, isUndecidable, judgedOn, settingsRule, undecided } from "./shared.js";
+import { finding, settingsRule, undecided } from "./shared.js";
+import { candidates, isTruthy, isUndecidable, judgedOn } from "../../python/settings-queries.js";
 
 export const debug = settingsRule(
   {

@@ -1,4 +1,5 @@
-import { candidates, finding, settingsRule } from "./shared.js";
+import { finding, settingsRule } from "./shared.js";
+import { candidates } from "../../python/settings-queries.js";
 
 /** Settings Django reads as booleans: a non-empty string is always truthy there. */
 const BOOLEAN_SETTINGS = [

@@ -1,4 +1,5 @@
-import { finding, hstsSeconds, settingsRule } from "./shared.js";
+import { finding, settingsRule } from "./shared.js";
+import { hstsSeconds } from "../../python/settings-queries.js";
 
 export const hstsMissing = settingsRule(
   {

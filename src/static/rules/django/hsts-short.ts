@@ -1,5 +1,6 @@
 import { hstsStrength } from "../../../parsers/hsts.js";
-import { finding, hstsSeconds, settingsRule } from "./shared.js";
+import { finding, settingsRule } from "./shared.js";
+import { hstsSeconds } from "../../python/settings-queries.js";
 
 export const hstsShort = settingsRule(
   {

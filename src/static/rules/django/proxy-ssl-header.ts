@@ -1,6 +1,7 @@
 import type { RuleFinding } from "../../rule.js";
 import type { PossibleValue } from "../../python/settings-model.js";
-import { candidates, finding, isUndecidable, judgedOn, settingsRule, undecided } from "./shared.js";
+import { finding, settingsRule, undecided } from "./shared.js";
+import { candidates, isUndecidable, judgedOn } from "../../python/settings-queries.js";
 
 const NAME = "SECURE_PROXY_SSL_HEADER";
 

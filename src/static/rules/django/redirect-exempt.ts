@@ -1,6 +1,7 @@
 import type { RuleFinding } from "../../rule.js";
 import { pythonRegex } from "../../python/regex.js";
-import { candidates, finding, judgedOn, settingsRule } from "./shared.js";
+import { finding, settingsRule } from "./shared.js";
+import { candidates, judgedOn } from "../../python/settings-queries.js";
 
 const NAME = "SECURE_REDIRECT_EXEMPT";
 /**

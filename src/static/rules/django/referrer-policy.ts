@@ -1,4 +1,5 @@
-import { candidates, finding, judgedOn, settingsRule } from "./shared.js";
+import { finding, settingsRule } from "./shared.js";
+import { candidates, judgedOn } from "../../python/settings-queries.js";
 
 const VALID = new Set([
   "no-referrer",

@@ -1,5 +1,6 @@
 import type { RuleFinding } from "../../rule.js";
-import { candidates, finding, isTruthy, judgedOn, settingsRule } from "./shared.js";
+import { finding, settingsRule } from "./shared.js";
+import { candidates, isTruthy, judgedOn } from "../../python/settings-queries.js";
 
 const COOKIES = [
   ["SESSION_COOKIE_SAMESITE", "SESSION_COOKIE_SECURE"],

@@ -1,6 +1,7 @@
 import type { PossibleValue, SecretShape } from "../../python/settings-model.js";
 import type { RuleFinding } from "../../rule.js";
-import { type Candidate, candidates, finding, judgedOn, settingsRule } from "./shared.js";
+import { finding, settingsRule } from "./shared.js";
+import { type Candidate, candidates, judgedOn } from "../../python/settings-queries.js";
 
 const MIN_LENGTH = 50;
 const MIN_UNIQUE = 5;

@@ -1,4 +1,5 @@
-import { missingMiddleware, SECURITY_MIDDLEWARE, settingsRule } from "./shared.js";
+import { missingMiddleware, settingsRule } from "./shared.js";
+import { SECURITY_MIDDLEWARE } from "../../python/settings-queries.js";
 
 export const securityMiddleware = settingsRule(
   {

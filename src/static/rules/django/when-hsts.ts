@@ -1,7 +1,7 @@
 /** HSTS detail rules (includeSubDomains, preload) speak only when some path actually sends HSTS. */
 import type { RuleFinding, StaticRule } from "../../rule.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
-import { hstsSeconds } from "./shared.js";
+import { hstsSeconds } from "../../python/settings-queries.js";
 
 function hstsOn(settings: DjangoSettings): boolean {
   return hstsSeconds(settings).some((h) => h.seconds > 0);

@@ -1,4 +1,5 @@
-import { candidates, finding, judgedOn, middleware, settingsRule } from "./shared.js";
+import { finding, settingsRule } from "./shared.js";
+import { candidates, judgedOn, middleware } from "../../python/settings-queries.js";
 
 export const xframeOptions = settingsRule(
   {

@@ -1,6 +1,7 @@
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
 import { classifyHost, hostOfAddress } from "../../gunicorn/addresses.js";
-import { bindAddresses, where } from "./shared.js";
+import { where } from "./shared.js";
+import { bindAddresses } from "../../gunicorn/queries.js";
 
 export const gunicornBindAllInterfaces: StaticRule = {
   meta: {

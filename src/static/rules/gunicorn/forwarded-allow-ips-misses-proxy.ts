@@ -6,10 +6,11 @@ import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
 import type { CaddyConfig } from "../../caddy/model.js";
 import { reverseProxies, upstreamsOf } from "../../caddy/queries.js";
 import type { HaproxyConfig } from "../../haproxy/model.js";
-import { djangoReadsSchemeHeader } from "../caddy/django-side.js";
 import { classifyHost, hostOfAddress } from "../../gunicorn/addresses.js";
 import { GUNICORN_DEFAULTS } from "../../gunicorn/defaults.js";
-import { bindAddresses, isLocalOnly, knownValues, where } from "./shared.js";
+import { isLocalOnly, where } from "./shared.js";
+import { bindAddresses, knownValues } from "../../gunicorn/queries.js";
+import { djangoReadsSchemeHeader } from "../../python/settings-queries.js";
 
 /** Hosts the proxies in the audit dial to reach the app; a non-local one means the proxy is on another host. */
 function proxyUpstreamHosts(caddy: CaddyConfig | undefined, haproxy: HaproxyConfig | undefined): string[] {

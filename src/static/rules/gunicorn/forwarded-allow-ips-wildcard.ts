@@ -4,7 +4,8 @@
  */
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
 import { everyPeerEntry } from "../../gunicorn/addresses.js";
-import { bindAddresses, isLocalOnly, where } from "./shared.js";
+import { isLocalOnly, where } from "./shared.js";
+import { bindAddresses } from "../../gunicorn/queries.js";
 
 export const gunicornForwardedAllowIpsWildcard: StaticRule = {
   meta: {

@@ -1,14 +1,7 @@
-/** What the gunicorn rules share: the values a setting can take, where it is written, where gunicorn listens. */
+/** What the gunicorn rules share: where a setting is written, and which addresses are local. */
 import { classifyHost, hostOfAddress } from "../../gunicorn/addresses.js";
-import { GUNICORN_DEFAULTS } from "../../gunicorn/defaults.js";
 import type { GunicornConfig, GunicornSetting } from "../../gunicorn/model.js";
 import type { AuditInput, RuleFinding } from "../../rule.js";
-
-/** Known values of a setting, or the default when the config leaves it out. */
-export function knownValues<T>(setting: GunicornSetting<T> | undefined, fallback: T): T[] {
-  if (!setting) return [fallback];
-  return setting.values.flatMap((v) => (v.kind === "known" ? [v.value] : []));
-}
 
 /** The setting's line, or the top of the config when the setting is left at its default. */
 export function where(config: GunicornConfig, setting: GunicornSetting<unknown> | undefined) {
@@ -17,10 +10,6 @@ export function where(config: GunicornConfig, setting: GunicornSetting<unknown> 
 
 export const isLocalOnly = (address: string) =>
   ["loopback", "unix"].includes(classifyHost(hostOfAddress(address)));
-
-export function bindAddresses(config: GunicornConfig): string[] {
-  return knownValues(config.bind, [...GUNICORN_DEFAULTS.bind]).flat();
-}
 
 /** One warning at the certfile line, when certfile holds a known value: gunicorn terminates TLS itself. */
 export function warnAtCertfile(input: AuditInput, message: string): RuleFinding[] {

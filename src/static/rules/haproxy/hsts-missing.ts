@@ -1,7 +1,7 @@
 import { bindsOf, headerActions, withDefaultsRules } from "../../haproxy/queries.js";
-import { haproxyEntryRoutes } from "../contract/haproxy-view.js";
-import { djangoSendsHsts } from "../contract/shared.js";
+import { haproxyEntryRoutes } from "../../contract/haproxy-view.js";
 import { entryLabel, entryPointRule } from "./entry-point-rule.js";
+import { djangoSendsHsts } from "../../contract/scheme.js";
 
 export const haproxyHstsMissing = entryPointRule(
   {

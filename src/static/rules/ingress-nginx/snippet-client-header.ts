@@ -13,7 +13,7 @@ import { forEachNamed } from "../../nginx/scope.js";
 import { variableIndex } from "../../nginx/variables.js";
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
 import type { Located } from "../../caddy/config-source.js";
-import { clientValuedAssignments } from "../nginx/shared.js";
+import { clientValuedAssignments } from "../../nginx/routes.js";
 
 /** Snippet annotations (the name after the prefix) and whether the template pastes each into every location. */
 const SNIPPET_ANNOTATIONS = new Map([

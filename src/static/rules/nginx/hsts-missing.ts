@@ -1,10 +1,10 @@
 import type { StaticRule } from "../../rule.js";
 import type { NginxConfig } from "../../nginx/model.js";
 import type { AppRoute } from "../../nginx/routes.js";
-import type { AppRoute as ViewedRoute } from "../contract/proxy-view.js";
+import type { AppRoute as ViewedRoute } from "../../contract/proxy-view.js";
 import { inheritedList, levelsOf, named } from "../../nginx/scope.js";
-import { viewedRoute } from "../contract/nginx-view.js";
-import { djangoSendsHsts } from "../contract/shared.js";
+import { viewedRoute } from "../../contract/nginx-view.js";
+import { djangoSendsHsts } from "../../contract/scheme.js";
 import {
   appRoutesByServer,
   appServerEndpoints,

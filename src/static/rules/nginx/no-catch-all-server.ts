@@ -2,7 +2,7 @@ import type { StaticRule } from "../../rule.js";
 import { forwardedHeader } from "../../nginx/routes.js";
 import { defaultServers, rejectsOtherHosts, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
-import { candidates } from "../django/shared.js";
+import { candidates } from "../../python/settings-queries.js";
 import { appRoutesByServer, describeServer, finding } from "./shared.js";
 
 /**

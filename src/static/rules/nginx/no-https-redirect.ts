@@ -3,7 +3,7 @@ import { plainReach } from "../../nginx/redirects.js";
 import { serverBlocks } from "../../nginx/servers.js";
 import { variableIndex } from "../../nginx/variables.js";
 import { meantForPlainHttp, plainTakenForHttps, unredirectedVerdict } from "../unredirected-plain-http.js";
-import { viewedRoute } from "../contract/nginx-view.js";
+import { viewedRoute } from "../../contract/nginx-view.js";
 import { appRoutesByServer, appServerEndpoints, describeServer, finding } from "./shared.js";
 
 /** The path of a prefix or exact location (`/healthz`, `= /healthz`, `^~ /.well-known/`); "" otherwise. */

@@ -4,7 +4,7 @@
  * SECURE_PROXY_SSL_HEADER, Django sees every HTTPS request as http.
  */
 import type { RuleFinding, StaticRule } from "../../rule.js";
-import { candidates } from "../django/shared.js";
+import { candidates } from "../../python/settings-queries.js";
 import { appRoutes, describeRoute, finding, schemeVariable, unreadIncludeNote } from "./shared.js";
 
 export const uwsgiHttpsNotPassed: StaticRule = {

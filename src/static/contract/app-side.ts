@@ -1,16 +1,16 @@
 /**
  * The app's half of the contract, read from Django settings and gunicorn's config: which request
  * headers decide the scheme, which hosts and origins are accepted, which paths skip the HTTPS redirect.
- * Values from the environment are judged on their defaults (see ../django/shared.ts).
+ * Values from the environment are judged on their defaults (see ../python/settings-queries.ts).
  */
-import type { SourceLocation } from "../../../report/model.js";
-import type { AppServerConfig } from "../../appserver/model.js";
-import { classifyHost, hostOfAddress } from "../../gunicorn/addresses.js";
-import { GUNICORN_DEFAULTS } from "../../gunicorn/defaults.js";
-import type { GunicornConfig } from "../../gunicorn/model.js";
-import type { DjangoSettings } from "../../python/settings-model.js";
-import { repr } from "../../python/values.js";
-import { candidates, isTruthy, judgedOn, type Candidate } from "../django/shared.js";
+import type { SourceLocation } from "../../report/model.js";
+import type { AppServerConfig } from "../appserver/model.js";
+import { classifyHost, hostOfAddress } from "../gunicorn/addresses.js";
+import { GUNICORN_DEFAULTS } from "../gunicorn/defaults.js";
+import type { GunicornConfig } from "../gunicorn/model.js";
+import type { DjangoSettings } from "../python/settings-model.js";
+import { repr } from "../python/values.js";
+import { candidates, isTruthy, judgedOn, type Candidate } from "../python/settings-queries.js";
 
 export interface SchemeHeader {
   /** As the proxy names it, e.g. "X-Forwarded-Proto". */

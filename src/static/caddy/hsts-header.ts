@@ -1,6 +1,6 @@
 /** Where a Caddy site sets Strict-Transport-Security, and to what: what both HSTS rules read. */
-import { walkDirectives, type CaddyDirective, type CaddySite } from "../../caddy/model.js";
-import { isMatcherToken } from "../../caddy/queries.js";
+import { walkDirectives, type CaddyDirective, type CaddySite } from "./model.js";
+import { isMatcherToken } from "./queries.js";
 
 const HSTS = "strict-transport-security";
 

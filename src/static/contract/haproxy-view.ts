@@ -3,7 +3,7 @@
  * HAProxy forwards request headers as sent; http-request set-header / del-header in the frontend and then
  * the backend decide what the app receives, for TLS and plain requests separately.
  */
-import type { HaproxyConfig, HaproxySection } from "../../haproxy/model.js";
+import type { HaproxyConfig, HaproxySection } from "../haproxy/model.js";
 import {
   backendsOf,
   bindsOf,
@@ -19,7 +19,7 @@ import {
   responseSections,
   type ConditionOutcome,
   type SectionDirective,
-} from "../../haproxy/queries.js";
+} from "../haproxy/queries.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
 
 /** Words in an ACL criterion that are flags or match methods, not values. */

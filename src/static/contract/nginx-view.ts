@@ -1,23 +1,23 @@
 /** The contract's view of an nginx configuration, from the nginx parser's route and header helpers. */
-import type { NginxConfig, NginxDirective } from "../../nginx/model.js";
+import type { NginxConfig, NginxDirective } from "../nginx/model.js";
 import {
   forwardedHeader,
   headerLocation,
   responseHeaders,
   type AppRoute as NginxRoute,
-} from "../../nginx/routes.js";
-import { perConfig, perConfigAndKey } from "../../memo.js";
-import { inheritedValue } from "../../nginx/scope.js";
-import { defaultServers, rejectsOtherHosts, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
+} from "../nginx/routes.js";
+import { perConfig, perConfigAndKey } from "../memo.js";
+import { inheritedValue } from "../nginx/scope.js";
+import { defaultServers, rejectsOtherHosts, serverBlocks, type ServerBlock } from "../nginx/servers.js";
 import {
   answersHostItself,
   namedReferrers,
   plainReach,
   redirectConditionsIn,
   redirectsToHttps,
-} from "../../nginx/redirects.js";
-import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
-import { appRoutesAt, describeRoute, describeServer, schemeVariable } from "../nginx/shared.js";
+} from "../nginx/redirects.js";
+import { variableIndex, type VariableIndex } from "../nginx/variables.js";
+import { appRoutesAt, describeRoute, describeServer, schemeVariable } from "../nginx/app-routes.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
 
 function children(directive: NginxDirective): NginxDirective[] {

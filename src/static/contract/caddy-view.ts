@@ -3,7 +3,7 @@
  * the client's only for peers in trusted_proxies), passes Host and every other header as sent, and
  * header_up runs after it. Handle blocks are exclusive; a top-level redir runs before any of them.
  */
-import type { CaddyConfig, CaddyDirective, CaddySite } from "../../caddy/model.js";
+import type { CaddyConfig, CaddyDirective, CaddySite } from "../caddy/model.js";
 import {
   matcherOf,
   onlyPeers,
@@ -12,8 +12,8 @@ import {
   subdirectives,
   upstreamsOf,
   type FoundProxy,
-} from "../../caddy/queries.js";
-import { trustBreadth } from "../../gunicorn/addresses.js";
+} from "../caddy/queries.js";
+import { trustBreadth } from "../gunicorn/addresses.js";
 import { hstsFields } from "../caddy/hsts-header.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
 

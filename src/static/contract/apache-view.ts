@@ -5,7 +5,7 @@
  * X-Forwarded-For and the Host to X-Forwarded-Host (after the client's copies, which it keeps); under
  * mod_wsgi the scheme is Apache's own connection's (wsgi.url_scheme), checked on loopback.
  */
-import { is, virtualHosts, type ApacheConfig, type VirtualHost } from "../../apache/model.js";
+import { is, virtualHosts, type ApacheConfig, type VirtualHost } from "../apache/model.js";
 import {
   appHosts,
   defaultHosts,
@@ -15,9 +15,10 @@ import {
   responseHeaderValues,
   speaksHttp,
   type AppHost,
-} from "../../apache/queries.js";
-import { hostOfAddress } from "../../gunicorn/addresses.js";
-import { at, describeHost } from "../apache/shared.js";
+  at,
+  describeHost,
+} from "../apache/queries.js";
+import { hostOfAddress } from "../gunicorn/addresses.js";
 import type { AppRoute, HeaderFate, ProxyView, Traffic } from "./proxy-view.js";
 
 function schemeOf(value: string, traffic: Traffic): "https" | "http" | undefined {

@@ -3,14 +3,14 @@
  * reach the app, what the app receives as a header on each, and where plain HTTP is redirected.
  * nginx-view.ts, caddy-view.ts, haproxy-view.ts and apache-view.ts build it with each parser's own query helpers.
  */
-import type { ProxyKind } from "../../../clauses.js";
-import type { SourceLocation } from "../../../report/model.js";
-import type { AuditInput } from "../../rule.js";
+import type { ProxyKind } from "../../clauses.js";
+import type { SourceLocation } from "../../report/model.js";
+import type { AuditInput } from "../rule.js";
 import { apacheView } from "./apache-view.js";
 import { caddyView } from "./caddy-view.js";
 import { haproxyView } from "./haproxy-view.js";
 import { nginxHosts, nginxView } from "./nginx-view.js";
-import { appServerEndpoints } from "../nginx/shared.js";
+import { appServerEndpoints } from "../appserver/endpoints.js";
 
 export type Traffic = "tls" | "plain";
 

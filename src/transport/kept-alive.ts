@@ -24,7 +24,26 @@ interface Origin {
   waiting: ((lease: Lease | undefined) => void)[];
 }
 
-export class ConnectionPool {
+/** Where an exchange written and read here gets its connection, and gives it back. */
+export interface Connections {
+  acquire(key: string, open: () => Socket, signal?: AbortSignal): Promise<Lease | undefined>;
+  release(key: string, socket: Socket, reusable: boolean): void;
+  readonly closed: boolean;
+}
+
+/** A connection of its own for each request, closed after its answer: for probes whose meaning a reused one could change. */
+export const ONE_SHOT: Connections = {
+  acquire: (_key, open) => {
+    const socket = open();
+    // A failure before the exchange listens, e.g. during the handshake, is reported by the exchange.
+    socket.on("error", () => undefined);
+    return Promise.resolve({ socket, reused: false });
+  },
+  release: (_key, socket) => socket.destroy(),
+  closed: false,
+};
+
+export class ConnectionPool implements Connections {
   private readonly origins = new Map<string, Origin>();
   private readonly sockets = new Set<Socket>();
   private ended = false;

@@ -3,8 +3,9 @@
  * (Host included, duplicates allowed), the request target may be absolute-form, SNI is
  * independent of Host, redirects are never followed, every Set-Cookie line is kept, and
  * bodies and header blocks are capped so a hostile server cannot exhaust memory.
- * A request on a connection of its own goes through node:http; one on a kept-alive connection is
- * written and read here, and node:http reads any answer of a shape the reader here leaves to it.
+ * Requests are written and read here, on a kept-alive connection or on one of their own: node:http
+ * would cost several times the CPU. node:http reads any answer of a shape the reader here leaves to
+ * it, and sends a request that starts with a PROXY protocol preface or holds a header it refuses.
  */
 import http from "node:http";
 import https from "node:https";
@@ -20,7 +21,7 @@ import {
 } from "node:tls";
 import { HTTP_TOKEN, NOT_FIELD_TEXT } from "../http-syntax.js";
 import type { HeaderList } from "../report/model.js";
-import { ConnectionPool } from "./kept-alive.js";
+import { ONE_SHOT, type ConnectionPool, type Connections } from "./kept-alive.js";
 import { connectAddress, type ConnectMapping } from "./mapping.js";
 import { ResponseReader, type ReadResponse } from "./response-reader.js";
 
@@ -255,16 +256,22 @@ function reuseFor(opts: TransportOptions): TlsReuse {
 export async function send(req: WireRequest, opts: TransportOptions): Promise<WireResult> {
   // Past the deadline nothing is sent: no connection is opened only to be dropped.
   if (opts.signal?.aborted) return { ok: false, error: abortReason(opts.signal), noAnswer: true };
-  const pool = req.reuseConnection && req.preface === undefined ? opts.connections : undefined;
+  // A request with a preface runs through node:http, on a connection made to write the preface first.
+  const pool =
+    req.preface !== undefined
+      ? undefined
+      : req.reuseConnection && opts.connections
+        ? opts.connections
+        : ONE_SHOT;
   const peer = peerOf(req, opts);
   const handshakeDone = peer.tls ? await peer.tls.sessions.turn(peer.tlsServer) : undefined;
   try {
-    const kept = pool ? await attemptKept(req, opts, peer, pool) : undefined;
-    if (kept === undefined || kept === STALE_CONNECTION || kept === NOT_WRITTEN)
+    const direct = pool ? await attemptDirect(req, opts, peer, pool) : undefined;
+    if (direct === undefined || direct === STALE_CONNECTION || direct === NOT_WRITTEN)
       return await attempt(req, opts, peer);
     // An answer of a shape only node:http reads: it reads the same bytes, nothing is sent again.
-    if ("handOver" in kept) return await attempt(req, opts, peer, kept.handOver);
-    return kept;
+    if ("handOver" in direct) return await attempt(req, opts, peer, direct.handOver);
+    return direct;
   } finally {
     handshakeDone?.();
   }
@@ -487,8 +494,8 @@ function requestBytes(req: WireRequest): Buffer | undefined {
   return body ? Buffer.concat([bytes, body]) : bytes;
 }
 
-/** Opens a connection for the pool: what node:http's agents would, TLS resuming the newest session. */
-function openKept(target: Peer, opts: TransportOptions): Socket {
+/** Opens a connection for a pool or a single request: what node:http's agents would, TLS resuming the newest session. */
+function openDirect(target: Peer, opts: TransportOptions): Socket {
   if (!target.tls) return connectTcp({ host: target.host, port: target.port, noDelay: true });
   const socket = connectResuming({ host: target.host, port: target.port, ...tlsOptions(target, opts) });
   watchHandshake(socket, target.tls, target.tlsServer, true);
@@ -496,20 +503,20 @@ function openKept(target: Peer, opts: TransportOptions): Socket {
 }
 
 /**
- * A request on a pooled connection, written and read here: node:http costs several times the CPU per
- * request. Answers of a shape the reader leaves to node:http, and a reused connection found closed,
+ * A request on a pooled connection or a connection of its own (ONE_SHOT), written and read here.
+ * Answers of a shape the reader leaves to node:http, and a reused connection found closed,
  * come back as markers for the caller to send the request again on a new connection.
  */
-async function attemptKept(
+async function attemptDirect(
   req: WireRequest,
   opts: TransportOptions,
   target: Peer,
-  pool: ConnectionPool,
+  pool: Connections,
 ): Promise<WireResult | typeof STALE_CONNECTION | typeof NOT_WRITTEN | { handOver: HandOver }> {
   const bytes = requestBytes(req);
   if (!bytes) return NOT_WRITTEN;
   const key = `${target.tls ? "https" : "http"}|${target.tlsServer}`;
-  const lease = await pool.acquire(key, () => openKept(target, opts), opts.signal);
+  const lease = await pool.acquire(key, () => openDirect(target, opts), opts.signal);
   if (!lease) {
     const error = opts.signal?.aborted
       ? abortReason(opts.signal)

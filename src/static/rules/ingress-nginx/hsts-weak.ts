@@ -30,7 +30,7 @@ export const ingressNginxHstsWeak: StaticRule = {
     severity: "low",
     title: "The ingress-nginx ConfigMap turns HSTS off or weakens it",
     explanation:
-      'hsts: "false", an hsts-max-age under a year or hsts-include-subdomains: "false" in the controller ConfigMap leaves browsers free to try plain HTTP first, unless Django sends a strong HSTS itself.',
+      'hsts: "false", an hsts-max-age under a year or hsts-include-subdomains: "false" in the controller ConfigMap leaves browsers free to try plain HTTP first. With hsts off, a strong HSTS sent by Django still reaches browsers; a weak max-age or includeSubDomains off cannot be made up for by Django, as the controller sets its own Strict-Transport-Security on every TLS response, replacing the one from the app.',
     fix: {
       "ingress-nginx":
         'hsts: "true", hsts-max-age: "31536000", hsts-include-subdomains: "true"  # the defaults',
@@ -41,10 +41,16 @@ export const ingressNginxHstsWeak: StaticRule = {
     const off = controllerValue(input.kubernetes, "hsts");
     const maxAge = controllerValue(input.kubernetes, "hsts-max-age");
     const subdomains = controllerValue(input.kubernetes, "hsts-include-subdomains");
+    // With hsts off the controller sends no header: how it would have written one does not matter.
+    if (off && isFalse(off))
+      return [
+        {
+          status: "warn",
+          message: `hsts is ${describeBool(off)}: no Strict-Transport-Security at all (fine only if Django sends HSTS)`,
+          location: off.location,
+        },
+      ];
     const weak = [
-      ...(off && isFalse(off)
-        ? [{ why: `hsts is ${describeBool(off)}: no Strict-Transport-Security at all`, at: off }]
-        : []),
       ...(maxAge && maxAgeWeakness(maxAge) ? [{ why: maxAgeWeakness(maxAge)!, at: maxAge }] : []),
       ...(subdomains && isFalse(subdomains)
         ? [{ why: `hsts-include-subdomains is ${describeBool(subdomains)}`, at: subdomains }]
@@ -52,7 +58,8 @@ export const ingressNginxHstsWeak: StaticRule = {
     ];
     return weak.map(({ why, at }) => ({
       status: "warn",
-      message: `${why} (fine only if Django sends HSTS)`,
+      // The controller sets its own header on every TLS response, over any Django sent.
+      message: `${why} (it replaces any Strict-Transport-Security Django sends)`,
       location: at.location,
     }));
   },

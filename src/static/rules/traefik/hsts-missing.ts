@@ -6,6 +6,8 @@ import {
   type TraefikRouter,
 } from "../../traefik/model.js";
 import { traefikHstsValue } from "./hsts-weak.js";
+import { djangoSendsHsts } from "../../contract/scheme.js";
+import { traefikTlsRoute } from "../../contract/traefik-route.js";
 
 export const traefikHstsMissing: StaticRule = {
   meta: {
@@ -14,7 +16,7 @@ export const traefikHstsMissing: StaticRule = {
     severity: "low",
     title: "A TLS router sends no HSTS",
     explanation:
-      "Traefik adds Strict-Transport-Security only through a headers middleware (stsSeconds). Unless Django sends it, browsers never learn to skip plain HTTP. Django sends it only on requests it knows are https, and the audit does not read how Traefik's requests tell Django the scheme, so Django's SECURE_HSTS_SECONDS alone does not silence this warning. How strong a configured one is, is traefik-hsts-weak's judgement.",
+      "Traefik adds Strict-Transport-Security only through a headers middleware (stsSeconds). Unless Django sends it, browsers never learn to skip plain HTTP. Audited with the settings, a router on which Django surely sends it (SECURE_HSTS_SECONDS > 0, SecurityMiddleware, and SECURE_PROXY_SSL_HEADER reading the X-Forwarded-Proto Traefik writes) is not reported. How strong a configured one is, is traefik-hsts-weak's judgement.",
     fix: { traefik: "headers middleware: stsSeconds: 31536000, stsIncludeSubdomains: true" },
   },
   check(input: AuditInput): RuleFinding[] {
@@ -26,8 +28,10 @@ export const traefikHstsMissing: StaticRule = {
       if (eps.length === 0) return r.tls ? [undefined] : [];
       return r.tls ? eps : eps.filter((ep) => ep.tls);
     };
+    const djangoSends = djangoSendsHsts(input);
     const sendsHsts = (r: TraefikRouter, ep: TraefikEntryPoint | undefined) =>
-      effectiveMiddlewares(config, r, ep).some((m) => traefikHstsValue(m) !== undefined);
+      effectiveMiddlewares(config, r, ep).some((m) => traefikHstsValue(m) !== undefined) ||
+      djangoSends(traefikTlsRoute(config, r, ep));
     return config.routers
       .filter((r) => https(r).some((ep) => !sendsHsts(r, ep)))
       .map((router) => ({

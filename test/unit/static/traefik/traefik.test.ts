@@ -396,20 +396,65 @@ describe("Traefik rules", () => {
       );
     });
 
-  test("Django's HSTS settings do not silence the warning: how Traefik tells Django the scheme is not read", async () => {
-    const file = join(dir, "hsts-django.yml");
-    await writeFile(
-      file,
-      'http:\n  routers:\n    app:\n      rule: "Host(`a.test`)"\n      tls: {}\n      service: app\n',
-    );
-    const settings = djangoSettingsFromSource(
-      'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]\nSECURE_HSTS_SECONDS = 31536000\nSECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")\n',
-    );
-    const found = applyRules({ traefik: loadTraefikConfig(file), settings }, traefikRules);
-    assert.deepEqual(
-      found.map((c) => [c.id, c.status, c.location?.line]),
-      [["traefik-hsts-missing", "warn", 3]],
-    );
+  describe("Django sending HSTS itself answers for a router only where it surely learns https", () => {
+    const router = (extra: string[] = []) =>
+      [
+        "http:",
+        "  routers:",
+        "    app:",
+        '      rule: "Host(`a.test`)"',
+        "      tls: {}",
+        "      service: app",
+        ...extra,
+        "",
+      ].join("\n");
+    const settingsWith = (header: string, middleware = '["django.middleware.security.SecurityMiddleware"]') =>
+      djangoSettingsFromSource(
+        `MIDDLEWARE = ${middleware}\nSECURE_HSTS_SECONDS = 31536000\nSECURE_PROXY_SSL_HEADER = ("${header}", "https")\n`,
+      );
+    const cases: [string, string, ReturnType<typeof settingsWith>, string[][]][] = [
+      [
+        "X-Forwarded-Proto, which Traefik writes itself on TLS: no warning",
+        router(),
+        settingsWith("HTTP_X_FORWARDED_PROTO"),
+        [],
+      ],
+      [
+        "X-Forwarded-Ssl, which Traefik never writes: Django sees http",
+        router(),
+        settingsWith("HTTP_X_FORWARDED_SSL"),
+        [["traefik-hsts-missing", "warn", "3"]],
+      ],
+      [
+        "without SecurityMiddleware nothing sends it",
+        router(),
+        settingsWith("HTTP_X_FORWARDED_PROTO", "[]"),
+        [["traefik-hsts-missing", "warn", "3"]],
+      ],
+      [
+        "a headers middleware removing X-Forwarded-Proto",
+        router([
+          "      middlewares: [strip]",
+          "  middlewares:",
+          "    strip:",
+          "      headers:",
+          "        customRequestHeaders:",
+          '          X-Forwarded-Proto: ""',
+        ]),
+        settingsWith("HTTP_X_FORWARDED_PROTO"),
+        [["traefik-hsts-missing", "warn", "3"]],
+      ],
+    ];
+    for (const [name, yaml, settings, expected] of cases)
+      test(name, async () => {
+        const file = join(dir, `hsts-django-${cases.findIndex((c) => c[0] === name)}.yml`);
+        await writeFile(file, yaml);
+        const found = applyRules({ traefik: loadTraefikConfig(file), settings }, traefikRules);
+        assert.deepEqual(
+          found.map((c) => [c.id, c.status, String(c.location?.line)]),
+          expected,
+        );
+      });
   });
 
   test("stsSeconds 0 sends no header: HSTS is missing, not weak", async () => {

@@ -399,13 +399,19 @@ const BUILT_IN_MODULES = ["core", "http_core", "so", "watchdog", "log_config", "
 
 /**
  * The names <IfModule> may give the modules the tree's LoadModule lines load ("headers_module" and
- * "mod_headers.c"), with the built-in ones; undefined when no line loads any (a lone vhost file, whose
- * server loads modules elsewhere).
+ * "mod_headers.c"), with the built-in ones; undefined when the tree is not the server's whole config (a
+ * lone vhost file, whose server loads modules elsewhere).
  */
 const loadedModules = perConfig((config: ApacheConfig): Set<string> | undefined => {
   const directives = flatten(config.root);
   const loads = directives.filter((d) => is(d, "LoadModule"));
-  if (loads.length === 0) return undefined;
+  // httpd refuses to start without an MPM ("No MPM loaded"); Debian, Red Hat and the httpd image load theirs
+  // with LoadModule, and a build with one compiled in has a main file that sets ServerRoot. A tree with
+  // neither is part of a config (a vhost loading mod_wsgi itself, say): its other modules load elsewhere.
+  const mainFile = directives.some(
+    (d) => is(d, "ServerRoot") || (is(d, "LoadModule") && /^mpm_/i.test(d.args[0] ?? "")),
+  );
+  if (loads.length === 0 || !mainFile) return undefined;
   // An Include that read nothing (mods-enabled/*.load left out of a repository, say) may hold the LoadModule
   // lines of modules the audit never saw: the list is then no proof that a module is missing.
   const readNothing = (d: ApacheDirective) =>

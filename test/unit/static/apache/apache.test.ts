@@ -221,14 +221,14 @@ test("<IfModule> is judged by the tree's LoadModule lines: Debian without a2enmo
   const dir = mkdtempSync(path.join(tmpdir(), "proxytrust-apache-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
   for (const sub of ["mods-available", "mods-enabled", "sites-enabled"]) mkdirSync(path.join(dir, sub));
-  for (const module of ["headers", "proxy", "proxy_http", "ssl"])
+  for (const module of ["mpm_event", "headers", "proxy", "proxy_http", "ssl"])
     writeFileSync(
       path.join(dir, "mods-available", `${module}.load`),
       `LoadModule ${module}_module /usr/lib/apache2/modules/mod_${module}.so\n`,
     );
   const enable = (module: string) =>
     symlinkSync(`../mods-available/${module}.load`, path.join(dir, "mods-enabled", `${module}.load`));
-  ["proxy", "proxy_http", "ssl"].forEach(enable);
+  ["mpm_event", "proxy", "proxy_http", "ssl"].forEach(enable);
   writeFileSync(
     path.join(dir, "apache2.conf"),
     "IncludeOptional mods-enabled/*.load\nIncludeOptional sites-enabled/*.conf\n",
@@ -278,4 +278,29 @@ test("<IfModule> is judged by the tree's LoadModule lines: Debian without a2enmo
   assert.equal(virtualHosts(load()).length, 1, "the vhost inside <IfModule mod_ssl.c> is read");
   assert.deepEqual(check("apache-x-forwarded-proto-not-set", { apache: load() }), []);
   assert.deepEqual(check("apache-hsts-missing", { apache: load() }), []);
+});
+
+test("<IfModule> is read in a tree that loads no MPM: httpd starts with none, so its modules load elsewhere", () => {
+  const text = `LoadModule wsgi_module /usr/lib/apache2/modules/mod_wsgi.so
+<VirtualHost *:443>
+    ServerName shop.example.com
+    SSLEngine on
+    WSGIScriptAlias / /srv/shop/shop/wsgi.py
+    <IfModule mod_headers.c>
+        Header always set Strict-Transport-Security "max-age=31536000; includeSubDomains"
+    </IfModule>
+</VirtualHost>
+`;
+  // A site that loads mod_wsgi itself, audited alone: the server's own file may well load mod_headers.
+  const site = parseApacheConfig(text, "/etc/apache2/sites-enabled/shop.conf");
+  assert.deepEqual(check("apache-hsts-missing", { apache: site }), []);
+  // A main file setting ServerRoot (a build with its MPM compiled in) lists every module it loads.
+  const whole = parseApacheConfig(
+    `ServerRoot "/usr/local/apache2"\n${text}`,
+    "/usr/local/apache2/conf/httpd.conf",
+  );
+  assert.deepEqual(
+    check("apache-hsts-missing", { apache: whole }).map((f) => f.status),
+    ["warn"],
+  );
 });

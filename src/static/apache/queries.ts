@@ -34,8 +34,14 @@ export type AppMount =
  */
 const APP_BACKEND = /^(unix:[^|]*\|)?(https?|wss?|h2c?|uwsgi|balancer):\/\//i;
 
-/** Sections that only decide whether Apache reads their contents: a directive in one keeps its context. */
-const CONDITIONAL = /^If/i;
+/**
+ * Sections that only decide whether their contents apply: <IfModule>, <IfDefine> … once at startup, <If>,
+ * <ElseIf> and <Else> on each request. A directive in one keeps the context around it.
+ */
+const CONDITIONAL = /^(If|Else)/i;
+
+/** Sections whose expression Apache tests on each request. */
+const REQUEST_CONDITION = /^(If|ElseIf|Else)$/i;
 
 /** The <Location>, <Directory> … a directive applies in, or undefined at server or vhost level. */
 function contextOf(host: VirtualHost, directive: ApacheDirective): ApacheDirective | undefined {
@@ -43,6 +49,10 @@ function contextOf(host: VirtualHost, directive: ApacheDirective): ApacheDirecti
     .get(directive)
     ?.findLast((section) => !is(section, "VirtualHost") && !CONDITIONAL.test(section.name));
 }
+
+/** The <If>, <ElseIf> and <Else> sections around a directive, outermost first. */
+const requestConditions = (host: VirtualHost, directive: ApacheDirective): ApacheDirective[] =>
+  host.sections.get(directive)?.filter((section) => REQUEST_CONDITION.test(section.name)) ?? [];
 
 /** "/app" for `ProxyPass /app http://…`, and for `ProxyPass http://…` in <Location /app> (its first argument omitted). */
 function proxyPass(host: VirtualHost, d: ApacheDirective): { path: string; url: string } | undefined {
@@ -330,13 +340,20 @@ function negatedPath(pattern: string): string | undefined {
   return /^!\^?(\/(?:[\w/-]|\\\.)*)\$?$/.exec(pattern)?.[1]?.replace(/\\\./g, ".");
 }
 
-/** A mod_alias Redirect of every path to https://…; in a <Location> its path is the section's, not written. */
+/**
+ * A mod_alias Redirect of every path to https://…; in a <Location> its path is the section's, not written,
+ * and in an <If> a Redirect without a path takes every request the section lets through.
+ */
 function aliasRedirect(host: VirtualHost, d: ApacheDirective): boolean {
   if (!is(d, "Redirect") && !is(d, "RedirectPermanent") && !is(d, "RedirectMatch")) return false;
   const args = is(d, "RedirectPermanent") ? ["301", ...d.args] : d.args;
   const target = args.at(-1) ?? "";
   const context = contextOf(host, d);
-  const path = context && is(context, "Location") ? context.args[0] : args.find((a) => a.startsWith("/"));
+  const written = args.find((a) => a.startsWith("/"));
+  const path =
+    context && is(context, "Location")
+      ? context.args[0]
+      : (written ?? (requestConditions(host, d).length > 0 ? "/" : undefined));
   const everything = is(d, "RedirectMatch") ? EVERY_PATH.test(path ?? "") : path === "/";
   return everything && /^https:\/\//i.test(target);
 }
@@ -353,10 +370,69 @@ function plainValues(host: VirtualHost, variable: string): string[] | undefined 
     // UseCanonicalName Off (the default): the name in the request's Host, one of the vhost's.
     case "SERVER_NAME":
     case "HTTP_HOST":
+    case "HTTP:HOST":
       return hostNames(host);
     default:
       return undefined;
   }
+}
+
+/** `%{VAR} op 'text'`, `req('Header') op /regex/i`, `%{SERVER_PORT} -eq 80`: one ap_expr comparison. */
+const COMPARISON =
+  /^(?:%\{([\w:-]+)\}|(?:req|http|req_novary)\(\s*'([\w-]+)'\s*\))\s*(==|!=|=~|!~|-eq|-ne)\s*(?:'([^']*)'|\/((?:[^/\\]|\\.)*)\/(i?)|(\d+))$/i;
+
+/**
+ * Whether an <If> expression holds on plain requests to this vhost: true for every one, false for none,
+ * undefined when it depends or cannot be told (only a single comparison is judged).
+ */
+function expressionOnPlain(host: VirtualHost, expression: string): boolean | undefined {
+  const match = COMPARISON.exec(expression.trim());
+  if (!match) return undefined;
+  const [, variable, header, operator = "", text, regex, regexFlags, number] = match;
+  const values = plainValues(host, variable ?? `HTTP:${header}`);
+  if (!values || values.length === 0) return undefined;
+  let test: (value: string) => boolean;
+  if (regex !== undefined) {
+    if (!operator.includes("~")) return undefined;
+    let compiled: RegExp;
+    try {
+      compiled = new RegExp(regex, regexFlags);
+    } catch {
+      return undefined;
+    }
+    test = (value) => compiled.test(value) === (operator === "=~");
+  } else if (/^-(eq|ne)$/i.test(operator)) {
+    if (number === undefined) return undefined;
+    test = (value) => (Number(value) === Number(number)) === (operator.toLowerCase() === "-eq");
+  } else {
+    if (text === undefined || operator.includes("~")) return undefined;
+    test = (value) => (value === text) === (operator === "==");
+  }
+  const results = values.map(test);
+  return results.every(Boolean) ? true : results.some(Boolean) ? undefined : false;
+}
+
+/**
+ * Whether an <If>, <ElseIf> or <Else> lets every plain request through: its own expression holds for all,
+ * and the sections before it in its chain for none.
+ */
+function sectionTakesEveryPlain(host: VirtualHost, section: ApacheDirective): boolean {
+  // Siblings share one list of surrounding sections; the chain is the run of <If>/<ElseIf> just before.
+  const around = host.sections.get(section);
+  const siblings = host.directives.filter((d) => host.sections.get(d) === around);
+  const earlier: ApacheDirective[] = [];
+  if (!is(section, "If")) {
+    for (const sibling of siblings.slice(0, siblings.indexOf(section)).reverse()) {
+      if (!is(sibling, "If") && !is(sibling, "ElseIf")) return false;
+      earlier.push(sibling);
+      if (is(sibling, "If")) break;
+    }
+  }
+  const expression = (s: ApacheDirective) => (s.args.length === 1 ? (s.args[0] as string) : "");
+  return (
+    earlier.every((s) => expressionOnPlain(host, expression(s)) === false) &&
+    (is(section, "Else") || expressionOnPlain(host, expression(section)) === true)
+  );
 }
 
 /** Whether one RewriteCond holds for every plain request to this vhost (false when that cannot be told). */
@@ -457,16 +533,23 @@ function rewriteRules(host: VirtualHost): { rule: ApacheDirective; conds: Apache
  * `Redirect [permanent|301…] / https://…` or a RewriteRule to https://… with [R] that runs: plain HTTP
  * goes to HTTPS. A negated rule ("!^/healthz$") redirects everything but the one path. mod_proxy maps a
  * ProxyPass path before mod_alias reads a vhost's Redirect (a proxied request was not redirected on
- * loopback), so beside a ProxyPass only a Redirect in a <Location> (applied later, at fixup) counts;
- * mod_rewrite runs before mod_proxy, mod_alias before mod_wsgi. Found once per vhost: the rules and the
- * contract's view each ask.
+ * loopback), so beside a ProxyPass only a Redirect in a <Location> or an <If> (applied later, at fixup)
+ * counts; mod_rewrite runs before mod_proxy, mod_alias before mod_wsgi. Inside <If>, <ElseIf> or <Else>
+ * a redirect counts only when the section takes every plain request (`<If "%{HTTPS} != 'on'">`). Found
+ * once per vhost: the rules and the contract's view each ask.
  */
 export const redirectsToHttps = perConfig((host: VirtualHost): PlainRedirect | undefined => {
   const proxied = proxyMount(host) !== undefined;
-  const alias = host.directives.find((d) => aliasRedirect(host, d) && (!proxied || contextOf(host, d)));
+  const everyPlain = (d: ApacheDirective) =>
+    requestConditions(host, d).every((section) => sectionTakesEveryPlain(host, section));
+  // <Location> and <If> are per-directory: their Redirect is applied at fixup, after mod_proxy's mapping.
+  const perDirectory = (d: ApacheDirective) => contextOf(host, d) || requestConditions(host, d).length > 0;
+  const alias = host.directives.find(
+    (d) => aliasRedirect(host, d) && everyPlain(d) && (!proxied || perDirectory(d)),
+  );
   if (alias) return { at: alias, exempt: [] };
   for (const { rule, conds } of rewriteRules(host)) {
-    const redirect = rewriteRedirect(host, rule, conds);
+    const redirect = everyPlain(rule) ? rewriteRedirect(host, rule, conds) : undefined;
     if (redirect) return redirect;
   }
   return undefined;

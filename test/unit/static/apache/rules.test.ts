@@ -601,6 +601,29 @@ test("apache-no-https-redirect: a vhost-level Redirect beside ProxyPass is never
     }),
     [],
   );
+  // So is a Redirect in an <If> (checked on loopback: 301 beside ProxyPass), when every plain request meets it.
+  const inIf = (condition: string, line = "Redirect permanent / https://shop.example.com/") =>
+    statuses(
+      check(id, {
+        apache: redirect(`<If "${condition}">\n        ${line}\n    </If>`),
+        settings: off,
+      }),
+    );
+  assert.deepEqual(inIf("%{HTTPS} != 'on'"), []);
+  assert.deepEqual(inIf("%{REQUEST_SCHEME} =~ /^http$/", "Redirect permanent https://shop.example.com/"), []);
+  assert.deepEqual(inIf("%{HTTP_HOST} == 'www.shop.example.com'"), ["fail"]);
+  assert.deepEqual(inIf("-n %{QUERY_STRING}"), ["fail"]);
+  const afterIf = (first: string) =>
+    statuses(
+      check(id, {
+        apache: redirect(
+          `<If "${first}">\n        Header set X-Scheme https\n    </If>\n    <Else>\n        Redirect permanent / https://shop.example.com/\n    </Else>`,
+        ),
+        settings: off,
+      }),
+    );
+  assert.deepEqual(afterIf("%{HTTPS} == 'on'"), []);
+  assert.deepEqual(afterIf("%{HTTP_HOST} == 'shop.example.com'"), ["fail"]);
   // Under mod_wsgi, mod_alias runs first.
   const wsgi = PLAIN_PROXY_80.replace(
     "ProxyPass / http://127.0.0.1:8000/",
@@ -610,4 +633,7 @@ test("apache-no-https-redirect: a vhost-level Redirect beside ProxyPass is never
     check(id, { apache: redirect("Redirect permanent / https://shop.example.com/", wsgi), settings: off }),
     [],
   );
+  // An <If> only some names meet leaves the others on plain HTTP, in-process too.
+  const wwwOnly = `<If "%{HTTP_HOST} == 'www.shop.example.com'">\n        Redirect permanent / https://shop.example.com/\n    </If>`;
+  assert.deepEqual(statuses(check(id, { apache: redirect(wwwOnly, wsgi), settings: off })), ["fail"]);
 });

@@ -340,21 +340,45 @@ function negatedPath(pattern: string): string | undefined {
   return /^!\^?(\/(?:[\w/-]|\\\.)*)\$?$/.exec(pattern)?.[1]?.replace(/\\\./g, ".");
 }
 
+/** In a <Location>, <Directory> or <If>: mod_alias and mod_rewrite apply it per directory, at fixup. */
+const perDirectory = (host: VirtualHost, d: ApacheDirective) =>
+  contextOf(host, d) !== undefined || requestConditions(host, d).length > 0;
+
 /**
- * A mod_alias Redirect of every path to https://…; in a <Location> its path is the section's, not written,
- * and in an <If> a Redirect without a path takes every request the section lets through.
+ * Whether the section a redirect sits in meets every request the vhost hands the app: the vhost itself,
+ * <Location "/">, a <LocationMatch> of every path, or a <Directory> holding mod_wsgi's script (the
+ * DocumentRoot of a vhost without the app). A proxied request maps to no folder, so no <Directory> meets
+ * it (no redirect on loopback); <Files>, <Proxy> … are not judged.
  */
+function contextMeetsEveryRequest(host: VirtualHost, d: ApacheDirective): boolean {
+  const context = contextOf(host, d);
+  if (!context) return true;
+  const [path = ""] = context.args;
+  if (is(context, "Location")) return path === "/";
+  if (is(context, "LocationMatch")) return EVERY_PATH.test(path);
+  if (!is(context, "Directory")) return false;
+  const mount = appMount(host);
+  const file =
+    mount?.kind === "wsgi"
+      ? mount.at.args[1]
+      : mount
+        ? undefined
+        : host.directives.findLast((directive) => is(directive, "DocumentRoot"))?.args[0];
+  return file !== undefined && `${file}/`.startsWith(path.endsWith("/") ? path : `${path}/`);
+}
+
+/** A mod_alias Redirect of every path to https://…; in a <Location> or <If> its path may be left out. */
 function aliasRedirect(host: VirtualHost, d: ApacheDirective): boolean {
   if (!is(d, "Redirect") && !is(d, "RedirectPermanent") && !is(d, "RedirectMatch")) return false;
   const args = is(d, "RedirectPermanent") ? ["301", ...d.args] : d.args;
   const target = args.at(-1) ?? "";
-  const context = contextOf(host, d);
   const written = args.find((a) => a.startsWith("/"));
-  const path =
-    context && is(context, "Location")
-      ? context.args[0]
-      : (written ?? (requestConditions(host, d).length > 0 ? "/" : undefined));
-  const everything = is(d, "RedirectMatch") ? EVERY_PATH.test(path ?? "") : path === "/";
+  const everything =
+    written === undefined
+      ? perDirectory(host, d)
+      : is(d, "RedirectMatch")
+        ? EVERY_PATH.test(written)
+        : written === "/";
   return everything && /^https:\/\//i.test(target);
 }
 
@@ -492,6 +516,13 @@ function rewriteRedirect(
   if (!/^https:\/\//i.test(target) || !/\bR\b|\bR=|redirect/i.test(flags)) return undefined;
   const passed = conditionsPass(host, conds);
   if (!passed) return undefined;
+  if (perDirectory(host, rule)) {
+    // Per directory the pattern meets the path without its leading slash, so "^/" never matches (as the
+    // mod_rewrite docs say, and loopback showed): "!^/healthz$" redirects /healthz too.
+    const slash = /^!?\^\/(?!\?)/.test(pattern);
+    const everything = pattern.startsWith("!") ? slash : !slash && EVERY_PATH.test(pattern);
+    return everything ? { at: rule, exempt: passed.exempt } : undefined;
+  }
   const negated = negatedPath(pattern);
   if (negated) return { at: rule, exempt: [negated, ...passed.exempt] };
   return EVERY_PATH.test(pattern) ? { at: rule, exempt: passed.exempt } : undefined;
@@ -516,8 +547,11 @@ function rewriteRules(host: VirtualHost): { rule: ApacheDirective; conds: Apache
     lastEngine.set(contextOf(host, d), d);
     if (own(d)) lastOwnEngine.set(contextOf(host, d), d);
   }
+  const engineIn = (context: ApacheDirective | undefined) =>
+    lastOwnEngine.get(context) ?? lastEngine.get(context);
+  // A <Location>, <Directory> … without a RewriteEngine of its own takes the vhost's (2.4, on loopback).
   const engineOn = (context: ApacheDirective | undefined) =>
-    (lastOwnEngine.get(context) ?? lastEngine.get(context))?.args[0]?.toLowerCase() === "on";
+    (engineIn(context) ?? engineIn(undefined))?.args[0]?.toLowerCase() === "on";
   const rules: { rule: ApacheDirective; conds: ApacheDirective[] }[] = [];
   let conds: ApacheDirective[] = [];
   for (const d of host.directives) {
@@ -542,14 +576,14 @@ export const redirectsToHttps = perConfig((host: VirtualHost): PlainRedirect | u
   const proxied = proxyMount(host) !== undefined;
   const everyPlain = (d: ApacheDirective) =>
     requestConditions(host, d).every((section) => sectionTakesEveryPlain(host, section));
-  // <Location> and <If> are per-directory: their Redirect is applied at fixup, after mod_proxy's mapping.
-  const perDirectory = (d: ApacheDirective) => contextOf(host, d) || requestConditions(host, d).length > 0;
+  const meetsEvery = (d: ApacheDirective) => everyPlain(d) && contextMeetsEveryRequest(host, d);
+  // A per-directory Redirect is applied at fixup, after mod_proxy's mapping.
   const alias = host.directives.find(
-    (d) => aliasRedirect(host, d) && everyPlain(d) && (!proxied || perDirectory(d)),
+    (d) => aliasRedirect(host, d) && meetsEvery(d) && (!proxied || perDirectory(host, d)),
   );
   if (alias) return { at: alias, exempt: [] };
   for (const { rule, conds } of rewriteRules(host)) {
-    const redirect = everyPlain(rule) ? rewriteRedirect(host, rule, conds) : undefined;
+    const redirect = meetsEvery(rule) ? rewriteRedirect(host, rule, conds) : undefined;
     if (redirect) return redirect;
   }
   return undefined;

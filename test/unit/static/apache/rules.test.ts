@@ -561,6 +561,34 @@ test("apache-no-https-redirect: a RewriteRule counts only when mod_rewrite runs 
   // Server-level rules are not inherited without RewriteOptions Inherit.
   assert.deepEqual(judged(`RewriteEngine On\n${CERTBOT_RULE}\n`, ""), ["fail"]);
   assert.deepEqual(judged(`RewriteEngine On\n${CERTBOT_RULE}\n`, "RewriteOptions Inherit"), []);
+  // A <Location> without a RewriteEngine of its own takes the vhost's (checked on loopback with Apache 2.4).
+  const inLocation = (rule: string, engine = "") =>
+    judged("", `RewriteEngine On\n    <Location "/">\n        ${engine}${rule}\n    </Location>`);
+  assert.deepEqual(inLocation(CERTBOT_RULE), []);
+  assert.deepEqual(inLocation(CERTBOT_RULE, "RewriteEngine Off\n        "), ["fail"]);
+  // Per directory the pattern meets the path without its leading slash: "^/" never matches, and
+  // "!^/healthz$" redirects /healthz too (both seen on loopback).
+  const toHttps = "https://%{SERVER_NAME}%{REQUEST_URI} [R=301,L]";
+  assert.deepEqual(inLocation(`RewriteRule ^/(.*)$ ${toHttps}`), ["fail"]);
+  assert.deepEqual(inLocation(`RewriteRule !^/healthz$ ${toHttps}`), []);
+  // A proxied request maps to no folder: a <Directory> rule never meets it; under mod_wsgi the script's does.
+  const inDirectory = (folder: string, mount?: string) =>
+    statuses(
+      check(id, {
+        apache: vhost(
+          PLAIN_PROXY_80.replace(
+            "ProxyPreserveHost On",
+            `RewriteEngine On\n    <Directory ${folder}>\n        ${CERTBOT_RULE}\n    </Directory>`,
+          ).replace("ProxyPass / http://127.0.0.1:8000/", mount ?? "ProxyPass / http://127.0.0.1:8000/") +
+            PROXIED_443,
+        ),
+        settings: off,
+      }),
+    );
+  assert.deepEqual(inDirectory("/var/www/html"), ["fail"]);
+  const wsgi = "WSGIScriptAlias / /srv/shop/shop/wsgi.py";
+  assert.deepEqual(inDirectory("/srv/shop/shop", wsgi), []);
+  assert.deepEqual(inDirectory("/var/www/html", wsgi), ["fail"]);
   // A condition only some hosts meet leaves the others on plain HTTP.
   assert.deepEqual(
     judged(

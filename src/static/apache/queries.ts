@@ -382,7 +382,7 @@ function aliasRedirect(host: VirtualHost, d: ApacheDirective): boolean {
   return everything && /^https:\/\//i.test(target);
 }
 
-/** What a RewriteCond tests on a plain request to this vhost: one value, or one per name the client may send. */
+/** What a RewriteCond or <If> tests on a plain request to this vhost: each value an honest client's request may give. */
 function plainValues(host: VirtualHost, variable: string): string[] | undefined {
   switch (variable.toUpperCase()) {
     case "HTTPS":
@@ -396,6 +396,14 @@ function plainValues(host: VirtualHost, variable: string): string[] | undefined 
     case "HTTP_HOST":
     case "HTTP:HOST":
       return hostNames(host);
+    // An honest client's plain request carries none when it reaches Apache itself, and "http" through a
+    // load balancer that sets it. A client that forges "https" skips the redirect for itself only (a page
+    // cannot make a browser send it); whether Django believes the header is the scheme rules' question.
+    // An early RequestHeader changes it before mod_rewrite reads it.
+    case "HTTP:X-FORWARDED-PROTO":
+      return headerActions(host, "RequestHeader", "X-Forwarded-Proto").some((action) => action.early)
+        ? undefined
+        : ["", "http"];
     default:
       return undefined;
   }
@@ -462,7 +470,7 @@ function sectionTakesEveryPlain(host: VirtualHost, section: ApacheDirective): bo
 /** Whether one RewriteCond holds for every plain request to this vhost (false when that cannot be told). */
 function alwaysHolds(host: VirtualHost, cond: ApacheDirective): boolean {
   const [test = "", written = "", flags = ""] = cond.args;
-  const values = plainValues(host, /^%\{([A-Z_]+)\}$/i.exec(test)?.[1] ?? "");
+  const values = plainValues(host, /^%\{([\w:-]+)\}$/.exec(test)?.[1] ?? "");
   if (!values || values.length === 0) return false;
   const negated = written.startsWith("!");
   const pattern = written.replace(/^!/, "");

@@ -597,8 +597,19 @@ test("apache-no-https-redirect: a RewriteRule counts only when mod_rewrite runs 
     ),
     ["fail"],
   );
+  // Behind a balancer plain requests say http, and a client reaching Apache itself sends none: both are
+  // redirected. One that forges https stays on plain HTTP alone (other rules judge who believes the header).
+  const forwardedProto = (test: string) =>
+    judged("", `RewriteEngine On\n    RewriteCond %{HTTP:X-Forwarded-Proto} ${test}\n    ${CERTBOT_RULE}`);
+  assert.deepEqual(forwardedProto("!https"), []);
+  assert.deepEqual(forwardedProto("!^https$ [NC]"), []);
+  // Only a balancer's "http" meets =http: Apache's own plain clients are not redirected (seen on loopback).
+  assert.deepEqual(forwardedProto("=http"), ["fail"]);
   assert.deepEqual(
-    judged("", "RewriteEngine On\n    RewriteCond %{HTTP:X-Forwarded-Proto} !https\n    " + CERTBOT_RULE),
+    judged(
+      "",
+      `RequestHeader set X-Forwarded-Proto https early\n    RewriteEngine On\n    RewriteCond %{HTTP:X-Forwarded-Proto} !https\n    ${CERTBOT_RULE}`,
+    ),
     ["fail"],
   );
 });
@@ -639,6 +650,7 @@ test("apache-no-https-redirect: a vhost-level Redirect beside ProxyPass is never
     );
   assert.deepEqual(inIf("%{HTTPS} != 'on'"), []);
   assert.deepEqual(inIf("%{REQUEST_SCHEME} =~ /^http$/", "Redirect permanent https://shop.example.com/"), []);
+  assert.deepEqual(inIf("req('X-Forwarded-Proto') != 'https'"), []);
   assert.deepEqual(inIf("%{HTTP_HOST} == 'www.shop.example.com'"), ["fail"]);
   assert.deepEqual(inIf("-n %{QUERY_STRING}"), ["fail"]);
   const afterIf = (first: string) =>

@@ -56,23 +56,52 @@ function headersTakenFromRequest(objects: KubernetesObjects | undefined): string
 }
 
 /**
+ * The request headers the controller's own value for each trusted header comes from: Host and
+ * X-Forwarded-Host from $best_http_host, the request's Host (with use-forwarded-headers, its
+ * X-Forwarded-Host when sent); X-Forwarded-Proto and -Port from the request's own only with
+ * use-forwarded-headers. A snippet passing one of these hands Django nothing the controller would not.
+ * X-Forwarded-For is left out: with compute-full-forwarded-for the controller appends the peer, which a
+ * copy of the client's list drops.
+ */
+function controllerSources(objects: KubernetesObjects | undefined): Map<string, string[]> {
+  const forwarded = isTrue(controllerValue(objects, "use-forwarded-headers"));
+  const fromHost = ["$http_host", ...(forwarded ? ["$http_x_forwarded_host"] : [])];
+  return new Map([
+    ["host", fromHost],
+    ["x-forwarded-host", fromHost],
+    ["x-forwarded-proto", forwarded ? ["$http_x_forwarded_proto"] : []],
+    ["x-forwarded-port", forwarded ? ["$http_x_forwarded_port"] : []],
+  ]);
+}
+
+/** What the controller does with the trusted headers, read once from its ConfigMap. */
+interface ControllerHeaders {
+  takenFromRequest: string[];
+  sources: Map<string, string[]>;
+}
+
+/**
  * The snippet's lines that set a trusted header from a value the client controls: read as nginx
  * reads them, so `${http_x}`, quotes, and `set`/`map` indirection count as the plain `$http_x` does.
  * Every location the template writes sets Host and X-Forwarded-* itself, and nginx inherits
  * proxy_set_header only into a block setting none: outside a location, a line at the snippet's own
  * level does nothing, while one in a block the snippet opens does. more_set_input_headers, which rewrites
- * the request's header, counts at any level for the headers the controller takes from the request.
+ * the request's header, counts at any level for the headers the controller takes from the request. A
+ * line passing only what the controller itself passes (`proxy_set_header Host $http_host`) is no copy.
  */
 function clientCopies(
   snippet: string,
   file: string,
   inLocation: boolean,
-  takenFromRequest: string[],
+  { takenFromRequest, sources }: ControllerHeaders,
 ): string[] {
   const config = loadNginxText(snippet, file);
-  const copies = TRUSTED_HEADERS.flatMap((name) =>
-    clientValuedAssignments(config, name).map((a) => a.directive),
-  ).filter((directive) => inLocation || !config.root.includes(directive));
+  const copies = TRUSTED_HEADERS.flatMap((name) => {
+    const own = sources.get(name) ?? [];
+    return clientValuedAssignments(config, name)
+      .filter((a) => a.sources.some((source) => !own.includes(source)))
+      .map((a) => a.directive);
+  }).filter((directive) => inLocation || !config.root.includes(directive));
   const variables = variableIndex(config);
   // headers-more's more_set_input_headers 'Name: value' ...
   forEachNamed(config.root, ["more_set_input_headers"], (directive) => {
@@ -110,7 +139,7 @@ export const ingressNginxSnippetClientHeader: StaticRule = {
     severity: "high",
     title: "An ingress-nginx snippet forwards a client's header as a trusted one",
     explanation:
-      "A configuration-snippet or location-snippet that sets Host, X-Forwarded-Proto, -Host, -For or X-Real-IP from a $http_ variable hands the client's own value to Django, undoing what the controller sets; so does a server-snippet or http-snippet that sets one in a location of its own. A proxy_set_header at server or http level does nothing: each location the controller writes sets these headers itself. more_set_input_headers rewrites the request's header, which counts only where the controller takes that header from the request: Host always, X-Forwarded-Proto, -Host and -Port with use-forwarded-headers, X-Forwarded-For with compute-full-forwarded-for too.",
+      "A configuration-snippet or location-snippet that sets Host, X-Forwarded-Proto, -Host, -For or X-Real-IP from a $http_ variable hands the client's own value to Django, undoing what the controller sets; so does a server-snippet or http-snippet that sets one in a location of its own. A proxy_set_header at server or http level does nothing: each location the controller writes sets these headers itself. A line passing what the controller sends anyway passes: Host or X-Forwarded-Host $http_host (the controller's $best_http_host), and with use-forwarded-headers the request's X-Forwarded-Host, -Proto or -Port. more_set_input_headers rewrites the request's header, which counts only where the controller takes that header from the request: Host always, X-Forwarded-Proto, -Host and -Port with use-forwarded-headers, X-Forwarded-For with compute-full-forwarded-for too.",
     fix: {
       "ingress-nginx":
         "Remove the proxy_set_header / more_set_input_headers line from the snippet: the controller already sets these headers from the connection.",
@@ -128,10 +157,13 @@ export const ingressNginxSnippetClientHeader: StaticRule = {
     const fromConfigMap = controllerConfigMaps(input.kubernetes).flatMap((map) =>
       snippets(`ConfigMap ${map.name}`, map.data, SNIPPET_KEYS),
     );
-    const takenFromRequest = headersTakenFromRequest(input.kubernetes);
+    const controller = {
+      takenFromRequest: headersTakenFromRequest(input.kubernetes),
+      sources: controllerSources(input.kubernetes),
+    };
     return [...fromAnnotations, ...fromConfigMap].flatMap(
       ({ where, snippet, inLocation, location }): RuleFinding[] => {
-        const copies = clientCopies(snippet, location.file, inLocation, takenFromRequest);
+        const copies = clientCopies(snippet, location.file, inLocation, controller);
         return copies.length
           ? [
               {

@@ -69,3 +69,33 @@ describe("ingress-nginx more_set_input_headers", () => {
     assert.equal(snippetFindings(webIngress({ "configuration-snippet": rewrite("Host") })).length, 1);
   });
 });
+
+describe("ingress-nginx proxy_set_header with the value the controller sends itself", () => {
+  const inLocation = (snippet: string, data: Record<string, string> = {}) =>
+    snippetFindings(controllerConfigMap(data), webIngress({ "configuration-snippet": snippet })).length;
+  const forwarded = { "use-forwarded-headers": "true" };
+
+  test("the request's Host, which $best_http_host holds, passes; another header in its place fails", () => {
+    // The snippet people paste from nginx guides.
+    assert.equal(
+      inLocation("proxy_set_header Host $http_host;\nproxy_set_header X-Forwarded-Proto $scheme;"),
+      0,
+    );
+    assert.equal(inLocation("proxy_set_header X-Forwarded-Host $http_host;"), 0);
+    assert.equal(inLocation(SPOOFED_HOST), 1);
+    // With use-forwarded-headers the controller itself sends X-Forwarded-Host, when the request has one.
+    assert.equal(inLocation(SPOOFED_HOST, forwarded), 0);
+  });
+
+  test("X-Forwarded-Proto and -Port pass on the request's own only where the controller does", () => {
+    const proto = "proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;";
+    const port = "proxy_set_header X-Forwarded-Port $http_x_forwarded_port;";
+    assert.equal(inLocation(proto), 1);
+    assert.equal(inLocation(port), 1);
+    assert.equal(inLocation(proto, forwarded), 0);
+    assert.equal(inLocation(port, forwarded), 0);
+    // A copy of the client's list drops the peer compute-full-forwarded-for appends.
+    const full = { ...forwarded, "compute-full-forwarded-for": "true" };
+    assert.equal(inLocation("proxy_set_header X-Forwarded-For $http_x_forwarded_for;", full), 1);
+  });
+});

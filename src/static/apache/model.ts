@@ -4,7 +4,7 @@
  * followed (globs, relative to ServerRoot or the including file), each directive with file and line.
  */
 import { readdirSync, realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { readConfigSource, type LoadError, type Located } from "../caddy/config-source.js";
 import { describeFileError } from "../../file-error.js";
 import { perConfig } from "../memo.js";
@@ -51,6 +51,12 @@ interface Roots {
   server: string;
   /** Real paths of the files being read, outermost first: one met again is an include loop. */
   reading: Set<string>;
+}
+
+/** Whether `folder` lies inside `root`, both as the file system resolves them. */
+function holds(root: string, folder: string): boolean {
+  const inside = relative(realPath(root), realPath(folder));
+  return !inside.startsWith("..") && !isAbsolute(inside);
 }
 
 /** Sections Apache reads only when their condition holds, which the audit cannot know. */
@@ -106,7 +112,7 @@ function parse(
         conditional: conditional || stack.some((section) => CONDITIONAL_SECTION.test(section.name)),
       });
     }
-    if (is(directive, "ServerRoot") && args[0]) roots.server = args[0];
+    if (is(directive, "ServerRoot") && args[0] && holds(args[0], roots.main)) roots.server = args[0];
   }
   for (const section of stack)
     errors.push({ file, line: section.line, message: `<${section.name}> is never closed` });
@@ -131,8 +137,9 @@ function include(
     errors.push({ ...at, message: `includes nested deeper than ${MAX_INCLUDE_DEPTH}` });
     return [];
   }
-  // Relative paths are relative to ServerRoot. The audited copy (a repository's apache2.conf) is its own
-  // ServerRoot first, so the machine's /etc/apache2 is read only when the copy has no such file.
+  // Relative paths are relative to ServerRoot. The audited file's folder comes first; ServerRoot counts
+  // only for a file inside it (/etc/httpd/conf/httpd.conf), never for a copy elsewhere (a repository's),
+  // whose results would otherwise depend on the auditing machine's /etc/apache2.
   const candidates = isAbsolute(pattern)
     ? [pattern]
     : [join(roots.main, pattern), join(roots.server, pattern)];

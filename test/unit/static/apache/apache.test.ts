@@ -25,7 +25,8 @@ const statusAndPlace = (findings: RuleFinding[]) =>
 
 test("a whole apache2.conf: sites-enabled/*.conf is followed, vhosts and TLS found", () => {
   const config = loadApacheConfig(path.join(fixtures, "apache2.conf"));
-  // ServerRoot /etc/apache2 holds no mods-enabled here: an optional glob that matches nothing is no error.
+  // The copy's folder holds no mods-enabled, and its ServerRoot (/etc/apache2) is not read for a copy
+  // elsewhere: an optional glob that matches nothing is no error.
   assert.deepEqual(config.errors, []);
   const hosts = virtualHosts(config);
   assert.deepEqual(
@@ -303,4 +304,30 @@ test("<IfModule> is read in a tree that loads no MPM: httpd starts with none, so
     check("apache-hsts-missing", { apache: whole }).map((f) => f.status),
     ["warn"],
   );
+});
+
+test("ServerRoot resolves Includes for a file inside it, never for a copy elsewhere (the auditing machine's files)", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "proxytrust-apache-root-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  // An installed tree in Red Hat's layout: conf/httpd.conf includes conf.modules.d/ relative to ServerRoot.
+  const server = path.join(dir, "httpd");
+  mkdirSync(path.join(server, "conf"), { recursive: true });
+  mkdirSync(path.join(server, "conf.modules.d"));
+  writeFileSync(
+    path.join(server, "conf.modules.d", "00-base.conf"),
+    "LoadModule headers_module modules/mod_headers.so\n",
+  );
+  const main = `ServerRoot "${server}"\nInclude conf.modules.d/*.conf\nListen 80\n`;
+  writeFileSync(path.join(server, "conf", "httpd.conf"), main);
+  const loaded = (file: string) =>
+    loadApacheConfig(file)
+      .root.flatMap((d) => [d, ...(d.children ?? [])])
+      .filter((d) => d.name === "LoadModule")
+      .map((d) => d.args[0]);
+  assert.deepEqual(loaded(path.join(server, "conf", "httpd.conf")), ["headers_module"]);
+  // The same main file copied into a repository reads nothing of the machine's tree it names.
+  const copy = path.join(dir, "repo", "deploy");
+  mkdirSync(copy, { recursive: true });
+  writeFileSync(path.join(copy, "httpd.conf"), main.replace("Include", "IncludeOptional"));
+  assert.deepEqual(loaded(path.join(copy, "httpd.conf")), []);
 });

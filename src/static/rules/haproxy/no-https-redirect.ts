@@ -1,5 +1,6 @@
 import { bindsOf, redirectsPlainToHttps } from "../../haproxy/queries.js";
-import { unredirectedVerdict } from "../unredirected-plain-http.js";
+import { haproxyEntryRoutes } from "../../contract/haproxy-view.js";
+import { plainTakenForHttps, unredirectedVerdict } from "../unredirected-plain-http.js";
 import { entryLabel, entryPointRule } from "./entry-point-rule.js";
 
 export const haproxyNoHttpsRedirect = entryPointRule(
@@ -22,6 +23,12 @@ export const haproxyNoHttpsRedirect = entryPointRule(
         status: "warn",
         message: `${served}; fine only if TLS ends in front of HAProxy and redirects there`,
       };
-    return unredirectedVerdict(served, input.settings);
+    // A literal https in the header Django reads hides plain HTTP from SECURE_SSL_REDIRECT.
+    const { settings } = input;
+    return unredirectedVerdict(
+      served,
+      settings,
+      settings && plainTakenForHttps({ ...input, settings }, haproxyEntryRoutes(config, entry)),
+    );
   },
 );

@@ -160,3 +160,33 @@ describe("nginx-no-https-redirect where nginx tells Django every request is http
     assert.match(finding!.summary, /Django redirects it/);
   });
 });
+
+describe("HAProxy and Caddy telling Django every plain request is https: nobody redirects", () => {
+  const haproxy = HAPROXY_NO_REDIRECT.replace(
+    "    http-request set-header X-Forwarded-Proto https if { ssl_fc }\n    http-request set-header X-Forwarded-Proto http unless { ssl_fc }\n",
+    "    http-request set-header X-Forwarded-Proto https\n",
+  );
+  const caddy = CADDY_HTTP_SITE.replace(
+    "http://app.example.com {\n    reverse_proxy 127.0.0.1:8000\n}",
+    "http://app.example.com {\n    reverse_proxy 127.0.0.1:8000 {\n        header_up X-Forwarded-Proto https\n    }\n}",
+  );
+  for (const [proxy, config, ruleId] of [
+    ["haproxy", haproxy, "haproxy-no-https-redirect"],
+    ["caddy", caddy, "caddy-http-site-proxies"],
+  ] as const)
+    it(`${proxy}: SECURE_PROXY_SSL_HEADER takes the literal https for https, so SECURE_SSL_REDIRECT never fires`, () => {
+      assert.notEqual(
+        config,
+        proxy === "haproxy" ? HAPROXY_NO_REDIRECT : CADDY_HTTP_SITE,
+        "the fixture changed",
+      );
+      const finding = audit({ settings: SETTINGS_DJANGO_REDIRECTS, [proxy]: config }).find(
+        (c) => c.id === ruleId,
+      );
+      assert.equal(finding?.status, "fail");
+      assert.match(
+        finding!.summary,
+        /X-Forwarded-Proto is set to "https" .* on plain HTTP too, .*SECURE_SSL_REDIRECT never redirects it: nobody redirects plain HTTP/,
+      );
+    });
+});

@@ -1,7 +1,8 @@
 import type { StaticRule } from "../../rule.js";
 import { inheritedValue, walkDirectives } from "../../nginx/scope.js";
 import { serverBlocks } from "../../nginx/servers.js";
-import { describeServer, finding } from "./shared.js";
+import { finding } from "./shared.js";
+import { describeServer } from "../../nginx/app-routes.js";
 
 /** Whether any directive under `root` reads the verification result, e.g. `if ($ssl_client_verify != SUCCESS)`. */
 function readsVerification(root: Parameters<typeof walkDirectives>[0]): boolean {

@@ -5,15 +5,9 @@ import type { AppRoute as ViewedRoute } from "../../contract/proxy-view.js";
 import { inheritedList, levelsOf, named } from "../../nginx/scope.js";
 import { viewedRoute } from "../../contract/nginx-view.js";
 import { djangoSendsHsts } from "../../contract/scheme.js";
-import {
-  appRoutesByServer,
-  appServerEndpoints,
-  describeRoute,
-  describeServer,
-  finding,
-  HSTS_HEADER,
-  hstsFromMoreSetHeaders,
-} from "./shared.js";
+import { appRoutesByServer, finding, HSTS_HEADER, hstsFromMoreSetHeaders } from "./shared.js";
+import { appServerEndpoints } from "../../appserver/endpoints.js";
+import { describeRoute, describeServer } from "../../nginx/app-routes.js";
 
 function routeSendsHsts(route: AppRoute): boolean {
   // The add_header lines in effect first: they answer for most routes, without walking the levels.

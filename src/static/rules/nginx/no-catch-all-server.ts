@@ -3,7 +3,8 @@ import { forwardedHeader } from "../../nginx/routes.js";
 import { defaultServers, rejectsOtherHosts, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
 import { candidates } from "../../python/settings-queries.js";
-import { appRoutesByServer, describeServer, finding } from "./shared.js";
+import { appRoutesByServer, finding } from "./shared.js";
+import { describeServer } from "../../nginx/app-routes.js";
 
 /**
  * ALLOWED_HOSTS when Django refuses every unknown Host on every branch (a list of names, no '*'), or

@@ -4,7 +4,9 @@ import { serverBlocks } from "../../nginx/servers.js";
 import { variableIndex } from "../../nginx/variables.js";
 import { meantForPlainHttp, plainTakenForHttps, unredirectedVerdict } from "../unredirected-plain-http.js";
 import { viewedRoute } from "../../contract/nginx-view.js";
-import { appRoutesByServer, appServerEndpoints, describeServer, finding } from "./shared.js";
+import { appRoutesByServer, finding } from "./shared.js";
+import { appServerEndpoints } from "../../appserver/endpoints.js";
+import { describeServer } from "../../nginx/app-routes.js";
 
 /** The path of a prefix or exact location (`/healthz`, `= /healthz`, `^~ /.well-known/`); "" otherwise. */
 function literalPath(location: string): string {

@@ -1,7 +1,8 @@
 /** proxy_set_header does nothing for uwsgi_pass (nor fastcgi_pass, scgi_pass): the header the author meant to set is the client's. */
 import type { RuleFinding, StaticRule } from "../../rule.js";
 import { inheritedList } from "../../nginx/scope.js";
-import { appRoutes, describeRoute, finding, oncePerLocation } from "./shared.js";
+import { appRoutes, finding, oncePerLocation } from "./shared.js";
+import { describeRoute } from "../../nginx/app-routes.js";
 
 export const nginxProxyHeaderUnderUwsgiPass: StaticRule = {
   meta: {

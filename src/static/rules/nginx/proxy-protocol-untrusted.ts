@@ -1,7 +1,8 @@
 import type { StaticRule } from "../../rule.js";
 import { inheritedValue } from "../../nginx/scope.js";
 import { serverBlocks } from "../../nginx/servers.js";
-import { describeServer, finding, trustedProxiesInScope } from "./shared.js";
+import { finding, trustedProxiesInScope } from "./shared.js";
+import { describeServer } from "../../nginx/app-routes.js";
 
 export const proxyProtocolUntrusted: StaticRule = {
   meta: {

@@ -8,11 +8,6 @@ import { appServerEndpoints } from "../../appserver/endpoints.js";
 import { inheritedList, type Scope } from "../../nginx/scope.js";
 import type { ServerBlock } from "../../nginx/servers.js";
 
-// Queries the nginx rules share with the contract's view of nginx, defined below the rules.
-export { appServerEndpoints } from "../../appserver/endpoints.js";
-export { describeRoute, describeServer, schemeVariable } from "../../nginx/app-routes.js";
-export { clientValuedAssignments } from "../../nginx/routes.js";
-
 export function finding(
   status: RuleFinding["status"],
   message: string,

@@ -5,7 +5,8 @@
  */
 import type { RuleFinding, StaticRule } from "../../rule.js";
 import { candidates } from "../../python/settings-queries.js";
-import { appRoutes, describeRoute, finding, schemeVariable, unreadIncludeNote } from "./shared.js";
+import { appRoutes, finding, unreadIncludeNote } from "./shared.js";
+import { describeRoute, schemeVariable } from "../../nginx/app-routes.js";
 
 export const uwsgiHttpsNotPassed: StaticRule = {
   meta: {

@@ -1,7 +1,8 @@
 import type { RuleFinding, StaticRule } from "../../rule.js";
 import { forwardedHeader, headerLocation, type AppRoute } from "../../nginx/routes.js";
 import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
-import { appRoutes, describeRoute, finding, oncePerLocation, trustedProxiesInScope } from "./shared.js";
+import { appRoutes, finding, oncePerLocation, trustedProxiesInScope } from "./shared.js";
+import { describeRoute } from "../../nginx/app-routes.js";
 
 function checkRoute(route: AppRoute, variables: VariableIndex): RuleFinding[] {
   // With set_real_ip_from nginx sits behind a proxy whose X-Forwarded-For it extends: appending is right there.

@@ -1,5 +1,6 @@
 import type { StaticRule } from "../../rule.js";
-import { clientValuedAssignments, finding } from "./shared.js";
+import { finding } from "./shared.js";
+import { clientValuedAssignments } from "../../nginx/routes.js";
 
 export const xfhFromClient: StaticRule = {
   meta: {

@@ -3,14 +3,8 @@ import { claimsHttps, SCHEME_HEADERS } from "../scheme-claims.js";
 import { forwardedHeader, headerLocation, type AppRoute } from "../../nginx/routes.js";
 import { plainReach } from "../../nginx/redirects.js";
 import { variableIndex, type VariableIndex } from "../../nginx/variables.js";
-import {
-  appRoutes,
-  describeRoute,
-  finding,
-  oncePerLocation,
-  trustedProxiesInScope,
-  unreadIncludeNote,
-} from "./shared.js";
+import { appRoutes, finding, oncePerLocation, trustedProxiesInScope, unreadIncludeNote } from "./shared.js";
+import { describeRoute } from "../../nginx/app-routes.js";
 
 /** Behind a trusted load balancer (set_real_ip_from), passing on its X-Forwarded-Proto is the design. */
 const BEHIND_PROXY_NOTE = "; safe only if nothing but the trusted proxy in front can reach nginx";

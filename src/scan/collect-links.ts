@@ -5,19 +5,12 @@
 import { isIPv4 } from "node:net";
 import { connectAddress } from "../transport/mapping.js";
 import { relayedTcpHeader, writeProxyHeader, describeProxyHeader } from "../transport/proxy-protocol.js";
-import type { Leg } from "./evidence.js";
 import { throwawayClientCertificate, type PemPair } from "../transport/throwaway-certificate.js";
-import type { MtlsEvidence, ProxyProtocolEvidence, ProxyProtocolProbe } from "./link-evidence.js";
-import type { ScanOptions } from "./options.js";
+import type { Leg, MtlsEvidence, ProxyProtocolEvidence, ProxyProtocolProbe } from "./evidence.js";
+import type { ProxyProtocolListener, ScanOptions } from "./options.js";
 import { PROBE_TOKEN_HEADER } from "./probe-answer.js";
 import { pathOn, type ProbeClient, type ProbeSpec } from "./probe-client.js";
 import { FORGED_CLIENT_IP } from "./spoof-headers.js";
-
-/** A PROXY protocol listener: its port on the target's host and the protocol spoken after the header. */
-export interface ProxyProtocolListener {
-  scheme: Leg;
-  port: number;
-}
 
 const FORGED_SOURCE_PORT = 40_123;
 const VERSIONS = [1, 2] as const;

@@ -2,8 +2,14 @@ import type { ProxyKind } from "../clauses.js";
 import type { HeaderList } from "../report/model.js";
 import type { ConnectMapping } from "../transport/mapping.js";
 import type { PemPair } from "../transport/throwaway-certificate.js";
-import type { ProxyProtocolListener } from "./collect-links.js";
+import type { Leg } from "./evidence.js";
 import { DEFAULT_PROBE_PATH } from "./probe-answer.js";
+
+/** A PROXY protocol listener: its port on the target's host and the protocol spoken after the header. */
+export interface ProxyProtocolListener {
+  scheme: Leg;
+  port: number;
+}
 
 export interface ScanOptions {
   mappings: ConnectMapping[];

@@ -1,6 +1,6 @@
 /** The site's own host name as the audited files give it, for fixes that would otherwise say app.example.com. */
 import type { AuditInput } from "./rule.js";
-import { servedHosts } from "./contract/proxy-view.js";
+import { servedHosts } from "./contract/views.js";
 import { candidates, hostEntries } from "./python/settings-queries.js";
 
 /** A name a browser would use: dotted, no wildcard or leading dot, not an address or localhost. */

@@ -1,5 +1,5 @@
 import type { Captured } from "../evidence.js";
-import type { ProxyProtocolProbe } from "../link-evidence.js";
+import type { ProxyProtocolProbe } from "../evidence.js";
 import { forgedAddressFindings } from "./client-ip.js";
 import { describeOutcome, present, timedOut, type Judgement, type LiveCheck } from "./check.js";
 

@@ -1,16 +1,11 @@
 /**
  * One shape for every proxy, so each contract rule is written once: the routes by which requests
  * reach the app, what the app receives as a header on each, and where plain HTTP is redirected.
- * nginx-view.ts, caddy-view.ts, haproxy-view.ts and apache-view.ts build it with each parser's own query helpers.
+ * nginx-view.ts, caddy-view.ts, haproxy-view.ts and apache-view.ts build it with each parser's own query helpers;
+ * views.ts builds the views of an audit's configs.
  */
 import type { ProxyKind } from "../../clauses.js";
 import type { SourceLocation } from "../../report/model.js";
-import type { AuditInput } from "../rule.js";
-import { apacheView } from "./apache-view.js";
-import { caddyView } from "./caddy-view.js";
-import { haproxyView } from "./haproxy-view.js";
-import { nginxHosts, nginxView } from "./nginx-view.js";
-import { appServerEndpoints } from "../appserver/endpoints.js";
 
 export type Traffic = "tls" | "plain";
 
@@ -81,44 +76,6 @@ export interface ProxyView {
   routes: AppRoute[];
   /** Plain-HTTP listeners that redirect requests to https before any reach the app. */
   plainRedirects: SourceLocation[];
-}
-
-interface ViewSource {
-  view: () => ProxyView;
-  hosts: () => string[];
-}
-
-/** Each proxy config given, with how to build its view and to list its routes' hosts, each when asked. */
-function viewSources(input: AuditInput): ViewSource[] {
-  const { nginx, caddy, haproxy, apache } = input;
-  const fromView = (view: () => ProxyView): ViewSource => ({
-    view,
-    hosts: () => view().routes.flatMap((route) => route.hosts),
-  });
-  return [
-    // nginx's hosts are known without judging every route: a large configuration's view is costly.
-    ...(nginx
-      ? [
-          {
-            view: () => nginxView(nginx, appServerEndpoints(input)),
-            hosts: () => nginxHosts(nginx, appServerEndpoints(input)),
-          },
-        ]
-      : []),
-    ...(caddy ? [fromView(() => caddyView(caddy))] : []),
-    ...(haproxy ? [fromView(() => haproxyView(haproxy))] : []),
-    ...(apache ? [fromView(() => apacheView(apache))] : []),
-  ];
-}
-
-/** The views of every proxy config given. */
-export function proxyViews(input: AuditInput): ProxyView[] {
-  return viewSources(input).map((source) => source.view());
-}
-
-/** The host names the proxies' routes answer for, in proxyViews order. */
-export function servedHosts(input: AuditInput): string[] {
-  return viewSources(input).flatMap((source) => source.hosts());
 }
 
 export function trafficLabel(traffic: Traffic): string {

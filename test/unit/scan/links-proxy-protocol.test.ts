@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { proxyProtocolCheck } from "../../../src/scan/checks/proxy-protocol.js";
 import type { Captured } from "../../../src/scan/evidence.js";
-import type { ProxyProtocolProbe } from "../../../src/scan/link-evidence.js";
+import type { ProxyProtocolProbe } from "../../../src/scan/evidence.js";
 import { djangoView, evidence, exchange, silent } from "./fixtures.js";
 
 const LISTENER = "https://app.test:8443";

@@ -4,8 +4,8 @@ import type { GunicornConfig } from "../../gunicorn/model.js";
 import type { AppServerConfig } from "../../appserver/model.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
 import type { RuleFinding, StaticRule, StaticRuleMeta } from "../../rule.js";
+import { proxyViews } from "../../contract/views.js";
 import {
-  proxyViews,
   trafficLabel,
   underscoreSpelling,
   type AppRoute,

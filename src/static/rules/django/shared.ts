@@ -1,18 +1,18 @@
 /** What every Django settings rule needs: findings located at the setting, and the common shapes of check. */
-import type { StaticRule, StaticRuleMeta, RuleFinding } from "../../rule.js";
+import type { AuditInput, StaticRule, StaticRuleMeta, RuleFinding } from "../../rule.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
 import { candidates, isTruthy, judgedOn, middleware, type Candidate } from "../../python/settings-queries.js";
 
 export function settingsRule(
   meta: StaticRuleMeta,
-  check: (settings: DjangoSettings) => RuleFinding[],
+  check: (settings: DjangoSettings, input: AuditInput) => RuleFinding[],
 ): StaticRule {
   return {
     meta,
     check(input) {
       if (!input.settings) return [];
       const seen = new Set<string>();
-      return check(input.settings).filter((f) => !seen.has(f.message) && seen.add(f.message));
+      return check(input.settings, input).filter((f) => !seen.has(f.message) && seen.add(f.message));
     },
   };
 }

@@ -117,3 +117,35 @@ describe("HSTS strength", () => {
     assert.match(finding!.summary, /browsers ignore it/);
   });
 });
+
+describe("django-hsts-missing where the proxy adds the header itself", () => {
+  const settings = "SECURE_HSTS_SECONDS = 0\n";
+  const ids = (sources: Sources, id: string) =>
+    applyRules(inputOf(sources), ALL_RULES)
+      .filter((c) => c.id === id)
+      .map((c) => c.status);
+
+  it("is not reported when nginx adds Strict-Transport-Security on every HTTPS route to the app", () => {
+    assert.deepEqual(
+      ids({ settings, nginx: nginx("max-age=31536000; includeSubDomains") }, "django-hsts-missing"),
+      [],
+    );
+  });
+
+  it("is still reported without the proxy's header, or without a proxy config to show it", () => {
+    const bare = nginx("max-age=31536000; includeSubDomains").replace(
+      /^.*Strict-Transport-Security.*\n/m,
+      "",
+    );
+    assert.deepEqual(ids({ settings, nginx: bare }, "django-hsts-missing"), ["warn"]);
+    assert.deepEqual(ids({ settings }, "django-hsts-missing"), ["warn"]);
+  });
+
+  it("is still reported when Django's own header, sent first, tells browsers to forget HSTS", () => {
+    const truthy = 'SECURE_HSTS_SECONDS = "0"\n';
+    assert.deepEqual(
+      ids({ settings: truthy, nginx: nginx("max-age=31536000; includeSubDomains") }, "django-hsts-missing"),
+      ["warn"],
+    );
+  });
+});

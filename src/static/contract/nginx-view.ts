@@ -8,13 +8,14 @@ import {
 } from "../nginx/routes.js";
 import { perConfig, perConfigAndKey } from "../memo.js";
 import { inheritedValue } from "../nginx/scope.js";
-import { defaultServers, rejectsOtherHosts, serverBlocks, type ServerBlock } from "../nginx/servers.js";
+import { defaultServers, serverBlocks, type ServerBlock } from "../nginx/servers.js";
 import {
   answersHostItself,
   namedReferrers,
   plainReach,
   redirectConditionsIn,
   redirectsToHttps,
+  rejectsOtherHostsOn,
 } from "../nginx/redirects.js";
 import { variableIndex, type VariableIndex } from "../nginx/variables.js";
 import { appRoutesAt, describeRoute, describeServer, schemeVariable } from "../nginx/app-routes.js";
@@ -219,7 +220,7 @@ const viewedRouteMap = perConfigAndKey(
     return new Map(
       viewedRoutes(config, appEndpoints).map((route) => [
         route,
-        toRoute(route, variables, defaults.has(route.server) && !rejectsOtherHosts(route.server)),
+        toRoute(route, variables, defaults.has(route.server) && !rejectsOtherHostsOn(route)),
       ]),
     );
   },

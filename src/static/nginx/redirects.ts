@@ -7,6 +7,7 @@ import { holdsForHost, type IfCondition } from "./conditions.js";
 import type { NginxDirective } from "./model.js";
 import type { AppRoute } from "./routes.js";
 import type { VariableIndex } from "./variables.js";
+import { allowsOnlyNamedHosts } from "./servers.js";
 
 const REDIRECT_CODES = new Set(["301", "302", "303", "307", "308"]);
 
@@ -142,4 +143,12 @@ function answersHostIn(block: NginxDirective, host: string): boolean {
 export function answersHostItself(route: AppRoute, host: string): boolean {
   if (host.includes("*") || host.startsWith(".")) return false;
   return waysTo(route).every((blocks) => blocks.some((block) => answersHostIn(block, host)));
+}
+
+/**
+ * Whether every request to the route meets a Host allowlist (`if ($host != app.example.com) { return 444; }`)
+ * first: in the server block, or in the location the request runs (an enclosing location's does not run).
+ */
+export function rejectsOtherHostsOn(route: AppRoute): boolean {
+  return waysTo(route).every((blocks) => blocks.some(allowsOnlyNamedHosts));
 }

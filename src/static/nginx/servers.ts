@@ -122,13 +122,13 @@ export function defaultServers(servers: ServerBlock[]): Map<string, ServerBlock>
 }
 
 /**
- * A server-level `if` that ends the request for every Host it does NOT name (`if ($host != app.example.com)
+ * A server's or a location's own `if` that ends the request for every Host it does NOT name (`if ($host != app.example.com)
  * { return 444; }`, `if ($host !~* ^(a|b)\.example\.com$) { ... }`): an allowlist that keeps unknown hosts off
  * the app. One that fires for the hosts it names (`if ($host = www.example.com) { return 301 ...; }`, a
  * certbot or canonical-host redirect) sends every other Host on.
  */
-export function rejectsOtherHosts(server: ServerBlock): boolean {
-  return (server.directive.block ?? []).some((child) => {
+export function allowsOnlyNamedHosts(block: NginxDirective): boolean {
+  return (block.block ?? []).some((child) => {
     if (child.name !== "if" || !(child.block ?? []).some((inner) => inner.name === "return")) return false;
     const [subject = "", operator = ""] = withoutParentheses(child.args);
     const variable = singleVariable(subject);

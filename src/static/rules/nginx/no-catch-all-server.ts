@@ -1,6 +1,7 @@
 import type { StaticRule } from "../../rule.js";
 import { forwardedHeader } from "../../nginx/routes.js";
-import { defaultServers, rejectsOtherHosts, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
+import { defaultServers, serverBlocks, type ServerBlock } from "../../nginx/servers.js";
+import { rejectsOtherHostsOn } from "../../nginx/redirects.js";
 import type { DjangoSettings } from "../../python/settings-model.js";
 import { candidates } from "../../python/settings-queries.js";
 import { appRoutesByServer, finding } from "./shared.js";
@@ -44,21 +45,28 @@ export const noCatchAllServer: StaticRule = {
         const host = forwardedHeader(route, "Host");
         return host.source === "set" && /^\$(host|http_host)$/.test(host.value);
       });
-    return [...defaultServers(serverBlocks(input.nginx))]
-      .filter(([, server]) => routesOf.has(server) && !rejectsOtherHosts(server))
-      .map(([key, server]) => {
-        const listen = server.listens.find((l) => l.key === key)?.directive ?? server.directive;
-        const how = server.listens.some((l) => l.key === key && l.defaultServer)
-          ? "marked default_server"
-          : "the first server listed";
-        const reaches = `On ${key} the default server is the ${describeServer(server)} (${how}), and it proxies to the app: a request with any Host reaches Django.`;
-        return allowed && passesClientHost(server)
-          ? finding(
-              "warn",
-              `${reaches} ${allowed} refuses them with 400 before anything else runs; a default_server for ${key} that rejects unknown hosts keeps them off the app.`,
-              listen,
-            )
-          : finding("fail", `${reaches} Add a default_server for ${key} that rejects unknown hosts.`, listen);
-      });
+    return (
+      [...defaultServers(serverBlocks(input.nginx))]
+        // An allowlist in the server block, or in every location that proxies to the app, keeps other hosts off.
+        .filter(([, server]) => (routesOf.get(server) ?? []).some((route) => !rejectsOtherHostsOn(route)))
+        .map(([key, server]) => {
+          const listen = server.listens.find((l) => l.key === key)?.directive ?? server.directive;
+          const how = server.listens.some((l) => l.key === key && l.defaultServer)
+            ? "marked default_server"
+            : "the first server listed";
+          const reaches = `On ${key} the default server is the ${describeServer(server)} (${how}), and it proxies to the app: a request with any Host reaches Django.`;
+          return allowed && passesClientHost(server)
+            ? finding(
+                "warn",
+                `${reaches} ${allowed} refuses them with 400 before anything else runs; a default_server for ${key} that rejects unknown hosts keeps them off the app.`,
+                listen,
+              )
+            : finding(
+                "fail",
+                `${reaches} Add a default_server for ${key} that rejects unknown hosts.`,
+                listen,
+              );
+        })
+    );
   },
 };

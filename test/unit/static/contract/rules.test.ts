@@ -312,6 +312,26 @@ describe("contract-allowed-hosts (host-header)", () => {
     assert.deepEqual(statuses(id, { settings, nginx: server(allowlist) }), []);
   });
 
+  it("passes behind a default server whose location proxying to the app holds the Host allowlist", () => {
+    const settings = settingsWith('ALLOWED_HOSTS = ["*"]');
+    const nginx = `http { server {
+      listen 443 ssl default_server;
+      server_name example.com;
+      location / {
+        if ($host != example.com) { return 444; }
+        proxy_pass http://127.0.0.1:8000; proxy_set_header Host $host; proxy_set_header X-Forwarded-Proto $scheme;
+      }
+    } }`;
+    assert.deepEqual(statuses(id, { settings, nginx }), []);
+    // In another location it keeps nothing off this one.
+    const elsewhere = nginx.replace(
+      "location / {\n        if ($host != example.com) { return 444; }",
+      "location /admin/ { if ($host != example.com) { return 444; } }\n      location / {",
+    );
+    assert.notEqual(elsewhere, nginx);
+    assert.deepEqual(statuses(id, { settings, nginx: elsewhere }), ["fail"]);
+  });
+
   it("warns when the proxy rewrites Host to an address ALLOWED_HOSTS lacks, judging env defaults", () => {
     const nginx = NGINX.replace(/(listen 443 ssl;[\s\S]*?)proxy_set_header Host \$host;/, "$1");
     const settings = settingsWith('ALLOWED_HOSTS = os.environ.get("HOSTS", "app.example.com").split(",")');

@@ -289,6 +289,25 @@ const cases: Case[] = [
       server { listen 8080; if ( $http_host != example.com ) { return 444; } ${SAFE_LOCATION} }`,
   },
   {
+    // An allowlist in the location that proxies counts as one in the server block; an enclosing
+    // location's does not run for a request a nested location takes.
+    rule: "nginx-no-catch-all-server",
+    failing: `server {
+      listen 80 default_server;
+      location / {
+        if ($host != app.example.com) { return 444; }
+        location /api/ { proxy_set_header Host $host; proxy_set_header X-Forwarded-Proto $scheme; proxy_pass http://app; }
+        proxy_set_header Host $host; proxy_set_header X-Forwarded-Proto $scheme; proxy_pass http://app;
+      } }`,
+    expect: [["fail", 2, /On \*:80 the default server .*marked default_server/]],
+    passing: `server {
+      listen 80 default_server;
+      location / {
+        if ($host != app.example.com) { return 444; }
+        proxy_set_header Host $host; proxy_set_header X-Forwarded-Proto $scheme; proxy_pass http://app;
+      } }`,
+  },
+  {
     rule: "nginx-xfh-from-client",
     failing: `location / {\n proxy_set_header X-Forwarded-Host $http_x_forwarded_host;\n proxy_set_header X-Forwarded-Host $http_host; }`,
     expect: [

@@ -4,7 +4,9 @@
  *
  *   evaluatePythonModule(file: string): Promise<PythonModule>
  *     Reads `file`, follows `from .x import *`, `from pkg.mod import *` (searched upward from
- *     the file's directory) and split_settings include(), and returns every module-level name.
+ *     the file's directory), named imports (`from .base import X`, `from . import base` then
+ *     `base.X`, `import pkg.mod as m`) and split_settings include(), and returns every
+ *     module-level name. A name imported from a module that is not read is unknown, never unset.
  *   evaluatePythonSource(source: string, file: string, environment?): PythonModule
  *     The same for text already in memory; imports are still resolved next to `file`.
  *
@@ -30,6 +32,7 @@ import type { EnvCast, PossibleValue, PythonDiagnostic, Setting } from "./settin
 import {
   type Alternatives,
   type EnvSchemaEntry,
+  type ModuleValue,
   type Value,
   MAX_ALTERNATIVES,
   WorkBudgetExceeded,
@@ -131,6 +134,8 @@ interface Shared {
   classes: PythonClass[];
   /** Modules already evaluated (or being evaluated: undefined marks an import cycle). */
   modules: Map<string, Scope | undefined>;
+  /** Module namespaces any name may come into through an unresolved star import, and where it is. */
+  hiddenSources: WeakMap<Scope, SourceLocation>;
 }
 
 function children(node: SyntaxNode): SyntaxNode[] {
@@ -185,7 +190,8 @@ class FileEvaluator {
   /** Inside if/try/for: a missing import there is optional, not a hole in the settings. */
   private conditional = 0;
   private nesting = 0;
-  private unresolvedStar: SourceLocation | undefined;
+  /** The module namespace (an included file shares its includer's). */
+  private readonly namespace: Scope;
 
   constructor(
     private readonly shared: Shared,
@@ -194,6 +200,15 @@ class FileEvaluator {
     private scope: Scope,
   ) {
     this.starts = lineStarts(source);
+    this.namespace = scope;
+  }
+
+  private get unresolvedStar(): SourceLocation | undefined {
+    return this.shared.hiddenSources.get(this.namespace);
+  }
+
+  private hideNamesBehind(location: SourceLocation): void {
+    if (!this.unresolvedStar) this.shared.hiddenSources.set(this.namespace, location);
   }
 
   run(): void {
@@ -846,28 +861,33 @@ class FileEvaluator {
     const moduleName = ".".repeat(dots) + dotted.join(".");
     const file = this.resolveModule(dots, dotted);
     if (imported.some((p) => p.name === "*")) return this.starImport(file, moduleName, node);
-    const scope = file ? this.loadModule(file, node) : undefined;
+    const module = file ? this.moduleValue(file, moduleName, node) : undefined;
     imported.forEach((part, i) => {
       if (part.name !== "VariableName" || imported[i - 1]?.name === "as") return;
       const name = this.text(part);
       const alias = imported[i + 1]?.name === "as" ? imported[i + 2] : undefined;
-      const local = alias ? this.text(alias) : name;
-      const found = scope?.get(name);
-      const submodule = file ? undefined : this.resolveModule(dots, [...dotted, name]);
-      const fallback: Value = submodule
-        ? unknown(`module ${moduleName}.${name}`)
-        : { kind: "ref", path: `${moduleName.replace(/^\.+/, "")}.${name}`.replace(/^\./, "") };
-      this.bind(local, found ? found.values : [fallback], part);
+      const values = module
+        ? this.attribute(module, name, part)
+        : this.unreadModule(
+            this.resolveModule(dots, [...dotted, name]),
+            `${moduleName}.${name}`.replace(/^\.+/, ""),
+            `module ${moduleName}`,
+            part,
+          );
+      this.bind(alias ? this.text(alias) : name, values, part);
     });
   }
 
+  /** `import a.b` binds `a`; `import a.b as c` binds `c` to a.b. */
   private plainImport(parts: SyntaxNode[]): void {
     let dotted: string[] = [];
     let alias: string | undefined;
     const flush = (at: SyntaxNode) => {
       if (dotted.length === 0) return;
-      const local = alias ?? dotted[0]!;
-      this.bind(local, [{ kind: "ref", path: alias ? dotted.join(".") : dotted[0]! }], at);
+      const bound = alias ? dotted : dotted.slice(0, 1);
+      const name = bound.join(".");
+      const file = this.resolveModule(0, bound);
+      this.bind(alias ?? name, this.unreadModule(file, name, `module ${name}`, at), at);
       dotted = [];
       alias = undefined;
     };
@@ -879,12 +899,56 @@ class FileEvaluator {
     if (parts.length > 0) flush(parts[parts.length - 1]!);
   }
 
+  /** The module in `file` when it was found, else a reference to `path` outside the files read. */
+  private unreadModule(file: string | undefined, path: string, what: string, node: SyntaxNode): Alternatives {
+    if (file) return [this.moduleValue(file, path, node)];
+    const { file: importer, line } = this.at(node);
+    return [{ kind: "ref", path, importedFrom: `${what}, imported at ${importer}:${line}` }];
+  }
+
+  private moduleValue(file: string, name: string, from: SyntaxNode): ModuleValue {
+    this.loadModule(file, from);
+    return { kind: "module", name, file: path.resolve(file) };
+  }
+
+  /** `module.name` as Python finds it: the module's own name, else its submodule. */
+  private attribute(module: ModuleValue, name: string, node: SyntaxNode): Alternatives {
+    const namespace = this.shared.modules.get(module.file);
+    const found = namespace?.get(name);
+    if (found) return found.values;
+    const submodule =
+      path.basename(module.file) === "__init__.py"
+        ? [
+            path.join(path.dirname(module.file), `${name}.py`),
+            path.join(path.dirname(module.file), name, "__init__.py"),
+          ].find(isFile)
+        : undefined;
+    if (submodule) return [this.moduleValue(submodule, `${module.name}.${name}`, node)];
+    const where = `${this.file}:${this.at(node).line}`;
+    if (!namespace)
+      return [
+        unknown(
+          `${module.name}.${name} (at ${where}): ${module.file} was not evaluated (import cycle or too many files)`,
+        ),
+      ];
+    const hidden = this.shared.hiddenSources.get(namespace);
+    return [
+      unknown(
+        hidden
+          ? `${module.name}.${name} (at ${where}) may come from the unresolved import at ${hidden.file}:${hidden.line}`
+          : `${module.file} does not define ${name} (read at ${where})`,
+      ),
+    ];
+  }
+
   private starImport(file: string | undefined, moduleName: string, node: SyntaxNode): void {
     const scope = file ? this.loadModule(file, node) : undefined;
     if (!scope) return this.missingImport(moduleName, node);
     for (const [name, binding] of scope.entries()) {
       if (!name.startsWith("_")) this.scope.set({ ...binding });
     }
+    const hidden = this.shared.hiddenSources.get(scope);
+    if (hidden) this.hideNamesBehind(hidden);
   }
 
   private missingImport(moduleName: string, node: SyntaxNode): void {
@@ -893,7 +957,7 @@ class FileEvaluator {
       return;
     }
     const location = this.at(node);
-    this.unresolvedStar ??= location;
+    this.hideNamesBehind(location);
     this.shared.unresolvedImports.push(location);
     this.diagnose(
       node,
@@ -1075,11 +1139,14 @@ class FileEvaluator {
       });
     }
     const property = rest[0] ? this.text(rest[0]) : "";
-    return target.map((t): Value => {
-      if (t.kind === "ref") return { kind: "ref", path: `${t.path}.${property}` };
-      if (t.kind === "env-reader" && !t.method) return { ...t, method: property };
-      return unknown(`attribute .${property} of ${t.kind}`);
-    });
+    return capAlternatives(
+      target.flatMap((t): Alternatives => {
+        if (t.kind === "module") return this.attribute(t, property, node);
+        if (t.kind === "ref") return [{ ...t, path: `${t.path}.${property}` }];
+        if (t.kind === "env-reader" && !t.method) return [{ ...t, method: property }];
+        return [unknown(`attribute .${property} of ${t.kind}`)];
+      }),
+    );
   }
 
   /** Positional and keyword arguments; `unpacked` when *args or **kwargs hide some. */
@@ -1162,16 +1229,18 @@ class FileEvaluator {
     return combine(parts, ([target, ...rest]) => {
       const positional = rest.slice(0, args.positional.length);
       const keywords = new Map(keywordNames.map((k, i) => [k, rest[args.positional.length + i]!]));
-      let fn = target!;
-      if (isMethod && (fn.kind === "ref" || fn.kind === "env-reader")) {
-        fn = fn.kind === "ref" ? { kind: "ref", path: `${fn.path}.${method}` } : { ...fn, method };
-      } else if (isMethod) {
-        return callMethod(fn, method, positional);
-      }
-      if (args.unpacked && !(fn.kind === "ref" && ENV_READER_CLASS.test(fn.path))) {
-        return [unknown(`call to ${calleeText}() with *args or **kwargs`)];
-      }
-      return this.apply(fn, positional, keywords, calleeText, node, args.unpacked);
+      const object = target!;
+      let callees: Alternatives;
+      if (!isMethod) callees = [object];
+      else if (object.kind === "module") callees = this.attribute(object, method, callee);
+      else if (object.kind === "ref") callees = [{ ...object, path: `${object.path}.${method}` }];
+      else if (object.kind === "env-reader") callees = [{ ...object, method }];
+      else return callMethod(object, method, positional);
+      return callees.flatMap((fn) =>
+        args.unpacked && !(fn.kind === "ref" && ENV_READER_CLASS.test(fn.path))
+          ? [unknown(`call to ${calleeText}() with *args or **kwargs`)]
+          : this.apply(fn, positional, keywords, calleeText, node, args.unpacked),
+      );
     });
   }
 
@@ -1455,14 +1524,21 @@ function evaluateText(shared: Shared, file: string, source: string, scope: Scope
 
 function newShared(): Shared {
   startWork(BASE_WORK);
-  return { files: [], diagnostics: [], unresolvedImports: [], classes: [], modules: new Map() };
+  return {
+    files: [],
+    diagnostics: [],
+    unresolvedImports: [],
+    classes: [],
+    modules: new Map(),
+    hiddenSources: new WeakMap(),
+  };
 }
 
 function toModule(shared: Shared, file: string, scope: Scope): PythonModule {
   const bindings = new Map<string, Setting>();
   for (const [name, binding] of scope.entries()) {
-    const values = binding.values.filter(isData);
-    if (values.length > 0) bindings.set(name, { name, values, location: binding.location });
+    // A name bound to something other than data (a module or callable outside the files read) is unknown, never unset.
+    bindings.set(name, { name, values: binding.values.map(asData), location: binding.location });
   }
   return {
     file,

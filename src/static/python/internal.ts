@@ -1,7 +1,8 @@
 /**
  * Values the evaluator handles internally besides Python data: references to modules and
- * callables outside the files read (os.environ.get, environ.Env...), django-environ readers
- * and functions defined in the settings files. They never reach the settings model.
+ * callables outside the files read (os.environ.get, environ.Env...), django-environ readers,
+ * modules read and functions defined in the settings files. The settings model gets them only
+ * as `unknown` values (asData).
  */
 import type { EnvCast, EnvValue, PossibleValue } from "./settings-model.js";
 import { unknown } from "./values.js";
@@ -12,6 +13,16 @@ export interface RefValue {
   path: string;
   /** For split_settings.optional("file"): the file. */
   arg?: string;
+  /** The import that bound it to a module the audit could not read: "module .base, imported at file:line". */
+  importedFrom?: string;
+}
+
+/** A module of the project that was read (`from . import base`, `import proj.settings.base as base`). */
+export interface ModuleValue {
+  kind: "module";
+  name: string;
+  /** Its source file, the key of its namespace among the modules evaluated. */
+  file: string;
 }
 
 export interface EnvSchemaEntry {
@@ -37,7 +48,7 @@ export interface FunctionValue {
   writesGlobals: string[];
 }
 
-export type Value = PossibleValue | RefValue | EnvReaderValue | FunctionValue;
+export type Value = PossibleValue | RefValue | EnvReaderValue | FunctionValue | ModuleValue;
 
 /** Every possible value of an expression. */
 export type Alternatives = Value[];
@@ -92,7 +103,12 @@ export const MAX_STRING = 100_000;
 export const MAX_ITEMS = 10_000;
 
 export function isData(value: Value): value is PossibleValue {
-  return value.kind !== "ref" && value.kind !== "env-reader" && value.kind !== "function";
+  return (
+    value.kind !== "ref" &&
+    value.kind !== "env-reader" &&
+    value.kind !== "function" &&
+    value.kind !== "module"
+  );
 }
 
 export function isEnv(value: Value): value is EnvValue {
@@ -102,7 +118,13 @@ export function isEnv(value: Value): value is EnvValue {
 /** Internal objects as data: an `unknown` naming what they are. */
 export function asData(value: Value): PossibleValue {
   if (isData(value)) return value;
-  if (value.kind === "ref") return unknown(`${value.path} (outside the files read)`);
+  if (value.kind === "ref")
+    return unknown(
+      value.importedFrom
+        ? `${value.path} comes from ${value.importedFrom}, outside the files read`
+        : `${value.path} (outside the files read)`,
+    );
+  if (value.kind === "module") return unknown(`module ${value.name}`);
   if (value.kind === "function") return unknown(`function ${value.name}`);
   return unknown("django-environ Env object");
 }

@@ -54,6 +54,17 @@ test("python config: values, lines, branches and env defaults", async () => {
   ]);
 });
 
+test("python config: a value imported from a module not read is unknown, not gunicorn's default", () => {
+  const config = gunicornConfigFromSource(
+    "from deploy.network import TRUSTED_PROXIES\nforwarded_allow_ips = TRUSTED_PROXIES\n",
+    "gunicorn.conf.py",
+  );
+  assert.equal(config.forwardedAllowIps?.values.length, 1);
+  const [value] = config.forwardedAllowIps!.values;
+  assert.equal(value?.kind, "unknown");
+  assert.match(value?.kind === "unknown" ? value.reason : "", /deploy\.network.*gunicorn\.conf\.py:1/);
+});
+
 test("command lines: systemd, Procfile, env assignments, GUNICORN_CMD_ARGS, -c", () => {
   const systemd = parseGunicornCommandLine(
     "ExecStart=/srv/venv/bin/gunicorn --workers 3 -b 127.0.0.1:8000 --bind=unix:/run/app.sock --forwarded-allow-ips='10.0.0.2, 10.0.0.3' -c /etc/app/gunicorn.py app.wsgi",

@@ -316,6 +316,86 @@ describe("imports", () => {
     assert.deepEqual(s.values("DEBUG").map(repr), ["False"]);
   });
 
+  it("makes a name imported from a module that cannot be read unknown, naming the module and line, never Django's default", async () => {
+    const root = project({
+      "config/settings/production.py": `from .base import MIDDLEWARE
+from config.common import SECURE_PROXY_SSL_HEADER, ALLOWED_HOSTS as HOSTS
+ALLOWED_HOSTS = HOSTS + ["app.example.com"]
+DEBUG = False`,
+    });
+    const file = path.join(root, "config/settings/production.py");
+    const s = await loadDjangoSettings(file);
+    const [middleware] = s.values("MIDDLEWARE");
+    assert.equal(middleware?.kind, "unknown");
+    assert.match(repr(middleware!), /\.base.*production\.py:1/);
+    const [header] = s.values("SECURE_PROXY_SSL_HEADER");
+    assert.equal(header?.kind, "unknown");
+    assert.match(repr(header!), /config\.common.*production\.py:2/);
+    assert.deepEqual(
+      s.values("ALLOWED_HOSTS").map((v) => v.kind),
+      ["unknown"],
+    );
+    assert.deepEqual(s.values("DEBUG").map(repr), ["False"]);
+  });
+
+  it("reads a name imported from a module it reads as that module's value, and one the module lacks as unknown", async () => {
+    const root = project({
+      "proj/settings/__init__.py": "",
+      "proj/settings/common.py": `MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]`,
+      "proj/settings/base.py": `from .common import *\nfrom .secrets import *\nSECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")`,
+      "proj/settings/prod.py": `from .base import MIDDLEWARE, SECURE_PROXY_SSL_HEADER, ALLOWED_HOSTS`,
+      "proj/settings/plain.py": `from .common import MIDDLEWARE, ALLOWED_HOSTS`,
+    });
+    const prod = await loadDjangoSettings(path.join(root, "proj/settings/prod.py"));
+    assert.deepEqual(prod.values("MIDDLEWARE").map(repr), [
+      "['django.middleware.security.SecurityMiddleware']",
+    ]);
+    assert.deepEqual(prod.values("SECURE_PROXY_SSL_HEADER").map(repr), [
+      "('HTTP_X_FORWARDED_PROTO', 'https')",
+    ]);
+    // base.py may get ALLOWED_HOSTS from the star import it cannot resolve
+    assert.match(repr(prod.values("ALLOWED_HOSTS")[0]!), /unresolved import at .*base\.py:2/);
+    // common.py is read and has no ALLOWED_HOSTS: the import fails in Python, so nothing is known
+    const plain = await loadDjangoSettings(path.join(root, "proj/settings/plain.py"));
+    assert.deepEqual(plain.values("MIDDLEWARE").map(repr), [
+      "['django.middleware.security.SecurityMiddleware']",
+    ]);
+    assert.match(repr(plain.values("ALLOWED_HOSTS")[0]!), /common\.py does not define ALLOWED_HOSTS/);
+  });
+
+  it("reads settings through module objects: from . import base, import pkg.mod as alias", async () => {
+    const root = project({
+      "proj/__init__.py": "",
+      "proj/settings/__init__.py": "",
+      "proj/settings/base.py": `import os
+MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]
+DEBUG = True
+def env_list(name, default):
+    return os.environ.get(name, default).split(",")`,
+      "proj/settings/prod.py": `from . import base
+import proj.settings.base as common
+import proj.settings
+import missing_settings as other
+MIDDLEWARE = base.MIDDLEWARE + ["whitenoise.middleware.WhiteNoiseMiddleware"]
+DEBUG = common.DEBUG
+ALLOWED_HOSTS = proj.settings.base.DEBUG and ["*"]
+SECURE_PROXY_SSL_HEADER = other.SECURE_PROXY_SSL_HEADER
+SECURE_SSL_REDIRECT = base.SECURE_SSL_REDIRECT
+CSRF_TRUSTED_ORIGINS = base.env_list("ORIGINS", "https://app.example.com")`,
+    });
+    const s = await loadDjangoSettings(path.join(root, "proj/settings/prod.py"));
+    assert.deepEqual(s.values("MIDDLEWARE").map(repr), [
+      "['django.middleware.security.SecurityMiddleware', 'whitenoise.middleware.WhiteNoiseMiddleware']",
+    ]);
+    assert.deepEqual(s.values("DEBUG").map(repr), ["True"]);
+    assert.deepEqual(s.values("ALLOWED_HOSTS").map(repr), ["['*']"]);
+    assert.match(repr(s.values("SECURE_PROXY_SSL_HEADER")[0]!), /missing_settings.*prod\.py:4/);
+    assert.match(repr(s.values("SECURE_SSL_REDIRECT")[0]!), /base\.py does not define SECURE_SSL_REDIRECT/);
+    assert.deepEqual(s.values("CSRF_TRUSTED_ORIGINS").map(repr), [
+      "$ORIGINS (default ['https://app.example.com'])",
+    ]);
+  });
+
   it("reports an import cycle instead of looping", async () => {
     const root = project({ "a.py": "from .b import *\nX = 1", "b.py": "from .a import *\nY = 2" });
     const s = await loadDjangoSettings(path.join(root, "a.py"));

@@ -11,7 +11,14 @@ import { pathToFileURL } from "node:url";
 import { clause } from "../clauses.js";
 import { deploymentOf, renderFix } from "../fix-text.js";
 import { formatExchange } from "./format-text.js";
-import { isSuppressed, type CheckResult, type Report, type Severity, type SourceLocation } from "./model.js";
+import {
+  isSuppressed,
+  suppressionNote,
+  type CheckResult,
+  type Report,
+  type Severity,
+  type SourceLocation,
+} from "./model.js";
 import { repoPath } from "./source-root.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -219,8 +226,11 @@ export function buildSarif(report: Report, options: SarifOptions): Json {
     ...checks
       .filter((c) => c.status === "error")
       .map((c) => ({
-        level: "error",
-        message: { text: `${c.id}: ${messageText(c, targetOf(c, report))}` },
+        // A suppressed one is still shown, as every format shows suppressed results, but as a note.
+        level: isSuppressed(c) ? "note" : "error",
+        message: {
+          text: `${c.id}: ${messageText(c, targetOf(c, report))}${suppressionNote(c) === undefined ? "" : ` (${suppressionNote(c)})`}`,
+        },
         associatedRule: { id: c.id, index: ruleIndex.get(c.id)! },
         ...(c.location ? { locations: [fileLocation(c.location, options.cwd)] } : {}),
       })),

@@ -54,7 +54,11 @@ interface Run {
   results: Result[];
   invocations: {
     executionSuccessful: boolean;
-    toolExecutionNotifications?: { message: { text: string }; associatedRule?: { id: string } }[];
+    toolExecutionNotifications?: {
+      level?: string;
+      message: { text: string };
+      associatedRule?: { id: string };
+    }[];
   }[];
   automationDetails: { id: string };
 }
@@ -169,6 +173,16 @@ describe("SARIF for a scan", () => {
       [
         ["spoofed-proto", [{ kind: "external", justification: "the CDN <strips> it" }]],
         ["hsts", undefined],
+      ],
+    );
+    // A suppressed error is a note that says so, not an error notification shown as live.
+    assert.deepEqual(
+      run.invocations[0]!.toolExecutionNotifications!.map((n) => [n.level, n.message.text]),
+      [
+        [
+          "note",
+          "host-header: https://app.test:8443/shop/: could not decide: connection reset (suppressed: the CDN <strips> it)",
+        ],
       ],
     );
   });

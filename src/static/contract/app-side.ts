@@ -28,6 +28,8 @@ export type SchemeReader =
       who: string;
       /** The Django reader also sees the underscore spelling merged in by gunicorn before 22 and uvicorn. */
       django: boolean;
+      /** The peers whose headers the app server believes, and its name. */
+      trusted?: { peers: readonly string[]; server: string };
       /** The scheme header counts only when the proxy also sets this one (daphne: X-Forwarded-For). */
       needs?: string;
       /** Another way the proxy conveys https, judged elsewhere (uWSGI's HTTPS variable). */
@@ -43,7 +45,7 @@ export type SchemeReader =
   | {
       kind: "nobody";
       who: string;
-      /** False when gunicorn's config was not given: its default trusts 127.0.0.1. */
+      /** False when no app server config was given: which one runs, and whom it trusts, is unknown. */
       certain: boolean;
       suffix: string;
       at: SourceLocation;
@@ -61,7 +63,8 @@ export function headerFromMeta(meta: string): string | undefined {
     .join("-");
 }
 
-function titleCase(header: string): string {
+/** "X-FORWARDED-PROTO" -> "X-Forwarded-Proto". */
+export function headerTitleCase(header: string): string {
   return headerFromMeta(`HTTP_${header.toUpperCase().replace(/-/g, "_")}`) ?? header;
 }
 
@@ -76,12 +79,11 @@ function gunicornReader(
   suffix: string,
   absence: Absence,
 ): SchemeReader[] {
-  const noHeader = `${absence}, so Django takes the scheme from gunicorn's wsgi.url_scheme`;
   if (!gunicorn) {
     return [
       {
         kind: "nobody",
-        who: `${noHeader} (gunicorn's config was not given)`,
+        who: `${absence}, so Django takes the scheme from the app server, whose config was not given`,
         certain: false,
         suffix,
         at: settings.locate("SECURE_PROXY_SSL_HEADER"),
@@ -101,7 +103,9 @@ function gunicornReader(
     : (gunicorn.secureSchemeHeaders?.values ?? [
         { kind: "known" as const, value: { ...GUNICORN_DEFAULTS.secureSchemeHeaders } },
       ]);
+  const noHeader = `${absence}, so Django takes the scheme from gunicorn's wsgi.url_scheme`;
   const at = allowed ? { file: allowed.file, line: allowed.line } : { file: gunicorn.file, line: 1 };
+  const byDefault = allowed ? "" : " (the default, unless $FORWARDED_ALLOW_IPS is set)";
   return allowedValues.flatMap((ips): SchemeReader[] => {
     if (ips.kind === "unknown")
       return [{ kind: "unknown", who: `gunicorn's forwarded_allow_ips (${ips.reason})`, at }];
@@ -124,11 +128,12 @@ function gunicornReader(
             {
               kind: "headers",
               headers: Object.entries(headers.value).map(([name, secureValue]) => ({
-                name: titleCase(name),
+                name: headerTitleCase(name),
                 secureValue,
               })),
-              who: `gunicorn, which sets the scheme from ${Object.keys(headers.value).map(titleCase).join(" / ")} for peers in forwarded_allow_ips ${ips.value.join(",")}${env} (${noHeader})`,
+              who: `gunicorn, which sets the scheme from ${Object.keys(headers.value).map(headerTitleCase).join(" / ")} for peers in forwarded_allow_ips ${ips.value.join(",")}${byDefault}${env} (${noHeader})`,
               django: false,
+              trusted: { peers: ips.value, server: "gunicorn" },
               suffix,
               at,
             },
@@ -171,6 +176,7 @@ function appServerReader(
       ...(server.protocol === "uwsgi" ? { otherwise: "HTTPS variable of the uwsgi protocol" } : {}),
       who: `${server.server}, which sets the scheme from ${names} ${server.server === "uwsgi" ? "whoever sends it" : `for peers in ${server.trustedPeers.option} ${peers.join(",")}`} (${noHeader})`,
       django: false,
+      ...(server.server === "uwsgi" ? {} : { trusted: { peers, server: server.server } }),
       suffix,
       at,
     },

@@ -164,6 +164,7 @@ export function caddySiteRoutes(config: CaddyConfig, site: CaddySite): AppRoute[
       catchAll: site.addresses.some((a) => a.host === ""),
       header: (name, kind) =>
         peerLimited(headerFate(config, directive, name, kind), onlyPeers(matcher), path ?? ""),
+      upstreams: upstreamsOf(directive),
       ...(rewritten
         ? { hostRewrite: { value: host.value, ...literalHost(host.value, directive), at: locate(host.at) } }
         : {}),

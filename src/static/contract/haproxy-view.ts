@@ -133,6 +133,15 @@ function hostRewrite(
   return { value, ...(value.includes("%[") ? {} : { host: value }), at: locate(set.directive) };
 }
 
+/** The backend's server addresses, unless it binds its own source address (`source`, in the section or on a server). */
+function serverAddresses(backend: HaproxySection): Pick<AppRoute, "upstreams"> {
+  const servers = backend.directives.filter((d) => d.keyword === "server");
+  const ownSource =
+    backend.directives.some((d) => d.keyword === "source") || servers.some((d) => d.args.includes("source"));
+  const templates = backend.directives.some((d) => d.keyword === "server-template");
+  return ownSource || templates ? {} : { upstreams: servers.map((d) => d.args[1] ?? "") };
+}
+
 /** The routes through one HTTP frontend or listen section: one per backend it sends to that has servers. */
 export function haproxyEntryRoutes(config: HaproxyConfig, entry: HaproxySection): AppRoute[] {
   const binds = bindsOf(entry);
@@ -159,6 +168,7 @@ export function haproxyEntryRoutes(config: HaproxyConfig, entry: HaproxySection)
         hosts,
         catchAll,
         header: (name, kind) => headerFate(config, entry, backend, name, kind),
+        ...serverAddresses(backend),
         ...(rewrite ? { hostRewrite: rewrite } : {}),
         sendsHsts: headerActions(responseSections(config, entry, backend), "http-response", [
           "Strict-Transport-Security",

@@ -3,6 +3,7 @@ import type { NginxConfig, NginxDirective } from "../nginx/model.js";
 import {
   forwardedHeader,
   headerLocation,
+  passAddresses,
   responseHeaders,
   type AppRoute as NginxRoute,
 } from "../nginx/routes.js";
@@ -166,7 +167,12 @@ export function nginxHosts(config: NginxConfig, appEndpoints: string): string[] 
   return viewedRoutes(config, appEndpoints).flatMap(hostsOf);
 }
 
-function toRoute(route: NginxRoute, variables: VariableIndex, catchAll: boolean): AppRoute {
+function toRoute(
+  config: NginxConfig,
+  route: NginxRoute,
+  variables: VariableIndex,
+  catchAll: boolean,
+): AppRoute {
   const rewrite = hostRewrite(route);
   const reach = plainReach(route, variables);
   const paths = pathsOf(route.location, namedReferrers(route));
@@ -182,6 +188,9 @@ function toRoute(route: NginxRoute, variables: VariableIndex, catchAll: boolean)
     hosts: hostsOf(route),
     catchAll,
     header: (name, traffic) => headerFate(route, variables, name, traffic),
+    ...(route.pass.directive && !inheritedValue(route.scope, `${route.pass.module}_bind`)
+      ? { upstreams: passAddresses(config, route) }
+      : {}),
     ...(rewrite ? { hostRewrite: rewrite } : {}),
     ...(route.pass.module === "uwsgi" && !route.unreadInclude
       ? { sendsSchemeVariable: schemeVariable(route) !== undefined }
@@ -220,7 +229,7 @@ const viewedRouteMap = perConfigAndKey(
     return new Map(
       viewedRoutes(config, appEndpoints).map((route) => [
         route,
-        toRoute(route, variables, defaults.has(route.server) && !rejectsOtherHostsOn(route)),
+        toRoute(config, route, variables, defaults.has(route.server) && !rejectsOtherHostsOn(route)),
       ]),
     );
   },

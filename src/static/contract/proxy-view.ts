@@ -50,6 +50,12 @@ export interface AppRoute {
   /** Requests whose Host matches no name land here (a default server, a host-less site or frontend). */
   catchAll: boolean;
   header(name: string, traffic: Traffic): HeaderFate;
+  /**
+   * The addresses the proxy connects to ("127.0.0.1:8000", "web:8000", "unix:/run/app.sock"): the app
+   * server's peer follows from them. Undefined when not known, or when the proxy binds its own source
+   * address (nginx's proxy_bind, HAProxy's source).
+   */
+  upstreams?: readonly string[];
   /** Set when the proxy sends another Host than the client's (nginx's $proxy_host, header_up Host ...). */
   hostRewrite?: {
     value: string;

@@ -4,10 +4,12 @@
  */
 import type { SourceLocation } from "../../report/model.js";
 import type { AppServerConfig } from "../appserver/model.js";
+import { classifyHost, hostOfAddress, peerSurelyUntrusted } from "../gunicorn/addresses.js";
+import { GUNICORN_DEFAULTS } from "../gunicorn/defaults.js";
 import type { GunicornConfig } from "../gunicorn/model.js";
 import type { DjangoSettings } from "../python/settings-model.js";
 import { candidates, hasSecurityMiddleware, hstsSeconds } from "../python/settings-queries.js";
-import { schemeReadersByBranch, type SchemeReader } from "./app-side.js";
+import { headerTitleCase, schemeReadersByBranch, type SchemeReader } from "./app-side.js";
 import type { AppRoute, HeaderFate } from "./proxy-view.js";
 
 /** "file:line", for messages. */
@@ -24,11 +26,28 @@ function carriesHttps(fate: HeaderFate, secureValue: string): boolean {
   return /[${%]/.test(fate.value) || fate.value === secureValue;
 }
 
-/** Why a reader does not learn "https" from the proxy on an HTTPS route; undefined when it does (or cannot be told). */
+/** No app server config was given: whether the app server learns https from the proxy cannot be told. */
+export function appServerUnknown(reader: SchemeReader): boolean {
+  return reader.kind === "nobody" && !reader.certain;
+}
+
+/**
+ * Why a reader does not learn "https" from the proxy on an HTTPS route; undefined when it does (or cannot be
+ * told). For appServerUnknown readers, why it cannot be told, or that no header says https at all.
+ */
 export function schemeLost(reader: SchemeReader, route: AppRoute): string | undefined {
   if (reader.kind === "unknown") return undefined;
   if (route.schemeFromConnection) return schemeOverridden(reader, route);
+  if (appServerUnknown(reader)) return unknownAppServer(route);
   if (reader.kind === "nobody") return "no header carries the scheme";
+  const ignored = reader.trusted
+    ? (route.upstreams ?? []).filter((upstream) => peerSurelyUntrusted(upstream, reader.trusted!.peers))
+    : [];
+  if (ignored.length > 0) {
+    const from =
+      classifyHost(hostOfAddress(ignored[0]!)) === "loopback" ? "loopback" : "an address of its own";
+    return `the proxy dials ${ignored.join(", ")}, so ${reader.trusted!.server} sees it connect from ${from}, not a peer it trusts, and ignores ${reader.headers.map((h) => h.name).join(" / ")}`;
+  }
   // uWSGI also learns https from the HTTPS variable: only its absence leaves the header to decide.
   if (reader.otherwise && route.sendsSchemeVariable !== false) return undefined;
   const noVariable = reader.otherwise ? `no ${reader.otherwise} is sent, and ` : "";
@@ -55,6 +74,32 @@ export function schemeLost(reader: SchemeReader, route: AppRoute): string | unde
     lost.push(`and the app server does not say https either (${servers.join("; ")})`);
   }
   return noVariable + lost.join("; ");
+}
+
+/**
+ * With no app server config, only the headers gunicorn and uvicorn read by default can be weighed: whether
+ * the app server believes them from this proxy depends on its trusted peers (127.0.0.1 by default).
+ */
+function unknownAppServer(route: AppRoute): string {
+  const defaults = Object.entries(GUNICORN_DEFAULTS.secureSchemeHeaders).map(([name, secureValue]) => ({
+    name: headerTitleCase(name),
+    secureValue,
+  }));
+  const said = defaults.flatMap(({ name, secureValue }) => {
+    const fate = route.header(name, "tls");
+    return carriesHttps(fate, secureValue) ? [`${name} (${where(fate.at)})`] : [];
+  });
+  if (said.length === 0) {
+    return `no header the app servers read by default (${defaults.map((h) => h.name).join(", ")}) says https`;
+  }
+  const remote = (route.upstreams ?? []).filter((upstream) =>
+    peerSurelyUntrusted(upstream, GUNICORN_DEFAULTS.forwardedAllowIps),
+  );
+  const trust =
+    remote.length > 0
+      ? `gunicorn's and uvicorn's default, 127.0.0.1 only, leaves out a proxy dialling ${remote.join(", ")}; $FORWARDED_ALLOW_IPS may widen it`
+      : "gunicorn's and uvicorn's default: 127.0.0.1 only, or $FORWARDED_ALLOW_IPS";
+  return `the proxy sets ${said.join(" and ")}, but which app server runs, and whether it trusts the proxy's address (${trust}), is unknown without its config`;
 }
 
 /**

@@ -65,6 +65,24 @@ export function everyPeerEntry(list: readonly string[]): string | undefined {
   });
 }
 
+/**
+ * Whether a list of trusted peers (gunicorn forwarded_allow_ips, uvicorn --forwarded-allow-ips, waitress
+ * trusted_proxy) surely leaves out the proxy that dials `upstream`. Dialling a loopback address, the proxy
+ * connects from loopback; dialling another host (a container name, another machine, even the machine's own
+ * LAN address), from an address of its own that is never loopback. False when it cannot be told: a unix
+ * socket, a variable, 0.0.0.0, or an entry that is neither an address nor a network of addresses.
+ */
+export function peerSurelyUntrusted(upstream: string, peers: readonly string[]): boolean {
+  if (everyPeerEntry(peers)) return false;
+  const dialled = classifyHost(hostOfAddress(upstream));
+  if (!["loopback", "private", "public", "name"].includes(dialled)) return false;
+  const entries = peers.map((entry) => classifyHost(entry.replace(/\/\d+$/, "")));
+  if (!entries.every((entry) => ["loopback", "private", "public"].includes(entry))) return false;
+  return dialled === "loopback"
+    ? !entries.includes("loopback")
+    : entries.every((entry) => entry === "loopback");
+}
+
 export type TrustBreadth = "everyone" | "private-networks" | "narrow";
 
 /**

@@ -7,7 +7,7 @@ import type { DjangoSettings } from "../python/settings-model.js";
 import type { AuditInput, RuleFinding } from "../rule.js";
 import { schemeReadersByBranch, type SchemeReader } from "../contract/app-side.js";
 import type { AppRoute } from "../contract/proxy-view.js";
-import { where } from "../contract/scheme.js";
+import { appServerUnknown, where } from "../contract/scheme.js";
 import { claimsHttps, SCHEME_HEADERS } from "./scheme-claims.js";
 import {
   candidates,
@@ -63,7 +63,7 @@ function httpsClaimedFor(reader: SchemeReader, route: AppRoute): Written | undef
 
 /** Where the reader may take a scheme header for https though the audit cannot tell (the app server's config not given). */
 function mayReadHeaders(reader: SchemeReader): boolean {
-  return reader.kind === "unknown" || (reader.kind === "nobody" && !reader.certain);
+  return reader.kind === "unknown" || appServerUnknown(reader);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { RuleFinding } from "../../rule.js";
 import { schemeReaders } from "../../contract/app-side.js";
 import type { AppRoute } from "../../contract/proxy-view.js";
 import { allRoutes, contractRule, finding } from "./shared.js";
-import { routesLosingScheme, schemeLost } from "../../contract/scheme.js";
+import { appServerUnknown, routesLosingScheme, schemeLost } from "../../contract/scheme.js";
 import { candidates, hstsSeconds, isTruthy, judgedOn } from "../../python/settings-queries.js";
 
 export const hstsNeverSent = contractRule(
@@ -48,11 +48,17 @@ export const hstsNeverSent = contractRule(
             routesLosingScheme(reader, routes)
               .filter(({ route }) => !learntElsewhere(route, all, (other) => !schemeLost(reader, other)))
               .map(({ route, why }) =>
-                finding(
-                  reader.kind === "nobody" && !reader.certain ? "warn" : "fail",
-                  `${hsts.label}, but HTTPS requests through ${route.label} look like plain HTTP to Django (${why}) and the proxy adds no Strict-Transport-Security: HSTS is never sent${route.pages ? ` on ${route.pages}` : ""}${judgedOn(hsts)}.`,
-                  route.at,
-                ),
+                appServerUnknown(reader)
+                  ? finding(
+                      "warn",
+                      `${hsts.label}, but whether HTTPS requests through ${route.label} look like https to Django cannot be told (${why}) and the proxy adds no Strict-Transport-Security: if not, HSTS is never sent${route.pages ? ` on ${route.pages}` : ""}${judgedOn(hsts)}.`,
+                      route.at,
+                    )
+                  : finding(
+                      "fail",
+                      `${hsts.label}, but HTTPS requests through ${route.label} look like plain HTTP to Django (${why}) and the proxy adds no Strict-Transport-Security: HSTS is never sent${route.pages ? ` on ${route.pages}` : ""}${judgedOn(hsts)}.`,
+                      route.at,
+                    ),
               ),
           ),
         ),

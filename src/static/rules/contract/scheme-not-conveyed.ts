@@ -2,7 +2,7 @@
 import type { RuleFinding } from "../../rule.js";
 import { schemeReaders } from "../../contract/app-side.js";
 import { allRoutes, contractRule, finding } from "./shared.js";
-import { routesLosingScheme } from "../../contract/scheme.js";
+import { appServerUnknown, routesLosingScheme } from "../../contract/scheme.js";
 
 export const schemeNotConveyed = contractRule(
   {
@@ -41,11 +41,17 @@ export const schemeNotConveyed = contractRule(
           ];
         }
         return routesLosingScheme(reader, routes).map(({ route, why }) =>
-          finding(
-            reader.kind === "nobody" && !reader.certain ? "warn" : "fail",
-            `${reader.who}; HTTPS requests through ${route.label} carry no https marker (${why}): Django sees them as plain HTTP${reader.kind === "nobody" && !reader.certain ? " unless gunicorn's default forwarded_allow_ips (127.0.0.1) covers the proxy and it sets X-Forwarded-Proto" : ""}${reader.suffix}.`,
-            reader.kind === "headers" ? route.at : reader.at,
-          ),
+          appServerUnknown(reader)
+            ? finding(
+                "warn",
+                `${reader.who}; whether HTTPS requests through ${route.label} look like https to Django cannot be told: ${why}${reader.suffix}.`,
+                reader.at,
+              )
+            : finding(
+                "fail",
+                `${reader.who}; HTTPS requests through ${route.label} carry no https marker (${why}): Django sees them as plain HTTP${reader.suffix}.`,
+                reader.kind === "headers" ? route.at : reader.at,
+              ),
         );
       },
     );

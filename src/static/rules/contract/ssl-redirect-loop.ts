@@ -2,7 +2,7 @@
 import type { RuleFinding } from "../../rule.js";
 import { redirectingBranches, schemeReaders } from "../../contract/app-side.js";
 import { allRoutes, contractRule, finding } from "./shared.js";
-import { routesLosingScheme } from "../../contract/scheme.js";
+import { appServerUnknown, routesLosingScheme } from "../../contract/scheme.js";
 
 export const sslRedirectLoop = contractRule(
   {
@@ -26,11 +26,17 @@ export const sslRedirectLoop = contractRule(
     return redirectingBranches(input.settings).flatMap((redirect) =>
       schemeReaders(input.settings, input.gunicorn, input.appServers).flatMap((reader): RuleFinding[] =>
         routesLosingScheme(reader, routes).map(({ route, why }) =>
-          finding(
-            reader.kind === "nobody" && !reader.certain ? "warn" : "fail",
-            `${redirect.label}, but HTTPS requests through ${route.label} look like plain HTTP to Django (${why}; ${reader.who}): ${route.pages ?? "every page"} redirects to itself${reader.kind === "headers" ? reader.suffix : ""}.`,
-            input.settings.locate("SECURE_SSL_REDIRECT"),
-          ),
+          appServerUnknown(reader)
+            ? finding(
+                "warn",
+                `${redirect.label}, but whether HTTPS requests through ${route.label} look like https to Django cannot be told (${why}; ${reader.who}): if not, ${route.pages ?? "every page"} redirects to itself.`,
+                input.settings.locate("SECURE_SSL_REDIRECT"),
+              )
+            : finding(
+                "fail",
+                `${redirect.label}, but HTTPS requests through ${route.label} look like plain HTTP to Django (${why}; ${reader.who}): ${route.pages ?? "every page"} redirects to itself${reader.kind === "headers" ? reader.suffix : ""}.`,
+                input.settings.locate("SECURE_SSL_REDIRECT"),
+              ),
         ),
       ),
     );

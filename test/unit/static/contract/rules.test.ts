@@ -141,12 +141,71 @@ describe("contract-scheme-not-conveyed (scheme)", () => {
     assert.deepEqual(statuses(id, { settings, nginx: NGINX }), ["warn"]);
   });
 
-  it("passes when gunicorn carries the scheme for the proxy's address", () => {
+  it("passes when gunicorn carries the scheme for the proxy's address; fails when the proxy dials loopback, which that list leaves out", () => {
     const settings = settingsWith("SECURE_PROXY_SSL_HEADER = None");
-    assert.deepEqual(
-      run(id, { settings, haproxy: HAPROXY, gunicorn: 'forwarded_allow_ips = "10.0.0.2"\n' }),
-      [],
+    const gunicorn = 'bind = "0.0.0.0:8000"\nforwarded_allow_ips = "10.0.0.2"\n';
+    const remote = HAPROXY.replace("server app1 127.0.0.1:8000", "server app1 10.0.0.3:8000");
+    assert.deepEqual(run(id, { settings, haproxy: remote, gunicorn }), []);
+    const finding = single(id, { settings, haproxy: HAPROXY, gunicorn }, "fail");
+    assert.match(
+      finding.message,
+      /the proxy dials 127\.0\.0\.1:8000, so gunicorn sees it connect from loopback/,
     );
+  });
+
+  describe("nginx sets X-Forwarded-Proto, SECURE_PROXY_SSL_HEADER is unset: Django learns the scheme from the app server", () => {
+    const settings = settingsWith("SECURE_PROXY_SSL_HEADER = None");
+    const literal = NGINX.replaceAll("X-Forwarded-Proto $scheme;", "X-Forwarded-Proto https;");
+    const inContainers = (nginx: string) => nginx.replaceAll("http://127.0.0.1:8000", "http://web:8000");
+    const defaults = 'bind = "127.0.0.1:8000"\nworkers = 3\n';
+    const containerDefaults = 'bind = "0.0.0.0:8000"\nworkers = 3\n';
+
+    it("passes with gunicorn's defaults when nginx dials 127.0.0.1: forwarded_allow_ips 127.0.0.1 covers it", () => {
+      for (const nginx of [NGINX, literal]) {
+        assert.deepEqual(run(id, { settings, nginx, gunicorn: defaults }), []);
+        assert.deepEqual(run("contract-ssl-redirect-loop", { settings, nginx, gunicorn: defaults }), []);
+      }
+    });
+
+    it("fails with gunicorn's defaults when nginx dials a container name: gunicorn ignores the header from that peer", () => {
+      for (const nginx of [inContainers(NGINX), inContainers(literal)]) {
+        const finding = single(id, { settings, nginx, gunicorn: containerDefaults }, "fail");
+        assert.match(
+          finding.message,
+          /the proxy dials web:8000, so gunicorn sees it connect from an address of its own, not a peer it trusts, and ignores .*X-Forwarded-Proto/,
+        );
+        assert.match(
+          finding.message,
+          /forwarded_allow_ips 127\.0\.0\.1 \(the default, unless \$FORWARDED_ALLOW_IPS is set\)/,
+        );
+        const loop = single(
+          "contract-ssl-redirect-loop",
+          { settings, nginx, gunicorn: containerDefaults },
+          "fail",
+        );
+        assert.match(loop.message, /the proxy dials web:8000/);
+      }
+      const trusting = `${containerDefaults}forwarded_allow_ips = "172.18.0.0/16"\n`;
+      assert.deepEqual(run(id, { settings, nginx: inContainers(NGINX), gunicorn: trusting }), []);
+    });
+
+    it("warns that the app server cannot be told, never that no header carries the scheme, without its config", () => {
+      for (const nginx of [NGINX, literal, inContainers(NGINX)]) {
+        for (const rule of [id, "contract-ssl-redirect-loop"]) {
+          const finding = single(rule, { settings, nginx }, "warn");
+          assert.doesNotMatch(finding.message, /no header carries the scheme|carry no https marker/);
+          assert.match(
+            finding.message,
+            /cannot be told.*the proxy sets X-Forwarded-Proto \(\/virtual\/nginx\.conf:\d+\), but which app server runs, and whether it trusts the proxy's address .* is unknown without its config/,
+          );
+        }
+      }
+      const dropped = NGINX.replaceAll("proxy_set_header X-Forwarded-Proto $scheme;", "");
+      assert.match(
+        single(id, { settings, nginx: dropped }, "warn").message,
+        /no header the app servers read by default .* says https/,
+      );
+    });
   });
 
   it("reports an error when SECURE_PROXY_SSL_HEADER cannot be read, and nothing for an env variable without default", () => {

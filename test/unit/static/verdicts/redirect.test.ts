@@ -139,7 +139,7 @@ describe("nginx-no-https-redirect where nginx tells Django every request is http
     assert.equal(finding?.status, "warn");
     assert.match(
       finding!.summary,
-      /which Django may take for https .*gunicorn's config was not given.*: plain HTTP may stay unredirected/,
+      /which Django may take for https .*the app server, whose config was not given.*: plain HTTP may stay unredirected/,
     );
   });
 

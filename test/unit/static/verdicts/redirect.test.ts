@@ -134,6 +134,18 @@ describe("nginx-no-https-redirect where nginx tells Django every request is http
     assert.match(finding!.summary, /and gunicorn, .* takes it for https/);
   });
 
+  it("says Django redirects where gunicorn trusts none of the addresses nginx dials from, and so ignores the literal", () => {
+    const gunicorn = 'bind = "0.0.0.0:8000"\n';
+    const toContainer = nginx.replace(
+      "server 127.0.0.1:8000 fail_timeout=0;",
+      "server web:8000 fail_timeout=0;",
+    );
+    assert.notEqual(toContainer, nginx);
+    const finding = verdict({ settings: withoutProxyHeader, nginx: toContainer, gunicorn });
+    assert.equal(finding?.status, "warn");
+    assert.match(finding!.summary, /Django redirects it/);
+  });
+
   it("warns that plain HTTP may stay unredirected when gunicorn's config, which decides, was not given", () => {
     const finding = verdict({ settings: withoutProxyHeader, nginx });
     assert.equal(finding?.status, "warn");

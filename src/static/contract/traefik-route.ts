@@ -1,9 +1,9 @@
 /**
- * A Traefik router on an HTTPS entry point as a contract route, for what the app learns of the scheme
- * there. Traefik drops a peer's X-Forwarded-* headers and writes its own (X-Forwarded-Proto: https on
- * TLS) unless the entry point trusts the peer (forwardedHeaders.insecure or trustedIPs); a headers
+ * A Traefik router on an entry point as a contract route, for what the app learns of the scheme there.
+ * Traefik drops a peer's X-Forwarded-* headers and writes its own (X-Forwarded-Proto: https on TLS, http
+ * on plain HTTP) unless the entry point trusts the peer (forwardedHeaders.insecure or trustedIPs); a headers
  * middleware's customRequestHeaders then sets or, with "", removes a header. Any other header reaches
- * the app as the client sent it. Only the scheme is modelled: the routes serve the hsts judgement.
+ * the app as the client sent it. Only the scheme is modelled: the routes serve the hsts and https-redirect judgements.
  */
 import {
   effectiveMiddlewares,
@@ -11,7 +11,7 @@ import {
   type TraefikEntryPoint,
   type TraefikRouter,
 } from "../traefik/model.js";
-import type { AppRoute, HeaderFate } from "./proxy-view.js";
+import type { AppRoute, HeaderFate, Traffic } from "./proxy-view.js";
 
 /** The request headers Traefik's forwarded-headers handling replaces (lower case). */
 const WRITTEN_BY_TRAEFIK = new Set([
@@ -41,12 +41,15 @@ function customValue(
   return found;
 }
 
-export function traefikTlsRoute(
+/** The router's requests on one entry point, carrying `traffic` (a TLS router's, or a plain one's). */
+export function traefikRoute(
   config: TraefikConfig,
   router: TraefikRouter,
   entryPoint: TraefikEntryPoint | undefined,
+  traffic: Traffic,
 ): AppRoute {
   const at = { file: router.file, line: router.line };
+  const scheme = traffic === "tls" ? "https" : "http";
   const header = (name: string): HeaderFate => {
     const lower = name.toLowerCase();
     const custom = customValue(config, router, entryPoint, lower);
@@ -60,10 +63,10 @@ export function traefikTlsRoute(
         how: `kept from ${entryPoint.forwardedInsecure ? "any peer" : entryPoint.trustedIPs.join(", ")} (forwardedHeaders)`,
         at: { file: entryPoint.file, line: entryPoint.line },
         // Without the peer's copy Traefik writes its own.
-        ...(lower === "x-forwarded-proto" ? { fallbackScheme: "https" as const } : {}),
+        ...(lower === "x-forwarded-proto" ? { fallbackScheme: scheme } : {}),
       };
     return lower === "x-forwarded-proto"
-      ? { kind: "proxy", value: "https", scheme: "https", at }
+      ? { kind: "proxy", value: scheme, scheme, at }
       : { kind: "proxy", value: "(Traefik's own)", at };
   };
   return {
@@ -71,8 +74,8 @@ export function traefikTlsRoute(
     label: `router ${router.name}${entryPoint ? ` on entry point ${entryPoint.name}` : ""}`,
     site: router.name,
     at,
-    traffic: ["tls"],
-    plainPaths: [],
+    traffic: [traffic],
+    plainPaths: traffic === "plain" ? "all" : [],
     hosts: router.hosts,
     catchAll: !router.hostRestricted,
     header,

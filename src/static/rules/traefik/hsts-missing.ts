@@ -7,7 +7,7 @@ import {
 } from "../../traefik/model.js";
 import { traefikHstsValue } from "./hsts-weak.js";
 import { djangoSendsHsts } from "../../contract/scheme.js";
-import { traefikTlsRoute } from "../../contract/traefik-route.js";
+import { traefikRoute } from "../../contract/traefik-route.js";
 
 export const traefikHstsMissing: StaticRule = {
   meta: {
@@ -31,7 +31,7 @@ export const traefikHstsMissing: StaticRule = {
     const djangoSends = djangoSendsHsts(input);
     const sendsHsts = (r: TraefikRouter, ep: TraefikEntryPoint | undefined) =>
       effectiveMiddlewares(config, r, ep).some((m) => traefikHstsValue(m) !== undefined) ||
-      djangoSends(traefikTlsRoute(config, r, ep));
+      djangoSends(traefikRoute(config, r, ep, "tls"));
     return config.routers
       .filter((r) => https(r).some((ep) => !sendsHsts(r, ep)))
       .map((router) => ({

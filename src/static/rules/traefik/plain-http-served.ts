@@ -1,21 +1,23 @@
 import type { AuditInput, RuleFinding, StaticRule } from "../../rule.js";
-import { unredirectedVerdict } from "../unredirected-plain-http.js";
+import { plainTakenForHttps, unredirectedVerdict } from "../unredirected-plain-http.js";
+import { traefikRoute } from "../../contract/traefik-route.js";
 import {
   effectiveMiddlewares,
   routerEntryPoints,
   type TraefikConfig,
+  type TraefikEntryPoint,
   type TraefikRouter,
 } from "../../traefik/model.js";
 
 /**
- * A router that serves plain HTTP: no TLS of its own, on an entry point without TLS or a redirection,
- * where no redirectScheme runs before it (its own, a chain's, or the entry point's middlewares).
+ * The entry points where a router serves plain HTTP: no TLS of its own, on an entry point without TLS or a
+ * redirection, where no redirectScheme runs before it (its own, a chain's, or the entry point's middlewares).
  */
-function servesPlainHttp(config: TraefikConfig, router: TraefikRouter): boolean {
-  if (router.tls) return false;
+function plainEntryPoints(config: TraefikConfig, router: TraefikRouter): TraefikEntryPoint[] {
+  if (router.tls) return [];
   return routerEntryPoints(config, router)
     .filter((ep) => !ep.tls && !ep.redirectsTo)
-    .some((ep) => !effectiveMiddlewares(config, router, ep).some((m) => m.kind === "redirectScheme"));
+    .filter((ep) => !effectiveMiddlewares(config, router, ep).some((m) => m.kind === "redirectScheme"));
 }
 
 export const traefikPlainHttpServed: StaticRule = {
@@ -34,12 +36,20 @@ export const traefikPlainHttpServed: StaticRule = {
   check(input: AuditInput): RuleFinding[] {
     const config = input.traefik;
     if (!config) return [];
+    const { settings } = input;
     return config.routers
-      .filter((router) => !router.pathMatched && servesPlainHttp(config, router))
-      .map((router) => ({
+      .map((router) => ({ router, plain: router.pathMatched ? [] : plainEntryPoints(config, router) }))
+      .filter(({ plain }) => plain.length > 0)
+      .map(({ router, plain }) => ({
         ...unredirectedVerdict(
           `router ${router.name} (${router.rule || "no rule"}) serves plain HTTP to ${router.service || "its service"} without redirecting to HTTPS`,
-          input.settings,
+          settings,
+          // A headers middleware writing X-Forwarded-Proto: https hides plain HTTP from SECURE_SSL_REDIRECT.
+          settings &&
+            plainTakenForHttps(
+              { ...input, settings },
+              plain.map((ep) => traefikRoute(config, router, ep, "plain")),
+            ),
         ),
         location: { file: router.file, line: router.line },
       }));

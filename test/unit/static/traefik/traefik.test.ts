@@ -342,6 +342,46 @@ describe("Traefik rules", () => {
     ]);
   });
 
+  test("a plain router whose headers middleware writes X-Forwarded-Proto: https: nobody redirects", async () => {
+    const yaml = (middleware: string) =>
+      [
+        "entryPoints:",
+        "  web:",
+        '    address: ":80"',
+        "http:",
+        "  routers:",
+        "    app-http:",
+        '      rule: "Host(`a.test`)"',
+        "      entryPoints: [web]",
+        "      middlewares: [proto]",
+        "      service: app",
+        "  middlewares:",
+        "    proto:",
+        "      headers:",
+        "        customRequestHeaders:",
+        `          ${middleware}`,
+        "",
+      ].join("\n");
+    const settings = djangoSettingsFromSource(
+      'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]\nSECURE_SSL_REDIRECT = True\nSECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")\n',
+    );
+    const verdict = async (name: string, middleware: string) => {
+      const file = join(dir, name);
+      await writeFile(file, yaml(middleware));
+      const found = applyRules({ traefik: loadTraefikConfig(file), settings }, traefikRules);
+      return found.filter((c) => c.id === "traefik-plain-http-served").map((c) => [c.status, c.summary]);
+    };
+    assert.deepEqual(
+      (await verdict("literal-https.yml", 'X-Forwarded-Proto: "https"')).map(([status]) => status),
+      ["fail"],
+    );
+    const [literal] = await verdict("literal-https.yml", 'X-Forwarded-Proto: "https"');
+    assert.match(literal![1]!, /X-Forwarded-Proto is set to "https" .*nobody redirects plain HTTP/);
+    const [other] = await verdict("other-header.yml", 'X-Request-Source: "edge"');
+    assert.deepEqual(other?.[0], "warn");
+    assert.match(other![1]!, /Django redirects it/);
+  });
+
   test("a TLS router without an HSTS headers middleware is warned about", async () => {
     const found = await audit(
       "hsts.yml",

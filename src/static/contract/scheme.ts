@@ -31,6 +31,14 @@ export function appServerUnknown(reader: SchemeReader): boolean {
   return reader.kind === "nobody" && !reader.certain;
 }
 
+/** The addresses the route's proxy dials that the reader's app server surely does not trust: it ignores their headers. */
+export function untrustedUpstreams(reader: SchemeReader, route: AppRoute): string[] {
+  const trusted = reader.kind === "headers" ? reader.trusted : undefined;
+  return trusted
+    ? (route.upstreams ?? []).filter((upstream) => peerSurelyUntrusted(upstream, trusted.peers))
+    : [];
+}
+
 /**
  * Why a reader does not learn "https" from the proxy on an HTTPS route; undefined when it does (or cannot be
  * told). For appServerUnknown readers, why it cannot be told, or that no header says https at all.
@@ -40,9 +48,7 @@ export function schemeLost(reader: SchemeReader, route: AppRoute): string | unde
   if (route.schemeFromConnection) return schemeOverridden(reader, route);
   if (appServerUnknown(reader)) return unknownAppServer(route);
   if (reader.kind === "nobody") return "no header carries the scheme";
-  const ignored = reader.trusted
-    ? (route.upstreams ?? []).filter((upstream) => peerSurelyUntrusted(upstream, reader.trusted!.peers))
-    : [];
+  const ignored = untrustedUpstreams(reader, route);
   if (ignored.length > 0) {
     const from =
       classifyHost(hostOfAddress(ignored[0]!)) === "loopback" ? "loopback" : "an address of its own";

@@ -7,8 +7,7 @@ import type { DjangoSettings } from "../python/settings-model.js";
 import type { AuditInput, RuleFinding } from "../rule.js";
 import { schemeReadersByBranch, type SchemeReader } from "../contract/app-side.js";
 import type { AppRoute } from "../contract/proxy-view.js";
-import { appServerUnknown, where } from "../contract/scheme.js";
-import { peerSurelyUntrusted } from "../gunicorn/addresses.js";
+import { appServerUnknown, untrustedUpstreams, where } from "../contract/scheme.js";
 import { claimsHttps, SCHEME_HEADERS } from "./scheme-claims.js";
 import {
   candidates,
@@ -58,10 +57,8 @@ function httpsClaimedFor(reader: SchemeReader, route: AppRoute): Written | undef
   // daphne reads the scheme header only next to an X-Forwarded-For the proxy sets.
   if (reader.needs && route.header(reader.needs, "plain").kind !== "proxy") return undefined;
   // An app server that trusts none of the addresses the proxy dials from ignores what it claims.
-  const { trusted } = reader;
   const upstreams = route.upstreams ?? [];
-  if (trusted && upstreams.length > 0 && upstreams.every((u) => peerSurelyUntrusted(u, trusted.peers)))
-    return undefined;
+  if (upstreams.length > 0 && untrustedUpstreams(reader, route).length === upstreams.length) return undefined;
   return reader.headers
     .map((header) => ({ header, written: writtenOnPlain(route, header.name) }))
     .find(({ header, written }) => written?.value === header.secureValue)?.written;

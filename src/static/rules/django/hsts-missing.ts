@@ -25,20 +25,25 @@ export const hstsMissing = settingsRule(
     },
     djangoCheck: "security.W004",
   },
-  (settings, input) =>
-    hstsSeconds(settings)
-      .filter((h) => h.seconds <= 0)
-      // Sent by the proxy, the header needs nothing from Django; a truthy string, though, still sends
-      // Django's own max-age=0 beside it, and browsers heed the first.
-      .filter((h) => h.sentAs !== undefined || !proxySendsHsts(input))
-      .map((h) =>
-        finding(
-          settings,
-          "SECURE_HSTS_SECONDS",
-          "warn",
-          h.sentAs === undefined
-            ? `${h.label}: Django sends no Strict-Transport-Security header${h.suffix}.`
-            : `${h.label}: the string is truthy, so Django sends Strict-Transport-Security: max-age=${h.sentAs}, which tells browsers to forget HSTS for the site${h.suffix}.`,
-        ),
-      ),
+  (settings, input) => {
+    // Asked once, and only when some branch leaves HSTS off: building the proxy's views has a cost.
+    let proxySends: boolean | undefined;
+    return (
+      hstsSeconds(settings)
+        .filter((h) => h.seconds <= 0)
+        // Sent by the proxy, the header needs nothing from Django; a truthy string, though, still sends
+        // Django's own max-age=0 beside it, and browsers heed the first.
+        .filter((h) => h.sentAs !== undefined || !(proxySends ??= proxySendsHsts(input)))
+        .map((h) =>
+          finding(
+            settings,
+            "SECURE_HSTS_SECONDS",
+            "warn",
+            h.sentAs === undefined
+              ? `${h.label}: Django sends no Strict-Transport-Security header${h.suffix}.`
+              : `${h.label}: the string is truthy, so Django sends Strict-Transport-Security: max-age=${h.sentAs}, which tells browsers to forget HSTS for the site${h.suffix}.`,
+          ),
+        )
+    );
+  },
 );
